@@ -1,0 +1,68 @@
+"""`composer` console script: the GUI by default, and the sub-commands.
+
+Each sub-command lives in composer/commands/<name>.py with `add_arguments(parser)` and
+`run(args) -> int`. Those modules import heavy libraries (torch, music21, fluidsynth) only inside
+`run`, so `composer --help` and the GUI start-up stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+
+from composer import __version__
+
+# name -> (module under composer.commands, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "gui": ("gui", "open the composer window (the default)"),
+    "data": ("data", "build or inspect the training corpus cache"),
+    "train": ("train", "train a co-writer model"),
+    "evaluate": ("evaluate", "score a model (and the n-gram baseline) on melodies"),
+    "continue": ("continue_", "continue a seed file with the co-writer and write a .mid"),
+    "render": ("render", "render a score to a WAV file through FluidSynth"),
+}
+
+
+def _available(module: str) -> bool:
+    return importlib.util.find_spec(f"composer.commands.{module}") is not None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="composer",
+        description="Composer: sketch a phrase, let the co-writer continue it, hear it, export it.",
+    )
+    parser.add_argument("--version", action="version", version=f"composer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        if not _available(module):
+            continue
+        command = importlib.import_module(f"composer.commands.{module}")
+        command.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv:
+        if not _available("gui"):
+            parser.print_help()
+            return 0
+        argv = ["gui"]
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    command = importlib.import_module(f"composer.commands.{COMMANDS[args.command][0]}")
+    try:
+        return int(command.run(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

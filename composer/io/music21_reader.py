@@ -1,0 +1,122 @@
+"""ABC, MusicXML and Humdrum files -> Score, through music21.
+
+music21 is imported lazily: it takes about a second to import, and nothing on the app's start-up
+path needs it.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+from composer.io.errors import ScoreFileError
+from composer.music.scales import Key
+from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note, Score, TempoChange, TimeSignature, Voice
+
+MUSIC21_SUFFIXES = {".abc", ".xml", ".mxl", ".musicxml", ".krn"}
+
+
+def _ticks(quarter_length) -> int:
+    return round(Fraction(quarter_length) * TICKS_PER_QUARTER)
+
+
+def _voice_of(part, index: int) -> Voice:
+    name = (getattr(part, "partName", None) or "").strip() or f"Voice {index + 1}"
+    program, is_drum = 0, False
+    try:
+        instrument = part.getInstrument(returnDefault=False)
+    except Exception:  # music21 raises assorted errors on odd instrument data
+        instrument = None
+    if instrument is not None:
+        if instrument.midiProgram is not None:
+            program = int(instrument.midiProgram) % 128
+        is_drum = instrument.midiChannel == 9
+    return Voice(name=name[:64], program=program, is_drum=is_drum)
+
+
+def _part_notes(part, voice: int) -> list[Note]:
+    notes: list[Note] = []
+    flat = part.stripTies(inPlace=False).flatten()
+    for element in flat.notes:
+        duration = _ticks(element.duration.quarterLength)
+        if duration <= 0:  # grace notes carry no time of their own
+            continue
+        onset = _ticks(element.getOffsetInHierarchy(flat))
+        if onset < 0:
+            continue
+        velocity = element.volume.velocity  # None when the source has no dynamics
+        velocity = int(min(127, max(1, velocity))) if velocity else DEFAULT_VELOCITY
+        pitches = getattr(element, "pitches", ())
+        for pitch in pitches:
+            midi = int(round(pitch.ps))
+            if 0 <= midi <= 127:
+                notes.append(Note(midi, onset, duration, velocity, voice))
+    return notes
+
+
+def score_from_music21(stream, *, title: str = "") -> Score:
+    """Convert one music21 Score (or Part) into a Score."""
+    from music21 import key as m21key
+    from music21 import meter
+
+    parts = list(getattr(stream, "parts", [])) or [stream]
+    voices, notes = [], []
+    for index, part in enumerate(parts):
+        voices.append(_voice_of(part, index))
+        notes.extend(_part_notes(part, index))
+
+    tempos = []
+    try:
+        for start, _end, mark in stream.metronomeMarkBoundaries():
+            bpm = mark.getQuarterBPM()
+            if bpm and 10 <= bpm <= 400:
+                tempos.append(TempoChange(_ticks(start), float(bpm)))
+    except Exception:  # a malformed tempo mark must not cost the notes
+        tempos = []
+    tempos = [t for i, t in enumerate(tempos) if i == 0 or t.bpm != tempos[i - 1].bpm] or None
+
+    time_signature = TimeSignature()
+    found = stream.recurse().getElementsByClass(meter.TimeSignature).first()
+    if found is not None and found.numerator > 0 and found.denominator in (1, 2, 4, 8, 16, 32):
+        time_signature = TimeSignature(int(found.numerator), int(found.denominator))
+
+    key = None
+    signature = stream.recurse().getElementsByClass(m21key.KeySignature).first()
+    if signature is not None:
+        as_key = signature if isinstance(signature, m21key.Key) else signature.asKey("major")
+        mode = as_key.mode if as_key.mode in ("major", "minor", "dorian", "mixolydian", "lydian", "phrygian", "locrian") else "major"
+        key = Key(as_key.tonic.pitchClass, mode)
+
+    if not title and stream.metadata is not None:
+        title = stream.metadata.title or ""
+    score = Score(notes=notes, voices=voices, time_signature=time_signature, key=key, title=title)
+    if tempos:
+        score.tempos = tempos if tempos[0].tick == 0 else [TempoChange(0, tempos[0].bpm), *tempos]
+    return score
+
+
+def read_music21_scores(path: str | Path) -> list[Score]:
+    """Every piece in the file (an ABC file often holds a whole collection of tunes)."""
+    path = Path(path)
+    try:
+        from music21 import converter, stream as m21stream
+    except ImportError as error:  # pragma: no cover - music21 is a hard dependency
+        raise ScoreFileError(path, f"music21 is needed to read {path.suffix} files ({error})") from error
+    try:
+        if path.stat().st_size == 0:
+            raise ScoreFileError(path, "the file is empty")
+        parsed = converter.parse(str(path), forceSource=True)
+    except ScoreFileError:
+        raise
+    except Exception as error:  # music21 raises many unrelated types on bad input
+        raise ScoreFileError(path, f"not a readable {path.suffix} file ({type(error).__name__}: {error})") from error
+    pieces = list(parsed.scores) if isinstance(parsed, m21stream.Opus) else [parsed]
+    scores = []
+    for piece in pieces:
+        try:
+            scores.append(score_from_music21(piece))
+        except Exception as error:
+            raise ScoreFileError(path, f"could not convert a piece ({type(error).__name__}: {error})") from error
+    if not any(s.notes for s in scores):
+        raise ScoreFileError(path, "the file holds no notes")
+    return [s for s in scores if s.notes]

@@ -1,0 +1,120 @@
+"""Keys, scales, pitch names and key estimation."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable
+
+PITCH_CLASS_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+_LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+
+# Interval patterns (semitones above the tonic) of the scales a key lock can use.
+SCALES: dict[str, tuple[int, ...]] = {
+    "major": (0, 2, 4, 5, 7, 9, 11),
+    "minor": (0, 2, 3, 5, 7, 8, 10),  # natural minor / aeolian
+    "harmonic_minor": (0, 2, 3, 5, 7, 8, 11),
+    "melodic_minor": (0, 2, 3, 5, 7, 9, 11),
+    "dorian": (0, 2, 3, 5, 7, 9, 10),
+    "phrygian": (0, 1, 3, 5, 7, 8, 10),
+    "lydian": (0, 2, 4, 6, 7, 9, 11),
+    "mixolydian": (0, 2, 4, 5, 7, 9, 10),
+    "locrian": (0, 1, 3, 5, 6, 8, 10),
+    "major_pentatonic": (0, 2, 4, 7, 9),
+    "minor_pentatonic": (0, 3, 5, 7, 10),
+    "blues": (0, 3, 5, 6, 7, 10),
+    "chromatic": tuple(range(12)),
+}
+_SCALE_ALIASES = {"maj": "major", "ionian": "major", "min": "minor", "aeolian": "minor", "m": "minor"}
+
+
+def pitch_class_of(name: str) -> int:
+    """'C', 'c#', 'Eb', 'F##' -> pitch class 0-11."""
+    text = name.strip()
+    if not text or text[0].upper() not in _LETTER_PC:
+        raise ValueError(f"{name!r} is not a note name (expected e.g. C, F#, Bb)")
+    pc = _LETTER_PC[text[0].upper()]
+    for accidental in text[1:]:
+        if accidental == "#":
+            pc += 1
+        elif accidental in "b-":
+            pc -= 1
+        else:
+            raise ValueError(f"{name!r} is not a note name (expected e.g. C, F#, Bb)")
+    return pc % 12
+
+
+def note_name(pitch: int) -> str:
+    """MIDI pitch -> scientific name, middle C (60) = 'C4'."""
+    return f"{PITCH_CLASS_NAMES[pitch % 12]}{pitch // 12 - 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    tonic: int  # pitch class 0-11
+    scale: str = "major"
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.tonic < 12:
+            raise ValueError(f"tonic {self.tonic} is not a pitch class 0-11")
+        if self.scale not in SCALES:
+            raise ValueError(f"unknown scale {self.scale!r}; choose one of {', '.join(SCALES)}")
+
+    @property
+    def pitch_classes(self) -> frozenset[int]:
+        return frozenset((self.tonic + step) % 12 for step in SCALES[self.scale])
+
+    def contains(self, pitch: int) -> bool:
+        return pitch % 12 in self.pitch_classes
+
+    def __str__(self) -> str:
+        return f"{PITCH_CLASS_NAMES[self.tonic]}:{self.scale}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Key":
+        """'C:major', 'A minor', 'F#:dorian', 'Bbm' -> Key."""
+        raw = text.strip()
+        for sep in (":", " "):
+            if sep in raw:
+                tonic, scale = raw.split(sep, 1)
+                break
+        else:
+            if len(raw) > 1 and raw.endswith("m"):  # 'Am', 'Bbm'
+                tonic, scale = raw[:-1], "minor"
+            else:
+                tonic, scale = raw, "major"
+        scale = scale.strip().lower().replace(" ", "_").replace("-", "_")
+        scale = _SCALE_ALIASES.get(scale, scale)
+        if scale not in SCALES:
+            raise ValueError(f"unknown scale {scale!r} in {text!r}; choose one of {', '.join(SCALES)}")
+        return cls(pitch_class_of(tonic), scale)
+
+
+# Krumhansl-Kessler key profiles (probe-tone ratings), index 0 = tonic.
+_MAJOR_PROFILE = (6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88)
+_MINOR_PROFILE = (6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17)
+
+
+def _correlation(a: list[float], b: tuple[float, ...]) -> float:
+    mean_a, mean_b = sum(a) / 12, sum(b) / 12
+    num = sum((x - mean_a) * (y - mean_b) for x, y in zip(a, b))
+    den = math.sqrt(sum((x - mean_a) ** 2 for x in a) * sum((y - mean_b) ** 2 for y in b))
+    return num / den if den else 0.0
+
+
+def estimate_key(notes: Iterable) -> Key | None:
+    """Krumhansl-Schmuckler: correlate the duration-weighted pitch-class histogram with the 24
+    major/minor profiles. Returns None when there are no notes."""
+    histogram = [0.0] * 12
+    for note in notes:
+        histogram[note.pitch % 12] += note.duration
+    if not any(histogram):
+        return None
+    best, best_r = None, -2.0
+    for tonic in range(12):
+        rotated = histogram[tonic:] + histogram[:tonic]
+        for scale, profile in (("major", _MAJOR_PROFILE), ("minor", _MINOR_PROFILE)):
+            r = _correlation(rotated, profile)
+            if r > best_r:
+                best, best_r = Key(tonic, scale), r
+    return best

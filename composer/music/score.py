@@ -1,0 +1,143 @@
+"""The plain domain types every other part of Composer speaks: Note, Voice, Score.
+
+Time is counted in integer ticks at TICKS_PER_QUARTER per quarter note, a fixed resolution fine
+enough to keep the timing of a live performance (about 1 ms at 120 bpm). Tempo is metadata: it
+maps ticks to seconds only for playback and file export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterable
+
+TICKS_PER_QUARTER = 480
+DEFAULT_BPM = 120.0
+DEFAULT_VELOCITY = 80
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One sounding note. `voice` indexes Score.voices; `generated` marks model output."""
+
+    pitch: int
+    onset: int
+    duration: int
+    velocity: int = DEFAULT_VELOCITY
+    voice: int = 0
+    generated: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.pitch <= 127:
+            raise ValueError(f"pitch {self.pitch} is outside MIDI range 0-127")
+        if self.onset < 0:
+            raise ValueError(f"onset {self.onset} is negative")
+        if self.duration < 1:
+            raise ValueError(f"duration {self.duration} must be at least one tick")
+        if not 1 <= self.velocity <= 127:
+            raise ValueError(f"velocity {self.velocity} is outside 1-127")
+        if self.voice < 0:
+            raise ValueError(f"voice {self.voice} is negative")
+
+    @property
+    def end(self) -> int:
+        return self.onset + self.duration
+
+    def with_(self, **changes) -> "Note":
+        return replace(self, **changes)
+
+
+@dataclass(slots=True)
+class Voice:
+    """A part of the score and how it sounds: its General MIDI program and mixer settings."""
+
+    name: str = "Voice"
+    program: int = 0
+    is_drum: bool = False
+    volume: int = 100  # MIDI CC7, 0-127
+    pan: int = 64  # MIDI CC10, 0 = left, 64 = centre, 127 = right
+    mute: bool = False
+    solo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TempoChange:
+    tick: int
+    bpm: float
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSignature:
+    numerator: int = 4
+    denominator: int = 4
+
+    @property
+    def bar_ticks(self) -> int:
+        return self.numerator * TICKS_PER_QUARTER * 4 // self.denominator
+
+    @property
+    def beat_ticks(self) -> int:
+        return TICKS_PER_QUARTER * 4 // self.denominator
+
+
+@dataclass(slots=True)
+class Score:
+    """Notes plus the metadata needed to play, show and save them."""
+
+    notes: list[Note] = field(default_factory=list)
+    voices: list[Voice] = field(default_factory=lambda: [Voice()])
+    tempos: list[TempoChange] = field(default_factory=lambda: [TempoChange(0, DEFAULT_BPM)])
+    time_signature: TimeSignature = field(default_factory=TimeSignature)
+    key: "Key | None" = None  # noqa: F821 - composer.music.scales.Key
+    title: str = ""
+    style: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.voices:
+            self.voices = [Voice()]
+        if not self.tempos:
+            self.tempos = [TempoChange(0, DEFAULT_BPM)]
+
+    @property
+    def bpm(self) -> float:
+        """The initial tempo."""
+        return self.tempos[0].bpm
+
+    @property
+    def end(self) -> int:
+        return max((n.end for n in self.notes), default=0)
+
+    def sorted_notes(self) -> list[Note]:
+        return sorted(self.notes, key=lambda n: (n.onset, n.pitch, n.voice))
+
+    def copy(self, notes: Iterable[Note] | None = None) -> "Score":
+        """A new Score with the same metadata (voices copied) and the given or same notes."""
+        return Score(
+            notes=list(self.notes if notes is None else notes),
+            voices=[replace(v) for v in self.voices],
+            tempos=list(self.tempos),
+            time_signature=self.time_signature,
+            key=self.key,
+            title=self.title,
+            style=self.style,
+        )
+
+    def seconds_at(self, tick: int) -> float:
+        """Wall-clock seconds at a tick, following the tempo map."""
+        seconds, last_tick, bpm = 0.0, 0, self.tempos[0].bpm
+        for change in self.tempos[1:]:
+            if change.tick >= tick:
+                break
+            seconds += (change.tick - last_tick) * 60.0 / (bpm * TICKS_PER_QUARTER)
+            last_tick, bpm = change.tick, change.bpm
+        return seconds + (tick - last_tick) * 60.0 / (bpm * TICKS_PER_QUARTER)
+
+    def tick_at(self, seconds: float) -> int:
+        """Inverse of seconds_at (rounded to the nearest tick)."""
+        elapsed, last_tick, bpm = 0.0, 0, self.tempos[0].bpm
+        for change in self.tempos[1:]:
+            span = (change.tick - last_tick) * 60.0 / (bpm * TICKS_PER_QUARTER)
+            if elapsed + span > seconds:
+                break
+            elapsed += span
+            last_tick, bpm = change.tick, change.bpm
+        return last_tick + round((seconds - elapsed) * bpm * TICKS_PER_QUARTER / 60.0)
