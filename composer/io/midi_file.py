@@ -1,0 +1,273 @@
+""".mid files <-> Score.
+
+Reading: every (track, channel) pair that plays notes becomes a Voice. The file's resolution is
+rescaled to TICKS_PER_QUARTER. Damage is worked around where it can be (see smf_reader); what was
+worked around is logged and returned by read_midi_report, and only a file with no readable notes
+at all is an error.
+
+Writing (midi_writer): a type-1 file at TICKS_PER_QUARTER, a conductor track then one track per
+voice. Composer-only facts (which notes the co-writer generated, a modal key) travel in
+sequencer-specific meta events that other programs ignore, so a round trip keeps them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from composer.io.errors import ScoreFileError
+from composer.io.midi_writer import COMPOSER_TAG, GENERATED_MARK, KEY_MARK, write_midi
+from composer.io.smf_reader import (
+    CONTROL_CHANGE, META, META_INSTRUMENT_NAME, META_KEY_SIGNATURE, META_SEQUENCER_SPECIFIC,
+    META_SET_TEMPO, META_TIME_SIGNATURE, META_TRACK_NAME, NOTE_OFF, NOTE_ON, PROGRAM_CHANGE,
+    SmfError, SmfFile, parse_smf,
+)
+from composer.music.scales import Key
+from composer.music.score import DEFAULT_BPM, TICKS_PER_QUARTER, Note, Score, TempoChange, TimeSignature, Voice
+
+log = logging.getLogger(__name__)
+
+MAX_MIDI_BYTES = 64 * 1024 * 1024  # real pieces are well under 1 MB; this refuses files before reading them
+MAX_NOTES = 2_000_000  # past this the editor and the model are no use, and memory runs to gigabytes
+# A note-on and note-off at the same instant (common for drum hits) becomes a 64th note, long
+# enough to hear and to see in the piano roll, cut short if the same pitch sounds again sooner.
+ZERO_LENGTH_TICKS = TICKS_PER_QUARTER // 16
+_SMPTE_BPM = 120.0  # SMPTE files have no tempo: their seconds are laid on a 120 bpm grid
+
+__all__ = ["MAX_MIDI_BYTES", "MidiReadReport", "read_midi", "read_midi_report", "write_midi"]
+
+
+@dataclass(slots=True)
+class MidiReadReport:
+    score: Score
+    problems: list[str] = field(default_factory=list)  # damage worked around, for a status line
+
+
+def read_midi(path: str | Path) -> Score:
+    """Read a .mid file. Raises ScoreFileError naming the file and the problem."""
+    report = read_midi_report(path)
+    for problem in report.problems:
+        log.warning("%s: %s", report.score.title or path, problem)
+    return report.score
+
+
+def read_midi_report(path: str | Path) -> MidiReadReport:
+    """read_midi, also returning what damage was worked around (the UI can show it)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ScoreFileError(path, f"cannot open it ({error.strerror or error})") from error
+    if size == 0:
+        raise ScoreFileError(path, "the file is empty")
+    if size > MAX_MIDI_BYTES:
+        raise ScoreFileError(path, f"the file is {size / 2**20:.0f} MB; Composer reads MIDI files up to "
+                             f"{MAX_MIDI_BYTES // 2**20} MB (is it really a MIDI file?)")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ScoreFileError(path, f"cannot read it ({error.strerror or error})") from error
+    try:
+        smf = parse_smf(data)
+        return _score_from_smf(smf, path)
+    except ScoreFileError:
+        raise
+    except SmfError as error:
+        raise ScoreFileError(path, str(error)) from error
+    except Exception as error:  # a last net: a reader must never leak a raw exception
+        raise ScoreFileError(path, f"unexpected damage ({type(error).__name__}: {error})") from error
+
+
+def _decode_text(raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")  # the SMF default; every byte decodes
+    return " ".join(text.replace("\x00", " ").split())[:200]
+
+
+def _tidy_bpm(microseconds: int) -> float:
+    """The shortest decimal bpm that maps back to the same microseconds per quarter, so 120 reads
+    back as 120.0 rather than 120.00000000000001 and a written score round-trips exactly."""
+    exact = 60_000_000 / microseconds
+    for digits in range(7):
+        candidate = round(exact, digits)
+        if candidate > 0 and round(60_000_000 / candidate) == microseconds:
+            return candidate
+    return exact
+
+
+def _key_from_signature(data: bytes) -> Key | None:
+    if len(data) < 2:
+        return None
+    sharps = data[0] - 256 if data[0] > 127 else data[0]
+    if not -7 <= sharps <= 7 or data[1] > 1:
+        return None
+    major_tonic = (sharps * 7) % 12  # each sharp moves the tonic a fifth up
+    return Key((major_tonic + 9) % 12, "minor") if data[1] else Key(major_tonic, "major")
+
+
+# A paired note in file ticks: (track, channel, pitch, on, off, velocity, generated). Tuples,
+# not dataclasses: a big file has millions and they only live until the Notes are built.
+_RawNote = tuple
+
+
+def _collect_notes(smf: SmfFile) -> list[_RawNote]:
+    notes: list[_RawNote] = []
+    for index, track in enumerate(smf.tracks):
+        sounding: dict[tuple[int, int], deque] = {}
+        generated_next = False
+        for event in track.events:
+            kind = event[1]
+            if kind == META:
+                if event[2] == META_SEQUENCER_SPECIFIC and event[3] == COMPOSER_TAG + GENERATED_MARK:
+                    generated_next = True
+                continue
+            if kind == NOTE_ON and event[4] > 0:
+                sounding.setdefault((event[2], event[3]), deque()).append((event[0], event[4], generated_next))
+                generated_next = False
+            elif kind in (NOTE_ON, NOTE_OFF):  # note-on with velocity 0 is a note-off
+                queue = sounding.get((event[2], event[3]))
+                if queue:  # first in, first out: overlapping same-pitch notes end in order
+                    on, velocity, generated = queue.popleft()
+                    notes.append((index, event[2], event[3], on, event[0], velocity, generated))
+            if len(notes) > MAX_NOTES:
+                raise SmfError(f"it holds more than {MAX_NOTES:,} notes, more than Composer can edit")
+        for (channel, pitch), queue in sounding.items():  # left hanging: close at the track's end
+            for on, velocity, generated in queue:
+                notes.append((index, channel, pitch, on, max(on, track.end_tick), velocity, generated))
+    return notes
+
+
+def _channel_setting(events: list[tuple[int, int, int]], track: int, first_onset: int) -> int | None:
+    """A program/volume/pan for a voice from (tick, track, value) events on its channel: the last
+    one at or before its first note, preferring its own track (channels can be shared between
+    tracks), else the first one after."""
+    for candidates in ([e for e in events if e[1] == track], events):
+        before = [e for e in candidates if e[0] <= first_onset]
+        if before:
+            return before[-1][2]
+    return events[0][2] if events else None
+
+
+def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
+    problems = list(smf.problems)
+    problems += [f"track {i + 1}: {t.problem}" for i, t in enumerate(smf.tracks) if t.problem]
+    if smf.ticks_per_quarter:
+        ppq = smf.ticks_per_quarter
+
+        def ticks(t: int) -> int:
+            return (2 * t * TICKS_PER_QUARTER + ppq) // (2 * ppq)  # round half up, in integers
+    else:
+        per_tick = TICKS_PER_QUARTER * _SMPTE_BPM / 60.0 / smf.smpte_ticks_per_second
+
+        def ticks(t: int) -> int:
+            return round(t * per_tick)
+
+    raw = _collect_notes(smf)
+    if not raw:
+        detail = f" ({'; '.join(problems)})" if problems else ""
+        raise ScoreFileError(path, f"the file holds no notes{detail}")
+
+    # Channel state is global in MIDI: a program change in one track applies to its channel in all.
+    settings: dict[tuple[int, int], list[tuple[int, int, int]]] = {}  # (kind, channel) -> events
+    names: dict[int, str] = {}
+    instruments: dict[int, str] = {}
+    tempos: list[tuple[int, int]] = []
+    time_signature = key = exact_key = None
+    for index, track in enumerate(smf.tracks):
+        for event in track.events:
+            tick, kind = event[0], event[1]
+            if kind == PROGRAM_CHANGE:
+                settings.setdefault((PROGRAM_CHANGE, event[2]), []).append((tick, index, event[3]))
+            elif kind == CONTROL_CHANGE:
+                settings.setdefault((event[3], event[2]), []).append((tick, index, event[4]))
+            elif kind == META:
+                meta, data = event[2], event[3]
+                if meta == META_TRACK_NAME and index not in names:
+                    names[index] = _decode_text(data)
+                elif meta == META_INSTRUMENT_NAME and index not in instruments:
+                    instruments[index] = _decode_text(data)
+                elif meta == META_SET_TEMPO and len(data) >= 3 and int.from_bytes(data[:3], "big") > 0:
+                    tempos.append((tick, int.from_bytes(data[:3], "big")))
+                elif meta == META_TIME_SIGNATURE and len(data) >= 2 and data[0] >= 1 and data[1] <= 6:
+                    if time_signature is None or tick < time_signature[0]:  # the earliest one
+                        time_signature = (tick, TimeSignature(data[0], 2 ** data[1]))
+                elif meta == META_KEY_SIGNATURE and (key is None or tick < key[0]):
+                    found = _key_from_signature(data)
+                    if found is not None:
+                        key = (tick, found)
+                elif meta == META_SEQUENCER_SPECIFIC and data.startswith(COMPOSER_TAG + KEY_MARK):
+                    try:  # Composer's exact key (a mode a key signature cannot say) wins
+                        exact_key = Key.parse(data[len(COMPOSER_TAG + KEY_MARK):].decode("ascii"))
+                    except (ValueError, UnicodeDecodeError):
+                        problems.append("an unreadable Composer key marker was ignored")
+    for values in settings.values():
+        values.sort(key=lambda e: e[0])  # stable: ties keep track order
+
+    voice_of: dict[tuple[int, int], int] = {}
+    first_onset: dict[tuple[int, int], int] = {}
+    for note in raw:
+        pair = note[:2]
+        if note[3] < first_onset.get(pair, note[3] + 1):
+            first_onset[pair] = note[3]
+    channels_per_track: dict[int, int] = {}
+    for track, _channel in first_onset:
+        channels_per_track[track] = channels_per_track.get(track, 0) + 1
+    voices: list[Voice] = []
+    for pair in sorted(first_onset):
+        track, channel = pair
+        onset = first_onset[pair]
+        name = names.get(track) or instruments.get(track) or ("Drums" if channel == 9 else f"Track {track + 1}")
+        if channels_per_track[track] > 1:
+            name = f"{name} (ch {channel + 1})"
+        program = _channel_setting(settings.get((PROGRAM_CHANGE, channel), []), track, onset)
+        volume = _channel_setting(settings.get((7, channel), []), track, onset)
+        pan = _channel_setting(settings.get((10, channel), []), track, onset)
+        voice_of[pair] = len(voices)
+        voices.append(Voice(name=name[:64], program=program or 0, is_drum=channel == 9,
+                            volume=100 if volume is None else volume, pan=64 if pan is None else pan))
+
+    notes = _scaled_notes(raw, voice_of, ticks)
+    score = Score(notes=notes, voices=voices, time_signature=time_signature[1] if time_signature else TimeSignature(),
+                  key=exact_key or (key[1] if key else None), title=names.get(0, ""))
+    if smf.ticks_per_quarter:
+        score.tempos = _tempo_map(tempos, ticks)
+    else:
+        score.tempos = [TempoChange(0, _SMPTE_BPM)]
+    return MidiReadReport(score, problems)
+
+
+def _scaled_notes(raw: list[_RawNote], voice_of: dict, ticks) -> list[Note]:
+    raw.sort()  # by track, channel, pitch, onset: a note's successor on its pitch is next
+    notes: list[Note] = []
+    for i, (track, channel, pitch, on, off, velocity, generated) in enumerate(raw):
+        onset = ticks(on)
+        if off > on:
+            duration = max(1, ticks(off) - onset)
+        else:
+            duration = ZERO_LENGTH_TICKS
+            following = raw[i + 1] if i + 1 < len(raw) else None
+            if following and following[:3] == (track, channel, pitch):
+                duration = max(1, min(duration, ticks(following[3]) - onset))
+        notes.append(Note(pitch, onset, duration, velocity, voice_of[(track, channel)], generated))
+    notes.sort(key=lambda n: (n.onset, n.voice, n.pitch))
+    return notes
+
+
+def _tempo_map(tempos: list[tuple[int, int]], ticks) -> list[TempoChange]:
+    tempos.sort(key=lambda t: t[0])  # tempo events may sit in any track; stable keeps file order
+    changes: list[TempoChange] = []
+    for tick, microseconds in tempos:
+        change = TempoChange(ticks(tick), _tidy_bpm(microseconds))
+        if changes and changes[-1].tick == change.tick:
+            changes[-1] = change  # the last of simultaneous changes is the one that holds
+        elif not changes or changes[-1].bpm != change.bpm:
+            changes.append(change)
+    if len(changes) > 1:  # a replaced change can now equal its predecessor
+        changes = [c for i, c in enumerate(changes) if i == 0 or c.bpm != changes[i - 1].bpm]
+    if not changes or changes[0].tick > 0:
+        changes.insert(0, TempoChange(0, DEFAULT_BPM))
+    return changes

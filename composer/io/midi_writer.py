@@ -1,0 +1,165 @@
+"""Score -> type-1 .mid file at TICKS_PER_QUARTER, written atomically.
+
+Track 0 is the conductor (title, time signature, key signature, tempo map); then one track per
+voice with its name, program, volume (CC7) and pan (CC10). Drums go on channel 10 (index 9);
+other voices take channels 1-9, 11-16 in order and wrap past fifteen of them (voices that share a
+channel then share its program). Muted and solo voices are written like any other: mute and solo
+are playback settings, not part of the music.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from pathlib import Path
+
+import mido
+
+from composer.io.errors import ScoreFileError
+from composer.music.scales import SCALES, Key
+from composer.music.score import TICKS_PER_QUARTER, Note, Score
+
+# Sequencer-specific meta events carrying what plain MIDI cannot say. 0x7D is the manufacturer ID
+# the MIDI standard reserves for non-commercial use; other programs skip these events.
+COMPOSER_TAG = bytes([0x7D]) + b"Composer:"
+GENERATED_MARK = b"generated"  # the next note-on in this track was written by the co-writer
+KEY_MARK = b"key="  # the exact key, e.g. 'D:dorian', which a key signature cannot express
+
+DRUM_CHANNEL = 9
+MELODIC_CHANNELS = tuple(c for c in range(16) if c != DRUM_CHANNEL)
+_MAJOR_BY_SHARPS = {-7: "Cb", -6: "Gb", -5: "Db", -4: "Ab", -3: "Eb", -2: "Bb", -1: "F", 0: "C",
+                    1: "G", 2: "D", 3: "A", 4: "E", 5: "B", 6: "F#", 7: "C#"}
+
+
+def assign_channels(score: Score) -> list[int]:
+    """The MIDI channel of each voice: drums on 9, others round the fifteen melodic channels."""
+    channels, next_melodic = [], 0
+    for voice in score.voices:
+        if voice.is_drum:
+            channels.append(DRUM_CHANNEL)
+        else:
+            channels.append(MELODIC_CHANNELS[next_melodic % len(MELODIC_CHANNELS)])
+            next_melodic += 1
+    return channels
+
+
+def _latin1_carrier(text: str) -> str:
+    """mido writes text meta events as latin-1; hand it UTF-8 bytes so any title survives."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def _key_signature_name(key: Key) -> str:
+    steps = set(SCALES[key.scale])
+    minor = 3 in steps and 4 not in steps  # a minor third, no major third: notate as minor
+    major_tonic = (key.tonic + 3) % 12 if minor else key.tonic
+    sharps = (major_tonic * 7) % 12
+    sharps = sharps - 12 if sharps > 6 else sharps
+    name = _MAJOR_BY_SHARPS[sharps]
+    if minor:  # mido names a minor key by its own tonic: the relative major's, three semitones down
+        name = {-6: "Ebm", -5: "Bbm", -4: "Fm", -3: "Cm", -2: "Gm", -1: "Dm", 0: "Am", 1: "Em",
+                2: "Bm", 3: "F#m", 4: "C#m", 5: "G#m", 6: "D#m"}[sharps]
+    return name
+
+
+def _sequencer_specific(payload: bytes, time: int = 0) -> mido.MetaMessage:
+    return mido.MetaMessage("sequencer_specific", data=tuple(COMPOSER_TAG + payload), time=time)
+
+
+def _conductor_track(score: Score) -> mido.MidiTrack:
+    track = mido.MidiTrack()
+    if score.title:
+        track.append(mido.MetaMessage("track_name", name=_latin1_carrier(score.title)))
+    meter = score.time_signature
+    if not 1 <= meter.numerator <= 255 or meter.denominator not in (1, 2, 4, 8, 16, 32, 64):
+        raise ValueError(f"time signature {meter.numerator}/{meter.denominator} cannot be stored in MIDI "
+                         "(the denominator must be a power of two up to 64)")
+    track.append(mido.MetaMessage("time_signature", numerator=meter.numerator, denominator=meter.denominator))
+    if score.key is not None:
+        track.append(mido.MetaMessage("key_signature", key=_key_signature_name(score.key)))
+        if score.key.scale not in ("major", "minor"):
+            track.append(_sequencer_specific(KEY_MARK + str(score.key).encode("ascii")))
+    events = []
+    for change in sorted(score.tempos, key=lambda c: c.tick):
+        if not change.bpm > 0 or not 1 <= round(60_000_000 / change.bpm) <= 0xFFFFFF:
+            raise ValueError(f"tempo {change.bpm} bpm cannot be stored in MIDI (3.6 to 60,000,000 bpm)")
+        events.append((max(0, change.tick), mido.MetaMessage("set_tempo", tempo=round(60_000_000 / change.bpm))))
+    _append_timed(track, events)
+    return track
+
+
+def _append_timed(track: mido.MidiTrack, events: list[tuple[int, mido.Message]]) -> None:
+    """Append (absolute tick, message) pairs, already in order, as delta times."""
+    last = 0
+    for tick, message in events:
+        message.time = tick - last
+        track.append(message)
+        last = tick
+
+
+def _voice_track(score: Score, index: int, channel: int, notes: list[Note]) -> mido.MidiTrack:
+    voice = score.voices[index]
+    track = mido.MidiTrack()
+    track.append(mido.MetaMessage("track_name", name=_latin1_carrier(voice.name)))
+    track.append(mido.Message("program_change", channel=channel, program=voice.program))
+    track.append(mido.Message("control_change", channel=channel, control=7, value=voice.volume))
+    track.append(mido.Message("control_change", channel=channel, control=10, value=voice.pan))
+    # At one tick, note-offs come before note-ons so a repeated pitch is not cut by its own end;
+    # the marker for a generated note sits right before its note-on.
+    keyed = []
+    for order, note in enumerate(notes):
+        keyed.append((note.end, 0, note.pitch, order, [mido.Message("note_off", channel=channel, note=note.pitch)]))
+        on = [mido.Message("note_on", channel=channel, note=note.pitch, velocity=note.velocity)]
+        if note.generated:
+            on.insert(0, _sequencer_specific(GENERATED_MARK))
+        keyed.append((note.onset, 1, note.pitch, order, on))
+    keyed.sort(key=lambda e: e[:4])
+    _append_timed(track, [(tick, message) for tick, _, _, _, messages in keyed for message in messages])
+    return track
+
+
+def build_midi_file(score: Score, *, only_generated: bool = False) -> mido.MidiFile:
+    """The mido file write_midi saves. Raises ValueError for what MIDI cannot hold."""
+    notes = [n for n in score.notes if n.generated or not only_generated]
+    for note in notes:
+        if note.voice >= len(score.voices):
+            raise ValueError(f"a note at tick {note.onset} belongs to voice {note.voice + 1}, "
+                             f"but the score has {len(score.voices)} voices")
+    by_voice: list[list[Note]] = [[] for _ in score.voices]
+    for note in sorted(notes, key=lambda n: (n.onset, n.pitch)):
+        by_voice[note.voice].append(note)
+    midi = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_QUARTER)
+    midi.tracks.append(_conductor_track(score))
+    for index, channel in enumerate(assign_channels(score)):
+        midi.tracks.append(_voice_track(score, index, channel, by_voice[index]))
+    return midi
+
+
+def write_midi(score: Score, path: str | Path, *, only_generated: bool = False) -> None:
+    """Write `score` as a type-1 MIDI file. With only_generated, only the co-writer's notes are
+    written, at their positions in the piece (so they paste back where they belong), with the
+    full tempo map and every voice's track. The file is replaced atomically: a failed write
+    leaves any existing file as it was. Raises ScoreFileError."""
+    path = Path(path)
+    if only_generated and not any(n.generated for n in score.notes):
+        raise ScoreFileError(path, "the score has no generated notes to export")
+    try:
+        midi = build_midi_file(score, only_generated=only_generated)
+    except ValueError as error:
+        raise ScoreFileError(path, f"cannot write this score as MIDI: {error}") from error
+    if not path.parent.is_dir():
+        raise ScoreFileError(path, f"the folder {path.parent} does not exist")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(temporary, "xb") as handle:  # created with the user's umask, unlike mkstemp's 0600
+            midi.save(file=handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        os.replace(temporary, path)
+    except OSError as error:
+        raise ScoreFileError(path, f"cannot write it ({error.strerror or error})") from error
+    finally:
+        if temporary.exists():
+            temporary.unlink(missing_ok=True)
