@@ -1,0 +1,108 @@
+"""Where corpus files come from: music21's bundled corpus, or a folder of the user's files.
+
+A source lists SourceFiles; each knows its style and a stable name. A piece's id is
+"<source name>:<path relative to the source root>#<index of the piece in the file>", e.g.
+"music21:essenFolksong/han1.abc#12" or "my_tunes:reels/kesh.abc#0", so ids survive moving the
+folder and adding files.
+
+User folders: every file with a suffix composer.io reads (MIDI, ABC, MusicXML, Humdrum), found
+recursively; the style is the name of the first-level sub-folder the file lies in, and files at
+the top level take the style named after the folder itself (a folder of loose files usually
+says what they are: ~/music/jazz). Hidden files and folders are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from composer.data.styles import style_name_from_folder, style_of_corpus_path
+
+DEFAULT_SOURCE = "default"
+MUSIC21_SOURCE_NAME = "music21"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    source: str  # the source's name: "music21" or the user folder's name
+    root: Path
+    relpath: str  # posix, relative to root
+    style: str
+
+    @property
+    def path(self) -> Path:
+        return self.root / self.relpath
+
+    @property
+    def key(self) -> str:
+        """Stable name of the file, the prefix of its pieces' ids."""
+        return f"{self.source}:{self.relpath}"
+
+
+@dataclass(frozen=True, slots=True)
+class Music21CorpusSource:
+    """The corpus that ships inside music21, mapped to styles by composer.data.styles."""
+
+    name: str = MUSIC21_SOURCE_NAME
+
+    @staticmethod
+    def root() -> Path:
+        import music21
+
+        return Path(music21.__file__).parent / "corpus"
+
+    def files(self) -> list[SourceFile]:
+        root = self.root()
+        found = []
+        for path in sorted(root.rglob("*")):
+            if not path.is_file():
+                continue
+            relpath = path.relative_to(root).as_posix()
+            style = style_of_corpus_path(relpath)
+            if style is not None:
+                found.append(SourceFile(self.name, root, relpath, style.name))
+        return found
+
+    def describe(self) -> str:
+        return DEFAULT_SOURCE
+
+
+@dataclass(frozen=True, slots=True)
+class FolderSource:
+    """A folder of the user's files; first-level sub-folders name the styles."""
+
+    folder: Path
+
+    @property
+    def name(self) -> str:
+        return style_name_from_folder(self.folder.resolve().name)
+
+    def files(self) -> list[SourceFile]:
+        from composer.io import SCORE_SUFFIXES
+
+        root = self.folder.resolve()
+        if not root.is_dir():
+            raise FileNotFoundError(f"{self.folder}: no such folder (give a folder of MIDI/ABC/MusicXML/krn files)")
+        found = []
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root)
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            if not path.is_file() or path.suffix.lower() not in SCORE_SUFFIXES:
+                continue
+            style = style_name_from_folder(relative.parts[0]) if len(relative.parts) > 1 else self.name
+            found.append(SourceFile(self.name, root, relative.as_posix(), style))
+        return found
+
+    def describe(self) -> str:
+        return str(self.folder.resolve())
+
+
+Source = Music21CorpusSource | FolderSource
+
+
+def source_from_spec(spec: str | Path) -> Source:
+    """'default' -> the music21 corpus; anything else is a folder path."""
+    if str(spec) == DEFAULT_SOURCE:
+        return Music21CorpusSource()
+    return FolderSource(Path(spec).expanduser())

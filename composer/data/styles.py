@@ -1,0 +1,85 @@
+"""The named styles of the default corpus: which music21 corpus files belong to which style.
+
+Paths are relative to music21's corpus root (posix separators) and matched with fnmatch. The
+order of STYLES is the order of Corpus.styles, so the model's style embedding stays stable: add
+new styles at the end, never reorder or rename. User folders add their own styles after these
+(see composer.data.sources).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+# The Essen collections of German-language folk song (Lorraine and Luxembourg included: their
+# songs are German-language too). test*.abc are left out: music21 ships them as parser test
+# files, and their tunes are spread over several countries.
+_ESSEN_GERMAN = ("altdeu", "ballad", "boehme", "dva", "erk", "fink", "kinder", "variant", "zuccal", "lot", "lux")
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    name: str
+    display_name: str
+    description: str
+    patterns: tuple[str, ...]
+    voices: int | None = None  # keep only pieces with exactly this many sounding voices
+
+    def matches(self, relpath: str) -> bool:
+        return any(fnmatchcase(relpath, pattern) for pattern in self.patterns)
+
+
+STYLES: tuple[Style, ...] = (
+    Style("chinese_folk", "Chinese folk",
+          "Han Chinese folk songs from the Essen Folksong Collection (monophonic).",
+          ("essenFolksong/han*.abc",)),
+    Style("german_folk", "German folk",
+          "German-language folk songs from the Essen Folksong Collection (monophonic).",
+          tuple(f"essenFolksong/{name}*.abc" for name in _ESSEN_GERMAN)),
+    Style("irish", "Irish",
+          "Irish dance tunes and airs: O'Neill's Music of Ireland (1850) and the Essen Irish songs.",
+          ("oneills1850/*.abc", "essenFolksong/irl.abc")),
+    Style("scottish", "Scottish",
+          "Scottish airs, reels and strathspeys from Aird's Selection (1782-1803).",
+          ("airdsAirs/*.abc",)),
+    Style("american_fiddle", "American fiddle",
+          "Reels, hornpipes and jigs from Ryan's Mammoth Collection (Boston, 1883).",
+          ("ryansMammoth/*.abc",)),
+    Style("bach_chorales", "Bach chorales",
+          "J. S. Bach's four-part chorale harmonisations (pieces with other voice counts are left out).",
+          ("bach/*.mxl", "bach/*.xml", "bach/*.krn"), voices=4),
+    Style("renaissance", "Renaissance polyphony",
+          "Palestrina's masses and motets (Humdrum editions), four to six voices.",
+          ("palestrina/*.krn",)),
+    Style("early_polyphony", "Early polyphony",
+          "Italian trecento songs and mass movements, and Monteverdi's madrigals.",
+          ("trecento/*.xml", "monteverdi/*.mxl")),
+)
+
+STYLE_NAMES: tuple[str, ...] = tuple(style.name for style in STYLES)
+STYLE_BY_NAME: dict[str, Style] = {style.name: style for style in STYLES}
+
+
+def style_of_corpus_path(relpath: str) -> Style | None:
+    """The style a music21 corpus file belongs to, or None when it is not part of the corpus."""
+    for style in STYLES:
+        if style.matches(relpath):
+            return style
+    return None
+
+
+def style_name_from_folder(name: str) -> str:
+    """A folder name as a style name: lower case, runs of other characters as one '_'.
+
+    'Jazz Standards' -> 'jazz_standards'. A user folder named like a built-in style ('irish')
+    joins that style.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    return slug or "user"
+
+
+def ordered_styles(present: set[str] | list[str]) -> list[str]:
+    """Built-in styles in table order (always all of them), then any other styles sorted."""
+    extra = sorted(set(present) - set(STYLE_NAMES))
+    return [*STYLE_NAMES, *extra]
