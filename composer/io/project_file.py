@@ -1,0 +1,248 @@
+"""The Composer project file: a versioned JSON document holding a Score, its voicing, the
+co-writer's generation settings and which notes are seed or continuation.
+
+Qt-free so the CLI and tests can use it. Loading validates everything: a hostile or damaged file
+raises ScoreFileError naming the file and the problem, never a bare KeyError/TypeError, and never
+returns a half-built Score.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from composer.io.errors import ScoreFileError
+from composer.music.scales import Key
+from composer.music.score import Note, Score, TempoChange, TimeSignature, Voice
+
+FORMAT = "composer-project"
+VERSION = 1
+PROJECT_SUFFIXES = (".composer.json", ".cmp")
+MAX_FILE_BYTES = 64 * 1024 * 1024  # far above any real score; stops memory bombs
+MAX_NOTES = 2_000_000
+MAX_VOICES = 256
+MAX_TEMPOS = 100_000
+MAX_TICK = 2**40  # ticks beyond ~300 years at 120 bpm are damage, not music
+_SETTING_TYPES = (str, int, float, bool, type(None))
+
+
+def is_project_path(path: str | Path) -> bool:
+    name = Path(path).name.lower()
+    return any(name.endswith(suffix) for suffix in PROJECT_SUFFIXES)
+
+
+@dataclass(slots=True)
+class Project:
+    """What a project file holds. `generation` is a flat dict of the co-writer panel's settings
+    (strings, numbers, booleans, None) so the UI can add settings without a format change."""
+
+    score: Score = field(default_factory=Score)
+    generation: dict[str, Any] = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- saving
+
+def project_to_dict(project: Project) -> dict[str, Any]:
+    score = project.score
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "score": {
+            "title": score.title,
+            "style": score.style,
+            "key": str(score.key) if score.key is not None else None,
+            "time_signature": [score.time_signature.numerator, score.time_signature.denominator],
+            "tempos": [[t.tick, t.bpm] for t in score.tempos],
+            "voices": [
+                {"name": v.name, "program": v.program, "is_drum": v.is_drum, "volume": v.volume,
+                 "pan": v.pan, "mute": v.mute, "solo": v.solo}
+                for v in score.voices
+            ],
+            # Compact rows: [pitch, onset, duration, velocity, voice, generated]
+            "notes": [[n.pitch, n.onset, n.duration, n.velocity, n.voice, int(n.generated)]
+                      for n in score.sorted_notes()],
+        },
+        "generation": {k: v for k, v in project.generation.items()
+                       if isinstance(k, str) and isinstance(v, _SETTING_TYPES)},
+    }
+
+
+def save_project(project: Project, path: str | Path) -> None:
+    """Write atomically (temp file + rename) so a crash mid-save never truncates the old file."""
+    path = Path(path)
+    text = json.dumps(project_to_dict(project), separators=(",", ":"), allow_nan=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".saving-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise ScoreFileError(path, f"cannot write the project: {error.strerror or error}") from error
+
+
+# ----------------------------------------------------------------------------- loading
+
+class _Invalid(Exception):
+    """Raised inside validation; turned into ScoreFileError with the file name."""
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise _Invalid(message)
+
+
+def _int(value: Any, what: str, low: int, high: int) -> int:
+    _require(isinstance(value, int) and not isinstance(value, bool), f"{what} must be an integer")
+    _require(low <= value <= high, f"{what} {value} is outside {low}-{high}")
+    return value
+
+
+def _str(value: Any, what: str, limit: int = 1000) -> str:
+    _require(isinstance(value, str), f"{what} must be text")
+    _require(len(value) <= limit, f"{what} is longer than {limit} characters")
+    return value
+
+
+def _bool(value: Any, what: str) -> bool:
+    _require(isinstance(value, bool), f"{what} must be true or false")
+    return value
+
+
+def _list(value: Any, what: str, limit: int) -> list:
+    _require(isinstance(value, list), f"{what} must be a list")
+    _require(len(value) <= limit, f"{what} has more than {limit} entries")
+    return value
+
+
+def _voice(raw: Any, index: int) -> Voice:
+    what = f"voice {index + 1}"
+    _require(isinstance(raw, dict), f"{what} must be an object")
+    return Voice(
+        name=_str(raw.get("name", f"Voice {index + 1}"), f"{what} name", 200),
+        program=_int(raw.get("program", 0), f"{what} program", 0, 127),
+        is_drum=_bool(raw.get("is_drum", False), f"{what} is_drum"),
+        volume=_int(raw.get("volume", 100), f"{what} volume", 0, 127),
+        pan=_int(raw.get("pan", 64), f"{what} pan", 0, 127),
+        mute=_bool(raw.get("mute", False), f"{what} mute"),
+        solo=_bool(raw.get("solo", False), f"{what} solo"),
+    )
+
+
+def _tempo(raw: Any, index: int) -> TempoChange:
+    what = f"tempo change {index + 1}"
+    _require(isinstance(raw, list) and len(raw) == 2, f"{what} must be [tick, bpm]")
+    tick = _int(raw[0], f"{what} tick", 0, MAX_TICK)
+    bpm = raw[1]
+    _require(isinstance(bpm, (int, float)) and not isinstance(bpm, bool), f"{what} bpm must be a number")
+    _require(math.isfinite(bpm) and 1.0 <= bpm <= 1000.0, f"{what} bpm {bpm} is outside 1-1000")
+    return TempoChange(tick, float(bpm))
+
+
+def _note(raw: Any, index: int, voices: int) -> Note:
+    what = f"note {index + 1}"
+    _require(isinstance(raw, list) and len(raw) == 6,
+             f"{what} must be [pitch, onset, duration, velocity, voice, generated]")
+    pitch = _int(raw[0], f"{what} pitch", 0, 127)
+    onset = _int(raw[1], f"{what} onset", 0, MAX_TICK)
+    duration = _int(raw[2], f"{what} duration", 1, MAX_TICK)
+    velocity = _int(raw[3], f"{what} velocity", 1, 127)
+    voice = _int(raw[4], f"{what} voice", 0, voices - 1)
+    _require(raw[5] in (0, 1) and not isinstance(raw[5], float), f"{what} generated flag must be 0 or 1")
+    return Note(pitch, onset, duration, velocity, voice, bool(raw[5]))
+
+
+def _score(raw: Any) -> Score:
+    _require(isinstance(raw, dict), "'score' must be an object")
+    voices = [_voice(v, i) for i, v in enumerate(_list(raw.get("voices", [{}]), "voices", MAX_VOICES))]
+    _require(len(voices) >= 1, "a score needs at least one voice")
+    tempos = [_tempo(t, i) for i, t in enumerate(_list(raw.get("tempos", [[0, 120.0]]), "tempos", MAX_TEMPOS))]
+    _require(len(tempos) >= 1 and tempos[0].tick == 0, "the first tempo change must be at tick 0")
+    _require(all(a.tick < b.tick for a, b in zip(tempos, tempos[1:])), "tempo changes must be in time order")
+    sig = _list(raw.get("time_signature", [4, 4]), "time_signature", 2)
+    _require(len(sig) == 2, "time_signature must be [numerator, denominator]")
+    numerator = _int(sig[0], "time signature numerator", 1, 64)
+    denominator = _int(sig[1], "time signature denominator", 1, 64)
+    _require(denominator in (1, 2, 4, 8, 16, 32, 64), f"time signature denominator {denominator} is not a power of two")
+    key_text = raw.get("key")
+    key = None
+    if key_text is not None:
+        try:
+            key = Key.parse(_str(key_text, "key", 40))
+        except ValueError as error:
+            raise _Invalid(f"key: {error}") from None
+    style = raw.get("style")
+    notes = [_note(n, i, len(voices)) for i, n in enumerate(_list(raw.get("notes", []), "notes", MAX_NOTES))]
+    return Score(
+        notes=notes, voices=voices, tempos=tempos,
+        time_signature=TimeSignature(numerator, denominator), key=key,
+        title=_str(raw.get("title", ""), "title", 500),
+        style=None if style is None else _str(style, "style", 200),
+    )
+
+
+def project_from_dict(data: Any) -> Project:
+    """Validate a decoded JSON document; raises _Invalid with a reason."""
+    _require(isinstance(data, dict), "the file is not a Composer project (top level is not an object)")
+    _require(data.get("format") == FORMAT, f"the file is not a Composer project (no \"format\": \"{FORMAT}\")")
+    version = data.get("version")
+    _require(isinstance(version, int) and not isinstance(version, bool), "the project has no version number")
+    _require(version <= VERSION,
+             f"the project was saved by a newer Composer (format {version}; this one reads up to {VERSION})")
+    _require(version >= 1, f"unknown project version {version}")
+    raw_generation = data.get("generation", {})
+    _require(isinstance(raw_generation, dict), "'generation' must be an object")
+    generation = {}
+    for name, value in list(raw_generation.items())[:200]:
+        if isinstance(value, _SETTING_TYPES) and len(name) <= 100:
+            if isinstance(value, str):
+                value = value[:1000]
+            if isinstance(value, float) and not math.isfinite(value):
+                continue
+            generation[name] = value
+    return Project(score=_score(data.get("score")), generation=generation)
+
+
+def load_project(path: str | Path) -> Project:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ScoreFileError(path, f"cannot open the project: {error.strerror or error}") from error
+    if size > MAX_FILE_BYTES:
+        raise ScoreFileError(path, f"the file is {size // 2**20} MB; a project is at most {MAX_FILE_BYTES // 2**20} MB")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise ScoreFileError(path, f"cannot read the project: {error.strerror or error}") from error
+    except UnicodeDecodeError:
+        raise ScoreFileError(path, "the file is not UTF-8 text, so not a Composer project") from None
+    if not text.strip():
+        raise ScoreFileError(path, "the file is empty")
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except _Invalid as error:
+        raise ScoreFileError(path, str(error)) from None
+    except RecursionError:
+        raise ScoreFileError(path, "the JSON is nested too deeply to be a Composer project") from None
+    except ValueError as error:  # JSONDecodeError, and int strings over Python's digit limit
+        raise ScoreFileError(path, f"the file is not valid JSON ({error}); it may be truncated") from None
+    try:
+        return project_from_dict(data)
+    except _Invalid as error:
+        raise ScoreFileError(path, f"{error}; the project cannot be opened") from None
+    except (ValueError, RecursionError) as error:  # a domain type refused a value we did not foresee
+        raise ScoreFileError(path, f"invalid project data: {error}") from None
+
+
+def _reject_constant(name: str) -> None:
+    raise _Invalid(f"the JSON contains {name}, which a project never holds")

@@ -1,0 +1,126 @@
+"""The open score as the window edits it: notes with ids, the selection, the score's settings
+and the undo stack. Widgets read from it and change it only through undoable edits."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from typing import Any, Iterable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from composer.music.score import Note, Score, Voice
+from composer.ui.note_store import NoteStore
+from composer.ui.undo_commands import EditNotesCommand, SetScoreFieldCommand
+
+_FIELDS = ("tempos", "time_signature", "voices", "key", "title", "style")
+
+
+class ScoreDocument(QObject):
+    notes_changed = Signal()
+    selection_changed = Signal()
+    score_settings_changed = Signal(str)  # the Score field name
+
+    def __init__(self, score: Score | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.store = NoteStore()
+        self.selection: set[int] = set()
+        self._meta = Score()
+        self.load(score or Score())
+
+    # --- whole-document operations (not undoable: they start a new history) ------------------
+    def load(self, score: Score) -> None:
+        self._meta = score.copy(notes=[])
+        self.store = NoteStore(score.sorted_notes())
+        self.selection = set()
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self.notes_changed.emit()
+        self.selection_changed.emit()
+        for name in _FIELDS:
+            self.score_settings_changed.emit(name)
+
+    def score(self) -> Score:
+        """A snapshot Score of everything (a copy: callers may keep or change it)."""
+        return self._meta.copy(notes=sorted(self.store.notes(), key=lambda n: (n.onset, n.pitch, n.voice)))
+
+    def field(self, name: str) -> Any:
+        return copy.deepcopy(getattr(self._meta, name))
+
+    @property
+    def voices(self) -> list[Voice]:
+        return self._meta.voices
+
+    @property
+    def time_signature(self):
+        return self._meta.time_signature
+
+    @property
+    def bpm(self) -> float:
+        return self._meta.bpm
+
+    # --- primitives used by the undo commands ------------------------------------------------
+    def apply_notes(self, remove_ids: Iterable[int], put: dict[int, Note]) -> None:
+        self.store.remove(remove_ids)
+        self.store.put(put)
+        self.notes_changed.emit()
+
+    def set_field(self, name: str, value: Any) -> None:
+        if name not in _FIELDS:
+            raise ValueError(f"not a score setting: {name}")
+        setattr(self._meta, name, copy.deepcopy(value))
+        self.score_settings_changed.emit(name)
+        if name == "voices":
+            self.notes_changed.emit()  # colours may change
+
+    def set_selection(self, ids: Iterable[int]) -> None:
+        ids = {i for i in ids if i in self.store}
+        if ids != self.selection:
+            self.selection = ids
+            self.selection_changed.emit()
+
+    # --- undoable edits ----------------------------------------------------------------------
+    def selected_notes(self) -> dict[int, Note]:
+        return self.store.subset(self.selection)
+
+    def add_notes(self, notes: list[Note], text: str = "Add notes") -> list[int]:
+        if not notes:
+            return []
+        ids = self.store.new_ids(len(notes))
+        self.undo_stack.push(EditNotesCommand(self, text, {}, dict(zip(ids, notes))))
+        return ids
+
+    def change_notes(self, new: dict[int, Note], text: str) -> bool:
+        """Replace notes by id with new values (move, resize, velocity, transpose…)."""
+        new = {i: n for i, n in new.items() if i in self.store and self.store[i] != n}
+        if not new:
+            return False
+        before = self.store.subset(new)
+        self.undo_stack.push(EditNotesCommand(self, text, before, new, select_after=set(self.selection) or set(new)))
+        return True
+
+    def delete_notes(self, ids: Iterable[int], text: str = "Delete notes") -> bool:
+        before = self.store.subset(ids)
+        if not before:
+            return False
+        self.undo_stack.push(EditNotesCommand(self, text, before, {}, select_after=set()))
+        return True
+
+    def set_score_field(self, name: str, value: Any, text: str, merge: bool = True) -> None:
+        if getattr(self._meta, name) == value:
+            return
+        self.undo_stack.push(SetScoreFieldCommand(self, text, name, value, merge))
+
+    def set_voice(self, index: int, text: str, **changes) -> None:
+        voices = [replace(v) for v in self._meta.voices]
+        voices[index] = replace(voices[index], **changes)
+        self.set_score_field("voices", voices, text)
+
+    def ensure_voices(self, count: int) -> None:
+        """Make sure voice indices up to count-1 exist (a continuation may add a voice)."""
+        if count > len(self._meta.voices):
+            voices = [replace(v) for v in self._meta.voices]
+            voices += [Voice(name=f"Voice {i + 1}") for i in range(len(voices), count)]
+            self.set_score_field("voices", voices, "Add voices", merge=False)

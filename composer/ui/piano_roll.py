@@ -1,0 +1,369 @@
+"""The piano-roll editor: a custom-painted scroll area. Mouse gestures become undoable document
+edits on release; while dragging, only a preview is drawn (nothing enters the undo stack).
+
+Gestures: Draw tool - click empty space to add a note, drag right to set its length. Both tools -
+click a note to select (Shift toggles), drag its body to move (snapped; Alt = free), drag its
+right end to resize, right-click to delete, drag on empty space (Select tool, or Shift) for a
+rubber band. Keys: arrows transpose (Shift = octave) and nudge, Delete removes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+
+from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note
+from composer.ui import edit_ops
+from composer.ui.document import ScoreDocument
+from composer.ui.roll_geometry import RollGeometry
+from composer.ui.roll_painter import RollFrame, paint_roll
+
+RESIZE_HANDLE_PX = 6
+EXTRA_BARS = 16  # room to write past the last note
+
+
+@dataclass(slots=True)
+class Drag:
+    kind: str  # "draw" | "move" | "resize" | "rubber"
+    origin: QPoint  # content coordinates of the press
+    anchor: int | None = None  # the id of the grabbed note
+    originals: dict[int, Note] = field(default_factory=dict)
+    preview: dict[int, Note] = field(default_factory=dict)
+    new_note: Note | None = None
+    additive: bool = False
+    current: QPoint | None = None  # content coordinates of the latest move
+
+
+class PianoRoll(QAbstractScrollArea):
+    view_changed = Signal()  # scrolled or zoomed: keyboard, ruler and lane repaint
+    audition = Signal(int, int, int)  # pitch, velocity, voice: let the user hear a note
+    audition_off = Signal(int, int)  # pitch, voice
+
+    def __init__(self, document: ScoreDocument, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.geometry_ = RollGeometry()
+        self.snap = edit_ops.Snap(16)
+        self.tool = "draw"
+        self.current_voice = 0
+        self.draw_velocity = DEFAULT_VELOCITY
+        self.playhead = 0
+        self.loop: tuple[int, int] | None = None
+        self.ghosts: list[Note] = []
+        self._drag: Drag | None = None
+        self._last_length = TICKS_PER_QUARTER
+        self._sounding: tuple[int, int] | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.viewport().setMouseTracking(True)
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.horizontalScrollBar().valueChanged.connect(self._scrolled)
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        document.notes_changed.connect(self._notes_changed)
+        document.selection_changed.connect(self.viewport().update)
+        document.score_settings_changed.connect(lambda _name: self.viewport().update())
+        self._update_ranges()
+        self.center_on_pitch(64)
+
+    # --- coordinates -------------------------------------------------------------------------
+    @property
+    def geometry_model(self) -> RollGeometry:
+        return self.geometry_
+
+    def scroll_x(self) -> int:
+        return self.horizontalScrollBar().value()
+
+    def scroll_y(self) -> int:
+        return self.verticalScrollBar().value()
+
+    def content_pos(self, pos: QPoint) -> QPoint:
+        return QPoint(pos.x() + self.scroll_x(), pos.y() + self.scroll_y())
+
+    def view_pos(self, tick: float, pitch: int) -> QPoint:
+        """Viewport pixel at the middle of a pitch row at a tick (tests aim with this)."""
+        g = self.geometry_
+        return QPoint(int(round(g.x(tick))) - self.scroll_x(), g.y(pitch) + g.row_height // 2 - self.scroll_y())
+
+    def visible_ticks(self) -> tuple[int, int]:
+        g = self.geometry_
+        return int(g.tick_at(self.scroll_x())), int(g.tick_at(self.scroll_x() + self.viewport().width()))
+
+    # --- scrolling and zoom ------------------------------------------------------------------
+    def _content_width(self) -> int:
+        bar = self.document.time_signature.bar_ticks
+        end = max(self.document.store.end, self.playhead, self.loop[1] if self.loop else 0)
+        return int(self.geometry_.x(end + EXTRA_BARS * bar))
+
+    def _update_ranges(self) -> None:
+        vp = self.viewport()
+        h = self.horizontalScrollBar()
+        h.setRange(0, max(0, self._content_width() - vp.width()))
+        h.setPageStep(vp.width())
+        h.setSingleStep(max(4, int(self.geometry_.x(self.snap.ticks))))
+        v = self.verticalScrollBar()
+        v.setRange(0, max(0, self.geometry_.height - vp.height()))
+        v.setPageStep(vp.height())
+        v.setSingleStep(self.geometry_.row_height)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._update_ranges()
+        self.view_changed.emit()
+
+    def _scrolled(self) -> None:
+        self.viewport().update()
+        self.view_changed.emit()
+
+    def _notes_changed(self) -> None:
+        self._update_ranges()
+        self.viewport().update()
+        self.view_changed.emit()
+
+    def center_on_pitch(self, pitch: int) -> None:
+        g = self.geometry_
+        self.verticalScrollBar().setValue(g.y(pitch) - self.viewport().height() // 2)
+
+    def zoom_horizontal(self, factor: float, anchor_x: int | None = None) -> None:
+        """Zoom keeping the tick under anchor_x (viewport x; default the left edge) in place."""
+        anchor_x = 0 if anchor_x is None else anchor_x
+        tick = self.geometry_.tick_at(self.scroll_x() + anchor_x)
+        if self.geometry_.zoom_x(factor):
+            self._update_ranges()
+            self.horizontalScrollBar().setValue(int(self.geometry_.x(tick)) - anchor_x)
+            self.viewport().update()
+            self.view_changed.emit()
+
+    def zoom_vertical(self, step: int, anchor_y: int | None = None) -> None:
+        anchor_y = self.viewport().height() // 2 if anchor_y is None else anchor_y
+        pitch = self.geometry_.pitch_at(self.scroll_y() + anchor_y)
+        if self.geometry_.zoom_y(step):
+            self._update_ranges()
+            self.verticalScrollBar().setValue(self.geometry_.y(pitch) - anchor_y)
+            self.viewport().update()
+            self.view_changed.emit()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        mods = event.modifiers()
+        delta = event.angleDelta()
+        steps = (delta.y() or delta.x()) / 120.0
+        pos = event.position().toPoint()
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_horizontal(1.15 ** steps, pos.x())
+        elif mods & Qt.KeyboardModifier.ShiftModifier:
+            self.zoom_vertical(1 if steps > 0 else -1, pos.y())
+        else:
+            # Pixel deltas (touchpads) scroll smoothly; wheel notches scroll three rows.
+            pixels = event.pixelDelta()
+            dx = pixels.x() if not pixels.isNull() else -delta.x() * self.geometry_.row_height * 3 // 120
+            dy = pixels.y() if not pixels.isNull() else -delta.y() * self.geometry_.row_height * 3 // 120
+            if not pixels.isNull():
+                dx, dy = -dx, -dy
+            if mods & Qt.KeyboardModifier.AltModifier:
+                dx, dy = dy, 0
+            self.horizontalScrollBar().setValue(self.scroll_x() + dx)
+            self.verticalScrollBar().setValue(self.scroll_y() + dy)
+        event.accept()
+
+    def follow(self, tick: int) -> None:
+        """Keep the playhead on screen during playback: page when it leaves the right edge."""
+        x = self.geometry_.x(tick)
+        left, width = self.scroll_x(), self.viewport().width()
+        if x < left or x > left + width * 0.9:
+            self._update_ranges()
+            self.horizontalScrollBar().setValue(int(x - width * 0.1))
+
+    # --- state set by the window -------------------------------------------------------------
+    def set_playhead(self, tick: int) -> None:
+        if tick != self.playhead:
+            self.playhead = tick
+            self.viewport().update()
+
+    def set_loop(self, loop: tuple[int, int] | None) -> None:
+        self.loop = loop
+        self._update_ranges()
+        self.viewport().update()
+
+    def set_ghosts(self, notes: list[Note]) -> None:
+        self.ghosts = list(notes)
+        self.viewport().update()
+
+    def set_snap(self, snap: edit_ops.Snap) -> None:
+        self.snap = snap
+        self._update_ranges()
+        self.viewport().update()
+
+    # --- painting ----------------------------------------------------------------------------
+    def frame(self) -> RollFrame:
+        d = self._drag
+        vp = self.viewport()
+        return RollFrame(
+            geometry=self.geometry_, scroll_x=self.scroll_x(), scroll_y=self.scroll_y(),
+            width=vp.width(), height=vp.height(), store=self.document.store,
+            selection=self.document.selection, time_signature=self.document.time_signature,
+            grid=self.snap.ticks,
+            preview=d.preview if d else {}, new_notes=[d.new_note] if d and d.new_note else [],
+            ghosts=self.ghosts, loop=self.loop, playhead=self.playhead,
+            rubber_band=(self._rubber_rect(d).translated(-self.scroll_x(), -self.scroll_y())
+                         if d and d.kind == "rubber" else None),
+        )
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self.viewport())
+        paint_roll(painter, self.frame())
+        painter.end()
+
+    # --- mouse -------------------------------------------------------------------------------
+    def _hit(self, content: QPoint) -> tuple[int | None, bool]:
+        """(note id under the point, whether the point is on its resize handle)."""
+        g = self.geometry_
+        tick = int(g.tick_at(content.x()))
+        note_id = self.document.store.at(tick, g.pitch_at(content.y()))
+        if note_id is None:
+            return None, False
+        note = self.document.store[note_id]
+        width = g.x(note.end) - g.x(note.onset)
+        handle = min(RESIZE_HANDLE_PX, width / 3)
+        return note_id, g.x(note.end) - content.x() <= handle
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self.setFocus()
+        pos = self.content_pos(event.position().toPoint())
+        mods = event.modifiers()
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        note_id, on_handle = self._hit(pos)
+        doc = self.document
+        if event.button() == Qt.MouseButton.RightButton:
+            if note_id is not None:
+                doc.delete_notes(doc.selection if note_id in doc.selection else {note_id}, "Delete notes")
+            return
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if note_id is not None:
+            if shift:
+                doc.set_selection(doc.selection ^ {note_id})
+                if note_id not in doc.selection:
+                    return
+            elif note_id not in doc.selection:
+                doc.set_selection({note_id})
+            note = doc.store[note_id]
+            self._start_sound(note.pitch, note.velocity, note.voice)
+            kind = "resize" if on_handle else "move"
+            self._drag = Drag(kind, pos, note_id, doc.selected_notes())
+            return
+        if self.tool == "draw" and not shift:
+            g = self.geometry_
+            grid = self.snap.ticks
+            free = bool(mods & Qt.KeyboardModifier.AltModifier)
+            tick = g.tick_at(pos.x())
+            onset = int(tick) if free else edit_ops.snap_floor(tick, grid)
+            note = Note(g.pitch_at(pos.y()), max(0, onset), self._last_length, self.draw_velocity, self.current_voice)
+            self._start_sound(note.pitch, note.velocity, note.voice)
+            self._drag = Drag("draw", pos, new_note=note)
+        else:
+            self._drag = Drag("rubber", pos, additive=shift)
+        self.viewport().update()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        pos = self.content_pos(event.position().toPoint())
+        if self._drag is None:
+            _, on_handle = self._hit(pos)
+            self.viewport().setCursor(Qt.CursorShape.SizeHorCursor if on_handle else Qt.CursorShape.ArrowCursor)
+            return
+        self._drag_to(pos, bool(event.modifiers() & Qt.KeyboardModifier.AltModifier))
+
+    def _drag_to(self, pos: QPoint, free: bool) -> None:
+        d = self._drag
+        d.current = pos
+        g = self.geometry_
+        grid = self.snap.ticks
+        raw_ticks = g.tick_at(pos.x() - d.origin.x())
+        if d.kind == "draw" and d.new_note is not None:
+            start = d.new_note.onset
+            end_tick = g.tick_at(pos.x())
+            end = int(end_tick) if free else edit_ops.snap_round(end_tick, grid)
+            length = max(1 if free else grid, end - start)
+            if abs(pos.x() - d.origin.x()) > 3:
+                d.new_note = d.new_note.with_(duration=length)
+        elif d.kind == "move" and d.anchor is not None:
+            anchor = d.originals[d.anchor]
+            dt = edit_ops.move_delta(anchor, raw_ticks, grid, free)
+            dp = g.pitch_at(pos.y()) - g.pitch_at(d.origin.y())
+            d.preview = edit_ops.moved(d.originals, dt, dp)
+            new_pitch = d.preview[d.anchor].pitch if d.preview else anchor.pitch
+            if self._sounding and self._sounding[0] != new_pitch:
+                self._start_sound(new_pitch, anchor.velocity, anchor.voice)
+        elif d.kind == "resize" and d.anchor is not None:
+            anchor = d.originals[d.anchor]
+            dd = edit_ops.resize_delta(anchor, raw_ticks, grid, free)
+            d.preview = edit_ops.resized(d.originals, dd, 1 if free else grid)
+        self.viewport().update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._drag is not None and self._drag.kind != "rubber":
+            # The release position is final (and carries Alt even if the moves did not).
+            self._drag_to(self.content_pos(event.position().toPoint()),
+                          bool(event.modifiers() & Qt.KeyboardModifier.AltModifier))
+        d, self._drag = self._drag, None
+        self._stop_sound()
+        if d is None:
+            return
+        doc = self.document
+        if d.kind == "draw" and d.new_note is not None:
+            self._last_length = d.new_note.duration
+            ids = doc.add_notes([d.new_note], "Draw note")
+            doc.set_selection(ids)
+        elif d.kind == "move" and d.preview:
+            doc.change_notes(d.preview, "Move notes")
+        elif d.kind == "resize" and d.preview:
+            doc.change_notes(d.preview, "Resize notes")
+            if d.anchor in d.preview:
+                self._last_length = d.preview[d.anchor].duration
+        elif d.kind == "rubber":
+            d.current = self.content_pos(event.position().toPoint())
+            rect = self._rubber_rect(d)
+            g = self.geometry_
+            t0, t1 = int(g.tick_at(rect.left())), int(g.tick_at(rect.right())) + 1
+            low, high = g.pitch_at(rect.bottom()), g.pitch_at(rect.top())
+            hits = set(doc.store.in_range(t0, t1, low, high))
+            doc.set_selection(doc.selection | hits if d.additive else hits)
+        self.viewport().update()
+
+    @staticmethod
+    def _rubber_rect(d: Drag) -> QRectF:
+        """The rubber band in content coordinates."""
+        return QRectF(QPointF(d.origin), QPointF(d.current or d.origin)).normalized()
+
+    def _start_sound(self, pitch: int, velocity: int, voice: int) -> None:
+        self._stop_sound()
+        self._sounding = (pitch, voice)
+        self.audition.emit(pitch, velocity, voice)
+
+    def _stop_sound(self) -> None:
+        if self._sounding is not None:
+            self.audition_off.emit(*self._sounding)
+            self._sounding = None
+
+    # --- keyboard ----------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key, mods = event.key(), event.modifiers()
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.document.delete_notes(self.document.selection)
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            semitones = (12 if shift else 1) * (1 if key == Qt.Key.Key_Up else -1)
+            self.document.change_notes(edit_ops.transposed(self.document.selected_notes(), semitones), "Transpose")
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            step = self.document.time_signature.bar_ticks if shift else self.snap.ticks
+            ticks = step if key == Qt.Key.Key_Right else -step
+            self.document.change_notes(edit_ops.moved(self.document.selected_notes(), ticks, 0), "Nudge")
+        elif key == Qt.Key.Key_Escape:
+            if self._drag is not None:
+                self._drag = None
+                self._stop_sound()
+                self.viewport().update()
+            else:
+                self.document.set_selection(set())
+        else:
+            super().keyPressEvent(event)

@@ -1,0 +1,150 @@
+"""Drive the real piano-roll widgets with the mouse and keys; check the document and undo stack."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from composer.music.score import TICKS_PER_QUARTER as Q, Note, Score
+from composer.ui.document import ScoreDocument
+from composer.ui.editor_view import EditorView
+
+
+@pytest.fixture
+def editor(qtbot):
+    view = EditorView(ScoreDocument())
+    view.resize(900, 600)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def drag(widget, start: QPoint, end: QPoint, modifiers=Qt.KeyboardModifier.NoModifier,
+         button=Qt.MouseButton.LeftButton):
+    QTest.mousePress(widget, button, modifiers, start)
+    steps = 4
+    for k in range(1, steps + 1):
+        point = start + (end - start) * (k / steps)
+        QTest.mouseMove(widget, point)
+    QTest.mouseRelease(widget, button, modifiers, end)
+
+
+def notes_of(editor) -> list[Note]:
+    return editor.document.score().notes
+
+
+def test_click_drag_draws_a_note_whose_length_follows_the_drag(editor):
+    roll = editor.roll
+    vp = roll.viewport()
+    drag(vp, roll.view_pos(Q + 10, 64), roll.view_pos(3 * Q, 64))
+    [note] = notes_of(editor)
+    assert (note.pitch, note.onset, note.duration) == (64, Q, 2 * Q)
+    assert not note.generated
+    assert editor.document.undo_stack.count() == 1
+
+
+def test_move_snaps_to_grid_and_alt_moves_freely(editor):
+    doc = editor.document
+    doc.load(Score(notes=[Note(60, 0, Q)]))
+    roll, vp = editor.roll, editor.roll.viewport()
+    drag(vp, roll.view_pos(Q // 4, 60), roll.view_pos(Q // 4 + Q + 37, 62))
+    [note] = notes_of(editor)
+    assert (note.pitch, note.onset, note.duration) == (62, Q, Q)  # 1/16 grid: 37 ticks snapped away
+    drag(vp, roll.view_pos(Q + Q // 4, 62), roll.view_pos(Q + Q // 4 + 50, 62), Qt.KeyboardModifier.AltModifier)
+    [note] = notes_of(editor)
+    assert note.onset == pytest.approx(Q + 50, abs=8)  # free: off the grid
+    assert note.onset % (Q // 4) != 0
+
+
+def test_resize_from_the_end_then_undo_and_redo(editor):
+    doc = editor.document
+    doc.load(Score(notes=[Note(60, 0, Q)]))
+    roll, vp = editor.roll, editor.roll.viewport()
+    drag(vp, roll.view_pos(Q, 60) - QPoint(3, 0), roll.view_pos(2 * Q, 60) - QPoint(3, 0))
+    [note] = notes_of(editor)
+    assert note.duration == 2 * Q and note.onset == 0
+    doc.undo_stack.undo()
+    assert notes_of(editor)[0].duration == Q
+    doc.undo_stack.redo()
+    assert notes_of(editor)[0].duration == 2 * Q
+
+
+def test_delete_key_and_right_click_remove_notes(editor):
+    doc = editor.document
+    doc.load(Score(notes=[Note(60, 0, Q), Note(67, Q, Q)]))
+    roll, vp = editor.roll, editor.roll.viewport()
+    QTest.mouseClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, roll.view_pos(Q // 2, 60))
+    QTest.keyClick(roll, Qt.Key.Key_Delete)
+    assert [n.pitch for n in notes_of(editor)] == [67]
+    QTest.mouseClick(vp, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, roll.view_pos(Q + Q // 2, 67))
+    assert notes_of(editor) == []
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert len(notes_of(editor)) == 2
+
+
+def test_selection_shift_click_rubber_band_and_select_all(editor):
+    doc = editor.document
+    doc.load(Score(notes=[Note(60, 0, Q), Note(62, Q, Q), Note(64, 2 * Q, Q), Note(80, 0, Q)]))
+    roll, vp = editor.roll, editor.roll.viewport()
+    ids = {doc.store[i].pitch: i for i in doc.store.ids()}
+    QTest.mouseClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, roll.view_pos(Q // 2, 60))
+    QTest.mouseClick(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, roll.view_pos(Q + Q // 2, 62))
+    assert doc.selection == {ids[60], ids[62]}
+    editor.set_tool("select")
+    drag(vp, roll.view_pos(Q // 2, 66), roll.view_pos(3 * Q - 10, 59))  # covers 62 and 64 (and 60's tail)
+    assert doc.selection == {ids[60], ids[62], ids[64]}
+    roll.setFocus()
+    QTest.keyClick(roll, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert doc.selection == set(ids.values())
+
+
+def test_transpose_keys_duplicate_copy_paste_and_quantise(editor):
+    doc = editor.document
+    doc.load(Score(notes=[Note(60, 5, Q - 5), Note(64, Q + 7, Q)]))
+    roll = editor.roll
+    roll.setFocus()
+    QTest.keyClick(roll, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(roll, Qt.Key.Key_Up)
+    QTest.keyClick(roll, Qt.Key.Key_Up, Qt.KeyboardModifier.ShiftModifier)
+    assert sorted(n.pitch for n in notes_of(editor)) == [73, 77]
+    QTest.keyClick(roll, Qt.Key.Key_Q)
+    assert [(n.onset, n.duration) for n in notes_of(editor)] == [(0, Q), (Q, Q)]
+    QTest.keyClick(roll, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert [n.onset for n in notes_of(editor)] == [0, Q, 2 * Q, 3 * Q]
+    QTest.keyClick(roll, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)  # copies the duplicates
+    roll.set_playhead(8 * Q)
+    QTest.keyClick(roll, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert [n.onset for n in notes_of(editor)][-2:] == [8 * Q, 9 * Q]
+    for _ in range(6):
+        doc.undo_stack.undo()
+    assert sorted((n.pitch, n.onset) for n in notes_of(editor)) == [(60, 5), (64, Q + 7)]
+
+
+def test_velocity_lane_drag_edits_all_selected_notes_together(editor):
+    doc = editor.document
+    doc.load(Score(notes=[Note(60, 0, Q, 60), Note(64, Q, Q, 80), Note(67, 2 * Q, Q, 100)]))
+    lane, roll = editor.velocity_lane, editor.roll
+    ids = {doc.store[i].pitch: i for i in doc.store.ids()}
+    doc.set_selection({ids[60], ids[64]})
+    x = int(lane.stem_x(doc.store[ids[64]]))
+    drag(lane, QPoint(x, int(lane.y_of(80))), QPoint(x, int(lane.y_of(100))))
+    velocities = {n.pitch: n.velocity for n in notes_of(editor)}
+    assert velocities[64] == pytest.approx(100, abs=2)
+    assert velocities[60] - 60 == velocities[64] - 80  # moved together
+    assert velocities[67] == 100  # not selected: untouched
+    doc.undo_stack.undo()
+    assert {n.pitch: n.velocity for n in notes_of(editor)} == {60: 60, 64: 80, 67: 100}
+
+
+def test_zoom_keys_and_wheel_change_the_scale(editor):
+    roll = editor.roll
+    before = roll.geometry_.px_per_quarter
+    roll.setFocus()
+    QTest.keyClick(roll, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert roll.geometry_.px_per_quarter > before
+    rows = roll.geometry_.row_height
+    roll.zoom_vertical(4)
+    assert roll.geometry_.row_height == rows + 4
