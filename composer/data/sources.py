@@ -14,6 +14,7 @@ says what they are: ~/music/jazz). Hidden files and folders are skipped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from composer.data.styles import style_name_from_folder, style_of_corpus_path
@@ -44,6 +45,7 @@ class Music21CorpusSource:
     """The corpus that ships inside music21, mapped to styles by composer.data.styles."""
 
     name: str = MUSIC21_SOURCE_NAME
+    only: tuple[str, ...] = ()  # fnmatch patterns of corpus paths: a subset (tests, quick trials)
 
     @staticmethod
     def root() -> Path:
@@ -59,7 +61,7 @@ class Music21CorpusSource:
                 continue
             relpath = path.relative_to(root).as_posix()
             style = style_of_corpus_path(relpath)
-            if style is not None:
+            if style is not None and (not self.only or any(fnmatchcase(relpath, p) for p in self.only)):
                 found.append(SourceFile(self.name, root, relpath, style.name))
         return found
 

@@ -1,0 +1,74 @@
+"""`composer data build` and `composer data info`: the training corpus cache."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    build = actions.add_parser("build", help="parse the sources into the corpus cache (only new or changed files)")
+    build.add_argument("--source", action="append", metavar="default|FOLDER",
+                       help="'default' (music21's bundled corpus) or a folder of MIDI/ABC/MusicXML/krn files; "
+                            "the first-level sub-folders name the styles. Repeat for several; default: default")
+    build.add_argument("--cache", metavar="DIR", help="cache directory (default: $COMPOSER_CACHE or "
+                                                      "~/.cache/composer/corpus)")
+    build.add_argument("--workers", type=int, metavar="N", help="parsing processes (default: one per CPU core)")
+    build.add_argument("--force", action="store_true", help="parse every file again, ignoring cached entries")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
+    info = actions.add_parser("info", help="pieces, notes and hours per style and split in the corpus cache")
+    info.add_argument("--cache", metavar="DIR", help="cache directory (default as for build)")
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.1f} min"
+
+
+def _table(title: str, rows: dict[str, list]) -> list[str]:
+    width = max([len(title), *(len(name) for name in rows)])
+    lines = [f"{title:<{width}}  {'pieces':>7}  {'notes':>10}  {'duration':>10}"]
+    for name, (pieces, notes, seconds) in rows.items():
+        lines.append(f"{name:<{width}}  {pieces:>7}  {notes:>10}  {_duration(seconds):>10}")
+    return lines
+
+
+def info_lines(corpus) -> list[str]:
+    """The text `composer data info` prints for a loaded Corpus."""
+    from composer.data.split import SPLITS
+
+    by_style = {name: [0, 0, 0.0] for name in corpus.styles}
+    by_split = {name: [0, 0, 0.0] for name in SPLITS}
+    for piece in corpus.pieces:
+        seconds = piece.seconds
+        for row in (by_style[piece.style], by_split[piece.split]):
+            row[0] += 1
+            row[1] += len(piece.notes)
+            row[2] += seconds
+    total = [sum(row[i] for row in by_split.values()) for i in range(3)]
+    lines = [f"corpus cache: {corpus.cache_dir}", ""]
+    lines += _table("style", by_style) + [""] + _table("split", by_split | {"total": total})
+    lines += ["", f"skipped files: {len(corpus.skipped)}"]
+    lines += [f"  {name}: {reason}" for name, reason in corpus.skipped]
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    from composer.data import CorpusNotBuiltError, build_corpus, load_corpus
+
+    if args.data_command == "build":
+        try:
+            report = build_corpus(args.source or ["default"], args.cache, workers=args.workers,
+                                  progress=not args.quiet, force=args.force)
+        except FileNotFoundError as error:
+            print(f"composer data build: {error}", file=sys.stderr)
+            return 2
+        print(report.summary())
+        return 0
+    try:
+        corpus = load_corpus(args.cache)
+    except CorpusNotBuiltError as error:
+        print(f"composer data info: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(info_lines(corpus)))
+    return 0
