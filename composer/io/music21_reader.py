@@ -6,6 +6,7 @@ path needs it.
 
 from __future__ import annotations
 
+import logging
 from fractions import Fraction
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from composer.music.scales import Key
 from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note, Score, TempoChange, TimeSignature, Voice
 
 MUSIC21_SUFFIXES = {".abc", ".xml", ".mxl", ".musicxml", ".krn"}
+log = logging.getLogger(__name__)
 
 
 def _ticks(quarter_length) -> int:
@@ -95,28 +97,110 @@ def score_from_music21(stream, *, title: str = "") -> Score:
     return score
 
 
+MAX_TEXT_BYTES = 16 * 2**20  # the largest corpus file is ~1.3 MB; music21 takes minutes on 16 MB
+MAX_MXL_UNPACKED_BYTES = 128 * 2**20  # a zip bomb must not be unpacked into memory
+_TEXT_FORMATS = {".abc": "abc", ".krn": "humdrum"}
+
+
+def _decode(raw: bytes) -> str:
+    """ABC and Humdrum files in the wild are UTF-8 or Windows/Latin-1; music21 insists on UTF-8."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def split_abc_tunes(text: str) -> list[str]:
+    """An ABC collection -> one text per tune, each with the file header (the lines before the
+    first X:, which set defaults for every tune). Parsing tune by tune lets one broken tune be
+    skipped instead of costing the whole collection."""
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if line.startswith("X:")]
+    if not starts:
+        return [text]
+    header = "".join(lines[:starts[0]])
+    bounds = starts + [len(lines)]
+    return [header + "".join(lines[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+
+def _pieces(parsed) -> list:
+    from music21 import stream as m21stream
+
+    return list(parsed.scores) if isinstance(parsed, m21stream.Opus) else [parsed]
+
+
+def _check_mxl(path: Path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise ScoreFileError(path, f"not a compressed MusicXML file: it is not a readable zip archive ({error})") from error
+    if unpacked > MAX_MXL_UNPACKED_BYTES:
+        raise ScoreFileError(path, f"it unpacks to {unpacked / 2**20:.0f} MB; Composer reads MusicXML up to "
+                             f"{MAX_MXL_UNPACKED_BYTES // 2**20} MB")
+
+
+def _parse_pieces(path: Path, problems: list[str]) -> list:
+    """music21 streams for every piece in the file; problems collects the pieces skipped."""
+    from music21 import converter
+
+    suffix = path.suffix.lower()
+    if suffix not in _TEXT_FORMATS:
+        if suffix == ".mxl":
+            _check_mxl(path)
+        return _pieces(converter.parseFile(path, format="musicxml", forceSource=True, storePickle=False))
+    text = _decode(path.read_bytes())
+    if suffix == ".krn":
+        return _pieces(converter.parseData(text, format="humdrum"))
+    pieces, first_error = [], None
+    tunes = split_abc_tunes(text)
+    for number, tune in enumerate(tunes, 1):
+        try:
+            pieces.extend(_pieces(converter.parseData(tune, format="abc")))
+        except Exception as error:  # music21 raises many unrelated types on bad input
+            first_error = first_error or error
+            label = tune.split("\n", 1)[0].strip() if tune.startswith("X:") else f"tune {number}"
+            problems.append(f"{label} skipped ({type(error).__name__}: {str(error)[:120]})")
+    if not pieces and first_error is not None:
+        raise first_error
+    return pieces
+
+
 def read_music21_scores(path: str | Path) -> list[Score]:
-    """Every piece in the file (an ABC file often holds a whole collection of tunes)."""
+    """Every piece in the file (an ABC file often holds a whole collection of tunes). Broken
+    tunes in an ABC collection are skipped and logged; the others are kept."""
     path = Path(path)
     try:
-        from music21 import converter, stream as m21stream
-    except ImportError as error:  # pragma: no cover - music21 is a hard dependency
-        raise ScoreFileError(path, f"music21 is needed to read {path.suffix} files ({error})") from error
+        size = path.stat().st_size
+    except OSError as error:
+        raise ScoreFileError(path, f"cannot open it ({error.strerror or error})") from error
+    if size == 0:
+        raise ScoreFileError(path, "the file is empty")
+    if size > MAX_TEXT_BYTES:
+        raise ScoreFileError(path, f"the file is {size / 2**20:.0f} MB; Composer reads {path.suffix} files up to "
+                             f"{MAX_TEXT_BYTES // 2**20} MB")
+    problems: list[str] = []
     try:
-        if path.stat().st_size == 0:
-            raise ScoreFileError(path, "the file is empty")
-        parsed = converter.parse(str(path), forceSource=True)
+        pieces = _parse_pieces(path, problems)
     except ScoreFileError:
         raise
+    except RecursionError as error:
+        raise ScoreFileError(path, f"not a readable {path.suffix} file (nested too deeply)") from error
     except Exception as error:  # music21 raises many unrelated types on bad input
-        raise ScoreFileError(path, f"not a readable {path.suffix} file ({type(error).__name__}: {error})") from error
-    pieces = list(parsed.scores) if isinstance(parsed, m21stream.Opus) else [parsed]
+        raise ScoreFileError(path, f"not a readable {path.suffix} file ({type(error).__name__}: "
+                             f"{str(error)[:200]})") from error
     scores = []
-    for piece in pieces:
+    for number, piece in enumerate(pieces, 1):
         try:
             scores.append(score_from_music21(piece))
-        except Exception as error:
-            raise ScoreFileError(path, f"could not convert a piece ({type(error).__name__}: {error})") from error
-    if not any(s.notes for s in scores):
-        raise ScoreFileError(path, "the file holds no notes")
-    return [s for s in scores if s.notes]
+        except Exception as error:  # one odd piece must not cost the rest of a collection
+            problems.append(f"piece {number} skipped ({type(error).__name__}: {str(error)[:120]})")
+    for problem in problems:
+        log.warning("%s: %s", path, problem)
+    scores = [s for s in scores if s.notes]
+    if not scores:
+        detail = f" ({problems[0]})" if problems else ""
+        raise ScoreFileError(path, f"the file holds no notes{detail}")
+    return scores
