@@ -1,0 +1,93 @@
+"""A score turned into what the scheduler sends: notes on channels, beats, and the tempo map.
+
+Pure (no FluidSynth). Ticks are score ticks (TICKS_PER_QUARTER per quarter note); times are
+seconds of playback, after the transport's tempo factor.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from composer.audio.voicing import channel_plan
+from composer.music.score import Score
+
+MIN_TEMPO_FACTOR, MAX_TEMPO_FACTOR = 0.1, 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class PlayNote:
+    onset: int
+    end: int
+    channel: int
+    pitch: int
+    velocity: int
+
+
+class NoteTimeline:
+    """The score's notes sorted by onset, ready for windowed look-ups."""
+
+    def __init__(self, score: Score):
+        channels = channel_plan(score.voices)
+        notes = [
+            PlayNote(n.onset, n.end, channels[n.voice] if n.voice < len(channels) else channels[0],
+                     n.pitch, n.velocity)
+            for n in score.notes
+        ]
+        self.notes = _untangle_repeats(notes)
+        self.onsets = [n.onset for n in self.notes]
+        self.end = max((n.end for n in self.notes), default=0)
+
+    def starting_in(self, start: int, stop: int) -> list[PlayNote]:
+        """Notes whose onset lies in [start, stop)."""
+        return self.notes[bisect.bisect_left(self.onsets, start):bisect.bisect_left(self.onsets, stop)]
+
+    def sounding_at(self, tick: int) -> list[PlayNote]:
+        """Notes that began before `tick` and still sound at it."""
+        return [n for n in self.notes[:bisect.bisect_left(self.onsets, tick)] if n.end > tick]
+
+
+def _untangle_repeats(notes: list[PlayNote]) -> list[PlayNote]:
+    """Sort, and end a note where the same key on the same channel strikes again.
+
+    A synth key has one state: a note-off meant for the first of two overlapping notes would
+    otherwise silence the second.
+    """
+    notes = sorted(notes, key=lambda n: (n.onset, n.channel, n.pitch, -n.end))
+    last: dict[tuple[int, int], int] = {}
+    out: list[PlayNote] = []
+    for note in notes:
+        key = (note.channel, note.pitch)
+        previous = last.get(key)
+        if previous is not None and out[previous].end > note.onset:
+            if out[previous].onset == note.onset:  # a doubled note: keep the first only
+                continue
+            p = out[previous]
+            out[previous] = PlayNote(p.onset, note.onset, p.channel, p.pitch, p.velocity)
+        last[key] = len(out)
+        out.append(note)
+    return out
+
+
+def beats_in(score: Score, start: int, stop: int) -> list[tuple[int, bool]]:
+    """Metronome beats (tick, is the first beat of a bar) in [start, stop)."""
+    beat = score.time_signature.beat_ticks
+    bar = score.time_signature.bar_ticks
+    first = -(-start // beat) * beat
+    return [(t, t % bar == 0) for t in range(first, stop, beat)]
+
+
+class TempoMap:
+    """Score ticks <-> playback seconds under the score's tempo changes and a tempo factor."""
+
+    def __init__(self, score: Score, factor: float = 1.0):
+        if not MIN_TEMPO_FACTOR <= factor <= MAX_TEMPO_FACTOR:
+            raise ValueError(f"tempo factor {factor} is outside {MIN_TEMPO_FACTOR}-{MAX_TEMPO_FACTOR}")
+        self.score = score
+        self.factor = factor
+
+    def seconds(self, tick: int) -> float:
+        return self.score.seconds_at(tick) / self.factor
+
+    def tick(self, seconds: float) -> int:
+        return self.score.tick_at(max(0.0, seconds) * self.factor)
