@@ -38,7 +38,7 @@ class EditNotesCommand(QUndoCommand):
 
 class SetScoreFieldCommand(QUndoCommand):
     """Change one Score attribute (tempos, time_signature, voices, key, title). Consecutive
-    changes of the same field (a spin box being stepped) merge into one undo step."""
+    changes of the same field with the same text (a slider being dragged) merge into one undo step."""
 
     MERGE_ID = 4242
 
@@ -54,7 +54,8 @@ class SetScoreFieldCommand(QUndoCommand):
         return self.MERGE_ID if self._merge else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
-        if not isinstance(other, SetScoreFieldCommand) or other._name != self._name or not other._merge:
+        if (not isinstance(other, SetScoreFieldCommand) or other._name != self._name or not other._merge
+                or other.text() != self.text()):
             return False
         self._new = other._new
         return True

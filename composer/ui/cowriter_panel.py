@@ -1,0 +1,268 @@
+"""The co-writer panel: generation settings, Continue/Cancel with progress, and the variations.
+
+The seed is the selection, or (when nothing is selected, or "before the playhead" is chosen)
+every note starting before the playhead."""
+
+from __future__ import annotations
+
+import random
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox,
+    QVBoxLayout, QWidget,
+)
+
+from composer.music.scales import PITCH_CLASS_NAMES, SCALES, Key, estimate_key
+from composer.music.score import Note, Score
+from composer.ui.cowriter import CoWriter, Variation
+from composer.ui.document import ScoreDocument
+from composer.ui.variations_view import VariationsView
+
+KEY_OFF, KEY_DETECT, KEY_CHOOSE = "off", "detect", "choose"
+SEED_SELECTION, SEED_BEFORE_PLAYHEAD = "selection", "before_playhead"
+
+
+class CoWriterPanel(QWidget):
+    preview_changed = Signal(list)  # notes to show as ghosts in the roll
+    audition_requested = Signal(object, int)  # Score, start tick
+    message = Signal(str)  # for the status bar / a message box
+
+    def __init__(self, cowriter: CoWriter, document: ScoreDocument, playhead: Callable[[], int],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.cowriter = cowriter
+        self.document = document
+        self.playhead = playhead
+        self.last_error = ""
+        form = QFormLayout()
+        self.style_box = QComboBox()
+        self.style_box.addItem("(model loading…)", None)
+        self.style_box.setToolTip("The style the continuation should follow")
+        form.addRow("Style", self.style_box)
+        self.temperature = QDoubleSpinBox(decimals=2, minimum=0.1, maximum=2.0, singleStep=0.05, value=1.0)
+        self.temperature.setToolTip("Lower = safer, more repetitive; higher = more adventurous")
+        form.addRow("Temperature", self.temperature)
+        self.top_p = QDoubleSpinBox(decimals=2, minimum=0.5, maximum=1.0, singleStep=0.01, value=0.95)
+        self.top_p.setToolTip("Nucleus sampling: only the most likely choices covering this share are used")
+        form.addRow("Top-p", self.top_p)
+        self.length = QSpinBox(minimum=4, maximum=256, value=32, suffix=" notes")
+        form.addRow("Length", self.length)
+        self.variation_count = QSpinBox(minimum=1, maximum=8, value=3)
+        form.addRow("Variations", self.variation_count)
+        self.key_mode = QComboBox()
+        self.key_mode.addItem("Off (any pitch)", KEY_OFF)
+        self.key_mode.addItem("Detect from seed", KEY_DETECT)
+        self.key_mode.addItem("Choose…", KEY_CHOOSE)
+        self.key_mode.setToolTip("Keep the continuation's pitches inside a key")
+        form.addRow("Key lock", self.key_mode)
+        key_row = QHBoxLayout()
+        self.tonic = QComboBox()
+        self.tonic.addItems(list(PITCH_CLASS_NAMES))
+        self.scale = QComboBox()
+        self.scale.addItems([s for s in SCALES if s != "chromatic"])
+        key_row.addWidget(self.tonic)
+        key_row.addWidget(self.scale)
+        self.key_row = QWidget()
+        self.key_row.setLayout(key_row)
+        key_row.setContentsMargins(0, 0, 0, 0)
+        form.addRow("", self.key_row)
+        self.detected_key = QLabel("")
+        form.addRow("", self.detected_key)
+        self.seed_range = QComboBox()
+        self.seed_range.addItem("Selection (all before playhead if none)", SEED_SELECTION)
+        self.seed_range.addItem("Everything before the playhead", SEED_BEFORE_PLAYHEAD)
+        form.addRow("Seed", self.seed_range)
+
+        self.continue_button = QPushButton("Continue ▶▶")
+        self.continue_button.setToolTip("Let the co-writer continue the seed (Ctrl+Enter)")
+        self.cancel_button = QPushButton("Cancel")
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%v / %m notes")
+        self.progress.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.continue_button, 2)
+        buttons.addWidget(self.cancel_button, 1)
+        self.variations = VariationsView()
+        legend = QLabel("Seed notes are solid; co-writer notes are striped with a dashed edge. "
+                        "The selected variation shows as dashed outlines in the roll.")
+        legend.setWordWrap(True)
+        legend.setStyleSheet("color: gray; font-size: 9pt")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.variations, 1)
+        layout.addWidget(legend)
+
+        self.key_mode.currentIndexChanged.connect(self._key_mode_changed)
+        self.continue_button.clicked.connect(self.continue_seed)
+        self.cancel_button.clicked.connect(cowriter.cancel)
+        cowriter.model_state_changed.connect(self._model_state)
+        cowriter.busy_changed.connect(self._busy)
+        cowriter.progressed.connect(self._progress)
+        cowriter.variations_ready.connect(self._variations_ready)
+        cowriter.failed.connect(self._failed)
+        cowriter.cancelled.connect(self._cancelled)
+        self.variations.selected.connect(self._variation_selected)
+        self.variations.accept_requested.connect(self.accept)
+        self.variations.audition_requested.connect(self._audition)
+        self.variations.regenerate_requested.connect(self.regenerate)
+        self.variations.continue_from_requested.connect(self.continue_from)
+        document.notes_changed.connect(self._refresh_ghosts)
+        self._key_mode_changed()
+        self._busy(False)
+        self._model_state(cowriter.state, cowriter.message)
+
+    # --- settings ----------------------------------------------------------------------------
+    def settings(self) -> dict:
+        """The panel's values, as saved in the project file and QSettings."""
+        return {
+            "style": self.style_box.currentData() or "", "temperature": self.temperature.value(),
+            "top_p": self.top_p.value(), "length": self.length.value(),
+            "variations": self.variation_count.value(), "key_mode": self.key_mode.currentData(),
+            "key": str(Key(self.tonic.currentIndex(), self.scale.currentText())),
+            "seed_range": self.seed_range.currentData(),
+        }
+
+    def apply_settings(self, values: dict) -> None:
+        """Restore saved values; anything missing or odd keeps the current value."""
+        def number(name, kind):
+            try:
+                return kind(values[name])
+            except (KeyError, TypeError, ValueError):
+                return None
+        for widget, name, kind in ((self.temperature, "temperature", float), (self.top_p, "top_p", float),
+                                   (self.length, "length", int), (self.variation_count, "variations", int)):
+            value = number(name, kind)
+            if value is not None:
+                widget.setValue(value)
+        for box, name in ((self.key_mode, "key_mode"), (self.seed_range, "seed_range")):
+            index = box.findData(values.get(name))
+            if index >= 0:
+                box.setCurrentIndex(index)
+        try:
+            key = Key.parse(str(values.get("key", "")))
+            self.tonic.setCurrentIndex(key.tonic)
+            self.scale.setCurrentText(key.scale)
+        except ValueError:
+            pass
+        self._wanted_style = values.get("style") or None
+        index = self.style_box.findData(self._wanted_style)
+        if index >= 0:
+            self.style_box.setCurrentIndex(index)
+
+    def _key_mode_changed(self) -> None:
+        self.key_row.setVisible(self.key_mode.currentData() == KEY_CHOOSE)
+        self.detected_key.setVisible(self.key_mode.currentData() == KEY_DETECT)
+        self._update_detected()
+
+    def _update_detected(self) -> None:
+        if self.key_mode.currentData() == KEY_DETECT:
+            key = estimate_key(self.seed_notes())
+            self.detected_key.setText(f"Detected: {key}" if key else "Detected: (no seed notes)")
+
+    # --- the seed and options ----------------------------------------------------------------
+    def seed_notes(self) -> list[Note]:
+        doc = self.document
+        if self.seed_range.currentData() == SEED_SELECTION and doc.selection:
+            return list(doc.selected_notes().values())
+        playhead = self.playhead()
+        notes = doc.store.notes()
+        before = [n for n in notes if n.onset < playhead]
+        return before if before or playhead > 0 else notes  # playhead at 0: the whole score
+
+    def options(self, seed: list[Note]) -> dict:
+        mode = self.key_mode.currentData()
+        key = None
+        if mode == KEY_DETECT:
+            key = estimate_key(seed)
+        elif mode == KEY_CHOOSE:
+            key = Key(self.tonic.currentIndex(), self.scale.currentText())
+        return {"length": self.length.value(), "variations": self.variation_count.value(),
+                "style": self.style_box.currentData(), "temperature": self.temperature.value(),
+                "top_p": self.top_p.value(), "key": key, "seed": random.randrange(2**31)}
+
+    def _start(self, seed: Score, options: dict) -> None:
+        reason = self.cowriter.generate(seed, options)
+        if reason:
+            self._error(reason)
+
+    def continue_seed(self) -> None:
+        notes = sorted(self.seed_notes(), key=lambda n: (n.onset, n.pitch))
+        self._update_detected()
+        self._start(self.document.score().copy(notes=notes), self.options(notes))
+
+    def regenerate(self) -> None:
+        if self.cowriter.last_seed is not None:
+            options = dict(self.cowriter.last_options, seed=random.randrange(2**31))
+            self._start(self.cowriter.last_seed, options)
+
+    def continue_from(self, variation: Variation) -> None:
+        self._start(variation.score, self.options(variation.score.notes))
+
+    def accept(self, variation: Variation | None = None) -> int:
+        variation = variation or self.variations.current()
+        if variation is None:
+            return 0
+        added = self.cowriter.accept(variation)
+        self.message.emit(f"Accepted variation {variation.number}: {added} notes added (Ctrl+Z undoes it)")
+        self._refresh_ghosts()
+        return added
+
+    # --- feedback ----------------------------------------------------------------------------
+    def _model_state(self, state: str, message: str) -> None:
+        if state == "ready":
+            current = self.style_box.currentData() or getattr(self, "_wanted_style", None)
+            self.style_box.clear()
+            for style in self.cowriter.styles or ["neutral"]:
+                self.style_box.addItem(style, style)
+            index = self.style_box.findData(current)
+            self.style_box.setCurrentIndex(max(0, index))
+        elif state == "error":
+            self.style_box.clear()
+            self.style_box.addItem("(no model)", None)
+        self.continue_button.setEnabled(state == "ready" and not self.cowriter.busy)
+        self.continue_button.setToolTip(message if state != "ready" else "Let the co-writer continue the seed")
+
+    def _busy(self, busy: bool) -> None:
+        self.continue_button.setEnabled(not busy and self.cowriter.state == "ready")
+        self.cancel_button.setEnabled(busy)
+        self.variations.regenerate_button.setEnabled(not busy and bool(self.variations.variations))
+        self.progress.setVisible(busy)
+        if busy:
+            self.progress.setRange(0, 0)  # busy indicator until the first progress report
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+
+    def _variations_ready(self, variations: list) -> None:
+        self.variations.set_variations(variations, self.document.store.notes())
+        seconds = variations[0].options.get("seconds", 0) if variations else 0
+        self.message.emit(f"{len(variations)} variation(s) written in {seconds:.1f} s: audition, then accept one")
+
+    def _failed(self, message: str) -> None:
+        self._error(message)
+
+    def _cancelled(self) -> None:
+        self.message.emit("Generation cancelled")
+
+    def _error(self, message: str) -> None:
+        self.last_error = message
+        self.message.emit(message)
+
+    def _variation_selected(self, variation: Variation | None) -> None:
+        self._refresh_ghosts()
+
+    def _refresh_ghosts(self) -> None:
+        variation = self.variations.current()
+        self.preview_changed.emit(variation.new_notes(self.document.store.notes()) if variation else [])
+
+    def _audition(self, variation: Variation) -> None:
+        notes = variation.score.notes
+        start = min((n.onset for n in notes), default=0)
+        self.audition_requested.emit(variation.score, start)

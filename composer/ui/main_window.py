@@ -1,0 +1,327 @@
+"""The composer window: editor in the middle, transport on top, co-writer and voicing on the
+right, status at the bottom. It wires the parts together; each part lives in its own module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from composer.music.score import Score
+from composer.ui.autosave import Autosaver, orphaned_autosaves, recover
+from composer.ui.cowriter import CoWriter
+from composer.ui.cowriter_panel import CoWriterPanel
+from composer.ui.document import ScoreDocument
+from composer.ui.editor_view import EditorView
+from composer.ui.file_actions import FileActions, can_open
+from composer.ui.playback import PlaybackController
+from composer.ui.settings import AppSettings
+from composer.ui.settings_dialog import SettingsDialog
+from composer.ui.status_bar import ComposerStatusBar
+from composer.ui.transport import TransportBar
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, *, load_model: bool = True, start_audio: bool = True):
+        super().__init__()
+        self.setWindowTitle("Composer")
+        self.resize(1400, 860)
+        self.setAcceptDrops(True)
+        self.settings = AppSettings()
+        self.document = ScoreDocument(parent=self)
+        self.playback = PlaybackController(self)
+        self.cowriter = CoWriter(self.document, self)
+        self.last_error = ""
+        self._message_box: QMessageBox | None = None
+
+        self.editor = EditorView(self.document)
+        self.roll = self.editor.roll
+        self.setCentralWidget(self.editor)
+        self.transport = TransportBar(self.document, self.playback, self)
+        self.addToolBar(self.transport)
+        self.addToolBar(self.editor.toolbar)
+        self.cowriter_panel = CoWriterPanel(self.cowriter, self.document, lambda: self.playback.position)
+        self.cowriter_panel.apply_settings(self.settings.generation())
+        from composer.ui.voicing_panel import VoicingPanel
+
+        self.voicing_panel = VoicingPanel(self.document)
+        tabs = QTabWidget()
+        tabs.addTab(self.cowriter_panel, "Co-writer")
+        tabs.addTab(self.voicing_panel, "Voicing")
+        self.side_tabs = tabs
+        dock = QDockWidget("Co-writer and voicing", self)
+        dock.setObjectName("side")
+        dock.setWidget(tabs)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setMinimumWidth(340)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.status = ComposerStatusBar(self)
+        self.setStatusBar(self.status)
+        self.files = FileActions(self)
+        self.autosaver = Autosaver(self.document, self.cowriter_panel.settings, lambda: self.files.path,
+                                   self.settings.autosave_seconds, self)
+        self._score_sync = QTimer(self, singleShot=True, interval=30)  # batch playback updates
+        self._score_sync.timeout.connect(self._sync_playback_score)
+        self._wire()
+        self._build_menus()
+        self._update_title()
+        self._model_state(self.cowriter.state, self.cowriter.message)
+        self.status.audio.set_state("off", "Sound: starting…")
+        if load_model:
+            QTimer.singleShot(0, self.load_model)
+        if start_audio:
+            QTimer.singleShot(0, self.start_audio)
+
+    # --- wiring ------------------------------------------------------------------------------
+    def _wire(self) -> None:
+        doc, roll, pb = self.document, self.roll, self.playback
+        doc.notes_changed.connect(self._score_sync.start)
+        doc.score_settings_changed.connect(lambda _name: self._score_sync.start())
+        doc.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self.files.path_changed.connect(lambda _path: self._update_title())
+        pb.position_changed.connect(self._playhead_moved)
+        self.editor.ruler.seek_requested.connect(pb.seek)
+        self.editor.ruler.loop_requested.connect(self._loop_dragged)
+        self.transport.loop_changed_hook = self._show_loop
+        roll.audition.connect(pb.note_on)
+        roll.audition_off.connect(pb.note_off)
+        self.editor.keyboard.key_pressed.connect(lambda pitch: pb.note_on(pitch, 90, self.voicing_panel.current_voice))
+        self.editor.keyboard.key_released.connect(lambda pitch: pb.note_off(pitch, self.voicing_panel.current_voice))
+        self.voicing_panel.current_voice_changed.connect(self._voice_picked)
+        self.cowriter.model_state_changed.connect(self._model_state)
+        self.cowriter_panel.preview_changed.connect(roll.set_ghosts)
+        self.cowriter_panel.message.connect(self._panel_message)
+        self.cowriter_panel.audition_requested.connect(pb.audition)
+        self.autosaver.failed.connect(self.show_status)
+        space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
+        space.activated.connect(pb.toggle)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        files = bar.addMenu("&File")
+        for text, key, slot in (("&New", QKeySequence.StandardKey.New, self.files.new),
+                                ("&Open…", QKeySequence.StandardKey.Open, self.files.open_dialog)):
+            files.addAction(self._action(text, key, slot))
+        self.recent_menu = files.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        files.addSeparator()
+        files.addAction(self._action("&Save", QKeySequence.StandardKey.Save, self.files.save))
+        files.addAction(self._action("Save &As…", QKeySequence.StandardKey.SaveAs, self.files.save_as))
+        files.addSeparator()
+        files.addAction(self._action("Export &MIDI…", "Ctrl+E", lambda: self.files.export_midi_dialog(False)))
+        files.addAction(self._action("Export &Continuation Only (MIDI)…", None,
+                                     lambda: self.files.export_midi_dialog(True)))
+        files.addAction(self._action("Export &WAV…", None, self.files.export_wav_dialog))
+        files.addSeparator()
+        files.addAction(self._action("Se&ttings…", QKeySequence.StandardKey.Preferences, self.open_settings))
+        files.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
+        edit = bar.addMenu("&Edit")
+        undo = self.document.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.document.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        edit.addAction(undo)
+        edit.addAction(redo)
+        edit.addSeparator()
+        for action in self.editor.edit_actions:
+            edit.addAction(action)
+        view = bar.addMenu("&View")
+        for action in self.editor.view_actions:
+            view.addAction(action)
+        self.follow_action = QAction("&Follow Playback", self, checkable=True, checked=True)
+        view.addAction(self.follow_action)
+        transport = bar.addMenu("&Transport")
+        for action in (self.transport.play_action, self.transport.stop_action, self.transport.loop_action,
+                       self.transport.metronome_action):
+            transport.addAction(action)
+        cowriter = bar.addMenu("&Co-writer")
+        cowriter.addAction(self._action("&Continue", "Ctrl+Return", self.cowriter_panel.continue_seed))
+        cowriter.addAction(self._action("C&ancel", None, self.cowriter.cancel))
+        cowriter.addAction(self._action("Acc&ept Selected Variation", "Ctrl+Shift+Return",
+                                        lambda: self.cowriter_panel.accept()))
+        cowriter.addAction(self._action("&Reload Model", None, self.load_model))
+
+    def _action(self, text: str, key, slot) -> QAction:
+        action = QAction(text, self)
+        if key is not None:
+            action.setShortcut(QKeySequence(key))
+        action.triggered.connect(slot)
+        return action
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_files():
+            self.recent_menu.addAction(Path(path).name, lambda p=path: self.files.open_path(p)).setToolTip(path)
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    # --- services ----------------------------------------------------------------------------
+    def load_model(self) -> None:
+        self.cowriter.load_model(self.settings.checkpoint or None)
+
+    def start_audio(self) -> None:
+        from composer.ui.audio_bridge import AudioStarter
+
+        self._audio_starter = AudioStarter(self.settings, self)
+        self._audio_starter.started_ok.connect(self._audio_ready)
+        self._audio_starter.failed.connect(self._audio_failed)
+        self._audio_starter.start()
+
+    def _audio_ready(self, bridge) -> None:
+        self.playback.attach_audio(bridge)
+        self.status.audio.set_state("ok" if bridge.can_play else "missing", bridge.summary(), bridge.hint())
+
+    def _audio_failed(self, message: str, hint: str) -> None:
+        self.status.audio.set_state("missing", "No sound", f"{message}\n{hint}".strip())
+
+    def _model_state(self, state: str, message: str) -> None:
+        colour = {"ready": "ok", "loading": "busy", "error": "missing"}.get(state, "off")
+        text = {"ready": "Co-writer ready", "loading": "Loading model…", "error": "No model"}.get(state, "No model")
+        hint = message
+        if state == "error":
+            hint += "\nChoose a checkpoint in Settings, or train one with `composer train`."
+        self.status.model.set_state(colour, text, hint)
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec():
+            changed = dialog.apply()
+            if "checkpoint" in changed:
+                self.load_model()
+            if changed & {"soundfont", "audio_driver"}:
+                if self.playback.audio is not None:
+                    self.playback.audio.close()
+                    self.playback.audio = None
+                self.start_audio()
+            if "autosave_seconds" in changed:
+                self.autosaver.set_interval(self.settings.autosave_seconds)
+
+    # --- reactions ---------------------------------------------------------------------------
+    def _sync_playback_score(self) -> None:
+        self.playback.set_score(self.document.score())
+
+    def _playhead_moved(self, tick: int) -> None:
+        self.roll.set_playhead(tick)
+        self.editor.ruler.update()
+        if self.playback.playing and self.follow_action.isChecked():
+            self.roll.follow(tick)
+
+    def _loop_dragged(self, start: int, end: int) -> None:
+        self.playback.set_loop(True, (start, end))
+        self.transport.loop_action.blockSignals(True)
+        self.transport.loop_action.setChecked(True)
+        self.transport.loop_action.blockSignals(False)
+        self._show_loop()
+
+    def _show_loop(self) -> None:
+        pb = self.playback
+        self.roll.set_loop(pb.loop_region if pb.loop_enabled else None)
+        self.editor.ruler.update()
+
+    def _voice_picked(self, voice: int) -> None:
+        self.roll.current_voice = voice
+
+    def _panel_message(self, text: str) -> None:
+        if text == self.cowriter_panel.last_error:
+            self.show_error(text)
+        else:
+            self.show_status(text)
+
+    def after_load(self) -> None:
+        """A new score is in the editor: reset view state that belonged to the old one."""
+        self.playback.stop()
+        self.roll.set_ghosts([])
+        self.cowriter_panel.variations.set_variations([], [])
+        notes = self.document.store.notes()
+        if notes:
+            self.roll.center_on_pitch(sorted(n.pitch for n in notes)[len(notes) // 2])
+        self.roll.horizontalScrollBar().setValue(0)
+        self._update_title()
+
+    def show_status(self, text: str) -> None:
+        self.status.showMessage(text, 8000)
+
+    def show_error(self, text: str) -> None:
+        """A message for the user, not a traceback; non-blocking so work (and tests) go on."""
+        self.last_error = text
+        self.status.showMessage(text.splitlines()[0], 12000)
+        if self._message_box is not None:
+            self._message_box.close()
+        box = QMessageBox(QMessageBox.Icon.Warning, "Composer", text, QMessageBox.StandardButton.Ok, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+        self._message_box = box
+
+    def _update_title(self) -> None:
+        dirty = "" if self.document.undo_stack.isClean() else "*"
+        self.setWindowTitle(f"{self.files.display_name()}{dirty} — Composer")
+        self.setWindowModified(not self.document.undo_stack.isClean())
+
+    # --- recovery, drag and drop, closing ----------------------------------------------------
+    def offer_recovery(self) -> None:
+        orphans = orphaned_autosaves()
+        if not orphans:
+            return
+        newest = orphans[0]
+        answer = QMessageBox.question(self, "Recover unsaved work?",
+                                      "Composer did not close properly last time. Recover the unsaved work?",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.recover_from(newest)
+        for path in orphans:
+            path.unlink(missing_ok=True)
+
+    def recover_from(self, path: Path) -> bool:
+        try:
+            project, source = recover(path)
+        except Exception as error:
+            self.show_error(f"The autosave could not be recovered: {error}")
+            return False
+        self.files.load_recovered(project, source)
+        self.show_status("Recovered unsaved work; save it to keep it")
+        return True
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile() and can_open(urls[0].toLocalFile()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            self.files.open_path(urls[0].toLocalFile())
+            event.acceptProposedAction()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.files.confirm_discard():
+            event.ignore()
+            return
+        self.settings.set_generation(self.cowriter_panel.settings())
+        self.settings.sync()
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop every worker and the sound; remove this session's autosave (a clean exit)."""
+        self.autosaver.stop()
+        self.cowriter.shutdown()
+        self.files.wait()
+        starter = getattr(self, "_audio_starter", None)
+        if starter is not None:
+            starter.wait(5000)
+        self.playback.close()
+
+
+def open_window(path: str | None = None, **options) -> MainWindow:
+    window = MainWindow(**options)
+    window.show()
+    if path:
+        window.files.open_path(path, confirmed=True)
+    else:
+        QTimer.singleShot(200, window.offer_recovery)
+    return window
+
+
+__all__ = ["MainWindow", "open_window", "Score"]

@@ -1,0 +1,118 @@
+"""The transport bar: play/pause, stop, loop, tempo, time signature, metronome and position."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QSpinBox, QToolBar, QWidget
+
+from composer.music.score import TICKS_PER_QUARTER, TempoChange, TimeSignature
+from composer.ui.document import ScoreDocument
+from composer.ui.playback import PlaybackController
+
+
+def position_text(tick: int, signature: TimeSignature, seconds: float) -> str:
+    bar, rest = divmod(tick, signature.bar_ticks)
+    beat, sub = divmod(rest, signature.beat_ticks)
+    minutes, secs = divmod(seconds, 60)
+    return f"{bar + 1:>3}.{beat + 1}.{sub * 100 // signature.beat_ticks:02d}   {int(minutes)}:{secs:05.2f}"
+
+
+class TransportBar(QToolBar):
+    def __init__(self, document: ScoreDocument, playback: PlaybackController, parent: QWidget | None = None):
+        super().__init__("Transport", parent)
+        self.setObjectName("transport")
+        self.document = document
+        self.playback = playback
+        self.play_action = QAction("▶ Play", self)
+        self.play_action.setToolTip("Play / pause (Space)")
+        self.play_action.triggered.connect(playback.toggle)
+        self.stop_action = QAction("■ Stop", self)
+        self.stop_action.triggered.connect(playback.stop)
+        self.loop_action = QAction("⟲ Loop", self, checkable=True)
+        self.loop_action.setToolTip("Loop the region set on the ruler (Shift-drag or right-drag there)")
+        self.loop_action.toggled.connect(self._loop_toggled)
+        self.metronome_action = QAction("♩ Click", self, checkable=True)
+        self.metronome_action.setToolTip("Metronome")
+        self.metronome_action.toggled.connect(playback.set_metronome)
+        for action in (self.play_action, self.stop_action, self.loop_action, self.metronome_action):
+            self.addAction(action)
+        self.addSeparator()
+        self.addWidget(QLabel(" Tempo "))
+        self.tempo = QDoubleSpinBox(decimals=1, minimum=20.0, maximum=400.0, singleStep=1.0, suffix=" bpm")
+        self.tempo.setKeyboardTracking(False)
+        self.tempo.valueChanged.connect(self._tempo_edited)
+        self.addWidget(self.tempo)
+        self.addWidget(QLabel("  Time "))
+        self.numerator = QSpinBox(minimum=1, maximum=32)
+        self.numerator.setKeyboardTracking(False)
+        self.denominator = QComboBox()
+        for d in (2, 4, 8, 16):
+            self.denominator.addItem(str(d), d)
+        self.numerator.valueChanged.connect(self._signature_edited)
+        self.denominator.currentIndexChanged.connect(self._signature_edited)
+        self.addWidget(self.numerator)
+        self.addWidget(QLabel("/"))
+        self.addWidget(self.denominator)
+        self.addSeparator()
+        self.position = QLabel()
+        self.position.setMinimumWidth(150)
+        self.position.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.position.setStyleSheet("font-family: monospace; font-size: 11pt")
+        self.addWidget(self.position)
+        self._updating = False
+        document.score_settings_changed.connect(self._settings_changed)
+        playback.position_changed.connect(self._show_position)
+        playback.playing_changed.connect(lambda playing: self.play_action.setText("❚❚ Pause" if playing else "▶ Play"))
+        self._settings_changed("tempos")
+        self._settings_changed("time_signature")
+        self._show_position(0)
+
+    def _settings_changed(self, name: str) -> None:
+        self._updating = True
+        try:
+            if name == "tempos":
+                self.tempo.setValue(self.document.bpm)
+            elif name == "time_signature":
+                sig = self.document.time_signature
+                self.numerator.setValue(sig.numerator)
+                index = self.denominator.findData(sig.denominator)
+                if index < 0:
+                    self.denominator.addItem(str(sig.denominator), sig.denominator)
+                    index = self.denominator.count() - 1
+                self.denominator.setCurrentIndex(index)
+        finally:
+            self._updating = False
+        self._show_position(self.playback.position)
+
+    def _tempo_edited(self, bpm: float) -> None:
+        if self._updating:
+            return
+        tempos = self.document.field("tempos")
+        tempos[0] = TempoChange(0, float(bpm))
+        self.document.set_score_field("tempos", tempos, "Change tempo")
+
+    def _signature_edited(self) -> None:
+        if self._updating:
+            return
+        sig = TimeSignature(self.numerator.value(), self.denominator.currentData())
+        self.document.set_score_field("time_signature", sig, "Change time signature")
+
+    def _loop_toggled(self, on: bool) -> None:
+        if on and self.playback.loop_region is None:
+            bar = self.document.time_signature.bar_ticks
+            start = (self.playback.position // bar) * bar
+            self.playback.set_loop(True, (start, start + 4 * bar))
+        else:
+            self.playback.set_loop(on)
+        self.loop_changed_hook()
+
+    def loop_changed_hook(self) -> None:
+        """Replaced by the window to repaint the ruler and roll."""
+
+    def _show_position(self, tick: int) -> None:
+        seconds = self.document.score().seconds_at(tick) if tick else 0.0
+        self.position.setText(position_text(tick, self.document.time_signature, seconds))
+
+
+__all__ = ["TransportBar", "position_text", "TICKS_PER_QUARTER"]

@@ -1,0 +1,108 @@
+"""The list of continuations: a mini piano-roll preview per variation (seed grey, new notes in
+colour), and the actions on the selected one: audition, accept, regenerate, continue from it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+
+from composer.music.score import Note
+from composer.ui import palette
+from composer.ui.cowriter import Variation
+
+PREVIEW = QSize(180, 54)
+
+
+def preview_pixmap(seed: list[Note], new: list[Note], size: QSize = PREVIEW) -> QPixmap:
+    pixmap = QPixmap(size)
+    pixmap.fill(palette.BACKGROUND)
+    notes = seed + new
+    if not notes:
+        return pixmap
+    start, end = min(n.onset for n in notes), max(n.end for n in notes)
+    low, high = min(n.pitch for n in notes) - 1, max(n.pitch for n in notes) + 1
+    sx = size.width() / max(1, end - start)
+    row = size.height() / max(1, high - low + 1)
+    p = QPainter(pixmap)
+    p.setPen(Qt.PenStyle.NoPen)
+    for group, colour in ((seed, QColor(150, 150, 160)), (new, None)):
+        for n in group:
+            fill = colour or palette.note_fill(n.voice, palette.velocity_level(n.velocity), True, False)
+            p.fillRect(QRectF((n.onset - start) * sx, (high - n.pitch) * row, max(1.5, n.duration * sx - 0.5),
+                              max(1.5, row)), fill)
+    p.end()
+    return pixmap
+
+
+class VariationsView(QWidget):
+    selected = Signal(object)  # Variation | None
+    audition_requested = Signal(object)
+    accept_requested = Signal(object)
+    regenerate_requested = Signal()
+    continue_from_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.variations: list[Variation] = []
+        self.list = QListWidget()
+        self.list.setIconSize(PREVIEW)
+        self.list.setSpacing(2)
+        self.list.currentRowChanged.connect(self._row_changed)
+        self.list.itemDoubleClicked.connect(lambda _item: self._emit(self.accept_requested))
+        self.audition_button = QPushButton("▶ Audition")
+        self.accept_button = QPushButton("✔ Accept")
+        self.regenerate_button = QPushButton("↻ Regenerate")
+        self.continue_button = QPushButton("⇢ Continue from this")
+        self.audition_button.setToolTip("Play the selected variation from the start of its seed")
+        self.accept_button.setToolTip("Put the selected continuation into the score (undoable)")
+        self.regenerate_button.setToolTip("Write new variations from the same seed and settings")
+        self.continue_button.setToolTip("Use the selected variation as the seed and continue it further")
+        self.audition_button.clicked.connect(lambda: self._emit(self.audition_requested))
+        self.accept_button.clicked.connect(lambda: self._emit(self.accept_requested))
+        self.regenerate_button.clicked.connect(self.regenerate_requested.emit)
+        self.continue_button.clicked.connect(lambda: self._emit(self.continue_from_requested))
+        buttons = QHBoxLayout()
+        for b in (self.audition_button, self.accept_button):
+            buttons.addWidget(b)
+        buttons2 = QHBoxLayout()
+        for b in (self.regenerate_button, self.continue_button):
+            buttons2.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
+        layout.addLayout(buttons2)
+        self._update_buttons()
+
+    def set_variations(self, variations: list[Variation], existing: list[Note]) -> None:
+        self.variations = list(variations)
+        self.list.clear()
+        for v in variations:
+            new = v.new_notes(existing)
+            seed = [n for n in v.score.notes if n not in set(new)]
+            item = QListWidgetItem(QIcon(preview_pixmap(seed[-48:], new)),
+                                   f"Variation {v.number}\n{len(new)} new notes")
+            self.list.addItem(item)
+        if variations:
+            self.list.setCurrentRow(0)
+        self._update_buttons()
+
+    def current(self) -> Variation | None:
+        row = self.list.currentRow()
+        return self.variations[row] if 0 <= row < len(self.variations) else None
+
+    def _row_changed(self, _row: int) -> None:
+        self._update_buttons()
+        self.selected.emit(self.current())
+
+    def _emit(self, signal) -> None:
+        variation = self.current()
+        if variation is not None:
+            signal.emit(variation)
+
+    def _update_buttons(self) -> None:
+        has = self.current() is not None
+        for b in (self.audition_button, self.accept_button, self.continue_button):
+            b.setEnabled(has)
+        self.regenerate_button.setEnabled(bool(self.variations))
