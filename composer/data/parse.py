@@ -11,8 +11,10 @@ import multiprocessing
 import os
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from composer.data.cache import FileEntry, write_entry, write_failure
 
@@ -65,39 +67,76 @@ def _worker_init() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
-def parse_files(jobs: list[ParseJob], workers: int | None = None, progress: bool = True) -> list[ParseResult]:
-    """Parse every job, largest files first (so one big collection does not finish last)."""
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # spawn, not fork: the caller may hold threads (Qt, torch) that a fork would copy half-alive.
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init,
+                               max_tasks_per_child=_FILES_PER_WORKER)
+
+
+def _parse_in_pool(jobs: list[ParseJob], workers: int, parse: Callable, finish: Callable) -> None:
+    """Parse in a pool of workers; stops early (leaving jobs unfinished) if a worker dies."""
+    with _pool(workers) as pool:
+        futures = [pool.submit(parse, job) for job in jobs]
+        try:
+            for future in as_completed(futures):
+                finish(future.result())
+        except BrokenProcessPool:
+            return
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _parse_one_at_a_time(jobs: list[ParseJob], parse: Callable, finish: Callable) -> None:
+    """One file in flight at a time, so a worker that dies names its file: that file is skipped."""
+    pool = None
+    try:
+        for job in jobs:
+            pool = pool or _pool(1)
+            try:
+                finish(pool.submit(parse, job).result())
+            except BrokenProcessPool:
+                pool.shutdown(wait=False)
+                pool = None
+                reason = "the parser's process died on this file (a crash or out of memory)"
+                write_failure(job.failure, reason)
+                finish(ParseResult(job, 0, reason))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def parse_files(jobs: list[ParseJob], workers: int | None = None, progress: bool = True,
+                parse: Callable[[ParseJob], ParseResult] = parse_file) -> list[ParseResult]:
+    """Parse every job, largest files first (so one big collection does not finish last).
+
+    parse: the function a worker runs per job (a module-level function, for the process pool).
+    """
     from tqdm import tqdm
 
     if not jobs:
         return []
     jobs = sorted(jobs, key=lambda job: -job.path.stat().st_size)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    results: list[ParseResult] = []
+    results: dict[ParseJob, ParseResult] = {}
     bar = tqdm(total=len(jobs), unit="file", desc="parsing", disable=not progress, dynamic_ncols=True)
-    pieces = 0
+    counts = {"pieces": 0, "skipped": 0}
+
+    def finish(result: ParseResult) -> None:
+        results[result.job] = result
+        counts["pieces"] += result.pieces
+        counts["skipped"] += result.error is not None
+        bar.set_postfix(counts, refresh=False)
+        bar.update()
+
     try:
         if workers == 1:
             for job in jobs:
-                results.append(parse_file(job))
-                pieces += results[-1].pieces
-                bar.set_postfix(pieces=pieces, skipped=sum(r.error is not None for r in results), refresh=False)
-                bar.update()
-            return results
-        # spawn, not fork: the caller may hold threads (Qt, torch) that a fork would copy half-alive.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
-                                 max_tasks_per_child=_FILES_PER_WORKER) as pool:
-            futures = [pool.submit(parse_file, job) for job in jobs]
-            try:
-                for future in as_completed(futures):
-                    results.append(future.result())
-                    pieces += results[-1].pieces
-                    bar.set_postfix(pieces=pieces, skipped=sum(r.error is not None for r in results), refresh=False)
-                    bar.update()
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-        return results
+                finish(parse(job))
+        else:
+            _parse_in_pool(jobs, workers, parse, finish)
+            # A worker died: the pool cannot say on which file, so the rest go one at a time.
+            _parse_one_at_a_time([job for job in jobs if job not in results], parse, finish)
+        return list(results.values())
     finally:
         bar.close()

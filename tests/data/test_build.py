@@ -126,3 +126,19 @@ def test_a_folder_and_the_default_corpus_together(user_folder, cache):
     pieces = _by_id(load_corpus(cache))
     assert pieces["music21:ryansMammoth/AcaciaReel.abc#0"].style == "american_fiddle"
     assert pieces["music21:ryansMammoth/AcaciaReel.abc#0"].title == "Acacia -- Reel"
+
+
+def test_a_worker_that_dies_costs_only_its_file(user_folder, cache):
+    from composer.data.cache import failure_path
+    from composer.data.parse import ParseJob, parse_files
+    from tests.data.crashing_parser import parse_or_die
+
+    crash = user_folder / "crash.abc"
+    crash.write_text((user_folder / "irish" / "jig.abc").read_text())
+    paths = [crash, user_folder / "irish" / "jig.abc", user_folder / "loose.mid"]
+    jobs = [ParseJob(p, entry_path(cache, file_sha256(p) + p.name), failure_path(cache, file_sha256(p) + p.name))
+            for p in paths]
+    results = {r.job.path.name: r for r in parse_files(jobs, workers=2, progress=False, parse=parse_or_die)}
+    assert results["crash.abc"].error and "died" in results["crash.abc"].error
+    assert results["jig.abc"].pieces == 1 and results["loose.mid"].pieces == 1
+    assert jobs[1].entry.is_file() and jobs[0].failure.is_file()
