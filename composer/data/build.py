@@ -18,7 +18,7 @@ from composer.data.corpus import Piece, corpus_fingerprint, write_corpus_file
 from composer.data.parse import ParseJob, parse_files
 from composer.data.sources import Source, SourceFile, source_from_spec
 from composer.data.split import SPLIT_VERSION, split_of
-from composer.data.styles import STYLE_BY_NAME, ordered_styles
+from composer.data.styles import STYLE_BY_NAME, ordered_styles, split_group
 
 
 @dataclass(slots=True)
@@ -78,6 +78,7 @@ def _collect_pieces(files: list[SourceFile], hashes: list[str], cache_dir: Path,
         entry = read_entry(entry_path(cache_dir, sha))
         counts[file.key] = len(entry)
         rule = STYLE_BY_NAME.get(file.style)
+        group = split_group(file.source, file.relpath)
         for index in range(len(entry)):
             notes = entry.notes[index]
             if rule is not None and rule.voices is not None and len(set(notes[:, 4].tolist())) != rule.voices:
@@ -86,7 +87,7 @@ def _collect_pieces(files: list[SourceFile], hashes: list[str], cache_dir: Path,
             pieces.append(Piece(
                 id=f"{file.key}#{index}", style=file.style, source=file.key, title=entry.title[index],
                 notes=notes, bpm=entry.bpm[index], time_signature=entry.time_signature[index],
-                key=entry.key[index], split=split_of(notes), drum_voices=entry.drum_voices[index]))
+                key=entry.key[index], split=split_of(notes, group), drum_voices=entry.drum_voices[index]))
     return pieces
 
 

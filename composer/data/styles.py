@@ -57,6 +57,11 @@ STYLES: tuple[Style, ...] = (
           ("trecento/*.xml", "monteverdi/*.mxl")),
 )
 
+# Files whose tunes are variants of one another (not exact copies, so the split's content hash
+# cannot see it): all pieces of such a file share one split, so no variant of a training tune
+# is a test piece.
+VARIANT_FILES: tuple[str, ...] = ("essenFolksong/variant*.abc",)
+
 STYLE_NAMES: tuple[str, ...] = tuple(style.name for style in STYLES)
 STYLE_BY_NAME: dict[str, Style] = {style.name: style for style in STYLES}
 
@@ -66,6 +71,13 @@ def style_of_corpus_path(relpath: str) -> Style | None:
     for style in STYLES:
         if style.matches(relpath):
             return style
+    return None
+
+
+def split_group(source: str, relpath: str) -> str | None:
+    """The split group of a file's pieces (see VARIANT_FILES), or None: each piece on its own."""
+    if source == "music21" and any(fnmatchcase(relpath, pattern) for pattern in VARIANT_FILES):
+        return f"{source}:{relpath}"
     return None
 
 

@@ -43,3 +43,13 @@ def test_proportions_are_about_90_5_5_and_stable():
     assert 0.035 < counts["validation"] < 0.065 and 0.035 < counts["test"] < 0.065
     # adding other pieces changes nothing: a piece's split is a function of its notes alone
     assert [split_of(m) for m in melodies[:100]] == splits[:100]
+
+
+def test_a_group_shares_one_split_whatever_the_notes():
+    from composer.data.styles import split_group
+
+    rng = np.random.default_rng(2)
+    group = split_group("music21", "essenFolksong/variant0.abc")
+    assert group and len({split_of(_melody(rng), group) for _ in range(50)}) == 1
+    assert split_group("music21", "essenFolksong/erk5.abc") is None
+    assert split_group("my_music", "essenFolksong/variant0.abc") is None
