@@ -53,8 +53,10 @@ def parse_file(job: ParseJob) -> ParseResult:
         reason = f"unexpected {type(error).__name__}: {error}"
     else:
         write_entry(job.entry, entry)
+        job.failure.unlink(missing_ok=True)  # an earlier verdict on the same bytes (--force) is void
         return ParseResult(job, len(entry), None)
     write_failure(job.failure, reason)
+    job.entry.unlink(missing_ok=True)
     return ParseResult(job, 0, reason)
 
 
