@@ -1,0 +1,81 @@
+"""`composer train`: train a co-writer on the corpus cache (default: the bundled corpus)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--out", default="models/model.safetensors", help="checkpoint to write (best epoch)")
+    parser.add_argument("--cache", help="corpus cache directory (default: the `composer data build` cache)")
+    parser.add_argument("--data", metavar="FOLDER", help="train on your own folder of MIDI/ABC/MusicXML files "
+                        "(style = sub-folder name); builds its cache first")
+    parser.add_argument("--epochs", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--dropout", type=float, default=0.2)
+    parser.add_argument("--teacher-forcing", type=float, default=0.5, help="probability that a decoder input is "
+                        "the true previous note rather than the model's own prediction (1 = always)")
+    parser.add_argument("--patience", type=int, default=10, help="early stopping: epochs without improvement")
+    parser.add_argument("--clip", type=float, default=1.0, help="gradient-norm clipping")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same run)")
+    parser.add_argument("--max-minutes", type=float, help="stop after this much training time")
+    parser.add_argument("--max-steps-per-epoch", type=int, help="cap the batches per epoch (quick runs)")
+    parser.add_argument("--embed", type=int, default=256)
+    parser.add_argument("--encoder-hidden", type=int, default=128, help="per direction")
+    parser.add_argument("--decoder-hidden", type=int, default=256)
+    parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--no-augment", action="store_true", help="turn data augmentation off")
+    parser.add_argument("--threads", type=int, help="CPU threads for torch (default: all cores)")
+    parser.add_argument("--resume", action="store_true", help="continue the run that wrote --out")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+
+    import torch
+
+    from composer.data.corpus import CorpusNotBuiltError, load_corpus
+    from composer.model.network import NetworkConfig
+    from composer.train import TrainConfig, Trainer, pieces_from_corpus
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    cache = args.cache
+    if args.data:
+        from composer.data.corpus import build_corpus
+        from composer.data.sources import source_from_spec
+
+        cache = cache or f"{args.data.rstrip('/')}/.composer-cache"
+        build_corpus([source_from_spec(args.data)], cache, progress=not args.quiet)
+    try:
+        corpus = load_corpus(cache)
+    except CorpusNotBuiltError as error:
+        print(f"error: {error}\nBuild it first: composer data build", file=sys.stderr)
+        return 2
+    data = pieces_from_corpus(corpus)
+    if not data.train or not data.validation:
+        print("error: the corpus needs pieces in both the training and validation splits", file=sys.stderr)
+        return 2
+    network = NetworkConfig(embed=args.embed, encoder_hidden=args.encoder_hidden, decoder_hidden=args.decoder_hidden,
+                            encoder_layers=args.layers, decoder_layers=args.layers, dropout=args.dropout)
+    config = TrainConfig(out=args.out, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                         teacher_forcing=args.teacher_forcing, patience=args.patience, clip=args.clip, seed=args.seed,
+                         max_minutes=args.max_minutes, max_steps_per_epoch=args.max_steps_per_epoch,
+                         augment=not args.no_augment, network=network)
+    augment = None
+    if config.augment:
+        from composer.data.augment import default_augmenter
+
+        augment = default_augmenter()
+    trainer = Trainer(config, data, progress=not args.quiet, augment=augment, resume=args.resume)
+    if trainer.rank == 0:
+        print(f"training on {len(data.train)} pieces ({len(data.validation)} validation), styles: "
+              f"{', '.join(data.styles)}; {trainer.model.parameter_count():,} parameters on {trainer.device}")
+    trainer.fit()
+    if trainer.rank == 0:
+        print(f"best validation loss {trainer.best:.4f}; checkpoint {config.out}, metrics {trainer.out.with_suffix('.csv')}")
+    if trainer.world > 1:
+        torch.distributed.destroy_process_group()
+    return 0

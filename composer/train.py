@@ -1,0 +1,247 @@
+"""The training loop: early stopping on validation loss, resumable, CPU or CUDA (bf16 autocast),
+DistributedDataParallel under torchrun, loss / perplexity / accuracy per attribute per epoch."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint, load_checkpoint
+from composer.model.dataset import TrainingPiece, WindowSampler, make_piece, mix_predictions
+from composer.model.metrics import Tally, format_summary, step_losses
+from composer.model.network import NetworkConfig, Seq2Seq
+from composer.model.training_state import load_training_state, save_training_state
+
+
+@dataclass
+class TrainConfig:
+    out: str = "models/model.safetensors"
+    epochs: int = 1000
+    batch_size: int = 64
+    lr: float = 1e-3
+    teacher_forcing: float = 0.5
+    patience: int = 10
+    clip: float = 1.0
+    seed: int = 0
+    max_minutes: float | None = None
+    max_steps_per_epoch: int | None = None
+    target_length: int = 64
+    seed_range: tuple[int, int] = (4, 48)
+    augment: bool = True
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+
+
+@dataclass
+class Dataset:
+    """Pieces per split and the style vocabulary (index 0 = neutral)."""
+
+    train: list[TrainingPiece]
+    validation: list[TrainingPiece]
+    styles: list[str]
+    summary: dict
+
+
+def pieces_from_corpus(corpus, styles: list[str] | None = None) -> Dataset:
+    """Training pieces from a loaded corpus (composer.data), split as the corpus says."""
+    styles = styles or [NEUTRAL_STYLE, *corpus.styles]
+    index = {name: i for i, name in enumerate(styles)}
+    splits: dict[str, list[TrainingPiece]] = {"train": [], "validation": [], "test": []}
+    counts: dict[str, dict[str, int]] = {}
+    for piece in corpus.pieces:
+        splits[piece.split].append(make_piece(piece.notes, index.get(piece.style, 0), tuple(piece.time_signature),
+                                              getattr(piece, "drum_voices", ())))
+        per = counts.setdefault(piece.style, {"pieces": 0, "notes": 0})
+        per["pieces"] += 1
+        per["notes"] += len(piece.notes)
+    summary = {"pieces": len(corpus.pieces), "by_style": counts,
+               "splits": {k: len(v) for k, v in splits.items()}}
+    return Dataset(splits["train"], splits["validation"], styles, summary)
+
+
+def _distributed() -> tuple[int, int]:
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1 and not torch.distributed.is_initialized():
+        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        torch.distributed.init_process_group(backend)
+    return (torch.distributed.get_rank(), world) if world > 1 else (0, 1)
+
+
+def _device(rank: int) -> torch.device:
+    if torch.cuda.is_available():
+        local = int(os.environ.get("LOCAL_RANK", rank))
+        torch.cuda.set_device(local)
+        return torch.device("cuda", local)
+    return torch.device("cpu")
+
+
+def _seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+class Trainer:
+    def __init__(self, config: TrainConfig, data: Dataset, *, log: Callable[[str], None] = print,
+                 progress: bool = True, augment=None, resume: bool = False):
+        self.config, self.data, self.log, self.show_progress = config, data, log, progress
+        self.rank, self.world = _distributed()
+        self.device = _device(self.rank)
+        _seed_everything(config.seed)
+        config.network.n_styles = len(data.styles)
+        self.model = Seq2Seq(config.network).to(self.device)
+        self.net: nn.Module = self.model
+        if self.world > 1:
+            self.net = nn.parallel.DistributedDataParallel(
+                self.model, device_ids=[self.device.index] if self.device.type == "cuda" else None)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr)
+        self.sampler = WindowSampler(data.train, batch_size=config.batch_size, seed_range=config.seed_range,
+                                     target_length=config.target_length, augment=augment,
+                                     rank=self.rank, world=self.world)
+        self.val_sampler = WindowSampler(data.validation, batch_size=config.batch_size, seed_range=(16, 16),
+                                         target_length=config.target_length, melody_probability=0.5,
+                                         style_dropout=0.0, rank=self.rank, world=self.world)
+        self.autocast = self.device.type == "cuda"
+        self.epoch, self.best, self.bad_epochs, self.history = 0, math.inf, 0, []
+        self.out = Path(config.out)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        if resume:
+            self._resume()
+
+    # -- one pass ------------------------------------------------------------------------------
+    def _forward(self, batch, train: bool):
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.autocast):
+            dec_in = batch.dec_in
+            if train and self.config.teacher_forcing < 1.0:
+                with torch.no_grad():
+                    first = self.net(batch.src, batch.src_len, batch.style, dec_in, batch.targets)
+                predicted = torch.stack([l.argmax(-1) for l in first], dim=-1)
+                dec_in = mix_predictions(batch, predicted, self.config.teacher_forcing)
+            logits = self.net(batch.src, batch.src_len, batch.style, dec_in, batch.targets)
+        return logits
+
+    def run_epoch(self, train: bool) -> dict:
+        self.net.train(train)
+        sampler = self.sampler if train else self.val_sampler
+        # Validation windows are the same every epoch; training windows differ per epoch.
+        rng = np.random.default_rng((self.config.seed, self.epoch, self.rank) if train else (12345, self.rank))
+        total = sampler.steps_per_epoch()
+        limit = self.config.max_steps_per_epoch if train else None
+        if limit:
+            total = min(total, limit)
+        tally = Tally()
+        bar = None
+        if self.show_progress and self.rank == 0:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, desc=f"epoch {self.epoch + 1} {'train' if train else 'valid'}",
+                       leave=False, dynamic_ncols=True)
+        with torch.set_grad_enabled(train):
+            for i, batch in enumerate(sampler.batches(rng)):
+                if limit and i >= limit:
+                    break
+                batch = batch.to(self.device)
+                logits = self._forward(batch, train)
+                losses = step_losses(logits, batch.targets)
+                if train:
+                    loss = sum(losses) / max(1, batch.notes)
+                    self.optimizer.zero_grad(set_to_none=True)
+                    loss.backward()
+                    nn.utils.clip_grad_norm_(self.model.parameters(), self.config.clip)
+                    self.optimizer.step()
+                tally.add([l.detach() for l in logits], batch.targets, [l.detach() for l in losses])
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(loss=f"{tally.summary()['loss']:.3f}")
+        if bar is not None:
+            bar.close()
+        if self.world > 1:
+            values = tally.merge_tensor().to(self.device)
+            torch.distributed.all_reduce(values)
+            tally = Tally.from_tensor(values.cpu())
+        return tally.summary()
+
+    # -- the loop ------------------------------------------------------------------------------
+    def fit(self) -> Checkpoint | None:
+        started = time.monotonic()
+        writer = self._tensorboard()
+        while self.epoch < self.config.epochs:
+            t0 = time.monotonic()
+            train = self.run_epoch(True)
+            valid = self.run_epoch(False)
+            seconds = time.monotonic() - t0
+            self.epoch += 1
+            row = {"epoch": self.epoch, "seconds": round(seconds, 2),
+                   "notes_per_second": round(train["notes"] / max(seconds, 1e-9), 1),
+                   **{f"train_{k}": v for k, v in train.items()}, **{f"val_{k}": v for k, v in valid.items()}}
+            self.history.append(row)
+            improved = valid["loss"] < self.best - 1e-4
+            if improved:
+                self.best, self.bad_epochs = valid["loss"], 0
+            else:
+                self.bad_epochs += 1
+            if self.rank == 0:
+                self.log(f"epoch {self.epoch}: {seconds:.0f}s, {row['notes_per_second']:.0f} notes/s")
+                self.log("  " + format_summary("train", train))
+                self.log("  " + format_summary("valid", valid) + ("  *best*" if improved else ""))
+                self._write_csv(row)
+                if writer is not None:
+                    for key, value in row.items():
+                        writer.add_scalar(key, value, self.epoch)
+                if improved:
+                    self.checkpoint(valid).save(self.out)
+                save_training_state(self.out, self)
+            if self.bad_epochs >= self.config.patience:
+                if self.rank == 0:
+                    self.log(f"stopping: validation loss has not improved for {self.config.patience} epochs")
+                break
+            if self.config.max_minutes and (time.monotonic() - started) / 60 >= self.config.max_minutes:
+                if self.rank == 0:
+                    self.log(f"stopping: the time budget of {self.config.max_minutes} minutes is spent")
+                break
+        if writer is not None:
+            writer.close()
+        if self.world > 1:
+            torch.distributed.barrier()
+        return load_checkpoint(self.out) if self.rank == 0 and self.out.exists() else None
+
+    def checkpoint(self, valid: dict) -> Checkpoint:
+        config = {k: v for k, v in asdict(self.config).items() if k != "network"}
+        info = {"training": {**config, "epochs_run": self.epoch, "world_size": self.world,
+                             "device": str(self.device.type), "data": self.data.summary},
+                "metrics": {"validation": valid, "best_epoch": self.epoch}}
+        return Checkpoint(model=self.model, styles=self.data.styles, info=json.loads(json.dumps(info)))
+
+    def _write_csv(self, row: dict) -> None:
+        path = self.out.with_suffix(".csv")
+        new = not path.exists() or self.epoch == 1
+        with open(path, "w" if new else "a", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(row))
+            if new:
+                writer.writeheader()
+            writer.writerow(row)
+
+    def _tensorboard(self):
+        if self.rank != 0:
+            return None
+        try:
+            from torch.utils.tensorboard import SummaryWriter
+        except ImportError:  # TensorBoard is optional
+            return None
+        return SummaryWriter(log_dir=str(self.out.with_suffix("")) + "_tensorboard")
+
+    def _resume(self) -> None:
+        if not self.out.exists():
+            raise FileNotFoundError(f"cannot resume: {self.out} does not exist yet")
+        load_training_state(self.out, self)  # the latest weights, not only the best ones
+        self.log(f"resumed from {self.out} after epoch {self.epoch} (best validation loss {self.best:.4f})")
