@@ -64,6 +64,10 @@ def pieces_from_corpus(corpus, styles: list[str] | None = None) -> Dataset:
         per = counts.setdefault(piece.style, {"pieces": 0, "notes": 0})
         per["pieces"] += 1
         per["notes"] += len(piece.notes)
+    if not splits["validation"] and len(splits["train"]) >= 2:
+        # A small user folder may hash no piece into validation; early stopping still needs some.
+        splits["validation"] = splits["train"][::10]
+        splits["train"] = [p for i, p in enumerate(splits["train"]) if i % 10]
     summary = {"pieces": len(corpus.pieces), "by_style": counts,
                "splits": {k: len(v) for k, v in splits.items()}}
     return Dataset(splits["train"], splits["validation"], styles, summary)

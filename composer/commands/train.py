@@ -66,9 +66,9 @@ def run(args: argparse.Namespace) -> int:
                          augment=not args.no_augment, network=network)
     augment = None
     if config.augment:
-        from composer.data.augment import default_augmenter
+        from composer.data.augment import Augmenter
 
-        augment = default_augmenter()
+        augment = Augmenter()
     trainer = Trainer(config, data, progress=not args.quiet, augment=augment, resume=args.resume)
     if trainer.rank == 0:
         print(f"training on {len(data.train)} pieces ({len(data.validation)} validation), styles: "
