@@ -18,9 +18,6 @@ from typing import Callable
 
 from composer.data.cache import FileEntry, write_entry, write_failure
 
-# music21 slowly grows its caches while parsing; a fresh worker every so many files keeps the
-# memory of a long build flat at the cost of a second of start-up.
-_FILES_PER_WORKER = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +68,9 @@ def _worker_init() -> None:
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     # spawn, not fork: the caller may hold threads (Qt, torch) that a fork would copy half-alive.
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init,
-                               max_tasks_per_child=_FILES_PER_WORKER)
+    # No max_tasks_per_child: on Python 3.11-3.13 it deadlocks the pool once workers retire
+    # (CPython gh-115634), which is how a first full build hung after ~120 files.
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
 
 
 def _parse_in_pool(jobs: list[ParseJob], workers: int, parse: Callable, finish: Callable) -> None:
