@@ -58,12 +58,7 @@ def parse_file(job: ParseJob) -> ParseResult:
 
 
 def _worker_init() -> None:
-    # Workers share the machine with the app, training or other builds: stay polite.
-    try:
-        os.nice(5)
-    except OSError:
-        pass
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core per worker, nothing more
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
