@@ -47,16 +47,27 @@ def allowed_pitches(key: Key | None) -> torch.Tensor:
 
 
 def pick(logits: torch.Tensor, temperature: float, top_p: float, generator: torch.Generator) -> torch.Tensor:
-    """Sample one index per row. Masked entries must already be -inf (probability exactly 0)."""
+    """Sample one index per row. Masked entries must already be -inf (probability exactly 0).
+
+    Top-p (nucleus): keep the most likely entries until their mass reaches top_p, then draw by
+    inverse CDF in the sorted order (cheaper than renormalising and calling multinomial)."""
     if temperature == 0:
         return logits.argmax(dim=-1)
     probs = torch.softmax(logits.float() / temperature, dim=-1)
+    sorted_probs, order = probs.sort(dim=-1, descending=True)
+    cumulative = sorted_probs.cumsum(dim=-1)
     if top_p < 1.0:
-        sorted_probs, order = probs.sort(dim=-1, descending=True)
-        outside = sorted_probs.cumsum(dim=-1) - sorted_probs > top_p  # keeps at least the top one
-        sorted_probs = sorted_probs.masked_fill(outside, 0.0)
-        probs = torch.zeros_like(probs).scatter(-1, order, sorted_probs)
-    return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
+        kept = (cumulative - sorted_probs) < top_p  # the first entry is always kept
+        sorted_probs = sorted_probs * kept
+        cumulative = sorted_probs.cumsum(dim=-1)
+    draw = torch.rand(probs.shape[0], 1, generator=generator, device=probs.device) * cumulative[:, -1:]
+    index = torch.searchsorted(cumulative, draw, right=True).clamp(max=probs.shape[-1] - 1)
+    # Rounding can land on a zero-probability tail entry; step back to the last kept one.
+    zero = sorted_probs.gather(1, index) == 0
+    if zero.any():
+        last_kept = (sorted_probs > 0).sum(dim=-1, keepdim=True) - 1
+        index = torch.where(zero, last_kept, index)
+    return order.gather(1, index).squeeze(1)
 
 
 @torch.inference_mode()

@@ -1,0 +1,116 @@
+"""Co-writer figures: checkpoint load time, continuation latency, training throughput.
+
+    python bench/model_bench.py [--model models/default.safetensors] [--threads 2] [--repeats 21]
+
+Prints medians (and min/max). Latency: continue a 16-note seed by 64 notes x 4 variations, after
+load. Throughput: training notes per second with teacher forcing 1.0 and 0.5, on synthetic windows
+of the training shape (batch 64, seed 16, 64 targets), on CPU, and on CUDA when there is one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from composer.generate import Continuer, default_model_path  # noqa: E402
+from composer.model.checkpoint import Checkpoint  # noqa: E402
+from composer.model.dataset import make_piece  # noqa: E402
+from composer.model.network import NetworkConfig, Seq2Seq  # noqa: E402
+from composer.music import Note, Score  # noqa: E402
+from composer.train import Dataset, TrainConfig, Trainer  # noqa: E402
+
+
+def figures(values: list[float], unit: str) -> str:
+    return f"median {statistics.median(values):.1f} {unit} (min {min(values):.1f}, max {max(values):.1f}, n={len(values)})"
+
+
+def seed_score() -> Score:
+    pitches = [67, 69, 71, 72, 74, 72, 71, 69, 67, 66, 67, 69, 71, 67, 62, 67]
+    return Score(notes=[Note(p, i * 240, 240, 80) for i, p in enumerate(pitches)])
+
+
+def bench_load(path: Path, repeats: int) -> None:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        Continuer.load(path)
+        times.append((time.perf_counter() - t0) * 1000)
+    print(f"load {path.name}: {figures(times, 'ms')}")
+
+
+def bench_latency(path: Path, threads: int, repeats: int) -> None:
+    continuer = Continuer.load(path, threads=threads)
+    score = seed_score()
+    continuer.continue_score(score, length=64, variations=4, seed=0)  # warm-up
+    times = []
+    for i in range(repeats):
+        t0 = time.perf_counter()
+        continuer.continue_score(score, length=64, variations=4, seed=i)
+        times.append((time.perf_counter() - t0) * 1000)
+    print(f"continue 16-note seed by 64 notes x 4 variations, {threads} thread(s): {figures(times, 'ms')}")
+
+
+def bench_training(device: str, threads: int, steps: int) -> None:
+    torch.set_num_threads(threads)
+    rng = np.random.default_rng(0)
+    pieces = []
+    for _ in range(64):
+        onsets = np.cumsum(rng.choice([120, 240, 480], size=400))
+        notes = np.stack([onsets, np.full(400, 240), rng.integers(55, 80, 400), np.full(400, 80), np.zeros(400)], 1)
+        pieces.append(make_piece(notes.astype(np.int64), style=1))
+    data = Dataset(train=pieces, validation=pieces[:2], styles=["neutral", "x"], summary={})
+    for ratio in (1.0, 0.5):
+        config = TrainConfig(out="/tmp/composer-bench/m.safetensors", teacher_forcing=ratio, seed_range=(16, 16))
+        trainer = Trainer(config, data, progress=False, log=lambda _l: None)
+        trainer.model.to(device)
+        trainer.device = torch.device(device)
+        trainer.autocast = device == "cuda"
+        batches = list(trainer.sampler.batches(rng))[: steps + 2]
+        rates = []
+        for i, batch in enumerate(batches):
+            batch = batch.to(device)
+            t0 = time.perf_counter()
+            logits = trainer._forward(batch, True)
+            from composer.model.metrics import step_losses
+
+            loss = sum(step_losses(logits, batch.targets)) / batch.notes
+            trainer.optimizer.zero_grad()
+            loss.backward()
+            trainer.optimizer.step()
+            if device == "cuda":
+                torch.cuda.synchronize()
+            if i >= 2:  # skip warm-up
+                rates.append(batch.notes / (time.perf_counter() - t0))
+        print(f"training on {device}, {threads} thread(s), teacher forcing {ratio}: {figures(rates, 'notes/s')}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--repeats", type=int, default=21)
+    parser.add_argument("--train-steps", type=int, default=10)
+    args = parser.parse_args()
+    path = args.model or default_model_path()
+    if not path.exists():
+        path = Path("/tmp/composer-bench/random.safetensors")
+        print(f"(no trained model found: timing a random model of the default architecture, {path})")
+        Checkpoint(model=Seq2Seq(NetworkConfig()), styles=["neutral", "x"]).save(path)
+    bench_load(path, 7)
+    for threads in args.threads:
+        bench_latency(path, threads, args.repeats)
+    bench_training("cpu", max(args.threads), args.train_steps)
+    if torch.cuda.is_available():
+        bench_training("cuda", 1, args.train_steps * 5)
+
+
+if __name__ == "__main__":
+    main()
