@@ -10,6 +10,7 @@ import logging
 from fractions import Fraction
 from pathlib import Path
 
+from composer.io import abc_text
 from composer.io.errors import ScoreFileError
 from composer.music.scales import Key
 from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note, Score, TempoChange, TimeSignature, Voice
@@ -102,27 +103,6 @@ MAX_MXL_UNPACKED_BYTES = 128 * 2**20  # a zip bomb must not be unpacked into mem
 _TEXT_FORMATS = {".abc": "abc", ".krn": "humdrum"}
 
 
-def _decode(raw: bytes) -> str:
-    """ABC and Humdrum files in the wild are UTF-8 or Windows/Latin-1; music21 insists on UTF-8."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
-def split_abc_tunes(text: str) -> list[str]:
-    """An ABC collection -> one text per tune, each with the file header (the lines before the
-    first X:, which set defaults for every tune). Parsing tune by tune lets one broken tune be
-    skipped instead of costing the whole collection."""
-    lines = text.splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if line.startswith("X:")]
-    if not starts:
-        return [text]
-    header = "".join(lines[:starts[0]])
-    bounds = starts + [len(lines)]
-    return [header + "".join(lines[a:b]) for a, b in zip(bounds, bounds[1:])]
-
-
 def _pieces(parsed) -> list:
     from music21 import stream as m21stream
 
@@ -151,17 +131,21 @@ def _parse_pieces(path: Path, problems: list[str]) -> list:
         if suffix == ".mxl":
             _check_mxl(path)
         return _pieces(converter.parseFile(path, format="musicxml", forceSource=True, storePickle=False))
-    text = _decode(path.read_bytes())
+    text = abc_text.decode(path.read_bytes())
     if suffix == ".krn":
         return _pieces(converter.parseData(text, format="humdrum"))
     pieces, first_error = [], None
-    tunes = split_abc_tunes(text)
-    for number, tune in enumerate(tunes, 1):
+    for number, tune in enumerate(abc_text.split_tunes(text), 1):
+        label = next((line.strip() for line in tune.splitlines() if line.startswith("X:")), f"tune {number}")
+        hostile = abc_text.hostile_length(tune)
+        if hostile:
+            problems.append(f"{label} skipped: {hostile}")
+            first_error = first_error or ValueError(hostile)
+            continue
         try:
             pieces.extend(_pieces(converter.parseData(tune, format="abc")))
         except Exception as error:  # music21 raises many unrelated types on bad input
             first_error = first_error or error
-            label = tune.split("\n", 1)[0].strip() if tune.startswith("X:") else f"tune {number}"
             problems.append(f"{label} skipped ({type(error).__name__}: {str(error)[:120]})")
     if not pieces and first_error is not None:
         raise first_error
