@@ -147,6 +147,18 @@ class Player:
         if self.state is not PlayState.PLAYING:
             self.tempo = tempo
             return
+        self._reschedule_from_now(tempo)
+
+    def set_metronome(self, on: bool) -> None:
+        """Clicks start or stop at once, even inside the window already scheduled."""
+        if on == self.metronome:
+            return
+        self.metronome = on
+        if self.state is PlayState.PLAYING:
+            self._reschedule_from_now(self.tempo)
+
+    def _reschedule_from_now(self, tempo: TempoMap) -> None:
+        """Drop the pending window and refill it from the current position, seamlessly."""
         self.host.cancel_scheduled()
         now = self.host.now_ms()
         position = self._tick_at(now)
@@ -158,11 +170,6 @@ class Player:
         for note in self.timeline.sounding_at(position):
             self.host.schedule_off(self._ms(min(note.end, self._pass_end())), note.channel, note.pitch)
         self.pump()
-
-    def set_metronome(self, on: bool) -> None:
-        self.metronome = on
-        if self.state is PlayState.PLAYING and not on:
-            self.host.notes_off([METRONOME_CHANNEL])
 
     # -- the clock -----------------------------------------------------------------------
     def position(self, compensate: bool = True) -> int:

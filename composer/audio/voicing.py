@@ -16,7 +16,7 @@ SYNTH_CHANNELS = 64
 DRUM_CHANNEL = 9  # MIDI channel 10
 METRONOME_CHANNEL = SYNTH_CHANNELS - 1
 DRUM_BANK = 128  # SoundFont bank of percussion presets
-METRONOME_ACCENT_KEY = 76  # GM Hi Wood Block, on the first beat of a bar
+METRONOME_ACCENT_KEY = 75  # GM Claves, on the first beat of a bar (a clean, bright click)
 METRONOME_KEY = 77  # GM Low Wood Block
 _VOICE_CHANNELS = [c for c in range(SYNTH_CHANNELS - 1) if c != DRUM_CHANNEL]
 
