@@ -1,11 +1,12 @@
-"""ABC text before music21 sees it: one text per tune, and a screen for hostile note lengths.
+"""ABC text before music21 sees it: one text per tune, and a screen for hostile tunes.
 
-music21 re-bars an ABC measure whose length does not fit the meter by building a time signature
-as long as the measure and partitioning it beat by beat: the cost grows with the square of the
-measure's length. One rest written `z99999993` (a fuzzed file) took over 9 GB and minutes; `z999`
-alone takes about 7 s. Real tunes stay far below: across the ~1,150 ABC files in music21's corpus
-the longest single note is 442 units. So a tune whose long notes would cost more than a second or
-two is skipped with a clear reason, and the rest of its collection is still read.
+music21 builds a time signature beat by beat and partitions it, at a cost that grows with the
+square of its length. It does that for every M: field, and for every measure whose length does
+not fit the meter (re-barring it into a meter as long as the measure). Fuzzing found both: a rest
+written `z99999993` took over 9 GB and minutes, `z999` alone about 7 s, and a field `M:1000/1`
+26 s. Real tunes stay far below: across the ~13,000 tunes in music21's corpus the longest note is
+442 units and the largest meter 12/8. So a tune that would cost more than a second or two is
+skipped with a clear reason, and the rest of its collection is still read.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 import re
 
 MAX_NOTE_UNITS = 512  # one note or rest, in units of the tune's L: length
+MAX_METER_BEATS = 64  # the numerator of an M: field (summed for additive meters like 2+3+2/8)
 _LONG_NOTE_BUDGET = 512 ** 2  # sum of squared lengths of the long notes in one tune
 _FIELD_LINE = re.compile(r"^[A-Za-z+]:")
+_METER = re.compile(r"(?:^|\[)M:([^\]/\n]*)/", re.M)
 _NOT_NOTES = re.compile(r'"[^"]*"|![^!]*!|%.*$')  # chord symbols, decorations, comments
 # A note or rest (z, x; Z and X count bars, cheaply) or a chord's closing bracket, then its length.
 _LENGTH = re.compile(r"(?:[A-Ga-gzx][,']*|\])(\d+)")
@@ -41,8 +44,12 @@ def split_tunes(text: str) -> list[str]:
     return [header + "".join(lines[a:b]) for a, b in zip(bounds, bounds[1:])]
 
 
-def hostile_length(tune: str) -> str | None:
-    """Why music21 must not parse this tune (absurdly long notes), or None."""
+def hostile_reason(tune: str) -> str | None:
+    """Why music21 must not parse this tune (an absurd meter or absurdly long notes), or None."""
+    for match in _METER.finditer(tune):
+        beats = sum(int(d[:12]) for d in re.findall(r"\d+", match.group(1)))
+        if beats > MAX_METER_BEATS:
+            return f"a meter of {beats} beats (at most {MAX_METER_BEATS} are read)"
     cost = 0
     for line in tune.splitlines():
         if _FIELD_LINE.match(line):

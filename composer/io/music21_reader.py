@@ -137,7 +137,7 @@ def _parse_pieces(path: Path, problems: list[str]) -> list:
     pieces, first_error = [], None
     for number, tune in enumerate(abc_text.split_tunes(text), 1):
         label = next((line.strip() for line in tune.splitlines() if line.startswith("X:")), f"tune {number}")
-        hostile = abc_text.hostile_length(tune)
+        hostile = abc_text.hostile_reason(tune)
         if hostile:
             problems.append(f"{label} skipped: {hostile}")
             first_error = first_error or ValueError(hostile)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from composer.io.abc_text import MAX_NOTE_UNITS, decode, hostile_length, split_tunes
+from composer.io.abc_text import MAX_NOTE_UNITS, decode, hostile_reason, split_tunes
 
 
 def test_split_keeps_the_file_header_with_every_tune():
@@ -28,10 +28,13 @@ def test_text_without_reference_numbers_is_one_tune():
     ("Z9999 | CDEF |]", False),  # a multi-bar rest counts bars: cheap for music21
     ('"G9999" CDEF !9999! |] % c99999', False),  # chord symbols, decorations, comments
     ("CDEF " + "c500 " * 3 + "|]", True),  # each allowed alone, too costly together
+    ("CDEF |\nM:1000/1\n| CDEF |]", True),  # found by fuzzing: 26 s in music21
+    ("CDEF [M:2+3+2/8] CDE |]", False),
+    ("CDEF [M:60+9/8] CDE |]", True),
 ])
-def test_hostile_lengths(body, hostile):
+def test_hostile_reasons(body, hostile):
     tune = f"X:1\nT:t\nM:4/4\nL:1/8\nK:C\n{body}\nw:lyrics c99999\n"
-    assert (hostile_length(tune) is not None) == hostile
+    assert (hostile_reason(tune) is not None) == hostile
 
 
 def test_decode_falls_back_to_windows_latin1():
