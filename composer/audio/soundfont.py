@@ -88,10 +88,11 @@ def _explicit(path: str | os.PathLike, source: str) -> SoundFontChoice:
 
 def find_soundfont(setting: str | os.PathLike | None = None, *,
                    environ: dict[str, str] | None = None,
-                   project_dir: Path = PROJECT_DIR,
+                   project_dir: Path | None = None,
                    system_patterns: list[str] | None = None) -> SoundFontChoice:
     """The soundfont to use, or SoundFontError naming where it looked and how to install one."""
     environ = os.environ if environ is None else environ
+    project_dir = PROJECT_DIR if project_dir is None else project_dir
     if setting:
         return _explicit(setting, "setting")
     if environ.get(ENV_VAR):
