@@ -17,7 +17,8 @@ MAX_NOTE_UNITS = 512  # one note or rest, in units of the tune's L: length
 MAX_METER_BEATS = 64  # the numerator of an M: field (summed for additive meters like 2+3+2/8)
 _LONG_NOTE_BUDGET = 512 ** 2  # sum of squared lengths of the long notes in one tune
 _FIELD_LINE = re.compile(r"^[A-Za-z+]:")
-_METER = re.compile(r"(?:^|\[)M:([^\]/\n]*)/", re.M)
+# Anywhere, not just on field lines: music21's tokenizer finds an M: field in mid-line too.
+_METER = re.compile(r"M:\s*([\d\s+()]*)/")
 _NOT_NOTES = re.compile(r'"[^"]*"|![^!]*!|%.*$')  # chord symbols, decorations, comments
 # A note or rest (z, x; Z and X count bars, cheaply) or a chord's closing bracket, then its length.
 _LENGTH = re.compile(r"(?:[A-Ga-gzx][,']*|\])(\d+)")
