@@ -39,6 +39,8 @@ class TrainConfig:
     target_length: int = 64
     seed_range: tuple[int, int] = (4, 48)
     augment: bool = True
+    windows_per_piece: int | None = 8
+    melody_probability: float = 0.5
     network: NetworkConfig = field(default_factory=NetworkConfig)
 
 
@@ -111,10 +113,12 @@ class Trainer:
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr)
         self.sampler = WindowSampler(data.train, batch_size=config.batch_size, seed_range=config.seed_range,
                                      target_length=config.target_length, augment=augment,
-                                     rank=self.rank, world=self.world)
+                                     melody_probability=config.melody_probability,
+                                     windows_per_piece=config.windows_per_piece, rank=self.rank, world=self.world)
         self.val_sampler = WindowSampler(data.validation, batch_size=config.batch_size, seed_range=(16, 16),
                                          target_length=config.target_length, melody_probability=0.5,
-                                         style_dropout=0.0, rank=self.rank, world=self.world)
+                                         style_dropout=0.0, windows_per_piece=config.windows_per_piece,
+                                         rank=self.rank, world=self.world)
         self.autocast = self.device.type == "cuda"
         self.epoch, self.best, self.bad_epochs, self.history = 0, math.inf, 0, []
         self.out = Path(config.out)

@@ -26,6 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--decoder-hidden", type=int, default=256)
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--no-augment", action="store_true", help="turn data augmentation off")
+    parser.add_argument("--windows-per-piece", type=int, default=8, help="at most this many training windows "
+                        "of one piece per epoch (0 = all), so long works do not outweigh short songs")
+    parser.add_argument("--melody-probability", type=float, default=0.5, help="how often a polyphonic piece "
+                        "is reduced to its melody for a training example")
     parser.add_argument("--threads", type=int, help="CPU threads for torch (default: all cores)")
     parser.add_argument("--resume", action="store_true", help="continue the run that wrote --out")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -63,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     config = TrainConfig(out=args.out, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                          teacher_forcing=args.teacher_forcing, patience=args.patience, clip=args.clip, seed=args.seed,
                          max_minutes=args.max_minutes, max_steps_per_epoch=args.max_steps_per_epoch,
-                         augment=not args.no_augment, network=network)
+                         augment=not args.no_augment, windows_per_piece=args.windows_per_piece or None,
+                         melody_probability=args.melody_probability, network=network)
     augment = None
     if config.augment:
         from composer.data.augment import Augmenter

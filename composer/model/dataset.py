@@ -103,15 +103,19 @@ class WindowSampler:
 
     seed_range: (min, max) seed notes; target_length: notes to predict; melody_probability: how
     often a polyphonic piece is reduced to its melody; style_dropout: how often the style is
-    replaced by the neutral one, so that "no style" works at generation time."""
+    replaced by the neutral one, so that "no style" works at generation time; windows_per_piece:
+    at most this many windows of one piece per epoch (a random choice each epoch), so that a few
+    long polyphonic works do not outweigh thousands of songs."""
 
     def __init__(self, pieces: list[TrainingPiece], *, batch_size: int = 64, seed_range=(8, 32),
                  target_length: int = 64, melody_probability: float = 0.5, style_dropout: float = 0.1,
-                 augment: Augment | None = None, rank: int = 0, world: int = 1):
+                 augment: Augment | None = None, rank: int = 0, world: int = 1,
+                 windows_per_piece: int | None = None):
         self.pieces = [p for p in pieces if len(p.notes) >= seed_range[0] + 2]
         self.batch_size, self.seed_range, self.target_length = batch_size, seed_range, target_length
         self.melody_probability, self.style_dropout, self.augment = melody_probability, style_dropout, augment
         self.rank, self.world = rank, world
+        self.windows_per_piece = windows_per_piece
 
     def windows(self, rng: np.random.Generator) -> list[tuple[int, int]]:
         items = []
@@ -119,6 +123,8 @@ class WindowSampler:
             span = self.seed_range[1] + self.target_length
             offset = int(rng.integers(0, max(1, min(span, len(piece.notes)))))
             starts = list(range(0, max(1, len(piece.notes) - self.seed_range[0] - 1), span))
+            if self.windows_per_piece and len(starts) > self.windows_per_piece:
+                starts = sorted(rng.choice(starts, self.windows_per_piece, replace=False).tolist())
             items.extend((index, max(0, s - offset if s else 0)) for s in starts)
         order = rng.permutation(len(items))
         return [items[i] for i in order][self.rank :: self.world]
@@ -158,8 +164,9 @@ class WindowSampler:
             yield collate(pending)
 
     def steps_per_epoch(self) -> int:
-        count = sum(len(range(0, max(1, len(p.notes) - self.seed_range[0] - 1),
-                              self.seed_range[1] + self.target_length)) for p in self.pieces)
+        count = sum(min(len(range(0, max(1, len(p.notes) - self.seed_range[0] - 1),
+                                  self.seed_range[1] + self.target_length)), self.windows_per_piece or 1 << 30)
+                    for p in self.pieces)
         return -(-count // (self.batch_size * self.world))
 
 
