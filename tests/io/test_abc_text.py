@@ -32,6 +32,8 @@ def test_text_without_reference_numbers_is_one_tune():
     ("CDEF [M:2+3+2/8] CDE |]", False),
     ("CDEF [M:60+9/8] CDE |]", True),
     ("CDEF z4M:1000/1 |]", True),  # music21 reads a field even in mid-line
+    ("[L:9999991/8] CDEF |]", True),
+    ("[L:1/1] CDEF |]", False),
 ])
 def test_hostile_reasons(body, hostile):
     tune = f"X:1\nT:t\nM:4/4\nL:1/8\nK:C\n{body}\nw:lyrics c99999\n"
