@@ -111,6 +111,7 @@ class SoundEngine:
         with self._lock:
             if self._player is None:
                 self._voices = list(voices)
+                self._channels = channel_plan(self._voices)
                 return
             score = self._player.score
             replaced = Score(notes=score.notes, voices=list(voices), tempos=score.tempos,

@@ -195,3 +195,61 @@ def test_live_notes_sound_immediately_on_the_voices_program(offline):
     assert abs(pitch_at(x, 0.0) - 74) < 0.3
     engine.note_off(1, 74)
     assert rms(mono(listen(engine, 1.5))[-RATE // 4:]) < 1e-3
+
+
+def test_a_long_score_is_scheduled_a_window_at_a_time(offline):
+    # 10 minutes of eighth notes: only the next ~2 s may be in the sequencer at any time.
+    score = melody([60 + i % 12 for i in range(2400)], program=XYLOPHONE, step=240, length=120)
+    engine = offline(score)
+    host = engine._host
+    sent: list[int] = []
+    original = host.schedule_on
+    host.schedule_on = lambda ms, *rest: (sent.append(ms), original(ms, *rest))  # count, then send
+    engine.play()
+    assert 8 <= len(sent) <= 12  # 2 s of eighths at 120 bpm, not 2400 notes
+    listen(engine, 5.0)
+    assert max(sent) <= 5000 + 2100  # never more than the window ahead of the sample clock
+    assert 26 <= len(sent) <= 30  # 5 s played + 2 s window, at 4 notes a second
+
+
+def test_calls_from_many_threads_while_audio_runs(offline):
+    import random
+    import threading
+
+    engine = offline(melody(SCALE * 8, program=XYLOPHONE))
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def audio_thread() -> None:  # stands in for the sound card pulling blocks
+        try:
+            while not done.is_set():
+                engine.render(256)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    def gui_thread(seed: int) -> None:
+        rng = random.Random(seed)
+        actions = [lambda: engine.play(rng.randrange(0, 4000)), engine.stop, engine.pause,
+                   engine.resume, lambda: engine.seek(rng.randrange(0, 4000)),
+                   lambda: engine.set_tempo_factor(rng.choice([0.5, 1.0, 2.0])),
+                   lambda: engine.set_loop(rng.choice([None, (0, 960), (480, 1920)])),
+                   lambda: engine.set_metronome(rng.random() < 0.5), engine.position,
+                   lambda: engine.note_on(0, rng.randrange(48, 84)), engine.all_notes_off]
+        try:
+            for _ in range(300):
+                rng.choice(actions)()
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    workers = [threading.Thread(target=audio_thread)] + [
+        threading.Thread(target=gui_thread, args=(seed,)) for seed in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers[1:]:
+        worker.join(timeout=60)
+    done.set()
+    workers[0].join(timeout=10)
+    assert errors == []
+    engine.stop()
+    engine.all_notes_off()
+    assert rms(mono(listen(engine, 2.0))[-RATE // 2:]) < 1e-4  # nothing left hanging
