@@ -21,6 +21,12 @@ def grid_ticks(division: int, triplet: bool = False) -> int:
     return int(ticks)
 
 
+def _nearest(tick: int, grid: int) -> int:
+    """The nearest grid line; a tick half way goes later, the same way in every bar (Python's
+    round() sends halves to even multiples, so 60 -> 0 but 180 -> 240 on a 120 grid)."""
+    return (tick + grid // 2) // grid * grid
+
+
 def quantise(notes: Iterable[Note], grid: int, *, ends: bool = True, strength: float = 1.0) -> list[Note]:
     """Move onsets (and, with `ends`, note ends) toward the nearest multiple of `grid` ticks.
 
@@ -30,10 +36,10 @@ def quantise(notes: Iterable[Note], grid: int, *, ends: bool = True, strength: f
         raise ValueError("grid must be at least one tick")
     out = []
     for note in notes:
-        onset = note.onset + round((round(note.onset / grid) * grid - note.onset) * strength)
+        onset = note.onset + round((_nearest(note.onset, grid) - note.onset) * strength)
         end = note.end
         if ends:
-            end = end + round((round(end / grid) * grid - end) * strength)
+            end = end + round((_nearest(end, grid) - end) * strength)
             end = max(end, onset + (grid if strength >= 1.0 else 1))
         else:
             end = onset + note.duration
