@@ -1,25 +1,23 @@
 """ABC text before music21 sees it: one text per tune, and a screen for hostile tunes.
 
-music21 builds a time signature beat by beat and partitions it, at a cost that grows with the
-square of its length. It does that for every M: field, and for every measure whose length does
-not fit the meter (re-barring it into a meter as long as the measure). Fuzzing found: a rest
-written `z99999993` took over 9 GB and minutes, `z999` alone about 7 s, a field `M:1000/1` 26 s,
-and `L:9999991/8` (every note a million bars long) hangs. Real tunes stay far below: across the
-~13,000 tunes in music21's corpus the longest note is 442 units, the largest meter 12/8 and the
-longest unit length 1/1. So a tune that would cost more than a second or two is skipped with a
-clear reason, and the rest of its collection is still read.
+music21 re-bars a measure whose length does not fit the meter into a time signature as long as
+the measure, at a cost that grows with the square of its length (see music21_screens). Fuzzing
+found: a rest written `z99999993` took over 9 GB and minutes, `z999` alone about 7 s, and
+`L:9999991/8` (every note a million bars long) hangs. Real tunes stay far below: across the
+~13,000 tunes in music21's corpus the longest note is 442 units and the longest unit length 1/1.
+So a tune that would cost more than a second or two is skipped with a clear reason, and the rest
+of its collection is still read.
 """
 
 from __future__ import annotations
 
 import re
 
+from composer.io.music21_screens import oversized_meter
+
 MAX_NOTE_UNITS = 512  # one note or rest, in units of the tune's L: length
-MAX_METER_BEATS = 64  # the numerator of an M: field (summed for additive meters like 2+3+2/8)
 _LONG_NOTE_BUDGET = 512 ** 2  # sum of squared lengths of the long notes in one tune
 _FIELD_LINE = re.compile(r"^[A-Za-z+]:")
-# Anywhere, not just on field lines: music21's tokenizer finds an M: field in mid-line too.
-_METER = re.compile(r"M:\s*([\d\s+()]*)/")
 _UNIT = re.compile(r"L:\s*(\d+)\s*/\s*(\d+)")
 _NOT_NOTES = re.compile(r'"[^"]*"|![^!]*!|%.*$')  # chord symbols, decorations, comments
 # A note or rest (z, x; Z and X count bars, cheaply) or a chord's closing bracket, then its length.
@@ -49,10 +47,9 @@ def split_tunes(text: str) -> list[str]:
 
 def hostile_reason(tune: str) -> str | None:
     """Why music21 must not parse this tune (an absurd meter or absurdly long notes), or None."""
-    for match in _METER.finditer(tune):
-        beats = sum(int(d[:12]) for d in re.findall(r"\d+", match.group(1)))
-        if beats > MAX_METER_BEATS:
-            return f"a meter of {beats} beats (at most {MAX_METER_BEATS} are read)"
+    meter = oversized_meter(tune, "abc")
+    if meter:
+        return meter
     for match in _UNIT.finditer(tune):
         if int(match.group(1)[:12]) > int(match.group(2)[:12]):  # every note would be that long
             return f"a unit note length L:{match.group(1)[:12]}/{match.group(2)[:12]} longer than a whole note"

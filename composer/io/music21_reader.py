@@ -10,7 +10,7 @@ import logging
 from fractions import Fraction
 from pathlib import Path
 
-from composer.io import abc_text
+from composer.io import abc_text, music21_screens
 from composer.io.errors import ScoreFileError
 from composer.music.scales import Key
 from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note, Score, TempoChange, TimeSignature, Voice
@@ -99,7 +99,6 @@ def score_from_music21(stream, *, title: str = "") -> Score:
 
 
 MAX_TEXT_BYTES = 16 * 2**20  # the largest corpus file is ~1.3 MB; music21 takes minutes on 16 MB
-MAX_MXL_UNPACKED_BYTES = 128 * 2**20  # a zip bomb must not be unpacked into memory
 _TEXT_FORMATS = {".abc": "abc", ".krn": "humdrum"}
 
 
@@ -109,19 +108,6 @@ def _pieces(parsed) -> list:
     return list(parsed.scores) if isinstance(parsed, m21stream.Opus) else [parsed]
 
 
-def _check_mxl(path: Path) -> None:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-        raise ScoreFileError(path, f"not a compressed MusicXML file: it is not a readable zip archive ({error})") from error
-    if unpacked > MAX_MXL_UNPACKED_BYTES:
-        raise ScoreFileError(path, f"it unpacks to {unpacked / 2**20:.0f} MB; Composer reads MusicXML up to "
-                             f"{MAX_MXL_UNPACKED_BYTES // 2**20} MB")
-
-
 def _parse_pieces(path: Path, problems: list[str]) -> list:
     """music21 streams for every piece in the file; problems collects the pieces skipped."""
     from music21 import converter
@@ -129,10 +115,17 @@ def _parse_pieces(path: Path, problems: list[str]) -> list:
     suffix = path.suffix.lower()
     if suffix not in _TEXT_FORMATS:
         if suffix == ".mxl":
-            _check_mxl(path)
+            problem = music21_screens.mxl_problem(path)
+        else:
+            problem = music21_screens.oversized_meter(path.read_bytes().decode("utf-8", errors="replace"), "musicxml")
+        if problem:
+            raise ScoreFileError(path, problem)
         return _pieces(converter.parseFile(path, format="musicxml", forceSource=True, storePickle=False))
     text = abc_text.decode(path.read_bytes())
     if suffix == ".krn":
+        problem = music21_screens.oversized_meter(text, "humdrum")
+        if problem:
+            raise ScoreFileError(path, problem)
         return _pieces(converter.parseData(text, format="humdrum"))
     pieces, first_error = [], None
     for number, tune in enumerate(abc_text.split_tunes(text), 1):

@@ -4,6 +4,7 @@ naming the file, never another exception or a hang; one broken tune does not cos
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -141,3 +142,30 @@ def test_a_file_of_only_hostile_tunes_is_an_error(file_of):
     text = "X:1\nT:Long\nM:4/4\nL:1/8\nK:C\nCDEF [CEG]9999 | CDEF |]\n"
     with pytest.raises(ScoreFileError, match="units long"):
         read_scores(file_of(text.encode(), ".abc"))
+
+
+@pytest.mark.timeout(30)
+def test_humdrum_with_an_absurd_meter_is_refused(file_of):
+    text = SOURCES[".krn"].decode("latin-1")
+    spines = next(line for line in text.splitlines() if line.startswith("**")).count("\t") + 1
+    bad = text.replace("\n=", "\n" + "\t".join(["*M1000/1"] * spines) + "\n=", 1)
+    with pytest.raises(ScoreFileError, match="meter of 1000 beats"):
+        read_score(file_of(bad.encode("latin-1"), ".krn"))
+
+
+@pytest.mark.timeout(30)
+def test_musicxml_with_an_absurd_meter_is_refused(file_of):
+    text = SOURCES[".xml"].decode("utf-8")
+    bad = text.replace("<beats>4</beats>", "<beats>1000</beats>")
+    with pytest.raises(ScoreFileError, match="meter of 1000 beats"):
+        read_score(file_of(bad.encode(), ".xml"))
+    with zipfile.ZipFile(io.BytesIO(SOURCES[".mxl"])) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for filename, content in members.items():
+            if filename.endswith(".xml") and not filename.startswith("META-INF"):
+                content = re.sub(rb"<beats>\d+</beats>", b"<beats>999</beats>", content)
+            archive.writestr(filename, content)
+    with pytest.raises(ScoreFileError, match="meter of 999 beats"):
+        read_score(file_of(buffer.getvalue(), ".mxl"))
