@@ -18,7 +18,7 @@ def read_scores(path: str | Path) -> list[Score]:
         raise ScoreFileError(path, f"unsupported file type {suffix or '(none)'}; Composer reads "
                              + ", ".join(sorted(SCORE_SUFFIXES)))
     if not path.is_file():
-        raise ScoreFileError(path, "no such file")
+        raise ScoreFileError(path, "it is a folder, not a file" if path.is_dir() else "no such file")
     if suffix in MIDI_SUFFIXES:
         from composer.io.midi_file import read_midi
 
