@@ -16,10 +16,12 @@ from pathlib import Path
 MAX_METER_BEATS = 64  # summed over additive meters such as 2+3+2/8
 MAX_MXL_UNPACKED_BYTES = 128 * 2**20  # a zip bomb must not be unpacked into memory
 
+# Liberal on purpose: music21 reads `M:[1000/1` and `M:x1000/1` as 1000 beats, and an ABC M:
+# field in mid-line too; every run of digits before the slash counts.
 METER_PATTERNS = {
-    "abc": re.compile(r"M:\s*([\d\s+()]*)/"),  # anywhere: music21 reads an M: field in mid-line too
-    "humdrum": re.compile(r"\*M([\d+]+)/"),
-    "musicxml": re.compile(r"<beats>\s*([\d\s+]*)</beats>"),
+    "abc": re.compile(r"M:([^/\n]*)/"),
+    "humdrum": re.compile(r"\*M([^/\t\n]*)/"),
+    "musicxml": re.compile(r"<beats>([^<]*)</beats>"),
 }
 
 

@@ -32,6 +32,8 @@ def test_text_without_reference_numbers_is_one_tune():
     ("CDEF [M:2+3+2/8] CDE |]", False),
     ("CDEF [M:60+9/8] CDE |]", True),
     ("CDEF z4M:1000/1 |]", True),  # music21 reads a field even in mid-line
+    ("CDEF |\nM:[1000/1\n| CDEF |]", True),  # fuzzing: music21 skips the junk, 66 s
+    ("CDEF |\nM:2+998/4\n| CDEF |]", True),
     ("[L:9999991/8] CDEF |]", True),
     ("[L:1/1] CDEF |]", False),
 ])
