@@ -1,0 +1,80 @@
+"""A recording take: the count-in and play-along on the sound engine, the clock that maps key
+presses to ticks, and the result (raw timing kept beside the quantised notes).
+
+The count-in is a pre-roll: the engine plays a copy of the score moved one bar (or more) later,
+from `start_tick`, so a full bar of clicks sounds even when recording starts at tick 0; the take
+clock's origin is the moment the user hears `start_tick` (engine lead and output latency allowed
+for), which is when they play on the beat.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from composer.music.score import Note, Score, TempoChange
+from composer.music.transform import quantise
+from composer.midi_in.clock import TakeClock
+
+ENGINE_LEAD_MS = 30  # composer.audio.engine.LIVE_LEAD_MS: a play() starts sounding this late
+
+
+@dataclass(frozen=True, slots=True)
+class Take:
+    raw: list[Note]  # as played
+    quantised: list[Note] | None  # snapped to the grid (None: quantise was off)
+    start_tick: int
+    grid: int | None
+
+    @property
+    def notes(self) -> list[Note]:
+        return self.quantised if self.quantised is not None else self.raw
+
+
+def pre_rolled(score: Score, ticks: int, with_notes: bool) -> Score:
+    """The score moved `ticks` later (tempo changes too), so playing from tick t sounds the
+    original's t - ticks: a count-in before tick 0."""
+    notes = [n.with_(onset=n.onset + ticks) for n in score.notes] if with_notes else []
+    moved = score.copy(notes=notes)
+    moved.tempos = [TempoChange(0, score.tempos[0].bpm)] + [TempoChange(t.tick + ticks, t.bpm)
+                                                          for t in score.tempos[1:]]
+    return moved
+
+
+class TakeTransport:
+    def __init__(self, engine, score: Score, start_tick: int, *, count_in_bars: int = 1,
+                 metronome: bool = True, play_score: bool = True, grid: int | None = None):
+        if start_tick < 0 or count_in_bars < 0:
+            raise ValueError("a take starts at tick 0 or later, after 0 or more bars of count-in")
+        self.engine = engine
+        self.score = score
+        self.grid = grid
+        self.start_tick = start_tick
+        count_in = count_in_bars * score.time_signature.bar_ticks
+        rolled = pre_rolled(score, count_in, play_score)
+        count_in_seconds = rolled.seconds_at(start_tick + count_in) - rolled.seconds_at(start_tick)
+        factor = 1.0
+        lead = 0.0
+        self._sounding = False
+        now = time.perf_counter()
+        if engine is not None and (metronome or play_score) and engine.status.playback:
+            factor = engine.tempo_factor()
+            engine.load(rolled)
+            engine.set_metronome(metronome)
+            now = time.perf_counter()
+            self._sounding = engine.play(start_tick, open_end=True)
+            lead = (ENGINE_LEAD_MS + (engine.status.latency_ms or 0.0)) / 1000.0 if self._sounding else 0.0
+        self.clock = TakeClock(score, start_tick, now + lead + count_in_seconds / factor, factor)
+
+    def shown(self, notes: list[Note]) -> list[Note]:
+        return quantise(notes, self.grid) if self.grid else notes
+
+    def finish(self, notes: list[Note], now: float) -> Take:
+        """Stop the play-along and give the engine its score back."""
+        if self._sounding:
+            self.engine.stop()
+            self.engine.set_metronome(False)
+            self.engine.load(self.score)
+            self._sounding = False
+        raw = sorted(notes, key=lambda n: (n.onset, n.pitch))
+        return Take(raw, quantise(raw, self.grid) if self.grid else None, self.start_tick, self.grid)
