@@ -72,6 +72,10 @@ class CoWriter(QObject):
         self._loader.failed.connect(self._on_load_failed)
         self._loader.start()
 
+    def use_model(self, continuer, seconds: float = 0.0) -> None:
+        """Take an already loaded Continuer (scripts and tests that share one)."""
+        self._on_loaded(continuer, seconds)
+
     def _on_loaded(self, continuer, seconds: float) -> None:
         self.continuer = continuer
         self.load_seconds = seconds

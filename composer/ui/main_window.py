@@ -257,7 +257,6 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         dirty = "" if self.document.undo_stack.isClean() else "*"
         self.setWindowTitle(f"{self.files.display_name()}{dirty} — Composer")
-        self.setWindowModified(not self.document.undo_stack.isClean())
 
     # --- recovery, drag and drop, closing ----------------------------------------------------
     def offer_recovery(self) -> None:
