@@ -31,6 +31,10 @@ class TrainConfig:
     batch_size: int = 64
     lr: float = 1e-3
     teacher_forcing: float = 0.5
+    # Steps over which the ratio falls linearly from 1.0 to `teacher_forcing`. Measured: starting
+    # at 0.5 from random weights, half the decoder inputs are noise and the model learns to ignore
+    # them (epoch 1 validation pitch accuracy 2 %, see models/README.md).
+    teacher_forcing_warmup: int = 2000
     patience: int = 10
     clip: float = 1.0
     seed: int = 0
@@ -121,6 +125,7 @@ class Trainer:
                                          rank=self.rank, world=self.world)
         self.autocast = self.device.type == "cuda"
         self.epoch, self.best, self.bad_epochs, self.history = 0, math.inf, 0, []
+        self.step = 0
         self.out = Path(config.out)
         self.out.parent.mkdir(parents=True, exist_ok=True)
         if resume:
@@ -130,13 +135,20 @@ class Trainer:
     def _forward(self, batch, train: bool):
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.autocast):
             dec_in = batch.dec_in
-            if train and self.config.teacher_forcing < 1.0:
+            ratio = self.teacher_forcing_ratio()
+            if train and ratio < 1.0:
                 with torch.no_grad():
                     first = self.net(batch.src, batch.src_len, batch.style, dec_in, batch.targets)
                 predicted = torch.stack([l.argmax(-1) for l in first], dim=-1)
-                dec_in = mix_predictions(batch, predicted, self.config.teacher_forcing)
+                dec_in = mix_predictions(batch, predicted, ratio)
             logits = self.net(batch.src, batch.src_len, batch.style, dec_in, batch.targets)
         return logits
+
+    def teacher_forcing_ratio(self) -> float:
+        target, warmup = self.config.teacher_forcing, self.config.teacher_forcing_warmup
+        if warmup <= 0 or self.step >= warmup:
+            return target
+        return 1.0 - (1.0 - target) * self.step / warmup
 
     def run_epoch(self, train: bool) -> dict:
         self.net.train(train)
@@ -167,6 +179,7 @@ class Trainer:
                     loss.backward()
                     nn.utils.clip_grad_norm_(self.model.parameters(), self.config.clip)
                     self.optimizer.step()
+                    self.step += 1
                 tally.add([l.detach() for l in logits], batch.targets, [l.detach() for l in losses])
                 if bar is not None:
                     bar.update(1)

@@ -16,6 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument("--teacher-forcing", type=float, default=0.5, help="probability that a decoder input is "
                         "the true previous note rather than the model's own prediction (1 = always)")
+    parser.add_argument("--teacher-forcing-warmup", type=int, default=2000, metavar="STEPS",
+                        help="steps over which the ratio falls from 1 to --teacher-forcing (0 = none)")
     parser.add_argument("--patience", type=int, default=10, help="early stopping: epochs without improvement")
     parser.add_argument("--clip", type=float, default=1.0, help="gradient-norm clipping")
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same run)")
@@ -65,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     network = NetworkConfig(embed=args.embed, encoder_hidden=args.encoder_hidden, decoder_hidden=args.decoder_hidden,
                             encoder_layers=args.layers, decoder_layers=args.layers, dropout=args.dropout)
     config = TrainConfig(out=args.out, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                         teacher_forcing=args.teacher_forcing, patience=args.patience, clip=args.clip, seed=args.seed,
+                         teacher_forcing=args.teacher_forcing,
+                         teacher_forcing_warmup=args.teacher_forcing_warmup, patience=args.patience, clip=args.clip, seed=args.seed,
                          max_minutes=args.max_minutes, max_steps_per_epoch=args.max_steps_per_epoch,
                          augment=not args.no_augment, windows_per_piece=args.windows_per_piece or None,
                          melody_probability=args.melody_probability, network=network)

@@ -23,7 +23,7 @@ def save_training_state(out: Path, trainer) -> None:
         for name, value in state.items():
             tensors[f"optim.{index}.{name}"] = torch.as_tensor(value).detach().cpu().contiguous()
     tensors["rng.torch"] = torch.get_rng_state()
-    meta = {"epoch": trainer.epoch, "best": trainer.best, "bad_epochs": trainer.bad_epochs,
+    meta = {"epoch": trainer.epoch, "step": trainer.step, "best": trainer.best, "bad_epochs": trainer.bad_epochs,
             "history": trainer.history, "param_groups": optimizer["param_groups"]}
     path = state_path(out)
     tmp = path.with_name(path.name + ".tmp")
@@ -51,3 +51,4 @@ def load_training_state(out: Path, trainer) -> None:
     torch.set_rng_state(tensors["rng.torch"])
     trainer.epoch, trainer.best, trainer.bad_epochs = meta["epoch"], meta["best"], meta["bad_epochs"]
     trainer.history = meta["history"]
+    trainer.step = meta.get("step", 0)

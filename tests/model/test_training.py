@@ -34,9 +34,20 @@ def test_tiny_model_overfits_a_few_phrases(tmp_path, piece_arrays):
 def test_scheduled_sampling_trains_too(tmp_path, piece_arrays):
     torch.set_num_threads(1)
     trainer = tiny_trainer(tmp_path, piece_arrays, teacher_forcing=0.5, epochs=30)
+    trainer.config.teacher_forcing_warmup = 0  # mixing from the first step
     first = trainer.run_epoch(False)
     trainer.fit()
     assert trainer.history[-1]["val_loss"] < 0.5 * first["loss"]
+
+
+def test_teacher_forcing_ratio_warms_up_from_one(tmp_path, piece_arrays):
+    trainer = tiny_trainer(tmp_path, piece_arrays, teacher_forcing=0.5)
+    trainer.config.teacher_forcing_warmup = 100
+    ratios = []
+    for step in (0, 50, 100, 500):
+        trainer.step = step
+        ratios.append(trainer.teacher_forcing_ratio())
+    assert ratios == [1.0, 0.75, 0.5, 0.5]
 
 
 def test_same_seed_same_run(tmp_path, piece_arrays):
