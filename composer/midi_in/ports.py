@@ -61,10 +61,13 @@ class MidiSystem:
         self._rtmidi = rtmidi
         self._lock = threading.Lock()  # the watcher thread and the GUI both use the client
         problems = []
+        self._client_name = client_name
+        self._callback = None
+        self._used = False  # a port was opened on this client (see _fresh)
         for name, code in _candidates(rtmidi, api):
             try:
-                self._in = rtmidi.MidiIn(code, name=client_name)
-                self._in.ignore_types(sysex=True, timing=True, active_sense=True)
+                self._in = self._new_client(code)
+                self._api = code
                 self.backend = Backend(name, rtmidi.get_api_display_name(code))
                 break
             except rtmidi.SystemError as error:  # an OSError: that system is missing
@@ -74,6 +77,22 @@ class MidiSystem:
             raise MidiUnavailable(f"No MIDI system available ({tried}).")
         self.port: str | None = None  # the open source's name, or the virtual port's
         self.virtual = False
+
+    def _new_client(self, code: int):
+        client = self._rtmidi.MidiIn(code, name=self._client_name)
+        client.ignore_types(sysex=True, timing=True, active_sense=True)
+        if self._callback is not None:
+            client.set_callback(self._callback)
+        return client
+
+    def _fresh(self) -> None:
+        """A new client before opening a port again: rtmidi's JACK input delivers nothing more
+        after close_port() + open_port() on the same client (seen with python-rtmidi 1.5.8)."""
+        if self._used:
+            self._in.cancel_callback()
+            self._in.delete()
+            self._in = self._new_client(self._api)
+        self._used = True
 
     def ports(self) -> list[str]:
         with self._lock:
@@ -86,12 +105,17 @@ class MidiSystem:
         """`callback(message, time)` runs on rtmidi's thread (under JACK: the audio callback)."""
         with self._lock:
             clock = time.perf_counter
-            self._in.set_callback(lambda event, _data: callback(event[0], clock()))
+            self._callback = lambda event, _data: callback(event[0], clock())
+            self._in.set_callback(self._callback)
 
     def open(self, name: str) -> bool:
         """Listen to the source called `name`; False when no such port exists now."""
         with self._lock:
             self._close()
+            names = list(self._in.get_ports())
+            if name not in names:
+                return False
+            self._fresh()
             names = list(self._in.get_ports())
             if name not in names:
                 return False
@@ -103,6 +127,7 @@ class MidiSystem:
         """A port other programs connect to; returns the name they see."""
         with self._lock:
             self._close()
+            self._fresh()
             try:
                 self._in.open_virtual_port(name)
             except (self._rtmidi.NotImplementedError, self._rtmidi.SystemError) as error:
