@@ -88,10 +88,17 @@ def _conductor_track(score: Score) -> mido.MidiTrack:
     return track
 
 
+MAX_DELTA = 0x0FFFFFFF  # the largest delta time a four-byte variable-length quantity holds
+
+
 def _append_timed(track: mido.MidiTrack, events: list[tuple[int, mido.Message]]) -> None:
-    """Append (absolute tick, message) pairs, already in order, as delta times."""
+    """Append (absolute tick, message) pairs, already in order, as delta times. A gap longer than
+    a delta can hold (77 hours at 120 bpm) is bridged with empty Composer events."""
     last = 0
     for tick, message in events:
+        while tick - last > MAX_DELTA:
+            track.append(_sequencer_specific(b"", time=MAX_DELTA))
+            last += MAX_DELTA
         message.time = tick - last
         track.append(message)
         last = tick

@@ -116,3 +116,13 @@ def test_an_empty_score_writes_a_valid_file_that_reads_as_holding_no_notes(tmp_p
     assert mido.MidiFile(str(path)).tracks[0]
     with pytest.raises(ScoreFileError, match="holds no notes"):
         read_midi(path)
+
+
+def test_gaps_longer_than_a_midi_delta_time_are_bridged(tmp_path):
+    # 2**28 ticks is past the largest four-byte delta; mido would write a five-byte one that no
+    # reader accepts (found by fuzzing: re-writing a damaged file lost its late notes)
+    score = Score(notes=[Note(60, 0, 10), Note(62, 2**28 + 5, 10), Note(64, 2**29 + 100, 2**28 + 7)])
+    path = tmp_path / "long.mid"
+    write_midi(score, path)
+    assert read_midi(path).sorted_notes() == score.sorted_notes()
+    assert mido.MidiFile(str(path)).tracks[1]  # mido reads it too
