@@ -49,7 +49,7 @@ def read_midi(path: str | Path) -> Score:
     """Read a .mid file. Raises ScoreFileError naming the file and the problem."""
     report = read_midi_report(path)
     for problem in report.problems:
-        log.warning("%s: %s", report.score.title or path, problem)
+        log.warning("%s: %s", path, problem)
     return report.score
 
 

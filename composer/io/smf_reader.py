@@ -98,6 +98,9 @@ def parse_smf(data: bytes) -> SmfFile:
 
     tracks: list[Track] = []
     pos = start + 8 + header_length
+    if header_length != 6 and data[start + 14:start + 18] == b"MTrk":  # a lying header length
+        problems.append(f"the header claims {header_length} bytes instead of 6")
+        pos = start + 14
     while pos + 8 <= len(data):
         name, length = data[pos:pos + 4], int.from_bytes(data[pos + 4:pos + 8], "big")
         if name != b"MTrk":

@@ -153,3 +153,11 @@ def test_read_score_rejects_unknown_suffixes_and_missing_files(tmp_path, file_of
         read_score(file_of(b"x", ".wav"))
     with pytest.raises(ScoreFileError, match="no such file"):
         read_score(tmp_path / "missing.mid")
+
+
+def test_header_with_a_wrong_length_still_finds_its_tracks(file_of):
+    data = bytearray(smf(track(note(0, 60, 100))))
+    data[4:8] = struct.pack(">L", 2**31)
+    report = read_midi_report(file_of(bytes(data)))
+    assert [n.pitch for n in report.score.notes] == [60]
+    assert any("header claims" in p for p in report.problems)
