@@ -7,7 +7,7 @@ import pytest
 from composer.io import ScoreFileError, read_score
 from composer.io.midi_file import ZERO_LENGTH_TICKS, read_midi, read_midi_report
 from composer.music import Key, Note, TempoChange, TimeSignature
-from handmade_smf import END, event, meta, name, note, smf, tempo, track
+from handmade_smf import event, meta, name, note, smf, tempo, track
 
 
 def spans(score, voice=None):
