@@ -80,7 +80,8 @@ class VariationsView(QWidget):
         self.list.clear()
         for v in variations:
             new = v.new_notes(existing)
-            seed = [n for n in v.score.notes if n not in set(new)]
+            fresh = set(new)
+            seed = [n for n in v.score.notes if n not in fresh]
             item = QListWidgetItem(QIcon(preview_pixmap(seed[-48:], new)),
                                    f"Variation {v.number}\n{len(new)} new notes")
             self.list.addItem(item)

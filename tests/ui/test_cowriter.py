@@ -16,21 +16,20 @@ from composer.ui.main_window import MainWindow
 MODEL_TIMEOUT_MS = 60000
 
 
-@pytest.fixture(scope="module")
-def continuer():
-    from composer.generate import Continuer, default_model_path
+@pytest.fixture(scope="module", autouse=True)
+def shipped_model():
+    from composer.generate import default_model_path
 
     if not default_model_path().exists():
         pytest.fail(f"the shipped model {default_model_path()} is missing")
-    return Continuer.load(None, threads=1)
 
 
 @pytest.fixture
-def window(qtbot, continuer):
-    w = MainWindow(load_model=False, start_audio=False)
-    w.cowriter.use_model(continuer)
+def window(qtbot):
+    w = MainWindow(load_model=True, start_audio=False)
     w.show()
     qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.cowriter.state == "ready", timeout=MODEL_TIMEOUT_MS)
     yield w
     w.document.undo_stack.setClean()
     w.close()
@@ -60,7 +59,9 @@ def test_window_shows_first_and_the_model_loads_in_the_background(qtbot):
         qtbot.waitUntil(lambda: w.cowriter.state == "ready", timeout=MODEL_TIMEOUT_MS)
         assert w.cowriter_panel.continue_button.isEnabled()
         styles = [w.cowriter_panel.style_box.itemText(i) for i in range(w.cowriter_panel.style_box.count())]
-        assert styles == w.cowriter.continuer.styles
+        from composer.generate import Continuer
+
+        assert styles == Continuer.load(None).styles
         assert w.status.model.state == "ok"
     finally:
         w.close()
@@ -122,20 +123,23 @@ def test_cancel_stops_the_generation_and_keeps_the_score(qtbot, window):
     panel = window.cowriter_panel
     panel.length.setValue(256)
     panel.variation_count.setValue(8)
-    progress = []
-    window.cowriter.progressed.connect(lambda done, total: progress.append(done))
+    process = window.cowriter._process
+    reported, stopped = [], []
+    process.progressed.connect(lambda job, done, total: reported.append(done))  # everything the child says
+    process.cancelled.connect(stopped.append)
     before = window.document.score().notes
     panel.continue_seed()
-    qtbot.waitUntil(lambda: len(progress) >= 2, timeout=MODEL_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: len(reported) >= 2, timeout=MODEL_TIMEOUT_MS)
     assert panel.progress.isVisible() and panel.progress.maximum() == 256
-    job = window.cowriter._job
     QTest.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
-    assert not window.cowriter.busy and panel.continue_button.isEnabled()
-    assert job.wait(10000)  # the worker saw the cancel flag and stopped early
-    qtbot.wait(50)
-    assert len(progress) < 256
+    assert not window.cowriter.busy and panel.continue_button.isEnabled()  # free at once
+    qtbot.waitUntil(lambda: bool(stopped), timeout=10000)  # the child saw the flag and stopped early
+    assert max(reported) < 256
     assert panel.variations.variations == [] and window.document.score().notes == before
     assert "cancelled" in window.statusBar().currentMessage().lower()
+    panel.length.setValue(8)  # and the co-writer is ready for the next request
+    panel.continue_seed()
+    qtbot.waitUntil(lambda: len(panel.variations.variations) == 8, timeout=MODEL_TIMEOUT_MS)
 
 
 def test_event_loop_keeps_turning_while_generating(qtbot, window):
