@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         dock.setMinimumWidth(340)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.resizeDocks([dock], [380], Qt.Orientation.Horizontal)  # the roll gets the room
         self.status = ComposerStatusBar(self)
         self.setStatusBar(self.status)
         self.files = FileActions(self)
@@ -68,7 +69,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._update_title()
         self._model_state(self.cowriter.state, self.cowriter.message)
-        self.status.audio.set_state("off", "Sound: starting…")
+        self.status.audio.set_state("off", "Sound: starting…" if start_audio else "Sound: off")
         if load_model:
             QTimer.singleShot(0, self.load_model)
         if start_audio:

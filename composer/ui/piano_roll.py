@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEasingCurve, QPoint, QPointF, QPropertyAnimation, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
@@ -22,6 +22,7 @@ from composer.ui.roll_geometry import RollGeometry
 from composer.ui.roll_painter import RollFrame, paint_roll
 
 RESIZE_HANDLE_PX = 6
+SMOOTH_SCROLL_MS = 110  # a wheel notch glides instead of jumping
 EXTRA_BARS = 16  # room to write past the last note
 
 
@@ -59,6 +60,12 @@ class PianoRoll(QAbstractScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().setMouseTracking(True)
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._glides = {}
+        for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
+            glide = QPropertyAnimation(bar, b"value", self)
+            glide.setDuration(SMOOTH_SCROLL_MS)
+            glide.setEasingCurve(QEasingCurve.Type.OutCubic)
+            self._glides[bar] = glide
         self.horizontalScrollBar().valueChanged.connect(self._scrolled)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         document.notes_changed.connect(self._notes_changed)
@@ -154,17 +161,34 @@ class PianoRoll(QAbstractScrollArea):
         elif mods & Qt.KeyboardModifier.ShiftModifier:
             self.zoom_vertical(1 if steps > 0 else -1, pos.y())
         else:
-            # Pixel deltas (touchpads) scroll smoothly; wheel notches scroll three rows.
+            # Touchpads send pixel deltas (already smooth); wheel notches glide three rows.
             pixels = event.pixelDelta()
-            dx = pixels.x() if not pixels.isNull() else -delta.x() * self.geometry_.row_height * 3 // 120
-            dy = pixels.y() if not pixels.isNull() else -delta.y() * self.geometry_.row_height * 3 // 120
             if not pixels.isNull():
-                dx, dy = -dx, -dy
+                dx, dy = -pixels.x(), -pixels.y()
+            else:
+                dx = -delta.x() * self.geometry_.row_height * 3 // 120
+                dy = -delta.y() * self.geometry_.row_height * 3 // 120
             if mods & Qt.KeyboardModifier.AltModifier:
                 dx, dy = dy, 0
-            self.horizontalScrollBar().setValue(self.scroll_x() + dx)
-            self.verticalScrollBar().setValue(self.scroll_y() + dy)
+            glide = pixels.isNull()
+            self.scroll_by(self.horizontalScrollBar(), dx, glide)
+            self.scroll_by(self.verticalScrollBar(), dy, glide)
         event.accept()
+
+    def scroll_by(self, bar, pixels: int, glide: bool = True) -> None:
+        if not pixels:
+            return
+        animation = self._glides[bar]
+        running = animation.state() == QPropertyAnimation.State.Running
+        target = (animation.endValue() if running else bar.value()) + pixels
+        target = max(bar.minimum(), min(bar.maximum(), target))
+        animation.stop()
+        if not glide:
+            bar.setValue(target)
+            return
+        animation.setStartValue(bar.value())
+        animation.setEndValue(target)
+        animation.start()
 
     def follow(self, tick: int) -> None:
         """Keep the playhead on screen during playback: page when it leaves the right edge."""

@@ -148,3 +148,29 @@ def test_zoom_keys_and_wheel_change_the_scale(editor):
     rows = roll.geometry_.row_height
     roll.zoom_vertical(4)
     assert roll.geometry_.row_height == rows + 4
+
+
+def test_wheel_scrolls_smoothly_and_ctrl_wheel_zooms(qtbot, editor):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    roll = editor.roll
+    vp = roll.viewport()
+
+    def wheel(dy, modifiers=Qt.KeyboardModifier.NoModifier):
+        event = QWheelEvent(QPointF(100, 100), QPointF(vp.mapToGlobal(QPoint(100, 100))), QPoint(0, 0),
+                            QPoint(0, dy), Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False)
+        roll.wheelEvent(event)
+
+    start = roll.scroll_y()
+    wheel(-120)  # one notch down
+    target = start + 3 * roll.geometry_.row_height
+    qtbot.wait(20)
+    assert start < roll.scroll_y() <= target or roll.scroll_y() == target  # gliding, not jumped yet
+    qtbot.waitUntil(lambda: roll.scroll_y() == target, timeout=2000)
+    px = roll.geometry_.px_per_quarter
+    wheel(120, Qt.KeyboardModifier.ControlModifier)
+    assert roll.geometry_.px_per_quarter > px
+    rows = roll.geometry_.row_height
+    wheel(120, Qt.KeyboardModifier.ShiftModifier)
+    assert roll.geometry_.row_height == rows + 1
