@@ -60,7 +60,7 @@ def take(out: Path) -> None:
         from composer.ui.main_window import MainWindow
 
         app = QApplication(sys.argv[:1])
-        window = MainWindow(load_model=True, start_audio=False)
+        window = MainWindow(load_model=True, start_audio=True)  # the status bar shows the real sound state
         window.resize(*SIZE)
         window.show()
         window.document.load(seed_score())

@@ -35,6 +35,7 @@ class CoWriterPanel(QWidget):
         self.cowriter = cowriter
         self.document = document
         self.playhead = playhead
+        self.voice: int | None = None  # the voice the continuation is written in (None = the model's choice)
         self.last_error = ""
         form = QFormLayout()
         self.style_box = QComboBox()
@@ -184,7 +185,8 @@ class CoWriterPanel(QWidget):
             key = Key(self.tonic.currentIndex(), self.scale.currentText())
         return {"length": self.length.value(), "variations": self.variation_count.value(),
                 "style": self.style_box.currentData(), "temperature": self.temperature.value(),
-                "top_p": self.top_p.value(), "key": key, "seed": random.randrange(2**31)}
+                "top_p": self.top_p.value(), "key": key, "seed": random.randrange(2**31),
+                **({"voice": self.voice} if self.voice is not None else {})}
 
     def _start(self, seed: Score, options: dict) -> None:
         reason = self.cowriter.generate(seed, options)

@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
 
     def _voice_picked(self, voice: int) -> None:
         self.roll.current_voice = voice
+        self.cowriter_panel.voice = voice  # continuations are written in the voice being drawn in
 
     def _panel_message(self, text: str) -> None:
         if text == self.cowriter_panel.last_error:

@@ -3,8 +3,11 @@ tooltip that says how to fix what is missing."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+MAX_TEXT = 48
 _COLOURS = {"ok": "#3a9a4a", "busy": "#c08a1a", "missing": "#c0392b", "off": "#888888"}
 
 
@@ -18,7 +21,9 @@ class StatusIndicator(QLabel):
     def set_state(self, state: str, text: str, hint: str = "") -> None:
         self.state = state
         colour = _COLOURS.get(state, "#888888")
-        self.setText(f"<span style='color:{colour}'>●</span> {text}")
+        if len(text) > MAX_TEXT:  # the details belong in the tooltip, not in a window-wide label
+            text = text[:MAX_TEXT - 1] + "…"
+        self.setText(f"<span style='color:{colour}'>●</span> {html.escape(text)}")
         self.setToolTip(hint or text)
 
 
