@@ -11,7 +11,6 @@ PROBE_ENV = "COMPOSER_STARTUP_PROBE"  # bench/startup.py: print timings and quit
 
 def run_app(path: str | None = None, argv: list[str] | None = None) -> int:
     started = time.perf_counter()
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from composer.ui.main_window import open_window

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QTabWidget
 
-from composer.music.score import Score
 from composer.ui.autosave import Autosaver, orphaned_autosaves, recover
 from composer.ui.cowriter import CoWriter
 from composer.ui.cowriter_panel import CoWriterPanel
@@ -325,4 +324,4 @@ def open_window(path: str | None = None, **options) -> MainWindow:
     return window
 
 
-__all__ = ["MainWindow", "open_window", "Score"]
+__all__ = ["MainWindow", "open_window"]

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QSpinBox, QToolBar, QWidget
 
-from composer.music.score import TICKS_PER_QUARTER, TempoChange, TimeSignature
+from composer.music.score import TempoChange, TimeSignature
 from composer.ui.document import ScoreDocument
 from composer.ui.playback import PlaybackController
 
@@ -114,5 +114,3 @@ class TransportBar(QToolBar):
         seconds = self.document.score().seconds_at(tick) if tick else 0.0
         self.position.setText(position_text(tick, self.document.time_signature, seconds))
 
-
-__all__ = ["TransportBar", "position_text", "TICKS_PER_QUARTER"]

@@ -10,7 +10,7 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtTest import QTest
 
 from composer.music import estimate_key
-from composer.music.score import TICKS_PER_QUARTER as Q, Note, Score
+from composer.music.score import TICKS_PER_QUARTER as Q
 from composer.ui.main_window import MainWindow
 
 MODEL_TIMEOUT_MS = 60000

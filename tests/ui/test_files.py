@@ -7,13 +7,12 @@ import os
 
 import pretty_midi
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from composer.io import write_midi
-from composer.io.project_file import Project, save_project
 from composer.music.score import TICKS_PER_QUARTER as Q, Note, Score, TempoChange
 from composer.ui.autosave import orphaned_autosaves
 from composer.ui.main_window import MainWindow
