@@ -171,7 +171,8 @@ class MainWindow(QMainWindow):
 
     def _audio_ready(self, bridge) -> None:
         self.playback.attach_audio(bridge)
-        self.status.audio.set_state("ok" if bridge.can_play else "missing", bridge.summary(), bridge.hint())
+        text = bridge.summary() if bridge.can_play else "No sound (see tooltip)"
+        self.status.audio.set_state("ok" if bridge.can_play else "missing", text, bridge.hint())
 
     def _audio_failed(self, message: str, hint: str) -> None:
         self.status.audio.set_state("missing", "No sound", f"{message}\n{hint}".strip())
