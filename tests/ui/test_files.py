@@ -167,3 +167,22 @@ def test_autosave_and_recovery_after_a_crash(qtbot, window, tmp_path):
     window.autosaver.autosave()
     window.autosaver.stop()
     assert not window.autosaver.path.exists()
+
+
+def test_export_wav_renders_through_fluidsynth_in_the_background(qtbot, window, tmp_path):
+    import wave
+
+    from composer.audio import fluidsynth_available
+
+    if not fluidsynth_available():
+        pytest.skip("libfluidsynth is not installed")
+    window.document.load(Score(notes=[Note(69, 0, Q, 100), Note(72, Q, Q, 100)], tempos=[TempoChange(0, 120.0)]))
+    out = tmp_path / "take.wav"
+    job = window.files.export_wav(out)
+    assert job is not None, window.last_error
+    qtbot.waitUntil(lambda: job.isFinished(), timeout=60000)
+    qtbot.wait(20)
+    assert "Exported take.wav" in window.statusBar().currentMessage(), window.last_error
+    with wave.open(str(out)) as wav:
+        seconds = wav.getnframes() / wav.getframerate()
+    assert 1.0 <= seconds <= 1.0 + 3.5  # two quarter notes at 120 bpm plus the release tail
