@@ -45,7 +45,7 @@ class TrainConfig:
     augment: bool = True
     windows_per_piece: int | None = 8
     melody_probability: float = 0.5
-    network: NetworkConfig = field(default_factory=NetworkConfig)
+    network: NetworkConfig = field(default_factory=lambda: NetworkConfig(relative_pitch=True))
 
 
 @dataclass

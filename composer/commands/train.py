@@ -27,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoder-hidden", type=int, default=128, help="per direction")
     parser.add_argument("--decoder-hidden", type=int, default=256)
     parser.add_argument("--layers", type=int, default=2)
+    parser.add_argument("--absolute-pitch-only", action="store_true",
+                        help="no interval head beside the absolute pitch head (the first design)")
     parser.add_argument("--no-augment", action="store_true", help="turn data augmentation off")
     parser.add_argument("--windows-per-piece", type=int, default=8, help="at most this many training windows "
                         "of one piece per epoch (0 = all), so long works do not outweigh short songs")
@@ -65,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
         print("error: the corpus needs pieces in both the training and validation splits", file=sys.stderr)
         return 2
     network = NetworkConfig(embed=args.embed, encoder_hidden=args.encoder_hidden, decoder_hidden=args.decoder_hidden,
-                            encoder_layers=args.layers, decoder_layers=args.layers, dropout=args.dropout)
+                            encoder_layers=args.layers, decoder_layers=args.layers, dropout=args.dropout,
+                            relative_pitch=not args.absolute_pitch_only)
     config = TrainConfig(out=args.out, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                          teacher_forcing=args.teacher_forcing,
                          teacher_forcing_warmup=args.teacher_forcing_warmup, patience=args.patience, clip=args.clip, seed=args.seed,

@@ -25,6 +25,10 @@ class NetworkConfig:
     decoder_hidden: int = 256
     decoder_layers: int = 2
     dropout: float = 0.2
+    # A second pitch head scores the interval from the previous note; its logits are added to the
+    # absolute ones (a product of experts). Motifs are interval patterns, so this is what lets the
+    # decoder learn them in any key (False in checkpoints made before it existed).
+    relative_pitch: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -76,6 +80,7 @@ class Seq2Seq(nn.Module):
         self.attend = nn.Linear(enc_out, c.decoder_hidden, bias=False)  # Luong "general" score
         self.combine = nn.Linear(c.decoder_hidden + enc_out, c.decoder_hidden)
         self.heads = nn.ModuleList(Head(c.decoder_hidden, V.TARGET_SIZES[t]) for t in V.TARGETS)
+        self.interval_head = Head(c.decoder_hidden, V.N_INTERVAL) if c.relative_pitch else None
         # Embeddings of the attributes already chosen within a step, conditioning the later heads.
         self.condition = nn.ModuleList(nn.Embedding(V.TARGET_SIZES[t], c.decoder_hidden) for t in V.TARGETS[:-1])
 
@@ -146,12 +151,24 @@ class Seq2Seq(nn.Module):
         hidden = torch.tanh(self.combine(torch.cat([x, context], dim=-1)))
         return hidden, (torch.stack(new_h), torch.stack(new_c))
 
-    def logits(self, hidden: torch.Tensor, chosen: torch.Tensor) -> list[torch.Tensor]:
+    def pitch_logits(self, hidden: torch.Tensor, previous: torch.Tensor) -> torch.Tensor:
+        """Pitch logits (..., 128); `previous` (...) is the pitch of the note before."""
+        logits = self.heads[0](hidden)
+        if self.interval_head is None:
+            return logits
+        relative = self.interval_head(hidden)  # (..., N_INTERVAL): -24..+24, then "further"
+        index = torch.arange(V.N_PITCH, device=hidden.device) - previous[..., None] + V.MAX_INTERVAL
+        index = torch.where((index < 0) | (index > 2 * V.MAX_INTERVAL), V.NO_INTERVAL, index)
+        return logits + relative.gather(-1, index)
+
+    def logits(self, hidden: torch.Tensor, chosen: torch.Tensor, previous: torch.Tensor) -> list[torch.Tensor]:
         """All heads' logits, each later head conditioned on the earlier attributes in `chosen`
-        (B, T, >=3; negative values, i.e. padding, are read as 0)."""
-        outputs, h = [], hidden
+        (B, T, >=3; negative values, i.e. padding, are read as 0). `previous` (B, T): the pitch
+        of the note before each step."""
+        outputs, h = [self.pitch_logits(hidden, previous)], hidden
         for i, head in enumerate(self.heads):
-            outputs.append(head(h))
+            if i:
+                outputs.append(head(h))
             if i < len(self.condition):
                 h = h + self.condition[i](chosen[..., i].clamp(min=0))
         return outputs
@@ -159,7 +176,7 @@ class Seq2Seq(nn.Module):
     def forward(self, src, src_len, style, dec_in, targets) -> list[torch.Tensor]:
         memory = self.encode(src, src_len, style)
         hidden, _ = self.decode(dec_in, memory)
-        return self.logits(hidden, targets)
+        return self.logits(hidden, targets, dec_in[..., 0])
 
     def parameter_count(self) -> int:
         return sum(p.numel() for p in self.parameters())

@@ -110,10 +110,11 @@ def sample(
         h, state = model.decode_step(step, memory, state)
         chosen = []
         for i, head in enumerate(model.heads):
-            logits = head(h)
             if i == 0:
-                logits = torch.where(pitch_mask, logits, neg_inf)
-            elif i == 1:
+                logits = torch.where(pitch_mask, model.pitch_logits(h, prev_pitch), neg_inf)
+            else:
+                logits = head(h)
+            if i == 1:
                 # Within a chord, notes are ordered top-down, so a delta of 0 needs a lower pitch.
                 no_chord = chosen[0] >= prev_pitch
                 logits[:, 0] = torch.where(no_chord, neg_inf, logits[:, 0])

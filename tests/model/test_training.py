@@ -14,7 +14,8 @@ def tiny_trainer(tmp_path, piece_arrays, *, seed=0, teacher_forcing=1.0, epochs=
     config = TrainConfig(out=str(tmp_path / "tiny.safetensors"), epochs=epochs, batch_size=16, lr=3e-3,
                          teacher_forcing=teacher_forcing, patience=1000, seed=seed, seed_range=(8, 8),
                          target_length=16,
-                         network=NetworkConfig(embed=64, encoder_hidden=32, decoder_hidden=64, dropout=0.0))
+                         network=NetworkConfig(embed=64, encoder_hidden=32, decoder_hidden=64, dropout=0.0,
+                                                 relative_pitch=True))
     return Trainer(config, data, progress=False, log=lambda _line: None)
 
 
