@@ -21,6 +21,7 @@ class Keyboard(QWidget):
         super().__init__(parent)
         self.roll = roll
         self._down: int | None = None
+        self.lit: set[int] = set()  # keys held on a MIDI keyboard (composer/ui/midi_bridge.py)
         self.setFixedWidth(KEYBOARD_WIDTH)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         roll.view_changed.connect(self.update)
@@ -45,7 +46,7 @@ class Keyboard(QWidget):
             rect = QRect(0, y, self.width() - 1, g.row_height)
             if black:
                 p.fillRect(QRect(0, y, int(self.width() * 0.62), g.row_height), QColor(30, 30, 34))
-            if pitch == self._down:
+            if pitch == self._down or pitch in self.lit:
                 p.fillRect(rect if not black else QRect(0, y, int(self.width() * 0.62), g.row_height),
                            QColor(255, 160, 90))
             p.setPen(QColor(170, 170, 170))

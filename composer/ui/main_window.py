@@ -15,6 +15,7 @@ from composer.ui.cowriter_panel import CoWriterPanel
 from composer.ui.document import ScoreDocument
 from composer.ui.editor_view import EditorView
 from composer.ui.file_actions import FileActions, can_open
+from composer.ui.midi_bridge import install as install_midi
 from composer.ui.playback import PlaybackController
 from composer.ui.settings import AppSettings
 from composer.ui.settings_dialog import SettingsDialog
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self._score_sync.timeout.connect(self._sync_playback_score)
         self._wire()
         self._build_menus()
+        self.midi = install_midi(self)  # MIDI menu, keyboard thru/record/call-and-response
         self._update_title()
         self._model_state(self.cowriter.state, self.cowriter.message)
         self.status.audio.set_state("off", "Sound: starting…" if start_audio else "Sound: off")
@@ -171,6 +173,7 @@ class MainWindow(QMainWindow):
 
     def _audio_ready(self, bridge) -> None:
         self.playback.attach_audio(bridge)
+        self.midi.bridge.attach_engine(bridge.engine)
         text = bridge.summary() if bridge.can_play else "No sound (see tooltip)"
         self.status.audio.set_state("ok" if bridge.can_play else "missing", text, bridge.hint())
 
@@ -312,6 +315,7 @@ class MainWindow(QMainWindow):
         starter = getattr(self, "_audio_starter", None)
         if starter is not None:
             starter.wait(5000)
+        self.midi.close()
         self.playback.close()
 
 

@@ -1,0 +1,93 @@
+"""MIDI in the real window (pytest-qt, offscreen): the MIDI menu and status bar with and without a
+MIDI system, choosing a port (remembered), keys lit while held, a take landing in the score as
+one undo step, quantise as a second one."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import time  # noqa: E402
+
+import pytest  # noqa: E402
+
+from composer.music.score import TempoChange  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    monkeypatch.setenv("COMPOSER_CONFIG_DIR", str(tmp_path / "config"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config"))
+
+
+def make_window(qtbot):
+    from composer.ui.main_window import MainWindow
+
+    window = MainWindow(load_model=False, start_audio=False)
+    qtbot.addWidget(window)
+    return window
+
+
+def menu_texts(menu) -> list[str]:
+    menu.aboutToShow.emit()
+    return [a.text() for a in menu.actions() if not a.isSeparator()]
+
+
+def test_without_a_midi_system_the_window_starts_and_the_menu_says_why(qtbot, monkeypatch):
+    monkeypatch.setenv("COMPOSER_MIDI_API", "jack")
+    monkeypatch.setenv("JACK_DEFAULT_SERVER", "composer-no-such-server")
+    monkeypatch.setenv("JACK_NO_START_SERVER", "1")
+    window = make_window(qtbot)
+    try:
+        texts = menu_texts(window.midi.ports_menu)
+        assert texts[0] == "No MIDI input ports"
+        assert "No MIDI system available" in texts[1] and "no JACK server running" in texts[1]
+        assert window.status.midi.state == "missing"
+        assert "no JACK server running" in window.status.midi.toolTip()
+    finally:
+        window.document.undo_stack.setClean()  # qtbot closes the window: no save prompt
+
+
+def test_a_take_lands_in_the_score_as_one_undo_step(qtbot, monkeypatch, jack_server, keyboard):
+    monkeypatch.setenv("COMPOSER_MIDI_API", "jack")
+    window = make_window(qtbot)
+    doc, controls = window.document, window.midi
+    try:
+        assert keyboard.name in menu_texts(controls.ports_menu)
+        controls.choose(keyboard.name)
+        assert window.settings.midi_input == keyboard.name  # remembered for the next start
+        qtbot.waitUntil(lambda: window.status.midi.state == "ok")
+        assert keyboard.name in window.status.midi.text()
+        doc.set_score_field("tempos", [TempoChange(0, 480.0)], "Tempo")  # a half-second count-in
+        steps = doc.undo_stack.count()
+        for action in controls.quantise_group.actions():
+            action.setChecked(action.data() == "1/16")
+        controls.record_action.setChecked(True)
+        time.sleep(0.6)
+        keyboard.on(60, 70)
+        qtbot.waitUntil(lambda: 60 in window.editor.keyboard.lit, timeout=2000)  # lit while held
+        qtbot.waitUntil(lambda: len(window.roll.ghosts) == 1, timeout=2000)  # drawn while recording
+        time.sleep(0.07)
+        keyboard.off(60)
+        keyboard.on(64, 110)
+        time.sleep(0.09)
+        keyboard.off(64)
+        qtbot.waitUntil(lambda: not window.editor.keyboard.lit, timeout=2000)
+        controls.record_action.setChecked(False)
+        notes = sorted(doc.store.notes(), key=lambda n: n.onset)
+        assert [(n.pitch, n.velocity) for n in notes] == [(60, 70), (64, 110)]
+        assert all(n.onset % 120 == 0 for n in notes)  # quantised to 1/16
+        assert doc.selection == set(doc.store.ids())  # the take is the co-writer's seed
+        assert window.playback.position == max(n.end for n in notes)
+        assert doc.undo_stack.count() == steps + 2  # the take, then quantising it
+        doc.undo_stack.undo()
+        raw = sorted(doc.store.notes(), key=lambda n: n.onset)
+        assert [n.pitch for n in raw] == [60, 64] and any(n.onset % 120 for n in raw)  # played timing
+        doc.undo_stack.undo()
+        assert doc.store.notes() == []  # one more undo and the take is gone
+    finally:
+        window.document.undo_stack.setClean()  # qtbot closes the window: no save prompt
