@@ -15,7 +15,7 @@ from conftest import Keyboard, wait_for
 from sound_analysis import dominant_frequency, midi_of, rms, segment
 
 from composer.midi_in import KeyLit, MidiInput, PortsChanged, list_input_ports
-from composer.music.score import Score, Voice
+from composer.music.score import Score, TempoChange, Voice
 
 JACK_RATE = 48000
 
@@ -180,3 +180,42 @@ def test_the_automatic_choice_names_every_system_it_tried():
     state, message = out.stdout.strip().splitlines()
     assert state == "unavailable"
     assert "ALSA" in message and "/dev/snd/seq" in message and "no JACK server running" in message
+
+
+def test_the_count_in_clicks_a_bar_and_the_take_starts_on_the_next_click(engine, jack_server, midi):
+    """The engine plays the count-in (a pre-rolled score) on JACK; the take's tick 0 (the clock's
+    origin) must be when the first beat after the count-in is heard. JACK frame times and
+    perf_counter are both CLOCK_MONOTONIC, so the heard clicks are placed on the take's clock."""
+    import jack
+
+    from sound_analysis import detect_onsets
+
+    midi.engine = engine
+    client = jack.Client("composer-midi-clicks", servername=jack_server, no_start_server=True)
+    port = client.inports.register("in")
+    blocks: list[tuple[int, float, np.ndarray]] = []
+    client.set_process_callback(lambda frames: blocks.append(
+        (client.last_frame_time, time.perf_counter(), port.get_array().copy())))
+    client.activate()
+    try:
+        sources = client.get_ports("composer.*:left", is_audio=True, is_output=True)
+        client.connect(sources[0], port)
+        time.sleep(0.1)
+        blocks.clear()
+        clock = midi.start_take(Score(tempos=[TempoChange(0, 240.0)]), 0, count_in_bars=1, play_score=True)
+        time.sleep(1.6)  # a 1 s count-in (4 beats at 240 bpm), then two beats of the take
+        midi.stop_take()
+        time.sleep(0.05)
+    finally:
+        client.deactivate()
+        midi.engine = None
+    client.close()
+    first_frame = blocks[0][0]
+    audio = np.concatenate([b for *_, b in blocks]).astype(np.float64)
+    offset = min(stamp - (frame - first_frame) / JACK_RATE for frame, stamp, _ in blocks)
+    start_seconds = offset  # perf_counter time of the first recorded frame
+    clicks = [start_seconds + t for t in detect_onsets(audio, JACK_RATE)]
+    beats = [clock.origin + (i - 4) * 0.25 for i in range(7)]
+    heard = [min(clicks, key=lambda c: abs(c - beat)) for beat in beats]
+    assert len(clicks) >= 6, clicks
+    assert all(abs(h - b) <= 0.015 for h, b in zip(heard, beats)), [round(h - b, 4) for h, b in zip(heard, beats)]
