@@ -91,3 +91,42 @@ def test_a_take_lands_in_the_score_as_one_undo_step(qtbot, monkeypatch, jack_ser
         assert doc.store.notes() == []  # one more undo and the take is gone
     finally:
         window.document.undo_stack.setClean()  # qtbot closes the window: no save prompt
+
+
+def test_call_and_response_in_the_window_keeps_every_exchange(qtbot, monkeypatch, jack_server, keyboard,
+                                                              tmp_path):
+    import torch
+
+    from composer.model.checkpoint import Checkpoint
+    from composer.model.network import NetworkConfig, Seq2Seq
+
+    torch.manual_seed(11)
+    checkpoint = tmp_path / "random.safetensors"
+    Checkpoint(model=Seq2Seq(NetworkConfig(n_styles=1, embed=32, encoder_hidden=16, decoder_hidden=32)),
+               styles=["neutral"]).save(checkpoint)
+    monkeypatch.setenv("COMPOSER_MIDI_API", "jack")
+    window = make_window(qtbot)
+    doc, controls = window.document, window.midi
+    try:
+        window.settings.checkpoint = str(checkpoint)
+        window.cowriter_panel.length.setValue(6)
+        controls.choose(keyboard.name)
+        doc.set_score_field("tempos", [TempoChange(0, 480.0)], "Tempo")  # a short answer
+        controls.duet_action.setChecked(True)  # loads the model in the background, then starts
+        qtbot.waitUntil(lambda: controls.bridge.service.duet_running, timeout=20000)
+        answered = []
+        controls.bridge.exchange_done.connect(answered.append)
+        keyboard.play([(60, 90, 0.0, 0.1), (62, 91, 0.15, 0.1), (64, 92, 0.3, 0.2)])
+        qtbot.waitUntil(lambda: bool(answered), timeout=20000)
+        assert answered[0].answer and answered[0].error is None
+        controls.duet_action.setChecked(False)
+        notes = sorted(doc.store.notes(), key=lambda n: n.onset)
+        played = [n for n in notes if not n.generated]
+        generated = [n for n in notes if n.generated]
+        assert [(n.pitch, n.velocity) for n in played] == [(60, 90), (62, 91), (64, 92)]
+        assert len(generated) == len(answered[0].answer) == 6
+        assert min(n.onset for n in generated) > max(n.end for n in played)
+        doc.undo_stack.undo()
+        assert doc.store.notes() == []  # the whole duet was one undo step
+    finally:
+        window.document.undo_stack.setClean()
