@@ -27,7 +27,7 @@ from audio_latency import start_jack  # bench/: the same dummy-server start-up
 
 from composer.audio import SoundEngine
 from composer.generate import DEFAULT_MODEL, Continuer
-from composer.midi_in import CallResponseSettings, ExchangeDone, KeyLit, MidiInput
+from composer.midi_in import CallResponseSettings, KeyLit, MidiInput
 from composer.music.score import Score
 
 PHRASE = [(60, 80, 0.0), (62, 84, 0.125), (64, 88, 0.25), (65, 84, 0.375), (67, 92, 0.5),

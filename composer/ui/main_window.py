@@ -201,6 +201,8 @@ class MainWindow(QMainWindow):
                 self.start_audio()
             if "autosave_seconds" in changed:
                 self.autosaver.set_interval(self.settings.autosave_seconds)
+            if "midi_input" in changed:
+                self.midi.choose(self.settings.midi_input)
 
     # --- reactions ---------------------------------------------------------------------------
     def _sync_playback_score(self) -> None:

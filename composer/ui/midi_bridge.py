@@ -52,6 +52,7 @@ class MidiBridge(QObject):
         self._timer.timeout.connect(self.poll)
         self._timer.start()
         self.continuer = None
+        self.checkpoint: str | None = None  # what `continuer` was loaded from
         self._loading = False
 
     @property
@@ -92,9 +93,11 @@ class MidiBridge(QObject):
 
     # --- the co-writer for call and response (its own copy, loaded once, off the GUI thread) --
     def load_continuer(self, checkpoint: str | None) -> None:
-        if self.continuer is not None or self._loading:
+        """Load (once per checkpoint) the model that answers; continuer_ready says when."""
+        if self._loading:
             return
         self._loading = True
+        self.checkpoint = checkpoint
 
         def load() -> None:
             try:
@@ -103,6 +106,7 @@ class MidiBridge(QObject):
                 result = Continuer.load(checkpoint or None)
             except Exception as error:  # CheckpointError and friends: said in the status bar
                 result = error
+            self._loading = False
             self.continuer_ready.emit(result)  # queued to the GUI thread: self lives there
 
         threading.Thread(target=load, name="composer-duet-model", daemon=True).start()
@@ -271,7 +275,7 @@ class MidiControls(QObject):
             return
         if self.record_action.isChecked():
             self.record_action.setChecked(False)
-        if self.bridge.continuer is None:
+        if self.bridge.continuer is None or self.bridge.checkpoint != (w.settings.checkpoint or None):
             self._duet_pending = True
             w.show_status("Call and response: loading the co-writer model…")
             self.bridge.load_continuer(w.settings.checkpoint or None)
