@@ -25,6 +25,18 @@ from composer.midi_in import MidiInput  # noqa: E402
 _names = itertools.count()
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: jackd gets SIGTERM if pytest itself is killed (a timeout), so
+    no dummy server outlives the run whose fixture would have stopped it (Linux prctl)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 @pytest.fixture(scope="module")
 def jack_server(tmp_path_factory):
     jackd = shutil.which("jackd")
@@ -37,7 +49,8 @@ def jack_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("jack") / "jackd.log"
     with open(log, "wb") as sink:
         process = subprocess.Popen([jackd, "--no-realtime", "-n", name, "-d", "dummy",
-                                    "-r", "48000", "-p", "64"], stdout=sink, stderr=sink)
+                                    "-r", "48000", "-p", "64"], stdout=sink, stderr=sink,
+                                   preexec_fn=_die_with_parent if sys.platform == "linux" else None)
     try:
         deadline = time.monotonic() + 15
         while True:
