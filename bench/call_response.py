@@ -106,6 +106,7 @@ def main() -> int:
                 time.sleep(0.1)
                 out.send_message([0x80, pitch, 0])
             released.append(time.perf_counter())
+            midi.drain()  # the cut answer's last key lights are not this phrase's answer
             deadline = time.perf_counter() + 5
             while time.perf_counter() < deadline:  # wait for the first answer note, then cut in
                 if any(isinstance(e, KeyLit) and e.answer and e.on for e in midi.drain()):

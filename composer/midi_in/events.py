@@ -1,8 +1,8 @@
 """MIDI input events as the rest of the program sees them: plain, timestamped, already parsed.
 
-Times are time.perf_counter() seconds taken in the rtmidi callback, the earliest moment the
-program knows of an event; every later stage (thru, recording, phrase detection) uses that time,
-so a busy thread delays the handling of an event but never moves the note it records.
+Times are time.perf_counter() seconds of when rtmidi received the event (from its own
+timestamps, see ports.MidiSystem.read); every later stage (thru, recording, phrase detection)
+uses that time, so a busy thread delays the handling of an event but never moves the note it records.
 """
 
 from __future__ import annotations

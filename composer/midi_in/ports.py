@@ -62,7 +62,8 @@ class MidiSystem:
         self._lock = threading.Lock()  # the watcher thread and the GUI both use the client
         problems = []
         self._client_name = client_name
-        self._callback = None
+        self._elapsed: float | None = None  # seconds since this client's first message
+        self._offset = float("inf")  # perf_counter at this client's first message
         self._used = False  # a port was opened on this client (see _fresh)
         for name, code in _candidates(rtmidi, api):
             try:
@@ -81,15 +82,13 @@ class MidiSystem:
     def _new_client(self, code: int):
         client = self._rtmidi.MidiIn(code, name=self._client_name)
         client.ignore_types(sysex=True, timing=True, active_sense=True)
-        if self._callback is not None:
-            client.set_callback(self._callback)
+        self._elapsed, self._offset = None, float("inf")  # a new client counts time afresh
         return client
 
     def _fresh(self) -> None:
         """A new client before opening a port again: rtmidi's JACK input delivers nothing more
         after close_port() + open_port() on the same client (seen with python-rtmidi 1.5.8)."""
         if self._used:
-            self._in.cancel_callback()
             self._in.delete()
             self._in = self._new_client(self._api)
         self._used = True
@@ -101,12 +100,26 @@ class MidiSystem:
             except self._rtmidi.SystemError:
                 return []
 
-    def set_callback(self, callback: Callable[[list[int], float], None]) -> None:
-        """`callback(message, time)` runs on rtmidi's thread (under JACK: the audio callback)."""
+    def read(self) -> list[tuple[list[int], float]]:
+        """The messages that arrived since the last read, with their times (perf_counter).
+
+        rtmidi queues input in C++ without Python, so a thread polls here (see dispatcher.py).
+        Times come from rtmidi's own deltas, taken as each message arrived; the offset to
+        perf_counter is the smallest (poll time - elapsed) seen, i.e. the least delayed poll, so a
+        late poll does not make notes late."""
         with self._lock:
-            clock = time.perf_counter
-            self._callback = lambda event, _data: callback(event[0], clock())
-            self._in.set_callback(self._callback)
+            out = []
+            while True:
+                item = self._in.get_message()
+                if item is None:
+                    break
+                message, delta = item
+                self._elapsed = 0.0 if self._elapsed is None else self._elapsed + delta
+                out.append((message, self._elapsed))
+            if not out:
+                return out
+            self._offset = min(self._offset, time.perf_counter() - self._elapsed)
+            return [(message, self._offset + elapsed) for message, elapsed in out]
 
     def open(self, name: str) -> bool:
         """Listen to the source called `name`; False when no such port exists now."""
@@ -147,7 +160,6 @@ class MidiSystem:
     def close(self) -> None:
         with self._lock:
             self._close()
-            self._in.cancel_callback()
             self._in.delete()
 
 

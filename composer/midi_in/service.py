@@ -6,8 +6,8 @@
     take = midi.stop_take()             # the notes, raw and quantised
     midi.drain()                        # events for the GUI (keys lit, port state, take changed)
 
-Thru goes from the dispatcher thread straight to SoundEngine.note_on (thread-safe), never
-through the GUI thread; the GUI only hears about notes afterwards, through drain().
+Thru goes from the dispatcher thread (it polls rtmidi every millisecond) straight to
+SoundEngine.note_on (thread-safe), never through the GUI thread; the GUI only hears about notes afterwards, through drain().
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class MidiInput:
         self.engine = engine  # a SoundEngine (or anything with note_on/note_off), or None
         self.voice = 0
         self.thru = True
-        self.thru_latencies: deque[float] = deque(maxlen=LATENCY_SAMPLES)  # seconds, callback->synth
+        self.thru_latencies: deque[float] = deque(maxlen=LATENCY_SAMPLES)  # seconds, arrival->synth
         self._lock = threading.RLock()
         self._ui: queue.SimpleQueue = queue.SimpleQueue()
         self._pedal = SustainPedal()
@@ -95,8 +95,7 @@ class MidiInput:
             return
         self.status = MidiStatus(True, "none", backend=self._system.backend.display,
                                  message="No MIDI input chosen")
-        self._dispatcher = Dispatcher(self._handle, self._wake)
-        self._system.set_callback(self._dispatcher.callback)
+        self._dispatcher = Dispatcher(self._system.read, self._handle, self._wake)
         self._watcher = PortWatcher(self._system, self._port_lost, self._port_back,
                                     lambda ports: self._ui.put(PortsChanged(tuple(ports))), watch_interval)
 

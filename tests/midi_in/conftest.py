@@ -2,7 +2,9 @@
 a "keyboard" that is a real rtmidi virtual output port on it, and the app's MidiInput.
 
 The JACK server follows tests/audio/conftest.py (same command line and readiness probe), with a
-64-frame period (1.3 ms) so MIDI timing is measured finely, and module scope so the tests share it.
+128-frame period (2.7 ms: rtmidi delivers MIDI once per period, so this bounds timing; a shorter
+period makes a non-real-time client on a busy machine miss cycles, and JACK drops the MIDI of a
+missed cycle), and module scope so the tests share it.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def jack_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("jack") / "jackd.log"
     with open(log, "wb") as sink:
         process = subprocess.Popen([jackd, "--no-realtime", "-n", name, "-d", "dummy",
-                                    "-r", "48000", "-p", "64"], stdout=sink, stderr=sink,
+                                    "-r", "48000", "-p", "128"], stdout=sink, stderr=sink,
                                    preexec_fn=_die_with_parent if sys.platform == "linux" else None)
     try:
         deadline = time.monotonic() + 15
@@ -131,6 +133,19 @@ def wait_until(when: float) -> None:
         time.sleep(left - 0.001) if left > 0.002 else None
 
 
+def wait_connected(port: str, timeout: float = 5.0) -> None:
+    """Wait until JACK has really connected `port` (opening a port asks for the connection; on a
+    busy machine the graph takes a while to include it, and MIDI sent before is not delivered)."""
+    import jack
+
+    client = jack.Client(f"composer-connection-probe-{next(_names)}", no_start_server=True)
+    try:
+        assert wait_for(lambda: bool(client.get_all_connections(port)), timeout), f"{port} never connected"
+    finally:
+        client.close()
+    time.sleep(0.02)
+
+
 def wait_for(condition, timeout: float = 5.0, step: float = 0.01) -> bool:
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
@@ -162,5 +177,5 @@ def midi(jack_server):
 @pytest.fixture
 def connected(midi, keyboard):
     assert midi.open(keyboard.name), midi.ports()
-    time.sleep(0.05)
+    wait_connected(keyboard.name)
     return midi, keyboard

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import Keyboard, wait_for
+from conftest import Keyboard, wait_connected, wait_for
 from sound_analysis import dominant_frequency, midi_of, rms, segment
 
 from composer.midi_in import KeyLit, MidiInput, PortsChanged, list_input_ports
@@ -117,7 +117,7 @@ def test_a_device_chosen_while_absent_opens_when_it_appears(midi, jack_server):
     board = Keyboard(port="keys", client="test-keyboard-later")
     try:
         assert wait_for(lambda: midi.status.state == "connected", 2.0), midi.status
-        time.sleep(0.05)
+        wait_connected(board.name)
         midi.start_take(Score(), 0, count_in_bars=0)
         board.play([(61, 64, 0.0, 0.05)])
         time.sleep(0.03)
@@ -136,7 +136,7 @@ def test_a_virtual_input_port_receives_what_another_program_plays(midi, jack_ser
         targets = [p for p in player.get_ports() if p.endswith(":input") and p.startswith("composer-")]
         assert targets, player.get_ports()
         player.open_port(player.get_ports().index(targets[-1]))
-        time.sleep(0.05)
+        wait_connected(targets[-1])
         midi.start_take(Score(), 0, count_in_bars=0)
         player.send_message([0x90, 67, 99])
         time.sleep(0.05)

@@ -13,6 +13,7 @@ import time  # noqa: E402
 import pytest  # noqa: E402
 
 from composer.music.score import TempoChange  # noqa: E402
+from conftest import wait_connected  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -61,6 +62,7 @@ def test_a_take_lands_in_the_score_as_one_undo_step(qtbot, monkeypatch, jack_ser
         controls.choose(keyboard.name)
         assert window.settings.midi_input == keyboard.name  # remembered for the next start
         qtbot.waitUntil(lambda: window.status.midi.state == "ok")
+        wait_connected(keyboard.name)
         assert keyboard.name in window.status.midi.text()
         doc.set_score_field("tempos", [TempoChange(0, 480.0)], "Tempo")  # a half-second count-in
         steps = doc.undo_stack.count()
@@ -111,6 +113,7 @@ def test_call_and_response_in_the_window_keeps_every_exchange(qtbot, monkeypatch
         window.settings.checkpoint = str(checkpoint)
         window.cowriter_panel.length.setValue(6)
         controls.choose(keyboard.name)
+        wait_connected(keyboard.name)
         doc.set_score_field("tempos", [TempoChange(0, 480.0)], "Tempo")  # a short answer
         controls.duet_action.setChecked(True)  # loads the model in the background, then starts
         qtbot.waitUntil(lambda: controls.bridge.service.duet_running, timeout=20000)
