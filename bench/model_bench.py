@@ -15,10 +15,11 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-import torch
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import composer  # noqa: E402,F401  (sets OMP_WAIT_POLICY before torch loads, as the app does)
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 from composer.generate import Continuer, default_model_path  # noqa: E402
 from composer.model.checkpoint import Checkpoint  # noqa: E402
