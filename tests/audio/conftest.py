@@ -6,18 +6,16 @@ installs fluid-soundfont-gm) and listens to the audio it produced.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
-import time
-import uuid
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # sound_analysis, a helper beside the tests
+sys.path.insert(0, str(Path(__file__).parent.parent))  # dummy_jack, shared with tests/midi_in
+
+from dummy_jack import dummy_jack_server  # noqa: E402
 
 from composer.audio import SoundEngine, SoundFontError, find_soundfont  # noqa: E402
 from composer.music.score import Note, Score, Voice  # noqa: E402
@@ -70,36 +68,5 @@ def melody(pitches: list[int], program: int = 0, step: int = 480, length: int = 
 def jack_server(tmp_path):
     """A private JACK server on the dummy backend; its name is exported as JACK_DEFAULT_SERVER
     so every client of this test (FluidSynth included) finds it and no other test's."""
-    jackd = shutil.which("jackd")
-    if jackd is None:
-        pytest.skip("jackd not installed (Debian: sudo apt install jackd2)")
-    jack = pytest.importorskip("jack", reason="JACK-Client missing: pip install -e '.[test]'")
-    name = f"composer-audio-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    previous = os.environ.get("JACK_DEFAULT_SERVER")
-    os.environ["JACK_DEFAULT_SERVER"] = name
-    log = tmp_path / "jackd.log"
-    with open(log, "wb") as sink:
-        process = subprocess.Popen([jackd, "--no-realtime", "-n", name, "-d", "dummy",
-                                    "-r", "48000", "-p", "256"], stdout=sink, stderr=sink)
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                jack.Client("composer-probe", servername=name, no_start_server=True).close()
-                break
-            except jack.JackError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"jackd dummy server did not start: {log.read_text()[-500:]}")
-                time.sleep(0.1)
+    with dummy_jack_server("composer-audio", tmp_path) as name:
         yield name
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if previous is None:
-            os.environ.pop("JACK_DEFAULT_SERVER", None)
-        else:
-            os.environ["JACK_DEFAULT_SERVER"] = previous

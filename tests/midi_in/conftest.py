@@ -10,71 +10,26 @@ missed cycle), and module scope so the tests share it.
 from __future__ import annotations
 
 import itertools
-import os
-import shutil
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "audio"))  # sound_analysis: listen to the synth
+sys.path.insert(0, str(Path(__file__).parent.parent))  # dummy_jack, shared with tests/audio
+
+from dummy_jack import dummy_jack_server  # noqa: E402
 
 from composer.midi_in import MidiInput  # noqa: E402
 
 _names = itertools.count()
 
 
-def _die_with_parent() -> None:
-    """In the child before exec: jackd gets SIGTERM if pytest itself is killed (a timeout), so
-    no dummy server outlives the run whose fixture would have stopped it (Linux prctl)."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 @pytest.fixture(scope="module")
 def jack_server(tmp_path_factory):
-    jackd = shutil.which("jackd")
-    if jackd is None:
-        pytest.skip("jackd not installed (Debian: sudo apt install jackd2)")
-    jack = pytest.importorskip("jack", reason="JACK-Client missing: pip install -e '.[test]'")
-    name = f"composer-midi-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    previous = os.environ.get("JACK_DEFAULT_SERVER")
-    os.environ["JACK_DEFAULT_SERVER"] = name
-    log = tmp_path_factory.mktemp("jack") / "jackd.log"
-    with open(log, "wb") as sink:
-        process = subprocess.Popen([jackd, "--no-realtime", "-n", name, "-d", "dummy",
-                                    "-r", "48000", "-p", "128"], stdout=sink, stderr=sink,
-                                   preexec_fn=_die_with_parent if sys.platform == "linux" else None)
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                jack.Client("composer-probe", servername=name, no_start_server=True).close()
-                break
-            except jack.JackError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"jackd dummy server did not start: {log.read_text()[-500:]}")
-                time.sleep(0.1)
+    with dummy_jack_server("composer-midi", tmp_path_factory.mktemp("jack"), period=128) as name:
         yield name
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if previous is None:
-            os.environ.pop("JACK_DEFAULT_SERVER", None)
-        else:
-            os.environ["JACK_DEFAULT_SERVER"] = previous
 
 
 class Keyboard:
