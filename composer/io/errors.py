@@ -12,3 +12,17 @@ class ScoreFileError(Exception):
         self.path = Path(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
+
+
+def checked_size(path: Path, limit: int, what: str, hint: str = "") -> int:
+    """The file's size, or ScoreFileError when it cannot be opened, is empty or exceeds `limit`."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ScoreFileError(path, f"cannot open it ({error.strerror or error})") from error
+    if size == 0:
+        raise ScoreFileError(path, "the file is empty")
+    if size > limit:
+        raise ScoreFileError(path, f"the file is {size / 2**20:.0f} MB; Composer reads {what} up to "
+                                   f"{limit // 2**20} MB{hint}")
+    return size

@@ -17,7 +17,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from composer.io.errors import ScoreFileError
+from composer.io.errors import ScoreFileError, checked_size
 from composer.io.midi_writer import COMPOSER_TAG, GENERATED_MARK, KEY_MARK, write_midi
 from composer.io.smf_reader import (
     CONTROL_CHANGE, META, META_INSTRUMENT_NAME, META_KEY_SIGNATURE, META_SEQUENCER_SPECIFIC,
@@ -56,15 +56,7 @@ def read_midi(path: str | Path) -> Score:
 def read_midi_report(path: str | Path) -> MidiReadReport:
     """read_midi, also returning what damage was worked around (the UI can show it)."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise ScoreFileError(path, f"cannot open it ({error.strerror or error})") from error
-    if size == 0:
-        raise ScoreFileError(path, "the file is empty")
-    if size > MAX_MIDI_BYTES:
-        raise ScoreFileError(path, f"the file is {size / 2**20:.0f} MB; Composer reads MIDI files up to "
-                             f"{MAX_MIDI_BYTES // 2**20} MB (is it really a MIDI file?)")
+    checked_size(path, MAX_MIDI_BYTES, "MIDI files", " (is it really a MIDI file?)")
     try:
         data = path.read_bytes()
     except OSError as error:

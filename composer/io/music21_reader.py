@@ -11,7 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from composer.io import abc_text, music21_screens
-from composer.io.errors import ScoreFileError
+from composer.io.errors import ScoreFileError, checked_size
 from composer.music.scales import Key
 from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note, Score, TempoChange, TimeSignature, Voice
 
@@ -149,15 +149,7 @@ def read_music21_scores(path: str | Path) -> list[Score]:
     """Every piece in the file (an ABC file often holds a whole collection of tunes). Broken
     tunes in an ABC collection are skipped and logged; the others are kept."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise ScoreFileError(path, f"cannot open it ({error.strerror or error})") from error
-    if size == 0:
-        raise ScoreFileError(path, "the file is empty")
-    if size > MAX_TEXT_BYTES:
-        raise ScoreFileError(path, f"the file is {size / 2**20:.0f} MB; Composer reads {path.suffix} files up to "
-                             f"{MAX_TEXT_BYTES // 2**20} MB")
+    checked_size(path, MAX_TEXT_BYTES, f"{path.suffix} files")
     problems: list[str] = []
     try:
         pieces = _parse_pieces(path, problems)
