@@ -1,0 +1,69 @@
+"""What the co-writer is asked to write: a region (a time span x a set of voices) of a score,
+given everything else in it, and the controls that shape the notes.
+
+Continue, fill a gap, regenerate bars and add a part are all regions (the framing of MMM,
+Ens et al. 2020, and of the Anticipatory Music Transformer, Thickstun et al. 2023):
+- continue: ``Region(start=<end of the music>, end=None, voices=<voices sounding at the end>)``;
+- fill / regenerate: ``Region(start, end, voices)`` with music on both sides;
+- add a part: a new voice (already appended to ``Score.voices`` with its role) over a span.
+Ticks are score ticks (480 per quarter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES = ("melody", "bass", "harmony", "drums")  # "harmony" = inner voices / chords
+GRIDS = ("straight", "triplet", "swing")
+
+
+@dataclass(frozen=True)
+class Region:
+    """start: first tick that may hold a new note; end: the tick new notes must end by (None =
+    open-ended: a continuation, bounded by the request's length or bars); voices: indices into
+    Score.voices that receive the new notes."""
+
+    start: int
+    end: int | None
+    voices: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if self.start < 0:
+            raise ValueError(f"region start {self.start} is negative")
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"region end {self.end} is not after its start {self.start}")
+        if not self.voices:
+            raise ValueError("a region needs at least one voice to write")
+
+    def contains(self, onset: int, voice: int) -> bool:
+        return voice in self.voices and onset >= self.start and (self.end is None or onset < self.end)
+
+
+@dataclass(frozen=True)
+class Controls:
+    """Musical controls, each optional (None = the model decides).
+
+    density: new notes per bar per voice (a conditioning input plus a sampling bias);
+    lowest / highest: MIDI pitch range of new pitched notes (hard constraint);
+    max_polyphony: most simultaneous new notes in one voice (hard; 1 = monophonic);
+    grid: "straight" (16ths), "triplet" (8th/16th triplets) or "swing" (swung 8ths) onsets (hard)."""
+
+    density: float | None = None
+    lowest: int | None = None
+    highest: int | None = None
+    max_polyphony: int | None = None
+    grid: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.density is not None and not 0 < self.density <= 64:
+            raise ValueError("density must be between 0 and 64 notes per bar")
+        for name in ("lowest", "highest"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 127:
+                raise ValueError(f"{name} pitch {value} is outside MIDI range 0-127")
+        if self.lowest is not None and self.highest is not None and self.lowest > self.highest:
+            raise ValueError(f"lowest pitch {self.lowest} is above highest {self.highest}")
+        if self.max_polyphony is not None and self.max_polyphony < 1:
+            raise ValueError("max polyphony must be at least 1")
+        if self.grid is not None and self.grid not in GRIDS:
+            raise ValueError(f"unknown grid {self.grid!r}; choose one of {', '.join(GRIDS)}")
