@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # sound_analysis, a helper beside the tests
@@ -18,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).parent.parent))  # dummy_jack, shared with
 from dummy_jack import dummy_jack_server  # noqa: E402
 
 from composer.audio import SoundEngine, SoundFontError, find_soundfont  # noqa: E402
-from composer.music.score import Note, Score, Voice  # noqa: E402
+from audio_helpers import RATE, listen, melody  # noqa: E402,F401 - helpers, see there
+from composer.music.score import Score  # noqa: E402
 
-RATE = 44100
 
 
 @pytest.fixture(scope="session")
@@ -46,22 +45,6 @@ def offline(soundfont):
     yield make
     for engine in engines:
         engine.close()
-
-
-def listen(engine: SoundEngine, seconds: float, block: int = 1024) -> np.ndarray:
-    """Advance an offline engine by `seconds` and return the audio, int16 (frames, 2)."""
-    frames = int(round(seconds * RATE))
-    chunks = []
-    while frames > 0:
-        chunks.append(engine.render(min(block, frames)))
-        frames -= len(chunks[-1])
-    return np.concatenate(chunks)
-
-
-def melody(pitches: list[int], program: int = 0, step: int = 480, length: int = 240,
-           velocity: int = 100) -> Score:
-    return Score(notes=[Note(p, i * step, length, velocity) for i, p in enumerate(pitches)],
-                 voices=[Voice("melody", program)])
 
 
 @pytest.fixture

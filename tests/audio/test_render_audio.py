@@ -7,7 +7,7 @@ import wave
 
 import numpy as np
 import pytest
-from conftest import RATE, listen, melody
+from audio_helpers import RATE, listen, melody
 from sound_analysis import detect_onsets, dominant_frequency, midi_of, mono, rms, segment
 
 from composer.audio import RenderCancelled, render_wav

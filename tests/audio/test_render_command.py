@@ -6,7 +6,7 @@ import wave
 
 import mido
 import numpy as np
-from conftest import RATE
+from audio_helpers import RATE
 from sound_analysis import detect_onsets, mono, segment
 
 from composer.cli import main

@@ -11,103 +11,26 @@ from __future__ import annotations
 
 import itertools
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "audio"))  # sound_analysis: listen to the synth
 sys.path.insert(0, str(Path(__file__).parent.parent))  # dummy_jack, shared with tests/audio
+sys.path.insert(0, str(Path(__file__).parent))  # midi_keys, the helpers beside the tests
 
 from dummy_jack import dummy_jack_server  # noqa: E402
 
 from composer.midi_in import MidiInput  # noqa: E402
+from midi_keys import Keyboard, wait_connected  # noqa: E402 - helpers, see there
 
-_names = itertools.count()
+_names = itertools.count()  # unique JACK client names for the services made here
 
 
 @pytest.fixture(scope="module")
 def jack_server(tmp_path_factory):
     with dummy_jack_server("composer-midi", tmp_path_factory.mktemp("jack"), period=128) as name:
         yield name
-
-
-class Keyboard:
-    """A MIDI keyboard without hardware: an rtmidi virtual output port on the JACK server.
-    It notes the perf_counter time right after each message is sent."""
-
-    def __init__(self, port: str = "keys", client: str | None = None):
-        import rtmidi
-
-        self.client = client or f"test-keyboard-{next(_names)}"
-        self.port = port
-        self.out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name=self.client)
-        self.out.open_virtual_port(port)
-        self.name = f"{self.client}:{port}"
-
-    def send(self, *message: int) -> float:
-        self.out.send_message(list(message))
-        return time.perf_counter()
-
-    def on(self, pitch: int, velocity: int = 100) -> float:
-        return self.send(0x90, pitch, velocity)
-
-    def off(self, pitch: int) -> float:
-        return self.send(0x80, pitch, 0)
-
-    def pedal(self, down: bool) -> float:
-        return self.send(0xB0, 64, 127 if down else 0)
-
-    def play(self, phrase: list[tuple[int, int, float, float]], start: float | None = None) -> list[tuple]:
-        """phrase: (pitch, velocity, onset s, duration s) from `start` (default: now + 50 ms).
-        Returns (pitch, velocity, on time, off time) as actually sent."""
-        start = time.perf_counter() + 0.05 if start is None else start
-        events = sorted([(start + on, 1, p, v) for p, v, on, _ in phrase] +
-                        [(start + on + d, 0, p, v) for p, v, on, d in phrase])
-        sent: dict[int, list] = {}
-        out = []
-        for when, is_on, pitch, velocity in events:
-            wait_until(when)
-            if is_on:
-                sent[pitch] = [pitch, velocity, self.on(pitch, velocity)]
-            else:
-                out.append((*sent.pop(pitch), self.off(pitch)))
-        return sorted(out, key=lambda n: n[2])
-
-    def close(self) -> None:
-        self.out.close_port()
-        self.out.delete()
-
-
-def wait_until(when: float) -> None:
-    """Sleep, then spin the last millisecond: a keyboard player's timing, not Python's."""
-    while True:
-        left = when - time.perf_counter()
-        if left <= 0:
-            return
-        time.sleep(left - 0.001) if left > 0.002 else None
-
-
-def wait_connected(port: str, timeout: float = 5.0) -> None:
-    """Wait until JACK has really connected `port` (opening a port asks for the connection; on a
-    busy machine the graph takes a while to include it, and MIDI sent before is not delivered)."""
-    import jack
-
-    client = jack.Client(f"composer-connection-probe-{next(_names)}", no_start_server=True)
-    try:
-        assert wait_for(lambda: bool(client.get_all_connections(port)), timeout), f"{port} never connected"
-    finally:
-        client.close()
-    time.sleep(0.02)
-
-
-def wait_for(condition, timeout: float = 5.0, step: float = 0.01) -> bool:
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        if condition():
-            return True
-        time.sleep(step)
-    return condition()
 
 
 @pytest.fixture

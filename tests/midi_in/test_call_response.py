@@ -7,7 +7,7 @@ import time
 
 import pytest
 import torch
-from conftest import wait_for
+from midi_keys import wait_for
 
 from composer.generate import Continuer
 from composer.midi_in import CallResponseSettings, ExchangeDone, KeyLit

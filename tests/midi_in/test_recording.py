@@ -7,7 +7,7 @@ import math
 import time
 
 import pytest
-from conftest import Keyboard, wait_connected, wait_for
+from midi_keys import Keyboard, wait_connected, wait_for
 
 from composer.midi_in import NotesChanged, StatusChanged
 from composer.music.score import Score, TempoChange

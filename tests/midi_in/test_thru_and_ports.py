@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import Keyboard, wait_connected, wait_for
+from midi_keys import Keyboard, wait_connected, wait_for
 from sound_analysis import dominant_frequency, midi_of, rms, segment
 
 from composer.midi_in import KeyLit, MidiInput, PortsChanged, list_input_ports

@@ -13,7 +13,7 @@ import time  # noqa: E402
 import pytest  # noqa: E402
 
 from composer.music.score import TempoChange  # noqa: E402
-from conftest import wait_connected  # noqa: E402
+from midi_keys import wait_connected  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
