@@ -103,18 +103,27 @@ def _seed_everything(seed: int) -> None:
 
 class Trainer:
     def __init__(self, config: TrainConfig, data: Dataset, *, log: Callable[[str], None] = print,
-                 progress: bool = True, augment=None, resume: bool = False):
+                 progress: bool = True, augment=None, resume: bool = False,
+                 model: Seq2Seq | None = None, trainable: Callable[[str], bool] | None = None):
+        """model: start from these weights instead of a fresh network (fine-tuning, composer.adapt);
+        its config replaces config.network. trainable(parameter name) -> bool: only those parameters
+        get gradients and go to the optimizer (None = all)."""
         self.config, self.data, self.log, self.show_progress = config, data, log, progress
         self.rank, self.world = _distributed()
         self.device = _device(self.rank)
         _seed_everything(config.seed)
+        if model is not None:
+            config.network = model.config
         config.network.n_styles = len(data.styles)
-        self.model = Seq2Seq(config.network).to(self.device)
+        self.model = (model if model is not None else Seq2Seq(config.network)).to(self.device)
+        if trainable is not None:
+            for name, parameter in self.model.named_parameters():
+                parameter.requires_grad_(trainable(name))
         self.net: nn.Module = self.model
         if self.world > 1:
             self.net = nn.parallel.DistributedDataParallel(
                 self.model, device_ids=[self.device.index] if self.device.type == "cuda" else None)
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr)
+        self.optimizer = torch.optim.Adam([p for p in self.model.parameters() if p.requires_grad], lr=config.lr)
         self.sampler = WindowSampler(data.train, batch_size=config.batch_size, seed_range=config.seed_range,
                                      target_length=config.target_length, augment=augment,
                                      melody_probability=config.melody_probability,
