@@ -25,7 +25,8 @@ from composer.io.smf_reader import (
     SmfError, SmfFile, parse_smf,
 )
 from composer.music.scales import Key
-from composer.music.score import DEFAULT_BPM, TICKS_PER_QUARTER, Note, Score, TempoChange, TimeSignature, Voice
+from composer.music.meter import MeterChange, normalised
+from composer.music.score import DEFAULT_BPM, TICKS_PER_QUARTER, KeyChange, Note, Score, TempoChange, Voice
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +169,9 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
     names: dict[int, str] = {}
     instruments: dict[int, str] = {}
     tempos: list[tuple[int, int]] = []
-    time_signature = key = exact_key = None
+    meter_events: list[tuple[int, int, int]] = []  # (file tick, numerator, denominator)
+    key_events: list[tuple[int, Key]] = []
+    exact_keys: dict[int, Key] = {}
     for index, track in enumerate(smf.tracks):
         for event in track.events:
             tick, kind = event[0], event[1]
@@ -185,15 +188,14 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
                 elif meta == META_SET_TEMPO and len(data) >= 3 and int.from_bytes(data[:3], "big") > 0:
                     tempos.append((tick, int.from_bytes(data[:3], "big")))
                 elif meta == META_TIME_SIGNATURE and len(data) >= 2 and data[0] >= 1 and data[1] <= 6:
-                    if time_signature is None or tick < time_signature[0]:  # the earliest one
-                        time_signature = (tick, TimeSignature(data[0], 2 ** data[1]))
-                elif meta == META_KEY_SIGNATURE and (key is None or tick < key[0]):
+                    meter_events.append((tick, data[0], 2 ** data[1]))
+                elif meta == META_KEY_SIGNATURE:
                     found = _key_from_signature(data)
                     if found is not None:
-                        key = (tick, found)
+                        key_events.append((tick, found))
                 elif meta == META_SEQUENCER_SPECIFIC and data.startswith(COMPOSER_TAG + KEY_MARK):
                     try:  # Composer's exact key (a mode a key signature cannot say) wins
-                        exact_key = Key.parse(data[len(COMPOSER_TAG + KEY_MARK):].decode("ascii"))
+                        exact_keys[tick] = Key.parse(data[len(COMPOSER_TAG + KEY_MARK):].decode("ascii"))
                     except (ValueError, UnicodeDecodeError):
                         problems.append("an unreadable Composer key marker was ignored")
     for values in settings.values():
@@ -223,13 +225,50 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
                             volume=100 if volume is None else volume, pan=64 if pan is None else pan))
 
     notes = _scaled_notes(raw, voice_of, ticks)
-    score = Score(notes=notes, voices=voices, time_signature=time_signature[1] if time_signature else TimeSignature(),
-                  key=exact_key or (key[1] if key else None), title=names.get(0, ""))
+    score = Score(notes=notes, voices=voices, meters=meter_map_from_events(meter_events, ticks),
+                  keys=_key_map(key_events, exact_keys, ticks), title=names.get(0, ""))
     if smf.ticks_per_quarter:
         score.tempos = _tempo_map(tempos, ticks)
     else:
         score.tempos = [TempoChange(0, _SMPTE_BPM)]
     return MidiReadReport(score, problems)
+
+
+def meter_map_from_events(events: list[tuple[int, int, int]], ticks=lambda t: t) -> list[MeterChange]:
+    """Time-signature events (file tick, numerator, denominator) -> the meter map.
+
+    Events sort by tick (the last of simultaneous ones holds); 4/4 holds until the first. A first
+    bar shorter than the meter after it, exactly one bar long (a 1/4 bar then 4/4), is a pickup,
+    as notation programs write one: it becomes the end of a bar of the following meter.
+    """
+    by_tick: dict[int, MeterChange] = {}
+    for tick, numerator, denominator in sorted(events, key=lambda e: e[0]):
+        try:
+            by_tick[ticks(tick)] = MeterChange(ticks(tick), numerator, denominator)
+        except ValueError:  # a numerator past 255 or an odd denominator: not a meter
+            continue
+    changes = [by_tick[t] for t in sorted(by_tick)]
+    if not changes or changes[0].tick > 0:
+        changes.insert(0, MeterChange(0, 4, 4))
+    elif len(changes) > 1:
+        first, second = changes[0], changes[1]
+        if first.tick == 0 and second.tick == first.bar_ticks and first.bar_ticks < second.bar_ticks:
+            changes = [MeterChange(second.tick - second.bar_ticks, second.numerator, second.denominator),
+                       *changes[2:]]
+    return normalised(changes)
+
+
+def _key_map(events: list[tuple[int, Key]], exact: dict[int, Key], ticks) -> list[KeyChange]:
+    by_tick: dict[int, Key] = {}
+    for tick, key in sorted(events, key=lambda e: e[0]):
+        by_tick[tick] = key
+    for tick, key in exact.items():  # Composer's exact key names the mode at its tick
+        by_tick[tick] = key
+    changes: list[KeyChange] = []
+    for tick in sorted(by_tick):
+        if not changes or changes[-1].key != by_tick[tick]:
+            changes.append(KeyChange(ticks(tick), by_tick[tick]))
+    return changes
 
 
 def _scaled_notes(raw: list[_RawNote], voice_of: dict, ticks) -> list[Note]:

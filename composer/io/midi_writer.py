@@ -1,6 +1,6 @@
 """Score -> type-1 .mid file at TICKS_PER_QUARTER, written atomically.
 
-Track 0 is the conductor (title, time signature, key signature, tempo map); then one track per
+Track 0 is the conductor (title, meter map with its pickup, key map, tempo map); then one track per
 voice with its name, program, volume (CC7) and pan (CC10). Drums go on channel 10 (index 9);
 other voices take channels 1-9, 11-16 in order and wrap past fifteen of them (voices that share a
 channel then share its program). Muted and solo voices are written like any other: mute and solo
@@ -18,6 +18,7 @@ import mido
 
 from composer.io.errors import ScoreFileError
 from composer.music.scales import SCALES, Key
+from composer.music.meter import MeterChange
 from composer.music.score import TICKS_PER_QUARTER, Note, Score
 
 # Sequencer-specific meta events carrying what plain MIDI cannot say. 0x7D is the manufacturer ID
@@ -70,22 +71,45 @@ def _conductor_track(score: Score) -> mido.MidiTrack:
     track = mido.MidiTrack()
     if score.title:
         track.append(mido.MetaMessage("track_name", name=_latin1_carrier(score.title)))
-    meter = score.time_signature
-    if not 1 <= meter.numerator <= 255 or meter.denominator not in (1, 2, 4, 8, 16, 32, 64):
-        raise ValueError(f"time signature {meter.numerator}/{meter.denominator} cannot be stored in MIDI "
-                         "(the denominator must be a power of two up to 64)")
-    track.append(mido.MetaMessage("time_signature", numerator=meter.numerator, denominator=meter.denominator))
-    if score.key is not None:
-        track.append(mido.MetaMessage("key_signature", key=_key_signature_name(score.key)))
-        if score.key.scale not in ("major", "minor"):
-            track.append(_sequencer_specific(KEY_MARK + str(score.key).encode("ascii")))
-    events = []
+    events = [(tick, mido.MetaMessage("time_signature", numerator=numerator, denominator=denominator))
+              for tick, numerator, denominator in meter_events(score.meters)]
+    for change in score.keys:
+        tick = max(0, change.tick)
+        events.append((tick, mido.MetaMessage("key_signature", key=_key_signature_name(change.key))))
+        if change.key.scale not in ("major", "minor"):
+            events.append((tick, _sequencer_specific(KEY_MARK + str(change.key).encode("ascii"))))
     for change in sorted(score.tempos, key=lambda c: c.tick):
         if not change.bpm > 0 or not 1 <= round(60_000_000 / change.bpm) <= 0xFFFFFF:
             raise ValueError(f"tempo {change.bpm} bpm cannot be stored in MIDI (3.6 to 60,000,000 bpm)")
         events.append((max(0, change.tick), mido.MetaMessage("set_tempo", tempo=round(60_000_000 / change.bpm))))
+    events.sort(key=lambda e: e[0])  # stable: meter, key, tempo at one tick
     _append_timed(track, events)
     return track
+
+
+def meter_events(meters: list[MeterChange]) -> list[tuple[int, int, int]]:
+    """The time-signature events (tick, numerator, denominator) that write a meter map.
+
+    A pickup is written as notation programs write one: a first bar exactly as long as the
+    pickup (1/4 for a one-beat pickup in 4/4), then the meter at the first full bar line
+    (composer.io.midi_file.meter_map_from_events reads this back as a pickup). A pickup no
+    time signature can measure (not a whole number of 64th notes) starts the meter at tick 0.
+    """
+    events = []
+    for change in meters:
+        if change.tick < 0:
+            pickup = change.tick + change.bar_ticks
+            for denominator in (change.denominator, 4, 8, 16, 32, 64):
+                beat = TICKS_PER_QUARTER * 4 // denominator
+                if pickup % beat == 0 and pickup // beat <= 255:
+                    events.append((0, pickup // beat, denominator))
+                    events.append((pickup, change.numerator, change.denominator))
+                    break
+            else:
+                events.append((0, change.numerator, change.denominator))
+        else:
+            events.append((change.tick, change.numerator, change.denominator))
+    return events
 
 
 MAX_DELTA = 0x0FFFFFFF  # the largest delta time a four-byte variable-length quantity holds

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from composer.io.errors import ScoreFileError
+from composer.music.region import ROLES
 from composer.music.scales import Key
-from composer.music.score import Note, Score, TempoChange, TimeSignature, Voice
+from composer.music.meter import DENOMINATORS, MeterChange
+from composer.music.score import KeyChange, Note, Score, TempoChange, Voice
 
 FORMAT = "composer-project"
 VERSION = 1
@@ -57,10 +59,14 @@ def project_to_dict(project: Project) -> dict[str, Any]:
             "style": score.style,
             "key": str(score.key) if score.key is not None else None,
             "time_signature": [score.time_signature.numerator, score.time_signature.denominator],
+            # The meter and key maps (the first meter's tick is negative for a pickup); the two
+            # fields above stay for files read by older versions.
+            "meters": [[m.tick, m.numerator, m.denominator] for m in score.meters],
+            "keys": [[k.tick, str(k.key)] for k in score.keys],
             "tempos": [[t.tick, t.bpm] for t in score.tempos],
             "voices": [
                 {"name": v.name, "program": v.program, "is_drum": v.is_drum, "volume": v.volume,
-                 "pan": v.pan, "mute": v.mute, "solo": v.solo}
+                 "pan": v.pan, "mute": v.mute, "solo": v.solo, "role": v.role}
                 for v in score.voices
             ],
             # Compact rows: [pitch, onset, duration, velocity, voice, generated]
@@ -135,7 +141,16 @@ def _voice(raw: Any, index: int) -> Voice:
         pan=_int(raw.get("pan", 64), f"{what} pan", 0, 127),
         mute=_bool(raw.get("mute", False), f"{what} mute"),
         solo=_bool(raw.get("solo", False), f"{what} solo"),
+        role=_role(raw.get("role"), f"{what} role"),
     )
+
+
+def _role(value: Any, what: str) -> str | None:
+    """None (= inferred, composer.music.roles) or one of composer.music.region.ROLES."""
+    if value is None:
+        return None
+    _require(value in ROLES, f"{what} {value!r} is not one of {', '.join(ROLES)}")
+    return value
 
 
 def _tempo(raw: Any, index: int) -> TempoChange:
@@ -161,6 +176,26 @@ def _note(raw: Any, index: int, voices: int) -> Note:
     return Note(pitch, onset, duration, velocity, voice, bool(raw[5]))
 
 
+def _meter(raw: Any, index: int) -> MeterChange:
+    what = f"meter {index + 1}"
+    _require(isinstance(raw, list) and len(raw) == 3, f"{what} must be [tick, numerator, denominator]")
+    tick = _int(raw[0], f"{what} tick", -MAX_TICK, MAX_TICK)
+    numerator = _int(raw[1], f"{what} numerator", 1, 255)
+    denominator = _int(raw[2], f"{what} denominator", 1, 64)
+    _require(denominator in DENOMINATORS, f"{what} denominator {denominator} is not a power of two")
+    return MeterChange(tick, numerator, denominator)
+
+
+def _key_change(raw: Any, index: int) -> KeyChange:
+    what = f"key {index + 1}"
+    _require(isinstance(raw, list) and len(raw) == 2, f"{what} must be [tick, \"G:major\"]")
+    tick = _int(raw[0], f"{what} tick", 0, MAX_TICK)
+    try:
+        return KeyChange(tick, Key.parse(_str(raw[1], what, 40)))
+    except ValueError as error:
+        raise _Invalid(f"{what}: {error}") from None
+
+
 def _score(raw: Any) -> Score:
     _require(isinstance(raw, dict), "'score' must be an object")
     voices = [_voice(v, i) for i, v in enumerate(_list(raw.get("voices", [{}]), "voices", MAX_VOICES))]
@@ -170,7 +205,7 @@ def _score(raw: Any) -> Score:
     _require(all(a.tick < b.tick for a, b in zip(tempos, tempos[1:])), "tempo changes must be in time order")
     sig = _list(raw.get("time_signature", [4, 4]), "time_signature", 2)
     _require(len(sig) == 2, "time_signature must be [numerator, denominator]")
-    numerator = _int(sig[0], "time signature numerator", 1, 64)
+    numerator = _int(sig[0], "time signature numerator", 1, 255)
     denominator = _int(sig[1], "time signature denominator", 1, 64)
     _require(denominator in (1, 2, 4, 8, 16, 32, 64), f"time signature denominator {denominator} is not a power of two")
     key_text = raw.get("key")
@@ -180,11 +215,21 @@ def _score(raw: Any) -> Score:
             key = Key.parse(_str(key_text, "key", 40))
         except ValueError as error:
             raise _Invalid(f"key: {error}") from None
+    meters = [MeterChange(0, numerator, denominator)]
+    if "meters" in raw:
+        meters = [_meter(m, i) for i, m in enumerate(_list(raw["meters"], "meters", MAX_TEMPOS))]
+        _require(len(meters) >= 1, "meters must hold at least one meter")
+        _require(all(a.tick < b.tick for a, b in zip(meters, meters[1:])), "meter changes must be in time order")
+        _require(all(m.tick >= 0 for m in meters[1:]) and meters[0].tick + meters[0].bar_ticks > 0,
+                 "only the first meter may start before tick 0, and by less than a bar (a pickup)")
+    keys = [KeyChange(0, key)] if key is not None else []
+    if "keys" in raw:
+        keys = [_key_change(k, i) for i, k in enumerate(_list(raw["keys"], "keys", MAX_TEMPOS))]
+        _require(all(a.tick < b.tick for a, b in zip(keys, keys[1:])), "key changes must be in time order")
     style = raw.get("style")
     notes = [_note(n, i, len(voices)) for i, n in enumerate(_list(raw.get("notes", []), "notes", MAX_NOTES))]
     return Score(
-        notes=notes, voices=voices, tempos=tempos,
-        time_signature=TimeSignature(numerator, denominator), key=key,
+        notes=notes, voices=voices, tempos=tempos, meters=meters, keys=keys,
         title=_str(raw.get("title", ""), "title", 500),
         style=None if style is None else _str(style, "style", 200),
     )

@@ -7,10 +7,10 @@ maps ticks to seconds only for playback and file export.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import InitVar, dataclass, field, replace
 from typing import Iterable
 
-TICKS_PER_QUARTER = 480
+from composer.music.meter import TICKS_PER_QUARTER, MeterChange, MeterMap, normalised, pickup_meter
 DEFAULT_BPM = 120.0
 DEFAULT_VELOCITY = 80
 
@@ -57,6 +57,9 @@ class Voice:
     pan: int = 64  # MIDI CC10, 0 = left, 64 = centre, 127 = right
     mute: bool = False
     solo: bool = False
+    # What the voice does in the texture: one of composer.music.region.ROLES ("melody", "bass",
+    # "harmony", "drums"), or None to infer it (composer.music.roles.infer_roles).
+    role: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,23 +82,70 @@ class TimeSignature:
         return TICKS_PER_QUARTER * 4 // self.denominator
 
 
+@dataclass(frozen=True, slots=True)
+class KeyChange:
+    """The key (composer.music.scales.Key) in force from `tick` on."""
+
+    tick: int
+    key: "Key"  # noqa: F821 - composer.music.scales.Key
+
+
 @dataclass(slots=True)
 class Score:
-    """Notes plus the metadata needed to play, show and save them."""
+    """Notes plus the metadata needed to play, show and save them.
+
+    meters is the meter map (composer.music.meter: bar lines, pickups) and keys the key map, as
+    tempos is the tempo map. `time_signature` and `key` read and set the first entry of each
+    (and may be given to the constructor instead of meters/keys, for a piece with one of each).
+    """
 
     notes: list[Note] = field(default_factory=list)
     voices: list[Voice] = field(default_factory=lambda: [Voice()])
     tempos: list[TempoChange] = field(default_factory=lambda: [TempoChange(0, DEFAULT_BPM)])
-    time_signature: TimeSignature = field(default_factory=TimeSignature)
-    key: "Key | None" = None  # noqa: F821 - composer.music.scales.Key
+    time_signature: InitVar[TimeSignature | None] = None
+    key: InitVar["Key | None"] = None  # noqa: F821 - composer.music.scales.Key
     title: str = ""
     style: str | None = None
+    meters: list[MeterChange] = field(default_factory=list)
+    keys: list[KeyChange] = field(default_factory=list)
+    # How the file was read, not music: what a reader interpreted ("pickup", "repeats",
+    # "carried accidentals", "transposed parts", "dynamics", ...; counted by `composer data info`)
+    # and what it could not read faithfully (shown to the person who opened the file).
+    features: frozenset[str] = frozenset()
+    problems: tuple[str, ...] = ()
+    chords: list["ChordSymbol"] = field(default_factory=list)  # noqa: F821 - composer.music.chords, by onset
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, time_signature: TimeSignature | None, key) -> None:
         if not self.voices:
             self.voices = [Voice()]
         if not self.tempos:
             self.tempos = [TempoChange(0, DEFAULT_BPM)]
+        if not self.meters and time_signature is not None:
+            self.meters = [MeterChange(0, time_signature.numerator, time_signature.denominator)]
+        self.meters = normalised(self.meters)
+        if not self.keys and key is not None:
+            self.keys = [KeyChange(0, key)]
+        self.keys = sorted(self.keys, key=lambda k: k.tick)
+
+    def meter_map(self) -> MeterMap:
+        return MeterMap(self.meters)
+
+    def _get_time_signature(self) -> TimeSignature:
+        first = self.meters[0]
+        return TimeSignature(first.numerator, first.denominator)
+
+    def _set_time_signature(self, value: TimeSignature) -> None:
+        """Change the first meter, keeping the pickup's length."""
+        pickup = MeterMap(self.meters).pickup_ticks
+        first = pickup_meter(value.numerator, value.denominator, pickup)
+        self.meters = normalised([first, *(m for m in self.meters[1:] if m.tick > first.tick)])
+
+    def _get_key(self):
+        return self.keys[0].key if self.keys else None
+
+    def _set_key(self, value) -> None:
+        rest = self.keys[1:]
+        self.keys = ([KeyChange(self.keys[0].tick if self.keys else 0, value)] if value is not None else []) + rest
 
     @property
     def bpm(self) -> float:
@@ -115,10 +165,11 @@ class Score:
             notes=list(self.notes if notes is None else notes),
             voices=[replace(v) for v in self.voices],
             tempos=list(self.tempos),
-            time_signature=self.time_signature,
-            key=self.key,
             title=self.title,
             style=self.style,
+            meters=list(self.meters),
+            keys=list(self.keys),
+            chords=list(self.chords),
         )
 
     def seconds_at(self, tick: int) -> float:
@@ -141,3 +192,9 @@ class Score:
             elapsed += span
             last_tick, bpm = change.tick, change.bpm
         return last_tick + round((seconds - elapsed) * bpm * TICKS_PER_QUARTER / 60.0)
+
+
+# time_signature and key are constructor arguments (InitVar) and properties over the maps.
+Score.time_signature = property(Score._get_time_signature, Score._set_time_signature,
+                                doc="The first meter of the meter map (TimeSignature).")
+Score.key = property(Score._get_key, Score._set_key, doc="The first key of the key map, or None.")

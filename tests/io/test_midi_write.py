@@ -57,7 +57,6 @@ def test_overwrite_keeps_the_existing_permissions(tmp_path):
 
 
 @pytest.mark.parametrize("score, message", [
-    (small_score(time_signature=TimeSignature(4, 3)), "denominator must be a power of two"),
     (small_score(tempos=[TempoChange(0, 0.0)]), "tempo 0.0 bpm cannot be stored"),
     (small_score(notes=[Note(60, 0, 10, voice=3)]), "voice 4, but the score has 1 voices"),
     (small_score(voices=[Voice("Bad", program=200)]), "cannot write this score as MIDI"),
@@ -67,6 +66,12 @@ def test_scores_midi_cannot_hold_are_clear_errors(tmp_path, score, message):
     with pytest.raises(ScoreFileError, match=message):
         write_midi(score, path)
     assert not path.exists()
+
+
+def test_a_meter_midi_cannot_hold_is_refused_when_the_score_is_made():
+    # The meter map (composer.music.meter) refuses it at once, so no Score can carry it to a writer.
+    with pytest.raises(ValueError, match="denominator 3 is not one of"):
+        small_score(time_signature=TimeSignature(4, 3))
 
 
 def test_only_generated_without_generated_notes_is_an_error(tmp_path):

@@ -1,0 +1,146 @@
+"""The meter map: which time signature is in force where, and where the bar lines fall.
+
+A score's meters are a list of MeterChange, each starting at a bar line. The FIRST entry may
+start at a negative tick to express a pickup (anacrusis), as notation programs import one: the
+notes before the first full bar are the end of a bar that began before tick 0. A one-beat pickup
+in 4/4 is MeterChange(-1440, 4, 4): the note at tick 0 is on beat 4 and the first full bar starts
+at tick 480 (ticks at 480 per quarter note, composer.music.score.TICKS_PER_QUARTER).
+
+A change that falls inside a bar of the previous meter starts a new bar there (the bar before is
+short), which is how a MIDI file's time-signature events are read by sequencers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+TICKS_PER_QUARTER = 480  # the same resolution as composer.music.score (which re-exports this)
+DENOMINATORS = (1, 2, 4, 8, 16, 32, 64)
+
+
+@dataclass(frozen=True)
+class MeterChange:
+    """A time signature numerator/denominator that starts at the bar line at `tick`.
+
+    Only the first change of a map may have a negative tick (a pickup, see the module doc).
+    Raises ValueError for a numerator < 1 or a denominator that is not a power of two up to 64.
+    """
+
+    tick: int
+    numerator: int
+    denominator: int
+
+    def __post_init__(self) -> None:
+        if self.numerator < 1 or self.numerator > 255:
+            raise ValueError(f"time signature numerator {self.numerator} is outside 1-255")
+        if self.denominator not in DENOMINATORS:
+            raise ValueError(f"time signature denominator {self.denominator} is not one of {DENOMINATORS}")
+
+    @property
+    def bar_ticks(self) -> int:
+        """Length of one bar in ticks."""
+        return self.numerator * TICKS_PER_QUARTER * 4 // self.denominator
+
+    @property
+    def beat_ticks(self) -> int:
+        return TICKS_PER_QUARTER * 4 // self.denominator
+
+
+def pickup_meter(numerator: int, denominator: int, pickup_ticks: int, tick: int = 0) -> MeterChange:
+    """The first MeterChange of a piece in numerator/denominator whose first full bar starts
+    pickup_ticks after `tick` (0 < pickup_ticks < one bar; otherwise no pickup)."""
+    change = MeterChange(tick, numerator, denominator)
+    if 0 < pickup_ticks < change.bar_ticks:
+        return MeterChange(tick + pickup_ticks - change.bar_ticks, numerator, denominator)
+    return change
+
+
+def normalised(changes: Iterable[MeterChange]) -> list[MeterChange]:
+    """Sorted by tick, one change per tick (the last wins), repeats of the meter in force
+    dropped, a pickup only on the first entry; [MeterChange(0, 4, 4)] when empty."""
+    by_tick: dict[int, MeterChange] = {}
+    for change in changes:
+        by_tick[change.tick] = change
+    ordered = [by_tick[t] for t in sorted(by_tick)]
+    if not ordered:
+        return [MeterChange(0, 4, 4)]
+    # Negative ticks: only the latest one before 0 counts, and only if it is a real pickup.
+    before = [c for c in ordered if c.tick < 0]
+    ordered = [c for c in ordered if c.tick >= 0]
+    if before:
+        first = before[-1]
+        if first.tick + first.bar_ticks <= 0:  # not shorter than a bar: no pickup after all
+            first = MeterChange(0, first.numerator, first.denominator)
+        ordered = [first] + [c for c in ordered if c.tick > first.tick]
+    out: list[MeterChange] = []
+    for change in ordered:
+        if out and (change.numerator, change.denominator) == (out[-1].numerator, out[-1].denominator):
+            last = out[-1]
+            if (change.tick - last.tick) % last.bar_ticks == 0:  # falls on a bar line anyway
+                continue
+        out.append(change)
+    return out
+
+
+class MeterMap:
+    """Bar lines and positions in bar for a list of MeterChange (see the module doc).
+
+    Bars are numbered from 0: bar 0 is the pickup bar when there is one (it starts at a negative
+    tick), otherwise the bar starting at the first change.
+    """
+
+    def __init__(self, changes: Sequence[MeterChange]):
+        self.changes = normalised(changes)
+        self._ticks = np.array([c.tick for c in self.changes], dtype=np.int64)
+        self._bar = np.array([c.bar_ticks for c in self.changes], dtype=np.int64)
+        # Bars before each change: a short bar before a change inside a bar counts as one.
+        counts = [0]
+        for i in range(1, len(self.changes)):
+            span = int(self._ticks[i] - self._ticks[i - 1])
+            counts.append(counts[-1] + -(-span // int(self._bar[i - 1])))
+        self._bars_before = np.array(counts, dtype=np.int64)
+
+    @classmethod
+    def from_rows(cls, rows: np.ndarray) -> "MeterMap":
+        """From an (M, 3) array of (tick, numerator, denominator) rows (composer.data.corpus.Piece.meters)."""
+        return cls([MeterChange(int(t), int(n), int(d)) for t, n, d in np.asarray(rows).reshape(-1, 3)])
+
+    @property
+    def pickup_ticks(self) -> int:
+        """Length of the pickup before the first full bar (0 when the piece starts on a bar line)."""
+        first = self.changes[0]
+        return first.tick + first.bar_ticks if first.tick < 0 else 0
+
+    def _segment(self, ticks: np.ndarray) -> np.ndarray:
+        return np.maximum(np.searchsorted(self._ticks, ticks, side="right") - 1, 0)
+
+    def position_in_bar(self, onsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each onset (ticks, any int array of shape (N,)): (ticks since its bar line, that
+        bar's length in ticks), both int64 arrays of shape (N,)."""
+        onsets = np.asarray(onsets, dtype=np.int64)
+        segment = self._segment(onsets)
+        bar = self._bar[segment]
+        return (onsets - self._ticks[segment]) % bar, bar
+
+    def bar_index(self, tick: int) -> int:
+        """The number (from 0) of the bar that holds `tick`."""
+        segment = int(self._segment(np.array([tick]))[0])
+        return int(self._bars_before[segment] + (tick - int(self._ticks[segment])) // int(self._bar[segment]))
+
+    def bar_starts(self, until_tick: int) -> list[int]:
+        """Every bar line before until_tick, from the first bar's (negative for a pickup)."""
+        starts: list[int] = []
+        bounds = list(self._ticks[1:]) + [None]
+        for change, bound in zip(self.changes, bounds):
+            end = until_tick if bound is None else min(int(bound), until_tick)
+            starts.extend(range(change.tick, end, change.bar_ticks))
+            if bound is None or bound >= until_tick:
+                break
+        return starts
+
+    def at(self, tick: int) -> MeterChange:
+        """The change in force at tick."""
+        return self.changes[int(self._segment(np.array([tick]))[0])]
