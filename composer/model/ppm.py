@@ -1,0 +1,358 @@
+"""The field's standard statistical baseline: IDyOM-style PPM with a long-term and a short-term model.
+
+One viewpoint (a sequence of small integer symbols: pitch, onset delta, duration or velocity bin) is
+predicted by two PPM models and their combination, as in IDyOM (Pearce 2005, "The construction and
+evaluation of statistical models of melodic structure in music perception and composition", PhD
+thesis, City University London, ch. 6; Pearce & Wiggins 2004, J. New Music Research 33(4)):
+
+- the **long-term model** (LTM) is trained once on the training split (every piece in turn, contexts
+  never crossing a piece boundary) and is not changed while a piece is predicted;
+- the **short-term model** (STM) starts empty for each piece and learns the piece so far, one true
+  symbol at a time: it is the memory of the piece;
+- each is PPM (Cleary & Witten 1984) with the settings IDyOM found best: escape method C (Moffat
+  1990), *interpolated* smoothing (blending: every order's estimate is mixed with the lower orders',
+  down to a uniform order -1), *update exclusion* (a symbol's count is raised only in the contexts
+  from the longest one down to the longest one that had already seen it, so lower orders count how
+  many different longer contexts a symbol follows), and either an order bound or PPM* (Cleary &
+  Teahan 1997: start from the shortest deterministic context, else the longest matching one);
+- the two distributions are combined by the entropy-weighted geometric mean of Pearce, Conklin &
+  Wiggins 2004 ("Methods for combining statistical models of music", CMMR 2004): each model's weight
+  is its relative entropy H/H_max raised to the power -b, so the more certain model counts more.
+
+The interpolated escape-C estimate of symbol s in a context c of order k is
+
+    p_k(s) = (c(s) + t * p_{k-1}(s)) / (n + t),      p_{-1}(s) = 1 / |A|,
+
+with c(s) the count of s in c, n the sum of counts and t the number of distinct symbols seen in c;
+an unseen context passes p_{k-1} on unchanged. Orders, the PPM* cap and b are chosen on the
+validation split (`fit_viewpoint`).
+
+The LTM's counts are computed for the whole training split at once with numpy (contexts hashed to
+64 bits, sorted): update exclusion equals counting, at order k < bound, only the occurrences that
+are the first time their order-(k+1) context saw the symbol (or that have no order-(k+1) context),
+so no sequential pass is needed and both the raw counts (for the bound's own order) and the
+excluded counts are kept for every order; one fit serves every bound. The STM is a dict of hashed
+contexts updated note by note.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+
+MASK = (1 << 64) - 1
+PRIME = 0x9E3779B97F4A7C15  # odd 64-bit multiplier of the polynomial context hash
+_PRIME64 = np.uint64(PRIME)
+
+LTM_DEPTH = 10  # longest LTM context kept (the PPM* cap); longer melodic contexts are ~all unique
+STM_DEPTH = 24  # the STM is small, so it keeps longer contexts (long repeats stay deterministic)
+BIASES = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)
+STAR = None  # an order of None means PPM* (unbounded, capped at the model's depth)
+
+
+def context_hashes(history: Sequence[int], depth: int) -> list[int]:
+    """Hashes of the contexts of order 1..min(depth, len(history)) before the next symbol:
+    element k-1 hashes the last k symbols (the same hash `StaticCounts.fit` computes with numpy)."""
+    out, h = [], 0
+    n = len(history)
+    for k in range(1, min(depth, n) + 1):
+        h = (h * PRIME + int(history[n - k]) + 1) & MASK
+        out.append(h)
+    return out
+
+
+# A matching context's counts: (symbols, raw counts, update-excluded counts), int arrays.
+LevelCounts = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+@dataclass
+class _Level:
+    contexts: np.ndarray  # (C,) uint64, sorted
+    starts: np.ndarray  # (C+1,) offsets into the per-pair arrays
+    symbols: np.ndarray  # (P,) int32, sorted within a context
+    raw: np.ndarray  # (P,) int32
+    excluded: np.ndarray  # (P,) int32
+
+    def find(self, h: int) -> LevelCounts | None:
+        i = int(np.searchsorted(self.contexts, np.uint64(h)))
+        if i == len(self.contexts) or int(self.contexts[i]) != h:
+            return None
+        a, b = self.starts[i], self.starts[i + 1]
+        return self.symbols[a:b], self.raw[a:b], self.excluded[a:b]
+
+
+@dataclass
+class StaticCounts:
+    """PPM counts of a fixed training set (the LTM), for contexts of order 0..depth."""
+
+    depth: int
+    levels: list[_Level] = field(default_factory=list)
+
+    @classmethod
+    def fit(cls, sequences: Iterable[Sequence[int]], depth: int = LTM_DEPTH) -> "StaticCounts":
+        """Count every context of order 0..depth (not crossing sequence boundaries), in the order
+        given (update exclusion depends on it, as in a sequential PPM). Time O(N depth log N)."""
+        seqs = [np.asarray(s, dtype=np.int64).ravel() for s in sequences]
+        seqs = [s for s in seqs if len(s)]
+        out = cls(depth)
+        if not seqs:
+            return out
+        x = np.concatenate(seqs)
+        lengths = np.array([len(s) for s in seqs])
+        pos = np.arange(len(x)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        h = np.zeros(len(x), dtype=np.uint64)
+        pending = None  # the previous order's level, waiting for this order's first occurrences
+        for k in range(depth + 1):
+            if k:
+                shifted = np.zeros(len(x), dtype=np.int64)
+                shifted[k:] = x[:-k]
+                h = h * _PRIME64 + (shifted + 1).astype(np.uint64)
+            idx = np.flatnonzero(pos >= k)
+            if not len(idx):
+                break
+            hk, sk = h[idx], x[idx]
+            order = np.lexsort((sk, hk))  # stable: within a (context, symbol) pair, sequence order
+            hs, ss = hk[order], sk[order]
+            new_pair = np.ones(len(hs), dtype=bool)
+            new_pair[1:] = (hs[1:] != hs[:-1]) | (ss[1:] != ss[:-1])
+            pair_starts = np.flatnonzero(new_pair)
+            raw = np.diff(np.append(pair_starts, len(hs))).astype(np.int32)
+            first = np.zeros(len(x), dtype=bool)
+            first[idx[order[pair_starts]]] = True  # first occurrence of each (order-k context, symbol)
+            if pending is not None:
+                cls._exclude(*pending, (pos == k - 1) | first)
+            ctx = hs[pair_starts]
+            new_ctx = np.ones(len(ctx), dtype=bool)
+            new_ctx[1:] = ctx[1:] != ctx[:-1]
+            ctx_starts = np.flatnonzero(new_ctx)
+            level = _Level(contexts=ctx[ctx_starts], starts=np.append(ctx_starts, len(ctx)).astype(np.int64),
+                           symbols=ss[pair_starts].astype(np.int32), raw=raw, excluded=raw)
+            out.levels.append(level)
+            pending = (level, idx, order, pair_starts)
+        return out
+
+    @staticmethod
+    def _exclude(level: _Level, idx, order, pair_starts, counted: np.ndarray) -> None:
+        """Update-excluded counts of one order: only the occurrences flagged in `counted`."""
+        level.excluded = np.add.reduceat(counted[idx][order].astype(np.int32), pair_starts).astype(np.int32)
+
+    def lookup(self, history: Sequence[int]) -> list[LevelCounts]:
+        """Counts of the matching contexts of order 0, 1, ... (stops at the first unseen one)."""
+        found = []
+        hashes = [0] + context_hashes(history, min(self.depth, len(self.levels) - 1))
+        for level, h in zip(self.levels, hashes):
+            counts = level.find(h)
+            if counts is None:
+                break
+            found.append(counts)
+        return found
+
+    @property
+    def size(self) -> int:
+        """Number of (context, symbol) entries held."""
+        return sum(len(level.symbols) for level in self.levels)
+
+
+class DynamicCounts:
+    """PPM counts learned one symbol at a time (the STM), for contexts of order 0..depth."""
+
+    def __init__(self, depth: int = STM_DEPTH):
+        self.depth = depth
+        self.tables: list[dict[int, dict[int, list[int]]]] = [{} for _ in range(depth + 1)]
+
+    def add(self, history: Sequence[int], symbol: int, hashes: list[int] | None = None) -> None:
+        """Count `symbol` after `history`, with update exclusion (see the module doc)."""
+        symbol = int(symbol)
+        hashes = [0] + (context_hashes(history, self.depth) if hashes is None else hashes[: self.depth])
+        seen = [symbol in self.tables[k].get(h, ()) for k, h in enumerate(hashes)]
+        top = len(hashes) - 1
+        for k, h in enumerate(hashes):
+            cell = self.tables[k].setdefault(h, {}).setdefault(symbol, [0, 0])
+            cell[0] += 1
+            if k == top or not seen[k + 1]:
+                cell[1] += 1
+
+    def lookup(self, history: Sequence[int], hashes: list[int] | None = None) -> list[LevelCounts]:
+        found = []
+        hashes = [0] + (context_hashes(history, self.depth) if hashes is None else hashes[: self.depth])
+        for k, h in enumerate(hashes):
+            table = self.tables[k].get(h)
+            if not table:
+                break
+            counts = np.array(list(table.values()), dtype=np.int64)
+            found.append((np.fromiter(table.keys(), dtype=np.int64, count=len(table)), counts[:, 0], counts[:, 1]))
+        return found
+
+
+def blend(levels: list[LevelCounts], vocab: int, order: int | None, depth: int) -> np.ndarray:
+    """P(next symbol) over range(vocab), interpolated escape-C PPM from the matching contexts'
+    counts (`levels[k]` for order k). order: the bound, or None for PPM* capped at depth."""
+    m = len(levels) - 1
+    if order is None:
+        top = next((k for k in range(m + 1) if len(levels[k][0]) == 1), m)
+        own = depth
+    else:
+        top, own = min(order, m), order
+    p = np.full(vocab, 1.0 / vocab)
+    for k in range(top + 1):
+        symbols, raw, excluded = levels[k]
+        counts = raw if k == own else excluded
+        n, t = float(counts.sum()), len(symbols)
+        p *= t / (n + t)
+        p[symbols] += counts / (n + t)
+    return p
+
+
+def blend_all(levels: list[LevelCounts], vocab: int, orders: Sequence[int | None], depth: int) -> list[np.ndarray]:
+    """`blend` for several orders at once (one pass over the levels), for order selection."""
+    m = len(levels) - 1
+    excluded_p, raw_p = [], []
+    p = np.full(vocab, 1.0 / vocab)
+    for k in range(m + 1):
+        symbols, raw, excluded = levels[k]
+        t = len(symbols)
+        for counts, out in ((raw, raw_p), (excluded, excluded_p)):
+            n = float(counts.sum())
+            q = p * (t / (n + t))
+            q[symbols] += counts / (n + t)
+            out.append(q)
+        p = excluded_p[-1]
+    result = []
+    for order in orders:
+        if m < 0:
+            result.append(np.full(vocab, 1.0 / vocab))
+        elif order is None:
+            top = next((k for k in range(m + 1) if len(levels[k][0]) == 1), m)
+            result.append(raw_p[top] if top == depth else excluded_p[top])
+        else:
+            result.append(raw_p[order] if order <= m else excluded_p[m])
+    return result
+
+
+def combine(distributions: Sequence[np.ndarray], bias: float) -> np.ndarray:
+    """Entropy-weighted geometric mean (Pearce, Conklin & Wiggins 2004): weight_m = (H_m/H_max)^-b,
+    p(s) proportional to prod_m p_m(s)^(weight_m / sum weights). Works on (..., vocab) arrays."""
+    stack = np.stack(distributions)  # (M, ..., V)
+    logs = np.log(np.maximum(stack, 1e-300))
+    vocab = stack.shape[-1]
+    relative = np.maximum(-(stack * logs).sum(-1) / math.log(vocab), 1e-6)  # (M, ...)
+    weights = relative ** -bias
+    mixed = (weights[..., None] * logs).sum(0) / weights.sum(0)[..., None]
+    p = np.exp(mixed - mixed.max(-1, keepdims=True))
+    return p / p.sum(-1, keepdims=True)
+
+
+@dataclass
+class Settings:
+    ltm_order: int | None = STAR  # None = PPM*
+    stm_order: int | None = STAR
+    bias: float = 1.0
+
+
+@dataclass
+class Prediction:
+    """Per scored position: the true symbol's probability and whether it was the arg-max, for the
+    long-term model, the short-term model and their combination."""
+
+    probability: dict[str, np.ndarray]
+    hit: dict[str, np.ndarray]
+
+
+PARTS = ("ltm", "stm", "both")
+
+
+class ViewpointPPM:
+    """LTM + STM for one viewpoint of `vocab` symbols. Without an LTM (no corpus) only the STM
+    predicts and `both` equals it."""
+
+    def __init__(self, vocab: int, ltm: StaticCounts | None, settings: Settings | None = None,
+                 stm_depth: int = STM_DEPTH):
+        self.vocab, self.ltm, self.settings, self.stm_depth = vocab, ltm, settings or Settings(), stm_depth
+
+    def distributions(self, sequence: Sequence[int], first: int, stop: int):
+        """Yield (t, {"ltm"?, "stm", "both": distribution}) for t in [first, stop): each given the
+        true symbols before t; the STM learns sequence[:stop] as it goes, starting empty."""
+        sequence = [int(s) for s in sequence]
+        stm = DynamicCounts(self.stm_depth)
+        s = self.settings
+        for t in range(stop):
+            hashes = context_hashes(sequence[:t], self.stm_depth)
+            if t >= first:
+                out = {"stm": blend(stm.lookup((), hashes), self.vocab, s.stm_order, self.stm_depth)}
+                if self.ltm is not None:
+                    out["ltm"] = blend(self.ltm.lookup(sequence[:t]), self.vocab, s.ltm_order, self.ltm.depth)
+                    out["both"] = combine([out["ltm"], out["stm"]], s.bias)
+                else:
+                    out["both"] = out["stm"]
+                yield t, out
+            stm.add((), sequence[t], hashes)
+
+    def predict(self, sequence: Sequence[int], first: int, stop: int | None = None) -> Prediction:
+        """Score sequence[first:stop] (see `distributions`)."""
+        stop = len(sequence) if stop is None else stop
+        probability = {part: [] for part in PARTS}
+        hit = {part: [] for part in PARTS}
+        for t, dists in self.distributions(sequence, first, stop):
+            target = int(sequence[t])
+            for part, p in dists.items():
+                probability[part].append(p[target] if target < self.vocab else 0.0)
+                hit[part].append(int(np.argmax(p)) == target)
+        return Prediction({k: np.array(v, dtype=np.float64) for k, v in probability.items() if v},
+                          {k: np.array(v, dtype=bool) for k, v in hit.items() if v})
+
+
+def candidate_orders(depth: int) -> list[int | None]:
+    return [*range(depth + 1), STAR]
+
+
+def fit_viewpoint(vocab: int, train: Iterable[Sequence[int]], validation: Sequence[tuple[Sequence[int], int, int]],
+                  *, ltm_depth: int = LTM_DEPTH, stm_depth: int = STM_DEPTH,
+                  biases: Sequence[float] = BIASES) -> tuple[ViewpointPPM, dict]:
+    """Fit the LTM on `train` and choose, on `validation` cases (sequence, first, stop) scored as
+    `ViewpointPPM.predict` scores them: the LTM order (0..ltm_depth or PPM*) and the STM order
+    (0..stm_depth or PPM*), each by its own mean NLL, then the combination bias b by the combined
+    NLL. Returns the model and a report {"ltm_order", "stm_order", "bias", "validation": {...}}."""
+    ltm = StaticCounts.fit(train, ltm_depth)
+    ltm_orders, stm_orders = candidate_orders(ltm.depth), candidate_orders(stm_depth)
+    ltm_nll, stm_nll = np.zeros(len(ltm_orders)), np.zeros(len(stm_orders))
+    count = 0
+    for sequence, first, stop in validation:
+        sequence = [int(s) for s in sequence]
+        stm = DynamicCounts(stm_depth)
+        for t in range(stop):
+            hashes = context_hashes(sequence[:t], stm_depth)
+            if t >= first:
+                target = sequence[t]
+                for i, p in enumerate(blend_all(stm.lookup((), hashes), vocab, stm_orders, stm_depth)):
+                    stm_nll[i] -= math.log(p[target])
+                for i, p in enumerate(blend_all(ltm.lookup(sequence[:t]), vocab, ltm_orders, ltm.depth)):
+                    ltm_nll[i] -= math.log(p[target])
+                count += 1
+            stm.add((), sequence[t], hashes)
+    count = max(1, count)
+    settings = Settings(ltm_order=ltm_orders[int(np.argmin(ltm_nll))], stm_order=stm_orders[int(np.argmin(stm_nll))])
+    model = ViewpointPPM(vocab, ltm, settings, stm_depth)
+    pairs, targets = [], []
+    for sequence, first, stop in validation:
+        for t, dists in model.distributions(sequence, first, stop):
+            pairs.append((dists["ltm"], dists["stm"]))
+            targets.append(int(sequence[t]))
+    both_nll = []
+    if pairs:
+        ltm_p, stm_p = np.array([a for a, _ in pairs]), np.array([b for _, b in pairs])
+        rows = np.arange(len(targets))
+        for bias in biases:
+            both_nll.append(-np.log(combine([ltm_p, stm_p], bias)[rows, targets]).sum())
+        settings.bias = float(biases[int(np.argmin(both_nll))])
+    name = lambda order: "*" if order is None else order  # noqa: E731
+    report = {"ltm_order": name(settings.ltm_order), "stm_order": name(settings.stm_order), "bias": settings.bias,
+              "validation": {"notes": count if pairs else 0,
+                             "ltm_nll": float(ltm_nll.min() / count), "stm_nll": float(stm_nll.min() / count),
+                             "both_nll": float(min(both_nll) / count) if both_nll else None,
+                             "ltm_nll_by_order": {str(name(o)): float(v / count) for o, v in zip(ltm_orders, ltm_nll)},
+                             "stm_nll_by_order": {str(name(o)): float(v / count) for o, v in zip(stm_orders, stm_nll)},
+                             "both_nll_by_bias": {str(b): float(v / count) for b, v in zip(biases, both_nll)}}}
+    return model, report
