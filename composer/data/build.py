@@ -64,6 +64,15 @@ def _list_files(sources: list[Source]) -> list[SourceFile]:
     return files
 
 
+def _file_hash(file: SourceFile) -> str:
+    """The cache key of a file: its bytes' sha256, or for a data set's reader, a digest of the reader,
+    the bytes of every file it reads and the index facts it is given (any of them changing re-parses)."""
+    if file.reader == "score" and not file.extra and not file.meta:
+        return file_sha256(file.path)
+    parts = [file.reader, file_sha256(file.path), *(file_sha256(file.root / p) for p in file.extra), file.meta]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
 def _fingerprint(files: list[SourceFile], hashes: list[str]) -> str:
     listing = [FORMAT_VERSION, SPLIT_VERSION] + [[f.key, f.style, h] for f, h in zip(files, hashes)]
     return hashlib.sha256(json.dumps(listing).encode()).hexdigest()
@@ -87,7 +96,8 @@ def _collect_pieces(files: list[SourceFile], hashes: list[str], cache_dir: Path,
             pieces.append(Piece(
                 id=f"{file.key}#{index}", style=file.style, source=file.key, title=entry.title[index],
                 notes=notes, bpm=entry.bpm[index], time_signature=entry.time_signature[index],
-                key=entry.key[index], split=split_of(notes, group), drum_voices=entry.drum_voices[index]))
+                key=entry.key[index], split=file.split or split_of(notes, group), drum_voices=entry.drum_voices[index],
+                chords=entry.chords[index]))
     return pieces
 
 
@@ -102,7 +112,7 @@ def build_corpus(sources=None, cache_dir: str | Path | None = None, *, workers: 
     cache_dir = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
     report = BuildReport(cache_dir=cache_dir)
     files = _list_files(_resolve_sources(sources))
-    hashes = [file_sha256(f.path) for f in files]
+    hashes = [_file_hash(f) for f in files]
     report.files = len(files)
 
     jobs = []
@@ -111,7 +121,8 @@ def build_corpus(sources=None, cache_dir: str | Path | None = None, *, workers: 
         if not force and (entry.is_file() or failure.is_file()):
             report.cached += 1
         else:
-            jobs.append(ParseJob(file.path, entry, failure))
+            jobs.append(ParseJob(file.path, entry, failure, reader=file.reader,
+                                 extra=tuple(file.root / p for p in file.extra), meta=file.meta))
     parse_started = time.perf_counter()
     parse_files(jobs, workers=workers, progress=progress)
     report.parse_seconds = time.perf_counter() - parse_started

@@ -23,14 +23,15 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from composer.music.chords import chord_rows
 from composer.music.score import Score
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: chord tracks (chords, chord_offsets)
 NOTE_COLUMNS = ("onset", "duration", "pitch", "velocity", "voice")
 ONSET, DURATION, PITCH, VELOCITY, VOICE = range(5)
 MAX_TITLE = 160
@@ -81,6 +82,8 @@ class FileEntry:
     key: list[str | None]
     title: list[str]
     drum_voices: list[tuple[int, ...]]
+    # (K, 4) int32 per piece: onset, duration, root pitch class, quality index (composer.music.chords)
+    chords: list[np.ndarray] = field(default_factory=list)
 
     @classmethod
     def from_scores(cls, scores: list[Score]) -> "FileEntry":
@@ -94,6 +97,7 @@ class FileEntry:
             entry.key.append(str(score.key) if score.key is not None else None)
             entry.title.append(" ".join(score.title.split())[:MAX_TITLE])
             entry.drum_voices.append(tuple(i for i, v in enumerate(score.voices) if v.is_drum))
+            entry.chords.append(chord_rows(score.chords))
         return entry
 
     def __len__(self) -> int:
@@ -128,6 +132,8 @@ def write_entry(path: Path, entry: FileEntry) -> None:
         title=np.array(entry.title, dtype=str),
         drum_voices=np.array([v for d in entry.drum_voices for v in d], dtype=np.int32),
         drum_offsets=_offsets([len(d) for d in entry.drum_voices]),
+        chords=np.concatenate(entry.chords) if entry.chords else np.zeros((0, 4), np.int32),
+        chord_offsets=_offsets([len(c) for c in entry.chords]),
     )
 
 
@@ -143,6 +149,7 @@ def read_entry(path: Path) -> FileEntry:
             key=[k or None for k in data["key"].tolist()],
             title=data["title"].tolist(),
             drum_voices=[tuple(drums[drum_offsets[i]:drum_offsets[i + 1]].tolist()) for i in range(count)],
+            chords=[data["chords"][data["chord_offsets"][i]:data["chord_offsets"][i + 1]] for i in range(count)],
         )
 
 

@@ -30,6 +30,9 @@ class Piece:
     key: str | None  # e.g. "G:major" (composer.music.Key.parse reads it), None when unknown
     split: str  # "train", "validation" or "test"
     drum_voices: tuple[int, ...] = ()
+    # (K, 4) int32 rows: onset tick, duration ticks, root pitch class 0-11, index into
+    # composer.music.chords.QUALITIES; empty when the source has no chord symbols
+    chords: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), np.int32))
 
     @property
     def duration_ticks(self) -> int:
@@ -90,6 +93,8 @@ def write_corpus_file(path: Path, pieces: list[Piece], styles: list[str], finger
         time_signature=np.array([p.time_signature for p in pieces], dtype=np.int32).reshape(-1, 2),
         drum_voices=np.array([v for p in pieces for v in p.drum_voices], dtype=np.int32),
         drum_offsets=_offsets([len(p.drum_voices) for p in pieces]),
+        chords=np.concatenate([p.chords for p in pieces]) if pieces else np.zeros((0, 4), np.int32),
+        chord_offsets=_offsets([len(p.chords) for p in pieces]),
     )
 
 
@@ -129,10 +134,13 @@ def load_corpus(cache_dir: str | Path | None = None) -> Corpus:
     drums, drum_offsets = arrays["drum_voices"].tolist(), arrays["drum_offsets"].tolist()
     signatures = [tuple(ts) for ts in arrays["time_signature"].tolist()]
     keys = arrays["key"].tolist()
+    chords, chord_offsets = arrays["chords"], arrays["chord_offsets"].tolist()
+    chords.setflags(write=False)
     pieces = [
         Piece(id=piece_id, style=style_of[i], source=source, title=title,
               notes=notes[offsets[i]:offsets[i + 1]], bpm=bpm, time_signature=signatures[i],
-              key=keys[i] or None, split=split_of[i], drum_voices=tuple(drums[drum_offsets[i]:drum_offsets[i + 1]]))
+              key=keys[i] or None, split=split_of[i], drum_voices=tuple(drums[drum_offsets[i]:drum_offsets[i + 1]]),
+              chords=chords[chord_offsets[i]:chord_offsets[i + 1]])
         for i, (piece_id, source, title, bpm) in enumerate(zip(
             arrays["id"].tolist(), arrays["source"].tolist(), arrays["title"].tolist(), arrays["bpm"].tolist()))
     ]

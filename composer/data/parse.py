@@ -25,6 +25,9 @@ class ParseJob:
     path: Path
     entry: Path  # where the cache entry goes
     failure: Path  # where the reason goes if the file cannot be read
+    reader: str = "score"  # a key of READERS
+    extra: tuple[Path, ...] = ()  # further files the reader needs (composer.data.sources.SourceFile.extra)
+    meta: tuple[tuple[str, str], ...] = ()  # index facts for the reader (SourceFile.meta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +37,36 @@ class ParseResult:
     error: str | None
 
 
+def _read_groove(job: ParseJob) -> list:
+    from composer.data.groove import read_groove
+
+    return read_groove(job.path, dict(job.meta))
+
+
+def _read_wjazzd(job: ParseJob) -> list:
+    from composer.data.wjazzd import read_wjazzd
+
+    return read_wjazzd(job.path, *job.extra)
+
+
+def _read_score_file(job: ParseJob) -> list:
+    from composer.io import read_scores
+
+    return read_scores(job.path)
+
+
+# How each kind of source file becomes Scores (SourceFile.reader names one).
+READERS: dict[str, Callable[[ParseJob], list]] = {"score": _read_score_file, "groove": _read_groove,
+                                                   "wjazzd": _read_wjazzd}
+
+
 def parse_file(job: ParseJob) -> ParseResult:
     """Read one file and write its cache entry (or its failure). Runs in a worker process."""
-    from composer.io import ScoreFileError, read_scores
+    from composer.io import ScoreFileError
 
     warnings.filterwarnings("ignore")  # music21 warns about every odd ABC header; not our problem
     try:
-        scores = read_scores(job.path)
+        scores = READERS[job.reader](job)
         entry = FileEntry.from_scores(scores)
         if len(entry) == 0:
             raise ScoreFileError(job.path, "the file holds no notes")

@@ -1,4 +1,5 @@
-"""Where corpus files come from: music21's bundled corpus, or a folder of the user's files.
+"""Where corpus files come from: music21's bundled corpus, a data set in a known layout
+(Groove MIDI, WJazzD, OpenEWLD: see their modules), or a folder of the user's files.
 
 A source lists SourceFiles; each knows its style and a stable name. A piece's id is
 "<source name>:<path relative to the source root>#<index of the piece in the file>", e.g.
@@ -29,6 +30,10 @@ class SourceFile:
     root: Path
     relpath: str  # posix, relative to root
     style: str
+    reader: str = "score"  # how to read it: composer.data.parse.READERS
+    split: str | None = None  # the data set's own split, or None: the content hash decides
+    extra: tuple[str, ...] = ()  # further files (relative to root) the reader needs, e.g. a beat grid
+    meta: tuple[tuple[str, str], ...] = ()  # facts from the data set's index for the reader (bpm, meter)
 
     @property
     def path(self) -> Path:
@@ -100,11 +105,21 @@ class FolderSource:
         return str(self.folder.resolve())
 
 
-Source = Music21CorpusSource | FolderSource
+Source = Music21CorpusSource | FolderSource  # or a data set's source (composer.data.groove, wjazzd, openewld)
 
 
 def source_from_spec(spec: str | Path) -> Source:
-    """'default' -> the music21 corpus; anything else is a folder path."""
+    """'default' -> the music21 corpus; a folder in a known data set's layout -> that data set's
+    source (Groove MIDI, WJazzD CSV, OpenEWLD); any other folder -> a folder of score files."""
+    from composer.data.groove import GrooveSource, is_groove_folder
+    from composer.data.openewld import OpenEwldSource, is_openewld_folder
+    from composer.data.wjazzd import WjazzdSource, is_wjazzd_folder
+
     if str(spec) == DEFAULT_SOURCE:
         return Music21CorpusSource()
-    return FolderSource(Path(spec).expanduser())
+    folder = Path(spec).expanduser()
+    for is_layout, source in ((is_groove_folder, GrooveSource), (is_wjazzd_folder, WjazzdSource),
+                              (is_openewld_folder, OpenEwldSource)):
+        if folder.is_dir() and is_layout(folder):
+            return source(folder)
+    return FolderSource(folder)

@@ -25,6 +25,7 @@ class Style:
     description: str
     patterns: tuple[str, ...]
     voices: int | None = None  # keep only pieces with exactly this many sounding voices
+    group: str = "melodic"  # "melodic" or "groove" (drum grooves), for grouping in style lists
 
     def matches(self, relpath: str) -> bool:
         return any(fnmatchcase(relpath, pattern) for pattern in self.patterns)
@@ -55,6 +56,23 @@ STYLES: tuple[Style, ...] = (
     Style("early_polyphony", "Early polyphony",
           "Italian trecento songs and mass movements, and Monteverdi's madrigals.",
           ("trecento/*.xml", "monteverdi/*.mxl")),
+    # Styles of the data sets in ../shared/datasets (composer.data.datasets); they match no music21 path.
+    Style("jazz", "Jazz (WJazzD)",
+          "Transcribed jazz solos with their chord changes, from the Weimar Jazz Database.", ()),
+    Style("popular_song", "Popular song",
+          "Public-domain popular songs and ballads (1880s-1950s) with chord symbols, from OpenEWLD.", ()),
+    Style("popular_song_jazz", "Jazz standards",
+          "OpenEWLD lead sheets whose Discogs genre is jazz: standards, with chord symbols.", ()),
+    Style("popular_song_rock", "Early rock & roll songs",
+          "OpenEWLD lead sheets whose Discogs genre is rock (songs later recorded as rock & roll).", ()),
+    Style("popular_song_stage", "Stage & screen songs",
+          "OpenEWLD lead sheets whose Discogs genre is stage & screen: show and film tunes.", ()),
+    *(Style(f"groove_{slug}", f"{label} groove", f"{label} drum grooves and fills from the Groove MIDI Dataset.",
+            (), group="groove")
+      for slug, label in (("rock", "Rock"), ("funk", "Funk"), ("jazz", "Jazz"), ("latin", "Latin"),
+                          ("hiphop", "Hip-hop"), ("soul", "Soul"), ("afrocuban", "Afro-Cuban"), ("punk", "Punk"),
+                          ("neworleans", "New Orleans"), ("country", "Country"), ("pop", "Pop"),
+                          ("other", "Other"))),
 )
 
 # Files whose tunes are variants of one another (not exact copies, so the split's content hash

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from composer.io import abc_text, music21_screens
 from composer.io.errors import ScoreFileError, checked_size
+from composer.music.chords import ChordSymbol, plain_figure
 from composer.music.scales import Key
 from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note, Score, TempoChange, TimeSignature, Voice
 
@@ -57,6 +58,23 @@ def _part_notes(part, voice: int) -> list[Note]:
     return notes
 
 
+def _chord_track(stream, end: int) -> list[ChordSymbol]:
+    """The chord symbols of a stream (MusicXML <harmony>, ABC quoted chords), each lasting until the
+    next one; the last until the end of the notes. Figures in lead-sheet spelling ("Bbm7")."""
+    from music21 import harmony
+
+    found: dict[int, str] = {}
+    for symbol in stream.recurse().getElementsByClass(harmony.ChordSymbol):
+        if isinstance(symbol, harmony.NoChord):
+            continue
+        onset = _ticks(symbol.getOffsetInHierarchy(stream))
+        if onset >= 0 and symbol.figure:
+            found.setdefault(onset, plain_figure(symbol.figure))  # several parts may repeat a chord
+    onsets = sorted(found)
+    ends = onsets[1:] + [max(end, onsets[-1] + TICKS_PER_QUARTER) if onsets else 0]
+    return [ChordSymbol(onset, stop - onset, found[onset]) for onset, stop in zip(onsets, ends) if stop > onset]
+
+
 def score_from_music21(stream, *, title: str = "") -> Score:
     """Convert one music21 Score (or Part) into a Score."""
     from music21 import key as m21key
@@ -93,6 +111,10 @@ def score_from_music21(stream, *, title: str = "") -> Score:
     if not title and stream.metadata is not None:
         title = stream.metadata.title or ""
     score = Score(notes=notes, voices=voices, time_signature=time_signature, key=key, title=title)
+    try:
+        score.chords = _chord_track(stream, score.end)
+    except Exception as error:  # an odd chord symbol must not cost the notes
+        log.warning("chord symbols left out (%s: %s)", type(error).__name__, error)
     if tempos:
         score.tempos = tempos if tempos[0].tick == 0 else [TempoChange(0, tempos[0].bpm), *tempos]
     return score

@@ -8,7 +8,7 @@ from composer.data.styles import STYLE_NAMES, STYLES, ordered_styles, style_name
 
 def test_every_style_has_files_in_musics21_corpus_and_the_big_collections_are_there():
     counts = Counter(f.style for f in Music21CorpusSource().files())
-    assert set(counts) == set(STYLE_NAMES)
+    assert set(counts) == {style.name for style in STYLES if style.patterns}  # the others are the data sets'
     assert len(STYLE_NAMES) >= 7 and len(set(STYLE_NAMES)) == len(STYLE_NAMES)
     assert counts["american_fiddle"] > 1000 and counts["renaissance"] > 1000 and counts["bach_chorales"] > 300
 
@@ -30,7 +30,8 @@ def test_collections_map_to_their_styles():
 
 def test_every_style_is_described():
     for style in STYLES:
-        assert style.display_name and len(style.description) > 20 and style.patterns
+        assert style.display_name and len(style.description) > 20
+        assert style.patterns or style.name in ("jazz", "popular_song") or style.name.startswith(("groove_", "popular_song_"))
 
 
 def test_folder_names_become_style_names():
