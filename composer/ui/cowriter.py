@@ -15,29 +15,56 @@ from PySide6.QtCore import QObject, Signal
 from composer.music.score import Note, Score
 from composer.ui.document import ScoreDocument
 from composer.ui.model_process import ModelProcess
+from composer.ui.status_bar import duration_text
+
+
+def notes_fingerprint(notes: Iterable[Note]) -> int:
+    """An order-free fingerprint of a multiset of notes: what a generation was written against.
+    Any edit (a transposed seed note, a deleted or added note) changes it; undoing it restores it."""
+    return hash(frozenset(Counter(notes).items()))
 
 
 @dataclass(slots=True)
 class Variation:
-    number: int
-    score: Score  # the seed followed by the continuation
-    options: dict = field(default_factory=dict)
+    """One result of a generation (continue, fill, add part).
 
-    def new_notes(self, existing: Iterable[Note]) -> list[Note]:
-        """Notes of this variation that the document does not have yet (by value, counting
-        repeats): the continuation, plus any earlier continuation it was continued from."""
+    `added` is what Accept puts into the score: only notes the co-writer wrote (plus those of the
+    variation it was continued from), never seed notes. `context` fingerprints the document's
+    notes when the request was made; once the score changes the variation is out of date (it
+    would otherwise bring back an edited seed note) and is not merged blindly."""
+
+    number: int
+    score: Score  # the seed followed by the new notes (for previews and auditions)
+    options: dict = field(default_factory=dict)
+    added: list[Note] | None = None  # None: every note marked generated (older callers)
+    context: int | None = None  # notes_fingerprint of the document at request time (None: unknown)
+
+    def __post_init__(self) -> None:
+        if self.added is None:
+            self.added = [n for n in self.score.notes if n.generated]
+
+    def new_notes(self, existing: Iterable[Note] = ()) -> list[Note]:
+        """The added notes the document does not hold yet (by value, counting repeats)."""
         have = Counter(existing)
         out = []
-        for note in self.score.notes:
+        for note in self.added:
             if have[note] > 0:
                 have[note] -= 1
             else:
                 out.append(note)
         return out
 
+    def is_stale(self, existing: Iterable[Note]) -> bool:
+        """True when the document's notes differ from those the variation was written against."""
+        return self.context is not None and notes_fingerprint(existing) != self.context
+
+    def is_in(self, existing: Iterable[Note]) -> bool:
+        """True when every added note is already in the document (it was accepted)."""
+        return bool(self.added) and not self.new_notes(existing)
+
     @property
     def generated_count(self) -> int:
-        return sum(1 for n in self.score.notes if n.generated)
+        return len(self.added)
 
 
 class CoWriter(QObject):
@@ -62,6 +89,8 @@ class CoWriter(QObject):
         self._started = 0.0
         self.last_seed: Score | None = None
         self.last_options: dict = {}
+        self._context: int | None = None  # the document's notes fingerprint when the job started
+        self._base: list[Note] = []  # notes a continued variation already added
 
     # --- the model ---------------------------------------------------------------------------
     def load_model(self, checkpoint: str | None = None) -> None:
@@ -95,7 +124,7 @@ class CoWriter(QObject):
             return
         self.styles, self.model_path, self.load_seconds = list(styles), path, seconds
         name = Path(path).name if path else "default model"
-        self._set_state("ready", f"Co-writer ready ({name}, loaded in {seconds:.1f} s)")
+        self._set_state("ready", f"Co-writer ready ({name}, loaded in {duration_text(seconds)})")
 
     def _on_load_failed(self, message: str) -> None:
         if self._from_current():
@@ -110,8 +139,10 @@ class CoWriter(QObject):
     def busy(self) -> bool:
         return self._job != 0
 
-    def generate(self, seed: Score, options: dict) -> str | None:
-        """Start a generation; returns None, or the reason it cannot start."""
+    def generate(self, seed: Score, options: dict, *, base: Iterable[Note] = ()) -> str | None:
+        """Start a generation; returns None, or the reason it cannot start. `base`: notes of the
+        seed that are not in the document (a variation being continued); Accept adds them too.
+        The result remembers the document as it is now (Variation.context)."""
         if self.state != "ready" or self._process is None:
             return {"loading": "The co-writer model is still loading; try again in a moment.",
                     "error": self.message}.get(self.state, "The co-writer model is not loaded.")
@@ -120,6 +151,8 @@ class CoWriter(QObject):
         if not seed.notes:
             return "There are no seed notes: select some notes, or move the playhead after the notes to continue."
         self.last_seed, self.last_options = seed, dict(options)
+        self._context = notes_fingerprint(self.document.store.notes())
+        self._base = list(base)
         self._started = time.perf_counter()
         self._job = self._process.generate(seed, options)
         self.busy_changed.emit(True)
@@ -153,7 +186,9 @@ class CoWriter(QObject):
         scores = ModelProcess.unpack_results(self.last_seed, packed)
         options = dict(self.last_options)
         options["seconds"] = time.perf_counter() - self._started
-        self.variations_ready.emit([Variation(i + 1, s, options) for i, s in enumerate(scores)])
+        count = len(self.last_seed.notes)
+        self.variations_ready.emit([Variation(i + 1, s, options, added=[*self._base, *s.notes[count:]],
+                                              context=self._context) for i, s in enumerate(scores)])
 
     def _on_failed(self, job: int, message: str) -> None:
         if self._current(job):
@@ -175,8 +210,12 @@ class CoWriter(QObject):
 
     # --- accepting ---------------------------------------------------------------------------
     def accept(self, variation: Variation) -> int:
-        """Add the variation's new notes to the score as one undoable step; returns how many."""
+        """Add the variation's new notes to the score as one undoable step; returns how many.
+        An out-of-date variation (the score changed since it was written) adds nothing: the
+        caller says so and offers Regenerate."""
         doc = self.document
+        if variation.is_stale(doc.store.notes()):
+            return 0
         notes = variation.new_notes(doc.store.notes())
         if not notes:
             return 0

@@ -18,14 +18,18 @@ from composer.music.scales import PITCH_CLASS_NAMES, SCALES, Key, estimate_key
 from composer.music.score import Note, Score
 from composer.ui.cowriter import CoWriter, Variation
 from composer.ui.document import ScoreDocument
+from composer.ui.status_bar import duration_text
 from composer.ui.variations_view import VariationsView
 
 KEY_OFF, KEY_DETECT, KEY_CHOOSE = "off", "detect", "choose"
+STALE_TEXT = ("The score changed after these variations were written, so accepting one could bring back "
+              "notes you edited. Regenerate writes new ones from the score as it is now.")
 SEED_SELECTION, SEED_BEFORE_PLAYHEAD = "selection", "before_playhead"
 
 
 class CoWriterPanel(QWidget):
     preview_changed = Signal(list)  # notes to show as ghosts in the roll
+    reveal_requested = Signal(list)  # new notes arrived: bring them into view
     audition_requested = Signal(object, int)  # Score, start tick
     message = Signal(str)  # for the status bar / a message box
 
@@ -37,6 +41,9 @@ class CoWriterPanel(QWidget):
         self.playhead = playhead
         self.voice: int | None = None  # the voice the continuation is written in (None = the model's choice)
         self.last_error = ""
+        # Redoes the last request from the score as it is now (Regenerate on out-of-date variations).
+        # Continue sets it; Fill and Add part set their own.
+        self.last_request: Callable[[], None] = self.continue_seed
         form = QFormLayout()
         self.style_box = QComboBox()
         self.style_box.addItem("(model loading…)", None)
@@ -113,7 +120,7 @@ class CoWriterPanel(QWidget):
         self.variations.audition_requested.connect(self._audition)
         self.variations.regenerate_requested.connect(self.regenerate)
         self.variations.continue_from_requested.connect(self.continue_from)
-        document.notes_changed.connect(self._refresh_ghosts)
+        document.notes_changed.connect(self._notes_changed)
         self._key_mode_changed()
         self._busy(False)
         self._model_state(cowriter.state, cowriter.message)
@@ -188,32 +195,63 @@ class CoWriterPanel(QWidget):
                 "top_p": self.top_p.value(), "key": key, "seed": random.randrange(2**31),
                 **({"voice": self.voice} if self.voice is not None else {})}
 
-    def _start(self, seed: Score, options: dict) -> None:
-        reason = self.cowriter.generate(seed, options)
+    def _start(self, seed: Score, options: dict, base: list[Note] | tuple = ()) -> None:
+        reason = self.cowriter.generate(seed, options, base=base)
         if reason:
             self._error(reason)
 
     def continue_seed(self) -> None:
         notes = sorted(self.seed_notes(), key=lambda n: (n.onset, n.pitch))
         self._update_detected()
+        self.last_request = self.continue_seed
         self._start(self.document.score().copy(notes=notes), self.options(notes))
 
     def regenerate(self) -> None:
-        if self.cowriter.last_seed is not None:
+        """New variations: from the same seed and settings, or (when the score changed since)
+        by repeating the last request on the score as it is now."""
+        if self.variations_stale():
+            self.last_request()
+        elif self.cowriter.last_seed is not None:
             options = dict(self.cowriter.last_options, seed=random.randrange(2**31))
             self._start(self.cowriter.last_seed, options)
 
     def continue_from(self, variation: Variation) -> None:
-        self._start(variation.score, self.options(variation.score.notes))
+        if variation.is_stale(self.document.store.notes()):
+            self.message.emit(STALE_TEXT)
+            return
+        self._start(variation.score, self.options(variation.score.notes), base=variation.added)
 
     def accept(self, variation: Variation | None = None) -> int:
+        """Put the variation's new notes into the score (one undo step); every outcome is said."""
         variation = variation or self.variations.current()
         if variation is None:
             return 0
+        existing = self.document.store.notes()
+        if variation.is_in(existing):
+            self.message.emit(f"Variation {variation.number} is already in the score (Ctrl+Z takes it out)")
+            return 0
+        if variation.is_stale(existing):
+            self.message.emit(STALE_TEXT)
+            return 0
         added = self.cowriter.accept(variation)
-        self.message.emit(f"Accepted variation {variation.number}: {added} notes added (Ctrl+Z undoes it)")
+        if added:
+            self.message.emit(f"Accepted variation {variation.number}: {added} new note{'s' * (added != 1)} "
+                              "added (Ctrl+Z undoes it)")
+        else:
+            self.message.emit(f"Variation {variation.number} has no new notes to add")
         self._refresh_ghosts()
         return added
+
+    def variations_stale(self) -> bool:
+        """The shown variations were written against a score that has changed since."""
+        current = self.variations.variations
+        return bool(current) and current[0].is_stale(self.document.store.notes())
+
+    def _notes_changed(self) -> None:
+        variation = self.variations.current()
+        accepted = variation is not None and variation.is_in(self.document.store.notes())
+        self.variations.set_stale(self.variations_stale() and not accepted)
+        self._refresh_ghosts()
 
     # --- feedback ----------------------------------------------------------------------------
     def _model_state(self, state: str, message: str) -> None:
@@ -244,8 +282,10 @@ class CoWriterPanel(QWidget):
 
     def _variations_ready(self, variations: list) -> None:
         self.variations.set_variations(variations, self.document.store.notes())
+        self.variations.set_stale(self.variations_stale())
         seconds = variations[0].options.get("seconds", 0) if variations else 0
-        self.message.emit(f"{len(variations)} variation(s) written in {seconds:.1f} s: audition, then accept one")
+        count = f"{len(variations)} variation{'s' * (len(variations) != 1)}"
+        self.message.emit(f"{count} written in {duration_text(seconds)}: audition, then accept one")
 
     def _failed(self, message: str) -> None:
         self._error(message)
@@ -259,6 +299,8 @@ class CoWriterPanel(QWidget):
 
     def _variation_selected(self, variation: Variation | None) -> None:
         self._refresh_ghosts()
+        if variation is not None:
+            self.reveal_requested.emit(list(variation.added))
 
     def _refresh_ghosts(self) -> None:
         variation = self.variations.current()

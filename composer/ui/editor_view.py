@@ -96,9 +96,17 @@ class EditorView(QWidget):
         self.zoom_out_action = self._action("Zoom Out", "Ctrl+-", lambda: self.roll.zoom_horizontal(0.8), toolbar=True)
         self.taller_action = self._action("Taller Rows", "Ctrl+Shift+=", lambda: self.roll.zoom_vertical(2))
         self.shorter_action = self._action("Shorter Rows", "Ctrl+Shift+-", lambda: self.roll.zoom_vertical(-2))
+        self.fit_action = self._action("Zoom to &Fit", "Ctrl+0", self.zoom_to_fit, toolbar=True)
+        self.fit_action.setToolTip("Show the selected notes, or every note, as large as they fit (Ctrl+0)")
         self.edit_actions = [self.select_all_action, self.duplicate_action, self.copy_action, self.cut_action,
                              self.paste_action, self.delete_action, self.quantise_action]
-        self.view_actions = [self.zoom_in_action, self.zoom_out_action, self.taller_action, self.shorter_action]
+        self.view_actions = [self.zoom_in_action, self.zoom_out_action, self.taller_action, self.shorter_action,
+                             self.fit_action]
+
+    def zoom_to_fit(self) -> None:
+        """The selection (or, with nothing selected, every note) fills the roll."""
+        notes = list(self.document.selected_notes().values()) or self.document.store.notes()
+        self.roll.fit_to(notes, zoom_in=True)
 
     def set_tool(self, name: str) -> None:
         self.roll.tool = name

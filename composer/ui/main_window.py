@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.voicing_panel.current_voice_changed.connect(self._voice_picked)
         self.cowriter.model_state_changed.connect(self._model_state)
         self.cowriter_panel.preview_changed.connect(roll.set_ghosts)
+        self.cowriter_panel.reveal_requested.connect(roll.fit_to)  # new notes are shown, never off-screen
         self.cowriter_panel.message.connect(self._panel_message)
         self.cowriter_panel.audition_requested.connect(pb.audition)
         self.autosaver.failed.connect(self.show_status)
@@ -237,13 +238,20 @@ class MainWindow(QMainWindow):
             self.show_status(text)
 
     def after_load(self) -> None:
-        """A new score is in the editor: reset view state that belonged to the old one."""
-        self.playback.stop()
+        """A new score is in the editor: reset view state that belonged to the old one (the
+        loop region, the playhead, variations, the view)."""
+        self.playback.set_loop(False)
+        self.playback.loop_region = None
+        self.transport.loop_action.blockSignals(True)
+        self.transport.loop_action.setChecked(False)
+        self.transport.loop_action.blockSignals(False)
+        self._show_loop()
+        self.playback.stop()  # the playhead back to 0
         self.roll.set_ghosts([])
         self.cowriter_panel.variations.set_variations([], [])
         notes = self.document.store.notes()
-        if notes:
-            self.roll.center_on_pitch(sorted(n.pitch for n in notes)[len(notes) // 2])
+        if notes:  # every part in view (a bass or drum part off-screen looks missing), from bar 1
+            self.roll.fit_to(notes, zoom_in=True, horizontal=False)
         self.roll.horizontalScrollBar().setValue(0)
         self._update_title()
 

@@ -18,12 +18,14 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note
 from composer.ui import edit_ops
 from composer.ui.document import ScoreDocument
-from composer.ui.roll_geometry import RollGeometry
+from composer.ui.roll_geometry import MAX_ROW, MIN_ROW, RollGeometry
 from composer.ui.roll_painter import RollFrame, paint_roll
 
 RESIZE_HANDLE_PX = 6
 SMOOTH_SCROLL_MS = 110  # a wheel notch glides instead of jumping
 EXTRA_BARS = 16  # room to write past the last note
+FIT_MARGIN_PX = 24  # room left around notes brought into view
+FIT_MAX_ROW = 20  # Zoom to Fit never makes rows taller than this (a 3-note selection is not a wall)
 
 
 @dataclass(slots=True)
@@ -100,7 +102,8 @@ class PianoRoll(QAbstractScrollArea):
     # --- scrolling and zoom ------------------------------------------------------------------
     def _content_width(self) -> int:
         bar = self.document.time_signature.bar_ticks
-        end = max(self.document.store.end, self.playhead, self.loop[1] if self.loop else 0)
+        ghosts_end = max((n.end for n in self.ghosts), default=0)  # a continuation can be scrolled to
+        end = max(self.document.store.end, ghosts_end, self.playhead, self.loop[1] if self.loop else 0)
         return int(self.geometry_.x(end + EXTRA_BARS * bar))
 
     def _update_ranges(self) -> None:
@@ -190,6 +193,46 @@ class PianoRoll(QAbstractScrollArea):
         animation.setEndValue(target)
         animation.start()
 
+    def fit_to(self, notes: list[Note], *, zoom_in: bool = False, horizontal: bool = True) -> None:
+        """Bring `notes` into view: scroll to them, zooming out when they do not fit (and, with
+        `zoom_in`, in, so they fill the view: View > Zoom to Fit). Notes already in view stay put
+        unless zooming in. `horizontal=False` fits only the pitch range (a long file's bars
+        stay readable) and shows its start."""
+        if not notes:
+            return
+        g, vp = self.geometry_, self.viewport()
+        t0, t1 = min(n.onset for n in notes), max(n.end for n in notes)
+        low, high = min(n.pitch for n in notes), max(n.pitch for n in notes)
+        width = max(1, vp.width() - 2 * FIT_MARGIN_PX)
+        if horizontal:
+            wanted = width / max(1.0, (t1 - t0) / TICKS_PER_QUARTER)
+            if wanted < g.px_per_quarter or zoom_in:
+                g.zoom_x(wanted / g.px_per_quarter)  # clamped to the geometry's limits
+        wanted_row = (vp.height() - 2 * FIT_MARGIN_PX) // (high - low + 1)
+        if wanted_row < g.row_height or zoom_in:
+            g.zoom_y(max(MIN_ROW, min(FIT_MAX_ROW if zoom_in else MAX_ROW, wanted_row)) - g.row_height)
+        self._update_ranges()
+        x0, x1 = g.x(t0), g.x(t1)
+        left = self.scroll_x()
+        if not horizontal:
+            self.horizontalScrollBar().setValue(0)
+        elif zoom_in or x0 < left or x1 > left + vp.width():
+            # The new notes' end at the right, with as much of what comes before as fits.
+            self.horizontalScrollBar().setValue(int(min(x0 - FIT_MARGIN_PX, x1 + FIT_MARGIN_PX - vp.width())))
+        y0, y1 = g.y(high), g.y(low) + g.row_height
+        top = self.scroll_y()
+        if zoom_in or not horizontal or y0 < top or y1 > top + vp.height():
+            self.verticalScrollBar().setValue(int((y0 + y1 - vp.height()) / 2))
+        self.viewport().update()
+        self.view_changed.emit()
+
+    def notes_in_view(self, notes: list[Note]) -> bool:
+        """Every note lies wholly inside the viewport (tests and the window ask this)."""
+        g, vp = self.geometry_, self.viewport()
+        left, top = self.scroll_x(), self.scroll_y()
+        return all(left <= g.x(n.onset) and g.x(n.end) <= left + vp.width()
+                   and top <= g.y(n.pitch) and g.y(n.pitch) + g.row_height <= top + vp.height() for n in notes)
+
     def follow(self, tick: int) -> None:
         """Keep the playhead on screen during playback: page when it leaves the right edge."""
         x = self.geometry_.x(tick)
@@ -211,6 +254,7 @@ class PianoRoll(QAbstractScrollArea):
 
     def set_ghosts(self, notes: list[Note]) -> None:
         self.ghosts = list(notes)
+        self._update_ranges()
         self.viewport().update()
 
     def set_snap(self, snap: edit_ops.Snap) -> None:

@@ -37,3 +37,14 @@ class ComposerStatusBar(QStatusBar):
             self.addPermanentWidget(indicator)
         self.midi.set_state("off", "MIDI in: none",
                             "MIDI keyboard input is not available yet; choose a port in Settings once it is.")
+
+
+def duration_text(seconds: float) -> str:
+    """A duration as a person reads it: '850 ms' below a second ('0.0 s' would be untrue),
+    '2.4 s' below a minute, '3 min 5 s' above."""
+    if seconds < 1.0:
+        return f"{max(1, round(seconds * 1000))} ms"
+    if seconds < 60.0:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
+)
 
 from composer.music.score import Note
 from composer.ui import palette
 from composer.ui.cowriter import Variation
 
 PREVIEW = QSize(180, 54)
+ACCEPT_TIP = "Put the selected variation's new notes into the score (undoable)"
+CONTINUE_TIP = "Use the selected variation as the seed and continue it further"
 
 
 def preview_pixmap(seed: list[Note], new: list[Note], size: QSize = PREVIEW) -> QPixmap:
@@ -45,6 +49,12 @@ class VariationsView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.variations: list[Variation] = []
+        self.stale = False
+        self.stale_label = QLabel("⚠ Out of date: the score changed after these were written. "
+                                  "Regenerate to write new ones from the score as it is now.")
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setStyleSheet("color: #c08a1a")
+        self.stale_label.hide()
         self.list = QListWidget()
         self.list.setIconSize(PREVIEW)
         self.list.setSpacing(2)
@@ -55,9 +65,9 @@ class VariationsView(QWidget):
         self.regenerate_button = QPushButton("↻ Regenerate")
         self.continue_button = QPushButton("⇢ Continue from this")
         self.audition_button.setToolTip("Play the selected variation from the start of its seed")
-        self.accept_button.setToolTip("Put the selected continuation into the score (undoable)")
+        self.accept_button.setToolTip(ACCEPT_TIP)
         self.regenerate_button.setToolTip("Write new variations from the same seed and settings")
-        self.continue_button.setToolTip("Use the selected variation as the seed and continue it further")
+        self.continue_button.setToolTip(CONTINUE_TIP)
         self.audition_button.clicked.connect(lambda: self._emit(self.audition_requested))
         self.accept_button.clicked.connect(lambda: self._emit(self.accept_requested))
         self.regenerate_button.clicked.connect(self.regenerate_requested.emit)
@@ -70,6 +80,7 @@ class VariationsView(QWidget):
             buttons2.addWidget(b)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stale_label)
         layout.addWidget(self.list)
         layout.addLayout(buttons)
         layout.addLayout(buttons2)
@@ -79,15 +90,26 @@ class VariationsView(QWidget):
         self.variations = list(variations)
         self.list.clear()
         for v in variations:
-            new = v.new_notes(existing)
+            new = list(v.added)
             fresh = set(new)
             seed = [n for n in v.score.notes if n not in fresh]
             item = QListWidgetItem(QIcon(preview_pixmap(seed[-48:], new)),
                                    f"Variation {v.number}\n{len(new)} new notes")
             self.list.addItem(item)
+        self.stale = False
+        self.stale_label.hide()
         if variations:
             self.list.setCurrentRow(0)
         self._update_buttons()
+
+    def set_stale(self, stale: bool) -> None:
+        """Out-of-date variations: say so, keep Audition, turn Accept off and point at Regenerate."""
+        stale = stale and bool(self.variations)
+        if stale != self.stale:
+            self.stale = stale
+            self.stale_label.setVisible(stale)
+            self.regenerate_button.setText("↻ Regenerate from the score now" if stale else "↻ Regenerate")
+            self._update_buttons()
 
     def current(self) -> Variation | None:
         row = self.list.currentRow()
@@ -104,6 +126,8 @@ class VariationsView(QWidget):
 
     def _update_buttons(self) -> None:
         has = self.current() is not None
-        for b in (self.audition_button, self.accept_button, self.continue_button):
-            b.setEnabled(has)
+        self.audition_button.setEnabled(has)
+        for b, tip in ((self.accept_button, ACCEPT_TIP), (self.continue_button, CONTINUE_TIP)):
+            b.setEnabled(has and not self.stale)
+            b.setToolTip("Out of date (the score changed): Regenerate first" if self.stale else tip)
         self.regenerate_button.setEnabled(bool(self.variations))

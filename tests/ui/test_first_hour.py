@@ -1,0 +1,194 @@
+"""Issue 16: what a musician trips over in the first hour, each through the real window (pytest-qt,
+offscreen) with the shipped model where the co-writer is involved."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from composer.music.score import TICKS_PER_QUARTER as Q
+from composer.music.score import Note
+from composer.ui.main_window import MainWindow
+from composer.ui.status_bar import duration_text
+
+MODEL_TIMEOUT_MS = 60000
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(load_model=False, start_audio=False)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.document.undo_stack.setClean()
+    w.close()
+    w.deleteLater()
+
+
+@pytest.fixture
+def model_window(qtbot):
+    from composer.generate import default_model_path
+
+    if not default_model_path().exists():
+        pytest.fail(f"the shipped model {default_model_path()} is missing")
+    w = MainWindow(load_model=True, start_audio=False)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.cowriter.state == "ready", timeout=MODEL_TIMEOUT_MS)
+    yield w
+    w.document.undo_stack.setClean()
+    w.close()
+    w.deleteLater()
+
+
+def draw(window, pitches, start_beat: int = 0) -> None:
+    """Draw quarter notes with the mouse."""
+    roll, vp = window.roll, window.roll.viewport()
+    for i, pitch in enumerate(pitches):
+        beat = start_beat + i
+        a, b = roll.view_pos(beat * Q + 10, pitch), roll.view_pos((beat + 1) * Q, pitch)
+        QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+        QTest.mouseMove(vp, b)
+        QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+    window.document.set_selection(set())
+
+
+def messages(window) -> list[str]:
+    said: list[str] = []
+    window.cowriter_panel.message.connect(said.append)
+    return said
+
+
+def continue_and_wait(qtbot, window, length=16, variations=1):
+    panel = window.cowriter_panel
+    panel.length.setValue(length)
+    panel.variation_count.setValue(variations)
+    old = panel.variations.variations
+    QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.variations.variations is not old and panel.variations.variations
+                    and not window.cowriter.busy, timeout=MODEL_TIMEOUT_MS)
+    return panel.variations.current()
+
+
+# --- 1, 2: stale variations, true messages ------------------------------------------------------
+def test_a_variation_is_out_of_date_after_the_seed_changes_and_accept_adds_only_new_notes(qtbot, model_window):
+    w, panel = model_window, model_window.cowriter_panel
+    draw(w, (72, 74, 76, 77, 79, 77, 76, 74))  # D5 is 74
+    said = messages(w)
+    variation = continue_and_wait(qtbot, w)
+    assert variation.added and all(n.generated for n in variation.added)
+    seed = sorted(w.document.store.notes(), key=lambda n: n.onset)
+    d5 = next(i for i, n in w.document.store.items() if n.pitch == 74)
+    w.document.set_selection({d5})
+    w.roll.setFocus()
+    QTest.keyClick(w.roll, Qt.Key.Key_Up)
+    QTest.keyClick(w.roll, Qt.Key.Key_Up)  # D5 -> E5
+    assert w.document.store[d5].pitch == 76
+    # Out of date: said in the panel, Accept off, Regenerate offered.
+    assert panel.variations.stale and panel.variations.stale_label.isVisible()
+    assert not panel.variations.accept_button.isEnabled()
+    assert "Regenerate" in panel.variations.regenerate_button.text()
+    before = sorted(w.document.store.notes(), key=lambda n: (n.onset, n.pitch))
+    assert panel.accept() == 0  # the menu's Accept (Ctrl+Shift+Return) is refused too
+    assert sorted(w.document.store.notes(), key=lambda n: (n.onset, n.pitch)) == before
+    assert "changed" in said[-1] and "Regenerate" in said[-1]
+    # Undoing the edit makes it current again; Accept adds exactly the generated notes.
+    w.document.undo_stack.undo()
+    w.document.undo_stack.undo()
+    assert not panel.variations.stale and panel.variations.accept_button.isEnabled()
+    QTest.mouseClick(panel.variations.accept_button, Qt.MouseButton.LeftButton)
+    notes = w.document.store.notes()
+    assert len(notes) == len(seed) + len(variation.added)
+    assert sorted((n for n in notes if not n.generated), key=lambda n: n.onset) == seed
+    assert re.search(rf"Accepted variation 1: {len(variation.added)} new notes added", said[-1])
+    # Accepting again adds nothing and says why (not "0 notes added").
+    assert panel.accept() == 0
+    assert "already in the score" in said[-1] and "0 notes" not in said[-1]
+    assert len(w.document.store.notes()) == len(notes)
+
+
+def test_regenerate_on_out_of_date_variations_starts_from_the_score_as_it_is(qtbot, model_window):
+    w, panel = model_window, model_window.cowriter_panel
+    draw(w, (67, 69, 71, 72))
+    continue_and_wait(qtbot, w, length=8)
+    first = next(i for i, n in w.document.store.items() if n.pitch == 69)
+    w.document.change_notes({first: w.document.store[first].with_(pitch=70)}, "Move")
+    assert panel.variations.stale
+    old = panel.variations.variations
+    QTest.mouseClick(panel.variations.regenerate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.variations.variations is not old and not w.cowriter.busy,
+                    timeout=MODEL_TIMEOUT_MS)
+    fresh = panel.variations.current()
+    assert not panel.variations.stale
+    assert 70 in {n.pitch for n in fresh.score.notes if not n.generated}  # the edited seed
+    assert 69 not in {n.pitch for n in fresh.score.notes if not n.generated}
+
+
+def test_the_generation_time_is_true_below_a_second(qtbot, model_window):
+    said: list[str] = []
+    model_window.status.messageChanged.connect(lambda text: said.append(text) if text else None)
+    draw(model_window, (60, 62, 64))
+    continue_and_wait(qtbot, model_window, length=4)
+    text = next(t for t in reversed(said) if "written in" in t)
+    assert re.search(r"written in (\d+ ms|\d+\.\d s|\d+ min \d+ s):", text), text
+    assert "0.0 s" not in text
+    assert duration_text(0.0004) == "1 ms" and duration_text(0.25) == "250 ms"
+    assert duration_text(2.46) == "2.5 s" and duration_text(125) == "2 min 5 s"
+
+
+# --- 4: new notes in view, Zoom to Fit, opened files --------------------------------------------
+def test_new_notes_are_scrolled_into_view(qtbot, model_window):
+    w = model_window
+    draw(w, (60, 62, 64, 65))
+    w.roll.verticalScrollBar().setValue(0)  # looking at the top octaves, far from the seed
+    w.roll.horizontalScrollBar().setValue(0)
+    variation = continue_and_wait(qtbot, w, length=16)
+    assert w.roll.ghosts and w.roll.notes_in_view(variation.added)
+
+
+def test_zoom_to_fit_shows_every_note_or_the_selection(qtbot, window):
+    doc = window.document
+    ids = doc.add_notes([Note(30, 0, Q), Note(100, 40 * Q, Q), Note(64, 80 * Q, Q)], "Add")
+    assert not window.roll.notes_in_view(doc.store.notes())
+    window.editor.fit_action.trigger()
+    assert window.roll.notes_in_view(doc.store.notes())
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    assert window.editor.fit_action in view_menu.actions()
+    doc.set_selection({ids[1]})
+    window.editor.fit_action.trigger()
+    assert window.roll.notes_in_view([doc.store[ids[1]]])
+    assert window.roll.geometry_.px_per_quarter > 100  # zoomed in on one note
+
+
+def test_an_opened_file_shows_every_part(qtbot, window, tmp_path):
+    import pretty_midi
+
+    midi = pretty_midi.PrettyMIDI(initial_tempo=120)
+    parts = {"melody": (0, False, [79, 81, 83, 84]), "bass": (33, False, [28, 31, 33, 35]),
+             "drums": (0, True, [36, 38, 42, 46])}
+    for name, (program, drum, pitches) in parts.items():
+        inst = pretty_midi.Instrument(program, is_drum=drum, name=name)
+        inst.notes = [pretty_midi.Note(90, p, i * 0.5, i * 0.5 + 0.4) for i, p in enumerate(pitches)]
+        midi.instruments.append(inst)
+    path = tmp_path / "trio.mid"
+    midi.write(str(path))
+    window.roll.verticalScrollBar().setValue(0)
+    window.files.open_path(path, confirmed=True)
+    qtbot.waitUntil(lambda: len(window.document.store.notes()) == 12, timeout=10000)
+    assert window.roll.notes_in_view(window.document.store.notes())
+
+
+# --- 14: New and Open reset the loop and the playhead ---------------------------------------------
+def test_new_resets_the_loop_region_and_the_playhead(qtbot, window):
+    window.document.add_notes([Note(60, 0, Q)], "Add")
+    window.editor.ruler.loop_requested.emit(4 * Q, 12 * Q)
+    window.playback.seek(8 * Q)
+    assert window.playback.loop_enabled and window.roll.loop == (4 * Q, 12 * Q)
+    window.document.undo_stack.setClean()
+    window.files.new()
+    assert window.playback.loop_region is None and not window.playback.loop_enabled
+    assert not window.transport.loop_action.isChecked() and window.roll.loop is None
+    assert window.playback.position == 0 and window.roll.playhead == 0
