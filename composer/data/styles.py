@@ -113,3 +113,16 @@ def ordered_styles(present: set[str] | list[str]) -> list[str]:
     """Built-in styles in table order (always all of them), then any other styles sorted."""
     extra = sorted(set(present) - set(STYLE_NAMES))
     return [*STYLE_NAMES, *extra]
+
+
+def display_name(style_id: str | None) -> str:
+    """A style as a person reads it: the table's display name ('bach_chorales' -> 'Bach chorales'),
+    or a user folder's style with spaces and a capital ('jazz_standards' -> 'Jazz standards');
+    None or '' -> 'Neutral' (no style)."""
+    if not style_id or style_id == "neutral":
+        return "Neutral"
+    style = STYLE_BY_NAME.get(style_id)
+    if style is not None:
+        return style.display_name
+    text = style_id.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
