@@ -20,7 +20,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "data": ("data", "build or inspect the training corpus cache"),
     "train": ("train", "train a co-writer model"),
     "evaluate": ("evaluate", "score a model (and the n-gram baseline) on melodies"),
-    "continue": ("continue_", "continue a seed file with the co-writer and write a .mid"),
+    "continue": ("continue_", "continue a score, each voice sounding at the end in its own voice"),
+    "fill": ("fill", "rewrite bars in the middle of a score (a gap) with the music around as context"),
+    "accompany": ("accompany", "add a bass, harmony, counter-melody or drum part to a score"),
     "render": ("render", "render a score to a WAV file through FluidSynth"),
 }
 

@@ -1,5 +1,9 @@
-"""Continuer: (Score, options) -> [Score variations]. The one entry point to the co-writer for the
-command line and the window."""
+"""The co-writer service: a GenerationRequest (composer.request: a region of a score, the
+controls and sampling options) -> [Score variations]. The one entry point to the model for the
+command line and the window; continue, fill a gap and add a part are all requests.
+
+Continuer is the older continue-only interface (scripts, benchmarks, call and response): a thin
+layer that builds a continue request."""
 
 from __future__ import annotations
 
@@ -10,15 +14,16 @@ from typing import Callable
 import torch
 
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint, CheckpointError, load_checkpoint
-from composer.model.encoding import bar_length_of, decode, encode_score
-from composer.model.sampling import Cancelled, SamplingOptions, sample
-from composer.music.scales import Key, estimate_key
-from composer.music.score import Score
+from composer.model.sampling import Cancelled
+from composer.music.region import Controls, Region
+from composer.music.scales import Key
+from composer.music.score import Note, Score, Voice
+from composer.request import GenerationRequest, apply_result, continue_request
 
-MAX_SEED_NOTES = 48  # the longest seed the default model saw in training
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default.safetensors"
 
-__all__ = ["Continuer", "Cancelled", "CheckpointError", "default_model_path"]
+__all__ = ["CoWriter", "Continuer", "Cancelled", "CheckpointError", "Controls", "GenerationRequest", "Region",
+           "default_model_path"]
 
 
 def default_model_path() -> Path:
@@ -26,15 +31,16 @@ def default_model_path() -> Path:
     return Path(os.environ["COMPOSER_MODEL"]) if os.environ.get("COMPOSER_MODEL") else DEFAULT_MODEL
 
 
-class Continuer:
+class CoWriter:
+    """A loaded co-writer model. generate() answers any GenerationRequest."""
+
     def __init__(self, checkpoint: Checkpoint, path: Path | None = None):
         self.checkpoint = checkpoint
         self.model = checkpoint.model.eval()
         self.path = path
 
     @classmethod
-    def load(cls, checkpoint: str | Path | None = None, *, threads: int | None = 1,
-             device: str = "cpu") -> "Continuer":
+    def load(cls, checkpoint: str | Path | None = None, *, threads: int | None = 1, device: str = "cpu"):
         """Load a checkpoint (None = the shipped default). Raises CheckpointError with a message
         that names the file and the problem. `threads` caps torch's CPU threads so that audio and
         MIDI threads are never starved; one is also the fastest for note-by-note sampling, whose
@@ -52,13 +58,38 @@ class Continuer:
         """The styles this model knows, "neutral" first (= no particular style)."""
         return list(self.checkpoint.styles)
 
-    def style_index(self, style: str | None) -> int:
+    def check_style(self, style: str | None) -> str | None:
+        """None for the neutral style; raises ValueError naming the known styles."""
         if style is None or style == NEUTRAL_STYLE:
-            return 0
-        try:
-            return self.checkpoint.styles.index(style)
-        except ValueError:
-            raise ValueError(f"unknown style {style!r}; this model knows: {', '.join(self.styles)}") from None
+            return None
+        if style not in self.checkpoint.styles:
+            raise ValueError(f"unknown style {style!r}; this model knows: {', '.join(self.styles)}")
+        return style
+
+    def style_index(self, style: str | None) -> int:
+        style = self.check_style(style)
+        return 0 if style is None else self.checkpoint.styles.index(style)
+
+    def generate(self, request: GenerationRequest, progress: Callable[[int, int], None] | None = None,
+                 cancel: Callable[[], bool] | None = None) -> list[Score]:
+        """request.variations Scores: each the request's score with the region's notes (target
+        voices, onsets inside the span) replaced by new notes marked generated=True, each in its
+        voice; notes outside the region untouched. Raises ValueError for a request the score
+        cannot serve (no context notes, unknown style), Cancelled if cancel() turns True."""
+        context = request.context()
+        if not context.notes:
+            raise ValueError("there are no notes to continue: draw or play a few first")
+        style = self.check_style(request.style)
+        results = write_region(
+            self.checkpoint, context, request.region, style=style, key=request.resolved_key(),
+            chords=request.chords, controls=request.controls, temperature=request.temperature,
+            top_p=request.top_p, seed=request.seed, variations=request.variations,
+            max_notes=request.length, bars=request.bars, progress=progress, cancel=cancel)
+        return [apply_result(request, notes) for notes in results]
+
+
+class Continuer(CoWriter):
+    """Continue-only interface kept for scripts and benchmarks (a continue request underneath)."""
 
     def continue_score(
         self,
@@ -76,34 +107,110 @@ class Continuer:
         progress: Callable[[int, int], None] | None = None,
         cancel: Callable[[], bool] | None = None,
     ) -> list[Score]:
-        """Continue `score` (all its non-drum notes are the seed). Each returned Score holds the
-        seed's notes followed by at least `length` new notes marked generated=True (with `bars`,
-        the new notes fill that many bars instead). `key` locks pitches to a Key, "C:major", or
-        "auto" (estimated from the seed). Raises Cancelled if cancel() turns True."""
+        """Continue `score` after its end: `voice`, or every voice sounding at the end, each in
+        its own voice. Each returned Score holds the score's notes followed by up to `length` new
+        notes marked generated=True (with `bars`, the new notes fill that many bars instead).
+        `key` locks pitches to a Key, "C:major", or "auto" (estimated from the score); None = no
+        lock. Raises ValueError for a score without notes, Cancelled if cancel() turns True."""
         if variations < 1:
             raise ValueError("variations must be at least 1")
-        steps = encode_score(score)
-        if len(steps) == 0:
+        if not score.notes:
             raise ValueError("there are no notes to continue: draw or play a few first")
-        steps = steps.slice(max(0, len(steps) - MAX_SEED_NOTES), len(steps))
-        if isinstance(key, str):
-            key = (estimate_key(score.notes) if key == "auto" else Key.parse(key))
-        bar_ticks = score.time_signature.bar_ticks
-        steps_to_sample = length if bars is None else max(4, bars * 24)
-        options = SamplingOptions(length=steps_to_sample, temperature=temperature, top_p=top_p, key=key, seed=seed)
-        results = sample(self.model, steps, self.style_index(style), variations, options, bar_length_of(score),
-                         progress=progress, cancel=cancel)
-        drums = {i for i, v in enumerate(score.voices) if v.is_drum}
-        melodic = [n for n in score.notes if n.voice not in drums]
-        last = max(melodic, key=lambda n: (n.onset, -n.pitch))
-        target_voice = last.voice if voice is None else voice
-        out = []
-        for result in results:
-            new = decode(result["pitch"], result["delta"], result["duration"], result["velocity"],
-                         start_onset=last.onset, voice=target_voice)
-            if bars is not None:
-                first_bar = (last.onset // bar_ticks + 1) * bar_ticks
-                new = [n for n in new if n.onset < first_bar + bars * bar_ticks] or new[:1]
-            variation = score.copy(notes=[*score.notes, *new])
-            out.append(variation)
-        return out
+        if voice is not None and voice >= len(score.voices):  # a voice the caller draws in but the score lacks
+            score = score.copy()
+            score.voices += [Voice(name=f"Voice {i + 1}") for i in range(len(score.voices), voice + 1)]
+        request = continue_request(
+            score, None if voice is None else (voice,), style=style, key=key, temperature=temperature,
+            top_p=top_p, variations=variations, seed=seed, length=None if bars is not None else length, bars=bars)
+        return self.generate(request, progress, cancel)
+
+
+def write_region(checkpoint: Checkpoint, score: Score, region: Region, **options) -> list[list[Note]]:
+    """The model call (composer.model.region_writer.write_region); see CoWriter.generate."""
+    try:
+        from composer.model.region_writer import write_region as model_write_region
+    except ImportError:  # TEMPORARY until the region writer lands: the single-line sampler per voice
+        return _fallback_write_region(checkpoint, score, region, **options)
+    return model_write_region(checkpoint, score, region, **options)
+
+
+def _fallback_write_region(checkpoint, score, region, *, style, key, chords, controls, temperature, top_p, seed,
+                           variations, max_notes, bars, progress=None, cancel=None) -> list[list[Note]]:
+    """TEMPORARY stand-in until composer.model.region_writer lands: the continue-only sampler,
+    run once per pitched target voice on the notes before the region (each voice on its own:
+    no voice sees the others' new notes); drums, and voices the sampler cannot serve while the
+    model code is being changed, repeat one of their earlier bars. Controls and chords are not
+    honoured. Removed when the region writer lands."""
+    import random
+
+    from composer.request import bar_at
+
+    end = region.end
+    if end is None and bars:
+        end = bar_at(score, region.start + bars * score.time_signature.bar_ticks - 1)[1]
+    out: list[list[Note]] = [[] for _ in range(variations)]
+    pitched = [v for v in region.voices if not score.voices[v].is_drum]
+    rng = random.Random(seed)
+    for number, voice in enumerate(region.voices):
+        if cancel is not None and cancel():
+            raise Cancelled()
+        if voice in pitched:
+            count = (max_notes or 32) // len(pitched) + (number == 0) * ((max_notes or 32) % len(pitched))
+            if bars or region.end is not None:
+                count = max(4, ((end - region.start) // 40) // 2)
+            try:
+                written = _sampled_voice(checkpoint, score, region, voice, count, end, style, key, temperature,
+                                         top_p, None if seed is None else seed + number, variations, progress,
+                                         cancel)
+            except (ImportError, TypeError, AttributeError, KeyError):  # the model code is mid-change
+                written = None
+            if written is not None:
+                for notes, new in zip(out, written):
+                    notes.extend(new)
+                continue
+        for notes in out:
+            notes.extend(_repeated_bar(score, region, voice, end, rng))
+    return out
+
+
+def _sampled_voice(checkpoint, score, region, voice, count, end, style, key, temperature, top_p, seed,
+                   variations, progress, cancel) -> list[list[Note]]:
+    from composer.model.encoding import bar_length_of, decode, encode_score
+    from composer.model.sampling import SamplingOptions, sample
+
+    before = [n for n in score.notes if n.onset < region.start]
+    steps = encode_score(score, before or None)
+    if len(steps) == 0:
+        raise ValueError("there are no notes to continue: draw or play a few first")
+    steps = steps.slice(max(0, len(steps) - 48), len(steps))
+    style_index = 0 if style is None else checkpoint.styles.index(style)
+    options = SamplingOptions(length=count, temperature=temperature, top_p=top_p, key=key, seed=seed)
+    results = sample(checkpoint.model, steps, style_index, variations, options, bar_length_of(score),
+                     progress=progress, cancel=cancel)
+    out = []
+    for result in results:
+        first = int(result["delta"][0]) * 40
+        new = decode(result["pitch"], result["delta"], result["duration"], result["velocity"],
+                     start_onset=region.start - first, voice=voice)
+        kept = [n for n in new if end is None or n.onset < end]
+        out.append(kept or new[:1])
+    return out
+
+
+def _repeated_bar(score, region, voice, end, rng) -> list[Note]:
+    from composer.request import bar_at
+
+    end = end if end is not None else bar_at(score, region.start + 4 * score.time_signature.bar_ticks - 1)[1]
+    own = [n for n in score.notes if n.voice == voice and n.onset < region.start] or \
+        [n for n in score.notes if n.onset < region.start] or list(score.notes)
+    source = rng.choice(sorted({bar_at(score, n.onset)[0] for n in own}))
+    source_end = bar_at(score, source)[1]
+    pattern = [n for n in own if source <= n.onset < source_end]
+    notes, tick = [], bar_at(score, region.start)[0]
+    while tick < end:
+        for n in pattern:
+            onset = tick + n.onset - source
+            if region.start <= onset < end:
+                notes.append(n.with_(onset=onset, voice=voice, generated=True))
+        tick = bar_at(score, tick)[1]
+    return notes

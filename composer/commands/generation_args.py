@@ -1,0 +1,113 @@
+"""Options and the run loop shared by `composer continue`, `fill` and `accompany`: each builds
+one GenerationRequest (composer.request) and hands it to the co-writer service
+(composer.generate.CoWriter). Heavy imports (torch) happen inside `run_request` only."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Callable
+
+from composer.music.region import GRIDS
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    """The input file, output, sampling options and controls every generating command takes."""
+    parser.add_argument("file", help="input score (.mid, .abc, .xml/.mxl, .krn, .composer.json)")
+    parser.add_argument("-o", "--out", required=True, help="output .mid or .composer.json (with --variations N > 1, "
+                        "files are numbered: out-1.mid, out-2.mid, ...)")
+    parser.add_argument("--model", help="checkpoint (default: the shipped model)")
+    parser.add_argument("--style", help="style name (see --list-styles); default: neutral")
+    parser.add_argument("--key", default="auto", help="key lock: 'auto' (detected from the music around; the "
+                        "default), e.g. C:major, A:minor, D:dorian, or 'off'")
+    parser.add_argument("--temperature", type=float, default=1.0)
+    parser.add_argument("--top-p", type=float, default=0.95)
+    parser.add_argument("--variations", type=int, default=1)
+    parser.add_argument("--seed", type=int, dest="random_seed", help="random seed for a repeatable result")
+    parser.add_argument("--only-continuation", "--only-new", action="store_true", dest="only_new",
+                        help="write only the new notes (MIDI output)")
+    parser.add_argument("--list-styles", action="store_true", help="print the model's styles and exit")
+    controls = parser.add_argument_group("controls (each optional; the model decides what is not given)")
+    controls.add_argument("--density", type=float, help="new notes per bar per voice")
+    controls.add_argument("--lowest", type=_pitch, help="lowest new pitch (MIDI number or name, e.g. C3)")
+    controls.add_argument("--highest", type=_pitch, help="highest new pitch (MIDI number or name, e.g. G5)")
+    controls.add_argument("--max-polyphony", type=int, help="most simultaneous new notes in a voice (1 = a single line)")
+    controls.add_argument("--grid", choices=GRIDS, help="rhythmic grid of new onsets")
+
+
+def _pitch(text: str) -> int:
+    """'60' or 'C4' (middle C = C4 = 60) -> MIDI pitch."""
+    from composer.music.scales import pitch_class_of
+
+    text = text.strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    name, octave = text.rstrip("-0123456789"), text[len(text.rstrip("-0123456789")):]
+    try:
+        return pitch_class_of(name) + 12 * (int(octave) + 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a pitch: give a MIDI number or a name like C4") from None
+
+
+def request_options(args: argparse.Namespace) -> dict:
+    """Keyword arguments of GenerationRequest from the parsed options (controls included)."""
+    from composer.music.region import Controls
+
+    key = None if (args.key or "").lower() in ("off", "none") else args.key
+    controls = Controls(density=args.density, lowest=args.lowest, highest=args.highest,
+                        max_polyphony=args.max_polyphony, grid=args.grid)
+    return dict(style=args.style, key=key, controls=controls, temperature=args.temperature, top_p=args.top_p,
+                variations=args.variations, seed=args.random_seed)
+
+
+def run_request(args: argparse.Namespace, build: Callable) -> int:
+    """Load the model and the file, build the request with build(score, options), generate, write
+    the variations. Errors print one line naming the file and what to do; exit status 2."""
+    import sys
+    from pathlib import Path
+
+    from composer.generate import CheckpointError, CoWriter
+    from composer.io import ScoreFileError, read_score, write_midi
+    from composer.io.project_file import Project, is_project_path, load_project, save_project
+
+    def fail(message: str) -> int:
+        print(f"error: {message}", file=sys.stderr)
+        return 2
+
+    try:
+        cowriter = CoWriter.load(args.model)
+    except CheckpointError as error:
+        return fail(str(error))
+    if args.list_styles:
+        print("\n".join(cowriter.styles))
+        return 0
+    try:
+        score = load_project(args.file).score if is_project_path(args.file) else read_score(args.file)
+        request = build(score, request_options(args))
+        variations = cowriter.generate(request)
+    except ScoreFileError as error:
+        return fail(str(error))
+    except ValueError as error:
+        return fail(f"{args.file}: {error}")
+    out = Path(args.out)
+    for number, variation in enumerate(variations, start=1):
+        path = out if len(variations) == 1 else out.with_name(_numbered(out.name, number))
+        try:
+            if is_project_path(path):
+                save_project(Project(score=variation), path)
+            else:
+                write_midi(variation, path, only_generated=args.only_new)
+        except ScoreFileError as error:
+            return fail(str(error))
+        new = [n for n in variation.notes if n.generated and not n in score.notes]
+        per_voice = ", ".join(f"{variation.voices[v].name} {sum(n.voice == v for n in new)}"
+                              for v in request.region.voices)
+        print(f"{path}: {len(variation.notes) - len(new)} notes kept + {len(new)} new ({per_voice})")
+    return 0
+
+
+def _numbered(name: str, number: int) -> str:
+    for suffix in (".composer.json", ".mid", ".midi"):
+        if name.lower().endswith(suffix):
+            return f"{name[:-len(suffix)]}-{number}{name[-len(suffix):]}"
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}-{number}.{ext}" if dot else f"{name}-{number}"

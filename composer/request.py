@@ -1,0 +1,257 @@
+"""The one generation request, and how continue / fill / add-a-part requests are built from a
+score. Plain data without torch or Qt: the window builds a request in its own process, pickles
+it to the model process (composer.ui.model_process), and applies the answer with apply_result.
+
+Bars are counted as a musician numbers them: bar 1 is the first full bar, a pickup is bar 0.
+They follow the score's meter map (Score.meters, composer.music.meter) when it has one, else its
+time signature. Ticks are score ticks (TICKS_PER_QUARTER per quarter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from composer.music.region import ROLES, Controls, Region
+from composer.music.roles import infer_roles
+from composer.music.scales import Key, estimate_key
+from composer.music.score import Note, Score, Voice
+
+# The parts "add a part" offers: name shown -> (role, GM program 0-based, voice name).
+PARTS: dict[str, tuple[str, int, str]] = {
+    "bass": ("bass", 33, "Bass"),  # Electric Bass (finger)
+    "harmony": ("harmony", 0, "Harmony"),  # Acoustic Grand Piano (48 String Ensemble over a piano)
+    "counter": ("melody", 71, "Counter-melody"),  # Clarinet: a middle register under the tune
+    "drums": ("drums", 0, "Drums"),
+}
+DEFAULT_CONTINUE_BARS = 4
+
+
+@dataclass
+class GenerationRequest:
+    """Write `region` of `score` given everything else in it.
+
+    key: "auto" (estimated from the notes outside the region), a Key, "C:major"-style text, or
+    None (no key lock). chords: composer.music.chords.ChordSymbol list to follow, or None.
+    length: most new notes in all (None = the region or `bars` decide); bars: bars to write after
+    region.start when the region is open-ended (a continuation). seed: random seed (None =
+    a fresh one). Raises ValueError for a region voice the score lacks or a bad option."""
+
+    score: Score
+    region: Region
+    style: str | None = None
+    key: Key | str | None = "auto"
+    chords: list | None = None
+    controls: Controls = field(default_factory=Controls)
+    temperature: float = 1.0
+    top_p: float = 0.95
+    variations: int = 1
+    seed: int | None = None
+    length: int | None = None
+    bars: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.variations < 1:
+            raise ValueError("variations must be at least 1")
+        if self.temperature < 0:
+            raise ValueError("temperature must be >= 0 (0 = always the most likely note)")
+        if not 0.0 < self.top_p <= 1.0:
+            raise ValueError("top-p must be in (0, 1]")
+        if self.length is not None and self.length < 1:
+            raise ValueError("length must be at least one note")
+        if self.bars is not None and self.bars < 1:
+            raise ValueError("bars must be at least 1")
+        missing = [v for v in self.region.voices if v >= len(self.score.voices)]
+        if missing:
+            raise ValueError(f"voice {missing[0] + 1} is not in the score (it has {len(self.score.voices)} voices)")
+        if isinstance(self.key, str) and self.key != "auto":
+            self.key = Key.parse(self.key)
+
+    def context(self) -> Score:
+        """The score without the notes the region replaces (what the model is given)."""
+        return clear_region(self.score, self.region)
+
+    def resolved_key(self) -> Key | None:
+        """The key lock: "auto" = estimated from the pitched notes outside the region."""
+        if self.key != "auto":
+            return self.key  # type: ignore[return-value]
+        context = self.context()
+        drums = {i for i, v in enumerate(context.voices) if v.is_drum}
+        return estimate_key(n for n in context.notes if n.voice not in drums)
+
+    def describe(self) -> str:
+        """A short line for status bars and the CLI, e.g. 'fill bars 5-6, voices 1, 3'."""
+        voices = ", ".join(self.score.voices[v].name for v in self.region.voices)
+        if self.region.end is None:
+            return f"continue {voices}"
+        return f"write {voices} from tick {self.region.start} to {self.region.end}"
+
+
+# ----------------------------------------------------------------------------- bars
+
+def _bar_starts(score: Score, until: int) -> list[int]:
+    """Every bar line up to and including the first at or after `until` (pickup bar first)."""
+    meter_map = getattr(score, "meter_map", None)
+    if meter_map is not None:
+        mm = meter_map()
+        starts = mm.bar_starts(until + 1)
+        last = starts[-1] if starts else 0
+        while last <= until:
+            last += mm.at(last).bar_ticks
+            starts.append(last)
+        return starts
+    bar = score.time_signature.bar_ticks
+    return list(range(0, until + bar + 1, bar))
+
+
+def _has_pickup(score: Score) -> bool:
+    meters = getattr(score, "meters", None)
+    return bool(meters) and meters[0].tick < 0
+
+
+def bar_span(score: Score, first: int, last: int) -> tuple[int, int]:
+    """Ticks [start, end) of bars first..last (inclusive, numbered from 1; a pickup is bar 0).
+    Raises ValueError for last < first or a bar number below the first bar."""
+    lowest = 0 if _has_pickup(score) else 1
+    if first < lowest or last < first:
+        raise ValueError(f"bars {first}-{last} are not a range of bars from {lowest}")
+    offset = 0 if _has_pickup(score) else 1  # index into bar starts of bar number `first`
+    starts = [0]
+    guess = max(score.end, 1)
+    while True:
+        starts = _bar_starts(score, guess)
+        if len(starts) > last - offset + 1:
+            break
+        guess *= 2
+    return max(0, starts[first - offset]), starts[last - offset + 1]
+
+
+def bar_at(score: Score, tick: int) -> tuple[int, int]:
+    """Ticks [start, end) of the bar holding `tick`."""
+    starts = _bar_starts(score, max(0, tick))
+    for a, b in zip(starts, starts[1:]):
+        if a <= tick < b:
+            return max(0, a), b
+    return starts[-2], starts[-1]
+
+
+def bar_number(score: Score, tick: int) -> int:
+    """The musician's number of the bar holding `tick` (1 = first full bar, 0 = a pickup)."""
+    starts = _bar_starts(score, max(0, tick))
+    index = max(i for i, start in enumerate(starts) if start <= max(0, tick))
+    return index if _has_pickup(score) else index + 1
+
+
+def parse_bars(text: str) -> tuple[int, int]:
+    """'5-6' -> (5, 6); '3' -> (3, 3). Raises ValueError with the expected form."""
+    try:
+        parts = [int(p) for p in text.replace(" ", "").split("-")]
+    except ValueError:
+        parts = []
+    if len(parts) == 1:
+        parts = parts * 2
+    if len(parts) != 2 or parts[0] > parts[1] or parts[0] < 0:
+        raise ValueError(f"bars {text!r}: give a bar or a range of bars, e.g. 5-6")
+    return parts[0], parts[1]
+
+
+# ----------------------------------------------------------------------------- regions
+
+def clear_region(score: Score, region: Region) -> Score:
+    """A copy of score without the notes the region rewrites (target voices, onset inside)."""
+    return score.copy(notes=[n for n in score.notes if not region.contains(n.onset, n.voice)])
+
+
+def apply_result(request: GenerationRequest, new: list[Note]) -> Score:
+    """The request's score with the region's notes replaced by `new`: notes outside the region
+    are never touched, and new notes outside it are dropped; every new note is marked generated."""
+    region = request.region
+    kept = [n.with_(generated=True) for n in new if region.contains(n.onset, n.voice)]
+    context = request.context()
+    return context.copy(notes=[*context.notes, *kept])
+
+
+def voices_with_notes(score: Score, start: int = 0, end: int | None = None) -> tuple[int, ...]:
+    """Voices with a note starting in [start, end)."""
+    return tuple(sorted({n.voice for n in score.notes if n.onset >= start and (end is None or n.onset < end)}))
+
+
+def sounding_at_end(score: Score) -> tuple[int, ...]:
+    """The voices (pitched and drums) that sound in the last bar of the music: those a
+    continuation carries on. Raises ValueError for a score without notes."""
+    if not score.notes:
+        raise ValueError("there are no notes to continue: draw or play a few first")
+    start, _ = bar_at(score, max(0, score.end - 1))
+    return tuple(sorted({n.voice for n in score.notes if n.end > start}))
+
+
+def voice_indices(score: Score, names: str | list[str] | None) -> tuple[int, ...] | None:
+    """'Melody,Bass' or ['1', 'bass'] -> voice indices by name (case-insensitive), 1-based
+    number, or role; None for None. Raises ValueError naming the voices the score has."""
+    if names is None:
+        return None
+    if isinstance(names, str):
+        names = [n for n in names.split(",") if n.strip()]
+    roles = infer_roles(score)
+    out = []
+    for name in names:
+        wanted = name.strip().lower()
+        hits = [i for i, v in enumerate(score.voices) if v.name.lower() == wanted]
+        if not hits and wanted.isdigit() and 1 <= int(wanted) <= len(score.voices):
+            hits = [int(wanted) - 1]
+        if not hits:
+            hits = [i for i, role in enumerate(roles) if role == wanted]
+        if not hits:
+            have = ", ".join(f"{i + 1} {v.name} ({roles[i]})" for i, v in enumerate(score.voices))
+            raise ValueError(f"no voice {name.strip()!r}; this score has: {have}")
+        out.extend(h for h in hits if h not in out)
+    return tuple(out)
+
+
+def continue_request(score: Score, voices: tuple[int, ...] | None = None, **options: Any) -> GenerationRequest:
+    """Continue after the end of the music, each chosen voice (default: those sounding at the
+    end) in its own voice. Without length or bars, DEFAULT_CONTINUE_BARS bars."""
+    voices = voices or sounding_at_end(score)
+    if options.get("length") is None and options.get("bars") is None:
+        options["bars"] = DEFAULT_CONTINUE_BARS
+    return GenerationRequest(score, Region(score.end, None, tuple(voices)), **options)
+
+
+def fill_request(score: Score, start: int, end: int, voices: tuple[int, ...] | None = None,
+                 **options: Any) -> GenerationRequest:
+    """Rewrite [start, end) in the chosen voices (default: every voice with notes there, else
+    every voice with notes); the music on both sides stays."""
+    voices = voices or voices_with_notes(score, start, end) or voices_with_notes(score)
+    if not voices:
+        raise ValueError("there are no notes around the gap: draw or play some first")
+    return GenerationRequest(score, Region(start, end, tuple(voices)), **options)
+
+
+def add_part(score: Score, part: str, start: int | None = None, end: int | None = None,
+             **options: Any) -> GenerationRequest:
+    """Append a voice for `part` (a key of PARTS) and ask for it over [start, end) (default: the
+    whole piece, whole bars). The other voices are the context. A counter-melody with no range
+    control gets one below the melody's median (so it does not double the tune)."""
+    if part not in PARTS:
+        raise ValueError(f"unknown part {part!r}; choose one of {', '.join(PARTS)}")
+    if not score.notes:
+        raise ValueError("there is no music to accompany: draw or play some first")
+    role, program, name = PARTS[part]
+    if part == "harmony" and any(v.program == 0 and not v.is_drum for v in score.voices):
+        program = 48  # String Ensemble 1: a piano part already there keeps its own colour
+    start = 0 if start is None else start
+    end = bar_at(score, max(0, score.end - 1))[1] if end is None else end
+    roles = infer_roles(score)
+    score = score.copy()
+    score.voices.append(Voice(name=name, program=program, is_drum=role == "drums", role=role))
+    controls = options.pop("controls", None) or Controls()
+    if part == "counter" and controls.lowest is None and controls.highest is None:
+        melody = sorted(n.pitch for n in score.notes if roles[n.voice] == "melody") or [72]
+        median = melody[len(melody) // 2]
+        controls = replace(controls, lowest=max(21, median - 15), highest=max(33, median - 3))
+    return GenerationRequest(score, Region(start, end, (len(score.voices) - 1,)), controls=controls, **options)
+
+
+__all__ = ["GenerationRequest", "PARTS", "ROLES", "add_part", "apply_result", "bar_at", "bar_number", "bar_span",
+           "clear_region", "continue_request", "fill_request", "parse_bars", "sounding_at_end", "voice_indices",
+           "voices_with_notes"]
