@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from composer.io.errors import ScoreFileError
+from composer.io.errors import ScoreFileError, require_regular_file
+
+log = logging.getLogger(__name__)
 
 MIDI_SUFFIXES = {".mid", ".midi"}
 SCORE_SUFFIXES = MIDI_SUFFIXES | {".abc", ".xml", ".mxl", ".musicxml", ".krn"}
@@ -17,15 +20,31 @@ def read_scores(path: str | Path) -> list[Score]:
     if suffix not in SCORE_SUFFIXES:
         raise ScoreFileError(path, f"unsupported file type {suffix or '(none)'}; Composer reads "
                              + ", ".join(sorted(SCORE_SUFFIXES)))
-    if not path.is_file():
-        raise ScoreFileError(path, "it is a folder, not a file" if path.is_dir() else "no such file")
+    require_regular_file(path, "score")
     if suffix in MIDI_SUFFIXES:
         from composer.io.midi_file import read_midi
 
-        return [read_midi(path)]
-    from composer.io.music21_reader import read_music21_scores
+        scores = [read_midi(path)]
+    else:
+        from composer.io.music21_reader import read_music21_scores
 
-    return read_music21_scores(path)
+        scores = read_music21_scores(path)
+    return [_within_limits(score, path) for score in scores]
+
+
+def _within_limits(score: Score, path: Path) -> Score:
+    """The reader's door of composer.music.limits: fit the score, and say what was changed."""
+    from composer.music.limits import LimitError, fit_score
+
+    try:
+        changed = fit_score(score)
+    except LimitError as error:
+        raise ScoreFileError(path, str(error)) from None
+    if changed:
+        for problem in changed:
+            log.warning("%s: %s", path, problem)
+        score.problems = (*getattr(score, "problems", ()), *changed)
+    return score
 
 
 def read_score(path: str | Path) -> Score:

@@ -13,6 +13,7 @@ sequencer-specific meta events that other programs ignore, so a round trip keeps
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,15 +135,28 @@ def _collect_notes(smf: SmfFile) -> list[_RawNote]:
     return notes
 
 
-def _channel_setting(events: list[tuple[int, int, int]], track: int, first_onset: int) -> int | None:
-    """A program/volume/pan for a voice from (tick, track, value) events on its channel: the last
-    one at or before its first note, preferring its own track (channels can be shared between
-    tracks), else the first one after."""
-    for candidates in ([e for e in events if e[1] == track], events):
-        before = [e for e in candidates if e[0] <= first_onset]
+def _channel_setting(events: list[tuple[int, int, int]], by_track: dict[int, list], track: int,
+                     first_onset: int) -> int | None:
+    """A program/volume/pan for a voice from (tick, track, value) events on its channel (sorted
+    by tick; by_track: the same grouped by track): the last one at or before its first note,
+    preferring its own track (channels can be shared between tracks), else the first one after.
+    Binary search, so 16,000 tracks on one channel read in linear time (a scan was quadratic)."""
+    for candidates in (by_track.get(track, ()), events):
+        before = bisect_right(candidates, first_onset, key=_tick_of)
         if before:
-            return before[-1][2]
+            return candidates[before - 1][2]
     return events[0][2] if events else None
+
+
+def _tick_of(event: tuple) -> int:
+    return event[0]
+
+
+def _by_track(events: list) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for event in events:
+        grouped.setdefault(event[1], []).append(event)
+    return grouped
 
 
 def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
@@ -200,6 +214,7 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
                         problems.append("an unreadable Composer key marker was ignored")
     for values in settings.values():
         values.sort(key=lambda e: e[0])  # stable: ties keep track order
+    by_track = {kind: _by_track(values) for kind, values in settings.items()}
 
     voice_of: dict[tuple[int, int], int] = {}
     first_onset: dict[tuple[int, int], int] = {}
@@ -217,9 +232,8 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
         name = names.get(track) or instruments.get(track) or ("Drums" if channel == 9 else f"Track {track + 1}")
         if channels_per_track[track] > 1:
             name = f"{name} (ch {channel + 1})"
-        program = _channel_setting(settings.get((PROGRAM_CHANGE, channel), []), track, onset)
-        volume = _channel_setting(settings.get((7, channel), []), track, onset)
-        pan = _channel_setting(settings.get((10, channel), []), track, onset)
+        program, volume, pan = (_channel_setting(settings.get((kind, channel), []), by_track.get((kind, channel), {}),
+                                                 track, onset) for kind in (PROGRAM_CHANGE, 7, 10))
         voice_of[pair] = len(voices)
         voices.append(Voice(name=name[:64], program=program or 0, is_drum=channel == 9,
                             volume=100 if volume is None else volume, pan=64 if pan is None else pan))

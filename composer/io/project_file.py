@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from composer.io.errors import ScoreFileError
+from composer.io import safe_write
+from composer.io.errors import ScoreFileError, require_regular_file
+from composer.music import limits
 from composer.music.region import ROLES
 from composer.music.scales import Key
 from composer.music.meter import DENOMINATORS, MeterChange
@@ -26,10 +28,11 @@ FORMAT = "composer-project"
 VERSION = 1
 PROJECT_SUFFIXES = (".composer.json", ".cmp")
 MAX_FILE_BYTES = 64 * 1024 * 1024  # far above any real score; stops memory bombs
-MAX_NOTES = 2_000_000
-MAX_VOICES = 256
-MAX_TEMPOS = 100_000
-MAX_TICK = 2**40  # ticks beyond ~300 years at 120 bpm are damage, not music
+# The same limits as every reader and the editor (composer.music.limits): what opens, saves.
+MAX_NOTES = limits.MAX_NOTES
+MAX_VOICES = limits.MAX_VOICES
+MAX_TEMPOS = limits.MAX_TEMPO_CHANGES
+MAX_TICK = limits.MAX_TICK
 _SETTING_TYPES = (str, int, float, bool, type(None))
 
 
@@ -78,20 +81,21 @@ def project_to_dict(project: Project) -> dict[str, Any]:
     }
 
 
-def save_project(project: Project, path: str | Path) -> None:
-    """Write atomically (temp file + rename) so a crash mid-save never truncates the old file."""
+def save_project(project: Project, path: str | Path, *, private: bool = False) -> None:
+    """Write atomically (composer.io.safe_write: exclusive partial file, fsync, rename) so a crash
+    or kill mid-save never truncates the old file nor leaves a partial behind for long. An
+    existing file keeps its permissions; a new one follows the umask, or is 0600 when private
+    (autosaves). A score outside composer.music.limits is refused (ScoreFileError), so a saved
+    project always reopens."""
     path = Path(path)
+    problems = limits.score_problems(project.score)
+    if problems:
+        raise ScoreFileError(path, f"cannot save a score with {problems[0]}")
     text = json.dumps(project_to_dict(project), separators=(",", ":"), allow_nan=False)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".saving-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        safe_write.clean_stale_partials(path.parent)
+        safe_write.write_bytes(path, text.encode("utf-8"), mode=0o600 if private else None)
     except OSError as error:
         raise ScoreFileError(path, f"cannot write the project: {error.strerror or error}") from error
 
@@ -134,7 +138,7 @@ def _voice(raw: Any, index: int) -> Voice:
     what = f"voice {index + 1}"
     _require(isinstance(raw, dict), f"{what} must be an object")
     return Voice(
-        name=_str(raw.get("name", f"Voice {index + 1}"), f"{what} name", 200),
+        name=_str(raw.get("name", f"Voice {index + 1}"), f"{what} name", limits.MAX_VOICE_NAME),
         program=_int(raw.get("program", 0), f"{what} program", 0, 127),
         is_drum=_bool(raw.get("is_drum", False), f"{what} is_drum"),
         volume=_int(raw.get("volume", 100), f"{what} volume", 0, 127),
@@ -159,7 +163,8 @@ def _tempo(raw: Any, index: int) -> TempoChange:
     tick = _int(raw[0], f"{what} tick", 0, MAX_TICK)
     bpm = raw[1]
     _require(isinstance(bpm, (int, float)) and not isinstance(bpm, bool), f"{what} bpm must be a number")
-    _require(math.isfinite(bpm) and 1.0 <= bpm <= 1000.0, f"{what} bpm {bpm} is outside 1-1000")
+    _require(math.isfinite(bpm) and limits.MIN_BPM <= bpm <= limits.MAX_BPM,
+             f"{what} bpm {bpm} is outside {limits.MIN_BPM:g}-{limits.MAX_BPM:g}")
     return TempoChange(tick, float(bpm))
 
 
@@ -180,7 +185,7 @@ def _meter(raw: Any, index: int) -> MeterChange:
     what = f"meter {index + 1}"
     _require(isinstance(raw, list) and len(raw) == 3, f"{what} must be [tick, numerator, denominator]")
     tick = _int(raw[0], f"{what} tick", -MAX_TICK, MAX_TICK)
-    numerator = _int(raw[1], f"{what} numerator", 1, 255)
+    numerator = _int(raw[1], f"{what} numerator", 1, limits.MAX_METER_NUMERATOR)
     denominator = _int(raw[2], f"{what} denominator", 1, 64)
     _require(denominator in DENOMINATORS, f"{what} denominator {denominator} is not a power of two")
     return MeterChange(tick, numerator, denominator)
@@ -205,7 +210,7 @@ def _score(raw: Any) -> Score:
     _require(all(a.tick < b.tick for a, b in zip(tempos, tempos[1:])), "tempo changes must be in time order")
     sig = _list(raw.get("time_signature", [4, 4]), "time_signature", 2)
     _require(len(sig) == 2, "time_signature must be [numerator, denominator]")
-    numerator = _int(sig[0], "time signature numerator", 1, 255)
+    numerator = _int(sig[0], "time signature numerator", 1, limits.MAX_METER_NUMERATOR)
     denominator = _int(sig[1], "time signature denominator", 1, 64)
     _require(denominator in (1, 2, 4, 8, 16, 32, 64), f"time signature denominator {denominator} is not a power of two")
     key_text = raw.get("key")
@@ -217,21 +222,21 @@ def _score(raw: Any) -> Score:
             raise _Invalid(f"key: {error}") from None
     meters = [MeterChange(0, numerator, denominator)]
     if "meters" in raw:
-        meters = [_meter(m, i) for i, m in enumerate(_list(raw["meters"], "meters", MAX_TEMPOS))]
+        meters = [_meter(m, i) for i, m in enumerate(_list(raw["meters"], "meters", limits.MAX_METER_CHANGES))]
         _require(len(meters) >= 1, "meters must hold at least one meter")
         _require(all(a.tick < b.tick for a, b in zip(meters, meters[1:])), "meter changes must be in time order")
         _require(all(m.tick >= 0 for m in meters[1:]) and meters[0].tick + meters[0].bar_ticks > 0,
                  "only the first meter may start before tick 0, and by less than a bar (a pickup)")
     keys = [KeyChange(0, key)] if key is not None else []
     if "keys" in raw:
-        keys = [_key_change(k, i) for i, k in enumerate(_list(raw["keys"], "keys", MAX_TEMPOS))]
+        keys = [_key_change(k, i) for i, k in enumerate(_list(raw["keys"], "keys", limits.MAX_KEY_CHANGES))]
         _require(all(a.tick < b.tick for a, b in zip(keys, keys[1:])), "key changes must be in time order")
     style = raw.get("style")
     notes = [_note(n, i, len(voices)) for i, n in enumerate(_list(raw.get("notes", []), "notes", MAX_NOTES))]
     return Score(
         notes=notes, voices=voices, tempos=tempos, meters=meters, keys=keys,
-        title=_str(raw.get("title", ""), "title", 500),
-        style=None if style is None else _str(style, "style", 200),
+        title=_str(raw.get("title", ""), "title", limits.MAX_TITLE),
+        style=None if style is None else _str(style, "style", limits.MAX_STYLE),
     )
 
 
@@ -258,17 +263,12 @@ def project_from_dict(data: Any) -> Project:
 
 
 def load_project(path: str | Path) -> Project:
+    """Read and validate a project. Raises ScoreFileError naming the file: not a regular file (a
+    folder, a FIFO that would block, a device such as /dev/zero behind a symlink, a symlink loop),
+    too big, not UTF-8 JSON, or content outside the format or composer.music.limits."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise ScoreFileError(path, f"cannot open the project: {error.strerror or error}") from error
-    if size > MAX_FILE_BYTES:
-        raise ScoreFileError(path, f"the file is {size // 2**20} MB; a project is at most {MAX_FILE_BYTES // 2**20} MB")
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as error:
-        raise ScoreFileError(path, f"cannot read the project: {error.strerror or error}") from error
+        text = _read_regular(path).decode("utf-8")
     except UnicodeDecodeError:
         raise ScoreFileError(path, "the file is not UTF-8 text, so not a Composer project") from None
     if not text.strip():
@@ -287,6 +287,30 @@ def load_project(path: str | Path) -> Project:
         raise ScoreFileError(path, f"{error}; the project cannot be opened") from None
     except (ValueError, RecursionError) as error:  # a domain type refused a value we did not foresee
         raise ScoreFileError(path, f"invalid project data: {error}") from None
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES. Opened without blocking and checked
+    on the open descriptor, so a path swapped for a FIFO after the first check cannot hang."""
+    require_regular_file(path, "project")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise ScoreFileError(path, f"cannot open the project: {error.strerror or error}") from error
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ScoreFileError(path, "it is not a regular file, so not a Composer project")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ScoreFileError(path, f"the file is {info.st_size // 2**20} MB; a project is at most "
+                                       f"{MAX_FILE_BYTES // 2**20} MB")
+        try:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise ScoreFileError(path, f"cannot read the project: {error.strerror or error}") from error
+    if len(data) > MAX_FILE_BYTES:
+        raise ScoreFileError(path, f"the file grew past {MAX_FILE_BYTES // 2**20} MB while it was read")
+    return data
 
 
 def _reject_constant(name: str) -> None:

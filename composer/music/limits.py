@@ -1,0 +1,129 @@
+"""The one set of limits on what Composer holds, applied at every door: the file readers
+(fit_score), the editor (composer.ui.document), project save and project load
+(composer.io.project_file). What the app holds it can therefore always save and reopen.
+
+The values are far beyond real music and exist to keep damaged or hostile files from costing
+minutes or gigabytes: a 300-voice orchestra file is real (and merged to fit, with a message), a
+tempo of 1,200,000 bpm is damage (clamped, with a message).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import replace
+
+MAX_VOICES = 256  # the voicing panel and the mixer stay usable; 128 GM programs x drum/not fits
+MIN_BPM, MAX_BPM = 1.0, 1000.0  # a MIDI tempo event reaches 60,000,000 bpm; no music goes past 1000
+MAX_TEMPO_CHANGES = 100_000
+MAX_METER_CHANGES = 100_000
+MAX_KEY_CHANGES = 100_000
+MAX_METER_NUMERATOR = 255  # the MIDI time-signature event's byte
+MAX_TICK = 2**40  # onsets and note ends: ~300 years at 120 bpm; further is damage, not music
+MAX_NOTES = 2_000_000  # past this the editor and the model are no use, and memory runs to gigabytes
+MAX_TITLE = 500  # characters
+MAX_VOICE_NAME = 200
+MAX_STYLE = 200
+
+
+class LimitError(ValueError):
+    """A score is outside the limits and cannot be brought within them without losing music."""
+
+
+def score_problems(score) -> list[str]:
+    """Every way `score` (composer.music.score.Score) breaks the limits, in words; [] = fine.
+    Used by project save and load, so a file that saves is a file that opens."""
+    problems = []
+    if len(score.voices) > MAX_VOICES:
+        problems.append(f"{len(score.voices)} voices (at most {MAX_VOICES})")
+    if len(score.notes) > MAX_NOTES:
+        problems.append(f"{len(score.notes):,} notes (at most {MAX_NOTES:,})")
+    if any(n.end > MAX_TICK for n in score.notes):
+        problems.append(f"a note ends past tick {MAX_TICK}")
+    if any(n.voice >= len(score.voices) for n in score.notes):
+        problems.append("a note belongs to a voice the score does not have")
+    if len(score.tempos) > MAX_TEMPO_CHANGES:
+        problems.append(f"{len(score.tempos):,} tempo changes (at most {MAX_TEMPO_CHANGES:,})")
+    bad = next((t.bpm for t in score.tempos if not (math.isfinite(t.bpm) and MIN_BPM <= t.bpm <= MAX_BPM)), None)
+    if bad is not None:
+        problems.append(f"a tempo of {bad:g} bpm (Composer plays {MIN_BPM:g}-{MAX_BPM:g})")
+    if any(not 0 <= t.tick <= MAX_TICK for t in score.tempos):
+        problems.append(f"a tempo change outside ticks 0-{MAX_TICK}")
+    meters = getattr(score, "meters", None) or []
+    if len(meters) > MAX_METER_CHANGES:
+        problems.append(f"{len(meters):,} meter changes (at most {MAX_METER_CHANGES:,})")
+    if any(m.numerator > MAX_METER_NUMERATOR or abs(m.tick) > MAX_TICK for m in meters):
+        problems.append(f"a meter over {MAX_METER_NUMERATOR} beats or past tick {MAX_TICK}")
+    keys = getattr(score, "keys", None) or []
+    if len(keys) > MAX_KEY_CHANGES:
+        problems.append(f"{len(keys):,} key changes (at most {MAX_KEY_CHANGES:,})")
+    if len(score.title) > MAX_TITLE:
+        problems.append(f"a title of {len(score.title)} characters (at most {MAX_TITLE})")
+    if score.style is not None and len(score.style) > MAX_STYLE:
+        problems.append(f"a style name over {MAX_STYLE} characters")
+    if any(len(v.name) > MAX_VOICE_NAME for v in score.voices):
+        problems.append(f"a voice name over {MAX_VOICE_NAME} characters")
+    return problems
+
+
+def fit_score(score) -> list[str]:
+    """Bring a score just read from a file within the limits, in place, and say what changed
+    (the reader shows it to the person). Voices past MAX_VOICES are merged by sound (program and
+    drum flag: what MIDI plays them with anyway); tempos are clamped; over-long names shortened;
+    notes past MAX_TICK dropped. Raises LimitError when the notes themselves are too many."""
+    changed: list[str] = []
+    if len(score.notes) > MAX_NOTES:
+        raise LimitError(f"it holds {len(score.notes):,} notes; Composer edits at most {MAX_NOTES:,}")
+    if len(score.voices) > MAX_VOICES:
+        changed.append(_merge_voices(score))
+    late = [n for n in score.notes if n.end > MAX_TICK]
+    if late:
+        score.notes = [n for n in score.notes if n.end <= MAX_TICK]
+        changed.append(f"{len(late)} notes ending past tick {MAX_TICK} (centuries in) were left out")
+    wild = [t.bpm for t in score.tempos if not (math.isfinite(t.bpm) and MIN_BPM <= t.bpm <= MAX_BPM)]
+    if wild:
+        score.tempos = [replace(t, bpm=min(MAX_BPM, max(MIN_BPM, t.bpm)) if math.isfinite(t.bpm) else 120.0)
+                        for t in score.tempos]
+        changed.append(f"a tempo of {wild[0]:g} bpm was set to {min(MAX_BPM, max(MIN_BPM, wild[0])):g} "
+                       f"(Composer plays {MIN_BPM:g}-{MAX_BPM:g} bpm)")
+    if len(score.tempos) > MAX_TEMPO_CHANGES or any(t.tick > MAX_TICK for t in score.tempos):
+        score.tempos = [t for t in score.tempos if t.tick <= MAX_TICK][:MAX_TEMPO_CHANGES]
+        changed.append(f"only the first {len(score.tempos):,} tempo changes were kept")
+    for name, limit in (("meters", MAX_METER_CHANGES), ("keys", MAX_KEY_CHANGES)):
+        values = getattr(score, name, None)
+        if values is not None and len(values) > limit:
+            setattr(score, name, values[:limit])
+            changed.append(f"only the first {limit:,} {name[:-1]} changes were kept")
+    if len(score.title) > MAX_TITLE:
+        score.title = score.title[:MAX_TITLE]
+        changed.append(f"the title was shortened to {MAX_TITLE} characters")
+    if score.style is not None and len(score.style) > MAX_STYLE:
+        score.style = score.style[:MAX_STYLE]
+    for index, voice in enumerate(score.voices):
+        if len(voice.name) > MAX_VOICE_NAME:
+            score.voices[index] = replace(voice, name=voice.name[:MAX_VOICE_NAME])
+    return changed
+
+
+def _merge_voices(score) -> str:
+    before = len(score.voices)
+    sound_of: dict[tuple[int, bool], int] = {}
+    new_index: list[int] = []
+    merged = []
+    for voice in score.voices:
+        sound = (voice.program, voice.is_drum)
+        if sound not in sound_of:
+            sound_of[sound] = len(merged)
+            merged.append(voice)
+        new_index.append(sound_of[sound])
+    counts = Counter(new_index)
+    merged = [replace(v, name=f"{v.name} (+{counts[i] - 1} merged)"[:MAX_VOICE_NAME]) if counts[i] > 1 else v
+              for i, v in enumerate(merged)]
+    score.voices = merged
+    score.notes = [n if n.voice == new_index[n.voice] else replace(n, voice=new_index[n.voice]) for n in score.notes]
+    return (f"{before} voices were merged into {len(merged)}, one per instrument (Composer edits at most "
+            f"{MAX_VOICES} voices)")
+
+
+def fits(score) -> bool:
+    return not score_problems(score)
