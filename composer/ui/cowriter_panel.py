@@ -6,14 +6,16 @@ every note starting before the playhead."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from typing import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox,
-    QVBoxLayout, QWidget,
+    QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QSpinBox,
+    QStackedWidget, QVBoxLayout, QWidget,
 )
 
+from composer.data.styles import display_name
 from composer.music.scales import PITCH_CLASS_NAMES, SCALES, Key, estimate_key
 from composer.music.score import Note, Score
 from composer.ui.cowriter import CoWriter, Variation
@@ -40,6 +42,8 @@ class CoWriterPanel(QWidget):
         self.document = document
         self.playhead = playhead
         self.voice: int | None = None  # the voice the continuation is written in (None = the model's choice)
+        # The voices ticked to write in (Voicing panel); empty = each voice sounding at the end.
+        self.voices: Callable[[], list[int]] = list
         self.last_error = ""
         # Redoes the last request from the score as it is now (Regenerate on out-of-date variations).
         # Continue sets it; Fill and Add part set their own.
@@ -63,6 +67,7 @@ class CoWriterPanel(QWidget):
         self.key_mode.addItem("Off (any pitch)", KEY_OFF)
         self.key_mode.addItem("Detect from seed", KEY_DETECT)
         self.key_mode.addItem("Choose…", KEY_CHOOSE)
+        self.key_mode.setCurrentIndex(self.key_mode.findData(KEY_DETECT))  # off drifted out of key
         self.key_mode.setToolTip("Keep the continuation's pitches inside a key")
         form.addRow("Key lock", self.key_mode)
         key_row = QHBoxLayout()
@@ -75,9 +80,16 @@ class CoWriterPanel(QWidget):
         self.key_row = QWidget()
         self.key_row.setLayout(key_row)
         key_row.setContentsMargins(0, 0, 0, 0)
-        form.addRow("", self.key_row)
         self.detected_key = QLabel("")
-        form.addRow("", self.detected_key)
+        self.detected_key.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # no reflow
+        # One row that always takes the same height, whatever the key mode shows, so choosing a
+        # mode or a new detection never moves the Continue button under the pointer.
+        self.key_detail = QStackedWidget()
+        self.key_detail.addWidget(QWidget())  # off: nothing to show
+        self.key_detail.addWidget(self.key_row)
+        self.key_detail.addWidget(self.detected_key)
+        self.key_detail.setFixedHeight(max(self.key_row.sizeHint().height(), self.detected_key.sizeHint().height()))
+        form.addRow("", self.key_detail)
         self.seed_range = QComboBox()
         self.seed_range.addItem("Selection (all before playhead if none)", SEED_SELECTION)
         self.seed_range.addItem("Everything before the playhead", SEED_BEFORE_PLAYHEAD)
@@ -164,8 +176,9 @@ class CoWriterPanel(QWidget):
             self.style_box.setCurrentIndex(index)
 
     def _key_mode_changed(self) -> None:
-        self.key_row.setVisible(self.key_mode.currentData() == KEY_CHOOSE)
-        self.detected_key.setVisible(self.key_mode.currentData() == KEY_DETECT)
+        mode = self.key_mode.currentData()
+        self.key_detail.setCurrentWidget(self.key_row if mode == KEY_CHOOSE else
+                                         self.detected_key if mode == KEY_DETECT else self.key_detail.widget(0))
         self._update_detected()
 
     def _update_detected(self) -> None:
@@ -193,7 +206,8 @@ class CoWriterPanel(QWidget):
         return {"length": self.length.value(), "variations": self.variation_count.value(),
                 "style": self.style_box.currentData(), "temperature": self.temperature.value(),
                 "top_p": self.top_p.value(), "key": key, "seed": random.randrange(2**31),
-                **({"voice": self.voice} if self.voice is not None else {})}
+                **({"voice": self.voice} if self.voice is not None else {}),
+                **({"voices": tuple(self.voices())} if self.voices() else {})}
 
     def _start(self, seed: Score, options: dict, base: list[Note] | tuple = ()) -> None:
         reason = self.cowriter.generate(seed, options, base=base)
@@ -211,9 +225,11 @@ class CoWriterPanel(QWidget):
         by repeating the last request on the score as it is now."""
         if self.variations_stale():
             self.last_request()
-        elif self.cowriter.last_seed is not None:
-            options = dict(self.cowriter.last_options, seed=random.randrange(2**31))
-            self._start(self.cowriter.last_seed, options)
+        elif self.cowriter.last_request is not None:  # continue, fill or add part: the same request
+            request = replace(self.cowriter.last_request, seed=random.randrange(2**31))
+            reason = self.cowriter.generate_request(request)
+            if reason:
+                self._error(reason)
 
     def continue_from(self, variation: Variation) -> None:
         if variation.is_stale(self.document.store.notes()):
@@ -259,7 +275,7 @@ class CoWriterPanel(QWidget):
             current = self.style_box.currentData() or getattr(self, "_wanted_style", None)
             self.style_box.clear()
             for style in self.cowriter.styles or ["neutral"]:
-                self.style_box.addItem(style, style)
+                self.style_box.addItem(display_name(style), style)  # shown readable, stored by id
             index = self.style_box.findData(current)
             self.style_box.setCurrentIndex(max(0, index))
         elif state == "error":

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMessageBox, QScrollArea, QTabWidget, QWidget
 
 from composer.ui.autosave import Autosaver, orphaned_autosaves, recover
 from composer.ui.cowriter import CoWriter
@@ -17,6 +17,7 @@ from composer.ui.editor_view import EditorView
 from composer.ui.file_actions import FileActions, can_open
 from composer.ui.midi_bridge import install as install_midi
 from composer.ui.playback import PlaybackController
+from composer.ui.region_actions import RegionActions
 from composer.ui.settings import AppSettings
 from composer.ui.settings_dialog import SettingsDialog
 from composer.ui.status_bar import ComposerStatusBar
@@ -48,14 +49,14 @@ class MainWindow(QMainWindow):
 
         self.voicing_panel = VoicingPanel(self.document)
         tabs = QTabWidget()
-        tabs.addTab(self.cowriter_panel, "Co-writer")
-        tabs.addTab(self.voicing_panel, "Voicing")
+        tabs.addTab(scrolling(self.cowriter_panel), "Co-writer")
+        tabs.addTab(scrolling(self.voicing_panel), "Voicing")
         self.side_tabs = tabs
         dock = QDockWidget("Co-writer and voicing", self)
         dock.setObjectName("side")
         dock.setWidget(tabs)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        dock.setMinimumWidth(340)
+        dock.setMinimumWidth(280)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.resizeDocks([dock], [380], Qt.Orientation.Horizontal)  # the roll gets the room
         self.status = ComposerStatusBar(self)
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
                                    self.settings.autosave_seconds, self)
         self._score_sync = QTimer(self, singleShot=True, interval=30)  # batch playback updates
         self._score_sync.timeout.connect(self._sync_playback_score)
+        self.regions = RegionActions(self)  # Fill and Add part (buttons in the co-writer panel)
         self._wire()
         self._build_menus()
         self.midi = install_midi(self)  # MIDI menu, keyboard thru/record/call-and-response
@@ -141,6 +143,8 @@ class MainWindow(QMainWindow):
             transport.addAction(action)
         cowriter = bar.addMenu("&Co-writer")
         cowriter.addAction(self._action("&Continue", "Ctrl+Return", self.cowriter_panel.continue_seed))
+        cowriter.addAction(self.regions.fill_action)
+        cowriter.addMenu(self.regions.add_part_menu)
         cowriter.addAction(self._action("C&ancel", None, self.cowriter.cancel))
         cowriter.addAction(self._action("Acc&ept Selected Variation", "Ctrl+Shift+Return",
                                         lambda: self.cowriter_panel.accept()))
@@ -228,8 +232,7 @@ class MainWindow(QMainWindow):
         self.editor.ruler.update()
 
     def _voice_picked(self, voice: int) -> None:
-        self.roll.current_voice = voice
-        self.cowriter_panel.voice = voice  # continuations are written in the voice being drawn in
+        self.roll.current_voice = voice  # (Continue writes each voice in its own voice; Voicing > Write picks)
 
     def _panel_message(self, text: str) -> None:
         if text == self.cowriter_panel.last_error:
@@ -327,6 +330,17 @@ class MainWindow(QMainWindow):
             starter.wait(5000)
         self.midi.close()
         self.playback.close()
+
+
+def scrolling(panel: QWidget) -> QScrollArea:
+    """A side panel that scrolls when the window is too small for it, so no button is ever out of
+    reach under the status bar (the panel keeps its natural layout)."""
+    area = QScrollArea()
+    area.setWidget(panel)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
 
 
 def open_window(path: str | None = None, **options) -> MainWindow:

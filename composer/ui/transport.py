@@ -11,6 +11,9 @@ from composer.ui.document import ScoreDocument
 from composer.ui.playback import PlaybackController
 
 
+PLAY_TEXT, PAUSE_TEXT = "▶ Play", "❚❚ Pause"
+
+
 def position_text(tick: int, signature: TimeSignature, seconds: float) -> str:
     bar, rest = divmod(tick, signature.bar_ticks)
     beat, sub = divmod(rest, signature.beat_ticks)
@@ -24,7 +27,7 @@ class TransportBar(QToolBar):
         self.setObjectName("transport")
         self.document = document
         self.playback = playback
-        self.play_action = QAction("▶ Play", self)
+        self.play_action = QAction(PLAY_TEXT, self)
         self.play_action.setToolTip("Play / pause (Space)")
         self.play_action.triggered.connect(playback.toggle)
         self.stop_action = QAction("■ Stop", self)
@@ -37,6 +40,13 @@ class TransportBar(QToolBar):
         self.metronome_action.toggled.connect(playback.set_metronome)
         for action in (self.play_action, self.stop_action, self.loop_action, self.metronome_action):
             self.addAction(action)
+        # Play and Pause take the same width, so the buttons after it never shift under the pointer.
+        button = self.widgetForAction(self.play_action)
+        widths = []
+        for text in (PAUSE_TEXT, PLAY_TEXT):
+            self.play_action.setText(text)
+            widths.append(button.sizeHint().width())
+        button.setFixedWidth(max(widths))
         self.addSeparator()
         self.addWidget(QLabel(" Tempo "))
         self.tempo = QDoubleSpinBox(decimals=1, minimum=20.0, maximum=400.0, singleStep=1.0, suffix=" bpm")
@@ -63,7 +73,7 @@ class TransportBar(QToolBar):
         self._updating = False
         document.score_settings_changed.connect(self._settings_changed)
         playback.position_changed.connect(self._show_position)
-        playback.playing_changed.connect(lambda playing: self.play_action.setText("❚❚ Pause" if playing else "▶ Play"))
+        playback.playing_changed.connect(lambda playing: self.play_action.setText(PAUSE_TEXT if playing else PLAY_TEXT))
         self._settings_changed("tempos")
         self._settings_changed("time_signature")
         self._show_position(0)

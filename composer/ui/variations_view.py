@@ -58,6 +58,7 @@ class VariationsView(QWidget):
         self.list = QListWidget()
         self.list.setIconSize(PREVIEW)
         self.list.setSpacing(2)
+        self.list.setMinimumHeight(2 * PREVIEW.height() + 24)  # two previews, however small the window
         self.list.currentRowChanged.connect(self._row_changed)
         self.list.itemDoubleClicked.connect(lambda _item: self._emit(self.accept_requested))
         self.audition_button = QPushButton("▶ Audition")
@@ -92,8 +93,12 @@ class VariationsView(QWidget):
         for v in variations:
             new = list(v.added)
             fresh = set(new)
-            seed = [n for n in v.score.notes if n not in fresh]
-            item = QListWidgetItem(QIcon(preview_pixmap(seed[-48:], new)),
+            # Every voice around the new notes (two bars either side), so a fill shows its context.
+            margin = 2 * v.score.time_signature.bar_ticks
+            low = min((n.onset for n in new), default=0) - margin
+            high = max((n.end for n in new), default=0) + margin
+            seed = [n for n in v.score.notes if n not in fresh and n.end > low and n.onset < high]
+            item = QListWidgetItem(QIcon(preview_pixmap(seed, new)),
                                    f"Variation {v.number}\n{len(new)} new notes")
             self.list.addItem(item)
         self.stale = False

@@ -58,10 +58,13 @@ def test_window_shows_first_and_the_model_loads_in_the_background(qtbot):
         qtbot.waitUntil(lambda: w.cowriter.state != "none", timeout=5000)
         qtbot.waitUntil(lambda: w.cowriter.state == "ready", timeout=MODEL_TIMEOUT_MS)
         assert w.cowriter_panel.continue_button.isEnabled()
-        styles = [w.cowriter_panel.style_box.itemText(i) for i in range(w.cowriter_panel.style_box.count())]
+        box = w.cowriter_panel.style_box
+        styles = [box.itemData(i) for i in range(box.count())]
+        from composer.data.styles import display_name
         from composer.generate import Continuer
 
         assert styles == Continuer.load(None).styles
+        assert [box.itemText(i) for i in range(box.count())] == [display_name(s) for s in styles]  # readable
         assert w.status.model.state == "ok"
     finally:
         w.close()

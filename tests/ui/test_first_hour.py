@@ -192,3 +192,66 @@ def test_new_resets_the_loop_region_and_the_playhead(qtbot, window):
     assert window.playback.loop_region is None and not window.playback.loop_enabled
     assert not window.transport.loop_action.isChecked() and window.roll.loop is None
     assert window.playback.position == 0 and window.roll.playhead == 0
+
+
+# --- 5, 9, 10: key lock default, readable style names, nothing moves under the pointer ------------
+def test_key_lock_defaults_to_detected_from_the_seed(qtbot, window):
+    panel = window.cowriter_panel
+    assert panel.key_mode.currentData() == "detect"
+    assert panel.key_detail.currentWidget() is panel.detected_key
+    draw(window, (62, 64, 66, 67, 69))  # D major
+    panel.playhead = lambda: 0
+    assert panel.options(panel.seed_notes())["key"] is not None
+
+
+def test_style_names_are_readable(qtbot, window):
+    from composer.data.styles import display_name
+
+    assert display_name("bach_chorales") == "Bach chorales" and display_name("irish") == "Irish"
+    assert display_name("jazz_standards") == "Jazz standards" and display_name(None) == "Neutral"
+    panel = window.cowriter_panel
+    window.cowriter.styles = ["irish", "bach_chorales", "my_tunes"]
+    panel._model_state("ready", "ready")
+    assert [panel.style_box.itemText(i) for i in range(3)] == ["Irish", "Bach chorales", "My tunes"]
+    panel.style_box.setCurrentIndex(1)
+    assert panel.settings()["style"] == "bach_chorales"  # stored by id
+
+
+def test_play_pause_and_key_mode_do_not_move_the_buttons(qtbot, window):
+    transport = window.transport
+    stop = transport.widgetForAction(transport.stop_action)
+    x = stop.mapTo(window, stop.rect().topLeft()).x()
+    window.playback.playing_changed.emit(True)
+    qtbot.wait(10)
+    assert transport.play_action.text() == "❚❚ Pause"
+    assert stop.mapTo(window, stop.rect().topLeft()).x() == x
+    window.playback.playing_changed.emit(False)
+    panel = window.cowriter_panel
+    window.side_tabs.setCurrentIndex(0)
+    qtbot.wait(10)
+    button = panel.continue_button
+    where = button.mapTo(window, button.rect().topLeft())
+    for mode in ("off", "choose", "detect"):
+        panel.key_mode.setCurrentIndex(panel.key_mode.findData(mode))
+        draw(window, (60 + len(mode),), start_beat=len(mode))  # a new detection
+        qtbot.wait(10)
+        assert button.mapTo(window, button.rect().topLeft()) == where, mode
+
+
+# --- 6: a small window keeps every button reachable ----------------------------------------------
+def test_a_small_window_keeps_audition_and_accept_reachable(qtbot, window):
+    window.resize(640, 420)
+    qtbot.waitUntil(lambda: window.width() <= 660 and window.height() <= 440, timeout=2000)
+    panel = window.cowriter_panel
+    window.side_tabs.setCurrentIndex(0)
+    area = window.side_tabs.currentWidget()
+    status_top = window.statusBar().mapTo(window, window.statusBar().rect().topLeft()).y()
+    for button in (panel.variations.audition_button, panel.variations.accept_button,
+                   panel.variations.regenerate_button, panel.continue_button):
+        area.ensureWidgetVisible(button)
+        qtbot.wait(10)
+        top_left = button.mapTo(window, button.rect().topLeft())
+        assert button.isVisible()
+        assert top_left.y() + button.height() <= status_top, button.text()
+        assert 0 <= top_left.x() and top_left.x() + button.width() <= window.width(), button.text()
+    assert window.roll.viewport().width() > 100 and window.roll.viewport().height() > 60
