@@ -67,7 +67,9 @@ STYLES: tuple[Style, ...] = (
           "OpenEWLD lead sheets whose Discogs genre is rock (songs later recorded as rock & roll).", ()),
     Style("popular_song_stage", "Stage & screen songs",
           "OpenEWLD lead sheets whose Discogs genre is stage & screen: show and film tunes.", ()),
-    *(Style(f"groove_{slug}", f"{label} groove", f"{label} drum grooves and fills from the Groove MIDI Dataset.",
+    *(Style(f"groove_{slug}", "Other grooves" if slug == "other" else f"{label} groove",
+            f"{label} drum grooves and fills from the Groove MIDI Dataset"
+            + (" (reggae, gospel, afrobeat, dance, blues, ...: styles with under 25 pieces)." if slug == "other" else "."),
             (), group="groove")
       for slug, label in (("rock", "Rock"), ("funk", "Funk"), ("jazz", "Jazz"), ("latin", "Latin"),
                           ("hiphop", "Hip-hop"), ("soul", "Soul"), ("afrocuban", "Afro-Cuban"), ("punk", "Punk"),
@@ -126,3 +128,34 @@ def display_name(style_id: str | None) -> str:
         return style.display_name
     text = style_id.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+GROUPS: tuple[tuple[str, str], ...] = (("melodic", "Melodic styles"), ("groove", "Groove styles"))
+
+
+def display_name(style: str | None) -> str:
+    """A style's readable name: 'irish' -> 'Irish', 'groove_rock' -> 'Rock groove', 'jazz' ->
+    'Jazz (WJazzD)'; a user style from its folder slug ('jazz_tunes' -> 'Jazz tunes'); None or
+    'neutral' -> 'Neutral'."""
+    if not style or style == "neutral":
+        return "Neutral"
+    known = STYLE_BY_NAME.get(style)
+    if known is not None:
+        return known.display_name
+    words = style.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else style
+
+
+def style_group(style: str) -> str:
+    """'groove' for drum-groove styles (built-in groove_* and user styles named so), else 'melodic'."""
+    known = STYLE_BY_NAME.get(style)
+    if known is not None:
+        return known.group
+    return "groove" if style.startswith("groove_") else "melodic"
+
+
+def grouped_styles(styles) -> list[tuple[str, list[str]]]:
+    """Styles in their given order, grouped for display: [("Melodic styles", [...]), ("Groove styles", [...])];
+    empty groups are left out."""
+    return [(title, [s for s in styles if style_group(s) == group]) for group, title in GROUPS
+            if any(style_group(s) == group for s in styles)]
