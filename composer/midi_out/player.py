@@ -93,7 +93,7 @@ class OutPlayer:
     def end_tick(self) -> int:
         if self._end is not None:
             return self._end
-        return max((n.end for n in self._notes), default=0)
+        return self.score.end  # all voices count: the clock runs to the end even when none goes out
 
     # -- transport ----------------------------------------------------------------------------
     def play(self, start: int = 0, end: int | None = None, *, open_end: bool = False,
