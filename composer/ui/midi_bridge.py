@@ -129,6 +129,7 @@ class MidiControls(QObject):
         b = self.bridge
         b.status_changed.connect(window.status.midi.set_state)
         b.status_changed.connect(lambda *_: self._fill_ports())
+        b.status_changed.connect(lambda *_: self._update_record())
         b.ports_changed.connect(lambda _ports: self._fill_ports())
         b.key_lit.connect(self._key_lit)
         b.live_notes.connect(window.roll.set_ghosts)
@@ -138,11 +139,13 @@ class MidiControls(QObject):
         window.voicing_panel.current_voice_changed.connect(b.service.set_voice)
         window.status.midi.set_state(*b.describe())
         self._reopen_remembered()
+        self._update_record()
 
     # --- the menu ----------------------------------------------------------------------------
     def _build_menu(self) -> None:
         w = self.window
         menu = w.menuBar().addMenu("&MIDI")
+        menu.setToolTipsVisible(True)  # a disabled Record says why
         self.menu = menu
         self.ports_menu = menu.addMenu("&Input Port")
         self.ports_menu.aboutToShow.connect(self._fill_ports)
@@ -223,6 +226,23 @@ class MidiControls(QObject):
         keyboard.update()
 
     # --- recording ---------------------------------------------------------------------------
+    def _update_record(self) -> None:
+        """Record only with a MIDI input to record from; otherwise off, and its tooltip says why
+        (a count-in that records nothing helps no one)."""
+        status = self.bridge.service.status
+        ready = status.state in ("connected", "virtual")
+        self.record_action.setEnabled(ready or self.record_action.isChecked())  # a running take can stop
+        if ready:
+            reason = "Record from the MIDI input after a bar of count-in (Ctrl+R)"
+        elif status.state == "unavailable":
+            reason = f"Record needs a MIDI input, and there is no MIDI system: {status.message}"
+        elif status.state == "disconnected":
+            reason = f"Record needs a MIDI input: {status.port} is disconnected; plug it in again"
+        else:
+            reason = "Record needs a MIDI input: choose one in MIDI ▸ Input Port"
+        self.record_action.setToolTip(reason)
+        self.record_action.setStatusTip(reason)
+
     def _record_toggled(self, on: bool) -> None:
         w, service = self.window, self.bridge.service
         if on:
