@@ -13,6 +13,7 @@ from typing import Iterable
 from PySide6.QtCore import QObject, Signal
 
 from composer.music.score import Note, Score
+from composer.request import GenerationRequest, continue_request
 from composer.ui.document import ScoreDocument
 from composer.ui.model_process import ModelProcess
 from composer.ui.status_bar import duration_text
@@ -38,6 +39,7 @@ class Variation:
     options: dict = field(default_factory=dict)
     added: list[Note] | None = None  # None: every note marked generated (older callers)
     context: int | None = None  # notes_fingerprint of the document at request time (None: unknown)
+    removed: list[Note] = field(default_factory=list)  # notes a fill/regenerate replaces
 
     def __post_init__(self) -> None:
         if self.added is None:
@@ -89,6 +91,7 @@ class CoWriter(QObject):
         self._started = 0.0
         self.last_seed: Score | None = None
         self.last_options: dict = {}
+        self.last_request: GenerationRequest | None = None
         self._context: int | None = None  # the document's notes fingerprint when the job started
         self._base: list[Note] = []  # notes a continued variation already added
 
@@ -151,10 +154,26 @@ class CoWriter(QObject):
         if not seed.notes:
             return "There are no seed notes: select some notes, or move the playhead after the notes to continue."
         self.last_seed, self.last_options = seed, dict(options)
+        try:
+            request = continue_request(seed, **_continue_options(seed, options))
+        except ValueError as error:
+            return str(error)
+        return self.generate_request(request, base=base)
+
+    def generate_request(self, request: GenerationRequest, *, base: Iterable[Note] = ()) -> str | None:
+        """Start any generation (continue, fill, add part); returns None, or the reason it
+        cannot start. The result remembers the document as it is now (Variation.context)."""
+        if self.state != "ready" or self._process is None:
+            return {"loading": "The co-writer model is still loading; try again in a moment.",
+                    "error": self.message}.get(self.state, "The co-writer model is not loaded.")
+        if self._job:
+            return "A continuation is already being written."
+        self.last_request = request
+        self.last_seed = request.score
         self._context = notes_fingerprint(self.document.store.notes())
         self._base = list(base)
         self._started = time.perf_counter()
-        self._job = self._process.generate(seed, options)
+        self._job = self._process.generate(request)
         self.busy_changed.emit(True)
         return None
 
@@ -183,12 +202,14 @@ class CoWriter(QObject):
         if not self._current(job):
             return
         self._finish()
-        scores = ModelProcess.unpack_results(self.last_seed, packed)
+        request = self.last_request
+        results = ModelProcess.unpack_results(request, packed)
         options = dict(self.last_options)
         options["seconds"] = time.perf_counter() - self._started
-        count = len(self.last_seed.notes)
-        self.variations_ready.emit([Variation(i + 1, s, options, added=[*self._base, *s.notes[count:]],
-                                              context=self._context) for i, s in enumerate(scores)])
+        replaced = [n for n in request.score.notes if request.region.contains(n.onset, n.voice)]
+        self.variations_ready.emit([Variation(i + 1, score, options, added=[*self._base, *new],
+                                              context=self._context, removed=replaced)
+                                    for i, (score, new) in enumerate(results)])
 
     def _on_failed(self, job: int, message: str) -> None:
         if self._current(job):
@@ -219,10 +240,40 @@ class CoWriter(QObject):
         notes = variation.new_notes(doc.store.notes())
         if not notes:
             return 0
-        doc.undo_stack.beginMacro(f"Accept variation {variation.number}")
+        text = f"Accept variation {variation.number}"
+        doc.undo_stack.beginMacro(text)
         try:
+            if len(variation.score.voices) > len(doc.voices):  # an added part: its voice with role and program
+                doc.set_score_field("voices", [*doc.field("voices"), *variation.score.voices[len(doc.voices):]],
+                                    "Add part", merge=False)
             doc.ensure_voices(max(n.voice for n in notes) + 1)
-            doc.add_notes(notes, f"Accept variation {variation.number}")
+            replaced = _ids_of(doc, variation.removed)
+            if replaced:
+                doc.delete_notes(replaced, text)
+            doc.add_notes(notes, text)
         finally:
             doc.undo_stack.endMacro()
         return len(notes)
+
+
+def _ids_of(document: ScoreDocument, notes: list[Note]) -> list[int]:
+    """Document ids of these notes (by value, counting repeats)."""
+    wanted = Counter(notes)
+    ids = []
+    for note_id, note in document.store.items():
+        if wanted[note] > 0:
+            wanted[note] -= 1
+            ids.append(note_id)
+    return ids
+
+
+def _continue_options(seed: Score, options: dict) -> dict:
+    """The panel's continue options (Continuer.continue_score's names) -> continue_request's."""
+    voice = options.get("voice")
+    voices = options.get("voices") or ((voice,) if voice is not None else None)
+    if voices and max(voices) >= len(seed.voices):
+        raise ValueError(f"voice {max(voices) + 1} is not in the score")
+    return dict(voices=voices, length=options.get("length"), bars=options.get("bars"),
+                variations=options.get("variations", 1), style=options.get("style"), key=options.get("key"),
+                temperature=options.get("temperature", 1.0), top_p=options.get("top_p", 0.95),
+                seed=options.get("seed"), **({"controls": options["controls"]} if options.get("controls") else {}))

@@ -7,9 +7,9 @@ own interpreter, so the window keeps turning whatever the model does; a QThread 
 on the pipe and turns messages into Qt signals for the GUI thread.
 
 Protocol (pickled tuples over two one-way pipes; the child never receives code, only data):
-  parent -> child: ("generate", job, seed Score, options dict) | ("quit",)
+  parent -> child: ("generate", job, composer.request.GenerationRequest) | ("quit",)
   child -> parent: ("loaded", styles, path, seconds) | ("load-failed", message)
-                   ("progress", job, done, total) | ("done", job, [[note row]]) | ("cancelled", job)
+                   ("progress", job, done, total) | ("done", job, [[new note row]]) | ("cancelled", job)
                    ("failed", job, message)
 Cancelling sets a shared "cancel up to job N" counter that the sampling loop polls.
 """
@@ -44,9 +44,9 @@ def _serve(requests, replies, cancel_up_to, checkpoint: str | None, threads: int
             pass
     started = time.perf_counter()
     try:
-        from composer.generate import Continuer
+        from composer.generate import CoWriter
 
-        continuer = Continuer.load(checkpoint, threads=threads)
+        continuer = CoWriter.load(checkpoint, threads=threads)
     except Exception as error:
         replies.send(("load-failed", f"The co-writer model could not be loaded: {describe(error)}"))
         return
@@ -59,7 +59,7 @@ def _serve(requests, replies, cancel_up_to, checkpoint: str | None, threads: int
             return  # the window went away
         if message[0] != "generate":
             return
-        _, job, seed, options = message
+        _, job, request = message
         last_report = [0.0]
 
         def progress(done: int, total: int) -> None:
@@ -69,8 +69,7 @@ def _serve(requests, replies, cancel_up_to, checkpoint: str | None, threads: int
                 replies.send(("progress", job, done, total))
 
         try:
-            results = continuer.continue_score(seed, progress=progress,
-                                               cancel=lambda: cancel_up_to.value >= job, **options)
+            results = continuer.generate(request, progress=progress, cancel=lambda: cancel_up_to.value >= job)
         except Exception as error:
             if cancel_up_to.value >= job or type(error).__name__ == "Cancelled":
                 replies.send(("cancelled", job))
@@ -78,28 +77,24 @@ def _serve(requests, replies, cancel_up_to, checkpoint: str | None, threads: int
                 replies.send(("failed", job, f"The co-writer failed: {describe(error)}"))
             continue
         replies.send(("cancelled", job) if cancel_up_to.value >= job
-                     else ("done", job, [_pack(seed, result) for result in results]))
+                     else ("done", job, [_pack(request, result) for result in results]))
 
 
-def _pack(seed, result) -> list[tuple]:
-    """Only what the seed lacks, as plain tuples: unpickling ~1000 frozen dataclasses costs the
-    receiving side ~30 ms of GIL time, which the window would feel; tuples cost ~1 ms."""
-    from collections import Counter
-
-    have = Counter(seed.notes)
-    rows = []
-    for n in result.notes:
-        if have[n] > 0:
-            have[n] -= 1
-        else:
-            rows.append((n.pitch, n.onset, n.duration, n.velocity, n.voice, n.generated))
-    return rows
+def _pack(request, result) -> list[tuple]:
+    """Only the new notes, as plain tuples: unpickling ~1000 frozen dataclasses costs the
+    receiving side ~30 ms of GIL time, which the window would feel; tuples cost ~1 ms.
+    (composer.request.apply_result puts the new notes after the context's.)"""
+    kept = len(request.context().notes)
+    return [(n.pitch, n.onset, n.duration, n.velocity, n.voice, n.generated) for n in result.notes[kept:]]
 
 
-def _unpack(seed, rows: list[tuple]):
+def _unpack(request, rows: list[tuple]):
+    """(the request's score with the region replaced, the new notes)"""
     from composer.music.score import Note
+    from composer.request import apply_result
 
-    return seed.copy(notes=[*seed.notes, *(Note(*row) for row in rows)])
+    new = [Note(*row) for row in rows]
+    return apply_result(request, new), new
 
 class ModelProcess(QThread):
     """Starts the child and relays its messages as signals (connect them to GUI-thread methods)."""
@@ -146,14 +141,15 @@ class ModelProcess(QThread):
         self._process.join(timeout=5)
 
     @staticmethod
-    def unpack_results(seed, packed: list) -> list:
-        """The child's compact results -> one Score (seed + continuation) per variation."""
-        return [_unpack(seed, rows) for rows in packed]
+    def unpack_results(request, packed: list) -> list:
+        """The child's compact results -> one (Score, new notes) per variation: the request's
+        score with its region rewritten, and the notes the co-writer wrote."""
+        return [_unpack(request, rows) for rows in packed]
 
-    def generate(self, seed, options: dict) -> int:
-        """Queue a generation; returns its job number."""
+    def generate(self, request) -> int:
+        """Queue a generation (a composer.request.GenerationRequest); returns its job number."""
         self._jobs += 1
-        self._requests_out.send(("generate", self._jobs, seed, dict(options)))
+        self._requests_out.send(("generate", self._jobs, request))
         return self._jobs
 
     def cancel(self, job: int) -> None:

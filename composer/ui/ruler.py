@@ -1,5 +1,6 @@
 """The time ruler above the roll: bars and beats from the time signature, the playhead and the
-loop region. Click or drag to place the playhead; Shift-drag (or right-drag) to set the loop."""
+loop region. Click or drag to place the playhead; Shift-drag (or right-drag) to set the loop;
+Ctrl-drag (or double-click a bar) to select whole bars for Fill and Add part."""
 
 from __future__ import annotations
 
@@ -18,11 +19,14 @@ RULER_HEIGHT = 26
 class Ruler(QWidget):
     seek_requested = Signal(int)  # tick
     loop_requested = Signal(int, int)  # start, end ticks
+    bars_selected = Signal(int, int)  # start, end ticks of whole bars (end == start: cleared)
 
     def __init__(self, roll: PianoRoll, parent: QWidget | None = None):
         super().__init__(parent)
         self.roll = roll
         self._loop_from: int | None = None
+        self._bars_from: int | None = None
+        self.bar_selection: tuple[int, int] | None = None  # ticks [start, end) of the selected bars
         self.setFixedHeight(RULER_HEIGHT)
         roll.view_changed.connect(self.update)
 
@@ -40,6 +44,9 @@ class Ruler(QWidget):
         if roll.loop is not None:
             x0, x1 = g.x(roll.loop[0]) - sx, g.x(roll.loop[1]) - sx
             p.fillRect(QRectF(x0, 0, x1 - x0, h * 0.45), palette.LOOP_EDGE)
+        if self.bar_selection is not None:
+            x0, x1 = g.x(self.bar_selection[0]) - sx, g.x(self.bar_selection[1]) - sx
+            p.fillRect(QRectF(x0, h * 0.45, x1 - x0, h * 0.55), QColor(90, 160, 255, 110))
         label_every = 1
         while g.x(bar * label_every) < 36:
             label_every *= 2
@@ -65,8 +72,28 @@ class Ruler(QWidget):
     def _snapped(self, x: float) -> int:
         return max(0, edit_ops.snap_round(self.tick_at(x), self.roll.snap.ticks))
 
+    def _bar(self, tick: int) -> tuple[int, int]:
+        """Ticks [start, end) of the bar holding tick."""
+        from composer.music.score import Score
+        from composer.request import bar_at
+
+        return bar_at(Score(time_signature=self.roll.document.time_signature), tick)
+
+    def select_bars(self, start: int, end: int) -> None:
+        """Select ticks [start, end) (whole bars); start == end clears the selection."""
+        self.bar_selection = (start, end) if end > start else None
+        self.update()
+        self.bars_selected.emit(start, end)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self.select_bars(*self._bar(self.tick_at(event.position().x())))
+
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         x = event.position().x()
+        if event.button() == Qt.MouseButton.LeftButton and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._bars_from = self.tick_at(x)
+            self.select_bars(*self._bar(self._bars_from))
+            return
         loop_gesture = (event.button() == Qt.MouseButton.RightButton
                         or event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         if loop_gesture:
@@ -76,6 +103,12 @@ class Ruler(QWidget):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         x = event.position().x()
+        if self._bars_from is not None:
+            first, last = sorted((self._bars_from, self.tick_at(x)))
+            start, end = self._bar(first)[0], self._bar(last)[1]
+            if (start, end) != self.bar_selection:
+                self.select_bars(start, end)
+            return
         if self._loop_from is not None:
             end = self._snapped(x)
             if end != self._loop_from:
@@ -85,3 +118,4 @@ class Ruler(QWidget):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self._loop_from = None
+        self._bars_from = None

@@ -21,6 +21,7 @@ except ImportError:  # the instrument table is another part; numbers still work 
 
 class VoicingPanel(QWidget):
     current_voice_changed = Signal(int)
+    write_voices_changed = Signal(list)  # the voices ticked "Write" (for Continue and Fill)
 
     def __init__(self, document: ScoreDocument, parent: QWidget | None = None):
         super().__init__(parent)
@@ -53,7 +54,8 @@ class VoicingPanel(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         self.rows = []
-        for column, title in enumerate(("Draw", "Voice", "Instrument", "Volume", "Pan", "M", "S")):
+        ticked = set(self.write_voices()) if self.rows else set()
+        for column, title in enumerate(("Draw", "Voice", "Instrument", "Volume", "Pan", "M", "S", "Write")):
             self._grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
         for index, voice in enumerate(self.document.voices):
             pick = QRadioButton()
@@ -70,8 +72,13 @@ class VoicingPanel(QWidget):
             pan = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=127)
             pan.setToolTip("Pan: left ← centre → right (double-click the label to centre)")
             mute, solo = QCheckBox(), QCheckBox()
+            write = QCheckBox()
+            write.setChecked(index in ticked)
+            write.setToolTip("Continue and Fill write in the ticked voices only (none ticked: each voice "
+                             "sounding at the end, or with notes in the selected bars)")
+            write.toggled.connect(lambda _on: self.write_voices_changed.emit(self.write_voices()))
             row = {"pick": pick, "name": name, "program": program, "volume": volume, "pan": pan,
-                   "mute": mute, "solo": solo}
+                   "mute": mute, "solo": solo, "write": write}
             for column, key in enumerate(row):
                 self._grid.addWidget(row[key], index + 1, column)
             program.currentIndexChanged.connect(lambda i, v=index, box=program: self._edit(v, program=box.itemData(i)))
@@ -82,6 +89,10 @@ class VoicingPanel(QWidget):
             self.rows.append(row)
         self._refresh()
         self._pick_voice(min(self.current_voice, len(self.rows) - 1))
+
+    def write_voices(self) -> list[int]:
+        """Indices of the voices ticked "Write" (empty: the co-writer chooses)."""
+        return [i for i, row in enumerate(self.rows) if row["write"].isChecked()]
 
     def _refresh(self) -> None:
         self._updating = True

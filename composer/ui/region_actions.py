@@ -1,0 +1,120 @@
+"""Fill and Add part in the window: the selected bars (Ctrl-drag on the ruler) or selected notes,
+and the voices ticked "Write" in the Voicing panel, become a composer.request.GenerationRequest
+that the co-writer (its own process) answers with variations in the co-writer panel; accepting
+one replaces the region's notes as one undo step (composer.ui.cowriter.CoWriter.accept)."""
+
+from __future__ import annotations
+
+import random
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QToolButton
+
+from composer.music.scales import Key
+from composer.request import GenerationRequest, add_part, bar_at, fill_request
+
+PART_LABELS = {"bass": "&Bass", "harmony": "&Harmony", "counter": "&Counter-melody", "drums": "&Drums"}
+NO_SELECTION = ("Select the bars to fill first: Ctrl-drag on the ruler (or double-click a bar), or select "
+                "notes; tick voices under Voicing → Write to choose which voices are rewritten.")
+
+
+class RegionActions(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.panel = window.cowriter_panel
+        self.document = window.document
+        self.ruler = window.editor.ruler
+        self.voicing = window.voicing_panel
+        self.fill_action = QAction("&Fill Selected Bars", self)
+        self.fill_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self.fill_action.setToolTip("Rewrite the selected bars (or notes) with the music on both sides as "
+                                    "context; variations to audition, accept as one undo step")
+        self.fill_action.triggered.connect(self.fill)
+        self.add_part_menu = QMenu("Add &Part")
+        self.part_actions: dict[str, QAction] = {}
+        for part, label in PART_LABELS.items():
+            action = self.add_part_menu.addAction(label)
+            action.triggered.connect(lambda _=False, p=part: self.add_part(p))
+            self.part_actions[part] = action
+        self._install_buttons()
+        self.panel.voices = self.voicing.write_voices  # Continue writes in the ticked voices, if any
+
+    def _install_buttons(self) -> None:
+        """Fill and Add part beside Continue in the co-writer panel."""
+        self.fill_button = QPushButton("Fill ▦")
+        self.fill_button.setToolTip(self.fill_action.toolTip() + " (Ctrl+Shift+F)")
+        self.fill_button.clicked.connect(self.fill)
+        self.part_button = QToolButton()
+        self.part_button.setText("Add part ▾")
+        self.part_button.setToolTip("Write a new bass, harmony, counter-melody or drum part against the others "
+                                    "(over the selected bars, or the whole piece)")
+        self.part_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.part_button.setMenu(self.add_part_menu)
+        row = QHBoxLayout()
+        row.addWidget(self.fill_button, 1)
+        row.addWidget(self.part_button, 1)
+        layout = self.panel.layout()
+        index = next((i for i in range(layout.count()) if layout.itemAt(i).layout() is not None
+                      and layout.itemAt(i).layout().indexOf(self.panel.continue_button) >= 0), 0)
+        layout.insertLayout(index + 1, row)
+        self.panel.cowriter.busy_changed.connect(self._update_enabled)
+        self.panel.cowriter.model_state_changed.connect(lambda *_: self._update_enabled())
+        self._update_enabled()
+
+    def _update_enabled(self, *_args) -> None:
+        ready = self.panel.cowriter.state == "ready" and not self.panel.cowriter.busy
+        for widget in (self.fill_button, self.part_button):
+            widget.setEnabled(ready)
+
+    # --- what is selected --------------------------------------------------------------------
+    def selected_span(self) -> tuple[int, int, tuple[int, ...] | None] | None:
+        """(start, end, voices or None) of the selection: selected notes (their bars and voices)
+        first, else the bars selected on the ruler (the voices ticked Write, or None)."""
+        ticked = tuple(self.voicing.write_voices()) or None
+        notes = list(self.document.selected_notes().values())
+        score = self.document.score()
+        if notes:
+            start = bar_at(score, min(n.onset for n in notes))[0]
+            end = bar_at(score, max(n.onset for n in notes))[1]
+            return start, end, ticked or tuple(sorted({n.voice for n in notes}))
+        if self.ruler.bar_selection is not None:
+            return *self.ruler.bar_selection, ticked
+        return None
+
+    def _options(self) -> dict:
+        panel = self.panel
+        mode = panel.key_mode.currentData()
+        key = {"off": None, "detect": "auto"}.get(mode, "auto")
+        if mode == "choose":
+            key = Key(panel.tonic.currentIndex(), panel.scale.currentText())
+        return dict(style=panel.style_box.currentData(), key=key, temperature=panel.temperature.value(),
+                    top_p=panel.top_p.value(), variations=panel.variation_count.value(),
+                    seed=random.randrange(2**31))
+
+    # --- the actions -------------------------------------------------------------------------
+    def fill(self) -> None:
+        span = self.selected_span()
+        if span is None:
+            self.panel._error(NO_SELECTION)
+            return
+        start, end, voices = span
+        self._run(lambda: fill_request(self.document.score(), start, end, voices, **self._options()), self.fill)
+
+    def add_part(self, part: str) -> None:
+        span = self.ruler.bar_selection or (None, None)
+        self._run(lambda: add_part(self.document.score(), part, *span, **self._options()),
+                  lambda: self.add_part(part))
+
+    def _run(self, build, again) -> None:
+        try:
+            request: GenerationRequest = build()
+        except ValueError as error:
+            self.panel._error(str(error))
+            return
+        self.panel.last_request = again  # Regenerate on out-of-date variations repeats it on the score now
+        self.window.side_tabs.setCurrentWidget(self.panel)
+        reason = self.panel.cowriter.generate_request(request)
+        if reason:
+            self.panel._error(reason)
