@@ -10,8 +10,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     build = actions.add_parser("build", help="parse the sources into the corpus cache (only new or changed files)")
     build.add_argument("--source", action="append", metavar="default|FOLDER",
-                       help="'default' (music21's bundled corpus) or a folder of MIDI/ABC/MusicXML/krn files; "
-                            "the first-level sub-folders name the styles. Repeat for several; default: default")
+                       help="'default' (music21's bundled corpus), a data set folder (Groove MIDI, WJazzD CSV, "
+                            "OpenEWLD: recognised by their layout) or a folder of MIDI/ABC/MusicXML/krn files whose "
+                            "first-level sub-folders name the styles. Repeat for several; default: default")
     build.add_argument("--cache", metavar="DIR", help="cache directory (default: $COMPOSER_CACHE or "
                                                       "~/.cache/composer/corpus)")
     build.add_argument("--workers", type=int, metavar="N", help="parsing processes (default: one per CPU core)")
@@ -35,21 +36,48 @@ def _table(title: str, rows: dict[str, list]) -> list[str]:
     return lines
 
 
+def _style_tables(corpus) -> list[str]:
+    """Per style (readable name and id, grouped melodic / groove): pieces, notes and hours in each split."""
+    from composer.data.split import SPLITS
+    from composer.data.styles import display_name, grouped_styles
+
+    counts = {(style, split): [0, 0, 0.0] for style in corpus.styles for split in SPLITS}
+    for piece in corpus.pieces:
+        row = counts[piece.style, piece.split]
+        row[0] += 1
+        row[1] += len(piece.notes)
+        row[2] += piece.seconds / 3600
+    present = [s for s in corpus.styles if any(counts[s, split][0] for split in SPLITS)]
+    labels = {style: f"{display_name(style)} [{style}]" for style in present}
+    width = max([16, *(len(label) + 2 for label in labels.values())])
+    cell = "{:>7} {:>8} {:>7}"
+    lines = [" " * width + "  " + "  ".join(f"{' ' + split + ' ':-^24}" for split in SPLITS)]
+    lines.append(" " * width + "  " + "  ".join(cell.format("pieces", "notes", "hours") for _ in SPLITS))
+    for title, styles in grouped_styles(present):
+        lines.append(title)
+        for style in styles:
+            cells = [cell.format(pieces, notes, f"{hours:.2f}") for pieces, notes, hours in
+                     (counts[style, split] for split in SPLITS)]
+            lines.append(f"  {labels[style]:<{width - 2}}  " + "  ".join(cells))
+    missing = len(corpus.styles) - len(present)
+    if missing:
+        lines.append(f"({missing} known styles have no pieces in this cache)")
+    return lines
+
+
 def info_lines(corpus) -> list[str]:
     """The text `composer data info` prints for a loaded Corpus."""
     from composer.data.split import SPLITS
 
-    by_style = {name: [0, 0, 0.0] for name in corpus.styles}
     by_split = {name: [0, 0, 0.0] for name in SPLITS}
     for piece in corpus.pieces:
-        seconds = piece.seconds
-        for row in (by_style[piece.style], by_split[piece.split]):
-            row[0] += 1
-            row[1] += len(piece.notes)
-            row[2] += seconds
+        row = by_split[piece.split]
+        row[0] += 1
+        row[1] += len(piece.notes)
+        row[2] += piece.seconds
     total = [sum(row[i] for row in by_split.values()) for i in range(3)]
     lines = [f"corpus cache: {corpus.cache_dir}", ""]
-    lines += _table("style", by_style) + [""] + _table("split", by_split | {"total": total})
+    lines += _style_tables(corpus) + [""] + _table("split", by_split | {"total": total})
     lines += ["", f"skipped files: {len(corpus.skipped)}"]
     lines += [f"  {name}: {reason}" for name, reason in corpus.skipped]
     return lines

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from composer.cli import main
 
 
@@ -10,10 +12,19 @@ def test_build_then_info_from_the_command_line(user_folder, cache, capsys):
     assert "my_music:irish/broken.mid" in built
 
     assert main(["data", "info", "--cache", str(cache)]) == 0
-    rows = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines() if line.strip()}
-    assert rows["jazz_tunes"][:2] == ["3", str(5 + 5 + 9 + 5)]  # a.mid: 5 notes + 5 drum hits; b.abc: 9 + 5
-    assert rows["my_music"][:3] == ["1", "4", "3"]  # 4 beats at 90 bpm: about 3 s
-    assert rows["irish"][:2] == ["1", "8"]
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.strip()}
+    # Style rows: "  Readable name [id]" then pieces, notes, hours for train, validation, test.
+    styles = {m.group(1): [float(x) for x in m.group(2).split()]
+              for m in re.finditer(r"^  .*\[(\w+)\]\s+([\d. ]+)$", out, re.M)}
+
+    def summed(style):  # pieces, notes, hours over the three splits
+        return [sum(styles[style][i::3]) for i in range(3)]
+
+    assert summed("jazz_tunes")[:2] == [3, 5 + 5 + 9 + 5]  # a.mid: 5 notes + 5 drum hits; b.abc: 9 + 5
+    assert summed("my_music")[:2] == [1, 4] and abs(summed("my_music")[2] - 4 * 60 / 90 / 3600) < 0.006
+    assert summed("irish")[:2] == [1, 8]
+    assert "  Irish [irish]" in out and "  Jazz tunes [jazz_tunes]" in out and "Melodic styles" in out
     assert rows["total"][:2] == ["5", str(4 + 24 + 8)]
     assert rows["skipped"] == ["files:", "1"]
 

@@ -154,6 +154,12 @@ def test_three_sets_build_into_one_corpus_with_styles_splits_and_chords(tmp_path
     assert two.chords[:, 2:].tolist() == [[7, QUALITIES.index("7sus4")], [5, QUALITIES.index("maj")]]
     assert set(corpus.styles) >= {"jazz", "popular_song", "popular_song_jazz", "groove_rock", "groove_other"}
 
+    from composer.commands.data import info_lines
+
+    info = "\n".join(info_lines(corpus))
+    assert "Melodic styles" in info and "Groove styles" in info
+    assert info.index("Jazz (WJazzD) [jazz]") < info.index("Groove styles") < info.index("Rock groove [groove_rock]")
+
     # A second build parses nothing; the data sets' own split survives the cache.
     again = build_corpus([groove, wjazzd, openewld], tmp_path / "cache", workers=1, progress=False)
     assert again.parsed == 0 and again.pieces == report.pieces
