@@ -7,7 +7,6 @@ what the file holds is what the speakers would have played, only faster than rea
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import wave
@@ -19,6 +18,7 @@ from composer.audio.engine import SoundEngine
 from composer.audio.errors import AudioError, RenderCancelled
 from composer.audio.player import PlayState
 from composer.audio.timeline import TempoMap
+from composer.io import safe_write
 from composer.music.score import Score
 
 BLOCK_FRAMES = 4096
@@ -59,7 +59,6 @@ def render_wav(score: Score, path: str | Path, *, soundfont: str | Path | None =
     if not score.notes and end_tick is None:
         raise AudioError("nothing to render: the score has no notes")
     cancelled = cancel.is_set if isinstance(cancel, threading.Event) else (cancel or (lambda: False))
-    partial = path.with_name(f".{path.name}.part")
     began = time.perf_counter()
     with SoundEngine(soundfont=soundfont, offline=True, sample_rate=float(sample_rate),
                      gain=gain, strict=True) as engine:
@@ -74,8 +73,11 @@ def render_wav(score: Score, path: str | Path, *, soundfont: str | Path | None =
         frames = 0
         tail_left = int(tail_seconds * sample_rate)
         reported = -1.0
-        try:
-            with wave.open(str(partial), "wb") as out:
+        # An exclusive partial file with an unpredictable name (composer.io.safe_write), renamed
+        # over `path` when done: a symlink planted beside the target cannot redirect the write,
+        # and a cancel, an error or a kill leaves no half-written WAV under the real name.
+        with safe_write.replacing(path) as handle:
+            with wave.open(handle, "wb") as out:
                 out.setnchannels(2)
                 out.setsampwidth(2)
                 out.setframerate(sample_rate)
@@ -94,10 +96,6 @@ def render_wav(score: Score, path: str | Path, *, soundfont: str | Path | None =
                     if progress and fraction - reported >= 0.005:
                         reported = fraction
                         progress(fraction)
-            os.replace(partial, path)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
         font = engine.status.soundfont
     if progress:
         progress(1.0)

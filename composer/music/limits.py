@@ -125,5 +125,36 @@ def _merge_voices(score) -> str:
             f"{MAX_VOICES} voices)")
 
 
+def field_problem(name: str, value) -> str | None:
+    """Why setting Score field `name` to `value` would break the limits (the editor's door), or None."""
+    probe = _Probe()
+    if name in ("voices", "tempos", "meters", "keys"):
+        setattr(probe, name, list(value))
+    elif name in ("title", "style"):
+        setattr(probe, name, value)
+    else:
+        return None
+    problems = score_problems(probe)
+    return problems[0] if problems else None
+
+
+def notes_problem(notes, voices: int) -> str | None:
+    """Why adding these notes to a score of `voices` voices would break the limits, or None."""
+    for note in notes:
+        if note.end > MAX_TICK:
+            return f"a note would end past tick {MAX_TICK}"
+        if note.voice >= min(voices, MAX_VOICES):
+            return f"a note is in voice {note.voice + 1}, past the score's {voices}"
+    return None
+
+
+class _Probe:
+    """A stand-in Score holding one field to check (the others empty)."""
+
+    def __init__(self):
+        self.notes, self.voices, self.tempos, self.meters, self.keys = [], [], [], [], []
+        self.title, self.style = "", None
+
+
 def fits(score) -> bool:
     return not score_problems(score)

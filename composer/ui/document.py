@@ -10,6 +10,7 @@ from typing import Any, Iterable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from composer.music.limits import MAX_VOICES, field_problem, notes_problem
 from composer.music.score import Note, Score, Voice
 from composer.ui.note_store import NoteStore
 from composer.ui.undo_commands import EditNotesCommand, SetScoreFieldCommand
@@ -21,6 +22,7 @@ class ScoreDocument(QObject):
     notes_changed = Signal()
     selection_changed = Signal()
     score_settings_changed = Signal(str)  # the Score field name
+    limit_refused = Signal(str)  # an edit past composer.music.limits was not made: why
 
     def __init__(self, score: Score | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -45,6 +47,11 @@ class ScoreDocument(QObject):
     def score(self) -> Score:
         """A snapshot Score of everything (a copy: callers may keep or change it)."""
         return self._meta.copy(notes=sorted(self.store.notes(), key=lambda n: (n.onset, n.pitch, n.voice)))
+
+    def snapshot(self) -> Score:
+        """Like score() but with the notes unsorted: a list copy of immutable notes, cheap enough
+        for the GUI thread with 100,000 notes (the autosave sorts in its worker)."""
+        return self._meta.copy(notes=self.store.notes())
 
     def field(self, name: str) -> Any:
         return copy.deepcopy(getattr(self._meta, name))
@@ -88,6 +95,8 @@ class ScoreDocument(QObject):
     def add_notes(self, notes: list[Note], text: str = "Add notes") -> list[int]:
         if not notes:
             return []
+        if self._outside_limits(notes_problem(notes, len(self._meta.voices))):
+            return []
         ids = self.store.new_ids(len(notes))
         self.undo_stack.push(EditNotesCommand(self, text, {}, dict(zip(ids, notes))))
         return ids
@@ -95,7 +104,7 @@ class ScoreDocument(QObject):
     def change_notes(self, new: dict[int, Note], text: str) -> bool:
         """Replace notes by id with new values (move, resize, velocity, transpose…)."""
         new = {i: n for i, n in new.items() if i in self.store and self.store[i] != n}
-        if not new:
+        if not new or self._outside_limits(notes_problem(new.values(), len(self._meta.voices))):
             return False
         before = self.store.subset(new)
         self.undo_stack.push(EditNotesCommand(self, text, before, new, select_after=set(self.selection) or set(new)))
@@ -109,9 +118,16 @@ class ScoreDocument(QObject):
         return True
 
     def set_score_field(self, name: str, value: Any, text: str, merge: bool = True) -> None:
-        if getattr(self._meta, name) == value:
+        if getattr(self._meta, name) == value or self._outside_limits(field_problem(name, value)):
             return
         self.undo_stack.push(SetScoreFieldCommand(self, text, name, value, merge))
+
+    def _outside_limits(self, problem: str | None) -> bool:
+        """The editor's door of composer.music.limits: an edit past them is not made (so what
+        the window holds always saves and reopens) and limit_refused says why."""
+        if problem:
+            self.limit_refused.emit(problem)
+        return problem is not None
 
     def set_voice(self, index: int, text: str, **changes) -> None:
         voices = [replace(v) for v in self._meta.voices]
@@ -120,6 +136,7 @@ class ScoreDocument(QObject):
 
     def ensure_voices(self, count: int) -> None:
         """Make sure voice indices up to count-1 exist (a continuation may add a voice)."""
+        count = min(count, MAX_VOICES)
         if count > len(self._meta.voices):
             voices = [replace(v) for v in self._meta.voices]
             voices += [Voice(name=f"Voice {i + 1}") for i in range(len(voices), count)]

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from composer.io import SCORE_SUFFIXES
 from composer.io.errors import ScoreFileError
 from composer.io.project_file import PROJECT_SUFFIXES, Project, is_project_path, save_project
+from composer.io.safe_write import clean_stale_partials
 from composer.music.score import Score
 from composer.ui.workers import CallJob, FileReadJob
 
@@ -44,6 +45,8 @@ class FileActions(QObject):
         self.source: str | None = None  # what was opened (a .mid etc.), for titles
         self._reader: FileReadJob | None = None
         self._export: CallJob | None = None
+        for folder in {str(Path(p).parent) for p in self.settings.recent_files()}:
+            clean_stale_partials(folder)  # saves a killed process left half-written
 
     # --- unsaved changes ---------------------------------------------------------------------
     def confirm_discard(self) -> bool:

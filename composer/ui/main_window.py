@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QMessageBox, QScrollArea, QTabWidget, QWidget
 
-from composer.ui.autosave import Autosaver, orphaned_autosaves, recover
+from composer.ui.autosave import Autosaver, offer_recovery, recover_into
 from composer.ui.cowriter import CoWriter
 from composer.ui.cowriter_panel import CoWriterPanel
 from composer.ui.document import ScoreDocument
@@ -100,6 +100,9 @@ class MainWindow(QMainWindow):
         self.cowriter_panel.message.connect(self._panel_message)
         self.cowriter_panel.audition_requested.connect(pb.audition)
         self.autosaver.failed.connect(self.show_status)
+        self.document.limit_refused.connect(lambda why: self.show_status(f"Not changed: {why}"))
+        if self.settings.ignored:  # a damaged or hand-edited settings file: say what was not used
+            QTimer.singleShot(0, lambda: self.show_status("Settings: " + "; ".join(self.settings.ignored)))
         space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
         space.activated.connect(pb.toggle)
 
@@ -277,28 +280,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.files.display_name()}{dirty} — Composer")
 
     # --- recovery, drag and drop, closing ----------------------------------------------------
-    def offer_recovery(self) -> None:
-        orphans = orphaned_autosaves()
-        if not orphans:
-            return
-        newest = orphans[0]
-        answer = QMessageBox.question(self, "Recover unsaved work?",
-                                      "Composer did not close properly last time. Recover the unsaved work?",
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        if answer == QMessageBox.StandardButton.Yes:
-            self.recover_from(newest)
-        for path in orphans:
-            path.unlink(missing_ok=True)
+    def offer_recovery(self, opening: str | None = None) -> bool:
+        """Offer an orphaned autosave (composer.ui.autosave.offer_recovery); True if recovered."""
+        return offer_recovery(self, opening)
 
     def recover_from(self, path: Path) -> bool:
-        try:
-            project, source = recover(path)
-        except Exception as error:
-            self.show_error(f"The autosave could not be recovered: {error}")
-            return False
-        self.files.load_recovered(project, source)
-        self.show_status("Recovered unsaved work; save it to keep it")
-        return True
+        return recover_into(self, path)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
         urls = event.mimeData().urls()
@@ -346,10 +333,12 @@ def scrolling(panel: QWidget) -> QScrollArea:
 def open_window(path: str | None = None, **options) -> MainWindow:
     window = MainWindow(**options)
     window.show()
-    if path:
-        window.files.open_path(path, confirmed=True)
-    else:
-        QTimer.singleShot(200, window.offer_recovery)
+
+    def start() -> None:  # recovery is offered with or without a file argument (its autosave first)
+        if not window.offer_recovery(path) and path:
+            window.files.open_path(path, confirmed=True)
+
+    QTimer.singleShot(200, start)
     return window
 
 

@@ -8,9 +8,8 @@ from PySide6.QtWidgets import (
     QSpinBox, QWidget,
 )
 
-from composer.ui.settings import AppSettings
+from composer.ui.settings import AUDIO_DRIVERS, AppSettings  # the one validated list
 
-AUDIO_DRIVERS = ["", "pulseaudio", "pipewire", "alsa", "jack", "coreaudio", "dsound", "wasapi", "sdl2"]
 
 
 def midi_input_choices() -> list[str]:

@@ -148,6 +148,7 @@ def test_autosave_and_recovery_after_a_crash(qtbot, window, tmp_path):
     draw(window, 0, 60)
     draw(window, Q, 62)
     assert window.autosaver.autosave()
+    assert window.autosaver.wait()  # the write runs in a worker thread
     path = window.autosaver.path
     assert path.exists()
     # Pretend the process that wrote it crashed: give the file a dead pid's name.
