@@ -8,18 +8,38 @@ import argparse
 from composer.commands.generation_args import add_common, run_request
 
 
+def _chords_text(text: str) -> str:
+    """Validate --chords early (argparse names the option); bars are laid out once the score is read."""
+    from composer.music.chords import parse_chord_bars
+    from composer.music.meter import MeterChange, MeterMap
+
+    try:
+        parse_chord_bars(text, MeterMap([MeterChange(0, 4, 4)]))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
     parser.add_argument("--voices", help="voices to continue, by name, number (1 = first) or role, comma-separated "
                         "(default: every voice sounding at the end)")
     parser.add_argument("--bars", type=int, help="bars to write (default 4 unless --length is given)")
     parser.add_argument("--length", type=int, help="the most new notes, in all voices")
+    parser.add_argument("--chords", type=_chords_text, metavar='"C | Am | F G7 | %"',
+                        help="chords to follow, one bar per '|'-separated cell from the bar where the score ends "
+                             "(several chords in a bar share it; %% repeats a bar; N.C. = none)")
 
 
 def run(args: argparse.Namespace) -> int:
     def build(score, options):
+        from composer.music.chords import parse_chord_bars, with_chords
         from composer.request import continue_request, voice_indices
 
+        if getattr(args, "chords", None):
+            given = parse_chord_bars(args.chords, score.meter_map(), score.end)
+            score.chords = with_chords(score.chords, given)  # the score's own chords before, these after
+            options = {**options, "chords": score.chords}
         return continue_request(score, voice_indices(score, args.voices), length=args.length, bars=args.bars,
                                 **options)
 

@@ -78,7 +78,9 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
     except CheckpointError as error:
         return fail(str(error))
     if args.list_styles:
-        print("\n".join(cowriter.styles))
+        from composer.data.styles import style_list_lines
+
+        print("\n".join(style_list_lines(cowriter.styles)))
         return 0
     try:
         score = load_project(args.file).score if is_project_path(args.file) else read_score(args.file)

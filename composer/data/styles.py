@@ -159,3 +159,15 @@ def grouped_styles(styles) -> list[tuple[str, list[str]]]:
     empty groups are left out."""
     return [(title, [s for s in styles if style_group(s) == group]) for group, title in GROUPS
             if any(style_group(s) == group for s in styles)]
+
+
+def style_list_lines(styles) -> list[str]:
+    """The lines `composer continue --list-styles` prints: grouped, each style's id (for --style)
+    then its readable name."""
+    styles = [s for s in styles if s != "neutral"]
+    width = max((len(s) for s in styles), default=0)
+    lines = [f"  {'neutral':<{width}}  {display_name(None)} (no style; the default)"]
+    for title, members in grouped_styles(styles):
+        lines.append(title)
+        lines += [f"  {style:<{width}}  {display_name(style)}" for style in members]
+    return lines

@@ -146,3 +146,157 @@ def chord_rows(chords) -> "np.ndarray":  # noqa: F821
             continue
         rows.append((chord.onset, chord.duration, root, quality))
     return np.array(rows, dtype=np.int32).reshape(-1, 4)
+
+
+_NO_CHORD = {"N.C.", "NC", "N.C", "-"}
+
+
+def _bar_lines(meters, start: int, count: int) -> list[tuple[int, int]]:
+    """(start, end) ticks of `count` bars from the bar holding tick `start` (meters: a MeterMap)."""
+    position, _length = meters.position_in_bar([start])
+    tick, bars = start - int(position[0]), []
+    for _ in range(count):
+        length = meters.at(tick).bar_ticks
+        bars.append((tick, tick + length))
+        tick += length
+    return bars
+
+
+def parse_chord_bars(text: str, meters, start: int = 0) -> list[ChordSymbol]:
+    """Chords written one bar per '|'-separated cell ("C | Am | F G7 | %"), as ChordSymbols.
+
+    The first cell is the bar holding tick `start` (meters: composer.music.meter.MeterMap); several
+    figures in a cell share the bar evenly, "%" repeats the previous bar, "N.C." leaves a gap.
+    Raises ValueError naming the bar and the figure that root_and_quality cannot read.
+    """
+    cells = [cell.strip() for cell in text.strip().strip("|").split("|")]
+    chords, previous = [], []
+    for number, ((bar_start, bar_end), cell) in enumerate(zip(_bar_lines(meters, start, len(cells)), cells), 1):
+        figures = previous if cell == "%" else cell.split()
+        if not figures:
+            raise ValueError(f"bar {number} of --chords is empty (write a chord, '%' to repeat, or N.C.)")
+        for figure in figures:
+            if figure not in _NO_CHORD:
+                try:
+                    root_and_quality(figure)
+                except ValueError as error:
+                    raise ValueError(f"bar {number}: {error}") from None
+        share = (bar_end - bar_start) // len(figures)
+        for index, figure in enumerate(figures):
+            if figure not in _NO_CHORD:
+                onset = bar_start + index * share
+                end = bar_end if index == len(figures) - 1 else onset + share
+                chords.append(ChordSymbol(onset, end - onset, figure))
+        previous = figures
+    return chords
+
+
+def with_chords(existing: list[ChordSymbol], new: list[ChordSymbol]) -> list[ChordSymbol]:
+    """`existing` cut where `new` begins (new chords win from their first onset on), plus `new`, by onset."""
+    if not new:
+        return sorted(existing, key=lambda c: c.onset)
+    start = min(c.onset for c in new)
+    kept = [c if c.end <= start else ChordSymbol(c.onset, start - c.onset, c.figure)
+            for c in existing if c.onset < start]
+    return sorted(kept + list(new), key=lambda c: c.onset)
+
+
+# Templates for estimate_chords: the plain triads and seventh chords (intervals above the root).
+_TEMPLATES = {"maj": (0, 4, 7), "min": (0, 3, 7), "dim": (0, 3, 6), "aug": (0, 4, 8), "sus4": (0, 5, 7),
+              "dom7": (0, 4, 7, 10), "maj7": (0, 4, 7, 11), "min7": (0, 3, 7, 10), "hdim7": (0, 3, 6, 10),
+              "dim7": (0, 3, 6, 9)}
+_MISSING_PENALTY = 0.15  # per template tone that does not sound: a chord is not claimed on two notes
+_BASS_BONUS = 0.1  # the lowest note as root breaks ties between relatives (C6 / Am7)
+_SPLIT_GAIN = 0.25  # how much better two half-bar chords must fit than one chord for the bar
+
+
+def _best_chord(weights, bass: int | None) -> tuple[float, int, str]:
+    """(score, root, quality name) of the template that best explains a pitch-class weight profile."""
+    total = float(weights.sum())
+    best = (-1e9, 0, "maj")
+    if total <= 0:
+        return best
+    share = weights / total
+    for root in range(12):
+        for name, intervals in _TEMPLATES.items():
+            tones = [(root + i) % 12 for i in intervals]
+            inside = float(share[tones].sum())
+            missing = sum(1 for t in tones if share[t] < 0.02)
+            score = inside - (1.0 - inside) - _MISSING_PENALTY * missing + (_BASS_BONUS if bass == root else 0.0)
+            if score > best[0] + 1e-9:
+                best = (score, root, name)
+    return best
+
+
+def _profile(notes, start: int, end: int):
+    """Pitch-class weights (duration sounding inside [start, end), in ticks) and the lowest pitch class."""
+    import numpy as np
+
+    onsets, ends, pitches = notes[:, 0], notes[:, 0] + notes[:, 1], notes[:, 2]
+    overlap = np.minimum(ends, end) - np.maximum(onsets, start)
+    sounding = overlap > 0
+    weights = np.bincount(pitches[sounding] % 12, weights=overlap[sounding], minlength=12).astype(float)
+    bass = int(pitches[sounding].min()) % 12 if sounding.any() else None
+    return weights, bass
+
+
+def estimate_chords(score_or_notes, meters=None, *, voices=None) -> list[ChordSymbol]:
+    """Chords estimated from the notes, one per bar or per half bar, by template matching
+    (Pardo & Birmingham, "Algorithms for chordal analysis", Computer Music Journal 26(2), 2002):
+    each segment's pitch classes, weighted by how long they sound in it, are scored against the
+    triads and seventh chords of every root (tones present minus tones absent, a small penalty for
+    template tones that do not sound, a bonus when the lowest note is the root). A bar is split in
+    two when the halves fit clearly better than one chord. Repeated chords merge.
+
+    score_or_notes: a Score (drum voices are left out; meters from its meter map) or an (N, 5)
+    int array of notes (onset, duration, pitch, velocity, voice; see composer.data.cache) with
+    `meters` a composer.music.meter.MeterMap. voices: only these voices (default all pitched).
+    Returns figures like "Am7" (composer.music.chords.figure_of); empty when there are no notes.
+    """
+    import numpy as np
+
+    if hasattr(score_or_notes, "notes") and hasattr(score_or_notes, "voices"):
+        score = score_or_notes
+        meters = meters or score.meter_map()
+        drums = {i for i, v in enumerate(score.voices) if v.is_drum}
+        rows = [(n.onset, n.duration, n.pitch, n.velocity, n.voice) for n in score.notes if n.voice not in drums]
+        notes = np.array(rows, dtype=np.int64).reshape(-1, 5)
+    else:
+        notes = np.asarray(score_or_notes, dtype=np.int64).reshape(-1, 5)
+    if voices is not None:
+        notes = notes[np.isin(notes[:, 4], list(voices))]
+    if len(notes) == 0:
+        return []
+    if meters is None:
+        raise ValueError("estimate_chords needs the meter map (meters) for a notes array")
+    end = int((notes[:, 0] + notes[:, 1]).max())
+    first = int(notes[:, 0].min())
+    chords: list[ChordSymbol] = []
+
+    def add(start: int, stop: int, root: int, quality: str) -> None:
+        figure = figure_of(root, QUALITY_INDEX[quality])
+        if chords and chords[-1].figure == figure and chords[-1].end == start:
+            chords[-1] = ChordSymbol(chords[-1].onset, stop - chords[-1].onset, figure)
+        else:
+            chords.append(ChordSymbol(start, stop - start, figure))
+
+    tick = first
+    position, _ = meters.position_in_bar([first])
+    tick = first - int(position[0])
+    while tick < end:
+        meter = meters.at(tick)
+        bar_end = tick + meter.bar_ticks
+        whole = _best_chord(*_profile(notes, tick, bar_end))
+        halves = []
+        if meter.numerator % 2 == 0 and meter.numerator >= 4:
+            middle = tick + meter.bar_ticks // 2
+            halves = [(tick, middle, _best_chord(*_profile(notes, tick, middle))),
+                      (middle, bar_end, _best_chord(*_profile(notes, middle, bar_end)))]
+        if halves and halves[0][2][1:] != halves[1][2][1:] and min(h[2][0] for h in halves) > -1e8 \
+                and (halves[0][2][0] + halves[1][2][0]) / 2 > whole[0] + _SPLIT_GAIN:
+            for start, stop, (_score, root, quality) in halves:
+                add(start, stop, root, quality)
+        elif whole[0] > -1e8:
+            add(tick, bar_end, whole[1], whole[2])
+        tick = bar_end
+    return chords

@@ -1,0 +1,100 @@
+"""Chord symbols: parsing through music21, bars of --chords, merging, and estimation from notes."""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pytest
+
+from composer.music.chords import (QUALITIES, ChordSymbol, estimate_chords, figure_of, parse_chord_bars,
+                                   root_and_quality, with_chords)
+from composer.music.meter import MeterChange, MeterMap
+from composer.music.score import Note, Score, TimeSignature, Voice
+
+FOUR_FOUR = MeterMap([MeterChange(0, 4, 4)])
+
+
+@pytest.mark.parametrize("figure, root, quality", [
+    ("C", 0, "maj"), ("Am", 9, "min"), ("Am7", 9, "min7"), ("F/A", 5, "maj"), ("G7sus4", 7, "7sus4"),
+    ("Bbmaj7", 10, "maj7"), ("Ebm6", 3, "min6"), ("F#m7b5", 6, "hdim7"), ("Bdim7", 11, "dim7"), ("Caug", 0, "aug"),
+    ("C9", 0, "dom7"), ("C7b9", 0, "dom7"), ("Dsus2", 2, "sus2"), ("CmMaj7", 0, "minmaj7"), ("Bb-7", 10, "min7"),
+    ("Ebj7", 3, "maj7"), ("C6", 0, "6"), ("Db/Ab", 1, "maj"),
+])
+def test_figures_reduce_to_root_and_quality(figure, root, quality):
+    assert root_and_quality(figure) == (root, QUALITIES.index(quality))
+
+
+def test_quality_vocabulary_is_small_and_figures_round_trip():
+    assert len(QUALITIES) <= 16 and len(set(QUALITIES)) == len(QUALITIES)
+    for root in range(12):
+        for quality in range(len(QUALITIES)):
+            assert root_and_quality(figure_of(root, quality)) == (root, quality), figure_of(root, quality)
+
+
+def test_bars_of_chords_follow_the_meter_from_the_bar_holding_the_start():
+    chords = parse_chord_bars("C | Am | F G7 | %", FOUR_FOUR, start=2000)  # tick 2000 lies in bar 2
+    assert chords == [ChordSymbol(1920, 1920, "C"), ChordSymbol(3840, 1920, "Am"), ChordSymbol(5760, 960, "F"),
+                      ChordSymbol(6720, 960, "G7"), ChordSymbol(7680, 960, "F"), ChordSymbol(8640, 960, "G7")]
+    three = parse_chord_bars("Dm | N.C. | G7", MeterMap([MeterChange(0, 3, 4)]))
+    assert [(c.onset, c.duration, c.figure) for c in three] == [(0, 1440, "Dm"), (2880, 1440, "G7")]
+    with pytest.raises(ValueError, match="bar 2: 'H7'"):
+        parse_chord_bars("C | H7", FOUR_FOUR)
+    with pytest.raises(ValueError, match="bar 2 .* empty"):
+        parse_chord_bars("C || G", FOUR_FOUR)
+
+
+def test_new_chords_replace_the_old_from_their_first_onset():
+    old = [ChordSymbol(0, 1920, "C"), ChordSymbol(1920, 1920, "F"), ChordSymbol(3840, 1920, "G")]
+    merged = with_chords(old, [ChordSymbol(2880, 960, "Dm")])
+    assert merged == [ChordSymbol(0, 1920, "C"), ChordSymbol(1920, 960, "F"), ChordSymbol(2880, 960, "Dm")]
+
+
+def _arpeggios(progression, meter=(4, 4)):
+    bar = meter[0] * 1920 // meter[1]
+    notes = []
+    for number, pitches in enumerate(progression):
+        step = bar // len(pitches)
+        notes += [Note(p, number * bar + i * step, step) for i, p in enumerate(pitches)]
+    return notes
+
+
+def test_estimated_chords_name_each_bar_of_an_arpeggiated_progression():
+    notes = _arpeggios([[48, 52, 55, 60], [45, 48, 52, 57], [41, 45, 48, 53], [43, 47, 50, 53], [48, 52, 55, 60]])
+    drums = [Note(42, i * 480, 60, voice=1) for i in range(20)]  # a hi-hat on every beat: left out
+    score = Score(notes=notes + drums, voices=[Voice("Piano"), Voice("Drums", is_drum=True)])
+    assert [(c.onset, c.figure) for c in estimate_chords(score)] == [(0, "C"), (1920, "Am"), (3840, "F"), (5760, "G7"),
+                                                                    (7680, "C")]
+
+
+def test_estimation_splits_a_bar_with_two_chords_and_merges_repeats():
+    # bar 0: C (first half) then G7 (second half); bars 1-2: C held
+    notes = _arpeggios([[48, 52, 55, 43, 47, 50, 53, 55]]) + [Note(p, 1920, 3840) for p in (48, 52, 55)]
+    rows = np.array([(n.onset, n.duration, n.pitch, 80, 0) for n in notes])
+    chords = estimate_chords(rows, FOUR_FOUR)
+    assert [(c.onset, c.duration, c.figure) for c in chords] == [(0, 960, "C"), (960, 960, "G7"), (1920, 3840, "C")]
+    assert estimate_chords(Score()) == []
+
+
+def test_continue_takes_chords_one_bar_each_after_the_score(monkeypatch, tmp_path):
+    """--chords from the command line to the GenerationRequest. The runner that loads the model is
+    replaced (the model is not what this tests); the request is built by the real code."""
+    from composer.cli import build_parser
+    import composer.commands.continue_ as continue_
+
+    score = Score(notes=[Note(60, 0, 1920), Note(64, 1920, 960)], time_signature=TimeSignature(4, 4))
+    built = {}
+
+    def run_request(args, build):
+        built["request"] = build(score, {})
+        return 0
+
+    monkeypatch.setattr(continue_, "run_request", run_request)
+    args = build_parser().parse_args(["continue", "in.mid", "-o", "out.mid", "--chords", "Am7 | D7 G | %"])
+    assert continue_.run(args) == 0
+    request = built["request"]
+    assert request.chords == score.chords == [ChordSymbol(1920, 1920, "Am7"), ChordSymbol(3840, 960, "D7"),
+                                               ChordSymbol(4800, 960, "G"), ChordSymbol(5760, 960, "D7"),
+                                               ChordSymbol(6720, 960, "G")]
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["continue", "in.mid", "-o", "out.mid", "--chords", "C | Xm"])
