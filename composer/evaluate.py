@@ -1,42 +1,255 @@
 """The fixed evaluation protocol, so figures compare across models and releases.
 
-For each piece: take its melody (highest note at each onset, non-drum voices), quantised to the
-model grid; the first `seed_notes` notes are the seed; each of the next up to `max_notes` notes is
-predicted given all earlier true notes (teacher forcing), with the piece's style if known, else the
-neutral style. Reported: pitch cross-entropy in nats per note, pitch top-1 accuracy, onset-delta
-and duration accuracy, joint NLL (all four attributes), pieces and notes; the same for the n-gram
-baseline fitted on the training split.
+Every task scores, note by note, true notes of test pieces given all earlier true notes (teacher
+forcing), with the piece's style if known (else neutral), and reports pitch cross-entropy in nats
+per note, pitch top-1 accuracy, onset-delta, duration and velocity accuracy, the joint NLL of the
+four attributes, pieces and notes, for the model and for the baselines on the same notes:
+
+- ``ppm``: the field's standard baseline, IDyOM-style PPM (composer.model.ppm): a long-term model
+  fitted on the training split plus a short-term model of the piece so far, combined by entropy;
+  ``ppm_ltm`` and ``ppm_stm`` are its two parts alone. Orders and the combination bias are chosen
+  on the validation split (continue protocol on its melodies, or on its bass lines for accompany).
+- ``ngram``: the interpolated Witten-Bell n-gram of composer.model.ngram (no memory of the piece).
+
+Tasks (the melody is the highest note at each onset, non-drum voices, on the model grid; a second
+note in the same grid step is dropped, so note i of the melody is step i of the model):
+- ``continue``: the first `seed_notes` melody notes are the seed, the next up to `max_notes` are scored;
+- ``fill``: the two bars that start at the first bar line after the 16th melody note are removed and
+  scored with both sides known (``model``), and again with only the left side (``continue`` row:
+  the same notes continued); the PPM and n-gram only ever see the left side;
+- ``accompany``: in pieces with two or more pitched voices, the bass (the voice with the lowest median
+  pitch) after its first `seed_notes` notes, up to `max_notes` notes, given every other voice
+  (before, during and after) and its own earlier notes; the baselines model the bass line alone.
+
+The neural model is scored through composer.model.scoring.score_region.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
-import torch
 
 from composer.model import vocab as V
-from composer.model.checkpoint import Checkpoint
-from composer.model.dataset import collate, make_example, melody_array
-from composer.model.encoding import Steps, encode
-from composer.model.metrics import step_losses
 from composer.model.ngram import NGram, fit_best_order
+from composer.model.ppm import ViewpointPPM, fit_viewpoint
+from composer.music.meter import MeterMap
+
+ONSET, DURATION, PITCH, VELOCITY, VOICE = range(5)  # note array columns (composer.data.cache)
+# The scored attributes of a note (what score_region returns), with their vocabulary sizes.
+ATTRIBUTES = ("pitch", "delta", "duration", "velocity")
+SIZES = {"pitch": V.N_PITCH, "delta": V.N_DELTA, "duration": V.N_DURATION, "velocity": V.N_VELOCITY}
+
+TASKS = ("continue", "fill", "accompany")
+FILL_BARS = 2
+VALIDATION_PIECES = 400  # validation pieces used to choose the PPM's orders and bias (time bound)
 
 
 @dataclass
 class EvalPiece:
-    notes: np.ndarray  # (N, 5)
+    notes: np.ndarray  # (N, 5) onset, duration, pitch, velocity, voice (score ticks)
     style: str | None
     time_signature: tuple[int, int] = (4, 4)
     drum_voices: tuple[int, ...] = ()
+    meters: np.ndarray | None = None  # (M, 3) rows tick, numerator, denominator; None = time_signature at 0
+    key: str | None = None
+    chords: np.ndarray | None = None  # (K, 4) rows, composer.data.corpus.Piece.chords
+
+    @property
+    def meter_rows(self) -> np.ndarray:
+        if self.meters is not None and len(self.meters):
+            return np.asarray(self.meters, dtype=np.int64).reshape(-1, 3)
+        return np.array([[0, *self.time_signature]], dtype=np.int64)
+
+    @property
+    def bar_grid(self) -> int:
+        return V.bar_grid(*self.time_signature)
+
+    @classmethod
+    def of(cls, piece) -> "EvalPiece":
+        """From a composer.data.corpus.Piece."""
+        chords = getattr(piece, "chords", None)
+        return cls(piece.notes, piece.style, tuple(piece.time_signature), tuple(piece.drum_voices),
+                   getattr(piece, "meters", None), piece.key, chords if chords is not None and len(chords) else None)
 
 
-def melody_steps(piece: EvalPiece) -> Steps:
-    melody = melody_array(piece.notes, piece.drum_voices)
-    return encode(melody, V.bar_grid(*piece.time_signature))
+@dataclass
+class Line:
+    """One line's notes as the baselines see them: per note the model vocabulary's pitch, onset
+    delta (grid ticks since the previous note, clamped), duration index and velocity bin
+    (composer.model.vocab), int64 arrays of equal length, and the onsets in score ticks."""
 
+    pitch: np.ndarray
+    delta: np.ndarray
+    duration: np.ndarray
+    velocity: np.ndarray
+    onset: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.pitch)
+
+
+def line_of(notes: np.ndarray) -> Line:
+    """A Line from notes already on the grid and in order (`on_grid`)."""
+    notes = np.asarray(notes, dtype=np.int64).reshape(-1, 5)
+    grid = notes[:, ONSET] // V.TICKS_PER_GRID
+    delta = np.zeros(len(notes), dtype=np.int64)
+    delta[1:] = np.minimum(np.diff(grid), V.MAX_DELTA)
+    velocity = np.minimum(V.VELOCITY_BINS - 1, np.maximum(0, (notes[:, VELOCITY] - 1) * V.VELOCITY_BINS // 127))
+    return Line(notes[:, PITCH].copy(), delta, notes[:, DURATION] // V.TICKS_PER_GRID - 1, velocity,
+                notes[:, ONSET].copy())
+
+
+def skyline(notes: np.ndarray, drum_voices: Sequence[int] = ()) -> np.ndarray:
+    """The highest sounding note at each onset of the non-drum voices (composer.music.transform.melody)."""
+    from composer.music.score import Note, Score, Voice
+    from composer.music.transform import melody
+
+    notes = np.asarray(notes, dtype=np.int64).reshape(-1, 5)
+    if not len(notes):
+        return notes
+    voices = int(notes[:, VOICE].max()) + 1
+    score = Score(notes=[Note(int(p), int(o), int(d), int(v), int(voice)) for o, d, p, v, voice in notes.tolist()],
+                  voices=[Voice(is_drum=i in drum_voices) for i in range(voices)])
+    return np.array([(n.onset, n.duration, n.pitch, n.velocity, n.voice) for n in melody(score)],
+                    dtype=np.int64).reshape(-1, 5)
+
+
+def on_grid(notes: np.ndarray) -> np.ndarray:
+    """Onsets and durations rounded to the model grid as composer.model.encoding.encode rounds
+    them, in score ticks; sorted by onset, then pitch from the top; duplicate (onset, pitch) go."""
+    notes = np.asarray(notes, dtype=np.int64).reshape(-1, 5).copy()
+    notes[:, ONSET] = np.rint(notes[:, ONSET] / V.TICKS_PER_GRID).astype(np.int64) * V.TICKS_PER_GRID
+    notes[:, 1] = np.clip(np.rint(notes[:, 1] / V.TICKS_PER_GRID).astype(np.int64), 1, V.MAX_DURATION) * V.TICKS_PER_GRID
+    notes = notes[np.lexsort((-notes[:, PITCH], notes[:, ONSET]))]
+    if len(notes) > 1:
+        keep = np.ones(len(notes), dtype=bool)
+        keep[1:] = (np.diff(notes[:, ONSET]) != 0) | (np.diff(notes[:, PITCH]) != 0)
+        notes = notes[keep]
+    return notes
+
+
+def protocol_melody(piece: EvalPiece) -> np.ndarray:
+    """The protocol's melody (skyline of the non-drum voices) on the model grid, one note per grid
+    onset (the highest), as voice 0: note i is the model's step i."""
+    notes = on_grid(skyline(piece.notes, piece.drum_voices))
+    if len(notes) > 1:
+        keep = np.ones(len(notes), dtype=bool)
+        keep[1:] = np.diff(notes[:, ONSET]) != 0  # sorted by pitch from the top: the first is the highest
+        notes = notes[keep]
+    notes[:, VOICE] = 0
+    return notes
+
+
+def bass_voice(piece: EvalPiece) -> int | None:
+    """The pitched voice with the lowest median pitch, when the piece has two or more pitched voices."""
+    notes = np.asarray(piece.notes).reshape(-1, 5)
+    voices = [v for v in np.unique(notes[:, VOICE]).tolist() if v not in piece.drum_voices]
+    if len(voices) < 2:
+        return None
+    return min(voices, key=lambda v: (float(np.median(notes[notes[:, VOICE] == v, PITCH])), v))
+
+
+def bass_line(piece: EvalPiece) -> np.ndarray | None:
+    voice = bass_voice(piece)
+    if voice is None:
+        return None
+    notes = np.asarray(piece.notes).reshape(-1, 5)
+    return on_grid(notes[notes[:, VOICE] == voice])
+
+
+@dataclass
+class Case:
+    """One scored region of one piece. `notes` is what the model is given (context and the true
+    notes of the region); `steps[first:]` are the scored notes as the baselines see them, after
+    `steps[:first]` (the same voice's earlier notes)."""
+
+    piece: EvalPiece
+    notes: np.ndarray
+    region_start: int
+    region_end: int | None
+    voices: tuple[int, ...]
+    steps: Line
+    first: int
+    line: str = "melody"  # which baseline models it: "melody" or "bass"
+
+    @property
+    def count(self) -> int:
+        return len(self.steps) - self.first
+
+
+def continue_cases(pieces: Iterable[EvalPiece], seed_notes: int = 16, max_notes: int = 64) -> list[Case]:
+    cases = []
+    for piece in pieces:
+        melody = protocol_melody(piece)
+        if len(melody) <= seed_notes:
+            continue
+        melody = melody[: seed_notes + max_notes]
+        cases.append(Case(piece, melody, int(melody[seed_notes, ONSET]), None, (0,),
+                          line_of(melody), seed_notes))
+    return cases
+
+
+def fill_region(piece: EvalPiece, melody: np.ndarray, seed_notes: int) -> tuple[int, int] | None:
+    """[start, end) ticks: the FILL_BARS bars from the first bar line at or after the onset of
+    melody note `seed_notes` (the first note after the seed), or None if the piece is too short."""
+    after = int(melody[seed_notes, ONSET])
+    meters = MeterMap.from_rows(piece.meter_rows)
+    longest = max(m.bar_ticks for m in meters.changes)
+    starts = [s for s in meters.bar_starts(after + (FILL_BARS + 2) * longest) if s >= after]
+    if len(starts) < FILL_BARS + 1:
+        return None
+    return starts[0], starts[FILL_BARS]
+
+
+def fill_cases(pieces: Iterable[EvalPiece], seed_notes: int = 16) -> list[tuple[Case, Case]]:
+    """(fill, continue-on-the-same-notes) pairs; pieces without notes inside and after the two
+    bars are left out."""
+    pairs = []
+    for piece in pieces:
+        melody = protocol_melody(piece)
+        if len(melody) <= seed_notes:
+            continue
+        region = fill_region(piece, melody, seed_notes)
+        if region is None:
+            continue
+        start, end = region
+        onsets = melody[:, ONSET]
+        first, stop = int(np.searchsorted(onsets, start)), int(np.searchsorted(onsets, end))
+        if stop == first or stop == len(melody):
+            continue
+        left = melody[:stop]
+        steps = line_of(left)
+        pairs.append((Case(piece, melody, start, end, (0,), steps, first),
+                      Case(piece, left, start, None, (0,), steps, first)))
+    return pairs
+
+
+def accompany_cases(pieces: Iterable[EvalPiece], seed_notes: int = 16, max_notes: int = 64) -> list[Case]:
+    cases = []
+    for piece in pieces:
+        voice = bass_voice(piece)
+        if voice is None:
+            continue
+        notes = on_grid(piece.notes)
+        bass = notes[notes[:, VOICE] == voice]
+        if len(bass) <= seed_notes:
+            continue
+        start = int(bass[seed_notes, ONSET])
+        end = int(bass[seed_notes + max_notes, ONSET]) if len(bass) > seed_notes + max_notes else None
+        line = bass if end is None else bass[bass[:, ONSET] < end]
+        given = np.concatenate([notes[notes[:, VOICE] != voice], line])
+        given = given[np.lexsort((given[:, VOICE], given[:, PITCH], given[:, ONSET]))]
+        first = int(np.searchsorted(line[:, ONSET], start))
+        cases.append(Case(piece, given, start, end, (voice,), line_of(line), first, "bass"))
+    return cases
+
+
+# -- rows --------------------------------------------------------------------------------------
 
 class Row:
     """Running sums for one row of the report."""
@@ -47,123 +260,246 @@ class Row:
         self.notes = 0
         self.pieces = 0
 
+    def add(self, nll: dict[str, np.ndarray], correct: dict[str, np.ndarray]) -> None:
+        self.notes += len(nll["pitch"])
+        self.pieces += 1
+        for name in ATTRIBUTES:
+            self.nll[name] += float(np.sum(nll[name]))
+            self.correct[name] += int(np.sum(correct[name]))
+
     def row(self) -> dict:
         n = max(1, self.notes)
         return {"pitch_nll": self.nll["pitch"] / n, "pitch_acc": self.correct["pitch"] / n,
                 "onset_acc": self.correct["delta"] / n, "duration_acc": self.correct["duration"] / n,
                 "velocity_acc": self.correct["velocity"] / n,
-                "joint_nll": sum(self.nll[t] for t in V.TARGETS) / n, "notes": self.notes, "pieces": self.pieces}
+                "joint_nll": sum(self.nll[t] for t in ATTRIBUTES) / n, "notes": self.notes, "pieces": self.pieces}
 
 
-def _examples(pieces: list[EvalPiece], seed_notes: int, max_notes: int):
-    for piece in pieces:
-        steps = melody_steps(piece)
-        if len(steps) <= seed_notes:
-            continue
-        yield piece, steps.slice(0, seed_notes + max_notes)
+Rows = dict[str, Row]  # "all" and one per style ("unknown" for pieces without one)
 
 
-@torch.inference_mode()
-def evaluate_model(checkpoint: Checkpoint, pieces: list[EvalPiece], *, seed_notes: int = 16, max_notes: int = 64,
-                   batch_size: int = 64) -> dict[str, Row]:
-    """Per-style (and "all") running sums for the neural model."""
-    model = checkpoint.model.eval()
-    device = next(model.parameters()).device
-    styles = {name: i for i, name in enumerate(checkpoint.styles)}
-    rows: dict[str, Row] = defaultdict(Row)
-    pending: list = []
+def _add(rows: Rows, case: Case, nll: dict, correct: dict) -> None:
+    for key in ("all", case.piece.style or "unknown"):
+        rows[key].add(nll, correct)
 
-    def flush():
-        batch = collate([p[1] for p in pending]).to(device)
-        logits = model(batch.src, batch.src_len, batch.style, batch.dec_in, batch.targets)
-        real = batch.targets[..., 0] >= 0
-        for i, name in enumerate(V.TARGETS):
-            nll = torch.nn.functional.cross_entropy(logits[i].transpose(1, 2).float(), batch.targets[..., i],
-                                                    ignore_index=-100, reduction="none")
-            correct = (logits[i].argmax(-1) == batch.targets[..., i]) & real
-            for row, (style, _example) in enumerate(pending):
-                for key in ("all", style or "unknown"):
-                    rows[key].nll[name] += float(nll[row].sum())
-                    rows[key].correct[name] += int(correct[row].sum())
-        for row, (style, _example) in enumerate(pending):
-            for key in ("all", style or "unknown"):
-                rows[key].notes += int(real[row].sum())
-                rows[key].pieces += 1
-        pending.clear()
 
-    for piece, steps in _examples(pieces, seed_notes, max_notes):
-        src, dec_in, targets = make_example(steps, seed_notes)
-        style_index = styles.get(piece.style, 0)
-        pending.append((piece.style, (src, dec_in, targets, style_index, V.bar_grid(*piece.time_signature), 0)))
-        if len(pending) == batch_size:
-            flush()
-    if pending:
-        flush()
+# -- the neural model --------------------------------------------------------------------------
+
+Scorer = Callable[..., dict]
+
+
+def model_scorer() -> Scorer:
+    """composer.model.scoring.score_region, or the stand-in below until it exists."""
+    try:
+        from composer.model.scoring import score_region
+    except ImportError:
+        return _score_region_stand_in
+    return score_region
+
+
+def _correct(result: dict, name: str) -> np.ndarray:
+    for key in (f"{name}_correct", f"{name}_top1", f"{name}_hit"):
+        if key in result:
+            return np.asarray(result[key], dtype=bool)
+    if isinstance(result.get("correct"), dict):
+        return np.asarray(result["correct"][name], dtype=bool)
+    raise KeyError(f"score_region returned no top-1 flags for {name} ({', '.join(result)})")
+
+
+def evaluate_model(checkpoint, cases: Sequence[Case], scorer: Scorer | None = None) -> Rows:
+    """Per-style (and "all") sums for the neural model over the cases."""
+    scorer = scorer or model_scorer()
+    rows: Rows = defaultdict(Row)
+    for case in cases:
+        piece = case.piece
+        result = scorer(checkpoint, case.notes, meters=piece.meter_rows, style=piece.style, key=piece.key,
+                        chords=piece.chords, region_start=case.region_start, region_end=case.region_end,
+                        voices=case.voices, drum_voices=piece.drum_voices)
+        nll = {name: np.asarray(result[name], dtype=np.float64) for name in ATTRIBUTES}
+        if len(nll["pitch"]) != case.count:
+            raise RuntimeError(f"score_region scored {len(nll['pitch'])} notes where the protocol has {case.count}")
+        _add(rows, case, nll, {name: _correct(result, name) for name in ATTRIBUTES})
     return dict(rows)
+
+
+def _score_region_stand_in(checkpoint, notes: np.ndarray, *, meters, style: str | None, key: str | None,
+                           chords: np.ndarray | None, region_start: int, region_end: int | None,
+                           voices: tuple[int, ...], drum_voices=()) -> dict[str, np.ndarray]:
+    """TEMPORARY, until composer/model/scoring.py lands: score_region's contract for the model of
+    before the memory issue (one stream, a seed of at most 48 notes, no right-hand context): the
+    pitched notes before the region are the seed, the region's notes of `voices` are the targets."""
+    import torch
+
+    from composer.model.dataset import collate, make_example
+    from composer.model.encoding import encode
+
+    notes = np.asarray(notes, dtype=np.int64).reshape(-1, 5)
+    pitched = ~np.isin(notes[:, VOICE], list(drum_voices))
+    target = np.isin(notes[:, VOICE], list(voices)) & (notes[:, ONSET] >= region_start)
+    if region_end is not None:
+        target &= notes[:, ONSET] < region_end
+    rows = np.asarray(meters).reshape(-1, 3)
+    bar = V.bar_grid(int(rows[0, 1]), int(rows[0, 2]))
+    steps = encode(np.concatenate([notes[pitched & (notes[:, ONSET] < region_start)], notes[target]]), bar)
+    seed = int(np.sum(steps.onset * V.TICKS_PER_GRID < region_start))
+    start = max(0, seed - 48)
+    src, dec_in, targets = make_example(steps.slice(start, len(steps)), seed - start)
+    index = checkpoint.styles.index(style) if style in checkpoint.styles else 0
+    batch = collate([(src, dec_in, targets, index, bar, 0)])
+    model = checkpoint.model.eval()
+    with torch.inference_mode():
+        logits = model(batch.src, batch.src_len, batch.style, batch.dec_in, batch.targets)
+    out = {}
+    for i, name in enumerate(V.TARGETS):
+        out[name] = torch.nn.functional.cross_entropy(logits[i][0].float(), batch.targets[0, :, i],
+                                                      reduction="none").numpy().astype(np.float64)
+        out[f"{name}_correct"] = (logits[i][0].argmax(-1) == batch.targets[0, :, i]).numpy()
+    return out
+
+
+# -- baselines ---------------------------------------------------------------------------------
+
+def _lines(pieces: Iterable[EvalPiece], line: str) -> list[Line]:
+    out = []
+    for piece in pieces:
+        notes = protocol_melody(piece) if line == "melody" else bass_line(piece)
+        if notes is not None and len(notes):
+            out.append(line_of(notes))
+    return out
+
+
+@dataclass
+class PPMBaseline:
+    """One composer.model.ppm.ViewpointPPM per attribute for one kind of line (melody or bass)."""
+
+    models: dict[str, ViewpointPPM]
+    report: dict = field(default_factory=dict)
+
+    @classmethod
+    def fit(cls, train: Sequence[EvalPiece], validation: Sequence[EvalPiece], *, line: str = "melody",
+            seed_notes: int = 16, max_notes: int = 64, log=None) -> "PPMBaseline":
+        """LTM on the training pieces' lines; orders and bias chosen on the first VALIDATION_PIECES
+        validation pieces' lines, scored as the continue task scores them."""
+        train_steps = _lines(train, line)
+        valid = [s for s in _lines(validation[:VALIDATION_PIECES], line) if len(s) > seed_notes]
+        models, report = {}, {}
+        for name in ATTRIBUTES:
+            stop = lambda s: min(len(s), seed_notes + max_notes)  # noqa: E731
+            models[name], report[name] = fit_viewpoint(
+                SIZES[name], (getattr(s, name) for s in train_steps),
+                [(getattr(s, name), seed_notes, stop(s)) for s in valid])
+            if log:
+                r = report[name]
+                log(f"  PPM {line} {name}: LTM order {r['ltm_order']}, STM order {r['stm_order']}, b {r['bias']}, "
+                    f"validation NLL {r['validation']['both_nll']:.3f}")
+        return cls(models, report)
+
+    @classmethod
+    def short_term_only(cls) -> "PPMBaseline":
+        """The STM alone (no corpus): IDyOM's default, PPM* for every attribute."""
+        return cls({name: ViewpointPPM(SIZES[name], None) for name in ATTRIBUTES})
+
+    def settings(self) -> dict:
+        return {name: {k: v for k, v in r.items() if k != "validation"} for name, r in self.report.items()}
+
+    def evaluate(self, cases: Sequence[Case]) -> dict[str, Rows]:
+        """{"ppm", "ppm_ltm", "ppm_stm"} -> rows (only "ppm_stm" without a long-term model)."""
+        parts = {"both": "ppm", "ltm": "ppm_ltm", "stm": "ppm_stm"}
+        out: dict[str, Rows] = {}
+        for case in cases:
+            nll, correct = defaultdict(dict), defaultdict(dict)
+            for name, model in self.models.items():
+                prediction = model.predict(getattr(case.steps, name), case.first)
+                for part, probability in prediction.probability.items():
+                    nll[part][name] = -np.log(probability)
+                    correct[part][name] = prediction.hit[part]
+            has_ltm = all(m.ltm is not None for m in self.models.values())
+            for part, label in parts.items():
+                if part != "stm" and not has_ltm:
+                    continue
+                _add(out.setdefault(label, defaultdict(Row)), case, nll[part], correct[part])
+        return {k: dict(v) for k, v in out.items()}
 
 
 @dataclass
 class Baseline:
+    """The n-gram baseline (no memory of the piece): one NGram per attribute."""
+
     models: dict[str, NGram]
 
     @classmethod
-    def fit(cls, train: list[EvalPiece], validation: list[EvalPiece]) -> "Baseline":
-        train_steps = [melody_steps(p) for p in train]
+    def fit(cls, train: Sequence[EvalPiece], validation: Sequence[EvalPiece], *, line: str = "melody") -> "Baseline":
+        train_steps = _lines(train, line)
         # Order selection on a bounded slice of validation keeps fitting to seconds.
-        valid_steps = [s.slice(0, 80) for s in (melody_steps(p) for p in validation[:150])]
+        valid_steps = [s for s in _lines(validation[:150], line)]
         models = {}
-        for name in V.TARGETS:
-            models[name] = fit_best_order(V.TARGET_SIZES[name], [getattr(s, name) for s in train_steps],
-                                          [getattr(s, name) for s in valid_steps])
+        for name in ATTRIBUTES:
+            models[name] = fit_best_order(SIZES[name], [getattr(s, name) for s in train_steps],
+                                          [getattr(s, name)[:80] for s in valid_steps])
         return cls(models)
 
     def orders(self) -> dict[str, int]:
         return {name: model.order for name, model in self.models.items()}
 
-    def evaluate(self, pieces: list[EvalPiece], *, seed_notes: int = 16, max_notes: int = 64) -> dict[str, Row]:
-        rows: dict[str, Row] = defaultdict(Row)
-        for piece, steps in _examples(pieces, seed_notes, max_notes):
-            keys = ("all", piece.style or "unknown")
-            count = len(steps) - seed_notes
-            for key in keys:
-                rows[key].notes += count
-                rows[key].pieces += 1
+    def evaluate(self, cases: Sequence[Case]) -> Rows:
+        rows: Rows = defaultdict(Row)
+        for case in cases:
+            nll, correct = {}, {}
             for name, model in self.models.items():
-                sequence = getattr(steps, name)
-                for t in range(seed_notes, len(steps)):
-                    probs = model.distribution(sequence[:t])
-                    nll = -math.log(probs[sequence[t]])
-                    hit = int(np.argmax(probs) == sequence[t])
-                    for key in keys:
-                        rows[key].nll[name] += nll
-                        rows[key].correct[name] += hit
+                sequence = getattr(case.steps, name)
+                probs = [model.distribution(sequence[:t]) for t in range(case.first, len(sequence))]
+                nll[name] = np.array([-math.log(p[sequence[t]]) for p, t in zip(probs, range(case.first, len(sequence)))])
+                correct[name] = np.array([int(np.argmax(p)) == sequence[t]
+                                          for p, t in zip(probs, range(case.first, len(sequence)))], dtype=bool)
+            _add(rows, case, nll, correct)
         return dict(rows)
 
 
-def report(model_rows: dict[str, Row] | None, baseline_rows: dict[str, Row]) -> dict:
-    """{"all": {...model row..., "baseline": {...}, "pitch_nll_reduction": r}, style: {...}, ...}"""
+# -- the report --------------------------------------------------------------------------------
+
+LABELS = {"model": "model", "continue": "model, continue", "ppm": "PPM", "ppm_ltm": "PPM LTM",
+          "ppm_stm": "PPM STM", "ngram": "n-gram"}
+
+
+def report(rows: dict[str, Rows]) -> dict:
+    """{"all": {"model": {...}, "ppm": {...}, ..., "pitch_nll_reduction": r}, style: {...}, ...}
+
+    rows maps a row name (LABELS) to its per-style sums. pitch_nll_reduction is the model's pitch
+    cross-entropy below the PPM's (1 - model / ppm), pitch_nll_reduction_ngram the same against
+    the n-gram, fill_gain (fill task) the fill's below the same notes continued."""
+    keys = sorted({k for r in rows.values() for k in r}, key=lambda k: (k != "all", k))
     out = {}
-    for key in sorted(baseline_rows, key=lambda k: (k != "all", k)):
-        base = baseline_rows[key].row()
-        row = dict(model_rows[key].row()) if model_rows and key in model_rows else {}
-        row["baseline"] = base
-        if row.get("pitch_nll") is not None and base["pitch_nll"] > 0:
-            row["pitch_nll_reduction"] = 1.0 - row["pitch_nll"] / base["pitch_nll"]
-        out[key] = row
+    for key in keys:
+        entry = {name: r[key].row() for name, r in rows.items() if key in r}
+        model = entry.get("model")
+        if model:
+            for base, field_name in (("ppm", "pitch_nll_reduction"), ("ngram", "pitch_nll_reduction_ngram"),
+                                     ("continue", "fill_gain")):
+                if base in entry and entry[base]["pitch_nll"] > 0:
+                    entry[field_name] = 1.0 - model["pitch_nll"] / entry[base]["pitch_nll"]
+        out[key] = entry
     return out
 
 
-def format_report(result: dict) -> str:
-    lines = [f"{'':18} {'pieces':>6} {'notes':>7} {'pitch nll':>10} {'pitch acc':>9} {'onset acc':>9} "
-             f"{'dur acc':>8} {'joint nll':>9}"]
-    for key, row in result.items():
-        for label, values in (("model", row), ("n-gram", row["baseline"])):
-            if "pitch_nll" not in values:
+def format_report(result: dict, task: str = "continue") -> str:
+    lines = [f"{'task: ' + task:28} {'pieces':>6} {'notes':>7} {'pitch nll':>10} {'pitch acc':>9} "
+             f"{'onset acc':>9} {'dur acc':>8} {'joint nll':>9}"]
+    for key, entry in result.items():
+        for name, label in LABELS.items():
+            values = entry.get(name)
+            if not values:
                 continue
-            lines.append(f"{key[:11] + ' ' + label:18} {values['pieces']:>6} {values['notes']:>7} "
+            lines.append(f"{key[:14] + ' ' + label:28} {values['pieces']:>6} {values['notes']:>7} "
                          f"{values['pitch_nll']:>10.3f} {values['pitch_acc']:>9.1%} {values['onset_acc']:>9.1%} "
                          f"{values['duration_acc']:>8.1%} {values['joint_nll']:>9.3f}")
-        if "pitch_nll_reduction" in row:
-            lines.append(f"{'':18} pitch cross-entropy {row['pitch_nll_reduction']:+.1%} vs n-gram "
-                         f"({'lower is better: model wins' if row['pitch_nll_reduction'] > 0 else 'n-gram wins'})")
+        for field_name, versus in (("pitch_nll_reduction", "PPM"), ("pitch_nll_reduction_ngram", "n-gram"),
+                                   ("fill_gain", "the same notes continued")):
+            if field_name in entry:
+                value = entry[field_name]
+                lines.append(f"{'':28} pitch cross-entropy {-value:+.1%} vs {versus} "
+                             f"({'lower is better: model wins' if value > 0 else versus + ' wins'})")
     return "\n".join(lines)
+
+
+def log_stderr(message: str) -> None:
+    print(message, file=sys.stderr)

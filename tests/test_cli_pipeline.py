@@ -71,17 +71,19 @@ def test_train_prints_metrics_and_writes_checkpoint_and_csv(trained):
     assert "val_pitch_ppl" in header and "train_pitch_acc" in header
 
 
-def test_evaluate_reports_model_and_ngram(trained, user_folder):
+def test_evaluate_reports_model_ppm_and_ngram(trained, user_folder):
     cache, model, _ = trained
     out = composer("evaluate", user_folder, "--model", model, "--cache", cache, "--json", "--by-style")
     result = json.loads(out.strip().splitlines()[-1])
     for key in ("pitch_nll", "pitch_acc", "notes", "pieces"):
-        assert key in result and key in result["baseline"]
-    assert math.isfinite(result["pitch_nll"]) and math.isfinite(result["baseline"]["pitch_nll"])
+        for row in ("ppm", "ppm_ltm", "ppm_stm", "ngram"):
+            assert key in result and key in result[row]
+    assert math.isfinite(result["pitch_nll"]) and math.isfinite(result["ppm"]["pitch_nll"])
+    assert result["pitch_nll_reduction"] == 1 - result["pitch_nll"] / result["ppm"]["pitch_nll"]
     assert result["pieces"] == 48 and result["notes"] == 48 * 32
     assert set(result["by_style"]) == {"folk", "hymn"}
-    baseline_only = composer("evaluate", user_folder, "--model", "ngram", "--cache", cache, "--json")
-    assert "pitch_nll" in json.loads(baseline_only.strip().splitlines()[-1])["baseline"]
+    baseline_only = composer("evaluate", user_folder, "--model", "baselines", "--cache", cache, "--json")
+    assert {"ppm", "ngram"} <= set(json.loads(baseline_only.strip().splitlines()[-1]))
 
 
 def test_continue_writes_a_midi_file_with_the_continuation(trained, user_folder, tmp_path):

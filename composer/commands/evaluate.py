@@ -1,4 +1,5 @@
-"""`composer evaluate`: the fixed evaluation protocol (see composer/evaluate.py), model vs n-gram."""
+"""`composer evaluate`: the fixed evaluation protocol (see composer/evaluate.py), model vs the PPM
+baseline (long-term + short-term model) vs the n-gram, for the continue, fill and accompany tasks."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "named like one of the model's styles gives its pieces that style)")
     parser.add_argument("--split", choices=["train", "validation", "test"],
                         help="evaluate on this split of the corpus cache instead of (or as well as) PATHs")
-    parser.add_argument("--model", default=None, help="checkpoint (default: the shipped model), or 'ngram' for "
-                        "the baseline alone")
-    parser.add_argument("--cache", help="corpus cache whose training split fits the n-gram baseline")
+    parser.add_argument("--task", choices=["continue", "fill", "accompany"], default="continue",
+                        help="continue: the melody after a 16-note seed; fill: two bars after the 16th note with "
+                        "both sides known (and the same notes continued); accompany: the bass of polyphonic "
+                        "pieces given the other voices (default: continue)")
+    parser.add_argument("--model", default=None, help="checkpoint (default: the shipped model), or 'baselines' "
+                        "(also 'ngram', 'ppm') for the baselines alone")
+    parser.add_argument("--cache", help="corpus cache whose training split fits the baselines' long-term models")
     parser.add_argument("--seed-notes", type=int, default=16)
     parser.add_argument("--max-notes", type=int, default=64)
     parser.add_argument("--by-style", action="store_true", help="one row per style as well")
@@ -33,12 +38,21 @@ def _file_pieces(paths, styles):
             style = next((part for part in reversed(file.parent.parts) if part in styles), None)
             try:
                 for score in read_scores(file):
+                    meters = [(m.tick, m.numerator, m.denominator) for m in getattr(score, "meters", [])]
                     pieces.append(EvalPiece(notes_to_array(score.notes), style,
                                             (score.time_signature.numerator, score.time_signature.denominator),
-                                            tuple(i for i, v in enumerate(score.voices) if v.is_drum)))
+                                            tuple(i for i, v in enumerate(score.voices) if v.is_drum),
+                                            meters=meters or None))
             except ScoreFileError as error:
                 problems.append(str(error))
     return pieces, problems
+
+
+def _flat(entry: dict) -> dict:
+    """One report entry as JSON: the model's row at the top level, the others as sub-objects."""
+    out = dict(entry.get("model", {}))
+    out.update({k: v for k, v in entry.items() if k != "model"})
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
     import torch
 
     from composer.data.corpus import CorpusNotBuiltError, load_corpus
-    from composer.evaluate import Baseline, EvalPiece, evaluate_model, format_report, report
+    from composer.evaluate import (Baseline, EvalPiece, PPMBaseline, accompany_cases, continue_cases,
+                                   evaluate_model, fill_cases, format_report, log_stderr, report)
     from composer.generate import default_model_path
     from composer.model.checkpoint import CheckpointError, load_checkpoint
 
@@ -57,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         print("error: give files/folders to evaluate on, or --split test", file=sys.stderr)
         return 2
     checkpoint = None
-    if args.model != "ngram":
+    if args.model not in ("baselines", "ngram", "ppm"):
         try:
             checkpoint = load_checkpoint(args.model or default_model_path())
         except CheckpointError as error:
@@ -66,40 +81,74 @@ def run(args: argparse.Namespace) -> int:
     try:
         corpus = load_corpus(args.cache)
     except CorpusNotBuiltError as error:
-        print(f"error: the n-gram baseline is fitted on the corpus training split, which is not built ({error}).\n"
-              "Build it with: composer data build", file=sys.stderr)
-        return 2
+        if args.split:
+            print(f"error: --split needs the corpus ({error})", file=sys.stderr)
+            return 2
+        corpus = None
+        print(f"note: the corpus baselines (the PPM's long-term model and the n-gram) are fitted on the corpus "
+              f"training split, which is not built ({error}).\nScoring the model and the PPM's short-term model "
+              "(the piece so far) only; for the corpus baselines build it with: composer data build", file=sys.stderr)
 
-    def as_eval(piece):
-        return EvalPiece(piece.notes, piece.style, tuple(piece.time_signature), tuple(piece.drum_voices))
-
-    styles = set(checkpoint.styles if checkpoint else corpus.styles)
+    styles = set(checkpoint.styles if checkpoint else corpus.styles if corpus else ())
     pieces, problems = _file_pieces(args.paths, styles)
     for problem in problems:
         print(f"skipped {problem}", file=sys.stderr)
     if args.split:
-        pieces += [as_eval(p) for p in corpus.split(args.split)]
+        pieces += [EvalPiece.of(p) for p in corpus.split(args.split)]
     if not pieces:
         print("error: no readable pieces to evaluate", file=sys.stderr)
         return 2
-    print(f"fitting the n-gram baseline on {len(corpus.split('train'))} training pieces ...", file=sys.stderr)
-    baseline = Baseline.fit([as_eval(p) for p in corpus.split("train")],
-                            [as_eval(p) for p in corpus.split("validation")])
-    base_rows = baseline.evaluate(pieces, seed_notes=args.seed_notes, max_notes=args.max_notes)
-    if not base_rows:
-        print(f"error: no piece is longer than the {args.seed_notes}-note seed", file=sys.stderr)
+
+    if args.task == "continue":
+        cases, extra = continue_cases(pieces, args.seed_notes, args.max_notes), None
+    elif args.task == "fill":
+        pairs = fill_cases(pieces, args.seed_notes)
+        cases, extra = [p[0] for p in pairs], [p[1] for p in pairs]
+    else:
+        cases, extra = accompany_cases(pieces, args.seed_notes, args.max_notes), None
+    if not cases:
+        why = {"continue": f"no piece is longer than the {args.seed_notes}-note seed",
+               "fill": f"no piece has notes in and after the two bars after its {args.seed_notes}th melody note",
+               "accompany": f"no piece has two pitched voices with a bass longer than {args.seed_notes} notes"}
+        print(f"error: {why[args.task]}", file=sys.stderr)
         return 2
-    model_rows = evaluate_model(checkpoint, pieces, seed_notes=args.seed_notes, max_notes=args.max_notes) \
-        if checkpoint else None
-    result = report(model_rows, base_rows)
+
+    line = "bass" if args.task == "accompany" else "melody"
+    ngram = None
+    if corpus is not None:
+        train = [EvalPiece.of(p) for p in corpus.split("train")]
+        validation = [EvalPiece.of(p) for p in corpus.split("validation")]
+        print(f"fitting the PPM and n-gram baselines on the {line} lines of {len(train)} training pieces ...",
+              file=sys.stderr)
+        ppm = PPMBaseline.fit(train, validation, line=line, seed_notes=args.seed_notes, max_notes=args.max_notes,
+                              log=log_stderr)
+        ngram = Baseline.fit(train, validation, line=line)
+    else:
+        ppm = PPMBaseline.short_term_only()
+
+    rows = {}
+    if checkpoint is not None:
+        rows["model"] = evaluate_model(checkpoint, cases)
+        if extra is not None:
+            rows["continue"] = evaluate_model(checkpoint, extra)
+    rows.update(ppm.evaluate(cases))
+    if ngram is not None:
+        rows["ngram"] = ngram.evaluate(cases)
+    result = report(rows)
     if not args.by_style:
         result = {"all": result["all"]}
-    print(format_report(result))
+    print(format_report(result, args.task))
     if args.json:
-        overall = dict(result["all"])
-        overall["baseline"] = {**overall["baseline"], "orders": baseline.orders()}
+        overall = _flat(result["all"])
+        overall["task"] = args.task
+        if "ppm" in overall:
+            overall["ppm"] = {**overall["ppm"], "settings": ppm.settings()}
+        if ngram is not None:
+            overall["ngram"] = {**overall["ngram"], "orders": ngram.orders()}
         if args.by_style:
-            overall["by_style"] = {k: v for k, v in result.items() if k != "all"}
-        overall["model"] = "ngram" if checkpoint is None else str(args.model or default_model_path())
+            overall["by_style"] = {k: _flat(v) for k, v in result.items() if k != "all"}
+        overall["model"] = "baselines" if checkpoint is None else str(args.model or default_model_path())
+        if corpus is None:
+            overall["corpus_baselines"] = "not built: run `composer data build`"
         print(json.dumps(overall))
     return 0
