@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEasingCurve, QPoint, QPointF, QPropertyAnimation, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QWheelEvent
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
-from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note
+from composer.music.scales import note_name
+from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note, TimeSignature
 from composer.ui import edit_ops
 from composer.ui.document import ScoreDocument
 from composer.ui.roll_geometry import MAX_ROW, MIN_ROW, RollGeometry
@@ -26,6 +27,20 @@ SMOOTH_SCROLL_MS = 110  # a wheel notch glides instead of jumping
 EXTRA_BARS = 16  # room to write past the last note
 FIT_MARGIN_PX = 24  # room left around notes brought into view
 FIT_MAX_ROW = 20  # Zoom to Fit never makes rows taller than this (a 3-note selection is not a wall)
+
+
+def bar_beat(tick: int, signature: TimeSignature) -> str:
+    """'3:2' = bar 3, beat 2 (both from 1); off the beat, the fraction of a beat: '3:2.50'."""
+    bar, rest = divmod(tick, signature.bar_ticks)
+    beat, sub = divmod(rest, signature.beat_ticks)
+    text = f"{bar + 1}:{beat + 1}"
+    return text + f".{sub * 100 // signature.beat_ticks:02d}" if sub else text
+
+
+def readout_text(pitch: int, tick: int, signature: TimeSignature, velocity: int | None = None) -> str:
+    """What the pointer is on: 'E5  3:2  vel 80' (velocity only over or while dragging a note)."""
+    text = f"{note_name(pitch)}  {bar_beat(tick, signature)}"
+    return text if velocity is None else f"{text}  vel {velocity}"
 
 
 @dataclass(slots=True)
@@ -59,6 +74,8 @@ class PianoRoll(QAbstractScrollArea):
         self._drag: Drag | None = None
         self._last_length = TICKS_PER_QUARTER
         self._sounding: tuple[int, int] | None = None
+        self.readout = ""  # pitch, bar:beat (and velocity) under the pointer, drawn beside it
+        self._readout_at: QPoint | None = None  # viewport position of the pointer
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().setMouseTracking(True)
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -280,7 +297,50 @@ class PianoRoll(QAbstractScrollArea):
     def paintEvent(self, event) -> None:  # noqa: N802
         painter = QPainter(self.viewport())
         paint_roll(painter, self.frame())
+        if self.readout and self._readout_at is not None:
+            self._paint_readout(painter)
         painter.end()
+
+    def _paint_readout(self, p: QPainter) -> None:
+        metrics = p.fontMetrics()
+        box = metrics.boundingRect(self.readout).adjusted(-4, -2, 4, 2)
+        box.moveTopLeft(self._readout_at + QPoint(14, 14))
+        vp = self.viewport().rect()
+        if box.right() > vp.right():  # keep it inside the view, left of the pointer if need be
+            box.moveRight(self._readout_at.x() - 8)
+        if box.bottom() > vp.bottom():
+            box.moveBottom(self._readout_at.y() - 8)
+        p.fillRect(box, QColor(20, 22, 26, 220))
+        p.setPen(QColor(235, 235, 235))
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, self.readout)
+
+    def _update_readout(self, view_pos: QPoint | None) -> None:
+        """The readout for the pointer (or the note being drawn, moved or resized)."""
+        text = ""
+        if view_pos is not None:
+            d, sig = self._drag, self.document.time_signature
+            note = None
+            if d is not None and d.kind == "draw":
+                note = d.new_note
+            elif d is not None and d.anchor is not None:
+                note = d.preview.get(d.anchor, d.originals.get(d.anchor))
+            elif d is None:
+                note_id, _ = self._hit(self.content_pos(view_pos))
+                note = self.document.store[note_id] if note_id is not None else None
+            if note is not None:
+                tick = note.end if d is not None and d.kind == "resize" else note.onset
+                text = readout_text(note.pitch, tick, sig, note.velocity)
+            elif d is None or d.kind != "rubber":
+                content = self.content_pos(view_pos)
+                tick = int(self.geometry_.tick_at(content.x()))
+                text = readout_text(self.geometry_.pitch_at(content.y()), tick, sig)
+        if text != self.readout or view_pos != self._readout_at:
+            self.readout, self._readout_at = text, view_pos
+            self.viewport().update()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self._update_readout(None)
+        super().leaveEvent(event)
 
     # --- mouse -------------------------------------------------------------------------------
     def _hit(self, content: QPoint) -> tuple[int | None, bool]:
@@ -319,6 +379,7 @@ class PianoRoll(QAbstractScrollArea):
             self._start_sound(note.pitch, note.velocity, note.voice)
             kind = "resize" if on_handle else "move"
             self._drag = Drag(kind, pos, note_id, doc.selected_notes())
+            self._update_readout(event.position().toPoint())
             return
         if self.tool == "draw" and not shift:
             g = self.geometry_
@@ -331,6 +392,7 @@ class PianoRoll(QAbstractScrollArea):
             self._drag = Drag("draw", pos, new_note=note)
         else:
             self._drag = Drag("rubber", pos, additive=shift)
+        self._update_readout(event.position().toPoint())
         self.viewport().update()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -338,8 +400,10 @@ class PianoRoll(QAbstractScrollArea):
         if self._drag is None:
             _, on_handle = self._hit(pos)
             self.viewport().setCursor(Qt.CursorShape.SizeHorCursor if on_handle else Qt.CursorShape.ArrowCursor)
+            self._update_readout(event.position().toPoint())
             return
         self._drag_to(pos, bool(event.modifiers() & Qt.KeyboardModifier.AltModifier))
+        self._update_readout(event.position().toPoint())
 
     def _drag_to(self, pos: QPoint, free: bool) -> None:
         d = self._drag
@@ -396,6 +460,7 @@ class PianoRoll(QAbstractScrollArea):
             low, high = g.pitch_at(rect.bottom()), g.pitch_at(rect.top())
             hits = set(doc.store.in_range(t0, t1, low, high))
             doc.set_selection(doc.selection | hits if d.additive else hits)
+        self._update_readout(event.position().toPoint())
         self.viewport().update()
 
     @staticmethod

@@ -7,8 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
+from composer.music.scales import note_name
 from composer.music.score import Note, TimeSignature
 from composer.ui import palette
 from composer.ui.note_store import NoteStore
@@ -16,6 +17,10 @@ from composer.ui.roll_geometry import RollGeometry, grid_lines
 
 BLACK_KEYS = {1, 3, 6, 8, 10}
 MIN_GRID_PX = 6  # grid lines closer than this are noise
+LABEL_MIN_ROW = 11  # note names inside notes from this row height...
+LABEL_MIN_WIDTH = 26  # ...on notes at least this wide (px)
+LABEL_COLOUR = QColor(20, 20, 24, 210)
+LABEL_MAX_NOTES = 600  # more notes in view than this: names would be clutter (and cost frame time)
 
 
 @dataclass(slots=True)
@@ -58,6 +63,8 @@ def paint_roll(p: QPainter, f: RollFrame) -> None:
         x0, x1 = g.x(f.loop[0]) - f.scroll_x, g.x(f.loop[1]) - f.scroll_x
         p.fillRect(QRectF(x0, 0, x1 - x0, f.height), palette.LOOP_SHADE)
     _paint_notes(p, f, t0, t1, low, high)
+    if f.geometry.row_height >= LABEL_MIN_ROW:
+        _paint_labels(p, f, t0, t1, low, high)
     if f.ghosts:
         p.setBrush(Qt.BrushStyle.NoBrush)
         pen = QPen(palette.GHOST, 1, Qt.PenStyle.DashLine)
@@ -78,6 +85,23 @@ def _rect(f: RollFrame, n: Note) -> QRectF:
     x = g.x(n.onset) - f.scroll_x
     w = max(2.0, g.x(n.end) - g.x(n.onset) - 1)
     return QRectF(x, g.y(n.pitch) - f.scroll_y + 1, w, g.row_height - 2)
+
+
+def _paint_labels(p: QPainter, f: RollFrame, t0: int, t1: int, low: int, high: int) -> None:
+    """Note names on notes, once zoomed in far enough for them to fit."""
+    font = p.font()
+    font.setPixelSize(max(8, min(12, f.geometry.row_height - 4)))
+    p.setFont(font)
+    p.setPen(LABEL_COLOUR)
+    align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+    ids = f.store.in_range(t0, t1, low, high)
+    if len(ids) > LABEL_MAX_NOTES:
+        return
+    for i in ids:
+        n = f.preview.get(i, f.store[i])
+        rect = _rect(f, n)
+        if rect.width() >= LABEL_MIN_WIDTH:
+            p.drawText(rect.adjusted(3, 0, -2, 0), align, note_name(n.pitch))
 
 
 def _paint_rows(p: QPainter, f: RollFrame, low: int, high: int) -> None:

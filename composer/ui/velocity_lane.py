@@ -3,17 +3,19 @@ stem up or down; when the note is selected, every selected note changes by the s
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from composer.music.score import Note
 from composer.ui import edit_ops, palette
-from composer.ui.piano_roll import PianoRoll
+from composer.ui.piano_roll import PianoRoll, readout_text
 
 LANE_HEIGHT = 80
 MARGIN = 4  # pixels above velocity 127 and below velocity 1
 GRAB_PX = 5
+STEM_INSET_PX = 4  # a stem sits this far inside its note, so the first note's knob is not cut off
+VOICE_STEP_PX = 5  # stems of simultaneous notes in different voices stand side by side
 
 
 class VelocityLane(QWidget):
@@ -26,6 +28,9 @@ class VelocityLane(QWidget):
         self.setMinimumHeight(LANE_HEIGHT)
         self.setMaximumHeight(LANE_HEIGHT)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setMouseTracking(True)  # the readout follows the pointer
+        self.readout = ""  # the note under the pointer or being changed: 'E5  3:2  vel 80'
+        self._readout_x = 0.0
         roll.view_changed.connect(self.update)
         self.document.notes_changed.connect(self.update)
         self.document.selection_changed.connect(self.update)
@@ -39,12 +44,28 @@ class VelocityLane(QWidget):
         usable = self.height() - 2 * MARGIN
         return max(1, min(127, round(127 * (1 - (y - MARGIN) / usable))))
 
-    def stem_x(self, note: Note) -> float:
-        return self.roll.geometry_.x(note.onset) - self.roll.scroll_x() + 1
+    def stem_x(self, note: Note, rank: int = 0) -> float:
+        """x of a note's stem; `rank` is the voice's place among voices starting a note at the
+        same tick (0 for the lowest voice), so their stems do not hide one another."""
+        return self.roll.geometry_.x(note.onset) - self.roll.scroll_x() + STEM_INSET_PX + rank * VOICE_STEP_PX
 
     def _visible(self) -> list[int]:
         t0, t1 = self.roll.visible_ticks()
         return [i for i in self.document.store.in_range(t0, t1 + 1) if self.document.store[i].onset >= t0]
+
+    def stem_positions(self) -> dict[int, float]:
+        """Stem x of every visible note (by id)."""
+        store = self.document.store
+        ids = self._visible()
+        voices_at: dict[int, set[int]] = {}
+        for i in ids:
+            voices_at.setdefault(store[i].onset, set()).add(store[i].voice)
+        out = {}
+        for i in ids:
+            note = store[i]
+            rank = sorted(voices_at[note.onset]).index(note.voice)
+            out[i] = self.stem_x(note, rank)
+        return out
 
     def paintEvent(self, event) -> None:  # noqa: N802
         p = QPainter(self)
@@ -55,9 +76,8 @@ class VelocityLane(QWidget):
             p.drawLine(0, y, self.width(), y)
         store, selection = self.document.store, self.document.selection
         bottom = self.height() - MARGIN
-        for i in self._visible():
+        for i, x in self.stem_positions().items():
             note = self._preview.get(i, store[i])
-            x = self.stem_x(note)
             y = self.y_of(note.velocity)
             selected = i in selection
             colour = palette.note_fill(note.voice, palette.velocity_level(note.velocity), note.generated, selected)
@@ -65,13 +85,35 @@ class VelocityLane(QWidget):
             p.drawLine(int(x), int(bottom), int(x), int(y))
             p.setBrush(colour if not selected else palette.SELECTION_EDGE)
             p.drawEllipse(QRectF(x - 3, y - 3, 6, 6))
+        if self.readout:
+            box = p.fontMetrics().boundingRect(self.readout).adjusted(-4, -2, 4, 2)
+            box.moveTopLeft(QPoint(int(self._readout_x) + 8, 2))
+            if box.right() > self.width():
+                box.moveRight(int(self._readout_x) - 8)
+            p.fillRect(box, QColor(20, 22, 26, 220))
+            p.setPen(QColor(235, 235, 235))
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, self.readout)
         p.end()
+
+    def _set_readout(self, note_id: int | None, x: float) -> None:
+        text = ""
+        if note_id is not None:
+            note = self._preview.get(note_id, self.document.store[note_id])
+            text = readout_text(note.pitch, note.onset, self.document.time_signature, note.velocity)
+        if (text, x) != (self.readout, self._readout_x):
+            self.readout, self._readout_x = text, x
+            self.update()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        if self._grab is None:
+            self._set_readout(None, 0.0)
+        super().leaveEvent(event)
 
     def _stem_near(self, x: float) -> int | None:
         store, selection = self.document.store, self.document.selection
         best, best_key = None, None
-        for i in self._visible():
-            distance = abs(self.stem_x(store[i]) - x)
+        for i, stem in self.stem_positions().items():
+            distance = abs(stem - x)
             if distance <= GRAB_PX:
                 key = (i not in selection, distance, -store[i].velocity)  # prefer selected, nearest, loudest
                 if best_key is None or key < best_key:
@@ -88,6 +130,7 @@ class VelocityLane(QWidget):
         group = doc.selected_notes() if note_id in doc.selection else {note_id: doc.store[note_id]}
         self._grab = (note_id, doc.store[note_id].velocity, group)
         self._drag_to(event.position().y())
+        self._set_readout(note_id, event.position().x())
 
     def _drag_to(self, y: float) -> None:
         anchor, start_velocity, originals = self._grab
@@ -97,8 +140,12 @@ class VelocityLane(QWidget):
         self.roll.viewport().update()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        x = event.position().x()
         if self._grab is not None:
             self._drag_to(event.position().y())
+            self._set_readout(self._grab[0], x)
+        else:
+            self._set_readout(self._stem_near(x), x)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if self._grab is None:
@@ -107,4 +154,6 @@ class VelocityLane(QWidget):
         preview, self._preview, self._grab = self._preview, {}, None
         if preview:
             self.document.change_notes(preview, "Change velocity")
+        x = event.position().x()
+        self._set_readout(self._stem_near(x), x)
         self.update()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from composer.music.score import TICKS_PER_QUARTER as Q
@@ -255,3 +255,86 @@ def test_a_small_window_keeps_audition_and_accept_reachable(qtbot, window):
         assert top_left.y() + button.height() <= status_top, button.text()
         assert 0 <= top_left.x() and top_left.x() + button.width() <= window.width(), button.text()
     assert window.roll.viewport().width() > 100 and window.roll.viewport().height() > 60
+
+
+# --- 13: readouts, note names, velocity stems ------------------------------------------------------
+def dark_pixels(image, rect) -> int:
+    return sum(1 for x in range(int(rect.left()) + 2, int(rect.right()) - 1)
+               for y in range(int(rect.top()) + 2, int(rect.bottom()) - 1)
+               if max(image.pixelColor(x, y).red(), image.pixelColor(x, y).green(),
+                      image.pixelColor(x, y).blue()) < 90)
+
+
+def test_readouts_while_hovering_and_dragging(qtbot, window):
+    roll, vp = window.roll, window.roll.viewport()
+    doc = window.document
+    (note_id,) = doc.add_notes([Note(74, 2 * Q, Q, 96)], "Add")  # D5 on bar 1, beat 3
+    QTest.mouseMove(vp, roll.view_pos(2 * Q + Q // 2, 74))
+    assert roll.readout == "D5  1:3  vel 96"
+    QTest.mouseMove(vp, roll.view_pos(4 * Q + Q // 2, 60))
+    assert roll.readout.startswith("C4  2:1")  # empty space: pitch and place
+    start = roll.view_pos(2 * Q + Q // 2, 74)
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(vp, roll.view_pos(3 * Q + Q // 2, 76))
+    assert roll.readout == "E5  1:4  vel 96"  # where the note is going
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       roll.view_pos(3 * Q + Q // 2, 76))
+    assert doc.store[note_id].pitch == 76
+    lane = window.editor.velocity_lane
+    x = int(lane.stem_positions()[note_id])
+    QTest.mousePress(lane, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(x, int(lane.y_of(96))))
+    QTest.mouseMove(lane, QPoint(x, int(lane.y_of(40))))
+    assert lane.readout.startswith("E5  1:4  vel ") and abs(int(lane.readout.split()[-1]) - 40) <= 2
+    QTest.mouseRelease(lane, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       QPoint(x, int(lane.y_of(40))))
+    assert abs(doc.store[note_id].velocity - 40) <= 2
+
+
+def test_note_names_on_notes_when_zoomed_in(qtbot, window):
+    roll = window.roll
+    window.document.add_notes([Note(64, 0, 2 * Q)], "Add")
+    roll.horizontalScrollBar().setValue(0)
+    roll.center_on_pitch(64)
+
+    def ink() -> int:
+        qtbot.wait(20)
+        image = roll.viewport().grab().toImage()
+        a, b = roll.view_pos(0, 64), roll.view_pos(2 * Q, 64)
+        g = roll.geometry_
+        from PySide6.QtCore import QRectF
+
+        return dark_pixels(image, QRectF(a.x(), a.y() - g.row_height / 2 + 1, b.x() - a.x(), g.row_height - 2))
+
+    while roll.geometry_.row_height < 16:
+        roll.zoom_vertical(2)
+    roll.center_on_pitch(64)
+    named = ink()
+    while roll.geometry_.row_height > 8:
+        roll.zoom_vertical(-2)
+    roll.center_on_pitch(64)
+    plain = ink()
+    assert named > 10 and plain == 0, (named, plain)
+
+
+def test_velocity_stems_first_not_clipped_and_voices_apart(qtbot, window):
+    doc = window.document
+    doc.ensure_voices(2)
+    first, second = doc.add_notes([Note(60, 0, Q, 100, voice=0), Note(67, 0, Q, 100, voice=1)], "Add")
+    doc.set_selection(set())  # (a selected group would change together)
+    window.roll.horizontalScrollBar().setValue(0)
+    lane = window.editor.velocity_lane
+    stems = lane.stem_positions()
+    assert stems[first] - 3 >= 0  # the knob (radius 3) is inside the lane
+    assert abs(stems[second] - stems[first]) >= 4  # simultaneous notes of two voices: two stems
+    qtbot.wait(20)
+    image = lane.grab().toImage()
+    y = int(lane.y_of(100))
+    for note_id in (first, second):
+        colour = image.pixelColor(int(stems[note_id]), y)
+        assert max(colour.red(), colour.green(), colour.blue()) > 120  # a knob is drawn there
+    # Each stem can be grabbed on its own.
+    QTest.mousePress(lane, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(int(stems[second]), y))
+    QTest.mouseRelease(lane, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       QPoint(int(stems[second]), int(lane.y_of(50))))
+    assert doc.store[first].velocity == 100 and abs(doc.store[second].velocity - 50) <= 2
