@@ -97,6 +97,7 @@ def _collect_pieces(files: list[SourceFile], hashes: list[str], cache_dir: Path,
                 id=f"{file.key}#{index}", style=file.style, source=file.key, title=entry.title[index],
                 notes=notes, bpm=entry.bpm[index], time_signature=entry.time_signature[index],
                 key=entry.key[index], split=file.split or split_of(notes, group), drum_voices=entry.drum_voices[index],
+                meters=entry.meters[index], keys=entry.keys[index], features=entry.features[index],
                 chords=entry.chords[index]))
     return pieces
 

@@ -31,7 +31,7 @@ import numpy as np
 from composer.music.chords import chord_rows
 from composer.music.score import Score
 
-FORMAT_VERSION = 2  # 2: chord tracks (chords, chord_offsets)
+FORMAT_VERSION = 3  # 2: chord tracks (chords, chord_offsets); 3: meter and key maps, reading features
 NOTE_COLUMNS = ("onset", "duration", "pitch", "velocity", "voice")
 ONSET, DURATION, PITCH, VELOCITY, VOICE = range(5)
 MAX_TITLE = 160
@@ -84,6 +84,9 @@ class FileEntry:
     drum_voices: list[tuple[int, ...]]
     # (K, 4) int32 per piece: onset, duration, root pitch class, quality index (composer.music.chords)
     chords: list[np.ndarray] = field(default_factory=list)
+    meters: list[np.ndarray] = field(default_factory=list)  # (M, 3) int32: tick, numerator, denominator
+    keys: list[tuple[tuple[int, str], ...]] = field(default_factory=list)  # (tick, "G:major") pairs
+    features: list[tuple[str, ...]] = field(default_factory=list)  # Score.features, sorted
 
     @classmethod
     def from_scores(cls, scores: list[Score]) -> "FileEntry":
@@ -97,11 +100,42 @@ class FileEntry:
             entry.key.append(str(score.key) if score.key is not None else None)
             entry.title.append(" ".join(score.title.split())[:MAX_TITLE])
             entry.drum_voices.append(tuple(i for i, v in enumerate(score.voices) if v.is_drum))
+            entry.meters.append(meter_rows(score))
+            entry.keys.append(tuple((k.tick, str(k.key)) for k in score.keys))
+            entry.features.append(tuple(sorted(score.features)))
             entry.chords.append(chord_rows(score.chords))
         return entry
 
     def __len__(self) -> int:
         return len(self.notes)
+
+
+def meter_rows(score: Score) -> np.ndarray:
+    """A Score's meter map as an (M, 3) int32 array of (tick, numerator, denominator) rows."""
+    return np.array([(m.tick, m.numerator, m.denominator) for m in score.meters], dtype=np.int32).reshape(-1, 3)
+
+
+def key_arrays(keys: list[tuple[tuple[int, str], ...]]) -> dict[str, np.ndarray]:
+    """Key maps of many pieces as flat arrays (key_ticks, key_names, key_offsets)."""
+    return {"key_ticks": np.array([t for k in keys for t, _ in k], dtype=np.int64),
+            "key_names": np.array([n for k in keys for _, n in k], dtype=str),
+            "key_offsets": _offsets([len(k) for k in keys])}
+
+
+def keys_from_arrays(data) -> list[tuple[tuple[int, str], ...]]:
+    ticks, names, offsets = data["key_ticks"].tolist(), data["key_names"].tolist(), data["key_offsets"].tolist()
+    return [tuple(zip(ticks[a:b], names[a:b])) for a, b in zip(offsets, offsets[1:])]
+
+
+def meter_arrays(meters: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """Meter maps of many pieces as flat arrays (meters (M, 3) int32, meter_offsets)."""
+    return {"meters": np.concatenate(meters).astype(np.int32) if meters else np.zeros((0, 3), np.int32),
+            "meter_offsets": _offsets([len(m) for m in meters])}
+
+
+def meters_from_arrays(data) -> list[np.ndarray]:
+    rows, offsets = data["meters"], data["meter_offsets"].tolist()
+    return [rows[a:b] for a, b in zip(offsets, offsets[1:])]
 
 
 def _offsets(lengths: list[int]) -> np.ndarray:
@@ -134,6 +168,9 @@ def write_entry(path: Path, entry: FileEntry) -> None:
         drum_offsets=_offsets([len(d) for d in entry.drum_voices]),
         chords=np.concatenate(entry.chords) if entry.chords else np.zeros((0, 4), np.int32),
         chord_offsets=_offsets([len(c) for c in entry.chords]),
+        features=np.array([",".join(f) for f in entry.features], dtype=str),
+        **meter_arrays(entry.meters),
+        **key_arrays(entry.keys),
     )
 
 
@@ -150,6 +187,9 @@ def read_entry(path: Path) -> FileEntry:
             title=data["title"].tolist(),
             drum_voices=[tuple(drums[drum_offsets[i]:drum_offsets[i + 1]].tolist()) for i in range(count)],
             chords=[data["chords"][data["chord_offsets"][i]:data["chord_offsets"][i + 1]] for i in range(count)],
+            meters=meters_from_arrays(data),
+            keys=keys_from_arrays(data),
+            features=[tuple(f.split(",")) if f else () for f in data["features"].tolist()],
         )
 
 

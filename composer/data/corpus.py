@@ -13,7 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from composer.data.cache import CORPUS, FORMAT_VERSION, MANIFEST, default_cache_dir, write_npz
+from composer.data.cache import (
+    CORPUS, FORMAT_VERSION, MANIFEST, default_cache_dir, key_arrays, keys_from_arrays, meter_arrays, meters_from_arrays,
+    write_npz,
+)
 from composer.data.split import SPLITS
 from composer.music.score import TICKS_PER_QUARTER
 
@@ -33,6 +36,11 @@ class Piece:
     # (K, 4) int32 rows: onset tick, duration ticks, root pitch class 0-11, index into
     # composer.music.chords.QUALITIES; empty when the source has no chord symbols
     chords: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), np.int32))
+    # The meter map: (M, 3) int32 rows (tick, numerator, denominator), each starting at a bar
+    # line; the first tick is negative for a pickup (composer.music.meter.MeterMap.from_rows).
+    meters: np.ndarray = field(default_factory=lambda: np.array([[0, 4, 4]], np.int32))
+    keys: tuple[tuple[int, str], ...] = ()  # the key map: (tick, "G:major") pairs
+    features: tuple[str, ...] = ()  # what the reader interpreted (composer.music.Score.features)
 
     @property
     def duration_ticks(self) -> int:
@@ -95,6 +103,9 @@ def write_corpus_file(path: Path, pieces: list[Piece], styles: list[str], finger
         drum_offsets=_offsets([len(p.drum_voices) for p in pieces]),
         chords=np.concatenate([p.chords for p in pieces]) if pieces else np.zeros((0, 4), np.int32),
         chord_offsets=_offsets([len(p.chords) for p in pieces]),
+        features=np.array([",".join(p.features) for p in pieces], dtype=str),
+        **meter_arrays([p.meters for p in pieces]),
+        **key_arrays([p.keys for p in pieces]),
     )
 
 
@@ -136,11 +147,15 @@ def load_corpus(cache_dir: str | Path | None = None) -> Corpus:
     keys = arrays["key"].tolist()
     chords, chord_offsets = arrays["chords"], arrays["chord_offsets"].tolist()
     chords.setflags(write=False)
+    meters, key_maps = meters_from_arrays(arrays), keys_from_arrays(arrays)
+    arrays["meters"].setflags(write=False)
+    features = [tuple(f.split(",")) if f else () for f in arrays["features"].tolist()]
     pieces = [
         Piece(id=piece_id, style=style_of[i], source=source, title=title,
               notes=notes[offsets[i]:offsets[i + 1]], bpm=bpm, time_signature=signatures[i],
               key=keys[i] or None, split=split_of[i], drum_voices=tuple(drums[drum_offsets[i]:drum_offsets[i + 1]]),
-              chords=chords[chord_offsets[i]:chord_offsets[i + 1]])
+              chords=chords[chord_offsets[i]:chord_offsets[i + 1]],
+              meters=meters[i], keys=key_maps[i], features=features[i])
         for i, (piece_id, source, title, bpm) in enumerate(zip(
             arrays["id"].tolist(), arrays["source"].tolist(), arrays["title"].tolist(), arrays["bpm"].tolist()))
     ]

@@ -10,11 +10,12 @@ import logging
 from fractions import Fraction
 from pathlib import Path
 
-from composer.io import abc_text, music21_screens
+from composer.io import abc_normalise, abc_text, music21_screens
 from composer.io.errors import ScoreFileError, checked_size
 from composer.music.chords import ChordSymbol, plain_figure
 from composer.music.scales import Key
-from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note, Score, TempoChange, TimeSignature, Voice
+from composer.music.meter import MeterChange, pickup_meter
+from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, KeyChange, Note, Score, TempoChange, Voice
 
 MUSIC21_SUFFIXES = {".abc", ".xml", ".mxl", ".musicxml", ".krn"}
 log = logging.getLogger(__name__)
@@ -76,6 +77,22 @@ def _chord_track(stream, end: int) -> list[ChordSymbol]:
     return [ChordSymbol(onset, stop - onset, found[onset]) for onset, stop in zip(onsets, ends) if stop > onset]
 
 
+def _key_of(signature) -> Key:
+    from music21 import key as m21key
+
+    as_key = signature if isinstance(signature, m21key.Key) else signature.asKey("major")
+    mode = as_key.mode if as_key.mode in ("major", "minor", "dorian", "mixolydian", "lydian", "phrygian", "locrian") else "major"
+    return Key(as_key.tonic.pitchClass, mode)
+
+
+def _pickup_ticks(part) -> int:
+    """Length of a first measure that music21 marks as a pickup (paddingLeft, measure 0), else 0."""
+    measure = part.getElementsByClass("Measure").first()
+    if measure is None or not (measure.paddingLeft > 0 or measure.number == 0):
+        return 0
+    return _ticks(measure.duration.quarterLength)
+
+
 def score_from_music21(stream, *, title: str = "") -> Score:
     """Convert one music21 Score (or Part) into a Score."""
     from music21 import key as m21key
@@ -97,21 +114,31 @@ def score_from_music21(stream, *, title: str = "") -> Score:
         tempos = []
     tempos = [t for i, t in enumerate(tempos) if i == 0 or t.bpm != tempos[i - 1].bpm] or None
 
-    time_signature = TimeSignature()
-    found = stream.recurse().getElementsByClass(meter.TimeSignature).first()
-    if found is not None and found.numerator > 0 and found.denominator in (1, 2, 4, 8, 16, 32):
-        time_signature = TimeSignature(int(found.numerator), int(found.denominator))
+    first_part = parts[0]
+    meters = []
+    for found in first_part.recurse().getElementsByClass(meter.TimeSignature):
+        if 0 < found.numerator <= 255 and found.denominator in (1, 2, 4, 8, 16, 32, 64):
+            meters.append(MeterChange(_ticks(found.getOffsetInHierarchy(first_part)), int(found.numerator),
+                                      int(found.denominator)))
+    if not meters:  # a score-level signature outside the parts
+        found = stream.recurse().getElementsByClass(meter.TimeSignature).first()
+        if found is not None and 0 < found.numerator <= 255 and found.denominator in (1, 2, 4, 8, 16, 32, 64):
+            meters.append(MeterChange(0, int(found.numerator), int(found.denominator)))
+    if meters and meters[0].tick == 0:
+        meters[0] = pickup_meter(meters[0].numerator, meters[0].denominator, _pickup_ticks(first_part))
 
-    key = None
-    signature = stream.recurse().getElementsByClass(m21key.KeySignature).first()
-    if signature is not None:
-        as_key = signature if isinstance(signature, m21key.Key) else signature.asKey("major")
-        mode = as_key.mode if as_key.mode in ("major", "minor", "dorian", "mixolydian", "lydian", "phrygian", "locrian") else "major"
-        key = Key(as_key.tonic.pitchClass, mode)
+    keys = []
+    for signature in first_part.recurse().getElementsByClass(m21key.KeySignature):
+        keys.append(KeyChange(_ticks(signature.getOffsetInHierarchy(first_part)), _key_of(signature)))
+    if not keys:
+        signature = stream.recurse().getElementsByClass(m21key.KeySignature).first()
+        if signature is not None:
+            keys.append(KeyChange(0, _key_of(signature)))
+    keys = [k for i, k in enumerate(keys) if i == 0 or k.key != keys[i - 1].key]
 
     if not title and stream.metadata is not None:
-        title = stream.metadata.title or ""
-    score = Score(notes=notes, voices=voices, time_signature=time_signature, key=key, title=title)
+        title = stream.metadata.title or stream.metadata.movementName or ""
+    score = Score(notes=notes, voices=voices, meters=meters, keys=keys, title=title)
     try:
         score.chords = _chord_track(stream, score.end)
     except Exception as error:  # an odd chord symbol must not cost the notes
@@ -129,6 +156,25 @@ def _pieces(parsed) -> list:
     from music21 import stream as m21stream
 
     return list(parsed.scores) if isinstance(parsed, m21stream.Opus) else [parsed]
+
+
+_NORMALISED = "_composer_abc_reading"  # attribute on a music21 stream: its abc_normalise result
+
+
+def _apply_abc_reading(score: Score, normal) -> None:
+    """Give a Score read from normalised ABC the meter and key maps computed from the text."""
+    score.meters = list(normal.meters) or score.meters
+    keys = []
+    for tick, name in normal.keys:
+        try:
+            key = Key.parse(name)
+        except ValueError:
+            continue
+        if not keys or keys[-1].key != key:
+            keys.append(KeyChange(tick, key))
+    score.keys = keys or score.keys
+    score.features = frozenset(normal.features)
+    score.problems = tuple(normal.problems)
 
 
 def _parse_pieces(path: Path, problems: list[str]) -> list:
@@ -159,8 +205,16 @@ def _parse_pieces(path: Path, problems: list[str]) -> list:
             first_error = first_error or ValueError(hostile)
             continue
         try:
+            normal = abc_normalise.normalise_tune(tune)
+        except Exception as error:  # a normaliser bug must not cost the tune: music21 reads it as written
+            normal = None
+            problems.append(f"{label}: read as music21 reads it ({type(error).__name__} while normalising: {error})")
+        try:
             with music21_screens.notes_only_parsing():  # no beams, no re-barring: seconds per tune
-                pieces.extend(_pieces(converter.parseData(tune, format="abc")))
+                found = _pieces(converter.parseData(normal.text if normal else tune, format="abc"))
+            for piece in found:
+                setattr(piece, _NORMALISED, normal)  # the meter/key maps music21 does not keep
+            pieces.extend(found)
         except Exception as error:  # music21 raises many unrelated types on bad input
             first_error = first_error or error
             problems.append(f"{label} skipped ({type(error).__name__}: {str(error)[:120]})")
@@ -187,7 +241,11 @@ def read_music21_scores(path: str | Path) -> list[Score]:
     scores = []
     for number, piece in enumerate(pieces, 1):
         try:
-            scores.append(score_from_music21(piece))
+            score = score_from_music21(piece)
+            normal = getattr(piece, _NORMALISED, None)
+            if normal is not None:
+                _apply_abc_reading(score, normal)
+            scores.append(score)
         except Exception as error:  # one odd piece must not cost the rest of a collection
             problems.append(f"piece {number} skipped ({type(error).__name__}: {str(error)[:120]})")
     for problem in problems:

@@ -125,7 +125,12 @@ class Score:
         self.meters = normalised(self.meters)
         if not self.keys and key is not None:
             self.keys = [KeyChange(0, key)]
-        self.keys = sorted(self.keys, key=lambda k: k.tick)
+        by_tick = {change.tick: change for change in self.keys}  # the last of one tick holds
+        keys: list[KeyChange] = []
+        for tick in sorted(by_tick):
+            if not keys or keys[-1].key != by_tick[tick].key:  # the same key again is no change
+                keys.append(by_tick[tick])
+        self.keys = keys
 
     def meter_map(self) -> MeterMap:
         return MeterMap(self.meters)

@@ -1,0 +1,653 @@
+"""ABC text as the ABC 2.1 standard (and its reference player, abc2midi) means it, rewritten so
+that music21 reads it right; plus the meter map, key map and pickup that music21 drops.
+
+Standard: https://abcnotation.com/wiki/abc:standard:v2.1 (sections 3.1.6-3.1.7 L: and M:,
+3.2 inline fields, 4.2 accidentals, 4.5 rests, 4.8 repeat/bar symbols, 4.9 first and second
+endings). music21 (9.x) gets these wrong, so the tune text is rewritten before it parses it:
+
+- every note gets its accidental written out (key signature incl. the key line's own
+  accidentals `K:C ^f _B` / `exp`, accidentals held to the end of the bar, and across a tie);
+- note lengths under an inline or body `L:` change are rescaled to the header's unit length;
+- `Z`/`Z4`/`X` multi-bar rests become bars of rests, `x` an ordinary rest;
+- a tune with no `L:` gets the standard's default (1/16 below a 3/4 meter, else 1/8);
+- inline fields `[K:]`, `[M:]`, `[Q:]`, `[V:]` become field lines (music21 reads those);
+- repeats and first/second endings are written out as performed (per voice).
+
+music21 keeps no body `M:`/`K:` change and no marker, so bar positions are computed here: each
+bar's length (tuplets, broken rhythm, chords, grace notes) gives the ticks of meter and key
+changes and of a pickup (a first bar shorter than the meter), returned in NormalisedTune.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from composer.music.meter import TICKS_PER_QUARTER, MeterChange, normalised, pickup_meter
+
+_FIELD_LINE = re.compile(r"^([A-Za-z+]):(.*)$")
+_NOTE = re.compile(r"(\^\^|\^|__|_|=)?([A-Ga-g])([,']*)(\d*(?:/+\d*)?)")
+_REST = re.compile(r"([zxZX])(\d*(?:/+\d*)?)")
+_INLINE_FIELD = re.compile(r"\[([A-Za-z]):([^\]\n]*)\]")
+_BAR = re.compile(r"(::+)|(:*)(\[\||\|\]|\|\||\|)(:*)")
+_ENDING = re.compile(r"\[?(\d+(?:[,-]\d+)*)")
+_TUPLET = re.compile(r"\((\d+)(?::(\d*))?(?::(\d*))?")
+_SHORTHAND_DECORATIONS = set("~.HLMOPSTuv")  # ABC 2.1 section 4.14
+_SKIP = re.compile(r'"[^"\n]*"|![^!\n]*!|\+[^+\n]*\+')
+
+_SHARP_ORDER = "FCGDAEB"
+_MAJOR_FIFTHS = {"C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5, "F#": 6, "C#": 7, "F": -1, "Bb": -2,
+                 "Eb": -3, "Ab": -4, "Db": -5, "Gb": -6, "Cb": -7, "G#": 8, "D#": 9, "A#": 10, "E#": 11,
+                 "B#": 12, "Fb": -8}
+_MODE_SHIFT = {"maj": 0, "ion": 0, "mix": -1, "dor": -2, "aeo": -3, "min": -3, "m": -3, "phr": -4,
+               "loc": -5, "lyd": 1}
+_MODE_NAME = {"maj": "major", "ion": "major", "mix": "mixolydian", "dor": "dorian", "aeo": "minor",
+              "min": "minor", "m": "minor", "phr": "phrygian", "loc": "locrian", "lyd": "lydian"}
+_ACCIDENTAL = {"^^": 2, "^": 1, "=": 0, "_": -1, "__": -2}
+_ACCIDENTAL_TEXT = {2: "^^", 1: "^", 0: "=", -1: "_", -2: "__"}
+MAX_Z_BARS = 64  # a multi-bar rest longer than this is read as this many bars (and reported)
+
+
+@dataclass(frozen=True, slots=True)
+class AbcKey:
+    """A K: field as the standard reads it: per-letter accidentals and a name for the key map."""
+
+    accidentals: dict  # letter 'A'-'G' -> semitones (-2..2) the key signature gives every octave
+    name: str | None  # e.g. "G:major", "D:dorian" (composer.music.Key.parse), None for K:none/HP
+    music21_text: str  # what music21 is shown (explicit accidentals stripped)
+
+
+def parse_key(value: str) -> AbcKey:
+    """A K: field value -> AbcKey. Unknown words are ignored (clef=, octave= and the like)."""
+    text = value.split("%")[0].strip()
+    words = text.split()
+    accidentals = {letter: 0 for letter in "ABCDEFG"}
+    name, fifths, explicit_only = None, 0, False
+    rest = words
+    head = words[0] if words else ""
+    if head.lower() == "none" or not head:
+        rest = words[1:]
+        head_text = "C" if not head else "none"
+        name = "C:major" if not head else None
+    elif head in ("HP", "Hp"):
+        rest = words[1:]
+        head_text = head
+        if head == "Hp":  # Highland pipes: F and C sharp, G natural
+            accidentals.update(F=1, C=1)
+    else:
+        match = re.match(r"([A-Ga-g])([#b]?)(.*)$", head)
+        if not match:
+            return AbcKey(accidentals, None, text)
+        tonic = match.group(1).upper() + match.group(2)
+        mode_text = match.group(3)
+        if not mode_text and len(words) > 1 and words[1][:3].lower() in _MODE_SHIFT and not words[1][0] in "^_=":
+            mode_text, rest = words[1], words[2:]
+        else:
+            rest = words[1:]
+        mode = mode_text[:3].lower() if mode_text else "maj"
+        mode = "m" if mode_text.lower() == "m" else mode
+        if mode not in _MODE_SHIFT:
+            mode = "maj"
+        fifths = _MAJOR_FIFTHS.get(tonic, 0) + _MODE_SHIFT[mode]
+        name = f"{tonic}:{_MODE_NAME[mode]}"
+        head_text = f"{tonic}{mode_text}"
+    if any(word.lower() == "exp" for word in rest):
+        explicit_only = True
+    if not explicit_only:
+        for index in range(min(abs(fifths), 7)):
+            if fifths > 0:
+                accidentals[_SHARP_ORDER[index]] = 1
+            else:
+                accidentals[_SHARP_ORDER[6 - index]] = -1
+    kept = []
+    for word in rest:
+        match = re.fullmatch(r"(\^\^|\^|__|_|=)([A-Ga-g])", word)
+        if match:
+            accidentals[match.group(2).upper()] = _ACCIDENTAL[match.group(1)]
+        elif word.lower() != "exp":
+            kept.append(word)
+    return AbcKey(accidentals, name, " ".join([head_text, *kept]).strip())
+
+
+def _length(text: str) -> Fraction:
+    """An ABC length suffix ('', '2', '/', '3/2', '//') -> multiple of the unit length."""
+    if not text:
+        return Fraction(1)
+    if "/" not in text:
+        return Fraction(int(text[:9]))
+    numerator, _, denominator = text.partition("/")
+    slashes = 1 + denominator.count("/")
+    denominator = denominator.replace("/", "")
+    top = int(numerator[:9]) if numerator else 1
+    if denominator:
+        return Fraction(top, max(1, int(denominator[:9])))
+    return Fraction(top, 2 ** slashes)
+
+
+def _length_text(value: Fraction) -> str:
+    if value == 1:
+        return ""
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{value.numerator}/{value.denominator}"
+
+
+def parse_meter(value: str) -> Fraction | None:
+    """M: value -> bar length in whole notes (None for M:none). 'C' is 4/4, 'C|' 2/2, '2+3/8' 5/8."""
+    text = value.split("%")[0].strip()
+    if text in ("C", "c"):
+        return Fraction(1)
+    if text in ("C|", "c|"):
+        return Fraction(1)
+    match = re.match(r"\(?([\d+ ]+)\)?\s*/\s*(\d+)", text)
+    if not match:
+        return None
+    try:
+        numerator = sum(int(part) for part in match.group(1).replace(" ", "+").split("+") if part)
+        denominator = int(match.group(2))
+    except ValueError:
+        return None
+    if numerator <= 0 or denominator <= 0:
+        return None
+    return Fraction(numerator, denominator)
+
+
+def meter_pair(value: str) -> tuple[int, int] | None:
+    text = value.split("%")[0].strip()
+    if text in ("C", "c"):
+        return (4, 4)
+    if text in ("C|", "c|"):
+        return (2, 2)
+    match = re.match(r"\(?([\d+ ]+)\)?\s*/\s*(\d+)", text)
+    if not match:
+        return None
+    try:
+        numerator = sum(int(part) for part in match.group(1).replace(" ", "+").split("+") if part)
+        denominator = int(match.group(2))
+    except ValueError:
+        return None
+    if 1 <= numerator <= 255 and denominator in (1, 2, 4, 8, 16, 32, 64):
+        return numerator, denominator
+    return None
+
+
+def default_unit(meter: Fraction | None) -> Fraction:
+    """ABC 2.1 section 3.1.7: 1/16 when the meter is below 0.75, else (and with no M:) 1/8."""
+    return Fraction(1, 16) if meter is not None and meter < Fraction(3, 4) else Fraction(1, 8)
+
+
+@dataclass(slots=True)
+class _Bar:
+    """A bar line: its text, and what it says about repeats."""
+
+    text: str
+    start_repeat: bool = False
+    end_repeat: bool = False
+    endings: tuple[int, ...] = ()
+    section_end: bool = False  # || |] [| : an ending stops here
+
+
+@dataclass(slots=True)
+class _Music:
+    text: str
+    duration: Fraction  # whole notes
+    notes: int
+
+
+@dataclass(slots=True)
+class _Field:
+    letter: str
+    value: str
+
+
+@dataclass(slots=True)
+class NormalisedTune:
+    """The rewritten tune text and what music21 cannot be asked for."""
+
+    text: str
+    meters: list[MeterChange] = field(default_factory=list)  # in ticks of the performed tune
+    keys: list[tuple[int, str]] = field(default_factory=list)  # (tick, "G:major")
+    features: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+    notes: int = 0  # note heads as performed (chord members counted, grace notes not)
+    ticks: int = 0  # length of the performed tune
+
+
+class _Voice:
+    def __init__(self, key: AbcKey, unit: Fraction, header_unit: Fraction, meter: Fraction | None):
+        self.key = key
+        self.unit = unit
+        self.header_unit = header_unit
+        self.meter = meter
+        self.items: list = []
+
+
+class _Reader:
+    """Tokenises the body of one tune into per-voice items (music, bar lines, fields)."""
+
+    def __init__(self, key: AbcKey, unit: Fraction, meter: Fraction | None, meter_text: str | None):
+        self.header_key, self.header_unit, self.header_meter = key, unit, meter
+        self.voices: dict[str, _Voice] = {}
+        self.order: list[str] = []
+        self.current = self._voice("1")
+        self.features: set[str] = set()
+        self.problems: list[str] = []
+        self.bar_accidentals: dict[tuple[str, int], int] = {}
+        self.tied: dict[tuple[str, int], int] = {}
+
+    def _voice(self, name: str) -> _Voice:
+        if name not in self.voices:
+            base = self.voices[self.order[0]] if self.order else None
+            self.voices[name] = _Voice(base.key if base else self.header_key, base.unit if base else self.header_unit,
+                                       self.header_unit, base.meter if base else self.header_meter)
+            self.order.append(name)
+        return self.voices[name]
+
+    # -- fields
+    def field(self, letter: str, value: str) -> None:
+        voice = self.current
+        if letter == "V":
+            name = value.split()[0] if value.split() else "1"
+            if self.order == ["1"] and not self.voices["1"].items:
+                self.voices.pop("1")
+                self.order.clear()
+            self.current = self._voice(name)
+            self.bar_accidentals.clear()
+            return
+        if letter == "K":
+            voice.key = parse_key(value)
+            if any(w.lower() == "exp" or re.fullmatch(r"(\^\^|\^|__|_|=)[A-Ga-g]", w) for w in value.split()):
+                self.features.add("key-line accidentals")
+            voice.items.append(_Field("K", voice.key.music21_text))
+            return
+        if letter == "L":
+            unit = parse_meter(value)
+            if unit is not None and unit > 0:
+                voice.unit = unit
+            return
+        if letter == "M":
+            voice.meter = parse_meter(value)
+            voice.items.append(_Field("M", value.split("%")[0].strip()))
+            return
+        if letter == "Q":
+            voice.items.append(_Field("Q", value))
+        # Other body fields (lyrics w:/W:, parts P:, notes N:, ...) do not change the notes, and
+        # lyrics would no longer line up once repeats are written out: they are left out.
+
+    # -- music
+    def music(self, line: str) -> None:
+        out: list[str] = []
+        duration, notes = Fraction(0), 0
+        voice = self.current
+        scale = voice.unit / voice.header_unit
+        last_duration: list = [None]  # [index in durations] of the last note/chord/rest
+        durations: list[Fraction] = []
+        broken_next = Fraction(1)
+        tuplet_left, tuplet_factor = 0, Fraction(1)
+        position, n = 0, len(line)
+        chord_open: int | None = None  # index in durations of the open chord
+        chord_first: Fraction | None = None
+        grace = False
+
+        def flush_music():
+            nonlocal out, durations
+            if out:
+                voice.items.append(_Music("".join(out), sum(durations, Fraction(0)) * voice.unit, notes_here[0]))
+            out = []
+            durations.clear()
+            notes_here[0] = 0
+
+        notes_here = [0]
+
+        def add_event(value: Fraction) -> None:
+            nonlocal broken_next, tuplet_left, tuplet_factor
+            value = value * broken_next
+            broken_next = Fraction(1)
+            if tuplet_left > 0:
+                value *= tuplet_factor
+                tuplet_left -= 1
+            durations.append(value)
+
+        while position < n:
+            char = line[position]
+            if char == "%":
+                break
+            skip = _SKIP.match(line, position)
+            if skip:
+                # Annotations ("^text", "<text", ...) are not chord symbols; music21 loses the
+                # note after some of them (">" as an accent mark), so they are left out.
+                if not (skip.group(0).startswith('"') and skip.group(0)[1:2] in ("^", "_", "<", ">", "@")):
+                    out.append(skip.group(0))
+                position = skip.end()
+                continue
+            if char in _SHORTHAND_DECORATIONS and chord_open is None:
+                position += 1  # ~ . H L M O P S T u v: ornaments music21 may take a note with
+                continue
+            inline = _INLINE_FIELD.match(line, position)
+            if inline and chord_open is None:
+                flush_music()
+                self.field(inline.group(1), inline.group(2).strip())
+                voice = self.current
+                scale = voice.unit / voice.header_unit
+                position = inline.end()
+                continue
+            bar = _BAR.match(line, position) if char in "|:[" else None
+            if bar and bar.group(0) and not (char == "[" and bar.group(3) != "[|") and chord_open is None:
+                if bar.group(0) == ":" :
+                    out.append(char)
+                    position += 1
+                    continue
+                end = bar.end()
+                ending = _ENDING.match(line, end) if end < n and (line[end].isdigit() or line[end:end + 2][:1] == "[" and end + 1 < n and line[end + 1].isdigit()) else None
+                numbers: tuple[int, ...] = ()
+                if ending:
+                    numbers = _ending_numbers(ending.group(1))
+                    end = ending.end()
+                flush_music()
+                double = bool(bar.group(1))
+                token = _Bar(line[position:end], start_repeat=double or bool(bar.group(4)),
+                             end_repeat=double or bool(bar.group(2)), endings=numbers,
+                             section_end=bar.group(3) in ("||", "|]", "[|"))
+                voice.items.append(token)
+                self.bar_accidentals.clear()
+                position = end
+                continue
+            if char == "[" and position + 1 < n and line[position + 1].isdigit() and chord_open is None:
+                ending = _ENDING.match(line, position)
+                flush_music()
+                voice.items.append(_Bar("", endings=_ending_numbers(ending.group(1))))
+                out.append(" ")
+                position = ending.end()
+                continue
+            if char == "[" and chord_open is None:
+                chord_open, chord_first = len(durations), None
+                out.append(char)
+                position += 1
+                continue
+            if char == "]" and chord_open is not None:
+                match = re.match(r"\](\d*(?:/+\d*)?)", line[position:])
+                multiplier = _length(match.group(1))
+                out.append(match.group(0))
+                add_event((chord_first or Fraction(0)) * multiplier)
+                chord_open = None
+                position += len(match.group(0))
+                continue
+            if char == "{":
+                grace = True
+                out.append(char)
+                position += 1
+                continue
+            if char == "}":
+                grace = False
+                out.append(char)
+                position += 1
+                continue
+            tuplet = _TUPLET.match(line, position) if char == "(" else None
+            if tuplet:
+                p = int(tuplet.group(1)[:3])
+                q_text, r_text = tuplet.group(2), tuplet.group(3)
+                compound = voice.meter is not None and voice.meter.numerator % 3 == 0 and voice.meter.numerator > 3
+                default_q = {2: 3, 3: 2, 4: 3, 6: 2, 8: 3}.get(p, 3 if compound else 2)
+                q = int(q_text) if q_text else default_q
+                r = int(r_text) if r_text else p
+                if p > 0:
+                    tuplet_left, tuplet_factor = r, Fraction(q, p)
+                out.append(tuplet.group(0))
+                position = tuplet.end()
+                continue
+            if char in "<>":
+                run = re.match(r"[<>]+", line[position:]).group(0)
+                depth = len(run)
+                big, small = Fraction(2 ** (depth + 1) - 1, 2 ** depth), Fraction(1, 2 ** depth)
+                if durations:
+                    durations[-1] *= big if run[0] == ">" else small
+                broken_next = small if run[0] == ">" else big
+                out.append(run)
+                position += depth
+                continue
+            rest = _REST.match(line, position)
+            if rest and chord_open is None:
+                letter, length = rest.group(1), _length(rest.group(2))
+                position = rest.end()
+                if letter in "ZX":
+                    bars = int(rest.group(2)) if rest.group(2).isdigit() else 1
+                    if bars > MAX_Z_BARS:
+                        self.problems.append(f"a {bars}-bar rest read as {MAX_Z_BARS} bars")
+                        bars = MAX_Z_BARS
+                    self.features.add("multi-bar rests")
+                    if voice.meter is None:
+                        self.problems.append("a multi-bar rest with no meter read as one 4/4 bar each")
+                    bar_units = (voice.meter or Fraction(1)) / voice.header_unit
+                    flush_music()
+                    for index in range(bars):
+                        voice.items.append(_Music(f"z{_length_text(bar_units)}", bar_units * voice.header_unit, 0))
+                        if index < bars - 1:
+                            voice.items.append(_Bar("|"))
+                    continue
+                if letter == "x":
+                    self.features.add("invisible rests")
+                out.append("z" + _length_text(length * scale))
+                if not grace:
+                    add_event(length)
+                continue
+            note = _NOTE.match(line, position)
+            if note:
+                accidental, letter, octave_marks, length_text = note.groups()
+                octave = (5 if letter.islower() else 4) + octave_marks.count("'") - octave_marks.count(",")
+                slot = (letter.upper(), octave)
+                if accidental:
+                    offset = _ACCIDENTAL[accidental]
+                    if not grace:
+                        self.bar_accidentals[slot] = offset
+                elif slot in self.bar_accidentals:
+                    offset = self.bar_accidentals[slot]
+                    if offset != voice.key.accidentals[letter.upper()]:
+                        self.features.add("carried accidentals")
+                elif slot in self.tied:
+                    offset = self.tied[slot]
+                else:
+                    offset = voice.key.accidentals[letter.upper()]
+                self.tied.pop(slot, None)
+                position = note.end()
+                if position < n and line[position] == "-":
+                    self.tied[slot] = offset
+                length = _length(length_text)
+                out.append(_ACCIDENTAL_TEXT[offset] + letter + octave_marks
+                           + (_length_text(length * scale) if not grace else length_text))
+                if grace:
+                    continue
+                if chord_open is not None:
+                    if chord_first is None:
+                        chord_first = length
+                    notes_here[0] += 1
+                    continue
+                notes_here[0] += 1
+                add_event(length)
+                continue
+            out.append(char)
+            position += 1
+        flush_music()
+        voice.items.append(_Music("\n", Fraction(0), 0))
+
+
+def _ending_numbers(text: str) -> tuple[int, ...]:
+    numbers: list[int] = []
+    for part in text.split(","):
+        if "-" in part:
+            low, _, high = part.partition("-")
+            if low.isdigit() and high.isdigit() and int(high) - int(low) < 16:
+                numbers.extend(range(int(low), int(high) + 1))
+        elif part.isdigit():
+            numbers.append(int(part))
+    return tuple(numbers)
+
+
+def perform(items: list) -> tuple[list, bool]:
+    """Items in the order they are played: repeats taken, endings chosen by pass (ABC 2.1 4.8-4.9).
+
+    A `:|` with no `|:` before it repeats from the start, or from the end of the last repeat.
+    Each end-repeat is taken once per pass through its section; the pass number picks the ending
+    (`|1`, `:|2`, `[1,3`). Returns (items, whether any repeat was taken).
+    """
+    out: list = []
+    start, passes, index = 0, 1, 0
+    taken: set[int] = set()
+    skipping, in_ending, repeated = False, False, False
+    steps = 0
+    while index < len(items) and steps < 200_000:  # a malformed structure cannot loop for ever
+        steps += 1
+        item = items[index]
+        if not isinstance(item, _Bar):
+            if not skipping:
+                out.append(item)
+            index += 1
+            continue
+        if item.end_repeat and not skipping:
+            if index not in taken:
+                taken.add(index)
+                out.append(_Bar("|"))
+                repeated, passes, index, in_ending = True, passes + 1, start, False
+                continue
+            if not item.endings and not item.start_repeat:
+                start, passes, in_ending = index + 1, 1, False
+        if item.endings:
+            in_ending = True
+            skipping = passes not in item.endings
+            if not skipping:
+                out.append(_Bar("|"))
+            index += 1
+            continue
+        if skipping:
+            if not (item.start_repeat or item.section_end or item.end_repeat):
+                index += 1
+                continue
+            skipping = False  # the skipped ending is over
+            if item.end_repeat and not item.start_repeat:
+                start, passes, in_ending = index + 1, 1, False
+                out.append(_Bar("|"))
+                index += 1
+                continue
+        if item.start_repeat:
+            start, passes, in_ending = index + 1, 1, False
+        elif item.section_end and in_ending:
+            start, passes, in_ending = index + 1, 1, False
+        out.append(_Bar("|" if item.end_repeat or item.start_repeat or not item.text else item.text))
+        index += 1
+    return out, repeated
+
+
+def normalise_tune(tune: str) -> NormalisedTune:
+    """Rewrite one tune (text from X: to the end, with any file header) for music21; see the
+    module doc. A tune with no K: line is returned unchanged (music21 then decides)."""
+    lines = tune.splitlines()
+    key_line = next((i for i, line in enumerate(lines) if line.startswith("K:")), None)
+    if key_line is None:
+        return NormalisedTune(tune)
+    # Header lines that are neither fields nor comments are not ABC; music21 would read notes
+    # out of such prose (e.g. "N bars 13 and 21 are |f2ed|"), so they are left out.
+    header = [line for line in lines[:key_line] if _FIELD_LINE.match(line) or line.startswith("%") or not line.strip()]
+    meter_text = next((line[2:].strip() for line in reversed(header) if line.startswith("M:")), None)
+    unit_text = next((line[2:].strip() for line in reversed(header) if line.startswith("L:")), None)
+    meter = parse_meter(meter_text) if meter_text else None
+    features: set[str] = set()
+    unit = parse_meter(unit_text) if unit_text else None
+    if unit is None or unit <= 0:
+        unit = default_unit(meter)
+        header.append(f"L:{unit.numerator}/{unit.denominator}")
+        if unit_text is None:
+            features.add("default unit length")
+    key = parse_key(lines[key_line][2:])
+    if key.music21_text != lines[key_line][2:].split("%")[0].strip():
+        features.add("key-line accidentals")
+    reader = _Reader(key, unit, meter, meter_text)
+    reader.features |= features
+    for line in lines[key_line + 1:]:
+        if line.startswith("%"):
+            continue
+        match = _FIELD_LINE.match(line)
+        if match and not line.startswith("|:") and not re.match(r"^[A-Ga-gzxZ]:\|", line):
+            reader.field(match.group(1), match.group(2).strip())
+            continue
+        reader.music(line)
+
+    body: list[str] = []
+    result = NormalisedTune("")
+    first_meter = meter_pair(meter_text) if meter_text else None
+    for number, name in enumerate(reader.order):
+        voice_items, repeated = perform(reader.voices[name].items)
+        if repeated:
+            reader.features.add("repeats")
+        if len(reader.order) > 1:
+            body.append(f"V:{name}")
+        text, position, meters, keys, notes, first_bar = _emit(voice_items, unit)
+        body.append(text)
+        if number == 0:
+            result.notes, result.ticks = notes, _ticks(position)
+            result.meters = _meter_map(first_meter, meters, first_bar, meter)
+            result.keys = [(0, key.name)] if key.name else []
+            result.keys += [(tick, name) for tick, name in keys if name]
+        else:
+            result.notes += notes
+            result.ticks = max(result.ticks, _ticks(position))
+    if result.meters and result.meters[0].tick < 0:
+        reader.features.add("pickup")
+    if len([m for m in result.meters if m.tick > 0]) > 0:
+        reader.features.add("meter changes")
+    header_text = [line if not line.startswith("K:") else line for line in header]
+    result.text = "\n".join(header_text + [f"K:{key.music21_text}"] + body) + "\n"
+    result.features = reader.features
+    result.problems = reader.problems
+    return result
+
+
+def _ticks(whole_notes: Fraction) -> int:
+    return round(whole_notes * 4 * TICKS_PER_QUARTER)
+
+
+def _emit(items: list, unit: Fraction):
+    """Items -> (text, length in whole notes, meter changes, key changes, notes, first bar length)."""
+    parts: list[str] = []
+    position = Fraction(0)
+    meters: list[tuple[Fraction, str]] = []
+    keys: list[tuple[int, str | None]] = []
+    notes = 0
+    first_bar: Fraction | None = None
+    line_open = False
+    for item in items:
+        if isinstance(item, _Music):
+            parts.append(item.text)
+            line_open = not item.text.endswith("\n")
+            position += item.duration
+            notes += item.notes
+        elif isinstance(item, _Bar):
+            if first_bar is None and position > 0:
+                first_bar = position
+            parts.append(item.text or "|")
+            line_open = True
+        else:
+            if line_open:
+                parts.append("\n")
+            parts.append(f"{item.letter}:{item.value}\n")
+            line_open = False
+            if item.letter == "M":
+                meters.append((position, item.value))
+            elif item.letter == "K":
+                keys.append((_ticks(position), parse_key(item.value).name))
+    if first_bar is None:
+        first_bar = position
+    return "".join(parts), position, meters, keys, notes, first_bar
+
+
+def _meter_map(first: tuple[int, int] | None, changes: list[tuple[Fraction, str]], first_bar: Fraction,
+               meter: Fraction | None) -> list[MeterChange]:
+    numerator, denominator = first or (4, 4)
+    start = MeterChange(0, numerator, denominator)
+    if first is not None and meter is not None and 0 < first_bar < meter:
+        start = pickup_meter(numerator, denominator, _ticks(first_bar))
+    result = [start]
+    for position, text in changes:
+        pair = meter_pair(text)
+        if pair is not None:
+            result.append(MeterChange(_ticks(position), *pair))
+    return normalised(result)
