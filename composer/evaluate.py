@@ -30,13 +30,14 @@ import math
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
 from composer.model import vocab as V
 from composer.model.ngram import NGram, fit_best_order
-from composer.model.ppm import ViewpointPPM, fit_viewpoint
+from composer.model.ppm import LinkedPitchPPM, ViewpointPPM, fit_pitch, fit_viewpoint
 from composer.music.meter import MeterMap
 
 ONSET, DURATION, PITCH, VELOCITY, VOICE = range(5)  # note array columns (composer.data.cache)
@@ -372,7 +373,7 @@ def _lines(pieces: Iterable[EvalPiece], line: str) -> list[Line]:
 class PPMBaseline:
     """One composer.model.ppm.ViewpointPPM per attribute for one kind of line (melody or bass)."""
 
-    models: dict[str, ViewpointPPM]
+    models: dict[str, ViewpointPPM | LinkedPitchPPM]
     report: dict = field(default_factory=dict)
 
     @classmethod
@@ -383,15 +384,17 @@ class PPMBaseline:
         train_steps = _lines(train, line)
         valid = [s for s in _lines(validation[:VALIDATION_PIECES], line) if len(s) > seed_notes]
         models, report = {}, {}
+        stop = lambda s: min(len(s), seed_notes + max_notes)  # noqa: E731
         for name in ATTRIBUTES:
-            stop = lambda s: min(len(s), seed_notes + max_notes)  # noqa: E731
-            models[name], report[name] = fit_viewpoint(
-                SIZES[name], (getattr(s, name) for s in train_steps),
-                [(getattr(s, name), seed_notes, stop(s)) for s in valid])
+            fit = fit_pitch if name == "pitch" else partial(fit_viewpoint, SIZES[name])
+            models[name], report[name] = fit([getattr(s, name) for s in train_steps],
+                                             [(getattr(s, name), seed_notes, stop(s)) for s in valid])
             if log:
                 r = report[name]
-                log(f"  PPM {line} {name}: LTM order {r['ltm_order']}, STM order {r['stm_order']}, b {r['bias']}, "
-                    f"validation NLL {r['validation']['both_nll']:.3f}")
+                both = r.get("cpint", {}).get("validation_both_nll") if isinstance(models[name], LinkedPitchPPM) \
+                    else r["validation"]["both_nll"]
+                log(f"  PPM {line} {name}: {r.get('viewpoints', name)}, LTM order {r['ltm_order']}, STM order "
+                    f"{r['stm_order']}, b {r['bias']}, validation NLL {both:.3f}")
         return cls(models, report)
 
     @classmethod

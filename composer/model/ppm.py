@@ -356,3 +356,109 @@ def fit_viewpoint(vocab: int, train: Iterable[Sequence[int]], validation: Sequen
                              "stm_nll_by_order": {str(name(o)): float(v / count) for o, v in zip(stm_orders, stm_nll)},
                              "both_nll_by_bias": {str(b): float(v / count) for b, v in zip(biases, both_nll)}}}
     return model, report
+
+
+# -- pitch from two viewpoints: cpitch and the derived cpint -------------------------------------
+
+MAX_INTERVAL = 24
+FAR, NO_PREVIOUS = 2 * MAX_INTERVAL + 1, 2 * MAX_INTERVAL + 2
+N_INTERVAL = 2 * MAX_INTERVAL + 3  # -24..+24, "further", "no previous note"
+
+
+def intervals(pitches: Sequence[int]) -> np.ndarray:
+    """IDyOM's cpint viewpoint as symbols: semitones from the previous pitch (+24 offset), FAR
+    beyond two octaves, NO_PREVIOUS for the first note."""
+    pitches = np.asarray(pitches, dtype=np.int64)
+    out = np.full(len(pitches), NO_PREVIOUS, dtype=np.int64)
+    if len(pitches) > 1:
+        d = np.diff(pitches)
+        out[1:] = np.where(np.abs(d) <= MAX_INTERVAL, d + MAX_INTERVAL, FAR)
+    return out
+
+
+def interval_to_pitch(p_interval: np.ndarray, previous: int, vocab: int = 128) -> np.ndarray:
+    """A cpint distribution turned into one over pitches after `previous` (FAR's mass spread evenly
+    over the pitches more than two octaves away; NO_PREVIOUS's mass dropped), renormalised."""
+    offsets = np.arange(vocab) - previous
+    near = np.abs(offsets) <= MAX_INTERVAL
+    p = np.empty(vocab)
+    p[near] = p_interval[offsets[near] + MAX_INTERVAL]
+    if (~near).any():
+        p[~near] = p_interval[FAR] / (~near).sum()
+    return p / p.sum()
+
+
+class LinkedPitchPPM:
+    """Pitch predicted by a cpitch model and a cpint model (each LTM + STM), as IDyOM combines
+    viewpoints (Pearce 2005, §6.2.4; Conklin & Witten 1995): within the LTM and within the STM the
+    two viewpoints' pitch distributions are combined by the entropy-weighted geometric mean with
+    bias `viewpoint_bias`, then LTM and STM with `bias`. The interval viewpoint is what recognises a
+    phrase restated in another key. Same interface as ViewpointPPM."""
+
+    def __init__(self, cpitch: ViewpointPPM, cpint: ViewpointPPM, viewpoint_bias: float, bias: float):
+        self.cpitch, self.cpint, self.viewpoint_bias, self.bias = cpitch, cpint, viewpoint_bias, bias
+        self.vocab = cpitch.vocab
+        self.ltm = cpitch.ltm
+
+    def parts(self, sequence: Sequence[int], first: int, stop: int):
+        """Yield (t, {"ltm"?: (cpitch, cpint as pitch), "stm": (...)})."""
+        sequence = [int(s) for s in sequence]
+        steps = intervals(sequence)
+        by_interval = dict(self.cpint.distributions(steps, first, stop))
+        for t, dists in self.cpitch.distributions(sequence, first, stop):
+            out = {}
+            for part in ("ltm", "stm"):
+                if part not in dists:
+                    continue
+                if t == 0:
+                    out[part] = (dists[part], dists[part])
+                else:
+                    out[part] = (dists[part], interval_to_pitch(by_interval[t][part], sequence[t - 1], self.vocab))
+            yield t, out
+
+    def distributions(self, sequence: Sequence[int], first: int, stop: int):
+        for t, parts in self.parts(sequence, first, stop):
+            out = {part: combine(pair, self.viewpoint_bias) for part, pair in parts.items()}
+            out["both"] = combine([out["ltm"], out["stm"]], self.bias) if "ltm" in out else out["stm"]
+            yield t, out
+
+    predict = ViewpointPPM.predict
+
+
+def fit_pitch(train: Sequence[Sequence[int]], validation: Sequence[tuple[Sequence[int], int, int]], *,
+              ltm_depth: int = LTM_DEPTH, stm_depth: int = STM_DEPTH,
+              biases: Sequence[float] = BIASES) -> tuple[ViewpointPPM | LinkedPitchPPM, dict]:
+    """cpitch alone (`fit_viewpoint`) or cpitch + cpint (`LinkedPitchPPM`), whichever predicts
+    the validation pitches better; the cpint models' orders and both biases are chosen there too."""
+    train = [np.asarray(s, dtype=np.int64) for s in train]
+    cpitch, report = fit_viewpoint(128, train, validation, ltm_depth=ltm_depth, stm_depth=stm_depth, biases=biases)
+    cpint, int_report = fit_viewpoint(N_INTERVAL, [intervals(s) for s in train],
+                                      [(intervals(s), first, stop) for s, first, stop in validation],
+                                      ltm_depth=ltm_depth, stm_depth=stm_depth, biases=biases)
+    report["cpint"] = {k: v for k, v in int_report.items() if k != "validation"}
+    probe = LinkedPitchPPM(cpitch, cpint, 0.0, 0.0)
+    stacks, targets = {"ltm": ([], []), "stm": ([], [])}, []
+    for sequence, first, stop in validation:
+        for t, parts in probe.parts(sequence, first, stop):
+            for part, (a, b) in parts.items():
+                stacks[part][0].append(a)
+                stacks[part][1].append(b)
+            targets.append(int(sequence[t]))
+    if not targets:
+        return cpitch, report
+    rows = np.arange(len(targets))
+    pairs = {part: (np.array(a), np.array(b)) for part, (a, b) in stacks.items()}
+    best = (math.inf, 0.0, 0.0)
+    for viewpoint_bias in biases:
+        ltm = combine(pairs["ltm"], viewpoint_bias)
+        stm = combine(pairs["stm"], viewpoint_bias)
+        for bias in biases:
+            nll = -np.log(combine([ltm, stm], bias)[rows, targets]).mean()
+            best = min(best, (float(nll), viewpoint_bias, bias))
+    report["cpint"]["validation_both_nll"] = best[0]
+    if best[0] < report["validation"]["both_nll"]:
+        report["viewpoints"] = "cpitch+cpint"
+        report["viewpoint_bias"], report["bias"] = best[1], best[2]
+        return LinkedPitchPPM(cpitch, cpint, best[1], best[2]), report
+    report["viewpoints"] = "cpitch"
+    return cpitch, report

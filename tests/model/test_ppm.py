@@ -117,3 +117,21 @@ def test_orders_and_bias_are_chosen_on_validation():
     assert math.isfinite(report["validation"]["both_nll"]) and report["bias"] in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0,
                                                                                    4.0, 6.0, 8.0, 12.0, 16.0)
     assert model.predict(pattern[0], 8).probability["both"].mean() > 0.8
+
+
+def test_interval_viewpoint_recalls_a_transposed_restatement():
+    from composer.model.ppm import LinkedPitchPPM, N_INTERVAL, interval_to_pitch, intervals
+    from composer.model.probes import TRANSPOSITIONS
+
+    assert intervals([60, 62, 59, 90]).tolist() == [50, 26, 21, 49]  # none, +2, -3, further
+    p = interval_to_pitch(np.eye(N_INTERVAL)[26], 60)
+    assert p[62] == pytest.approx(1.0)
+    pitches = repeated_phrase(transpositions=TRANSPOSITIONS)[:, 2].tolist()
+    within = np.ones(64, dtype=bool)
+    within[::16] = False  # each restatement's first note picks the new key: not knowable
+    cpitch = ViewpointPPM(128, None, Settings(stm_order=8))
+    linked = LinkedPitchPPM(cpitch, ViewpointPPM(N_INTERVAL, None, Settings(stm_order=8)), 1.0, 1.0)
+    alone, both = cpitch.predict(pitches, 16), linked.predict(pitches, 16)
+    assert alone.hit["stm"][within].mean() < 0.5  # absolute pitches: another key is another phrase
+    assert both.hit["stm"][within].mean() >= 0.9
+    assert np.all(both.probability["both"] == both.probability["stm"])  # no LTM: the STM alone
