@@ -68,11 +68,9 @@ def parse_key(value: str) -> AbcKey:
     head = words[0] if words else ""
     if head.lower() == "none" or not head:
         rest = words[1:]
-        head_text = "C" if not head else "none"
         name = "C:major" if not head else None
     elif head in ("HP", "Hp"):
         rest = words[1:]
-        head_text = head
         if head == "Hp":  # Highland pipes: F and C sharp, G natural
             accidentals.update(F=1, C=1)
     else:
@@ -91,7 +89,6 @@ def parse_key(value: str) -> AbcKey:
             mode = "maj"
         fifths = _MAJOR_FIFTHS.get(tonic, 0) + _MODE_SHIFT[mode]
         name = f"{tonic}:{_MODE_NAME[mode]}"
-        head_text = f"{tonic}{mode_text}"
     if any(word.lower() == "exp" for word in rest):
         explicit_only = True
     if not explicit_only:
@@ -100,14 +97,18 @@ def parse_key(value: str) -> AbcKey:
                 accidentals[_SHARP_ORDER[index]] = 1
             else:
                 accidentals[_SHARP_ORDER[6 - index]] = -1
-    kept = []
     for word in rest:
         match = re.fullmatch(r"(\^\^|\^|__|_|=)([A-Ga-g])", word)
         if match:
             accidentals[match.group(2).upper()] = _ACCIDENTAL[match.group(1)]
-        elif word.lower() != "exp":
-            kept.append(word)
-    return AbcKey(accidentals, name, " ".join([head_text, *kept]).strip())
+    # music21 is shown the field as written, less the accidentals (every note carries its own)
+    kept = [w for w in words if w.lower() != "exp" and not re.fullmatch(r"(\^\^|\^|__|_|=)([A-Ga-g])", w)]
+    return AbcKey(accidentals, name, " ".join(kept).strip())
+
+
+def _has_key_accidentals(value: str) -> bool:
+    return any(w.lower() == "exp" or re.fullmatch(r"(\^\^|\^|__|_|=)[A-Ga-g]", w)
+               for w in value.split("%")[0].split())
 
 
 def _length(text: str) -> Fraction:
@@ -257,7 +258,7 @@ class _Reader:
             return
         if letter == "K":
             voice.key = parse_key(value)
-            if any(w.lower() == "exp" or re.fullmatch(r"(\^\^|\^|__|_|=)[A-Ga-g]", w) for w in value.split()):
+            if _has_key_accidentals(value):
                 self.features.add("key-line accidentals")
             voice.items.append(_Field("K", voice.key.music21_text))
             return
@@ -558,7 +559,7 @@ def normalise_tune(tune: str) -> NormalisedTune:
         if unit_text is None:
             features.add("default unit length")
     key = parse_key(lines[key_line][2:])
-    if key.music21_text != lines[key_line][2:].split("%")[0].strip():
+    if _has_key_accidentals(lines[key_line][2:]):
         features.add("key-line accidentals")
     reader = _Reader(key, unit, meter, meter_text)
     reader.features |= features
