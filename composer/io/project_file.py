@@ -20,6 +20,7 @@ from typing import Any
 from composer.io import safe_write
 from composer.io.errors import ScoreFileError, require_regular_file
 from composer.music import limits
+from composer.music.chords import ChordSymbol
 from composer.music.region import ROLES
 from composer.music.scales import Key
 from composer.music.meter import DENOMINATORS, MeterChange
@@ -34,6 +35,8 @@ MAX_NOTES = limits.MAX_NOTES
 MAX_VOICES = limits.MAX_VOICES
 MAX_TEMPOS = limits.MAX_TEMPO_CHANGES
 MAX_TICK = limits.MAX_TICK
+MAX_CHORDS = 100_000  # a chord per beat of a six-hour piece
+MAX_CHORD_FIGURE = 40
 _SETTING_TYPES = (str, int, float, bool, type(None))
 
 
@@ -68,6 +71,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
             "meters": [[m.tick, m.numerator, m.denominator] for m in score.meters],
             "keys": [[k.tick, str(k.key)] for k in score.keys],
             "tempos": [[t.tick, t.bpm] for t in score.tempos],
+            "chords": [[c.onset, c.duration, c.figure] for c in score.chords],  # the chord track
             "voices": [
                 {"name": v.name, "program": v.program, "is_drum": v.is_drum, "volume": v.volume,
                  "pan": v.pan, "mute": v.mute, "solo": v.solo, "role": v.role}
@@ -193,6 +197,7 @@ def _note(raw: Any, index: int, voices: int) -> Note:
     pitch = _int(raw[0], f"{what} pitch", 0, 127)
     onset = _int(raw[1], f"{what} onset", 0, MAX_TICK)
     duration = _int(raw[2], f"{what} duration", 1, MAX_TICK)
+    _require(onset + duration <= MAX_TICK, f"{what} ends past tick {MAX_TICK} (composer.music.limits)")
     velocity = _int(raw[3], f"{what} velocity", 1, 127)
     voice = _int(raw[4], f"{what} voice", 0, voices - 1)
     _require(raw[5] in (0, 1) and not isinstance(raw[5], float), f"{what} generated flag must be 0 or 1")
@@ -217,6 +222,15 @@ def _key_change(raw: Any, index: int) -> KeyChange:
         return KeyChange(tick, Key.parse(_str(raw[1], what, 40)))
     except ValueError as error:
         raise _Invalid(f"{what}: {error}") from None
+
+
+def _chord(raw: Any, index: int) -> ChordSymbol:
+    """A chord of the chord track. The figure is kept as written, even one root_and_quality cannot
+    read (the co-writer then leaves that chord out): a typo must not cost the project."""
+    what = f"chord {index + 1}"
+    _require(isinstance(raw, list) and len(raw) == 3, f"{what} must be [onset, duration, \"figure\"]")
+    return ChordSymbol(_int(raw[0], f"{what} onset", 0, MAX_TICK), _int(raw[1], f"{what} duration", 1, MAX_TICK),
+                       _str(raw[2], f"{what} figure", MAX_CHORD_FIGURE))
 
 
 def _score(raw: Any) -> Score:
@@ -250,9 +264,11 @@ def _score(raw: Any) -> Score:
         keys = [_key_change(k, i) for i, k in enumerate(_list(raw["keys"], "keys", limits.MAX_KEY_CHANGES))]
         _require(all(a.tick < b.tick for a, b in zip(keys, keys[1:])), "key changes must be in time order")
     style = raw.get("style")
+    chords = sorted((_chord(c, i) for i, c in enumerate(_list(raw.get("chords", []), "chords", MAX_CHORDS))),
+                    key=lambda c: c.onset)
     notes = [_note(n, i, len(voices)) for i, n in enumerate(_list(raw.get("notes", []), "notes", MAX_NOTES))]
     return Score(
-        notes=notes, voices=voices, tempos=tempos, meters=meters, keys=keys,
+        notes=notes, voices=voices, tempos=tempos, meters=meters, keys=keys, chords=chords,
         title=_str(raw.get("title", ""), "title", limits.MAX_TITLE),
         style=None if style is None else _str(style, "style", limits.MAX_STYLE),
     )

@@ -78,6 +78,8 @@ def fit_score(score) -> list[str]:
         changed.append(_merge_voices(score))
     late = [n for n in score.notes if n.end > MAX_TICK]
     if late:
+        if len(late) == len(score.notes):
+            raise LimitError(f"every note ends past tick {MAX_TICK} (centuries in): damage, not music")
         score.notes = [n for n in score.notes if n.end <= MAX_TICK]
         changed.append(f"{len(late)} notes ending past tick {MAX_TICK} (centuries in) were left out")
     wild = [t.bpm for t in score.tempos if not (math.isfinite(t.bpm) and MIN_BPM <= t.bpm <= MAX_BPM)]
