@@ -134,8 +134,14 @@ class MidiOutput:
     # -- routing ----------------------------------------------------------------------------------
     def wrap(self, engine) -> RoutedEngine:
         """The engine with routing: use the result wherever the engine was used."""
+        old = self.router
         self.router = RoutedEngine(engine, self.sender, self.routing)
         self.router.player.clock = self.sync_mode == "lead"
+        if old is not None:
+            old.player.stop()
+            self.router.load(old.score)
+        if self.follow is not None:  # following started before the sound engine was up
+            self.follow.router = self.router
         return self.router
 
     def set_routing(self, routing: Routing) -> None:
@@ -205,6 +211,8 @@ class MidiOutput:
         self._ui.put(FollowTransport(running, tick, when))
 
     def _sync_state(self, text: str) -> None:
+        if text == self.sync_state:
+            return
         self.sync_state = text
         self._ui.put(SyncChanged(text))
 

@@ -16,6 +16,7 @@ from composer.ui.document import ScoreDocument
 from composer.ui.editor_view import EditorView
 from composer.ui.file_actions import FileActions, can_open
 from composer.ui.midi_bridge import install as install_midi
+from composer.ui.midi_out_controls import install as install_midi_out
 from composer.ui.playback import PlaybackController
 from composer.ui.region_actions import RegionActions
 from composer.ui.settings import AppSettings
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self._build_menus()
         self.midi = install_midi(self)  # MIDI menu, keyboard thru/record/call-and-response
+        self.midi_out = install_midi_out(self)  # MIDI out, sync, dragging clips out
         self._update_title()
         self._model_state(self.cowriter.state, self.cowriter.message)
         self.status.audio.set_state("off", "Sound: starting…" if start_audio else "Sound: off")
@@ -180,6 +182,7 @@ class MainWindow(QMainWindow):
         self._audio_starter.start()
 
     def _audio_ready(self, bridge) -> None:
+        bridge.engine = self.midi_out.wrap(bridge.engine)  # each voice: synth, MIDI out or both
         self.playback.attach_audio(bridge)
         self.midi.bridge.attach_engine(bridge.engine)
         text = bridge.summary() if bridge.can_play else "No sound (see tooltip)"
@@ -316,6 +319,7 @@ class MainWindow(QMainWindow):
         if starter is not None:
             starter.wait(5000)
         self.midi.close()
+        self.midi_out.close()
         self.playback.close()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import statistics
 
-from conftest import Daw, wait_connected, wait_for
+from midi_ports import Daw, wait_connected, wait_for
 
 from composer.midi_out import Routing
 from composer.music.score import Note, Score, TempoChange, Voice

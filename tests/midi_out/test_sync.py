@@ -8,7 +8,7 @@ from __future__ import annotations
 import statistics
 
 import pytest
-from conftest import DawClock, wait_connected, wait_for
+from midi_ports import DawClock, wait_connected, wait_for
 
 from composer.midi_out import Routing
 from composer.midi_out.clock_follow import ClockFollower, Tempo, Transport

@@ -1,0 +1,141 @@
+"""Helpers for the MIDI out tests: a "DAW" that receives on a real rtmidi input port and keeps
+rtmidi's own timestamps (the JACK clock as rtmidi sees it: times are compared with each other
+and with the sent schedule, never with the wall clock), and a DAW clock that sends MIDI clock
+from a real rtmidi output port.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+
+_names = itertools.count()
+
+
+def wait_until(when: float) -> None:
+    while True:
+        left = when - time.perf_counter()
+        if left <= 0:
+            return
+        if left > 0.002:
+            time.sleep(left - 0.001)
+
+
+def wait_for(condition, timeout: float = 5.0, step: float = 0.01) -> bool:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return condition()
+
+
+def wait_connected(port: str, timeout: float = 5.0) -> None:
+    """Until JACK has really connected `port` (MIDI sent before that is not delivered)."""
+    import jack
+
+    client = jack.Client(f"composer-connection-probe-{next(_names)}", no_start_server=True)
+    try:
+        assert wait_for(lambda: bool(client.get_all_connections(port)), timeout), f"{port} never connected"
+    finally:
+        client.close()
+    time.sleep(0.02)
+
+
+class Daw:
+    """A DAW's MIDI input: an rtmidi virtual input port on JACK, timing messages kept. A thread
+    polls rtmidi's queue; `received` holds (message, seconds) with seconds summed from rtmidi's
+    own deltas (one clock, its origin the first message)."""
+
+    def __init__(self, client: str | None = None, port: str = "in"):
+        import rtmidi
+
+        self.client = client or f"test-daw-{next(_names)}"
+        self.input = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name=self.client)
+        self.input.ignore_types(sysex=True, timing=False, active_sense=True)
+        self.input.open_virtual_port(port)
+        self.name = f"{self.client}:{port}"
+        self.received: list[tuple[list[int], float]] = []
+        self._elapsed: float | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.001):
+            while True:
+                item = self.input.get_message()
+                if item is None:
+                    break
+                message, delta = item
+                self._elapsed = 0.0 if self._elapsed is None else self._elapsed + delta
+                with self._lock:
+                    self.received.append((message, self._elapsed))
+
+    def messages(self, status: int | None = None, mask: int = 0xFF) -> list[tuple[list[int], float]]:
+        with self._lock:
+            return [(m, t) for m, t in self.received if status is None or (m[0] & mask) == status]
+
+    def notes_on(self) -> list[tuple[list[int], float]]:
+        return [(m, t) for m, t in self.messages(0x90, 0xF0) if m[2] > 0]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.received = []
+
+    def close(self) -> None:
+        if self._stop.is_set():
+            return  # deleting an rtmidi client twice crashes the process
+        self._stop.set()
+        self._thread.join(1.0)
+        self.input.close_port()
+        self.input.delete()
+
+
+class DawClock:
+    """A DAW leading: sends MIDI clock (and Start / Stop) from an rtmidi virtual output port, each
+    pulse at its scheduled perf_counter time (`sent` keeps the schedule)."""
+
+    def __init__(self, bpm: float, port: str = "clock"):
+        import rtmidi
+
+        self.client = f"test-daw-clock-{next(_names)}"
+        self.out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name=self.client)
+        self.out.open_virtual_port(port)
+        self.name = f"{self.client}:{port}"
+        self.bpm = bpm
+        self.sent: list[tuple[int, float]] = []
+        self._start_at: float | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run(self, start_after: float) -> None:
+        """Clock now; Start after `start_after` seconds (on a pulse); until close()."""
+        self._thread = threading.Thread(target=self._run, args=(start_after,), daemon=True)
+        self._thread.start()
+
+    def _run(self, start_after: float) -> None:
+        interval = 60.0 / (self.bpm * 24)
+        origin = time.perf_counter() + 0.01
+        start_pulse = round(start_after / interval)
+        k = 0
+        while not self._stop.is_set():
+            due = origin + k * interval
+            wait_until(due)
+            if k == start_pulse:
+                self.out.send_message([0xFA])
+                self.sent.append((0xFA, time.perf_counter()))
+            self.out.send_message([0xF8])
+            self.sent.append((0xF8, due))
+            k += 1
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(2.0)
+        self.out.close_port()
+        self.out.delete()
+
+
