@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from composer.io.errors import ScoreFileError, checked_size
-from composer.io.midi_writer import COMPOSER_TAG, GENERATED_MARK, KEY_MARK, write_midi
+from composer.io.midi_writer import CHORD_MARK, COMPOSER_TAG, GENERATED_MARK, KEY_MARK, write_midi
 from composer.io.smf_reader import (
     CONTROL_CHANGE, META, META_INSTRUMENT_NAME, META_KEY_SIGNATURE, META_SEQUENCER_SPECIFIC,
     META_SET_TEMPO, META_TIME_SIGNATURE, META_TRACK_NAME, NOTE_OFF, NOTE_ON, PROGRAM_CHANGE,
     SmfError, SmfFile, parse_smf,
 )
+from composer.music.chords import ChordSymbol
 from composer.music.scales import Key
 from composer.music.meter import MeterChange, normalised
 from composer.music.score import DEFAULT_BPM, TICKS_PER_QUARTER, KeyChange, Note, Score, TempoChange, Voice
@@ -186,6 +187,7 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
     meter_events: list[tuple[int, int, int]] = []  # (file tick, numerator, denominator)
     key_events: list[tuple[int, Key]] = []
     exact_keys: dict[int, Key] = {}
+    chord_events: list[tuple[int, int, str]] = []  # (file tick, duration in file ticks, figure)
     for index, track in enumerate(smf.tracks):
         for event in track.events:
             tick, kind = event[0], event[1]
@@ -212,6 +214,12 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
                         exact_keys[tick] = Key.parse(data[len(COMPOSER_TAG + KEY_MARK):].decode("ascii"))
                     except (ValueError, UnicodeDecodeError):
                         problems.append("an unreadable Composer key marker was ignored")
+                elif meta == META_SEQUENCER_SPECIFIC and data.startswith(COMPOSER_TAG + CHORD_MARK):
+                    length, _, figure = data[len(COMPOSER_TAG + CHORD_MARK):].partition(b":")
+                    try:
+                        chord_events.append((tick, int(length), figure.decode("utf-8")))
+                    except (ValueError, UnicodeDecodeError):
+                        problems.append("an unreadable Composer chord marker was ignored")
     for values in settings.values():
         values.sort(key=lambda e: e[0])  # stable: ties keep track order
     by_track = {kind: _by_track(values) for kind, values in settings.items()}
@@ -240,12 +248,24 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
 
     notes = _scaled_notes(raw, voice_of, ticks)
     score = Score(notes=notes, voices=voices, meters=meter_map_from_events(meter_events, ticks),
-                  keys=_key_map(key_events, exact_keys, ticks), title=names.get(0, ""))
+                  keys=_key_map(key_events, exact_keys, ticks), title=names.get(0, ""),
+                  chords=_chord_track(chord_events, ticks))
     if smf.ticks_per_quarter:
         score.tempos = _tempo_map(tempos, ticks)
     else:
         score.tempos = [TempoChange(0, _SMPTE_BPM)]
     return MidiReadReport(score, problems)
+
+
+def _chord_track(events: list[tuple[int, int, str]], ticks) -> list[ChordSymbol]:
+    """Composer's chord markers (file tick, duration in file ticks, figure) -> the chord track, by onset."""
+    chords = []
+    for tick, length, figure in sorted(events, key=lambda e: e[0]):
+        onset = ticks(tick)
+        duration = ticks(tick + length) - onset
+        if length > 0 and duration > 0 and figure:
+            chords.append(ChordSymbol(onset, duration, figure[:40]))
+    return chords
 
 
 def meter_map_from_events(events: list[tuple[int, int, int]], ticks=lambda t: t) -> list[MeterChange]:

@@ -1,6 +1,7 @@
 """Score -> type-1 .mid file at TICKS_PER_QUARTER, written atomically.
 
-Track 0 is the conductor (title, meter map with its pickup, key map, tempo map); then one track per
+Track 0 is the conductor (title, meter map with its pickup, key map, chord track as markers, tempo map);
+then one track per
 voice with its name, program, volume (CC7) and pan (CC10). Drums go on channel 10 (index 9);
 other voices take channels 1-9, 11-16 in order and wrap past fifteen of them (voices that share a
 channel then share its program). Muted and solo voices are written like any other: mute and solo
@@ -26,6 +27,7 @@ from composer.music.score import TICKS_PER_QUARTER, Note, Score
 COMPOSER_TAG = bytes([0x7D]) + b"Composer:"
 GENERATED_MARK = b"generated"  # the next note-on in this track was written by the co-writer
 KEY_MARK = b"key="  # the exact key, e.g. 'D:dorian', which a key signature cannot express
+CHORD_MARK = b"chord="  # a chord of the chord track: b"chord=<duration ticks>:<figure, UTF-8>"
 
 DRUM_CHANNEL = 9
 MELODIC_CHANNELS = tuple(c for c in range(16) if c != DRUM_CHANNEL)
@@ -78,6 +80,9 @@ def _conductor_track(score: Score) -> mido.MidiTrack:
         events.append((tick, mido.MetaMessage("key_signature", key=_key_signature_name(change.key))))
         if change.key.scale not in ("major", "minor"):
             events.append((tick, _sequencer_specific(KEY_MARK + str(change.key).encode("ascii"))))
+    for chord in score.chords:  # a marker other programs show, and Composer's exact chord (with its length)
+        events.append((chord.onset, mido.MetaMessage("marker", text=_latin1_carrier(chord.figure))))
+        events.append((chord.onset, _sequencer_specific(CHORD_MARK + f"{chord.duration}:{chord.figure}".encode())))
     for change in sorted(score.tempos, key=lambda c: c.tick):
         if not change.bpm > 0 or not 1 <= round(60_000_000 / change.bpm) <= 0xFFFFFF:
             raise ValueError(f"tempo {change.bpm} bpm cannot be stored in MIDI (3.6 to 60,000,000 bpm)")

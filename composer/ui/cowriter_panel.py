@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from composer.data.styles import display_name
+from composer.ui.style_box import fill_style_box, select_style, styles_listed
 from composer.music.scales import PITCH_CLASS_NAMES, SCALES, Key, estimate_key
 from composer.music.score import Note, Score
 from composer.ui.cowriter import CoWriter, Variation
@@ -171,9 +171,13 @@ class CoWriterPanel(QWidget):
         except ValueError:
             pass
         self._wanted_style = values.get("style") or None
-        index = self.style_box.findData(self._wanted_style)
-        if index >= 0:
-            self.style_box.setCurrentIndex(index)
+        if styles_listed(self.style_box):  # else _model_state selects it once the model's styles are known
+            self._select_style(self._wanted_style)
+
+    def _select_style(self, wanted: str | None) -> None:
+        notice = select_style(self.style_box, wanted)  # an unknown or old style falls back to neutral
+        if notice:
+            self.message.emit(notice)
 
     def _key_mode_changed(self) -> None:
         mode = self.key_mode.currentData()
@@ -273,11 +277,8 @@ class CoWriterPanel(QWidget):
     def _model_state(self, state: str, message: str) -> None:
         if state == "ready":
             current = self.style_box.currentData() or getattr(self, "_wanted_style", None)
-            self.style_box.clear()
-            for style in self.cowriter.styles or ["neutral"]:
-                self.style_box.addItem(display_name(style), style)  # shown readable, stored by id
-            index = self.style_box.findData(current)
-            self.style_box.setCurrentIndex(max(0, index))
+            fill_style_box(self.style_box, self.cowriter.styles)  # readable names, grouped
+            self._select_style(current)
         elif state == "error":
             self.style_box.clear()
             self.style_box.addItem("(no model)", None)

@@ -15,7 +15,7 @@ from composer.music.score import Note, Score, Voice
 from composer.ui.note_store import NoteStore
 from composer.ui.undo_commands import EditNotesCommand, SetScoreFieldCommand
 
-_FIELDS = ("tempos", "time_signature", "voices", "key", "title", "style")
+_FIELDS = ("tempos", "time_signature", "voices", "key", "title", "style", "chords")
 
 
 class ScoreDocument(QObject):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QToolBar, QVBoxLay
 
 from composer.music.score import Note
 from composer.ui import edit_ops
+from composer.ui.chord_lane import ChordLane
 from composer.ui.document import ScoreDocument
 from composer.ui.keyboard import KEYBOARD_WIDTH, Keyboard
 from composer.ui.piano_roll import PianoRoll
@@ -26,6 +27,7 @@ class EditorView(QWidget):
         self.keyboard = Keyboard(self.roll)
         self.ruler = Ruler(self.roll)
         self.velocity_lane = VelocityLane(self.roll)
+        self.chord_lane = ChordLane(self.roll)
         self.toolbar = QToolBar("Editing")
         self._build_actions()
 
@@ -33,14 +35,19 @@ class EditorView(QWidget):
         grid.setSpacing(0)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(self.ruler, 0, 1)
-        grid.addWidget(self.keyboard, 1, 0)
-        grid.addWidget(self.roll, 1, 1)
+        chords_label = QLabel("Chords")
+        chords_label.setFixedWidth(KEYBOARD_WIDTH)
+        chords_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        grid.addWidget(chords_label, 1, 0)
+        grid.addWidget(self.chord_lane, 1, 1)  # rows below: keyboard and roll, then the velocity lane
+        grid.addWidget(self.keyboard, 2, 0)
+        grid.addWidget(self.roll, 2, 1)
         lane_label = QLabel("Vel")
         lane_label.setFixedWidth(KEYBOARD_WIDTH)
         lane_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        grid.addWidget(lane_label, 2, 0)
-        grid.addWidget(self.velocity_lane, 2, 1)
-        grid.setRowStretch(1, 1)
+        grid.addWidget(lane_label, 3, 0)
+        grid.addWidget(self.velocity_lane, 3, 1)
+        grid.setRowStretch(2, 1)
         # The lane sits under the roll's viewport, not under its vertical scroll bar.
         self.roll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.velocity_lane.setContentsMargins(0, 0, 0, 0)

@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.cowriter_panel.preview_changed.connect(roll.set_ghosts)
         self.cowriter_panel.reveal_requested.connect(roll.fit_to)  # new notes are shown, never off-screen
         self.cowriter_panel.message.connect(self._panel_message)
+        self.editor.chord_lane.message.connect(self.show_status)  # a chord figure that could not be read
         self.cowriter_panel.audition_requested.connect(pb.audition)
         self.autosaver.failed.connect(self.show_status)
         self.document.limit_refused.connect(lambda why: self.show_status(f"Not changed: {why}"))
