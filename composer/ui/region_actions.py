@@ -114,7 +114,11 @@ class RegionActions(QObject):
             self.panel._error(str(error))
             return
         self.panel.last_request = again  # Regenerate on out-of-date variations repeats it on the score now
-        self.window.side_tabs.setCurrentWidget(self.panel)
+        tabs = self.window.side_tabs  # show the co-writer tab, where the variations appear
+        for index in range(tabs.count()):
+            page = tabs.widget(index)
+            if page is self.panel or getattr(page, "widget", lambda: None)() is self.panel:
+                tabs.setCurrentIndex(index)
         reason = self.panel.cowriter.generate_request(request)
         if reason:
             self.panel._error(reason)
