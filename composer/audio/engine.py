@@ -29,7 +29,7 @@ from composer.audio.output import (
 from composer.audio.player import LoopRegion, Player, PlayState
 from composer.audio.soundfont import find_soundfont
 from composer.audio.synth_host import SynthHost
-from composer.audio.voicing import channel_plan
+from composer.audio.voicing import DRUM_BANK, channel_plan
 from composer.music.score import Score, Voice
 
 log = logging.getLogger(__name__)
@@ -189,6 +189,11 @@ class SoundEngine:
     def tempo_factor(self) -> float:
         with self._lock:
             return self._player.tempo.factor if self._player else 1.0
+
+    def drum_kits(self) -> dict[int, str]:
+        """The soundfont's drum kits (program in the drum bank -> name); {} without a synth."""
+        with self._lock:
+            return self._host.preset_names(DRUM_BANK) if self._host is not None else {}
 
     # -- live notes (piano-roll keyboard, MIDI input) ----------------------------------------
     def note_on(self, voice: int, pitch: int, velocity: int = 100) -> bool:

@@ -101,6 +101,16 @@ class SynthHost:
                         self.soundfont.name, bank, program, "kit" if drum else "program")
             self.synth.program_select(channel, self.sfid, bank, 0)
 
+    def preset_names(self, bank: int) -> dict[int, str]:
+        """The soundfont's presets in a bank (program -> name), e.g. DRUM_BANK's drum kits."""
+        self._check_open()
+        names = {}
+        for program in range(128):
+            name = self.synth.sfpreset_name(self.sfid, bank, program)
+            if name:
+                names[program] = name.decode() if isinstance(name, bytes) else str(name)
+        return names
+
     # -- live ----------------------------------------------------------------------------
     def noteon(self, channel: int, key: int, velocity: int) -> None:
         self._check_open()

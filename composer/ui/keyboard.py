@@ -6,11 +6,21 @@ from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter
 from PySide6.QtWidgets import QWidget
 
+from composer.music.instruments import drum_name
 from composer.music.scales import note_name
 from composer.ui.piano_roll import PianoRoll
 from composer.ui.roll_painter import BLACK_KEYS
 
 KEYBOARD_WIDTH = 64
+DRUM_KEYBOARD_WIDTH = 118  # room for "Closed Hi-Hat"
+# Shorter names a drummer uses, where General MIDI's are long-winded.
+DRUM_LABELS = {35: "Kick 2", 36: "Kick", 37: "Side Stick", 38: "Snare", 39: "Clap", 40: "Snare 2",
+               49: "Crash", 51: "Ride", 57: "Crash 2", 59: "Ride 2"}
+
+
+def drum_label(pitch: int) -> str | None:
+    """The drum on a key of a drum voice ("Kick", "Snare", "Closed Hi-Hat"), None off the GM map."""
+    return DRUM_LABELS.get(pitch) or drum_name(pitch)
 
 
 class Keyboard(QWidget):
@@ -22,11 +32,22 @@ class Keyboard(QWidget):
         self.roll = roll
         self._down: int | None = None
         self.lit: set[int] = set()  # keys held on a MIDI keyboard (composer/ui/midi_bridge.py)
+        self.drums = False  # the draw voice is a drum voice: rows are named by drum
         self.setFixedWidth(KEYBOARD_WIDTH)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         roll.view_changed.connect(self.update)
         self._font = QFont(self.font())
         self._font.setPointSizeF(7.5)
+
+    def set_drums(self, drums: bool) -> None:
+        if drums != self.drums:
+            self.drums = drums
+            self.setFixedWidth(DRUM_KEYBOARD_WIDTH if drums else KEYBOARD_WIDTH)
+            self.update()
+
+    def label(self, pitch: int) -> str:
+        """The row's name as shown: the drum on a drum voice, else the note name."""
+        return (drum_label(pitch) if self.drums else None) or note_name(pitch)
 
     def pitch_at(self, y: int) -> int:
         return self.roll.geometry_.pitch_at(y + self.roll.scroll_y())
@@ -40,6 +61,10 @@ class Keyboard(QWidget):
         p.setFont(self._font)
         low, high = g.pitch_at(sy + h), g.pitch_at(sy)
         show_all = g.row_height >= 12
+        if self.drums:
+            self._paint_drums(p, low, high)
+            p.end()
+            return
         for pitch in range(low, high + 1):
             y = g.y(pitch) - sy
             black = pitch % 12 in BLACK_KEYS
@@ -62,6 +87,24 @@ class Keyboard(QWidget):
         p.setPen(QColor(120, 120, 120))
         p.drawLine(self.width() - 1, 0, self.width() - 1, h)
         p.end()
+
+    def _paint_drums(self, p: QPainter, low: int, high: int) -> None:
+        g, sy = self.roll.geometry_, self.roll.scroll_y()
+        for pitch in range(low, high + 1):
+            y = g.y(pitch) - sy
+            rect = QRect(0, y, self.width() - 1, g.row_height)
+            name = drum_label(pitch)
+            if pitch == self._down or pitch in self.lit:
+                p.fillRect(rect, QColor(255, 160, 90))
+            elif name is None:
+                p.fillRect(rect, QColor(205, 205, 202))  # no drum on this key
+            p.setPen(QColor(170, 170, 170))
+            p.drawLine(0, y + g.row_height - 1, self.width(), y + g.row_height - 1)
+            if name is not None and g.row_height >= 8:
+                p.setPen(QColor(30, 30, 30))
+                p.drawText(rect.adjusted(4, 0, -3, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+        p.setPen(QColor(120, 120, 120))
+        p.drawLine(self.width() - 1, 0, self.width() - 1, self.height())
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:

@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         doc, roll, pb = self.document, self.roll, self.playback
         doc.notes_changed.connect(self._score_sync.start)
         doc.score_settings_changed.connect(lambda _name: self._score_sync.start())
+        doc.score_settings_changed.connect(
+            lambda name: self._voice_picked(self.voicing_panel.current_voice) if name == "voices" else None)
         doc.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
         self.files.path_changed.connect(lambda _path: self._update_title())
         pb.position_changed.connect(self._playhead_moved)
@@ -185,6 +187,8 @@ class MainWindow(QMainWindow):
     def _audio_ready(self, bridge) -> None:
         bridge.engine = self.midi_out.wrap(bridge.engine)  # each voice: synth, MIDI out or both
         self.playback.attach_audio(bridge)
+        if bridge.engine is not None:
+            self.voicing_panel.set_kits(bridge.engine.drum_kits())  # the kits this soundfont has
         self.midi.bridge.attach_engine(bridge.engine)
         text = bridge.summary() if bridge.can_play else "No sound (see tooltip)"
         self.status.audio.set_state("ok" if bridge.can_play else "missing", text, bridge.hint())
@@ -239,6 +243,8 @@ class MainWindow(QMainWindow):
         self.editor.ruler.update()
 
     def _voice_picked(self, voice: int) -> None:
+        voices = self.document.voices
+        self.editor.keyboard.set_drums(0 <= voice < len(voices) and voices[voice].is_drum)  # rows named by drum
         self.roll.current_voice = voice  # (Continue writes each voice in its own voice; Voicing > Write picks)
 
     def _panel_message(self, text: str) -> None:

@@ -5,18 +5,109 @@ are drawn in."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap, QStandardItemModel
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QGridLayout, QLabel, QPushButton, QRadioButton, QButtonGroup, QSlider, QVBoxLayout,
-    QWidget,
+    QCheckBox, QComboBox, QCompleter, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton,
+    QButtonGroup, QSlider, QVBoxLayout, QWidget,
 )
 
+from composer.music.instruments import GM_FAMILIES, GM_PROGRAM_NAMES
 from composer.ui import palette
 from composer.ui.document import ScoreDocument
 
-try:
-    from composer.music.instruments import GM_PROGRAM_NAMES
-except ImportError:  # the instrument table is another part; numbers still work without it
-    GM_PROGRAM_NAMES = tuple(f"Program {i + 1}" for i in range(128))
+# General MIDI 2 / GS drum kits (bank 128 programs); the window keeps those the soundfont has.
+GM_DRUM_KITS: dict[int, str] = {0: "Standard Kit", 8: "Room Kit", 16: "Power Kit", 24: "Electronic Kit",
+                                25: "TR-808 Kit", 32: "Jazz Kit", 40: "Brush Kit", 48: "Orchestra Kit",
+                                56: "SFX Kit"}
+
+
+class VoiceName(QWidget):
+    """The voice's colour in the roll (a swatch) and its name, edited in place."""
+
+    def __init__(self, index: int, name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.colour = palette.note_fill(index, 6, False, False)
+        self.swatch = QLabel()
+        pixmap = QPixmap(12, 12)
+        pixmap.fill(self.colour)
+        self.swatch.setPixmap(pixmap)
+        self.swatch.setToolTip("This voice's colour in the piano roll")
+        self.edit = QLineEdit(name)
+        self.edit.setToolTip("The voice's name (edit to rename it)")
+        self.edit.setMinimumWidth(70)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.swatch)
+        layout.addWidget(self.edit, 1)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - QLabel's name, which callers used
+        if not self.edit.hasFocus():
+            self.edit.setText(text)
+
+    def text(self) -> str:
+        return self.edit.text()
+
+
+class InstrumentBox(QComboBox):
+    """General MIDI programs grouped by family (a heading per family) with type-to-search, or for
+    a drum voice its kits. The item data is the program number (None on headings)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMaxVisibleItems(20)
+        self.drums: bool | None = None
+        self.kits = dict(GM_DRUM_KITS)
+        completer = QCompleter(self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)  # "viol" finds Violin and Viola
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(completer)
+        self.lineEdit().editingFinished.connect(self._typed)
+
+    def fill(self, drums: bool, kits: dict[int, str] | None = None) -> None:
+        if kits is not None:
+            self.kits = dict(kits) or dict(GM_DRUM_KITS)
+        if drums == self.drums and kits is None:
+            return
+        self.drums = drums
+        self.blockSignals(True)
+        self.clear()
+        if drums:
+            for program, name in sorted(self.kits.items()):
+                self.addItem(name, program)
+            self.setToolTip("The drum kit (the soundfont's kits)")
+        else:
+            model = self.model()
+            for family_index, family in enumerate(GM_FAMILIES):
+                self.addItem(f"— {family} —", None)
+                heading = model.item(self.count() - 1) if isinstance(model, QStandardItemModel) else None
+                if heading is not None:
+                    heading.setEnabled(False)
+                for program in range(family_index * 8, family_index * 8 + 8):
+                    self.addItem(f"{program + 1} {GM_PROGRAM_NAMES[program]}", program)
+            self.setToolTip("The instrument (General MIDI); type to search")
+        # Search only among playable entries, never the headings.
+        self.completer().setModel(self.model())
+        self.completer().setCompletionColumn(0)
+        self.blockSignals(False)
+
+    def set_program(self, program: int) -> None:
+        index = self.findData(program)
+        if index < 0 and self.drums:  # a kit the soundfont lacks: show it anyway, by its GM name
+            self.addItem(GM_DRUM_KITS.get(program, f"Kit {program + 1}"), program)
+            index = self.count() - 1
+        self.setCurrentIndex(index)
+
+    def _typed(self) -> None:
+        """Typed text that names no entry goes back to the current instrument."""
+        index = self.findText(self.currentText(), Qt.MatchFlag.MatchFixedString)
+        if index >= 0 and self.itemData(index) is not None:
+            self.setCurrentIndex(index)
+        else:
+            self.lineEdit().setText(self.itemText(self.currentIndex()))
 
 
 class VoicingPanel(QWidget):
@@ -32,8 +123,10 @@ class VoicingPanel(QWidget):
         self._grid.setHorizontalSpacing(6)
         self._group = QButtonGroup(self)
         self._group.idClicked.connect(self._pick_voice)
+        self.kits: dict[int, str] | None = None  # the soundfont's drum kits, once the sound is up
         add = QPushButton("+ Add voice")
-        add.clicked.connect(lambda: document.ensure_voices(len(document.voices) + 1))
+        add.clicked.connect(self.add_voice)
+        self.add_button = add
         layout = QVBoxLayout(self)
         layout.addLayout(self._grid)
         layout.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
@@ -61,13 +154,10 @@ class VoicingPanel(QWidget):
             pick = QRadioButton()
             pick.setToolTip("Draw new notes in this voice")
             self._group.addButton(pick, index)
-            name = QLabel(voice.name)
-            colour = palette.note_fill(index, 6, False, False).name()
-            name.setStyleSheet(f"border-left: 8px solid {colour}; padding-left: 4px")
-            program = QComboBox()
-            for number, title in enumerate(GM_PROGRAM_NAMES):
-                program.addItem(f"{number + 1} {title}", number)
-            program.setMaxVisibleItems(20)
+            name = VoiceName(index, voice.name)
+            name.edit.editingFinished.connect(lambda v=index, box=name: self._rename(v, box.text()))
+            program = InstrumentBox()
+            program.fill(voice.is_drum, self.kits)
             volume = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=127)
             pan = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=127)
             pan.setToolTip("Pan: left ← centre → right (double-click the label to centre)")
@@ -81,7 +171,7 @@ class VoicingPanel(QWidget):
                    "mute": mute, "solo": solo, "write": write}
             for column, key in enumerate(row):
                 self._grid.addWidget(row[key], index + 1, column)
-            program.currentIndexChanged.connect(lambda i, v=index, box=program: self._edit(v, program=box.itemData(i)))
+            program.currentIndexChanged.connect(lambda i, v=index, box=program: self._program_picked(v, box.itemData(i)))
             volume.valueChanged.connect(lambda value, v=index: self._edit(v, volume=value))
             pan.valueChanged.connect(lambda value, v=index: self._edit(v, pan=value))
             mute.toggled.connect(lambda on, v=index: self._edit(v, mute=on))
@@ -98,9 +188,9 @@ class VoicingPanel(QWidget):
         self._updating = True
         try:
             for row, voice in zip(self.rows, self.document.voices):
-                row["name"].setText(voice.name + (" (drums)" if voice.is_drum else ""))
-                row["program"].setCurrentIndex(voice.program)
-                row["program"].setEnabled(not voice.is_drum)
+                row["name"].setText(voice.name)
+                row["program"].fill(voice.is_drum)
+                row["program"].set_program(voice.program)
                 row["volume"].setValue(voice.volume)
                 row["pan"].setValue(voice.pan)
                 row["mute"].setChecked(voice.mute)
@@ -113,6 +203,30 @@ class VoicingPanel(QWidget):
             return
         what = next(iter(changes))
         self.document.set_voice(index, f"Change {self.document.voices[index].name} {what}", **changes)
+
+    def add_voice(self) -> None:
+        """A new voice, ready to draw in: it becomes the draw voice (its radio button checked)."""
+        self.document.ensure_voices(len(self.document.voices) + 1)
+        self._pick_voice(len(self.document.voices) - 1)
+
+    def set_kits(self, kits: dict[int, str]) -> None:
+        """The drum kits the soundfont has (program -> name), offered for drum voices."""
+        self.kits = dict(kits)
+        for row in self.rows:
+            if row["program"].drums:
+                row["program"].fill(True, self.kits)
+        self._refresh()
+
+    def _rename(self, index: int, name: str) -> None:
+        name = name.strip()
+        if index < len(self.document.voices) and name and name != self.document.voices[index].name:
+            self.document.set_voice(index, f"Rename voice to {name}", name=name)
+        elif index < len(self.rows):
+            self.rows[index]["name"].edit.setText(self.document.voices[index].name)
+
+    def _program_picked(self, index: int, program: int | None) -> None:
+        if program is not None:  # (None: a family heading)
+            self._edit(index, program=program)
 
     def _pick_voice(self, index: int) -> None:
         self.current_voice = max(0, index)

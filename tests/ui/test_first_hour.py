@@ -338,3 +338,86 @@ def test_velocity_stems_first_not_clipped_and_voices_apart(qtbot, window):
     QTest.mouseRelease(lane, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                        QPoint(int(stems[second]), int(lane.y_of(50))))
     assert doc.store[first].velocity == 100 and abs(doc.store[second].velocity - 50) <= 2
+
+
+# --- 8, 11, 12: voices ------------------------------------------------------------------------------
+def test_a_new_voice_is_the_draw_voice(qtbot, window):
+    panel = window.voicing_panel
+    window.side_tabs.setCurrentIndex(1)
+    QTest.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    assert len(window.document.voices) == 2
+    assert panel.current_voice == 1 and panel.rows[1]["pick"].isChecked()
+    assert window.roll.current_voice == 1
+    draw(window, (60,))
+    assert [n.voice for n in window.document.store.notes()] == [1]
+
+
+def test_drum_voices_name_their_rows_and_offer_kits(qtbot, window):
+    from composer.music.score import Voice
+
+    doc, panel, keys = window.document, window.voicing_panel, window.editor.keyboard
+    doc.set_score_field("voices", [Voice("Melody"), Voice("Drums", program=0, is_drum=True)], "Voices")
+    assert keys.label(36) == "C2"  # a pitched voice is drawn in: note names
+    panel.rows[1]["pick"].click()
+    assert keys.drums and keys.label(36) == "Kick" and keys.label(38) == "Snare"
+    assert keys.label(42) == "Closed Hi-Hat"
+    assert keys.width() >= keys.fontMetrics().horizontalAdvance("Closed Hi-Hat")
+    kit_box = panel.rows[1]["program"]
+    names = [kit_box.itemText(i) for i in range(kit_box.count())]
+    assert "Standard Kit" in names and not any("Piano" in n for n in names)  # kits, not instruments
+    panel.set_kits({0: "Standard", 25: "TR-808", 40: "Brush"})  # what a soundfont reports
+    names = [kit_box.itemText(i) for i in range(kit_box.count())]
+    assert names == ["Standard", "TR-808", "Brush"]
+    kit_box.setCurrentIndex(names.index("Brush"))
+    assert doc.voices[1].program == 40 and doc.voices[1].is_drum
+    panel.rows[0]["pick"].click()
+    assert not keys.drums and keys.label(36) == "C2"
+
+
+def test_voicing_swatch_rename_and_grouped_searchable_instruments(qtbot, window):
+    from composer.ui import palette
+
+    doc, panel = window.document, window.voicing_panel
+    doc.ensure_voices(2)
+    for index, row in enumerate(panel.rows):
+        image = row["name"].swatch.pixmap().toImage()
+        assert image.pixelColor(6, 6).rgb() == palette.note_fill(index, 6, False, False).rgb()  # the roll's colour
+    edit = panel.rows[1]["name"].edit
+    edit.setFocus()
+    edit.selectAll()
+    QTest.keyClicks(edit, "Bass line")
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert doc.voices[1].name == "Bass line"
+    assert doc.undo_stack.undoText().startswith("Rename voice")
+    box = panel.rows[0]["program"]
+    texts = [box.itemText(i) for i in range(box.count())]
+    assert texts[0] == "— Piano —" and "— Strings —" in texts
+    assert texts.index("— Strings —") < texts.index("41 Violin") < texts.index("— Ensemble —")
+    assert box.itemData(texts.index("— Strings —")) is None  # headings are not instruments
+    box.setFocus()
+    box.lineEdit().selectAll()
+    QTest.keyClicks(box.lineEdit(), "viol")
+    popup = box.completer().popup()
+    found = [box.completer().completionModel().index(r, 0).data()
+             for r in range(box.completer().completionModel().rowCount())]
+    assert "41 Violin" in found and "42 Viola" in found and all("viol" in f.lower() for f in found)
+    box.setCurrentIndex(texts.index("42 Viola"))
+    popup.hide()
+    assert doc.voices[0].program == 41
+
+
+def test_the_kits_offered_are_the_soundfonts(qtbot, window):
+    from composer.audio import SoundEngine
+
+    engine = SoundEngine(offline=True, strict=True)  # the real General MIDI soundfont
+    try:
+        kits = engine.drum_kits()
+    finally:
+        engine.close()
+    assert kits.get(0) and all(0 <= program < 128 for program in kits)
+    from composer.music.score import Voice
+
+    window.document.set_score_field("voices", [Voice("Drums", is_drum=True)], "Voices")
+    window.voicing_panel.set_kits(kits)
+    box = window.voicing_panel.rows[0]["program"]
+    assert [box.itemData(i) for i in range(box.count())] == sorted(kits)
