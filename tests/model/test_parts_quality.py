@@ -1,0 +1,125 @@
+"""What a musician hears from the co-writer on parts and gaps, measured on the model the app ships
+($COMPOSER_MODEL or models/default.safetensors), on a four-voice file the test writes and reads
+back as a user's MIDI file would be:
+- continued, each voice goes on in its own voice and register (median pitch of its new notes
+  within 5 semitones of its seed's), drums as drums (GM drum map), and no new note of a
+  single-line voice starts while its previous note still sounds;
+- each control (range, polyphony, grid, density), asked of 50 sampled variations, holds in at
+  least 95 % of the bars written."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent.parent))
+from parts_music import four_voice_score  # noqa: E402
+
+from composer.music.region import Controls  # noqa: E402
+from composer.music.roles import polyphony_share  # noqa: E402
+
+BAR = 1920
+GM_DRUMS = range(35, 82)  # General MIDI percussion key map, Acoustic Bass Drum .. Open Triangle
+pytestmark = pytest.mark.slow
+# Until the region writer (the model side of issue 13) lands, the service falls back to the
+# single-line sampler, which has no controls and no voice conditioning: nothing to measure yet.
+pytest.importorskip("composer.model.region_writer", reason="waits on the region writer model (issue 13)")
+
+
+@pytest.fixture(scope="module")
+def cowriter():
+    from composer.generate import CoWriter, default_model_path
+
+    if not default_model_path().exists():
+        pytest.fail(f"the shipped model {default_model_path()} is missing")
+    return CoWriter.load(None)
+
+
+@pytest.fixture(scope="module")
+def four_voices(tmp_path_factory):
+    from composer.io import read_score, write_midi
+
+    path = tmp_path_factory.mktemp("parts") / "four.mid"
+    write_midi(four_voice_score(), path)
+    return read_score(path)
+
+
+def new_notes(variation, score, voice):
+    have = set(score.notes)
+    return sorted((n for n in variation.notes if n.voice == voice and n not in have), key=lambda n: (n.onset, n.pitch))
+
+
+def test_each_voice_continues_in_its_own_voice_register_and_monophony(cowriter, four_voices):
+    from composer.request import continue_request
+
+    score = four_voices
+    request = continue_request(score, bars=4, variations=3, seed=11)
+    assert request.region.voices == (0, 1, 2, 3)
+    for variation in cowriter.generate(request):
+        assert [v.is_drum for v in variation.voices] == [v.is_drum for v in score.voices]
+        for voice in range(4):
+            seed = [n for n in score.notes if n.voice == voice]
+            new = new_notes(variation, score, voice)
+            assert len(new) >= 4, f"voice {voice} stopped: {len(new)} new notes"
+            assert all(n.onset >= request.region.start for n in new)
+            if score.voices[voice].is_drum:
+                assert all(n.pitch in GM_DRUMS for n in new)
+                continue
+            seed_median, new_median = statistics.median(n.pitch for n in seed), statistics.median(n.pitch for n in new)
+            assert abs(new_median - seed_median) <= 5, f"voice {voice}: median {new_median} vs seed {seed_median}"
+            if polyphony_share(seed) < 0.3:  # a single line: melody and bass
+                previous = max((n for n in seed), key=lambda n: n.onset)
+                for note in new:
+                    assert note.onset >= previous.end, f"voice {voice}: {note} starts under {previous}"
+                    previous = note
+
+
+def bars_of(notes):
+    bars: dict[int, list] = {}
+    for note in notes:
+        bars.setdefault(note.onset // BAR, []).append(note)
+    return bars
+
+
+def most_at_once(notes) -> int:
+    events = sorted([(n.onset, 1) for n in notes] + [(n.end, -1) for n in notes])
+    count = best = 0
+    for _, step in events:
+        count += step
+        best = max(best, count)
+    return best
+
+
+def on_grid(grid: str, onset: int) -> bool:
+    beat = onset % 480
+    return {"straight": beat % 120 == 0, "triplet": beat % 80 == 0, "swing": beat in (0, 320)}[grid]
+
+
+CONTROLS = {
+    # name: (voice, controls, test of one bar's new notes)
+    "range": (0, Controls(lowest=69, highest=81), lambda notes, c: all(c.lowest <= n.pitch <= c.highest for n in notes)),
+    "polyphony": (1, Controls(max_polyphony=1), lambda notes, c: most_at_once(notes) <= 1),
+    "grid-triplet": (0, Controls(grid="triplet"), lambda notes, c: all(on_grid("triplet", n.onset) for n in notes)),
+    "grid-swing": (0, Controls(grid="swing"), lambda notes, c: all(on_grid("swing", n.onset) for n in notes)),
+    "density": (0, Controls(density=6), lambda notes, c: abs(len(notes) - c.density) <= max(1, c.density / 4)),
+}
+
+
+@pytest.mark.parametrize("name", list(CONTROLS))
+def test_controls_hold_in_95_percent_of_bars_over_50_variations(cowriter, four_voices, name):
+    from composer.request import fill_request
+
+    voice, controls, holds = CONTROLS[name]
+    score = four_voices
+    request = fill_request(score, 2 * BAR, 6 * BAR, (voice,), controls=controls, variations=50, seed=3)
+    checked = kept = 0
+    for variation in cowriter.generate(request):
+        for bar, notes in bars_of(new_notes(variation, score, voice)).items():
+            checked += 1
+            kept += bool(holds(notes, controls))
+        checked += sum(1 for bar in range(2, 6) if bar not in bars_of(new_notes(variation, score, voice)))
+    assert checked >= 50 * 4
+    assert kept / checked >= 0.95, f"{name}: asked {controls}, held in {kept}/{checked} bars"
