@@ -1,0 +1,57 @@
+"""Where adapted styles (`composer adapt`) live, and which there are. No torch: the window uses it.
+
+Each adapted style is a full checkpoint `<styles_dir()>/<name>.safetensors` (the base model's
+styles plus the new one; safetensors + JSON header, see composer.model.checkpoint) with a Markdown
+model card `<name>.md` beside it. A style is recognised by the header's "adapt" record, read
+without loading any tensor.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+from pathlib import Path
+
+_MAX_HEADER = 16 * 1024 * 1024
+
+
+def styles_dir() -> Path:
+    """$COMPOSER_STYLES, else ${XDG_DATA_HOME:-~/.local/share}/composer/styles."""
+    if os.environ.get("COMPOSER_STYLES"):
+        return Path(os.environ["COMPOSER_STYLES"]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "composer" / "styles"
+
+
+def adapt_record(path: str | Path) -> dict | None:
+    """The "adapt" record of an adapted checkpoint's header (style, folder, figures, ...), or None
+    when the file is not one (or cannot be read)."""
+    try:
+        with open(path, "rb") as handle:
+            prefix = handle.read(8)
+            if len(prefix) < 8:
+                return None
+            (length,) = struct.unpack("<Q", prefix)
+            if length > _MAX_HEADER:
+                return None
+            header = json.loads(handle.read(length))
+        config = json.loads(header["__metadata__"]["composer"])
+        record = config.get("adapt")
+        if isinstance(record, dict) and record.get("style") in config.get("styles", []):
+            return record
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return None
+
+
+def user_styles(folder: str | Path | None = None) -> dict[str, Path]:
+    """{style name: checkpoint} of the adapted styles in `folder` (default styles_dir()); other
+    files there are ignored, so whatever lies in the folder, the app starts."""
+    folder = Path(folder) if folder is not None else styles_dir()
+    found = {}
+    for path in sorted(folder.glob("*.safetensors")) if folder.is_dir() else []:
+        record = adapt_record(path)
+        if record is not None:
+            found[record["style"]] = path
+    return found

@@ -1,0 +1,167 @@
+"""composer adapt: a small model trained here on major-mode tunes learns a new style from a folder of
+Phrygian tunes (a mode the base corpus never uses), and its samples then use the Phrygian notes;
+bad folders get clear messages. Real MIDI files, the real corpus builder, real training."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from composer.adapt import (AdaptConfig, AdaptError, adapt, read_folder, split_pieces, style_slug, styles_dir,
+                            user_styles, with_new_style)
+from adapt_music import FOREIGN, PHRYGIAN, train_base, tune, write_folder
+from composer.io import write_midi
+from composer.music import Note, Score
+
+@pytest.fixture(scope="module")
+def base_model(tmp_path_factory):
+    """A tiny co-writer trained in seconds on C major and C Lydian tunes, and its corpus cache."""
+    return train_base(tmp_path_factory.mktemp("base"))
+
+
+def foreign_share(checkpoint_path, style, seeds=6) -> float:
+    """Share of sampled pitches outside C major, continuing a seed made of notes both modes share."""
+    from composer.generate import Continuer
+
+    continuer = Continuer.load(checkpoint_path, threads=1)
+    seed = Score(notes=[Note(p, i * 240, 240, 90) for i, p in enumerate([60, 65, 67, 60, 55, 60, 67, 65])])
+    pitches = []
+    for s in range(seeds):
+        for variation in continuer.continue_score(seed, length=32, variations=4, style=style, seed=s):
+            pitches += [n.pitch for n in variation.notes if n.generated]
+    return float(np.mean([p % 12 in FOREIGN for p in pitches]))
+
+
+@pytest.fixture(scope="module")
+def phrygian_folder(tmp_path_factory):
+    return write_folder(tmp_path_factory.mktemp("user") / "my phrygian", PHRYGIAN, 20, seed=2)
+
+
+def test_adapted_style_plays_the_folders_mode(base_model, phrygian_folder, tmp_path):
+    base, cache = base_model
+    out = tmp_path / "styles" / "phrygian.safetensors"
+    lines = []
+    # One stage that trains the output side as well (--train top): a mode the model never saw
+    # needs new pitch preferences, which the style row alone cannot give a model this small.
+    result = adapt(AdaptConfig(style="Phrygian", base=str(base), out=str(out), train="top", lr=3e-3, max_minutes=2,
+                               patience=4, batch_size=16, corpus_cache=str(cache), forgetting_pieces=10, seed=0),
+                   phrygian_folder, log=lines.append, progress=False, folder_cache=tmp_path / "folder-cache")
+    assert result.out == out and out.exists() and out.with_suffix(".md").exists()
+    info = result.info["adapt"]
+    assert info["style"] == "phrygian" and info["mixed_corpus_pieces"] > 0
+    # The adapted style predicts the folder's held-out pieces better than any base style did.
+    assert info["after"]["pitch_nll"] < 0.8 * info["before"]["pitch_nll"]
+    # ... and plays its trait: sampled from a seed both modes share, the base model never leaves
+    # its modes, the new style plays the Phrygian notes (b2, b3, b6, b7).
+    base_share = foreign_share(base, "major")
+    adapted_share = foreign_share(out, "phrygian")
+    assert base_share < 0.05
+    assert adapted_share > base_share + 0.15, (base_share, adapted_share)
+    # The old styles' figures were measured (this small model forgets: see the guarded test below).
+    assert set(info["base_styles"]["before"]) == {"all", "major", "lydian"}
+    card = out.with_suffix(".md").read_text()
+    assert "phrygian" in card and "pitch NLL" in card and str(phrygian_folder.resolve()) in card
+    assert any(line.startswith("epoch 1:") for line in lines)
+    assert user_styles(out.parent) == {"phrygian": out}
+
+
+def test_the_guard_keeps_the_old_styles(base_model, phrygian_folder, tmp_path):
+    """The default (train="auto"): the new row alone first; the second stage (output side, corpus
+    mixed in) is kept only if the old styles' pitch cross-entropy rises <= 2 %."""
+    base, cache = base_model
+    out = tmp_path / "guarded.safetensors"
+    result = adapt(AdaptConfig(style="phrygian", base=str(base), out=str(out), lr=3e-3, style_lr=1e-2, max_minutes=2,
+                               patience=4, batch_size=16, corpus_cache=str(cache), forgetting_pieces=10, seed=0),
+                   phrygian_folder, log=lambda _line: None, progress=False, folder_cache=tmp_path / "folder-cache")
+    info = result.info["adapt"]
+    assert [st["mode"] for st in info["stages"]] == ["style", "top"]
+    assert info["base_styles"]["worst_change"] <= 0.02, info["base_styles"]
+    second = info["stages"][1]
+    assert second["kept"] == (second["old_styles_worst_change"] <= 0.02 and
+                              second["best_val_loss"] < info["stages"][0]["best_val_loss"])
+    assert info["after"]["pitch_nll"] < info["before"]["pitch_nll"]
+    from composer.model.checkpoint import load_checkpoint
+
+    adapted, original = load_checkpoint(out).model, load_checkpoint(base).model
+    assert torch.equal(adapted.style.weight[:-1], original.style.weight)  # the old rows never move
+    if info["kept"] == "style":  # nothing shared was changed at all
+        assert all(torch.equal(a, b) for (name, a), b in zip(adapted.state_dict().items(),
+                                                             original.state_dict().values()) if name != "style.weight")
+
+
+def test_without_a_corpus_only_the_new_row_learns(base_model, phrygian_folder, tmp_path):
+    base, _cache = base_model
+    lines = []
+    result = adapt(AdaptConfig(style="phrygian", base=str(base), out=str(tmp_path / "p.safetensors"), max_minutes=1,
+                               patience=2, batch_size=16, corpus_cache=str(tmp_path / "no-corpus"), seed=0),
+                   phrygian_folder, log=lines.append, progress=False, folder_cache=tmp_path / "folder-cache")
+    info = result.info["adapt"]
+    assert [st["mode"] for st in info["stages"]] == ["style"] and info["base_styles"] == {}
+    assert any("no corpus cache built" in line for line in lines)
+    assert "not measured" in result.card.read_text()
+
+
+def test_new_style_row_leaves_the_old_ones(base_model):
+    from composer.model.checkpoint import load_checkpoint
+
+    model = load_checkpoint(base_model[0]).model
+    row = torch.arange(model.config.embed, dtype=torch.float32)
+    bigger = with_new_style(model, row)
+    assert bigger.config.n_styles == model.config.n_styles + 1
+    assert torch.equal(bigger.style.weight[:-1], model.style.weight) and torch.equal(bigger.style.weight[-1], row)
+
+
+def test_empty_and_unreadable_folders_say_why(tmp_path):
+    with pytest.raises(AdaptError, match="no such folder"):
+        read_folder(tmp_path / "missing", "x", tmp_path / "c0", progress=False)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "notes.txt").write_text("not music")
+    with pytest.raises(AdaptError, match="no music files found"):
+        read_folder(tmp_path / "docs", "x", tmp_path / "c1", progress=False)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "broken.mid").write_bytes(b"MThd\x00\x00\x00\x06garbage")
+    (bad / "empty.abc").write_text("")
+    with pytest.raises(AdaptError, match=r"none of the 2 music files could be read[\s\S]*broken\.mid"):
+        read_folder(bad, "x", tmp_path / "c2", progress=False)
+
+
+def test_too_few_notes_says_how_many_are_needed(tmp_path):
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    write_midi(tune(np.random.default_rng(0), PHRYGIAN, notes=40), folder / "one.mid")
+    (folder / "broken.mid").write_bytes(b"MThd\x00\x00\x00\x06garbage")
+    with pytest.raises(AdaptError, match=r"40 notes in 1 usable pieces; at least 300 are needed"):
+        read_folder(folder, "x", tmp_path / "c", progress=False)
+
+
+def test_unreadable_files_are_listed_and_skipped(tmp_path):
+    folder = write_folder(tmp_path / "mixed", PHRYGIAN, 8, seed=3)
+    (folder / "broken.mid").write_bytes(b"MThd\x00\x00\x00\x06garbage")
+    data = read_folder(folder, "mine", tmp_path / "c", progress=False)
+    assert len(data.pieces) == 8 and {p.style for p in data.pieces} == {"mine"}
+    assert [name for name, _ in data.skipped] == ["mixed:broken.mid"]
+
+
+def test_split_by_piece_with_a_leave_some_out_fallback(tmp_path):
+    folder = write_folder(tmp_path / "f", PHRYGIAN, 25, seed=4)
+    pieces = read_folder(folder, "mine", tmp_path / "c", progress=False).pieces
+    parts = split_pieces(pieces)
+    assert [len(parts[k]) for k in ("train", "validation", "test")] == [19, 4, 2]
+    ids = [p.id for k in parts for p in parts[k]]
+    assert len(set(ids)) == 25  # each piece in one part only
+    assert [len(split_pieces(pieces[:n])["validation"]) for n in (3, 10)] == [1, 2]
+    one = split_pieces(pieces[:1])  # one piece: its last fifth is held out
+    assert len(one["train"][0].notes) + len(one["validation"][0].notes) == len(pieces[0].notes)
+    assert len(one["validation"][0].notes) >= 8
+
+
+def test_style_names_and_the_default_folder(tmp_path, monkeypatch):
+    assert style_slug("My Jigs!") == "my_jigs"
+    with pytest.raises(AdaptError, match="not a usable style name"):
+        style_slug("  --- ")
+    monkeypatch.delenv("COMPOSER_STYLES", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert styles_dir() == tmp_path / "data" / "composer" / "styles"
+    assert user_styles() == {}
