@@ -259,3 +259,18 @@ def test_a_saved_project_has_no_partial_file_left_and_is_fsynced_mode(tmp_path):
     save_project(Project(Score(notes=[Note(60, 0, Q)])), target, private=True)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["s.composer.json"]
+
+
+def test_the_autosave_json_is_exactly_the_plain_json():
+    """project_json sorts in runs and formats rows by hand (for the GIL); the text must be the same."""
+    import json
+    import random
+
+    from composer.io.project_file import project_json, project_to_dict
+
+    rng = random.Random(7)
+    notes = [Note(rng.randint(0, 127), rng.choice([0, 5, limits.MAX_TICK - 99, rng.randint(0, 9000)]),
+                  rng.randint(1, 99), rng.randint(1, 127), rng.randint(0, limits.MAX_VOICES - 1), rng.random() < 0.5)
+             for _ in range(9000)]
+    project = Project(Score(notes=notes, voices=[Voice()] * limits.MAX_VOICES, title='quote " and \\ é'), {"t": 0.5})
+    assert project_json(project) == json.dumps(project_to_dict(project), separators=(",", ":"), allow_nan=False)
