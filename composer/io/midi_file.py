@@ -272,8 +272,9 @@ def meter_map_from_events(events: list[tuple[int, int, int]], ticks=lambda t: t)
     """Time-signature events (file tick, numerator, denominator) -> the meter map.
 
     Events sort by tick (the last of simultaneous ones holds); 4/4 holds until the first. A first
-    bar shorter than the meter after it, exactly one bar long (a 1/4 bar then 4/4), is a pickup,
-    as notation programs write one: it becomes the end of a bar of the following meter.
+    bar shorter than the meter after it, exactly one bar long and counted in the same or a
+    shorter note (a 1/4 bar then 4/4, 3/8 then 6/8), is a pickup, as notation programs write
+    one: it becomes the end of a bar of the following meter.
     """
     by_tick: dict[int, MeterChange] = {}
     for tick, numerator, denominator in sorted(events, key=lambda e: e[0]):
@@ -286,7 +287,8 @@ def meter_map_from_events(events: list[tuple[int, int, int]], ticks=lambda t: t)
         changes.insert(0, MeterChange(0, 4, 4))
     elif len(changes) > 1:
         first, second = changes[0], changes[1]
-        if first.tick == 0 and second.tick == first.bar_ticks and first.bar_ticks < second.bar_ticks:
+        if (first.tick == 0 and second.tick == first.bar_ticks and first.bar_ticks < second.bar_ticks
+                and first.denominator >= second.denominator):  # 4/4 before 12/8 is a bar, not a pickup
             changes = [MeterChange(second.tick - second.bar_ticks, second.numerator, second.denominator),
                        *changes[2:]]
     return normalised(changes)

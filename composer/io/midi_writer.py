@@ -104,7 +104,7 @@ def meter_events(meters: list[MeterChange]) -> list[tuple[int, int, int]]:
     for change in meters:
         if change.tick < 0:
             pickup = change.tick + change.bar_ticks
-            for denominator in (change.denominator, 4, 8, 16, 32, 64):
+            for denominator in (d for d in (1, 2, 4, 8, 16, 32, 64) if d >= change.denominator):
                 beat = TICKS_PER_QUARTER * 4 // denominator
                 if pickup % beat == 0 and pickup // beat <= 255:
                     events.append((0, pickup // beat, denominator))

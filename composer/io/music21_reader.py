@@ -10,7 +10,7 @@ import logging
 from fractions import Fraction
 from pathlib import Path
 
-from composer.io import abc_normalise, abc_text, music21_screens
+from composer.io import abc_normalise, abc_text, music21_screens, musicxml_prepare
 from composer.io.errors import ScoreFileError, checked_size
 from composer.music.chords import ChordSymbol, plain_figure
 from composer.music.scales import Key
@@ -39,19 +39,88 @@ def _voice_of(part, index: int) -> Voice:
     return Voice(name=name[:64], program=program, is_drum=is_drum)
 
 
-def _part_notes(part, voice: int) -> list[Note]:
+GRACE_TICKS = TICKS_PER_QUARTER // 4  # a grace note sounds as a 16th at most (taken from its main note)
+
+
+def _performed_part(part, features: set[str], problems: list[str]):
+    """The part as played: repeats written out (music21's expandRepeats), a transposing
+    instrument's written pitches at sounding pitch (toSoundingPitch)."""
+    from music21 import bar, instrument, repeat, spanner
+
+    has_repeats = (part.recurse().getElementsByClass((bar.Repeat, repeat.RepeatExpression)).first() is not None
+                   or any(isinstance(s, spanner.RepeatBracket) for s in part.spannerBundle))
+    if has_repeats:
+        try:
+            part = part.expandRepeats()
+            features.add("repeats")
+        except Exception as error:  # music21 refuses malformed repeat structures
+            problems.append(f"repeats in {part.partName or 'a part'} left as written ({type(error).__name__}: {str(error)[:80]})")
+    transposing = [i for i in part.recurse().getElementsByClass(instrument.Instrument)
+                   if i.transposition is not None and i.transposition.semitones != 0]
+    if transposing and part.atSoundingPitch is not True:
+        try:
+            part = part.toSoundingPitch(inPlace=False)
+            features.add("transposed parts")
+        except Exception as error:
+            problems.append(f"{part.partName or 'a part'} left at written pitch ({type(error).__name__})")
+    return part
+
+
+def _dynamic_marks(flat) -> tuple[list[int], list[int]]:
+    """(ticks, velocities) of the dynamic marks (p, ff, sfz ...) in a flattened part, in order;
+    a mark's velocity is music21's volumeScalar for it times 127."""
+    from music21 import dynamics
+
+    ticks, velocities = [], []
+    for mark in flat.getElementsByClass(dynamics.Dynamic):
+        scalar = mark.volumeScalar
+        if scalar:
+            ticks.append(_ticks(mark.getOffsetInHierarchy(flat)))
+            velocities.append(int(min(127, max(1, round(scalar * 127)))))
+    return ticks, velocities
+
+
+def _part_notes(part, voice: int, features: set[str] | None = None) -> list[Note]:
+    """The notes of one part. Grace notes sound, as notation programs play them: on the beat,
+    each up to a 16th, the time taken from the note they lead to. Dynamic marks set the
+    velocity of the notes after them (a note's own MIDI velocity wins)."""
+    import bisect
+
+    from music21 import harmony
+
+    features = set() if features is None else features
     notes: list[Note] = []
     part.stripTies(inPlace=True)  # the stream was parsed for this read alone; a copy costs ~0.5 s a long tune
     flat = part.flatten()
+    mark_ticks, mark_velocities = _dynamic_marks(flat)
+    if mark_ticks:
+        features.add("dynamics")
+    graces: list = []
     for element in flat.notes:
         duration = _ticks(element.duration.quarterLength)
-        if duration <= 0:  # grace notes carry no time of their own
+        if duration <= 0:  # a grace note sounds with the next note; a chord symbol is no note
+            if element.duration.isGrace and not isinstance(element, harmony.Harmony):
+                graces.append(element)
             continue
         onset = _ticks(element.getOffsetInHierarchy(flat))
         if onset < 0:
+            graces.clear()
             continue
-        velocity = element.volume.velocity  # None when the source has no dynamics
+        velocity = element.volume.velocity  # None when the source gives none
+        if not velocity and mark_ticks:
+            at = bisect.bisect_right(mark_ticks, onset) - 1
+            velocity = mark_velocities[at] if at >= 0 else None
         velocity = int(min(127, max(1, velocity))) if velocity else DEFAULT_VELOCITY
+        if graces:
+            length = max(1, min(GRACE_TICKS, duration // (2 * len(graces))))
+            for number, grace in enumerate(graces):
+                for pitch in getattr(grace, "pitches", ()):
+                    midi = int(round(pitch.ps))
+                    if 0 <= midi <= 127:
+                        notes.append(Note(midi, onset + number * length, length, velocity, voice))
+            features.add("grace notes")
+            onset, duration = onset + len(graces) * length, duration - len(graces) * length
+            graces.clear()
         pitches = getattr(element, "pitches", ())
         for pitch in pitches:
             midi = int(round(pitch.ps))
@@ -99,10 +168,13 @@ def score_from_music21(stream, *, title: str = "") -> Score:
     from music21 import meter
 
     parts = list(getattr(stream, "parts", [])) or [stream]
+    features: set[str] = set()
+    problems: list[str] = []
+    parts = [_performed_part(part, features, problems) for part in parts]
     voices, notes = [], []
     for index, part in enumerate(parts):
         voices.append(_voice_of(part, index))
-        notes.extend(_part_notes(part, index))
+        notes.extend(_part_notes(part, index, features))
 
     tempos = []
     try:
@@ -138,7 +210,8 @@ def score_from_music21(stream, *, title: str = "") -> Score:
 
     if not title and stream.metadata is not None:
         title = stream.metadata.title or stream.metadata.movementName or ""
-    score = Score(notes=notes, voices=voices, meters=meters, keys=keys, title=title)
+    score = Score(notes=notes, voices=voices, meters=meters, keys=keys, title=title,
+                  features=frozenset(features), problems=tuple(problems))
     try:
         score.chords = _chord_track(stream, score.end)
     except Exception as error:  # an odd chord symbol must not cost the notes
@@ -159,6 +232,7 @@ def _pieces(parsed) -> list:
 
 
 _NORMALISED = "_composer_abc_reading"  # attribute on a music21 stream: its abc_normalise result
+_PREPARED = "_composer_musicxml_reading"  # ... and its musicxml_prepare result
 
 
 def _apply_abc_reading(score: Score, normal) -> None:
@@ -173,8 +247,19 @@ def _apply_abc_reading(score: Score, normal) -> None:
         if not keys or keys[-1].key != key:
             keys.append(KeyChange(tick, key))
     score.keys = keys or score.keys
-    score.features = frozenset(normal.features)
-    score.problems = tuple(normal.problems)
+    score.features = score.features | frozenset(normal.features)
+    score.problems = tuple(normal.problems) + score.problems
+
+
+def _apply_musicxml_reading(score: Score, prepared) -> None:
+    """Percussion parts become drum voices; what the XML preparation did is reported."""
+    for index in prepared.drum_parts:
+        if index < len(score.voices):
+            score.voices[index].is_drum = True
+            score.voices[index].program = 0
+    features = set(prepared.features) | ({"drums"} if prepared.drum_parts else set())
+    score.features = score.features | frozenset(features)
+    score.problems = tuple(prepared.problems) + score.problems
 
 
 def _parse_pieces(path: Path, problems: list[str]) -> list:
@@ -189,7 +274,11 @@ def _parse_pieces(path: Path, problems: list[str]) -> list:
             problem = music21_screens.musicxml_problem(path.read_bytes().decode("utf-8", errors="replace"))
         if problem:
             raise ScoreFileError(path, problem)
-        return _pieces(converter.parseFile(path, format="musicxml", forceSource=True, storePickle=False))
+        prepared = musicxml_prepare.prepare(musicxml_prepare.musicxml_text(path))
+        found = _pieces(converter.parseData(prepared.text, format="musicxml"))
+        for piece in found:
+            setattr(piece, _PREPARED, prepared)
+        return found
     text = abc_text.decode(path.read_bytes())
     if suffix == ".krn":
         problem = music21_screens.oversized_meter(text, "humdrum")
@@ -245,6 +334,11 @@ def read_music21_scores(path: str | Path) -> list[Score]:
             normal = getattr(piece, _NORMALISED, None)
             if normal is not None:
                 _apply_abc_reading(score, normal)
+            prepared = getattr(piece, _PREPARED, None)
+            if prepared is not None:
+                _apply_musicxml_reading(score, prepared)
+                if not score.title:
+                    score.title = path.stem  # music21 named it after the file before; parseData cannot
             scores.append(score)
         except Exception as error:  # one odd piece must not cost the rest of a collection
             problems.append(f"piece {number} skipped ({type(error).__name__}: {str(error)[:120]})")
