@@ -7,12 +7,16 @@ what the file holds is what the speakers would have played, only faster than rea
 
 from __future__ import annotations
 
+import math
+import tempfile
 import threading
 import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+
+import numpy as np
 
 from composer.audio.engine import SoundEngine
 from composer.audio.errors import AudioError, RenderCancelled
@@ -23,6 +27,13 @@ from composer.music.score import Score
 
 BLOCK_FRAMES = 4096
 SILENT_PEAK = 8  # int16: below this the release/reverb tail is inaudible (about -72 dBFS)
+FULL_SCALE = 32767
+DEFAULT_PEAK_DBFS = -1.0  # exports peak here: loud enough to hear, 1 dB of headroom for converters
+
+
+def dbfs(peak: int) -> float:
+    """An int16 peak in dB relative to full scale (-inf for silence)."""
+    return 20 * math.log10(peak / FULL_SCALE) if peak > 0 else float("-inf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +43,8 @@ class RenderResult:
     sample_rate: int
     elapsed: float  # wall-clock seconds the render took
     soundfont: Path
+    peak_dbfs: float = float("-inf")  # the file's peak (after normalising)
+    gain_db: float = 0.0  # what peak normalising added (0: left as rendered)
 
     @property
     def seconds(self) -> float:
@@ -46,10 +59,15 @@ class RenderResult:
 def render_wav(score: Score, path: str | Path, *, soundfont: str | Path | None = None,
                sample_rate: int = 44100, gain: float = 0.5, start_tick: int = 0,
                end_tick: int | None = None, tempo_factor: float = 1.0, metronome: bool = False,
-               tail_seconds: float = 3.0,
+               tail_seconds: float = 3.0, normalise_peak: float | None = DEFAULT_PEAK_DBFS,
                progress: Callable[[float], None] | None = None,
                cancel: threading.Event | Callable[[], bool] | None = None) -> RenderResult:
     """Render `score` (or ticks start_tick..end_tick of it) to a 16-bit stereo WAV file.
+
+    Loudness: with `normalise_peak` (dBFS, default -1) the whole file is scaled so its highest
+    sample peaks there (a single violin line renders around -20 dBFS; a full band can clip), one
+    gain for the whole file so the dynamics are kept; None writes the synth's output as is. The
+    result says the gain applied (RenderResult.gain_db).
 
     `progress(fraction)` is called as the render advances (0..1); `cancel` (an Event or a
     callable) stops it: the partial file is removed and RenderCancelled raised. Errors (no
@@ -73,33 +91,51 @@ def render_wav(score: Score, path: str | Path, *, soundfont: str | Path | None =
         frames = 0
         tail_left = int(tail_seconds * sample_rate)
         reported = -1.0
-        # An exclusive partial file with an unpredictable name (composer.io.safe_write), renamed
-        # over `path` when done: a symlink planted beside the target cannot redirect the write,
-        # and a cancel, an error or a kill leaves no half-written WAV under the real name.
-        with safe_write.replacing(path) as handle:
-            with wave.open(handle, "wb") as out:
-                out.setnchannels(2)
-                out.setsampwidth(2)
-                out.setframerate(sample_rate)
-                while True:
-                    if cancelled():
-                        raise RenderCancelled(f"rendering {path.name} was cancelled")
-                    playing = engine.state is PlayState.PLAYING
-                    block = engine.render(BLOCK_FRAMES)
-                    out.writeframes(block.astype("<i2", copy=False).tobytes())
-                    frames += len(block)
-                    if not playing:
-                        tail_left -= len(block)
-                        if tail_left <= 0 or _peak(block) < SILENT_PEAK:
-                            break
-                    fraction = min(0.99, frames / expected)
-                    if progress and fraction - reported >= 0.005:
-                        reported = fraction
-                        progress(fraction)
+        peak = 0
+        # The synth's samples go to a private temporary file first: normalising needs the whole
+        # file's peak before the first sample is written.
+        with tempfile.TemporaryFile() as raw:
+            while True:
+                if cancelled():
+                    raise RenderCancelled(f"rendering {path.name} was cancelled")
+                playing = engine.state is PlayState.PLAYING
+                block = engine.render(BLOCK_FRAMES)
+                raw.write(block.astype("<i2", copy=False).tobytes())
+                peak = max(peak, _peak(block))
+                frames += len(block)
+                if not playing:
+                    tail_left -= len(block)
+                    if tail_left <= 0 or _peak(block) < SILENT_PEAK:
+                        break
+                fraction = min(0.95, 0.95 * frames / expected)
+                if progress and fraction - reported >= 0.005:
+                    reported = fraction
+                    progress(fraction)
+            gain = 1.0
+            if normalise_peak is not None and peak > 0:
+                gain = min(FULL_SCALE * 10 ** (normalise_peak / 20), FULL_SCALE) / peak
+            raw.seek(0)
+            # An exclusive partial file with an unpredictable name (composer.io.safe_write), renamed
+            # over `path` when done: a symlink planted beside the target cannot redirect the write,
+            # and a cancel, an error or a kill leaves no half-written WAV under the real name.
+            with safe_write.replacing(path) as handle:
+                with wave.open(handle, "wb") as out:
+                    out.setnchannels(2)
+                    out.setsampwidth(2)
+                    out.setframerate(sample_rate)
+                    while chunk := raw.read(BLOCK_FRAMES * 4 * 16):
+                        if cancelled():
+                            raise RenderCancelled(f"rendering {path.name} was cancelled")
+                        if gain != 1.0:
+                            scaled = np.frombuffer(chunk, "<i2").astype(np.float64) * gain
+                            chunk = np.clip(np.rint(scaled), -FULL_SCALE - 1, FULL_SCALE).astype("<i2").tobytes()
+                        out.writeframes(chunk)
         font = engine.status.soundfont
     if progress:
         progress(1.0)
-    return RenderResult(path, frames, sample_rate, time.perf_counter() - began, font)
+    return RenderResult(path, frames, sample_rate, time.perf_counter() - began, font,
+                        peak_dbfs=dbfs(min(FULL_SCALE, round(peak * gain))),
+                        gain_db=20 * math.log10(gain) if gain != 1.0 else 0.0)
 
 
 def _peak(block) -> int:

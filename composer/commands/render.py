@@ -21,6 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gain", type=float, default=0.5, help="FluidSynth master gain (0.5)")
     parser.add_argument("--tempo", type=float, default=1.0,
                         help="tempo factor: 2 plays twice as fast (0.1-10, default 1)")
+    parser.add_argument("--peak", type=float, default=-1.0,
+                        help="peak-normalise the file to this level in dBFS (default -1)")
+    parser.add_argument("--no-normalise", action="store_true", help="write the synth's level as is")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
 
 
@@ -48,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         result = render_wav(score, output, soundfont=args.soundfont, sample_rate=args.sample_rate,
-                            gain=args.gain, tempo_factor=args.tempo, progress=progress)
+                            gain=args.gain, tempo_factor=args.tempo, progress=progress,
+                            normalise_peak=None if args.no_normalise else min(0.0, args.peak))
     except AudioError as error:
         if show:
             print(file=sys.stderr)
@@ -60,5 +64,6 @@ def run(args: argparse.Namespace) -> int:
     if show:
         print(file=sys.stderr)
     print(f"wrote {result.path}: {result.seconds:.1f} s of audio in {result.elapsed:.2f} s "
-          f"({result.speed:.0f}x real time) with {result.soundfont.name}")
+          f"({result.speed:.0f}x real time) with {result.soundfont.name}; peak {result.peak_dbfs:.1f} dBFS"
+          + (f" (normalised, {result.gain_db:+.1f} dB)" if result.gain_db else ""))
     return 0

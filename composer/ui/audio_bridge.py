@@ -98,13 +98,15 @@ class AudioStarter(QThread):
 def wav_renderer(settings):
     """A function (score, path, progress, cancelled) -> result rendering through FluidSynth."""
     from composer.audio import fluidsynth_available, missing_reason, render_wav
+    from composer.audio.render import DEFAULT_PEAK_DBFS
 
     if not fluidsynth_available():
         raise RuntimeError(missing_reason() or "FluidSynth is not installed")
     soundfont = settings.soundfont or None
+    peak = DEFAULT_PEAK_DBFS if settings.wav_normalise else None
 
     def render(score: Score, path, progress, cancelled):
-        return render_wav(score, path, soundfont=soundfont,
+        return render_wav(score, path, soundfont=soundfont, normalise_peak=peak,
                           progress=lambda fraction: progress(int(fraction * 1000), 1000), cancel=cancelled)
 
     return render

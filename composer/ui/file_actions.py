@@ -212,8 +212,15 @@ class FileActions(QObject):
     def _export_progress(self, done: int, total: int) -> None:
         self.window.show_status(f"Rendering {Path(self._export_path).name}: {100 * done // max(1, total)} %")
 
-    def _export_done(self, _result) -> None:
-        self.window.show_status(f"Exported {Path(self._export_path).name}")
+    def _export_done(self, result) -> None:
+        name = Path(self._export_path).name
+        gain = getattr(result, "gain_db", 0.0)
+        if gain:  # what was changed is said: the level, and by how much
+            self.window.show_status(f"Exported {name}: peak normalised to {result.peak_dbfs:.1f} dBFS "
+                                    f"({gain:+.1f} dB)")
+        else:
+            self.window.show_status(f"Exported {name} (peak {getattr(result, 'peak_dbfs', 0.0):.1f} dBFS, "
+                                    "as rendered)")
 
     def _export_failed(self, message: str) -> None:
         self.window.show_error(f"WAV export failed: {message}")

@@ -127,6 +127,12 @@ class MainWindow(QMainWindow):
         files.addAction(self._action("Export &Continuation Only (MIDI)…", None,
                                      lambda: self.files.export_midi_dialog(True)))
         files.addAction(self._action("Export &WAV…", None, self.files.export_wav_dialog))
+        self.normalise_action = QAction("Normalise WAV Loudness (peak −1 dBFS)", self, checkable=True,
+                                        checked=self.settings.wav_normalise)
+        self.normalise_action.setToolTip("Scale each exported WAV so its loudest sample peaks at −1 dBFS; "
+                                         "off: as the synth renders it")
+        self.normalise_action.toggled.connect(lambda on: setattr(self.settings, "wav_normalise", on))
+        files.addAction(self.normalise_action)
         files.addSeparator()
         files.addAction(self._action("Se&ttings…", QKeySequence.StandardKey.Preferences, self.open_settings))
         files.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))

@@ -78,6 +78,15 @@ class AppSettings:
         self._set("audio/soundfont", value)
 
     @property
+    def wav_normalise(self) -> bool:
+        """WAV exports peak-normalised to -1 dBFS (the default) or left as the synth renders them."""
+        return self._q.value("export/wav_normalise", "true") not in ("false", False, "0", 0)
+
+    @wav_normalise.setter
+    def wav_normalise(self, on: bool) -> None:
+        self._set("export/wav_normalise", "true" if on else "false")
+
+    @property
     def audio_driver(self) -> str:
         """One of AUDIO_DRIVERS; anything else in the file reads as "" (automatic)."""
         value = self._text("audio/driver")

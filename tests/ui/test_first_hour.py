@@ -421,3 +421,66 @@ def test_the_kits_offered_are_the_soundfonts(qtbot, window):
     window.voicing_panel.set_kits(kits)
     box = window.voicing_panel.rows[0]["program"]
     assert [box.itemData(i) for i in range(box.count())] == sorted(kits)
+
+
+# --- 15: WAV loudness --------------------------------------------------------------------------------
+def wav_peak_dbfs(path) -> float:
+    import wave
+
+    import numpy as np
+
+    with wave.open(str(path)) as wav:
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), "<i2")
+    return 20 * np.log10(max(1, int(np.abs(samples.astype(np.int32)).max())) / 32767)
+
+
+def test_wav_export_is_peak_normalised_by_default_and_can_be_left_as_rendered(qtbot, window, tmp_path):
+    from composer.music.score import Voice
+
+    violin = [Note(p, i * Q, Q, 70) for i, p in enumerate((67, 69, 71, 72, 74, 72, 71, 69))]
+    window.document.load(window.document.score().copy(notes=violin))
+    window.document.set_voice(0, "Violin", program=40)
+    assert window.normalise_action.isChecked()  # on by default
+    said: list[str] = []
+    window.status.messageChanged.connect(lambda text: said.append(text) if text else None)
+    loud = tmp_path / "loud.wav"
+    job = window.files.export_wav(loud)
+    qtbot.waitUntil(job.isFinished, timeout=60000)
+    qtbot.waitUntil(lambda: any("Exported loud.wav" in t for t in said), timeout=5000)
+    assert abs(wav_peak_dbfs(loud) + 1.0) < 0.1
+    message = next(t for t in said if "Exported loud.wav" in t)
+    assert "normalised to -1.0 dBFS" in message and "+" in message  # what changed, and by how much
+    window.normalise_action.setChecked(False)  # remembered: File > Normalise WAV Loudness
+    assert window.settings.wav_normalise is False
+    raw = tmp_path / "raw.wav"
+    job = window.files.export_wav(raw)
+    qtbot.waitUntil(job.isFinished, timeout=60000)
+    qtbot.waitUntil(lambda: any("Exported raw.wav" in t for t in said), timeout=5000)
+    quiet = wav_peak_dbfs(raw)
+    assert quiet < -6.0, quiet  # the synth's own level for one violin line is far below full scale
+    gain = float(re.search(r"\(([+-][\d.]+) dB\)", message).group(1))
+    assert abs((quiet + gain) - (-1.0)) < 0.2  # the same render, one gain for the whole file
+    assert "as rendered" in next(t for t in said if "Exported raw.wav" in t)
+
+
+def test_render_command_normalises_and_says_so(tmp_path):
+    import subprocess
+    import sys
+
+    import pretty_midi
+
+    midi = pretty_midi.PrettyMIDI(initial_tempo=120)
+    violin = pretty_midi.Instrument(40)
+    violin.notes = [pretty_midi.Note(60, p, i * 0.5, i * 0.5 + 0.45) for i, p in enumerate((67, 69, 71, 72))]
+    midi.instruments.append(violin)
+    midi.write(str(tmp_path / "line.mid"))
+    out = subprocess.run([sys.executable, "-m", "composer", "render", str(tmp_path / "line.mid"), "-o",
+                          str(tmp_path / "line.wav"), "--quiet"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "peak -1.0 dBFS (normalised, +" in out.stdout
+    assert abs(wav_peak_dbfs(tmp_path / "line.wav") + 1.0) < 0.1
+    out = subprocess.run([sys.executable, "-m", "composer", "render", str(tmp_path / "line.mid"), "-o",
+                          str(tmp_path / "as_is.wav"), "--quiet", "--no-normalise"], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0 and "normalised" not in out.stdout
+    assert wav_peak_dbfs(tmp_path / "as_is.wav") < -6.0
