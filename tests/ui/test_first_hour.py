@@ -484,3 +484,19 @@ def test_render_command_normalises_and_says_so(tmp_path):
                          text=True, timeout=120)
     assert out.returncode == 0 and "normalised" not in out.stdout
     assert wav_peak_dbfs(tmp_path / "as_is.wav") < -6.0
+
+
+def test_projects_get_the_same_permissions_as_exports(qtbot, window, tmp_path):
+    import os
+    import stat
+
+    window.document.add_notes([Note(60, 0, Q)], "Add")
+    old = os.umask(0o022)
+    try:
+        assert window.files.save_to(tmp_path / "song.composer.json")
+        assert window.files.export_midi(tmp_path / "song.mid")
+    finally:
+        os.umask(old)
+    project = stat.S_IMODE((tmp_path / "song.composer.json").stat().st_mode)
+    export = stat.S_IMODE((tmp_path / "song.mid").stat().st_mode)
+    assert project == export == 0o644  # the umask's, not a private 0600
