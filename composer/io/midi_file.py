@@ -23,10 +23,11 @@ from composer.io.midi_writer import CHORD_MARK, COMPOSER_TAG, GENERATED_MARK, KE
 from composer.io.smf_reader import (
     CONTROL_CHANGE, META, META_INSTRUMENT_NAME, META_KEY_SIGNATURE, META_SEQUENCER_SPECIFIC,
     META_SET_TEMPO, META_TIME_SIGNATURE, META_TRACK_NAME, NOTE_OFF, NOTE_ON, PROGRAM_CHANGE,
-    SmfError, SmfFile, parse_smf,
+    SmfError, SmfFile, Track, parse_smf,
 )
 from composer.music.chords import ChordSymbol
 from composer.music.scales import Key
+from composer.music.instruments import program_name
 from composer.music.meter import MeterChange, normalised
 from composer.music.score import DEFAULT_BPM, TICKS_PER_QUARTER, KeyChange, Note, Score, TempoChange, Voice
 
@@ -160,7 +161,22 @@ def _by_track(events: list) -> dict[int, list]:
     return grouped
 
 
+def _sequential(smf: SmfFile) -> SmfFile:
+    """A type-2 file's tracks are independent sequences played one after another (SMF 1.0):
+    each track's events are moved to start where the one before it ends."""
+    offset, tracks = 0, []
+    for track in smf.tracks:
+        tracks.append(Track([(event[0] + offset, *event[1:]) for event in track.events],
+                            track.end_tick + offset, track.problem))
+        offset += track.end_tick
+    return SmfFile(smf.format, smf.ticks_per_quarter, smf.smpte_ticks_per_second, tracks, smf.problems)
+
+
 def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
+    features: set[str] = set()
+    if smf.format == 2 and len(smf.tracks) > 1:
+        smf = _sequential(smf)
+        features.add("type 2 sequences")
     problems = list(smf.problems)
     problems += [f"track {i + 1}: {t.problem}" for i, t in enumerate(smf.tracks) if t.problem]
     if smf.ticks_per_quarter:
@@ -233,6 +249,7 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
     channels_per_track: dict[int, int] = {}
     for track, _channel in first_onset:
         channels_per_track[track] = channels_per_track.get(track, 0) + 1
+    split = _program_splits(raw, first_onset, settings, by_track)
     voices: list[Voice] = []
     for pair in sorted(first_onset):
         track, channel = pair
@@ -242,11 +259,16 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
             name = f"{name} (ch {channel + 1})"
         program, volume, pan = (_channel_setting(settings.get((kind, channel), []), by_track.get((kind, channel), {}),
                                                  track, onset) for kind in (PROGRAM_CHANGE, 7, 10))
-        voice_of[pair] = len(voices)
-        voices.append(Voice(name=name[:64], program=program or 0, is_drum=channel == 9,
-                            volume=100 if volume is None else volume, pan=64 if pan is None else pan))
+        for segment_program in (split[pair][2] if pair in split else (None,)):
+            voice_of[(track, channel, segment_program)] = len(voices)
+            voice_name = name if segment_program is None else f"{name} ({program_name(segment_program)})"
+            voices.append(Voice(name=voice_name[:64], program=(program if segment_program is None else segment_program) or 0,
+                                is_drum=channel == 9, volume=100 if volume is None else volume,
+                                pan=64 if pan is None else pan))
+    if split:
+        features.add("program changes")
 
-    notes = _scaled_notes(raw, voice_of, ticks)
+    notes = _scaled_notes(raw, voice_of, ticks, split)
     score = Score(notes=notes, voices=voices, meters=meter_map_from_events(meter_events, ticks),
                   keys=_key_map(key_events, exact_keys, ticks), title=names.get(0, ""),
                   chords=_chord_track(chord_events, ticks))
@@ -254,6 +276,8 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
         score.tempos = _tempo_map(tempos, ticks)
     else:
         score.tempos = [TempoChange(0, _SMPTE_BPM)]
+    score.features = frozenset(features)
+    score.problems = tuple(problems)
     return MidiReadReport(score, problems)
 
 
@@ -307,10 +331,44 @@ def _key_map(events: list[tuple[int, Key]], exact: dict[int, Key], ticks) -> lis
     return changes
 
 
-def _scaled_notes(raw: list[_RawNote], voice_of: dict, ticks) -> list[Note]:
+def _program_splits(raw: list[_RawNote], first_onset: dict, settings: dict, by_track: dict) -> dict:
+    """(track, channel) -> (change ticks, programs, programs in order of first use) for every
+    melodic voice whose program changes after its first note: its notes become one voice per
+    program, so a program change mid-piece is kept (one Voice has one program)."""
+    splits: dict = {}
+    for pair, onset in first_onset.items():
+        track, channel = pair
+        if channel == 9:
+            continue
+        kind = (PROGRAM_CHANGE, channel)
+        changes = by_track.get(kind, {}).get(track) or settings.get(kind, [])
+        if not any(tick > onset for tick, _, _ in changes):
+            continue
+        change_ticks = [tick for tick, _, _ in changes]
+        programs = [program for _, _, program in changes]
+        used: list[int] = []
+        for note in raw:
+            if note[:2] == pair:
+                program = _program_at(change_ticks, programs, note[3])
+                if program not in used:
+                    used.append(program)
+        if len(used) > 1:
+            splits[pair] = (change_ticks, programs, sorted(used, key=used.index))
+    return splits
+
+
+def _program_at(change_ticks: list[int], programs: list[int], tick: int) -> int:
+    at = bisect_right(change_ticks, tick) - 1
+    return programs[at] if at >= 0 else programs[0]
+
+
+def _scaled_notes(raw: list[_RawNote], voice_of: dict, ticks, split: dict | None = None) -> list[Note]:
     raw.sort()  # by track, channel, pitch, onset: a note's successor on its pitch is next
+    split = split or {}
     notes: list[Note] = []
     for i, (track, channel, pitch, on, off, velocity, generated) in enumerate(raw):
+        segment = split.get((track, channel))
+        program = _program_at(segment[0], segment[1], on) if segment else None
         onset = ticks(on)
         if off > on:
             duration = max(1, ticks(off) - onset)
@@ -319,7 +377,7 @@ def _scaled_notes(raw: list[_RawNote], voice_of: dict, ticks) -> list[Note]:
             following = raw[i + 1] if i + 1 < len(raw) else None
             if following and following[:3] == (track, channel, pitch):
                 duration = max(1, min(duration, ticks(following[3]) - onset))
-        notes.append(Note(pitch, onset, duration, velocity, voice_of[(track, channel)], generated))
+        notes.append(Note(pitch, onset, duration, velocity, voice_of[(track, channel, program)], generated))
     notes.sort(key=lambda n: (n.onset, n.voice, n.pitch))
     return notes
 

@@ -139,7 +139,8 @@ def _parse_track(chunk: bytes) -> tuple[Track, int]:
     track = Track()
     events = track.events
     n = len(chunk)
-    i = tick = running = 0
+    i = tick = running = skipped = 0
+    first_skipped: str | None = None
     while i < n:
         delta = 0
         for _ in range(4):  # variable-length quantity: at most four bytes
@@ -192,8 +193,14 @@ def _parse_track(chunk: bytes) -> tuple[Track, int]:
             meta_type = chunk[i]
             i += 1
         elif status not in (0xF0, 0xF7):
-            track.problem = f"an undefined status byte 0x{status:02X} at byte {i - 1}"
-            return track, i - 1
+            # A system common/real-time byte has no place in a file: it loses only itself, and
+            # reading goes on at the next delta time (resynchronise), as sequencers do.
+            skipped += 1
+            if first_skipped is None:
+                first_skipped = f"0x{status:02X} at byte {i - 1}"
+            track.problem = (f"{skipped} undefined status byte{'s' if skipped > 1 else ''} skipped "
+                             f"(the first {first_skipped})")
+            continue
         length = 0
         for _ in range(4):
             if i >= n:

@@ -111,12 +111,13 @@ def test_header_cut_short(file_of):
         read_midi(file_of(b"MThd\x00\x00\x00\x06\x00\x01"))
 
 
-def test_bad_track_in_the_middle_keeps_the_others_and_its_own_start(file_of):
-    damaged = track(note(0, 70, 100), event(0, 0xF4), note(0, 71, 100))  # 0xF4 is undefined in a file
+def test_an_illegal_status_byte_loses_only_itself(file_of):
+    # 0xF4 is undefined in a file: reading resynchronises at the next delta time (issue 10)
+    damaged = track(note(0, 70, 100), event(0, 0xF4), note(0, 71, 100), event(0, 0xF5), note(0, 72, 100))
     data = smf(track(note(0, 60, 100)), damaged, track(note(0, 80, 100)))
     report = read_midi_report(file_of(data))
-    assert sorted(n.pitch for n in report.score.notes) == [60, 70, 80]
-    assert any("track 2" in p and "0xF4" in p for p in report.problems)
+    assert sorted(n.pitch for n in report.score.notes) == [60, 70, 71, 72, 80]
+    assert any("track 2" in p and "2 undefined status bytes" in p and "0xF4" in p for p in report.problems)
 
 
 def test_track_length_too_short_resyncs_on_the_next_track(file_of):

@@ -104,10 +104,12 @@ def test_type_0_file_splits_channels_into_voices(file_of):
                                                                       ("Type0 (ch 10)", 0, True)]
 
 
-def test_type_2_file_is_read_best_effort_as_parallel_tracks(file_of):
-    data = smf(track(name("A"), note(0, 60, 480)), track(name("B"), note(0, 64, 480)), fmt=2)
+def test_type_2_file_plays_its_sequences_one_after_another(file_of):
+    # SMF 1.0: a type-2 file's tracks are independent patterns, played in order (issue 10)
+    data = smf(track(name("A"), note(0, 60, 480), note(0, 62, 480)), track(name("B"), note(0, 64, 480)), fmt=2)
     score = read_midi(file_of(data))
-    assert spans(score) == [(60, 0, 480), (64, 0, 480)]
+    assert spans(score) == [(60, 0, 480), (62, 480, 960), (64, 960, 1440)]
+    assert "type 2 sequences" in score.features
 
 
 def test_tempo_events_from_any_track_make_one_tempo_map(file_of):
