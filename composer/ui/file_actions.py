@@ -102,7 +102,9 @@ class FileActions(QObject):
         self.settings.add_recent(path)
         self.settings.set_last_directory(path)
         self._set_project(project, path if is_project_path(path) else None, path)
-        self.window.show_status(f"Opened {Path(path).name}: {len(project.score.notes)} notes")
+        problems = getattr(project.score, "problems", ())  # what the reader worked around (limits, damage)
+        changed = f" ({'; '.join(problems[:3])}{'; …' if len(problems) > 3 else ''})" if problems else ""
+        self.window.show_status(f"Opened {Path(path).name}: {len(project.score.notes)} notes{changed}")
         self.opened.emit(path)
 
     def _read_failed(self, message: str, path: str) -> None:

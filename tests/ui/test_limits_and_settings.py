@@ -109,3 +109,17 @@ def test_the_settings_file_is_private(tmp_path):
     settings = AppSettings()
     settings.add_recent(tmp_path / "song.mid")
     assert stat.S_IMODE(name.stat().st_mode) == 0o600
+
+
+def test_what_the_reader_worked_around_is_shown_on_opening(qtbot, window, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "io"))
+    from handmade_smf import note, smf, tempo, track
+
+    fast = tmp_path / "fast.mid"
+    fast.write_bytes(smf(track(tempo(0, 1_200_000), note(0, 60, 480))))
+    assert window.files.open_path(fast, confirmed=True)
+    qtbot.waitUntil(lambda: "Opened fast.mid" in window.statusBar().currentMessage(), timeout=20000)
+    assert "1.2e+06 bpm was set to 1000" in window.statusBar().currentMessage()
+    assert window.document.bpm == limits.MAX_BPM
