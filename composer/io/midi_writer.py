@@ -10,13 +10,11 @@ are playback settings, not part of the music.
 
 from __future__ import annotations
 
-import os
-import secrets
-import stat
 from pathlib import Path
 
 import mido
 
+from composer.io import safe_write
 from composer.io.errors import ScoreFileError
 from composer.music.scales import SCALES, Key
 from composer.music.meter import MeterChange
@@ -185,17 +183,9 @@ def write_midi(score: Score, path: str | Path, *, only_generated: bool = False) 
         raise ScoreFileError(path, f"cannot write this score as MIDI: {error}") from error
     if not path.parent.is_dir():
         raise ScoreFileError(path, f"the folder {path.parent} does not exist")
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "xb") as handle:  # created with the user's umask, unlike mkstemp's 0600
+    try:  # exclusive unpredictable partial, fsync, permissions kept, rename (composer.io.safe_write)
+        safe_write.clean_stale_partials(path.parent)
+        with safe_write.replacing(path) as handle:
             midi.save(file=handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
-        os.replace(temporary, path)
     except OSError as error:
         raise ScoreFileError(path, f"cannot write it ({error.strerror or error})") from error
-    finally:
-        if temporary.exists():
-            temporary.unlink(missing_ok=True)
