@@ -75,13 +75,39 @@ class _Level:
     symbols: np.ndarray  # (P,) int32, sorted within a context
     raw: np.ndarray  # (P,) int32
     excluded: np.ndarray  # (P,) int32
+    n_raw: np.ndarray | None = None  # (C,) sums per context
+    n_excluded: np.ndarray | None = None
 
-    def find(self, h: int) -> LevelCounts | None:
+    def totals(self) -> None:
+        self.n_raw = np.add.reduceat(self.raw.astype(np.int64), self.starts[:-1])
+        self.n_excluded = np.add.reduceat(self.excluded.astype(np.int64), self.starts[:-1])
+
+    def index(self, h: int) -> int:
         i = int(np.searchsorted(self.contexts, np.uint64(h)))
-        if i == len(self.contexts) or int(self.contexts[i]) != h:
-            return None
+        return i if i < len(self.contexts) and int(self.contexts[i]) == h else -1
+
+    def counts(self, i: int) -> LevelCounts:
         a, b = self.starts[i], self.starts[i + 1]
         return self.symbols[a:b], self.raw[a:b], self.excluded[a:b]
+
+    def info(self, i: int, symbol: int) -> tuple[int, int, int, int, int]:
+        a, b = int(self.starts[i]), int(self.starts[i + 1])
+        j = a + int(np.searchsorted(self.symbols[a:b], symbol))
+        hit = j < b and int(self.symbols[j]) == symbol
+        return (b - a, int(self.n_raw[i]), int(self.n_excluded[i]),
+                int(self.raw[j]) if hit else 0, int(self.excluded[j]) if hit else 0)
+
+
+ALL = "all"  # lookup every matching order (not only those an order bound or PPM* uses)
+
+
+def _wanted(order, k: int, t: int) -> bool:
+    """Whether a lookup for `order` goes on past order k, whose context saw t symbols."""
+    if order == ALL:
+        return True
+    if order is None:
+        return t != 1  # PPM* stops at the shortest deterministic context
+    return k < order
 
 
 @dataclass
@@ -132,6 +158,8 @@ class StaticCounts:
                            symbols=ss[pair_starts].astype(np.int32), raw=raw, excluded=raw)
             out.levels.append(level)
             pending = (level, idx, order, pair_starts)
+        for level in out.levels:
+            level.totals()
         return out
 
     @staticmethod
@@ -139,15 +167,30 @@ class StaticCounts:
         """Update-excluded counts of one order: only the occurrences flagged in `counted`."""
         level.excluded = np.add.reduceat(counted[idx][order].astype(np.int32), pair_starts).astype(np.int32)
 
-    def lookup(self, history: Sequence[int]) -> list[LevelCounts]:
-        """Counts of the matching contexts of order 0, 1, ... (stops at the first unseen one)."""
+    def lookup(self, history: Sequence[int], order=ALL) -> list[LevelCounts]:
+        """Counts of the matching contexts of order 0, 1, ... (stopping at the first unseen one,
+        and past what `order` uses: a bound, None for PPM*, or ALL)."""
+        found = []
+        hashes = [0] + context_hashes(history, min(self.depth, len(self.levels) - 1))
+        for k, (level, h) in enumerate(zip(self.levels, hashes)):
+            i = level.index(h)
+            if i < 0:
+                break
+            found.append(level.counts(i))
+            if not _wanted(order, k, len(found[-1][0])):
+                break
+        return found
+
+    def target_info(self, history: Sequence[int], symbol: int) -> list[tuple[int, int, int, int, int]]:
+        """Per matching order: (symbols seen, raw total, excluded total, raw and excluded count of
+        `symbol`), what `target_probabilities` needs."""
         found = []
         hashes = [0] + context_hashes(history, min(self.depth, len(self.levels) - 1))
         for level, h in zip(self.levels, hashes):
-            counts = level.find(h)
-            if counts is None:
+            i = level.index(h)
+            if i < 0:
                 break
-            found.append(counts)
+            found.append(level.info(i, symbol))
         return found
 
     @property
@@ -161,49 +204,106 @@ class DynamicCounts:
 
     def __init__(self, depth: int = STM_DEPTH):
         self.depth = depth
-        self.tables: list[dict[int, dict[int, list[int]]]] = [{} for _ in range(depth + 1)]
+        # per order: context hash -> [raw total, excluded total, {symbol: [raw, excluded]}]
+        self.tables: list[dict[int, list]] = [{} for _ in range(depth + 1)]
+
+    def _hashes(self, history, hashes):
+        return [0] + (context_hashes(history, self.depth) if hashes is None else hashes[: self.depth])
 
     def add(self, history: Sequence[int], symbol: int, hashes: list[int] | None = None) -> None:
-        """Count `symbol` after `history`, with update exclusion (see the module doc)."""
+        """Count `symbol` after `history` (or after the contexts `hashes`, as context_hashes gives
+        them), with update exclusion (see the module doc)."""
         symbol = int(symbol)
-        hashes = [0] + (context_hashes(history, self.depth) if hashes is None else hashes[: self.depth])
-        seen = [symbol in self.tables[k].get(h, ()) for k, h in enumerate(hashes)]
+        hashes = self._hashes(history, hashes)
+        entries = [self.tables[k].get(h) for k, h in enumerate(hashes)]
+        seen = [entry is not None and symbol in entry[2] for entry in entries]
         top = len(hashes) - 1
         for k, h in enumerate(hashes):
-            cell = self.tables[k].setdefault(h, {}).setdefault(symbol, [0, 0])
+            entry = entries[k]
+            if entry is None:
+                entry = self.tables[k][h] = [0, 0, {}]
+            cell = entry[2].get(symbol)
+            if cell is None:
+                cell = entry[2][symbol] = [0, 0]
             cell[0] += 1
+            entry[0] += 1
             if k == top or not seen[k + 1]:
                 cell[1] += 1
+                entry[1] += 1
 
-    def lookup(self, history: Sequence[int], hashes: list[int] | None = None) -> list[LevelCounts]:
+    def lookup(self, history: Sequence[int], hashes: list[int] | None = None, order=ALL) -> list[LevelCounts]:
+        """As StaticCounts.lookup."""
         found = []
-        hashes = [0] + (context_hashes(history, self.depth) if hashes is None else hashes[: self.depth])
-        for k, h in enumerate(hashes):
-            table = self.tables[k].get(h)
-            if not table:
+        for k, h in enumerate(self._hashes(history, hashes)):
+            entry = self.tables[k].get(h)
+            if entry is None:
                 break
+            table = entry[2]
             counts = np.array(list(table.values()), dtype=np.int64)
             found.append((np.fromiter(table.keys(), dtype=np.int64, count=len(table)), counts[:, 0], counts[:, 1]))
+            if not _wanted(order, k, len(table)):
+                break
+        return found
+
+    def target_info(self, hashes: list[int], symbol: int) -> list[tuple[int, int, int, int, int]]:
+        """As StaticCounts.target_info, for the contexts `hashes` (context_hashes' output)."""
+        found = []
+        for k, h in enumerate(self._hashes((), hashes)):
+            entry = self.tables[k].get(h)
+            if entry is None:
+                break
+            raw, excluded = entry[2].get(symbol, (0, 0))
+            found.append((len(entry[2]), entry[0], entry[1], raw, excluded))
         return found
 
 
 def blend(levels: list[LevelCounts], vocab: int, order: int | None, depth: int) -> np.ndarray:
     """P(next symbol) over range(vocab), interpolated escape-C PPM from the matching contexts'
-    counts (`levels[k]` for order k). order: the bound, or None for PPM* capped at depth."""
+    counts (`levels[k]` for order k). order: the bound, or None for PPM* capped at depth.
+
+    The recursion p_k = (c_k + t_k p_{k-1}) / (n_k + t_k) unrolled: p = prod(beta)/|A| +
+    sum_k (prod_{j>k} beta_j) c_k / (n_k + t_k), with beta_k = t_k / (n_k + t_k), in one bincount."""
     m = len(levels) - 1
     if order is None:
         top = next((k for k in range(m + 1) if len(levels[k][0]) == 1), m)
         own = depth
     else:
         top, own = min(order, m), order
-    p = np.full(vocab, 1.0 / vocab)
-    for k in range(top + 1):
-        symbols, raw, excluded = levels[k]
-        counts = raw if k == own else excluded
-        n, t = float(counts.sum()), len(symbols)
-        p *= t / (n + t)
-        p[symbols] += counts / (n + t)
-    return p
+    if top < 0:
+        return np.full(vocab, 1.0 / vocab)
+    used = levels[: top + 1]
+    counts = [raw if k == own else excluded for k, (_, raw, excluded) in enumerate(used)]
+    totals = np.array([c.sum() for c in counts], dtype=np.float64)
+    types = np.array([len(c) for c in counts], dtype=np.float64)
+    denominator = totals + types
+    beta = types / denominator
+    after = np.append(np.cumprod(beta[::-1])[::-1][1:], 1.0)  # prod_{j>k} beta_j
+    weights = np.concatenate([c * (after[k] / denominator[k]) for k, c in enumerate(counts)])
+    symbols = np.concatenate([level[0] for level in used])
+    return np.bincount(symbols, weights, minlength=vocab)[:vocab] + np.prod(beta) / vocab
+
+
+def target_probabilities(info: list[tuple[int, int, int, int, int]], vocab: int, orders: Sequence[int | None],
+                         depth: int) -> list[float]:
+    """The probability `blend` gives one symbol, for each of several orders, from
+    `target_info`'s per-order counts (scalars only: what order selection needs)."""
+    m = len(info) - 1
+    raw_p, excluded_p = [], []
+    p = 1.0 / vocab
+    for t, n_raw, n_excluded, c_raw, c_excluded in info:
+        raw_p.append((c_raw + t * p) / (n_raw + t))
+        p = (c_excluded + t * p) / (n_excluded + t)
+        excluded_p.append(p)
+    out = []
+    for order in orders:
+        if m < 0:
+            out.append(1.0 / vocab)
+        elif order is None:
+            top = next((k for k in range(m + 1) if info[k][0] == 1), m)
+            out.append(raw_p[top] if top == depth else excluded_p[top])
+        else:
+            out.append(raw_p[order] if order <= m else excluded_p[m])
+    return out
 
 
 def blend_all(levels: list[LevelCounts], vocab: int, orders: Sequence[int | None], depth: int) -> list[np.ndarray]:
@@ -281,9 +381,10 @@ class ViewpointPPM:
         for t in range(stop):
             hashes = context_hashes(sequence[:t], self.stm_depth)
             if t >= first:
-                out = {"stm": blend(stm.lookup((), hashes), self.vocab, s.stm_order, self.stm_depth)}
+                out = {"stm": blend(stm.lookup((), hashes, s.stm_order), self.vocab, s.stm_order, self.stm_depth)}
                 if self.ltm is not None:
-                    out["ltm"] = blend(self.ltm.lookup(sequence[:t]), self.vocab, s.ltm_order, self.ltm.depth)
+                    out["ltm"] = blend(self.ltm.lookup(sequence[:t], s.ltm_order), self.vocab, s.ltm_order,
+                                       self.ltm.depth)
                     out["both"] = combine([out["ltm"], out["stm"]], s.bias)
                 else:
                     out["both"] = out["stm"]
@@ -326,10 +427,9 @@ def fit_viewpoint(vocab: int, train: Iterable[Sequence[int]], validation: Sequen
             hashes = context_hashes(sequence[:t], stm_depth)
             if t >= first:
                 target = sequence[t]
-                for i, p in enumerate(blend_all(stm.lookup((), hashes), vocab, stm_orders, stm_depth)):
-                    stm_nll[i] -= math.log(p[target])
-                for i, p in enumerate(blend_all(ltm.lookup(sequence[:t]), vocab, ltm_orders, ltm.depth)):
-                    ltm_nll[i] -= math.log(p[target])
+                stm_nll -= np.log(target_probabilities(stm.target_info(hashes, target), vocab, stm_orders, stm_depth))
+                ltm_nll -= np.log(target_probabilities(ltm.target_info(sequence[:t], target), vocab, ltm_orders,
+                                                       ltm.depth))
                 count += 1
             stm.add((), sequence[t], hashes)
     count = max(1, count)

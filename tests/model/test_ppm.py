@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from composer.model.ppm import (DynamicCounts, Settings, StaticCounts, ViewpointPPM, blend, blend_all, combine,
+                                context_hashes, target_probabilities,
                                 fit_viewpoint)
 from composer.model.probes import repeated_phrase
 
@@ -135,3 +136,18 @@ def test_interval_viewpoint_recalls_a_transposed_restatement():
     assert alone.hit["stm"][within].mean() < 0.5  # absolute pitches: another key is another phrase
     assert both.hit["stm"][within].mean() >= 0.9
     assert np.all(both.probability["both"] == both.probability["stm"])  # no LTM: the STM alone
+
+
+def test_order_selection_probabilities_equal_the_full_distributions():
+    rng = np.random.default_rng(4)
+    sequences = [rng.integers(0, 6, rng.integers(1, 40)).tolist() for _ in range(40)]
+    ltm, stm = StaticCounts.fit(sequences[:30], depth=5), DynamicCounts(depth=5)
+    orders = [0, 1, 3, 5, None]
+    for sequence in sequences[30:]:
+        for t, target in enumerate(sequence):
+            for counts, info in ((ltm, ltm.target_info(sequence[:t], target)),
+                                 (stm, stm.target_info(context_hashes(sequence[:t], 5), target))):
+                for order, p in zip(orders, target_probabilities(info, 6, orders, 5)):
+                    assert p == pytest.approx(blend(counts.lookup(sequence[:t]), 6, order, 5)[target])
+                    assert p == pytest.approx(blend(counts.lookup(sequence[:t], order=order), 6, order, 5)[target])
+            stm.add(sequence[:t], target)
