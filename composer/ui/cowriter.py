@@ -138,6 +138,15 @@ class CoWriter(QObject):
         self.model_state_changed.emit(state, message)
 
     # --- generating --------------------------------------------------------------------------
+    def remote_continuer(self):
+        """The loaded model for other parts of the window (call and response), answered by this
+        model process (model_process.RemoteContinuer); None until the model is ready."""
+        from composer.ui.model_process import RemoteContinuer
+
+        if self.state != "ready" or self._process is None:
+            return None
+        return RemoteContinuer(self._process, self.styles)
+
     @property
     def busy(self) -> bool:
         return self._job != 0

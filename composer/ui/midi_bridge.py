@@ -10,7 +10,6 @@ only learns of them ~15 ms later to light keys and draw the take.
 from __future__ import annotations
 
 import random
-import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup
@@ -43,7 +42,6 @@ class MidiBridge(QObject):
     position = Signal(int)  # the tick being recorded
     exchange_done = Signal(object)
     duet_message = Signal(str)
-    continuer_ready = Signal(object)
 
     def __init__(self, parent: QObject | None = None, *, api: str | None = None):
         super().__init__(parent)
@@ -51,9 +49,6 @@ class MidiBridge(QObject):
         self._timer = QTimer(self, interval=POLL_MS)
         self._timer.timeout.connect(self.poll)
         self._timer.start()
-        self.continuer = None
-        self.checkpoint: str | None = None  # what `continuer` was loaded from
-        self._loading = False
 
     @property
     def status(self) -> MidiStatus:
@@ -91,26 +86,6 @@ class MidiBridge(QObject):
             if changed or self.service.recording:  # held notes grow while held
                 self.live_notes.emit(self.service.live_notes())
 
-    # --- the co-writer for call and response (its own copy, loaded once, off the GUI thread) --
-    def load_continuer(self, checkpoint: str | None) -> None:
-        """Load (once per checkpoint) the model that answers; continuer_ready says when."""
-        if self._loading:
-            return
-        self._loading = True
-        self.checkpoint = checkpoint
-
-        def load() -> None:
-            try:
-                from composer.generate import Continuer
-
-                result = Continuer.load(checkpoint or None)
-            except Exception as error:  # CheckpointError and friends: said in the status bar
-                result = error
-            self._loading = False
-            self.continuer_ready.emit(result)  # queued to the GUI thread: self lives there
-
-        threading.Thread(target=load, name="composer-duet-model", daemon=True).start()
-
     def close(self) -> None:
         self._timer.stop()
         self.service.close()
@@ -135,7 +110,7 @@ class MidiControls(QObject):
         b.live_notes.connect(window.roll.set_ghosts)
         b.position.connect(window.roll.set_playhead)
         b.duet_message.connect(window.show_status)
-        b.continuer_ready.connect(self._continuer_ready)
+        window.cowriter.model_state_changed.connect(self._model_state)  # the duet answers with it
         window.voicing_panel.current_voice_changed.connect(b.service.set_voice)
         window.status.midi.set_state(*b.describe())
         self._reopen_remembered()
@@ -295,22 +270,30 @@ class MidiControls(QObject):
             return
         if self.record_action.isChecked():
             self.record_action.setChecked(False)
-        if self.bridge.continuer is None or self.bridge.checkpoint != (w.settings.checkpoint or None):
-            self._duet_pending = True
-            w.show_status("Call and response: loading the co-writer model…")
-            self.bridge.load_continuer(w.settings.checkpoint or None)
+        # The answers come from the co-writer's model process (composer/ui/model_process.py): the
+        # model is loaded once, outside the GUI process, and a changed checkpoint reloads it there.
+        state = w.cowriter.state
+        if state == "ready":
+            self._start_duet()
             return
-        self._start_duet()
+        if state == "error":
+            self.duet_action.setChecked(False)
+            w.show_error(f"Call and response needs the co-writer model: {w.cowriter.message}")
+            return
+        self._duet_pending = True
+        w.show_status("Call and response: loading the co-writer model…")
+        if state != "loading":
+            w.load_model()
 
-    def _continuer_ready(self, result) -> None:
-        if isinstance(result, Exception):
+    def _model_state(self, state: str, message: str) -> None:
+        if not self._duet_pending or not self.duet_action.isChecked():
+            return
+        if state == "ready":
+            self._start_duet()
+        elif state == "error":
             self._duet_pending = False
             self.duet_action.setChecked(False)
-            self.window.show_error(f"Call and response needs the co-writer model: {result}")
-            return
-        self.bridge.continuer = result
-        if self._duet_pending and self.duet_action.isChecked():
-            self._start_duet()
+            self.window.show_error(f"Call and response needs the co-writer model: {message}")
 
     def duet_settings(self) -> CallResponseSettings:
         """The co-writer panel's settings, as the answer's settings."""
@@ -328,7 +311,7 @@ class MidiControls(QObject):
         self._duet_pending = False
         w.playback.pause()
         self.bridge.service.set_voice(w.voicing_panel.current_voice)
-        self.bridge.service.start_call_response(self.bridge.continuer, w.document.score(),
+        self.bridge.service.start_call_response(w.cowriter.remote_continuer(), w.document.score(),
                                                 max(w.playback.position, w.document.score().end),
                                                 self.duet_settings())
         w.show_status("Call and response: play a phrase and pause; play again to cut in")

@@ -11,18 +11,29 @@ Protocol (pickled tuples over two one-way pipes; the child never receives code, 
   child -> parent: ("loaded", styles, path, seconds) | ("load-failed", message)
                    ("progress", job, done, total) | ("done", job, [[new note row]]) | ("cancelled", job)
                    ("failed", job, message)
-Cancelling sets a shared "cancel up to job N" counter that the sampling loop polls.
+Cancelling marks the job in a small shared table that the sampling loop polls (one job at a time:
+cancelling a call-and-response answer must not cancel a continuation queued before it).
+
+Besides the window's own jobs (signals), any thread can run a job and wait for it (call();
+RemoteContinuer): call and response answers through the same process, so the GUI process never
+loads the model.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 import time
 
 from PySide6.QtCore import QThread, Signal
 
 CHILD_NICE = int(os.environ.get("COMPOSER_MODEL_NICE", "5"))
+CANCEL_SLOTS = 64  # slot 0: every job up to N (stop); slots 1..63: single cancelled jobs
+
+
+def _is_cancelled(cancels, job: int) -> bool:
+    return cancels[0] >= job or cancels[1 + job % (CANCEL_SLOTS - 1)] == job
 
 
 def torch_threads() -> int:
@@ -35,7 +46,7 @@ def describe(error: BaseException) -> str:
     return text if len(text) < 600 else text[:600] + "…"
 
 
-def _serve(requests, replies, cancel_up_to, checkpoint: str | None, threads: int, nice: int) -> None:
+def _serve(requests, replies, cancels, checkpoint: str | None, threads: int, nice: int) -> None:
     """The child's main loop (module level so the spawn start method can import it)."""
     if nice and hasattr(os, "nice"):
         try:
@@ -69,14 +80,14 @@ def _serve(requests, replies, cancel_up_to, checkpoint: str | None, threads: int
                 replies.send(("progress", job, done, total))
 
         try:
-            results = continuer.generate(request, progress=progress, cancel=lambda: cancel_up_to.value >= job)
+            results = continuer.generate(request, progress=progress, cancel=lambda: _is_cancelled(cancels, job))
         except Exception as error:
-            if cancel_up_to.value >= job or type(error).__name__ == "Cancelled":
+            if _is_cancelled(cancels, job) or type(error).__name__ == "Cancelled":
                 replies.send(("cancelled", job))
             else:
                 replies.send(("failed", job, f"The co-writer failed: {describe(error)}"))
             continue
-        replies.send(("cancelled", job) if cancel_up_to.value >= job
+        replies.send(("cancelled", job) if _is_cancelled(cancels, job)
                      else ("done", job, [_pack(request, result) for result in results]))
 
 
@@ -96,6 +107,53 @@ def _unpack(request, rows: list[tuple]):
     new = [Note(*row) for row in rows]
     return apply_result(request, new), new
 
+class Cancelled(Exception):
+    """A call() was cancelled (same name as composer.generate.Cancelled, without torch)."""
+
+
+class _Waiter:
+    """The answer to one call(), handed from the reading thread to the waiting one."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.kind, self.rows, self.message = "", [], ""
+
+    def answer(self, kind: str, message: tuple) -> None:
+        if kind == "progress":
+            return
+        self.kind = kind
+        if kind == "done":
+            self.rows = list(message[2])
+        elif kind == "failed":
+            self.message = message[2]
+        self.done.set()
+
+
+class RemoteContinuer:
+    """Continuer.continue_score's interface (what call and response uses) answered by the
+    co-writer's model process: the window loads the model once, in that process."""
+
+    def __init__(self, process: "ModelProcess", styles: list[str]):
+        self.process = process
+        self.styles = list(styles)
+
+    def continue_score(self, score, *, length: int = 32, variations: int = 1, style=None, temperature=1.0,
+                       top_p=0.95, key=None, seed=None, bars=None, voice=None, progress=None, cancel=None) -> list:
+        """As composer.generate.Continuer.continue_score (each result: the score's notes, then
+        the new ones); blocks the calling thread, never the GUI's."""
+        from composer.music.score import Voice
+        from composer.request import continue_request
+
+        if voice is not None and voice >= len(score.voices):
+            score = score.copy()
+            score.voices += [Voice(name=f"Voice {i + 1}") for i in range(len(score.voices), voice + 1)]
+        request = continue_request(
+            score, None if voice is None else (voice,), style=None if style == "neutral" else style, key=key,
+            temperature=temperature, top_p=top_p, variations=variations, seed=seed,
+            length=None if bars is not None else length, bars=bars)
+        return self.process.call(request, cancel)
+
+
 class ModelProcess(QThread):
     """Starts the child and relays its messages as signals (connect them to GUI-thread methods)."""
 
@@ -111,11 +169,13 @@ class ModelProcess(QThread):
         context = mp.get_context("spawn")  # never fork a process that runs Qt threads
         requests_in, self._requests_out = context.Pipe(duplex=False)  # (receiving, sending) ends
         self._replies_in, self._replies_out = context.Pipe(duplex=False)
-        self._cancel_up_to = context.Value("q", 0, lock=False)
+        self._cancels = context.Array("q", CANCEL_SLOTS, lock=False)
         self._jobs = 0
+        self._send_lock = threading.Lock()  # the window and call() (other threads) both send
+        self._waiters: dict[int, _Waiter] = {}  # jobs run by call(), answered to their thread
         self._process = context.Process(
             target=_serve, name="composer-model", daemon=True,
-            args=(requests_in, self._replies_out, self._cancel_up_to, checkpoint, torch_threads(), CHILD_NICE))
+            args=(requests_in, self._replies_out, self._cancels, checkpoint, torch_threads(), CHILD_NICE))
 
     def run(self) -> None:
         self._process.start()
@@ -126,7 +186,10 @@ class ModelProcess(QThread):
             except (EOFError, OSError):
                 break
             kind = message[0]
-            if kind == "loaded":
+            waiter = self._waiters.get(message[1]) if kind in ("progress", "done", "failed", "cancelled") else None
+            if waiter is not None:
+                waiter.answer(kind, message)
+            elif kind == "loaded":
                 self.loaded.emit(*message[1:])
             elif kind == "load-failed":
                 self.load_failed.emit(message[1])
@@ -138,6 +201,8 @@ class ModelProcess(QThread):
                 self.failed.emit(message[1], message[2])
             elif kind == "cancelled":
                 self.cancelled.emit(message[1])
+        for waiter in list(self._waiters.values()):  # the child has gone: nobody waits forever
+            waiter.answer("failed", (None, None, "the co-writer's model process stopped"))
         self._process.join(timeout=5)
 
     @staticmethod
@@ -146,18 +211,43 @@ class ModelProcess(QThread):
         score with its region rewritten, and the notes the co-writer wrote."""
         return [_unpack(request, rows) for rows in packed]
 
-    def generate(self, request) -> int:
-        """Queue a generation (a composer.request.GenerationRequest); returns its job number."""
-        self._jobs += 1
-        self._requests_out.send(("generate", self._jobs, request))
-        return self._jobs
+    def generate(self, request, waiter: "_Waiter | None" = None) -> int:
+        """Queue a generation (a composer.request.GenerationRequest); returns its job number.
+        Its outcome comes as signals, or to `waiter` (call())."""
+        with self._send_lock:
+            self._jobs += 1
+            if waiter is not None:
+                self._waiters[self._jobs] = waiter
+            self._requests_out.send(("generate", self._jobs, request))
+            return self._jobs
+
+    def call(self, request, cancel=None) -> list:
+        """Run a request and wait for it, from any thread but the GUI's (whose event loop the
+        signals need): the variations as Scores (see unpack_results). Raises Cancelled when
+        cancel() turns True, RuntimeError when the model fails or its process has gone."""
+        waiter = _Waiter()
+        if not self.isRunning():
+            raise RuntimeError("the co-writer's model process is not running")
+        job = self.generate(request, waiter)
+        try:
+            while not waiter.done.wait(0.005):
+                if cancel is not None and cancel():
+                    self.cancel(job)
+                    cancel = None  # asked once; the child answers "cancelled"
+        finally:
+            self._waiters.pop(job, None)
+        if waiter.kind == "cancelled":
+            raise Cancelled(f"job {job} was cancelled")
+        if waiter.kind == "failed":
+            raise RuntimeError(waiter.message)
+        return [score for score, _new in self.unpack_results(request, waiter.rows)]
 
     def cancel(self, job: int) -> None:
-        self._cancel_up_to.value = max(self._cancel_up_to.value, job)
+        self._cancels[1 + job % (CANCEL_SLOTS - 1)] = job
 
     def stop(self, timeout_ms: int = 5000) -> None:
         """Cancel everything, ask the child to quit, and wait for it."""
-        self._cancel_up_to.value = 1 << 62
+        self._cancels[0] = 1 << 62
         try:
             self._requests_out.send(("quit",))
         except (OSError, ValueError):
