@@ -11,13 +11,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", metavar="FOLDER", help="train on your own folder of MIDI/ABC/MusicXML files "
                         "(style = sub-folder name); builds its cache first")
     parser.add_argument("--epochs", type=int, default=1000)
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--dropout", type=float, default=0.2)
-    parser.add_argument("--teacher-forcing", type=float, default=0.5, help="probability that a decoder input is "
-                        "the true previous note rather than the model's own prediction (1 = always)")
-    parser.add_argument("--teacher-forcing-warmup", type=int, default=2000, metavar="STEPS",
-                        help="steps over which the ratio falls from 1 to --teacher-forcing (0 = none)")
     parser.add_argument("--patience", type=int, default=10, help="early stopping: epochs without improvement")
     parser.add_argument("--clip", type=float, default=1.0, help="gradient-norm clipping")
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same run)")
@@ -29,9 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--absolute-pitch-only", action="store_true",
                         help="no interval head beside the absolute pitch head (the first design)")
+    parser.add_argument("--no-copy", action="store_true", help="no copy (pointer) distributions from the history")
+    parser.add_argument("--target-length", type=int, default=96, help="notes written by a continue example")
     parser.add_argument("--no-augment", action="store_true", help="turn data augmentation off")
-    parser.add_argument("--windows-per-piece", type=int, default=8, help="at most this many training windows "
-                        "of one piece per epoch (0 = all), so long works do not outweigh short songs")
+    parser.add_argument("--windows-per-piece", type=int, default=2, help="at most this many training examples "
+                        "of one piece per epoch, so long works do not outweigh short songs")
+    parser.add_argument("--init-from", metavar="CKPT", help="start from this checkpoint's weights (styles matched "
+                        "by name; new styles start at the mean of the known ones)")
     parser.add_argument("--melody-probability", type=float, default=0.5, help="how often a polyphonic piece "
                         "is reduced to its melody for a training example")
     parser.add_argument("--threads", type=int, help="CPU threads for torch (default: all cores)")
@@ -68,19 +68,24 @@ def run(args: argparse.Namespace) -> int:
         return 2
     network = NetworkConfig(embed=args.embed, encoder_hidden=args.encoder_hidden, decoder_hidden=args.decoder_hidden,
                             encoder_layers=args.layers, decoder_layers=args.layers, dropout=args.dropout,
-                            relative_pitch=not args.absolute_pitch_only)
+                            relative_pitch=not args.absolute_pitch_only, copy=not args.no_copy)
     config = TrainConfig(out=args.out, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                         teacher_forcing=args.teacher_forcing,
-                         teacher_forcing_warmup=args.teacher_forcing_warmup, patience=args.patience, clip=args.clip, seed=args.seed,
+                         patience=args.patience, clip=args.clip, seed=args.seed,
                          max_minutes=args.max_minutes, max_steps_per_epoch=args.max_steps_per_epoch,
-                         augment=not args.no_augment, windows_per_piece=args.windows_per_piece or None,
-                         melody_probability=args.melody_probability, network=network)
-    augment = None
-    if config.augment:
-        from composer.data.augment import Augmenter
+                         target_length=args.target_length, augment=not args.no_augment,
+                         windows_per_piece=args.windows_per_piece, melody_probability=args.melody_probability,
+                         network=network)
+    model = None
+    if args.init_from and not args.resume:
+        from composer.model.checkpoint import CheckpointError, load_checkpoint
+        from composer.train import model_for_styles
 
-        augment = Augmenter()
-    trainer = Trainer(config, data, progress=not args.quiet, augment=augment, resume=args.resume)
+        try:
+            model = model_for_styles(load_checkpoint(args.init_from), data.styles)
+        except CheckpointError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    trainer = Trainer(config, data, progress=not args.quiet, resume=args.resume, model=model)
     if trainer.rank == 0:
         print(f"training on {len(data.train)} pieces ({len(data.validation)} validation), styles: "
               f"{', '.join(data.styles)}; {trainer.model.parameter_count():,} parameters on {trainer.device}")

@@ -1,32 +1,33 @@
-"""Training examples: (seed window, continuation window) pairs cut from pieces, batched as tensors.
+"""Training examples: regions cut from pieces, with everything around them as context, batched.
 
-An epoch visits every piece in windows of `target_length` notes with a random offset; the seed
-length varies (users give short and long seeds). Polyphonic pieces are used both whole and as
-their melody, since users seed with either and the evaluation protocol uses melodies.
+Every example is a region of a piece (a time span x a set of voices, composer.music.region) and
+its context, the three kinds of request the co-writer serves:
+- continue: the notes after a point, all voices (or the melody alone), the context before it;
+- fill: one to four bars in the middle, all voices or one, with the music before, after and
+  (for one voice) beside it;
+- accompany: one voice over two to eight bars given the other voices, that voice sometimes
+  removed from the whole piece (adding a new part).
+Context lengths vary from a few notes to hundreds (whole-piece memory); each batch draws one
+context cap so that padding stays small. Targets are teacher-forced.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Iterator, Sequence
 
 import numpy as np
 import torch
 
 from composer.model import vocab as V
-from composer.model.encoding import ONSET, PITCH, Steps, array_to_notes, encode, notes_to_array
-from composer.music.score import Score, TimeSignature, Voice
+from composer.model.encoding import ONSET, PITCH, Steps, array_to_notes, encode, notes_to_array, transpose_steps, voice_roles
+from composer.model.network import SUCC_FIELDS
+from composer.music.score import Score, Voice
 from composer.music.transform import melody
 
-Augment = Callable[[np.ndarray, np.random.Generator], np.ndarray]
-
-
-@dataclass
-class TrainingPiece:
-    notes: np.ndarray  # (N, 5) onset, duration, pitch, velocity, voice; sorted by onset
-    style: int  # index into the checkpoint's style list (0 = neutral)
-    bar_length: int  # grid ticks
-    melody: np.ndarray | None = None  # the skyline melody when the piece is polyphonic
+NO_SHIFT = 1 << 10  # a successor shift no pitch can take: copies nothing
+TASKS = ("continue", "fill", "accompany")
+DRUMS = V.ROLES.index("drums")
 
 
 def melody_array(notes: np.ndarray, drum_voices: Sequence[int] = ()) -> np.ndarray:
@@ -36,16 +37,175 @@ def melody_array(notes: np.ndarray, drum_voices: Sequence[int] = ()) -> np.ndarr
     return notes_to_array(melody(score))
 
 
+@dataclass
+class TrainingPiece:
+    """A piece encoded once: its steps (all voices) and, when polyphonic, its melody's steps."""
+
+    steps: Steps
+    style: int  # index into the checkpoint's style list (0 = neutral)
+    melody: Steps | None = None
+    voices: tuple[int, ...] = ()  # score voices that play
+    notes: np.ndarray = field(default_factory=lambda: np.zeros((0, 5), np.int64))
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
 def make_piece(notes: np.ndarray, style: int, time_signature: tuple[int, int] = (4, 4),
-               drum_voices: Sequence[int] = ()) -> TrainingPiece:
+               drum_voices: Sequence[int] = (), *, meters: np.ndarray | None = None,
+               keys: Sequence[tuple[int, str]] | None = None, key: str | None = None,
+               chords: np.ndarray | None = None, roles: Sequence[str | None] | None = None) -> TrainingPiece:
+    """Encode a piece's notes (N, 5) with its meter map (or single time signature), keys and chords."""
     notes = np.asarray(notes, dtype=np.int64).reshape(-1, 5)
-    if drum_voices:
-        notes = notes[~np.isin(notes[:, 4], list(drum_voices))]
-    notes = notes[np.lexsort((-notes[:, PITCH], notes[:, ONSET]))]
-    chords = len(notes) > 1 and bool(np.any(np.diff(notes[:, ONSET]) == 0))
-    polyphonic = chords or len(np.unique(notes[:, 4])) > 1
-    return TrainingPiece(notes=notes, style=style, bar_length=V.bar_grid(*time_signature),
-                         melody=melody_array(notes) if polyphonic else None)
+    if meters is None:
+        meters = np.array([(0, *time_signature)], dtype=np.int64)
+    role_map = voice_roles(notes, drum_voices, roles) if len(notes) else {}
+    steps = encode(notes, meters=meters, drum_voices=drum_voices, roles=role_map, keys=keys, key=key, chords=chords)
+    voices = tuple(sorted(set(notes[:, 4].tolist())))
+    pitched = notes[~np.isin(notes[:, 4], list(drum_voices))] if drum_voices else notes
+    polyphonic = len(voices) > 1 or (len(pitched) > 1 and bool(np.any(np.diff(np.sort(pitched[:, ONSET])) == 0)))
+    line = None
+    if polyphonic and len(pitched):
+        tune = melody_array(notes, drum_voices)
+        if len(tune):
+            tune[:, 4] = 0
+            line = encode(tune, meters=meters, roles={0: V.ROLES.index("melody")}, keys=keys, key=key, chords=chords)
+    return TrainingPiece(steps=steps, style=style, melody=line, voices=voices, notes=notes)
+
+
+def restream(steps: Steps) -> Steps:
+    """Recompute delta, ref and interval for a subsequence of steps (time order), so nothing refers
+    to a note left out of it (a note inside the region must not leak through its neighbours)."""
+    out = steps.take(slice(None))
+    n = len(out)
+    if n == 0:
+        return out
+    out.delta = np.zeros(n, np.int64)
+    out.delta[1:] = np.minimum(np.diff(out.onset), V.MAX_DELTA)
+    ref = np.full(n, -1, np.int64)
+    ref[1:] = out.pitch[:-1]  # the previous step, unless the voice played before
+    for v in np.unique(out.score_voice):
+        idx = np.flatnonzero(out.score_voice == v)
+        ref[idx[1:]] = out.pitch[idx[:-1]]
+    out.ref = ref
+    out.interval = np.where(ref >= 0, np.clip(out.pitch - ref, -V.MAX_INTERVAL, V.MAX_INTERVAL) + V.MAX_INTERVAL,
+                            V.NO_INTERVAL)
+    return out
+
+
+def successors(steps: Steps, valid: np.ndarray) -> np.ndarray:
+    """(N, 7) SUCC_FIELDS rows: the features of each step itself, as the successor some earlier
+    position offers (valid False: offers nothing)."""
+    shift = np.where(steps.ref >= 0, steps.pitch - steps.ref, NO_SHIFT)
+    return np.stack([steps.voice, steps.pitch, steps.delta, steps.duration, steps.interval, shift,
+                     valid.astype(np.int64)], axis=-1)
+
+
+def bos_step(role: int = V.UNKNOWN_ROLE) -> Steps:
+    """The begin-of-sequence step that opens every encoder stream (and a decoder with no note before)."""
+    one = lambda value: np.array([value], np.int64)  # noqa: E731
+    return Steps(voice=one(0), pitch=one(0), delta=one(0), duration=one(0), velocity=one(0), interval=one(V.NO_INTERVAL),
+                 position=one(0), role=one(role), key=one(V.UNKNOWN_KEY), chord_root=one(V.NO_CHORD_ROOT),
+                 chord_quality=one(V.NO_CHORD_QUALITY), next_root=one(V.NO_CHORD_ROOT),
+                 next_quality=one(V.NO_CHORD_QUALITY), segment=one(0), region_bar=one(0), to_end=one(V.OPEN_END),
+                 density=one(0), onset=one(0), ref=one(-1), score_voice=one(-1), bar_len=one(48))
+
+
+def region_bar(onset: np.ndarray, start: int, end: int | None, bar: int) -> np.ndarray:
+    """vocab.region_bar of grid onsets for a region [start, end) with bars of `bar` grid ticks."""
+    inside = 1 + np.clip((onset - start) // max(1, bar), 0, V.MAX_REGION_BARS - 1)
+    out = np.where(onset < start, 0, inside)
+    if end is not None:
+        out = np.where(onset >= end, V.MAX_REGION_BARS + 1, out)
+    return out
+
+
+@dataclass
+class Example:
+    src: np.ndarray  # (S, F)
+    src_succ: np.ndarray  # (S, 7)
+    dec_in: np.ndarray  # (T, F)
+    dec_succ: np.ndarray  # (T, 7)
+    targets: np.ndarray  # (T, len(TARGETS))
+    ref: np.ndarray  # (T,)
+    style: int
+
+
+@dataclass
+class Context:
+    """The encoder side of a region: the context steps (BOS first), what each offers to copy,
+    and the restreamed notes before the region (whose last note opens the decoder)."""
+
+    src: np.ndarray  # (S, F)
+    src_succ: np.ndarray  # (S, 7)
+    before: Steps
+
+
+def region_context(steps: Steps, *, start: int, end: int | None, voices: set[int], bar: int, max_context: int,
+                   max_after: int = 64, hide_voices: bool = False, inside_until: int | None = None) -> Context:
+    """Context of region [start, end) (grid ticks; None = open) x `voices` (score voices): the
+    last `max_context` notes before it, the other voices' notes inside it (up to `inside_until`
+    for an open region), the first `max_after` notes after it. hide_voices drops the target
+    voices from the context altogether (a new part)."""
+    onset = steps.onset
+    in_target_voice = np.isin(steps.score_voice, list(voices))
+    inside = (onset >= start) & (np.ones_like(onset, bool) if end is None else onset < end)
+    if end is None:
+        inside &= onset <= (inside_until if inside_until is not None else start - 1)
+    keep = ~in_target_voice if hide_voices else np.ones_like(in_target_voice)
+    before_idx = np.flatnonzero((onset < start) & keep)[-max_context:] if max_context > 0 else np.zeros(0, int)
+    beside_idx = np.flatnonzero(inside & ~in_target_voice)
+    after_idx = np.flatnonzero((onset >= end) & keep)[:max_after] if end is not None else np.zeros(0, int)
+    context = np.sort(np.concatenate([before_idx, beside_idx, after_idx]), kind="stable")
+    enc = restream(steps.take(context))
+    enc.segment = np.where(np.isin(context, after_idx), 1, np.where(np.isin(context, beside_idx), 2, 0))
+    enc.region_bar = region_bar(enc.onset, start, end, bar)
+    src_steps = Steps.concat([bos_step(), enc])
+    # Position 1 + j (context note j) offers note j + 1 when both lie in the same segment; BOS
+    # and the last note before the region offer nothing (what follows it is being written).
+    offered = np.zeros((len(src_steps), len(SUCC_FIELDS)), np.int64)
+    if len(enc) > 1:
+        offered[1:len(enc)] = successors(enc.take(slice(1, None)), enc.segment[:-1] == enc.segment[1:])
+    return Context(src=src_steps.matrix(), src_succ=offered, before=restream(steps.take(before_idx)))
+
+
+def decoder_inputs(first: Steps, notes: Steps, *, start: int, end: int | None, bar: int, density: int) -> Steps:
+    """Decoder input steps: the note before each written note (`first`, then `notes` but the
+    last), with the region features of the decoder side."""
+    dec = Steps.concat([first, notes]) if len(notes) else first.take(slice(None))
+    dec.segment[:] = 3
+    dec.region_bar = region_bar(dec.onset, start, end, bar)
+    dec.to_end = np.full(len(dec), V.OPEN_END) if end is None else np.clip(end - dec.onset, 0, V.MAX_TO_END)
+    dec.density[:] = density
+    return dec
+
+
+def build_example(steps: Steps, *, start: int, end: int | None, voices: set[int], style: int, bar: int,
+                  max_context: int, max_after: int = 64, max_targets: int | None = None,
+                  hide_voices: bool = False, density: bool = False) -> Example | None:
+    """The example for region [start, end) (grid ticks; end None = continue) x `voices` (score
+    voices) of a piece's steps. hide_voices drops the target voices from the context too (a new
+    part); density feeds the target's notes per bar as a conditioning input."""
+    onset = steps.onset
+    inside = (onset >= start) & (np.ones_like(onset, bool) if end is None else onset < end)
+    target_idx = np.flatnonzero(inside & np.isin(steps.score_voice, list(voices)))
+    if max_targets is not None:
+        target_idx = target_idx[:max_targets]
+    if len(target_idx) == 0:
+        return None
+    context = region_context(steps, start=start, end=end, voices=voices, bar=bar, max_context=max_context,
+                             max_after=max_after, hide_voices=hide_voices, inside_until=int(onset[target_idx[-1]]))
+    before = context.before
+    targets = restream(Steps.concat([before, steps.take(target_idx)])).take(slice(len(before), None))
+    n_targets = len(targets)
+    span = (end if end is not None else int(targets.onset[-1]) + 1) - start
+    per_bar = n_targets / (max(1, -(-span // max(1, bar))) * max(1, len(voices)))
+    first = before.take(slice(-1, None)) if len(before) else bos_step()
+    dec = decoder_inputs(first, targets.take(slice(0, n_targets - 1)), start=start, end=end, bar=bar,
+                         density=int(np.clip(round(per_bar), 1, V.MAX_DENSITY)) if density else 0)
+    return Example(src=context.src, src_succ=context.src_succ, dec_in=dec.matrix(),
+                   dec_succ=successors(targets, np.ones(n_targets, bool)), targets=targets.matrix(V.TARGETS),
+                   ref=targets.ref, style=style)
 
 
 @dataclass
@@ -53,10 +213,11 @@ class Batch:
     src: torch.Tensor  # (B, S, F)
     src_len: torch.Tensor  # (B,)
     style: torch.Tensor  # (B,)
+    src_succ: torch.Tensor  # (B, S, 7)
     dec_in: torch.Tensor  # (B, T, F)
-    targets: torch.Tensor  # (B, T, 4), -100 = padding
-    bar_length: torch.Tensor  # (B,)
-    start_onset: torch.Tensor  # (B,) grid onset of the note before the first target
+    dec_succ: torch.Tensor  # (B, T, 7)
+    targets: torch.Tensor  # (B, T, len(TARGETS)), -100 = padding
+    ref: torch.Tensor  # (B, T)
 
     def to(self, device) -> "Batch":
         return Batch(*(getattr(self, f).to(device, non_blocking=True) for f in self.__dataclass_fields__))
@@ -65,123 +226,123 @@ class Batch:
     def notes(self) -> int:
         return int((self.targets[..., 0] >= 0).sum())
 
-
-def make_example(steps: Steps, seed_len: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Steps of one window -> (encoder input, decoder input, targets)."""
-    src = steps.slice(0, seed_len).matrix()
-    rest = steps.slice(seed_len, len(steps), fresh_start=False)
-    targets = rest.matrix(V.TARGETS)
-    dec_in = np.concatenate([src[-1:], rest.matrix()[:-1]], axis=0)
-    return src, dec_in, targets
+    def model_inputs(self) -> tuple:
+        return (self.src, self.src_len, self.style, self.src_succ, self.dec_in, self.dec_succ, self.targets, self.ref)
 
 
-def collate(examples: list[tuple]) -> Batch:
+def collate(examples: list[Example]) -> Batch:
     batch = len(examples)
-    s_max = max(len(e[0]) for e in examples)
-    t_max = max(len(e[2]) for e in examples)
-    n_feat = len(V.FEATURES)
-    src = np.zeros((batch, s_max, n_feat), dtype=np.int64)
-    dec_in = np.zeros((batch, t_max, n_feat), dtype=np.int64)
-    targets = np.full((batch, t_max, len(V.TARGETS)), -100, dtype=np.int64)
-    for i, (s, d, t, _style, _bar, _onset) in enumerate(examples):
-        src[i, : len(s)] = s
-        dec_in[i, : len(d)] = d
-        targets[i, : len(t)] = t
-    return Batch(
-        src=torch.from_numpy(src),
-        src_len=torch.tensor([len(e[0]) for e in examples]),
-        style=torch.tensor([e[3] for e in examples]),
-        dec_in=torch.from_numpy(dec_in),
-        targets=torch.from_numpy(targets),
-        bar_length=torch.tensor([e[4] for e in examples]),
-        start_onset=torch.tensor([e[5] for e in examples]),
-    )
+    s_max = max(len(e.src) for e in examples)
+    t_max = max(len(e.targets) for e in examples)
+    n_feat, n_succ = len(V.FEATURES), len(SUCC_FIELDS)
+    src = np.zeros((batch, s_max, n_feat), np.int64)
+    src_succ = np.zeros((batch, s_max, n_succ), np.int64)
+    dec_in = np.zeros((batch, t_max, n_feat), np.int64)
+    dec_succ = np.zeros((batch, t_max, n_succ), np.int64)
+    targets = np.full((batch, t_max, len(V.TARGETS)), -100, np.int64)
+    ref = np.full((batch, t_max), -1, np.int64)
+    for i, e in enumerate(examples):
+        src[i, : len(e.src)] = e.src
+        src_succ[i, : len(e.src)] = e.src_succ
+        dec_in[i, : len(e.dec_in)] = e.dec_in
+        dec_succ[i, : len(e.dec_succ)] = e.dec_succ
+        targets[i, : len(e.targets)] = e.targets
+        ref[i, : len(e.ref)] = e.ref
+    return Batch(src=torch.from_numpy(src), src_len=torch.tensor([len(e.src) for e in examples]),
+                 style=torch.tensor([e.style for e in examples]), src_succ=torch.from_numpy(src_succ),
+                 dec_in=torch.from_numpy(dec_in), dec_succ=torch.from_numpy(dec_succ),
+                 targets=torch.from_numpy(targets), ref=torch.from_numpy(ref))
 
 
-class WindowSampler:
-    """Cuts pieces into training examples and yields batches.
+class RegionSampler:
+    """Cuts pieces into region examples (continue / fill / accompany) and yields batches.
 
-    seed_range: (min, max) seed notes; target_length: notes to predict; melody_probability: how
-    often a polyphonic piece is reduced to its melody; style_dropout: how often the style is
-    replaced by the neutral one, so that "no style" works at generation time; windows_per_piece:
-    at most this many windows of one piece per epoch (a random choice each epoch), so that a few
-    long polyphonic works do not outweigh thousands of songs."""
+    task_weights: how often each task is drawn; context_caps/context_weights: the most context
+    notes per batch (one draw per batch); target_length: notes written by a continue example;
+    melody_probability: how often a polyphonic piece is reduced to its melody for a continue;
+    style_dropout / key_dropout / chord_dropout: how often those inputs are withheld, so that the
+    model also works without them; windows_per_piece: examples per piece per epoch."""
 
-    def __init__(self, pieces: list[TrainingPiece], *, batch_size: int = 64, seed_range=(8, 32),
-                 target_length: int = 64, melody_probability: float = 0.5, style_dropout: float = 0.1,
-                 augment: Augment | None = None, rank: int = 0, world: int = 1,
-                 windows_per_piece: int | None = None):
-        self.pieces = [p for p in pieces if len(p.notes) >= seed_range[0] + 2]
-        self.batch_size, self.seed_range, self.target_length = batch_size, seed_range, target_length
-        self.melody_probability, self.style_dropout, self.augment = melody_probability, style_dropout, augment
-        self.rank, self.world = rank, world
-        self.windows_per_piece = windows_per_piece
-
-    def windows(self, rng: np.random.Generator) -> list[tuple[int, int]]:
-        items = []
-        for index, piece in enumerate(self.pieces):
-            span = self.seed_range[1] + self.target_length
-            offset = int(rng.integers(0, max(1, min(span, len(piece.notes)))))
-            starts = list(range(0, max(1, len(piece.notes) - self.seed_range[0] - 1), span))
-            if self.windows_per_piece and len(starts) > self.windows_per_piece:
-                starts = sorted(rng.choice(starts, self.windows_per_piece, replace=False).tolist())
-            items.extend((index, max(0, s - offset if s else 0)) for s in starts)
-        order = rng.permutation(len(items))
-        return [items[i] for i in order][self.rank :: self.world]
-
-    def example(self, index: int, start: int, rng: np.random.Generator):
-        piece = self.pieces[index]
-        notes = piece.notes
-        if piece.melody is not None and rng.random() < self.melody_probability:
-            notes = piece.melody
-            start = int(np.searchsorted(notes[:, ONSET], piece.notes[min(start, len(piece.notes) - 1), ONSET]))
-        seed_len = int(rng.integers(self.seed_range[0], self.seed_range[1] + 1))
-        need = seed_len + self.target_length
-        window = notes[start : start + need + need // 8 + 4]
-        if len(window) < self.seed_range[0] + 2:
-            window = notes[max(0, len(notes) - need - need // 8 - 4):]
-        if self.augment is not None:
-            window = self.augment(window.copy(), rng)
-        steps = encode(window, piece.bar_length)
-        steps = steps.slice(0, min(len(steps), need))
-        seed_len = min(seed_len, len(steps) - 1)
-        if seed_len < 1:
-            return None
-        src, dec_in, targets = make_example(steps, seed_len)
-        style = 0 if rng.random() < self.style_dropout else piece.style
-        return src, dec_in, targets, style, piece.bar_length, int(steps.onset[seed_len - 1])
-
-    def batches(self, rng: np.random.Generator) -> Iterator[Batch]:
-        pending = []
-        for index, start in self.windows(rng):
-            example = self.example(index, start, rng)
-            if example is not None:
-                pending.append(example)
-            if len(pending) == self.batch_size:
-                yield collate(pending)
-                pending = []
-        if pending:
-            yield collate(pending)
+    def __init__(self, pieces: list[TrainingPiece], *, batch_size: int = 32, target_length: int = 96,
+                 task_weights=(0.65, 0.2, 0.15), context_caps=(16, 48, 128, 256, 512),
+                 context_weights=(0.2, 0.3, 0.25, 0.15, 0.1), melody_probability: float = 0.5,
+                 style_dropout: float = 0.1, key_dropout: float = 0.3, chord_dropout: float = 0.2,
+                 density_probability: float = 0.5, transpose: int = 5, windows_per_piece: int = 2,
+                 rank: int = 0, world: int = 1, fixed: bool = False):
+        self.pieces = [p for p in pieces if len(p) >= 8]
+        self.batch_size, self.target_length = batch_size, target_length
+        self.task_weights = np.asarray(task_weights, float) / sum(task_weights)
+        self.context_caps, self.context_weights = context_caps, np.asarray(context_weights, float) / sum(context_weights)
+        self.melody_probability, self.style_dropout = melody_probability, style_dropout
+        self.key_dropout, self.chord_dropout, self.density_probability = key_dropout, chord_dropout, density_probability
+        self.transpose, self.windows_per_piece = transpose, windows_per_piece
+        self.rank, self.world, self.fixed = rank, world, fixed
+        # Long pieces give more windows (up to windows_per_piece), short ones one.
+        self.weights = np.array([min(windows_per_piece, max(1, len(p) // (target_length + 32))) for p in self.pieces])
 
     def steps_per_epoch(self) -> int:
-        count = sum(min(len(range(0, max(1, len(p.notes) - self.seed_range[0] - 1),
-                                  self.seed_range[1] + self.target_length)), self.windows_per_piece or 1 << 30)
-                    for p in self.pieces)
-        return -(-count // (self.batch_size * self.world))
+        return -(-int(self.weights.sum()) // (self.batch_size * self.world))
 
+    def example(self, piece: TrainingPiece, rng: np.random.Generator, max_context: int) -> Example | None:
+        task = TASKS[int(rng.choice(3, p=self.task_weights))]
+        steps = piece.steps
+        polyphonic = len(piece.voices) > 1
+        if task == "accompany" and not polyphonic:
+            task = "fill" if rng.random() < 0.5 else "continue"
+        if task == "continue" and piece.melody is not None and rng.random() < self.melody_probability:
+            steps = piece.melody
+        if self.transpose and not self.fixed:
+            pitched = steps.pitch[steps.role != DRUMS]
+            if len(pitched):
+                low = max(-self.transpose, 21 - int(pitched.min()))
+                high = min(self.transpose, 108 - int(pitched.max()))
+                if low <= high:
+                    steps = transpose_steps(steps, int(rng.integers(low, high + 1)))
+        if not self.fixed:
+            steps = self._drop_inputs(steps, rng)
+        n = len(steps)
+        style = 0 if rng.random() < self.style_dropout else piece.style
+        voices = set(np.unique(steps.score_voice).tolist())
+        if task == "continue":
+            i = int(rng.integers(1, max(2, n - 4)))
+            return build_example(steps, start=int(steps.onset[i]), end=None, voices=voices, style=style,
+                                 bar=int(steps.bar_len[i]),
+                                 max_context=max_context, max_targets=self.target_length,
+                                 density=rng.random() < self.density_probability)
+        bars = int(rng.integers(1, 5)) if task == "fill" else int(rng.integers(2, 9))
+        i = int(rng.integers(0, max(1, n - 8)))
+        bar = int(steps.bar_len[i])
+        start = int(steps.onset[i]) - int(steps.position[i])  # the bar line at or before note i
+        end = start + bars * bar
+        if task == "fill":
+            chosen = voices if (not polyphonic or rng.random() < 0.5) else {int(rng.choice(sorted(voices)))}
+            hide = False
+        else:
+            chosen = {int(rng.choice(sorted(voices)))}
+            hide = rng.random() < 0.5
+        return build_example(steps, start=max(0, start), end=end, voices=chosen, style=style, bar=bar,
+                             max_context=max_context, hide_voices=hide, density=rng.random() < self.density_probability)
 
-def mix_predictions(batch: Batch, predicted: torch.Tensor, ratio: float, generator: torch.Generator | None = None) -> torch.Tensor:
-    """Scheduled sampling without a sequential loop: each decoder input after the first is built
-    from the true previous note with probability `ratio` (teacher forcing) and from the model's own
-    prediction of it otherwise. `predicted` (B, T, 4) comes from a teacher-forced pass."""
-    truth = batch.targets.clamp(min=0)
-    keep = torch.rand(truth.shape[:2], device=truth.device, generator=generator) < ratio
-    mixed = torch.where(keep[..., None], truth, predicted)  # (B, T, 4): notes 0..T-1
-    first = batch.dec_in[:, :1]  # the last seed note
-    prev_pitch = torch.cat([first[:, :, 0], mixed[:, :-1, 0]], dim=1)
-    pitch, delta, duration, velocity = mixed[:, :-1].unbind(-1)
-    interval = (pitch - prev_pitch[:, :-1]).clamp(-V.MAX_INTERVAL, V.MAX_INTERVAL) + V.MAX_INTERVAL
-    onset = batch.start_onset[:, None] + delta.cumsum(dim=1)
-    position = onset % batch.bar_length[:, None]
-    rest = torch.stack([pitch, delta, duration, velocity, interval, position], dim=-1)
-    return torch.cat([first, rest], dim=1)
+    def _drop_inputs(self, steps: Steps, rng: np.random.Generator) -> Steps:
+        drop_key, drop_chords = rng.random() < self.key_dropout, rng.random() < self.chord_dropout
+        if not (drop_key or drop_chords):
+            return steps
+        steps = steps.take(slice(None))
+        if drop_key:
+            steps.key[:] = V.UNKNOWN_KEY
+        if drop_chords:
+            steps.chord_root[:] = V.NO_CHORD_ROOT
+            steps.next_root[:] = V.NO_CHORD_ROOT
+            steps.chord_quality[:] = V.NO_CHORD_QUALITY
+            steps.next_quality[:] = V.NO_CHORD_QUALITY
+        return steps
+
+    def batches(self, rng: np.random.Generator) -> Iterator[Batch]:
+        order = np.repeat(np.arange(len(self.pieces)), self.weights)
+        order = order[rng.permutation(len(order))][self.rank :: self.world]
+        for begin in range(0, len(order), self.batch_size):
+            cap = int(rng.choice(self.context_caps, p=self.context_weights))
+            examples = [e for e in (self.example(self.pieces[i], rng, cap) for i in order[begin : begin + self.batch_size])
+                        if e is not None]
+            if examples:
+                yield collate(examples)

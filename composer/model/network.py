@@ -1,12 +1,26 @@
-"""The co-writer network: a bidirectional-LSTM encoder over the seed with a style (theme)
-embedding, and an LSTM decoder with attention over the encoder states.
+"""The co-writer network: a bidirectional-LSTM encoder over the context with a style (theme)
+embedding, and an LSTM decoder with attention, that remembers the whole piece.
 
-Each decoder step predicts one note as a factored distribution, in the order of vocab.TARGETS:
-pitch, then delta given the pitch, then duration given both, then velocity given all three.
+- Encoder: 2-layer BiLSTM over every context note (all voices; before, after and beside the
+  region being written, told apart by the `segment` feature), style embedding added to each step.
+- Decoder: 2-layer LSTM over the notes being written, started from the encoder's final states,
+  with Luong attention over the encoder states (Luong et al. 2015).
+- Memory: a second attention over *every earlier note*, the encoder's and the decoder's own
+  history, whose weights also form copy distributions (pointer-generator networks, See et al.
+  2017): a note in the history says "what followed me", and that successor is copied in interval
+  terms (the same step from the current voice's last pitch, so a phrase can return in another
+  key), as an absolute pitch, and for voice, onset delta and duration. A learned gate per
+  attribute blends copy and generated distributions; the mass a copy would put outside the
+  vocabulary goes to the generated distribution, so every distribution sums to one.
+
+Each decoder step predicts one note as a factored distribution in the order of vocab.TARGETS
+(voice, pitch, delta, duration, velocity), each later head conditioned on the earlier choices.
+Heads return log-probabilities (normalised), usable wherever logits are expected.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import torch
@@ -14,6 +28,11 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from composer.model import vocab as V
+
+# Successor features a history position offers for copying: (voice, pitch, delta, duration,
+# interval index, raw semitone shift from its reference pitch, valid).
+SUCC_FIELDS = ("voice", "pitch", "delta", "duration", "interval", "shift", "valid")
+_COPIED = ("voice", "delta", "duration")  # copied as absolute values besides pitch
 
 
 @dataclass
@@ -25,10 +44,9 @@ class NetworkConfig:
     decoder_hidden: int = 256
     decoder_layers: int = 2
     dropout: float = 0.2
-    # A second pitch head scores the interval from the previous note; its logits are added to the
-    # absolute ones (a product of experts). Motifs are interval patterns, so this is what lets the
-    # decoder learn them in any key (False in checkpoints made before it existed).
-    relative_pitch: bool = False
+    relative_pitch: bool = True  # an interval expert added to the absolute pitch logits
+    memory_dim: int = 128  # keys/queries of the attention over the whole history
+    copy: bool = True  # pointer (copy) distributions from the history
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -42,11 +60,12 @@ class NetworkConfig:
 class StepEmbedding(nn.Module):
     """Sum of one embedding per step feature (an embedding is a learned one-hot projection)."""
 
-    def __init__(self, dim: int):
+    def __init__(self, dim: int, names=V.FEATURES):
         super().__init__()
-        self.tables = nn.ModuleList(nn.Embedding(V.FEATURE_SIZES[f], dim) for f in V.FEATURES)
+        self.names = tuple(names)
+        self.tables = nn.ModuleList(nn.Embedding(V.FEATURE_SIZES[f], dim) for f in self.names)
 
-    def forward(self, steps: torch.Tensor) -> torch.Tensor:  # (..., len(FEATURES)) -> (..., dim)
+    def forward(self, steps: torch.Tensor) -> torch.Tensor:  # (..., len(names)) -> (..., dim)
         out = self.tables[0](steps[..., 0])
         for i in range(1, len(self.tables)):
             out = out + self.tables[i](steps[..., i])
@@ -62,6 +81,15 @@ class Head(nn.Module):
         return self.net(x)
 
 
+def _scatter_copy(weights: torch.Tensor, index: torch.Tensor, valid: torch.Tensor, size: int) -> torch.Tensor:
+    """Copy distribution: weights (B, T, P) summed into `size` bins by index (B, T, P) or (B, 1, P);
+    entries with valid False, or an index outside [0, size), contribute nothing."""
+    index = index.expand_as(weights)
+    valid = (valid.expand_as(weights)) & (index >= 0) & (index < size)
+    out = weights.new_zeros(weights.shape[:-1] + (size,))
+    return out.scatter_add_(-1, index.clamp(0, size - 1), weights * valid)
+
+
 class Seq2Seq(nn.Module):
     def __init__(self, config: NetworkConfig):
         super().__init__()
@@ -72,67 +100,116 @@ class Seq2Seq(nn.Module):
         self.encoder = nn.LSTM(c.embed, c.encoder_hidden, c.encoder_layers, batch_first=True,
                                bidirectional=True, dropout=c.dropout if c.encoder_layers > 1 else 0.0)
         enc_out = 2 * c.encoder_hidden
+        hd = c.decoder_hidden
         # The top encoder layer's final states (both directions) start every decoder layer.
-        self.bridge_h = nn.Linear(enc_out, c.decoder_hidden * c.decoder_layers)
-        self.bridge_c = nn.Linear(enc_out, c.decoder_hidden * c.decoder_layers)
-        self.decoder = nn.LSTM(c.embed, c.decoder_hidden, c.decoder_layers, batch_first=True,
+        self.bridge_h = nn.Linear(enc_out, hd * c.decoder_layers)
+        self.bridge_c = nn.Linear(enc_out, hd * c.decoder_layers)
+        self.decoder = nn.LSTM(c.embed, hd, c.decoder_layers, batch_first=True,
                                dropout=c.dropout if c.decoder_layers > 1 else 0.0)
-        self.attend = nn.Linear(enc_out, c.decoder_hidden, bias=False)  # Luong "general" score
-        self.combine = nn.Linear(c.decoder_hidden + enc_out, c.decoder_hidden)
-        self.heads = nn.ModuleList(Head(c.decoder_hidden, V.TARGET_SIZES[t]) for t in V.TARGETS)
-        self.interval_head = Head(c.decoder_hidden, V.N_INTERVAL) if c.relative_pitch else None
+        self.attend = nn.Linear(enc_out, hd, bias=False)  # Luong "general" score
+        # Attention over the whole history (encoder positions + the decoder's earlier steps).
+        self.query = nn.Linear(hd, c.memory_dim)
+        self.key_enc = nn.Linear(enc_out, c.memory_dim)
+        self.key_dec = nn.Linear(hd, c.memory_dim)
+        self.successor = StepEmbedding(hd, ("voice", "pitch", "delta", "duration", "interval"))
+        self.combine = nn.Linear(hd + enc_out + hd, hd)
+        self.heads = nn.ModuleList(Head(hd, V.TARGET_SIZES[t]) for t in V.TARGETS)
+        self.interval_head = Head(hd, V.N_INTERVAL) if c.relative_pitch else None
+        # Gates: pitch blends generated / copied interval / copied absolute pitch; voice, delta and
+        # duration blend generated / copied.
+        self.gates = nn.ModuleDict({"pitch": nn.Linear(hd, 3), **{name: nn.Linear(hd, 2) for name in _COPIED}}) \
+            if c.copy else None
         # Embeddings of the attributes already chosen within a step, conditioning the later heads.
-        self.condition = nn.ModuleList(nn.Embedding(V.TARGET_SIZES[t], c.decoder_hidden) for t in V.TARGETS[:-1])
+        self.condition = nn.ModuleList(nn.Embedding(V.TARGET_SIZES[t], hd) for t in V.TARGETS[:-1])
 
     # -- encoder -------------------------------------------------------------------------------
-    def encode(self, src: torch.Tensor, src_len: torch.Tensor, style: torch.Tensor):
-        """src (B, S, F), src_len (B,), style (B,) -> memory dict used by the decoder."""
+    def encode(self, src: torch.Tensor, src_len: torch.Tensor, style: torch.Tensor, src_succ: torch.Tensor):
+        """src (B, S, F) context steps (S >= 1), src_len (B,), style (B,), src_succ (B, S, 7) the
+        successor of each context step (SUCC_FIELDS) -> memory dict used by the decoder."""
         c = self.config
         style_vec = self.style(style)
         x = self.drop(self.embed(src) + style_vec[:, None, :])
-        packed = pack_padded_sequence(x, src_len.cpu(), batch_first=True, enforce_sorted=False)
+        packed = pack_padded_sequence(x, src_len.cpu().clamp(min=1), batch_first=True, enforce_sorted=False)
         out, (h, cell) = self.encoder(packed)
         out, _ = pad_packed_sequence(out, batch_first=True, total_length=src.shape[1])
         batch = src.shape[0]
 
         def bridge(state: torch.Tensor, layer: nn.Linear) -> torch.Tensor:
-            # (layers*2, B, H): the last two rows are the top layer's forward and backward states.
-            top = torch.cat([state[-2], state[-1]], dim=-1)  # (B, 2H)
-            out = torch.tanh(layer(top)).view(batch, c.decoder_layers, c.decoder_hidden)
-            return out.transpose(0, 1).contiguous()
+            top = torch.cat([state[-2], state[-1]], dim=-1)  # (B, 2H): top layer, both directions
+            return torch.tanh(layer(top)).view(batch, c.decoder_layers, c.decoder_hidden).transpose(0, 1).contiguous()
 
         mask = torch.arange(src.shape[1], device=src.device)[None, :] < src_len.to(src.device)[:, None]
+        succ_valid = (src_succ[..., 6] > 0) & mask
         return {
             "keys": self.attend(out),  # (B, S, Hd)
             "values": out,  # (B, S, 2H)
             "mask": mask,
+            "mem_keys": self.key_enc(out),  # (B, S, M)
+            "mem_values": self.successor(src_succ[..., :5].clamp(min=0)),  # (B, S, Hd)
+            "succ": src_succ,
+            "succ_valid": succ_valid,
             "state": (bridge(h, self.bridge_h), bridge(cell, self.bridge_c)),
             "style": style_vec,
         }
 
     def expand_memory(self, memory: dict, copies: int) -> dict:
         """Repeat each batch row `copies` times (N variations share one encoder pass)."""
-        rep = lambda t, dim=0: t.repeat_interleave(copies, dim=dim)  # noqa: E731
-        h, cell = memory["state"]
-        return {"keys": rep(memory["keys"]), "values": rep(memory["values"]), "mask": rep(memory["mask"]),
-                "state": (rep(h, 1), rep(cell, 1)), "style": rep(memory["style"])}
+        out = {}
+        for name, value in memory.items():
+            if name == "state":
+                out[name] = tuple(t.repeat_interleave(copies, dim=1) for t in value)
+            else:
+                out[name] = value.repeat_interleave(copies, dim=0)
+        return out
 
     # -- decoder -------------------------------------------------------------------------------
-    def decode(self, dec_in: torch.Tensor, memory: dict, state=None):
-        """dec_in (B, T, F) -> hidden (B, T, Hd), new state. Whole sequences at once (cuDNN)."""
-        x = self.drop(self.embed(dec_in) + memory["style"][:, None, :])
-        out, state = self.decoder(x, memory["state"] if state is None else state)
+    def _attend_encoder(self, out: torch.Tensor, memory: dict) -> torch.Tensor:
         scores = torch.bmm(out, memory["keys"].transpose(1, 2))
         scores = scores.masked_fill(~memory["mask"][:, None, :], float("-inf"))
-        context = torch.bmm(torch.softmax(scores, dim=-1), memory["values"])
-        hidden = self.drop(torch.tanh(self.combine(torch.cat([out, context], dim=-1))))
-        return hidden, state
+        return torch.bmm(torch.softmax(scores, dim=-1), memory["values"])
 
-    def decode_step(self, step: torch.Tensor, memory: dict, state):
-        """One decoder step for sampling: step (B, F) -> hidden (B, Hd), new state.
+    def decode(self, dec_in: torch.Tensor, memory: dict, dec_succ: torch.Tensor):
+        """Teacher-forced decoding of whole sequences. dec_in (B, T, F): the previous note of each
+        step; dec_succ (B, T, 7): each step's own target as a successor (SUCC_FIELDS) for later
+        steps to copy. -> (hidden (B, T, Hd), history attention weights (B, T, S + T))."""
+        x = self.drop(self.embed(dec_in) + memory["style"][:, None, :])
+        out, _ = self.decoder(x, memory["state"])
+        context = self._attend_encoder(out, memory)
+        t = out.shape[1]
+        query = self.query(out) / math.sqrt(self.config.memory_dim)
+        keys = torch.cat([memory["mem_keys"], self.key_dec(out)], dim=1)  # (B, S + T, M)
+        values = torch.cat([memory["mem_values"], self.successor(dec_succ[..., :5].clamp(min=0))], dim=1)
+        causal = torch.ones(t, t, dtype=torch.bool, device=out.device).tril(-1)  # step s < t only
+        valid = torch.cat([memory["succ_valid"][:, None, :].expand(-1, t, -1),
+                           causal[None].expand(out.shape[0], -1, -1) & (dec_succ[..., 6] > 0)[:, None, :]], dim=-1)
+        weights = self._memory_weights(query, keys, valid)
+        readout = torch.bmm(weights, values)
+        hidden = self.drop(torch.tanh(self.combine(torch.cat([out, context, readout], dim=-1))))
+        return hidden, weights
 
-        Same maths as decode(), with the LSTM cell written out: oneDNN's fused RNN kernel costs
-        ~1.7 ms per call on a CPU, against ~0.05 ms for these few matrix products."""
+    @staticmethod
+    def _memory_weights(query: torch.Tensor, keys: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+        """Softmax over valid history positions plus an always-present null position (weight
+        left on it copies nothing). query (B, T, M), keys (B, P, M), valid (B, T, P)."""
+        scores = torch.bmm(query, keys.transpose(1, 2)).masked_fill(~valid, float("-inf"))
+        null = scores.new_zeros(scores.shape[:-1] + (1,))
+        return torch.softmax(torch.cat([scores, null], dim=-1), dim=-1)[..., :-1]
+
+    def init_history(self, memory: dict, capacity: int) -> dict:
+        """Empty decoder history for step-by-step sampling (capacity = most steps to write)."""
+        batch = memory["mem_keys"].shape[0]
+        device = memory["mem_keys"].device
+        return {"keys": memory["mem_keys"].new_zeros(batch, capacity, self.config.memory_dim),
+                "values": memory["mem_values"].new_zeros(batch, capacity, self.config.decoder_hidden),
+                "succ": torch.zeros(batch, capacity, len(SUCC_FIELDS), dtype=torch.long, device=device),
+                "length": 0}
+
+    def decode_step(self, step: torch.Tensor, memory: dict, state, history: dict):
+        """One decoder step for sampling: step (B, F) the previous note -> hidden (B, Hd), new
+        state, history weights (B, S + L) over the encoder positions and the L earlier steps.
+        The LSTM cell is written out: oneDNN's fused RNN kernel costs ~1.7 ms per call on a CPU,
+        against ~0.05 ms for these few matrix products. Call `remember` once the step's note is
+        chosen, so that later steps can copy it."""
         x = self.embed(step) + memory["style"]
         h_all, c_all = state
         new_h, new_c = [], []
@@ -145,38 +222,88 @@ class Seq2Seq(nn.Module):
             x = torch.sigmoid(o) * torch.tanh(cell)
             new_h.append(x)
             new_c.append(cell)
-        scores = torch.bmm(x[:, None, :], memory["keys"].transpose(1, 2))
-        scores = scores.masked_fill(~memory["mask"][:, None, :], float("-inf"))
-        context = torch.bmm(torch.softmax(scores, dim=-1), memory["values"])[:, 0]
-        hidden = torch.tanh(self.combine(torch.cat([x, context], dim=-1)))
-        return hidden, (torch.stack(new_h), torch.stack(new_c))
+        out = x[:, None, :]
+        context = self._attend_encoder(out, memory)
+        length = history["length"]
+        query = self.query(out) / math.sqrt(self.config.memory_dim)
+        keys = torch.cat([memory["mem_keys"], history["keys"][:, :length]], dim=1)
+        values = torch.cat([memory["mem_values"], history["values"][:, :length]], dim=1)
+        valid = torch.cat([memory["succ_valid"], history["succ"][:, :length, 6] > 0], dim=1)[:, None, :]
+        weights = self._memory_weights(query, keys, valid)
+        readout = torch.bmm(weights, values)
+        hidden = torch.tanh(self.combine(torch.cat([out, context, readout], dim=-1)))[:, 0]
+        history["pending_key"] = self.key_dec(x)
+        return hidden, (torch.stack(new_h), torch.stack(new_c)), weights[:, 0]
 
-    def pitch_logits(self, hidden: torch.Tensor, previous: torch.Tensor) -> torch.Tensor:
-        """Pitch logits (..., 128); `previous` (...) is the pitch of the note before."""
-        logits = self.heads[0](hidden)
-        if self.interval_head is None:
-            return logits
-        relative = self.interval_head(hidden)  # (..., N_INTERVAL): -24..+24, then "further"
-        index = torch.arange(V.N_PITCH, device=hidden.device) - previous[..., None] + V.MAX_INTERVAL
-        index = torch.where((index < 0) | (index > 2 * V.MAX_INTERVAL), V.NO_INTERVAL, index)
-        return logits + relative.gather(-1, index)
+    def remember(self, history: dict, succ: torch.Tensor) -> None:
+        """Append the step just decoded (its key from decode_step, its chosen note `succ` (B, 7))."""
+        i = history["length"]
+        history["keys"][:, i] = history.pop("pending_key")
+        history["values"][:, i] = self.successor(succ[:, :5].clamp(min=0))
+        history["succ"][:, i] = succ
+        history["length"] = i + 1
 
-    def logits(self, hidden: torch.Tensor, chosen: torch.Tensor, previous: torch.Tensor) -> list[torch.Tensor]:
-        """All heads' logits, each later head conditioned on the earlier attributes in `chosen`
-        (B, T, >=3; negative values, i.e. padding, are read as 0). `previous` (B, T): the pitch
-        of the note before each step."""
-        outputs, h = [self.pitch_logits(hidden, previous)], hidden
-        for i, head in enumerate(self.heads):
-            if i:
-                outputs.append(head(h))
+    # -- heads ---------------------------------------------------------------------------------
+    def _copy_mix(self, name: str, log_gen: torch.Tensor, hidden: torch.Tensor, copies: list[torch.Tensor]) -> torch.Tensor:
+        """log of gate-weighted generated + copied distributions; leaked copy mass goes to the
+        generated one, so the result sums to one."""
+        gate = torch.softmax(self.gates[name](hidden).float(), dim=-1)
+        mixed = gate[..., :1] * log_gen.float().exp()
+        leak = gate[..., :1].new_zeros(gate[..., :1].shape)
+        for i, copy in enumerate(copies, start=1):
+            copy = copy.float()
+            mixed = mixed + gate[..., i : i + 1] * copy
+            leak = leak + gate[..., i : i + 1] * (1.0 - copy.sum(-1, keepdim=True)).clamp(min=0)
+        mixed = mixed + leak * log_gen.float().exp()
+        return torch.log(mixed.clamp(min=1e-30))
+
+    def head_logprobs(self, index: int, hidden: torch.Tensor, weights: torch.Tensor | None, succ: torch.Tensor | None,
+                      ref: torch.Tensor) -> torch.Tensor:
+        """Log-probabilities of target `index` (vocab.TARGETS) at each step.
+
+        hidden (B, T, Hd) already conditioned on the earlier choices; weights (B, T, P) history
+        attention and succ (B, P, 7) the successors it points at (None: no copying); ref (B, T)
+        the pitch the interval counts from (the chosen voice's previous pitch; -1 = none)."""
+        name = V.TARGETS[index]
+        logits = self.heads[index](hidden)
+        if name == "pitch" and self.interval_head is not None:
+            relative = self.interval_head(hidden)
+            rel_index = torch.arange(V.N_PITCH, device=hidden.device) - ref[..., None] + V.MAX_INTERVAL
+            rel_index = torch.where((rel_index < 0) | (rel_index > 2 * V.MAX_INTERVAL) | (ref[..., None] < 0),
+                                    V.NO_INTERVAL, rel_index)
+            logits = logits + relative.gather(-1, rel_index)
+        log_gen = torch.log_softmax(logits.float(), dim=-1)
+        if self.gates is None or weights is None or name == "velocity":
+            return log_gen
+        valid = succ[..., 6][:, None, :] > 0
+        column = SUCC_FIELDS.index
+        if name == "pitch":
+            shift = succ[..., column("shift")][:, None, :]
+            rel = _scatter_copy(weights, ref[..., None] + shift, valid & (ref[..., None] >= 0), V.N_PITCH)
+            absolute = _scatter_copy(weights, succ[..., column("pitch")][:, None, :], valid, V.N_PITCH)
+            copies = [rel, absolute]
+        else:
+            copies = [_scatter_copy(weights, succ[..., column(name)][:, None, :], valid, V.TARGET_SIZES[name])]
+        return self._copy_mix(name, log_gen, hidden, copies)
+
+    def logits(self, hidden: torch.Tensor, chosen: torch.Tensor, ref: torch.Tensor, weights: torch.Tensor | None = None,
+               succ: torch.Tensor | None = None) -> list[torch.Tensor]:
+        """All heads' log-probabilities, teacher-forced: each later head conditioned on the earlier
+        attributes in `chosen` (B, T, >= 4; negative values, i.e. padding, are read as 0).
+        ref (B, T): each target's reference pitch. weights/succ: the history attention (B, T, P)
+        and the successors (B, P, 7) it points at."""
+        outputs, h = [], hidden
+        for i in range(len(V.TARGETS)):
+            outputs.append(self.head_logprobs(i, h, weights, succ, ref))
             if i < len(self.condition):
                 h = h + self.condition[i](chosen[..., i].clamp(min=0))
         return outputs
 
-    def forward(self, src, src_len, style, dec_in, targets) -> list[torch.Tensor]:
-        memory = self.encode(src, src_len, style)
-        hidden, _ = self.decode(dec_in, memory)
-        return self.logits(hidden, targets, dec_in[..., 0])
+    def forward(self, src, src_len, style, src_succ, dec_in, dec_succ, targets, ref) -> list[torch.Tensor]:
+        memory = self.encode(src, src_len, style, src_succ)
+        hidden, weights = self.decode(dec_in, memory, dec_succ)
+        succ = torch.cat([memory["succ"], dec_succ], dim=1)
+        return self.logits(hidden, targets, ref, weights, succ)
 
     def parameter_count(self) -> int:
         return sum(p.numel() for p in self.parameters())

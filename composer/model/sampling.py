@@ -1,19 +1,27 @@
-"""Autoregressive sampling: temperature, top-p, key lock, N variations in one batched pass."""
+"""Autoregressive sampling of a region: temperature, top-p, hard constraints (key lock, range,
+monophony, polyphony, rhythmic grid, density cap, region bounds), N variations in one batch.
+
+The decoder writes the region's notes in time order, each tagged with one of the target voices;
+constraints act as masks on the factored heads (a masked value has probability exactly 0), in the
+heads' order: voice, pitch, delta (onset), duration, velocity.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 import torch
 
 from composer.model import vocab as V
-from composer.model.encoding import Steps
-from composer.model.network import Seq2Seq
+from composer.model.network import SUCC_FIELDS, Seq2Seq
+from composer.music.region import Controls
 from composer.music.scales import Key
 
-LOWEST, HIGHEST = 21, 108  # the piano's range: the co-writer never leaves it
+LOWEST, HIGHEST = 21, 108  # the piano's range: pitched voices never leave it
+DRUM_LOWEST, DRUM_HIGHEST = 35, 81  # the General MIDI percussion map
+NO_SHIFT = 1 << 10
 
 
 class Cancelled(Exception):
@@ -37,20 +45,19 @@ class SamplingOptions:
             raise ValueError("top-p must be in (0, 1]")
 
 
-def allowed_pitches(key: Key | None) -> torch.Tensor:
+def allowed_pitches(key: Key | None, lowest: int = LOWEST, highest: int = HIGHEST) -> torch.Tensor:
     mask = torch.zeros(V.N_PITCH, dtype=torch.bool)
-    mask[LOWEST:HIGHEST + 1] = True
+    mask[max(0, lowest):min(127, highest) + 1] = True
     if key is not None:
-        in_key = torch.tensor([key.contains(p) for p in range(V.N_PITCH)])
-        mask &= in_key
+        mask &= torch.tensor([key.contains(p) for p in range(V.N_PITCH)])
     return mask
 
 
 def pick(logits: torch.Tensor, temperature: float, top_p: float, generator: torch.Generator) -> torch.Tensor:
     """Sample one index per row. Masked entries must already be -inf (probability exactly 0).
 
-    Top-p (nucleus): keep the most likely entries until their mass reaches top_p, then draw by
-    inverse CDF in the sorted order (cheaper than renormalising and calling multinomial)."""
+    Top-p (nucleus, Holtzman et al. 2020): keep the most likely entries until their mass reaches
+    top_p, then draw by inverse CDF in the sorted order."""
     if temperature == 0:
         return logits.argmax(dim=-1)
     probs = torch.softmax(logits.float() / temperature, dim=-1)
@@ -62,74 +69,214 @@ def pick(logits: torch.Tensor, temperature: float, top_p: float, generator: torc
         cumulative = sorted_probs.cumsum(dim=-1)
     draw = torch.rand(probs.shape[0], 1, generator=generator, device=probs.device) * cumulative[:, -1:]
     index = torch.searchsorted(cumulative, draw, right=True).clamp(max=probs.shape[-1] - 1)
-    # Rounding can land on a zero-probability tail entry; step back to the last kept one.
-    zero = sorted_probs.gather(1, index) == 0
+    zero = sorted_probs.gather(1, index) == 0  # rounding landed on a zero tail entry: step back
     if zero.any():
         last_kept = (sorted_probs > 0).sum(dim=-1, keepdim=True) - 1
         index = torch.where(zero, last_kept, index)
     return order.gather(1, index).squeeze(1)
 
 
+@dataclass
+class TargetVoice:
+    """A voice the region writes: its slot in the model's voice vocabulary and what it knows."""
+
+    slot: int
+    score_voice: int
+    role: int  # vocab.ROLES index
+    monophonic: bool
+    last_pitch: int = -1  # its last note before the region (the interval reference), -1 none
+    busy_until: int = 0  # grid tick its last note before the region ends
+
+
+@dataclass
+class RegionPlan:
+    """Everything the sampler needs besides the encoder memory. Grid ticks throughout.
+
+    first: the decoder's first input (the last context note before the region, or BOS), (F,);
+    features_at(onsets) -> dict of per-onset feature arrays (position, key, chord_root,
+    chord_quality, next_root, next_quality, bar_index); stop_at: no onset at or after it (the end
+    of the asked bars), None = only max_notes bounds an open region."""
+
+    start: int
+    end: int | None
+    voices: list[TargetVoice]
+    first: np.ndarray
+    first_onset: int
+    first_pitch: int
+    max_notes: int
+    features_at: Callable[[np.ndarray], dict]
+    stop_at: int | None = None
+    controls: Controls = field(default_factory=Controls)
+    key: Key | None = None
+    density: int = 0
+    bar: int = 48
+
+
+@dataclass
+class _Row:
+    onset: int
+    pitch: int
+    count: int = 0
+    done: bool = False
+    last_pitch: dict = field(default_factory=dict)  # slot -> pitch
+    busy: dict = field(default_factory=dict)  # slot -> grid end of its last note
+    sounding: dict = field(default_factory=dict)  # slot -> [(onset, end)] of its written notes
+    per_bar: dict = field(default_factory=dict)  # (slot, bar index) -> notes written
+    dead: set = field(default_factory=set)  # slots with no valid onset left
+    notes: list = field(default_factory=list)  # (score_voice, pitch, onset, duration, velocity bin)
+
+
+GRID_STEP = {"straight": 3, "triplet": 4}  # 16ths; 8th-note triplets
+
+
+def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int, features) -> np.ndarray:
+    """Which deltas 0..MAX_DELTA give an allowed onset for this row's next note."""
+    onsets = row.onset + np.arange(V.N_DELTA)
+    ok = onsets >= plan.start
+    ok[0] &= pitch < row.pitch and row.count > 0  # a chord is written top-down, within the region
+    if plan.end is not None:
+        ok &= onsets < plan.end
+    if plan.stop_at is not None:
+        ok &= onsets < plan.stop_at
+    c = plan.controls
+    if voice.monophonic or c.max_polyphony == 1:
+        ok &= onsets >= row.busy.get(voice.slot, voice.busy_until)
+    elif c.max_polyphony is not None:
+        spans = row.sounding.get(voice.slot, [])
+        if spans:
+            starts = np.array([s for s, _ in spans])[:, None]
+            ends = np.array([e for _, e in spans])[:, None]
+            ok &= ((starts <= onsets[None]) & (onsets[None] < ends)).sum(0) < c.max_polyphony
+    if c.grid == "swing":
+        ok &= np.isin(onsets % V.GRID_PER_QUARTER, (0, 8))
+    elif c.grid in GRID_STEP:
+        ok &= onsets % GRID_STEP[c.grid] == 0
+    if c.density is not None:
+        cap = max(1, int(np.ceil(c.density)))
+        bars = features(onsets)["bar_index"]
+        written = np.array([row.per_bar.get((voice.slot, int(b)), 0) for b in bars])
+        ok &= written < cap
+    return ok
+
+
 @torch.inference_mode()
-def sample(
-    model: Seq2Seq,
-    seed: Steps,
-    style: int,
-    variations: int,
-    options: SamplingOptions,
-    bar_length: int,
-    *,
-    progress: Callable[[int, int], None] | None = None,
-    cancel: Callable[[], bool] | None = None,
-) -> list[dict[str, np.ndarray]]:
-    """Continue `seed` by options.length notes, `variations` times. Returns one dict per variation
-    with int arrays pitch, delta, duration, velocity (vocabulary indices)."""
-    if len(seed) == 0:
-        raise ValueError("the seed holds no notes to continue")
+def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: int, *, temperature: float = 1.0,
+                  top_p: float = 0.95, seed: int | None = None, progress: Callable[[int, int], None] | None = None,
+                  cancel: Callable[[], bool] | None = None) -> list[list[tuple[int, int, int, int, int]]]:
+    """Write the region `variations` times. memory: model.encode of the context (batch 1).
+    Returns per variation the notes (score voice, pitch, onset grid, duration grid, velocity bin)."""
     model.eval()
     device = next(model.parameters()).device
     generator = torch.Generator(device=device)
-    generator.manual_seed(options.seed if options.seed is not None else int(torch.seed() % 2**63))
-
-    src = torch.as_tensor(seed.matrix(), device=device)[None]
-    memory = model.encode(src, torch.tensor([len(seed)]), torch.tensor([style], device=device))
+    generator.manual_seed(seed if seed is not None else int(torch.seed() % 2**63))
     memory = model.expand_memory(memory, variations)
     state = memory["state"]
-    pitch_mask = allowed_pitches(options.key).to(device)
-    if not pitch_mask.any():
-        raise ValueError(f"key lock {options.key} leaves no playable pitch")
-
-    step = torch.as_tensor(seed.matrix()[-1], device=device).repeat(variations, 1)  # (B, F)
-    prev_pitch = step[:, 0].clone()
-    onset = torch.full((variations,), int(seed.onset[-1]), dtype=torch.long, device=device)
-    out = {name: [] for name in V.TARGETS}
+    capacity = plan.max_notes * 2 + 8
+    history = model.init_history(memory, capacity)
+    c = plan.controls
+    slots = {v.slot: v for v in plan.voices}
+    voice_mask = torch.zeros(V.N_VOICE, dtype=torch.bool)
+    voice_mask[[v.slot for v in plan.voices]] = True
+    pitched = allowed_pitches(plan.key, c.lowest if c.lowest is not None else LOWEST,
+                              c.highest if c.highest is not None else HIGHEST)
+    drums = allowed_pitches(None, max(DRUM_LOWEST, c.lowest or 0), min(DRUM_HIGHEST, c.highest or 127))
+    if not pitched.any() and any(v.role != V.ROLES.index("drums") for v in plan.voices):
+        raise ValueError(f"the key lock {plan.key} and pitch range leave no playable pitch")
+    rows = [_Row(onset=plan.first_onset, pitch=plan.first_pitch,
+                 last_pitch={v.slot: v.last_pitch for v in plan.voices}) for _ in range(variations)]
+    step = torch.as_tensor(plan.first, device=device).repeat(variations, 1)
     neg_inf = torch.tensor(float("-inf"), device=device)
-    for t in range(options.length):
+    features = plan.features_at
+    iterations = 0
+    while not all(r.done for r in rows) and iterations < capacity:
+        iterations += 1
         if cancel is not None and cancel():
             raise Cancelled()
-        h, state = model.decode_step(step, memory, state)
-        chosen = []
-        for i, head in enumerate(model.heads):
-            if i == 0:
-                logits = torch.where(pitch_mask, model.pitch_logits(h, prev_pitch), neg_inf)
-            else:
-                logits = head(h)
-            if i == 1:
-                # Within a chord, notes are ordered top-down, so a delta of 0 needs a lower pitch.
-                no_chord = chosen[0] >= prev_pitch
-                logits[:, 0] = torch.where(no_chord, neg_inf, logits[:, 0])
-            value = pick(logits, options.temperature, options.top_p, generator)
-            chosen.append(value)
-            if i < len(model.condition):
-                h = h + model.condition[i](value)
-        pitch, delta, duration, velocity = chosen
-        onset = onset + delta
-        interval = (pitch - prev_pitch).clamp(-V.MAX_INTERVAL, V.MAX_INTERVAL) + V.MAX_INTERVAL
-        step = torch.stack([pitch, delta, duration, velocity, interval, onset % bar_length], dim=-1)
-        prev_pitch = pitch
-        for name, value in zip(V.TARGETS, chosen):
-            out[name].append(value)
+        hidden, new_state, weights = model.decode_step(step, memory, state, history)
+        length = history["length"]
+        succ = torch.cat([memory["succ"], history["succ"][:, :length]], dim=1)
+        h, w = hidden[:, None], weights[:, None]
+
+        def head(index: int, ref: torch.Tensor) -> torch.Tensor:
+            return model.head_logprobs(index, h, w, succ, ref[:, None])[:, 0]
+
+        no_ref = torch.full((variations,), -1, dtype=torch.long, device=device)
+        live = torch.stack([voice_mask.clone() for _ in rows])
+        for b, r in enumerate(rows):
+            for slot in r.dead:
+                live[b, slot] = False
+            if not live[b].any():
+                r.done = True
+        logits = torch.where(live, head(0, no_ref), neg_inf)
+        logits[~live.any(-1)] = 0.0  # finished rows: any value, discarded below
+        voice = pick(logits, temperature, top_p, generator)
+        h = h + model.condition[0](voice)[:, None]
+        ref = torch.tensor([r.last_pitch.get(int(v), -1) if r.last_pitch.get(int(v), -1) >= 0 else r.pitch
+                            for r, v in zip(rows, voice.tolist())], device=device)
+        is_drum = torch.tensor([slots[int(v)].role == V.ROLES.index("drums") if int(v) in slots else False
+                                for v in voice.tolist()], device=device)
+        pitch_ok = torch.where(is_drum[:, None], drums[None], pitched[None])
+        pitch = pick(torch.where(pitch_ok, head(1, ref), neg_inf), temperature, top_p, generator)
+        h = h + model.condition[1](pitch)[:, None]
+        delta_ok = np.zeros((variations, V.N_DELTA), bool)
+        for b, r in enumerate(rows):
+            v = int(voice[b])
+            if not r.done and v in slots:
+                delta_ok[b] = _onset_mask(plan, r, slots[v], int(pitch[b]), features)
+        skip = ~delta_ok.any(-1)
+        for b in np.flatnonzero(skip):
+            if not rows[b].done and int(voice[b]) in slots:
+                rows[b].dead.add(int(voice[b]))  # this voice cannot place another note
+        delta_ok[skip, 0] = True
+        delta = pick(torch.where(torch.as_tensor(delta_ok, device=device), head(2, ref), neg_inf),
+                     temperature, top_p, generator)
+        h = h + model.condition[2](delta)[:, None]
+        onset = torch.tensor([r.onset for r in rows], device=device) + delta
+        duration_ok = torch.ones((variations, V.N_DURATION), dtype=torch.bool, device=device)
+        if plan.end is not None:
+            room = (plan.end - onset).clamp(min=1)
+            duration_ok &= torch.arange(V.N_DURATION, device=device)[None] < room[:, None]
+        duration = pick(torch.where(duration_ok, head(3, ref), neg_inf), temperature, top_p, generator)
+        h = h + model.condition[3](duration)[:, None]
+        velocity = pick(head(4, ref), temperature, top_p, generator)
+
+        # Bookkeeping, the next decoder input, and what the history offers to copy.
+        emitted = torch.tensor([not r.done and not skip[b] for b, r in enumerate(rows)], device=device)
+        state = tuple(torch.where(emitted[None, :, None], n, o) for n, o in zip(new_state, state))
+        onsets = onset.cpu().numpy()
+        feats = features(onsets)
+        interval = torch.where(ref >= 0, (pitch - ref).clamp(-V.MAX_INTERVAL, V.MAX_INTERVAL) + V.MAX_INTERVAL,
+                               torch.full_like(pitch, V.NO_INTERVAL))
+        role = torch.tensor([slots[int(v)].role if int(v) in slots else V.UNKNOWN_ROLE for v in voice.tolist()],
+                            device=device)
+        columns = {"voice": voice, "pitch": pitch, "delta": delta, "duration": duration, "velocity": velocity,
+                   "interval": interval, "role": role, "segment": torch.full_like(pitch, 3),
+                   "density": torch.full_like(pitch, plan.density)}
+        for name in ("position", "key", "chord_root", "chord_quality", "next_root", "next_quality"):
+            columns[name] = torch.as_tensor(feats[name], device=device)
+        bar_index = feats["bar_index"]
+        start_bar = int(features(np.array([plan.start]))["bar_index"][0])
+        columns["region_bar"] = torch.as_tensor(np.clip(bar_index - start_bar, 0, V.MAX_REGION_BARS - 1) + 1, device=device)
+        columns["to_end"] = (torch.full_like(pitch, V.OPEN_END) if plan.end is None
+                             else (plan.end - onset).clamp(0, V.MAX_TO_END))
+        new_step = torch.stack([columns[name] for name in V.FEATURES], dim=-1)
+        step = torch.where(emitted[:, None], new_step, step)
+        shift = torch.where(ref >= 0, pitch - ref, torch.full_like(pitch, NO_SHIFT))
+        model.remember(history, torch.stack([voice, pitch, delta, duration, interval, shift, emitted.long()], dim=-1))
+        for b, r in enumerate(rows):
+            if not bool(emitted[b]):
+                continue
+            v, p, o, d = int(voice[b]), int(pitch[b]), int(onsets[b]), int(duration[b]) + 1
+            r.notes.append((slots[v].score_voice, p, o, d, int(velocity[b])))
+            r.onset, r.pitch, r.count = o, p, r.count + 1
+            r.last_pitch[v] = p
+            r.busy[v] = max(r.busy.get(v, 0), o + d)
+            r.sounding.setdefault(v, []).append((o, o + d))
+            r.sounding[v] = r.sounding[v][-16:]
+            key = (v, int(bar_index[b]))
+            r.per_bar[key] = r.per_bar.get(key, 0) + 1
+            if r.count >= plan.max_notes:
+                r.done = True
         if progress is not None:
-            progress(t + 1, options.length)
-    arrays = {name: torch.stack(values, dim=1).cpu().numpy() for name, values in out.items()}
-    return [{name: arrays[name][b] for name in V.TARGETS} for b in range(variations)]
+            progress(min(plan.max_notes, max(r.count for r in rows)), plan.max_notes)
+    return [r.notes for r in rows]

@@ -1,0 +1,175 @@
+"""write_region: a Score and a region of it -> new notes, N variations. The model side of the
+generation service (composer.generate.CoWriter calls it).
+
+The whole score is encoded (every voice, before, after and beside the region, up to
+MAX_CONTEXT notes before it); the decoder writes the target voices' notes in time order with the
+hard constraints of composer.model.sampling.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import torch
+
+from composer.model import vocab as V
+from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint
+from composer.model.dataset import bos_step, decoder_inputs, region_context
+from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
+from composer.model.sampling import RegionPlan, TargetVoice, sample_region
+from composer.music.region import Controls, Region
+from composer.music.scales import Key
+from composer.music.score import Note, Score
+
+MAX_CONTEXT = 1024  # notes before the region the encoder reads (the whole piece, for most pieces)
+MAX_AFTER = 256  # notes after a fill region
+
+
+def score_meters(score: Score) -> np.ndarray:
+    meters = getattr(score, "meters", None)
+    if meters:
+        return np.array([(m.tick, m.numerator, m.denominator) for m in meters], dtype=np.int64)
+    ts = score.time_signature
+    return np.array([(0, ts.numerator, ts.denominator)], dtype=np.int64)
+
+
+def score_keys(score: Score) -> list[tuple[int, str]] | None:
+    keys = getattr(score, "keys", None)
+    if keys:
+        return [(k.tick, str(k.key)) for k in keys]
+    return [(0, str(score.key))] if score.key is not None else None
+
+
+def score_chords(score: Score, chords=None) -> np.ndarray | None:
+    chosen = chords if chords is not None else getattr(score, "chords", None)
+    if not chosen:
+        return None
+    from composer.music.chords import chord_rows
+
+    return chord_rows(chosen)
+
+
+def score_roles(score: Score) -> list[str]:
+    from composer.music.roles import infer_roles
+
+    return infer_roles(score)
+
+
+def _monophonic(notes: np.ndarray, voice: int) -> bool | None:
+    """True when the voice's notes never overlap (None: too few to tell)."""
+    own = notes[notes[:, 4] == voice]
+    if len(own) < 2:
+        return None
+    own = own[np.argsort(own[:, 0], kind="stable")]
+    return bool(np.all(own[1:, 0] >= own[:-1, 0] + own[:-1, 1] - V.TICKS_PER_GRID // 2))
+
+
+class ScoreFeatures:
+    """Per-onset features of the score's maps (meter, key, chords), for new notes."""
+
+    def __init__(self, meters: np.ndarray, keys, chords):
+        self.meters, self.keys, self.chords = meters, keys, chords
+
+    def __call__(self, onsets_grid: np.ndarray) -> dict:
+        ticks = np.asarray(onsets_grid, dtype=np.int64) * V.TICKS_PER_GRID
+        since, bar = bar_positions(ticks, self.meters)
+        root, quality, next_root, next_quality = chords_at(ticks, self.chords)
+        # A bar index that increases at every bar line (exact for one meter; monotonic always).
+        first = self.meters[0, 0]
+        bar_index = (ticks - since - first) // np.maximum(1, bar)
+        return {"position": np.clip(since // V.TICKS_PER_GRID, 0, V.MAX_POSITION - 1), "key": keys_at(ticks, self.keys),
+                "chord_root": root, "chord_quality": quality, "next_root": next_root, "next_quality": next_quality,
+                "bar_index": bar_index, "bar_len": np.maximum(1, bar // V.TICKS_PER_GRID)}
+
+
+def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style: str | None = None,
+                 key: Key | None = None, chords=None, controls: Controls | None = None, temperature: float = 1.0,
+                 top_p: float = 0.95, seed: int | None = None, variations: int = 1, max_notes: int | None = None,
+                 bars: int | None = None, progress: Callable[[int, int], None] | None = None,
+                 cancel: Callable[[], bool] | None = None) -> list[list[Note]]:
+    """New notes for `region` of `score`, `variations` times (each a list of Note with
+    generated=True, in the region's voices, sorted by onset).
+
+    key: a key lock (pitches outside it get probability 0) and, when the score has no key, the
+    key the model is told; chords: ChordSymbols to follow (default: the score's chord track);
+    controls: composer.music.region.Controls; max_notes bounds the notes written (default 32 for
+    an open region, 256 for a bounded one); bars ends an open region after that many bars.
+    Raises ValueError for a region voice that is not in the score or a style the model does not
+    know; composer.model.sampling.Cancelled when cancel() turns True."""
+    controls = controls or Controls()
+    model = checkpoint.model.eval()
+    for v in region.voices:
+        if not 0 <= v < len(score.voices):
+            raise ValueError(f"region voice {v} is not a voice of the score ({len(score.voices)} voices)")
+    styles = checkpoint.styles
+    if style in (None, NEUTRAL_STYLE):
+        style_index = 0
+    elif style in styles:
+        style_index = styles.index(style)
+    else:
+        raise ValueError(f"unknown style {style!r}; this model knows: {', '.join(styles)}")
+
+    start_g = -(-region.start // V.TICKS_PER_GRID)
+    end_g = region.end // V.TICKS_PER_GRID if region.end is not None else None
+    # The region's own notes in its voices are what is being (re)written: never context.
+    kept = [n for n in score.notes if not region.contains(n.onset, n.voice)]
+    array = notes_to_array(kept)
+    meters = score_meters(score)
+    keys = score_keys(score)
+    if keys is None and key is not None:
+        keys = [(0, str(key))]
+    chord_rows = score_chords(score, chords)
+    roles = score_roles(score)
+    role_index = {i: (V.ROLES.index(r) if r in V.ROLES else V.UNKNOWN_ROLE) for i, r in enumerate(roles)}
+    used = sorted(set(array[:, 4].tolist()) | set(region.voices))
+    slots = {v: min(i, V.MAX_VOICES - 1) for i, v in enumerate(used)}
+    steps = encode(array, meters=meters, roles=role_index, voice_slots=slots, keys=keys, chords=chord_rows)
+    features = ScoreFeatures(meters, keys, chord_rows)
+    bar = int(features(np.array([start_g]))["bar_len"][0])
+
+    context = region_context(steps, start=start_g, end=end_g, voices=set(region.voices), bar=bar,
+                             max_context=MAX_CONTEXT, max_after=MAX_AFTER)
+    before = context.before
+    first = before.take(slice(-1, None)) if len(before) else bos_step()
+    limit = max_notes if max_notes is not None else (32 if end_g is None else 256)
+    density = int(np.clip(round(controls.density), 1, V.MAX_DENSITY)) if controls.density is not None else 0
+    dec_first = decoder_inputs(first, first.take(slice(0, 0)), start=start_g, end=end_g, bar=bar, density=density)
+
+    targets = []
+    for v in region.voices:
+        own = array[array[:, 4] == v]
+        role = role_index.get(v, V.UNKNOWN_ROLE)
+        mono = _monophonic(array, v)
+        if mono is None:
+            mono = role in (V.ROLES.index("melody"), V.ROLES.index("bass")) and controls.max_polyphony in (None, 1)
+        earlier = own[own[:, 0] < region.start]
+        last = earlier[np.argmax(earlier[:, 0])] if len(earlier) else None
+        targets.append(TargetVoice(
+            slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
+            last_pitch=int(last[2]) if last is not None else -1,
+            busy_until=int(np.ceil((earlier[:, 0] + earlier[:, 1]).max() / V.TICKS_PER_GRID)) if len(earlier) else 0))
+    stop_at = None
+    if bars is not None and end_g is None:
+        # The rest of the bar the region starts in, then `bars` whole bars of the meter in force.
+        since = int(features(np.array([start_g]))["position"][0])
+        stop_at = start_g - since if since == 0 else start_g - since + int(features(np.array([start_g]))["bar_len"][0])
+        for _ in range(bars):
+            stop_at += int(features(np.array([stop_at]))["bar_len"][0])
+    # Onsets count from the last note before the region; a longer rest than the model's largest
+    # delta is read as that largest delta (as in training, where deltas are clamped).
+    first_onset = int(first.onset[0]) if len(before) else start_g
+    first_onset = max(first_onset, start_g - V.MAX_DELTA)
+    plan = RegionPlan(start=start_g, end=end_g, voices=targets, first=dec_first.matrix()[0],
+                      first_onset=first_onset, first_pitch=int(first.pitch[0]) if len(before) else -1,
+                      max_notes=limit, features_at=features, stop_at=stop_at, controls=controls, key=key,
+                      density=density, bar=bar)
+    device = next(model.parameters()).device
+    with torch.inference_mode():
+        memory = model.encode(torch.as_tensor(context.src, device=device)[None], torch.tensor([len(context.src)]),
+                              torch.tensor([style_index], device=device),
+                              torch.as_tensor(context.src_succ, device=device)[None])
+    results = sample_region(model, memory, plan, variations, temperature=temperature, top_p=top_p, seed=seed,
+                            progress=progress, cancel=cancel)
+    return [[Note(pitch, onset * V.TICKS_PER_GRID, duration * V.TICKS_PER_GRID, V.bin_velocity(velocity), voice, True)
+             for voice, pitch, onset, duration, velocity in notes] for notes in results]
