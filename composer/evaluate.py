@@ -393,7 +393,7 @@ class PPMBaseline:
                 r = report[name]
                 both = r.get("cpint", {}).get("validation_both_nll") if isinstance(models[name], LinkedPitchPPM) \
                     else r["validation"]["both_nll"]
-                log(f"  PPM {line} {name}: {r.get('viewpoints', name)}, LTM order {r['ltm_order']}, STM order "
+                log(f"  PPM {line} {name}{' (' + r['viewpoints'] + ')' if 'viewpoints' in r else ''}: LTM order {r['ltm_order']}, STM order "
                     f"{r['stm_order']}, b {r['bias']}, validation NLL {both:.3f}")
         return cls(models, report)
 
@@ -485,21 +485,21 @@ def report(rows: dict[str, Rows]) -> dict:
 
 
 def format_report(result: dict, task: str = "continue") -> str:
-    lines = [f"{'task: ' + task:28} {'pieces':>6} {'notes':>7} {'pitch nll':>10} {'pitch acc':>9} "
+    lines = [f"{'task: ' + task:36} {'pieces':>6} {'notes':>7} {'pitch nll':>10} {'pitch acc':>9} "
              f"{'onset acc':>9} {'dur acc':>8} {'joint nll':>9}"]
     for key, entry in result.items():
         for name, label in LABELS.items():
             values = entry.get(name)
             if not values:
                 continue
-            lines.append(f"{key[:14] + ' ' + label:28} {values['pieces']:>6} {values['notes']:>7} "
+            lines.append(f"{key[:20] + ' ' + label:36} {values['pieces']:>6} {values['notes']:>7} "
                          f"{values['pitch_nll']:>10.3f} {values['pitch_acc']:>9.1%} {values['onset_acc']:>9.1%} "
                          f"{values['duration_acc']:>8.1%} {values['joint_nll']:>9.3f}")
         for field_name, versus in (("pitch_nll_reduction", "PPM"), ("pitch_nll_reduction_ngram", "n-gram"),
                                    ("fill_gain", "the same notes continued")):
             if field_name in entry:
                 value = entry[field_name]
-                lines.append(f"{'':28} pitch cross-entropy {-value:+.1%} vs {versus} "
+                lines.append(f"{'':36} pitch cross-entropy {-value:+.1%} vs {versus} "
                              f"({'lower is better: model wins' if value > 0 else versus + ' wins'})")
     return "\n".join(lines)
 
