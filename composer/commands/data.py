@@ -78,9 +78,34 @@ def info_lines(corpus) -> list[str]:
     total = [sum(row[i] for row in by_split.values()) for i in range(3)]
     lines = [f"corpus cache: {corpus.cache_dir}", ""]
     lines += _style_tables(corpus) + [""] + _table("split", by_split | {"total": total})
+    lines += ["", "as read (issue 10): " + ", ".join(f"{count} {what}" for what, count in reading_counts(corpus))]
     lines += ["", f"skipped files: {len(corpus.skipped)}"]
     lines += [f"  {name}: {reason}" for name, reason in corpus.skipped]
     return lines
+
+
+READING_FEATURES = ("pickup", "repeats", "meter changes", "carried accidentals", "key-line accidentals",
+                    "transposed parts", "dynamics", "grace notes", "multi-bar rests", "drums", "program changes")
+
+
+def reading_counts(corpus) -> list[tuple[str, int]]:
+    """How many pieces had each thing the readers interpret (Piece.features), e.g. pickups,
+    repeats written out, meter changes, carried accidentals, transposed parts, dynamics."""
+    counts = {name: 0 for name in READING_FEATURES}
+    for piece in corpus.pieces:
+        features = set(piece.features)
+        if len(piece.meters) and int(piece.meters[0][0]) < 0:
+            features.add("pickup")
+        if len(piece.meters) > 1:
+            features.add("meter changes")
+        for name in features & counts.keys():
+            counts[name] += 1
+    labels = {"pickup": "with pickups", "repeats": "with repeats written out", "meter changes": "with meter changes",
+              "carried accidentals": "with accidentals carried to the bar line",
+              "key-line accidentals": "with key-line accidentals", "transposed parts": "with transposed parts",
+              "dynamics": "with dynamics", "grace notes": "with grace notes", "multi-bar rests": "with multi-bar rests",
+              "drums": "with percussion staves", "program changes": "with program changes mid-voice"}
+    return [(labels[name], count) for name, count in counts.items()]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -28,6 +28,7 @@ class BuildReport:
     parsed: int = 0  # parsed in this build
     cached: int = 0  # taken from the cache unchanged
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason): unreadable files
+    problems: list[tuple[str, list[str]]] = field(default_factory=list)  # (file, what reading worked around)
     filtered: int = 0  # pieces left out by a style's rule (e.g. chorales without four voices)
     pieces: int = 0
     notes: int = 0
@@ -43,6 +44,11 @@ class BuildReport:
         if self.skipped:
             lines.append("skipped files:")
             lines += [f"  {name}: {reason}" for name, reason in self.skipped]
+        if self.problems:
+            lines.append(f"files read with problems ({len(self.problems)}; all of them in manifest.json):")
+            for name, problems in self.problems:
+                more = f" (and {len(problems) - 2} more)" if len(problems) > 2 else ""
+                lines.append(f"  {name}: {'; '.join(problems[:2])}{more}")
         return "\n".join(lines)
 
 
@@ -86,6 +92,8 @@ def _collect_pieces(files: list[SourceFile], hashes: list[str], cache_dir: Path,
             continue
         entry = read_entry(entry_path(cache_dir, sha))
         counts[file.key] = len(entry)
+        if entry.problems:
+            report.problems.append((file.key, list(entry.problems)))
         rule = STYLE_BY_NAME.get(file.style)
         group = split_group(file.source, file.relpath)
         for index in range(len(entry)):
@@ -145,6 +153,7 @@ def build_corpus(sources=None, cache_dir: str | Path | None = None, *, workers: 
         report.pieces, report.notes = manifest["pieces"], manifest["notes"]
         report.filtered = manifest.get("filtered", 0)
         counts = {f["key"]: f["pieces"] for f in manifest["files"]}
+        report.problems = [(f["key"], f["problems"]) for f in manifest["files"] if f.get("problems")]
     else:
         pieces = _collect_pieces(files, hashes, cache_dir, report, errors, counts)
         styles = ordered_styles({p.style for p in pieces} | {f.style for f in files})
@@ -152,12 +161,14 @@ def build_corpus(sources=None, cache_dir: str | Path | None = None, *, workers: 
         report.consolidated = True
         report.pieces, report.notes = len(pieces), sum(len(p.notes) for p in pieces)
 
+    problems_of = dict(report.problems)
     write_manifest(cache_dir, {
         "format": FORMAT_VERSION, "fingerprint": fingerprint, "pieces": report.pieces, "notes": report.notes,
         "filtered": report.filtered, "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "sources": sorted({f.source for f in files}),
         "files": [{"key": f.key, "path": str(f.path), "style": f.style, "sha256": h,
-                   "pieces": counts.get(f.key, 0), "error": errors.get(f.key)} for f, h in zip(files, hashes)],
+                   "pieces": counts.get(f.key, 0), "error": errors.get(f.key),
+                   "problems": problems_of.get(f.key, [])} for f, h in zip(files, hashes)],
     })
     keep = {entry_path(cache_dir, h) for h in hashes} | {failure_path(cache_dir, h) for h in hashes}
     drop_unused_entries(cache_dir, keep)

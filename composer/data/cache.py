@@ -31,7 +31,8 @@ import numpy as np
 from composer.music.chords import chord_rows
 from composer.music.score import Score
 
-FORMAT_VERSION = 3  # 2: chord tracks (chords, chord_offsets); 3: meter and key maps, reading features
+FORMAT_VERSION = 4  # 2: chord tracks (chords, chord_offsets); 3: meter and key maps, reading features;
+# 4: grace notes sound, MusicXML repeats/transposition/dynamics/drums, reading problems per file
 NOTE_COLUMNS = ("onset", "duration", "pitch", "velocity", "voice")
 ONSET, DURATION, PITCH, VELOCITY, VOICE = range(5)
 MAX_TITLE = 160
@@ -87,6 +88,7 @@ class FileEntry:
     meters: list[np.ndarray] = field(default_factory=list)  # (M, 3) int32: tick, numerator, denominator
     keys: list[tuple[tuple[int, str], ...]] = field(default_factory=list)  # (tick, "G:major") pairs
     features: list[tuple[str, ...]] = field(default_factory=list)  # Score.features, sorted
+    problems: list[str] = field(default_factory=list)  # what reading the file worked around (all pieces)
 
     @classmethod
     def from_scores(cls, scores: list[Score]) -> "FileEntry":
@@ -103,6 +105,9 @@ class FileEntry:
             entry.meters.append(meter_rows(score))
             entry.keys.append(tuple((k.tick, str(k.key)) for k in score.keys))
             entry.features.append(tuple(sorted(score.features)))
+        for number, score in enumerate(scores):
+            label = f"{' '.join(score.title.split())[:60] or 'piece'} (#{number})" if len(scores) > 1 else ""
+            entry.problems += [f"{label}: {problem}" if label else problem for problem in score.problems]
             entry.chords.append(chord_rows(score.chords))
         return entry
 
@@ -169,6 +174,7 @@ def write_entry(path: Path, entry: FileEntry) -> None:
         chords=np.concatenate(entry.chords) if entry.chords else np.zeros((0, 4), np.int32),
         chord_offsets=_offsets([len(c) for c in entry.chords]),
         features=np.array([",".join(f) for f in entry.features], dtype=str),
+        problems=np.array(entry.problems, dtype=str),
         **meter_arrays(entry.meters),
         **key_arrays(entry.keys),
     )
@@ -190,6 +196,7 @@ def read_entry(path: Path) -> FileEntry:
             meters=meters_from_arrays(data),
             keys=keys_from_arrays(data),
             features=[tuple(f.split(",")) if f else () for f in data["features"].tolist()],
+            problems=data["problems"].tolist(),
         )
 
 

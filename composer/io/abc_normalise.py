@@ -194,6 +194,7 @@ class _Music:
     text: str
     duration: Fraction  # whole notes
     notes: int
+    graces: int = 0
 
 
 @dataclass(slots=True)
@@ -212,6 +213,7 @@ class NormalisedTune:
     features: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
     notes: int = 0  # note heads as performed (chord members counted, grace notes not)
+    graces: int = 0  # grace note heads as performed
     ticks: int = 0  # length of the performed tune
 
 
@@ -294,12 +296,13 @@ class _Reader:
         def flush_music():
             nonlocal out, durations
             if out:
-                voice.items.append(_Music("".join(out), sum(durations, Fraction(0)) * voice.unit, notes_here[0]))
+                voice.items.append(_Music("".join(out), sum(durations, Fraction(0)) * voice.unit, notes_here[0],
+                                          notes_here[1]))
             out = []
             durations.clear()
-            notes_here[0] = 0
+            notes_here[0] = notes_here[1] = 0
 
-        notes_here = [0]
+        notes_here = [0, 0]  # note heads, grace heads
 
         def add_event(value: Fraction) -> None:
             nonlocal broken_next, tuplet_left, tuplet_factor
@@ -457,6 +460,7 @@ class _Reader:
                 out.append(_ACCIDENTAL_TEXT[offset] + letter + octave_marks
                            + (_length_text(length * scale) if not grace else length_text))
                 if grace:
+                    notes_here[1] += 1
                     continue
                 if chord_open is not None:
                     if chord_first is None:
@@ -582,6 +586,8 @@ def normalise_tune(tune: str) -> NormalisedTune:
         if len(reader.order) > 1:
             body.append(f"V:{name}")
         text, position, meters, keys, notes, first_bar = _emit(voice_items, unit)
+        result.graces += sum(item.graces for item in voice_items if isinstance(item, _Music))
+        reader.problems.extend(_odd_bars(reader.voices[name].items, meter, name if len(reader.order) > 1 else None))
         body.append(text)
         if number == 0:
             result.notes, result.ticks = notes, _ticks(position)
@@ -600,6 +606,36 @@ def normalise_tune(tune: str) -> NormalisedTune:
     result.features = reader.features
     result.problems = reader.problems
     return result
+
+
+def _odd_bars(items: list, meter: Fraction | None, voice: str | None) -> list[str]:
+    """Bars (as written) whose length is not a whole number of bars of their meter: a cross-check
+    of what was read. The first and last bar, and bars beside a repeat sign or an ending, may be
+    short; a missing bar line (common at line ends) is no problem."""
+    bars: list[tuple[Fraction, Fraction | None, bool]] = []  # (length, meter, beside a repeat)
+    length, beside = Fraction(0), False
+    for item in items:
+        if isinstance(item, _Music):
+            length += item.duration
+        elif isinstance(item, _Field) and item.letter == "M":
+            meter = parse_meter(item.value)
+        elif isinstance(item, _Bar):
+            special = item.start_repeat or item.end_repeat or bool(item.endings) or item.section_end
+            if length > 0:
+                bars.append((length, meter, beside or special))
+            length, beside = Fraction(0), special
+    if length > 0:
+        bars.append((length, meter, True))
+    odd = [number + 1 for number, (length, bar_meter, special) in enumerate(bars)
+           if 0 < number < len(bars) - 1 and not special and bar_meter is not None
+           and (length / bar_meter).denominator != 1]  # two bars with no line between them are fine
+    if not odd:
+        return []
+    listed = ", ".join(str(n) for n in odd[:5]) + (f" and {len(odd) - 5} more" if len(odd) > 5 else "")
+    where = f" in voice {voice}" if voice else ""
+    if len(odd) == 1:
+        return [f"1 bar{where} does not fill its meter (bar {listed})"]
+    return [f"{len(odd)} bars{where} do not fill their meter (bars {listed})"]
 
 
 def _ticks(whole_notes: Fraction) -> int:

@@ -235,6 +235,15 @@ _NORMALISED = "_composer_abc_reading"  # attribute on a music21 stream: its abc_
 _PREPARED = "_composer_musicxml_reading"  # ... and its musicxml_prepare result
 
 
+def _note_heads(stream) -> int:
+    """Sounding note heads in a music21 stream, grace notes included, chord symbols not."""
+    from music21 import harmony
+
+    return sum(len(getattr(element, "pitches", ())) for element in stream.recurse().notes
+               if not isinstance(element, harmony.Harmony)
+               and (element.duration.quarterLength > 0 or element.duration.isGrace))
+
+
 def _apply_abc_reading(score: Score, normal) -> None:
     """Give a Score read from normalised ABC the meter and key maps computed from the text."""
     score.meters = list(normal.meters) or score.meters
@@ -330,10 +339,15 @@ def read_music21_scores(path: str | Path) -> list[Score]:
     scores = []
     for number, piece in enumerate(pieces, 1):
         try:
-            score = score_from_music21(piece)
             normal = getattr(piece, _NORMALISED, None)
+            heads = _note_heads(piece) if normal is not None else 0  # before ties are joined
+            score = score_from_music21(piece)
             if normal is not None:
                 _apply_abc_reading(score, normal)
+                expected = normal.notes + normal.graces
+                if heads != expected:  # the cross-check: what music21 read against the text
+                    score.problems += (f"{score.title or f'tune {number}'}: {heads} notes read where the "
+                                       f"text has {expected}",)
             prepared = getattr(piece, _PREPARED, None)
             if prepared is not None:
                 _apply_musicxml_reading(score, prepared)

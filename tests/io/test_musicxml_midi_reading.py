@@ -12,7 +12,7 @@ from composer.io import read_score
 from composer.io.midi_file import read_midi_report
 from composer.music.meter import MeterChange
 
-from tests.io.handmade_smf import event, name, note, smf, track
+from handmade_smf import event, meta, name, note, smf, track
 
 Q = 480
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE score-partwise PUBLIC "-//Recordare//DTD MusicXML 4.0 '
@@ -154,7 +154,7 @@ def test_a_program_change_after_the_first_note_splits_the_voice(file_of):
 
 @pytest.mark.parametrize("numerator, denominator, pickup", [(1, 4, 480), (3, 8, 720), (1, 8, 240)])
 def test_a_midi_pickup_bar_in_the_meter_that_follows(file_of, numerator, denominator, pickup):
-    from tests.io.handmade_smf import meta
+
 
     def signature(delta, top, bottom):
         return meta(delta, 0x58, bytes([top, bottom.bit_length() - 1, 24, 8]))
