@@ -21,6 +21,8 @@ import numpy as np
 from composer.audio.engine import SoundEngine
 from composer.audio.errors import AudioError, RenderCancelled
 from composer.audio.player import PlayState
+from composer.audio.render_limits import (MAX_RENDER_SECONDS, MAX_SILENCE_SECONDS, Shortened, check_render, describe,
+                                          shorten_silences)
 from composer.audio.timeline import TempoMap
 from composer.io import safe_write
 from composer.music.score import Score
@@ -45,6 +47,12 @@ class RenderResult:
     soundfont: Path
     peak_dbfs: float = float("-inf")  # the file's peak (after normalising)
     gain_db: float = 0.0  # what peak normalising added (0: left as rendered)
+    shortened: tuple[Shortened, ...] = ()  # silent stretches cut (composer.audio.render_limits)
+
+    @property
+    def notice(self) -> str | None:
+        """What the render changed to stay bounded, for the person who asked for it."""
+        return describe(list(self.shortened)) if self.shortened else None
 
     @property
     def seconds(self) -> float:
@@ -61,7 +69,9 @@ def render_wav(score: Score, path: str | Path, *, soundfont: str | Path | None =
                end_tick: int | None = None, tempo_factor: float = 1.0, metronome: bool = False,
                tail_seconds: float = 3.0, normalise_peak: float | None = DEFAULT_PEAK_DBFS,
                progress: Callable[[float], None] | None = None,
-               cancel: threading.Event | Callable[[], bool] | None = None) -> RenderResult:
+               cancel: threading.Event | Callable[[], bool] | None = None,
+               max_silence: float | None = MAX_SILENCE_SECONDS,
+               max_seconds: float = MAX_RENDER_SECONDS) -> RenderResult:
     """Render `score` (or ticks start_tick..end_tick of it) to a 16-bit stereo WAV file.
 
     Loudness: with `normalise_peak` (dBFS, default -1) the whole file is scaled so its highest
@@ -72,10 +82,21 @@ def render_wav(score: Score, path: str | Path, *, soundfont: str | Path | None =
     `progress(fraction)` is called as the render advances (0..1); `cancel` (an Event or a
     callable) stops it: the partial file is removed and RenderCancelled raised. Errors (no
     FluidSynth, no soundfont) raise AudioError with the message to show.
+
+    Bounded (composer.audio.render_limits): a silence longer than `max_silence` seconds is cut
+    to that length (whole-score renders; RenderResult.shortened and .notice say so), and a
+    render longer than `max_seconds` or bigger than the free disk space is refused up front
+    (RenderRefused, an AudioError) instead of filling the disk.
     """
     path = Path(path)
     if not score.notes and end_tick is None:
         raise AudioError("nothing to render: the score has no notes")
+    shortened: list[Shortened] = []
+    if max_silence is not None and start_tick == 0 and end_tick is None:
+        score, shortened = shorten_silences(score, max_silence)
+    span = TempoMap(score, tempo_factor)
+    length = span.seconds(end_tick if end_tick is not None else score.end) - span.seconds(start_tick)
+    check_render(length + tail_seconds, path, sample_rate, max_seconds)
     cancelled = cancel.is_set if isinstance(cancel, threading.Event) else (cancel or (lambda: False))
     began = time.perf_counter()
     with SoundEngine(soundfont=soundfont, offline=True, sample_rate=float(sample_rate),
@@ -135,7 +156,7 @@ def render_wav(score: Score, path: str | Path, *, soundfont: str | Path | None =
         progress(1.0)
     return RenderResult(path, frames, sample_rate, time.perf_counter() - began, font,
                         peak_dbfs=dbfs(min(FULL_SCALE, round(peak * gain))),
-                        gain_db=20 * math.log10(gain) if gain != 1.0 else 0.0)
+                        gain_db=20 * math.log10(gain) if gain != 1.0 else 0.0, shortened=tuple(shortened))
 
 
 def _peak(block) -> int:

@@ -24,6 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--peak", type=float, default=-1.0,
                         help="peak-normalise the file to this level in dBFS (default -1)")
     parser.add_argument("--no-normalise", action="store_true", help="write the synth's level as is")
+    parser.add_argument("--max-silence", type=float, default=10.0,
+                        help="shorten any stretch with no note longer than this to this many seconds "
+                             "(default 10; 0 keeps every silence, up to the six-hour render limit)")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
 
 
@@ -49,10 +52,20 @@ def run(args: argparse.Namespace) -> int:
         if show:
             print(f"\rrendering {output.name}: {fraction:4.0%}", end="", file=sys.stderr, flush=True)
 
+    import signal
+
+    def stop(signum, _frame):  # a signal ends the render like an error: the partial file is removed
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         result = render_wav(score, output, soundfont=args.soundfont, sample_rate=args.sample_rate,
                             gain=args.gain, tempo_factor=args.tempo, progress=progress,
-                            normalise_peak=None if args.no_normalise else min(0.0, args.peak))
+                            normalise_peak=None if args.no_normalise else min(0.0, args.peak),
+                            max_silence=args.max_silence if args.max_silence > 0 else None)
+    except KeyboardInterrupt as interrupt:
+        print(f"\ncomposer render: stopped ({interrupt or 'interrupted'}); no file written", file=sys.stderr)
+        return 130
     except AudioError as error:
         if show:
             print(file=sys.stderr)
@@ -61,8 +74,13 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"composer render: cannot write {output}: {error.strerror or error}", file=sys.stderr)
         return 1
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     if show:
         print(file=sys.stderr)
+    if result.notice:
+        print(f"composer render: {args.input.name}: {result.notice}", file=sys.stderr)
     print(f"wrote {result.path}: {result.seconds:.1f} s of audio in {result.elapsed:.2f} s "
           f"({result.speed:.0f}x real time) with {result.soundfont.name}; peak {result.peak_dbfs:.1f} dBFS"
           + (f" (normalised, {result.gain_db:+.1f} dB)" if result.gain_db else ""))
