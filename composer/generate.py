@@ -14,10 +14,11 @@ from typing import Callable
 import torch
 
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint, CheckpointError, load_checkpoint
+from composer.model.region_writer import write_region
 from composer.model.sampling import Cancelled
 from composer.music.region import Controls, Region
 from composer.music.scales import Key
-from composer.music.score import Note, Score, Voice
+from composer.music.score import Score, Voice
 from composer.request import GenerationRequest, apply_result, continue_request
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default.safetensors"
@@ -123,94 +124,3 @@ class Continuer(CoWriter):
             score, None if voice is None else (voice,), style=style, key=key, temperature=temperature,
             top_p=top_p, variations=variations, seed=seed, length=None if bars is not None else length, bars=bars)
         return self.generate(request, progress, cancel)
-
-
-def write_region(checkpoint: Checkpoint, score: Score, region: Region, **options) -> list[list[Note]]:
-    """The model call (composer.model.region_writer.write_region); see CoWriter.generate."""
-    try:
-        from composer.model.region_writer import write_region as model_write_region
-    except ImportError:  # TEMPORARY until the region writer lands: the single-line sampler per voice
-        return _fallback_write_region(checkpoint, score, region, **options)
-    return model_write_region(checkpoint, score, region, **options)
-
-
-def _fallback_write_region(checkpoint, score, region, *, style, key, chords, controls, temperature, top_p, seed,
-                           variations, max_notes, bars, progress=None, cancel=None) -> list[list[Note]]:
-    """TEMPORARY stand-in until composer.model.region_writer lands: the continue-only sampler,
-    run once per pitched target voice on the notes before the region (each voice on its own:
-    no voice sees the others' new notes); drums, and voices the sampler cannot serve while the
-    model code is being changed, repeat one of their earlier bars. Controls and chords are not
-    honoured. Removed when the region writer lands."""
-    import random
-
-    from composer.request import bar_at
-
-    end = region.end
-    if end is None and bars:
-        end = bar_at(score, region.start + bars * score.time_signature.bar_ticks - 1)[1]
-    out: list[list[Note]] = [[] for _ in range(variations)]
-    pitched = [v for v in region.voices if not score.voices[v].is_drum]
-    rng = random.Random(seed)
-    for number, voice in enumerate(region.voices):
-        if cancel is not None and cancel():
-            raise Cancelled()
-        if voice in pitched:
-            count = (max_notes or 32) // len(pitched) + (number == 0) * ((max_notes or 32) % len(pitched))
-            if bars or region.end is not None:
-                count = max(4, ((end - region.start) // 40) // 2)
-            try:
-                written = _sampled_voice(checkpoint, score, region, voice, count, end, style, key, temperature,
-                                         top_p, None if seed is None else seed + number, variations, progress,
-                                         cancel)
-            except (ImportError, TypeError, AttributeError, KeyError):  # the model code is mid-change
-                written = None
-            if written is not None:
-                for notes, new in zip(out, written):
-                    notes.extend(new)
-                continue
-        for notes in out:
-            notes.extend(_repeated_bar(score, region, voice, end, rng))
-    return out
-
-
-def _sampled_voice(checkpoint, score, region, voice, count, end, style, key, temperature, top_p, seed,
-                   variations, progress, cancel) -> list[list[Note]]:
-    from composer.model.encoding import bar_length_of, decode, encode_score
-    from composer.model.sampling import SamplingOptions, sample
-
-    before = [n for n in score.notes if n.onset < region.start]
-    steps = encode_score(score, before or None)
-    if len(steps) == 0:
-        raise ValueError("there are no notes to continue: draw or play a few first")
-    steps = steps.slice(max(0, len(steps) - 48), len(steps))
-    style_index = 0 if style is None else checkpoint.styles.index(style)
-    options = SamplingOptions(length=count, temperature=temperature, top_p=top_p, key=key, seed=seed)
-    results = sample(checkpoint.model, steps, style_index, variations, options, bar_length_of(score),
-                     progress=progress, cancel=cancel)
-    out = []
-    for result in results:
-        first = int(result["delta"][0]) * 40
-        new = decode(result["pitch"], result["delta"], result["duration"], result["velocity"],
-                     start_onset=region.start - first, voice=voice)
-        kept = [n for n in new if end is None or n.onset < end]
-        out.append(kept or new[:1])
-    return out
-
-
-def _repeated_bar(score, region, voice, end, rng) -> list[Note]:
-    from composer.request import bar_at
-
-    end = end if end is not None else bar_at(score, region.start + 4 * score.time_signature.bar_ticks - 1)[1]
-    own = [n for n in score.notes if n.voice == voice and n.onset < region.start] or \
-        [n for n in score.notes if n.onset < region.start] or list(score.notes)
-    source = rng.choice(sorted({bar_at(score, n.onset)[0] for n in own}))
-    source_end = bar_at(score, source)[1]
-    pattern = [n for n in own if source <= n.onset < source_end]
-    notes, tick = [], bar_at(score, region.start)[0]
-    while tick < end:
-        for n in pattern:
-            onset = tick + n.onset - source
-            if region.start <= onset < end:
-                notes.append(n.with_(onset=onset, voice=voice, generated=True))
-        tick = bar_at(score, tick)[1]
-    return notes

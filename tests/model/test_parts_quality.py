@@ -24,9 +24,6 @@ from composer.music.roles import polyphony_share  # noqa: E402
 BAR = 1920
 GM_DRUMS = range(35, 82)  # General MIDI percussion key map, Acoustic Bass Drum .. Open Triangle
 pytestmark = pytest.mark.slow
-# Until the region writer (the model side of issue 13) lands, the service falls back to the
-# single-line sampler, which has no controls and no voice conditioning: nothing to measure yet.
-pytest.importorskip("composer.model.region_writer", reason="waits on the region writer model (issue 13)")
 
 
 @pytest.fixture(scope="module")
