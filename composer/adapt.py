@@ -154,16 +154,22 @@ def with_new_style(model: Seq2Seq, row: torch.Tensor) -> Seq2Seq:
 
 
 def eval_pieces(pieces: list, style: str | None) -> list:
+    """Corpus pieces as the evaluation protocol's pieces (composer.evaluate), all with `style`."""
     from composer.evaluate import EvalPiece
 
-    return [EvalPiece(p.notes, style, tuple(p.time_signature), tuple(p.drum_voices)) for p in pieces]
+    return [replace(EvalPiece.of(p), style=style) for p in pieces]
+
+
+def _evaluate(checkpoint: Checkpoint, pieces: list) -> dict:
+    """composer.evaluate's "continue" task: melody, 16-note seed, the next <= 64 notes scored."""
+    from composer.evaluate import continue_cases, evaluate_model
+
+    return evaluate_model(checkpoint, continue_cases(pieces))
 
 
 def pitch_figures(checkpoint: Checkpoint, pieces: list, style: str | None) -> dict:
     """The evaluation protocol's "all" row (pitch_nll, pitch_acc, joint_nll, notes, ...) with `style`."""
-    from composer.evaluate import evaluate_model
-
-    rows = evaluate_model(checkpoint, eval_pieces(pieces, style))
+    rows = _evaluate(checkpoint, eval_pieces(pieces, style))
     return rows["all"].row() if "all" in rows else {}
 
 
@@ -190,7 +196,7 @@ class AdaptConfig:
     out: str | None = None  # None = styles_dir()/<style>.safetensors
     max_minutes: float = 10.0
     lr: float = 3e-4  # shared weights: a third of the base training's (fine-tuning, not re-learning)
-    style_lr: float = 3e-3  # the new style's own row: nothing else depends on it
+    style_lr: float = 1e-2  # the new style's own row: nothing else depends on it
     epochs: int = 200
     patience: int = 6
     batch_size: int = 32
@@ -237,14 +243,14 @@ def _corpus_slice(cache, base_styles: list[str], count: int, seed: int):
 
 
 def _by_style_figures(checkpoint: Checkpoint, test: list, per_style: int) -> dict[str, float]:
-    from composer.evaluate import evaluate_model
+    from composer.evaluate import EvalPiece
 
     picked, counts = [], {}
     for piece in test:  # the corpus order is stable, so before and after see the same pieces
         if counts.get(piece.style, 0) < per_style:
             counts[piece.style] = counts.get(piece.style, 0) + 1
-            picked.append(piece)
-    rows = evaluate_model(checkpoint, [e for p in picked for e in eval_pieces([p], p.style)])
+            picked.append(EvalPiece.of(piece))
+    rows = _evaluate(checkpoint, picked)
     return {k: round(v.row()["pitch_nll"], 4) for k, v in sorted(rows.items())}
 
 
@@ -353,7 +359,7 @@ def adapt(config: AdaptConfig, folder: str | Path, *, log: Log = print, progress
         if config.train == "auto":
             # 1: the new row alone (the old styles cannot change), 2: the output side too, with the
             # corpus mixed in, kept only if it wins on validation and the old styles move <= max_forgetting.
-            adapted, trainer = stage(model, "style", config.style_lr, 0.4 * config.max_minutes, only_folder, "style")
+            adapted, trainer = stage(model, "style", config.style_lr, 0.25 * config.max_minutes, only_folder, "style")
             stages.append({"mode": "style", "lr": config.style_lr, "epochs": trainer.epoch,
                            "best_val_loss": round(trainer.best, 4), "kept": True})
             left = 0.85 * config.max_minutes - (time.monotonic() - started) / 60

@@ -15,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-minutes", type=float, default=10.0, help="time budget (default 10)")
     parser.add_argument("--lr", type=float, default=3e-4, help="learning rate of shared weights (default 3e-4: "
                         "low, fine-tuning)")
-    parser.add_argument("--style-lr", type=float, default=3e-3, help="learning rate of the new style's row")
+    parser.add_argument("--style-lr", type=float, default=1e-2, help="learning rate of the new style's row")
     parser.add_argument("--patience", type=int, default=6, help="early stopping: epochs without improvement")
     parser.add_argument("--train", choices=["auto", "style", "top", "all"], default="auto",
                         help="auto (default): first the new style's own row alone, then the output side too, "
