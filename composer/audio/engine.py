@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -185,6 +186,16 @@ class SoundEngine:
         """The playhead in score ticks, as heard (output latency allowed for); cheap, poll it."""
         with self._lock:
             return self._player.position() if self._player else 0
+
+    def heard_at(self, tick: int) -> float | None:
+        """time.perf_counter() seconds at which score tick `tick` is heard, from the player's own
+        schedule (sequencer time read together with the wall clock, so a thread pre-empted just
+        before or after play() does not skew it); None when not playing."""
+        with self._lock:
+            if self._player is None:
+                return None
+            ahead = self._player.heard_in_ms(tick)
+            return None if ahead is None else time.perf_counter() + ahead / 1000.0
 
     def tempo_factor(self) -> float:
         with self._lock:

@@ -172,6 +172,13 @@ class Player:
         self.pump()
 
     # -- the clock -----------------------------------------------------------------------
+    def heard_in_ms(self, tick: int) -> float | None:
+        """Milliseconds from now until `tick` of the current pass is heard (the schedule plus the
+        output latency; negative once past); None when not playing."""
+        if self.state is not PlayState.PLAYING or not self._anchors:
+            return None
+        return self._ms(tick) + self.latency_ms - self.host.now_ms()
+
     def position(self, compensate: bool = True) -> int:
         """The score tick being heard now (the playhead)."""
         if self.state is not PlayState.PLAYING or not self._anchors:

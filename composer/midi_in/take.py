@@ -64,7 +64,12 @@ class TakeTransport:
             now = time.perf_counter()
             self._sounding = engine.play(start_tick, open_end=True)
             lead = (ENGINE_LEAD_MS + (engine.status.latency_ms or 0.0)) / 1000.0 if self._sounding else 0.0
-        self.clock = TakeClock(score, start_tick, now + lead + count_in_seconds / factor, factor)
+        origin = now + lead + count_in_seconds / factor
+        heard_at = getattr(engine, "heard_at", None) if self._sounding else None
+        scheduled = heard_at(start_tick + count_in) if heard_at is not None else None
+        if scheduled is not None:
+            origin = scheduled  # the engine's own schedule: when the beat after the count-in sounds
+        self.clock = TakeClock(score, start_tick, origin, factor)
 
     def shown(self, notes: list[Note]) -> list[Note]:
         return quantise(notes, self.grid) if self.grid else notes
