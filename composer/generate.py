@@ -82,11 +82,11 @@ class CoWriter:
             raise ValueError("there are no notes to continue: draw or play a few first")
         style = self.check_style(request.style)
         results = write_region(
-            self.checkpoint, context, request.region, style=style, key=request.resolved_key(),
+            self.checkpoint, context, request.region, style=style, key=request.resolved_key(context),
             chords=request.chords, controls=request.controls, temperature=request.temperature,
             top_p=request.top_p, seed=request.seed, variations=request.variations,
             max_notes=request.length, bars=request.bars, progress=progress, cancel=cancel)
-        return [apply_result(request, notes) for notes in results]
+        return [apply_result(request, notes, context) for notes in results]
 
 
 class Continuer(CoWriter):

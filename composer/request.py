@@ -71,11 +71,11 @@ class GenerationRequest:
         """The score without the notes the region replaces (what the model is given)."""
         return clear_region(self.score, self.region)
 
-    def resolved_key(self) -> Key | None:
+    def resolved_key(self, context: Score | None = None) -> Key | None:
         """The key lock: "auto" = estimated from the pitched notes outside the region."""
         if self.key != "auto":
             return self.key  # type: ignore[return-value]
-        context = self.context()
+        context = self.context() if context is None else context
         drums = {i for i, v in enumerate(context.voices) if v.is_drum}
         return estimate_key(n for n in context.notes if n.voice not in drums)
 
@@ -162,12 +162,13 @@ def clear_region(score: Score, region: Region) -> Score:
     return score.copy(notes=[n for n in score.notes if not region.contains(n.onset, n.voice)])
 
 
-def apply_result(request: GenerationRequest, new: list[Note]) -> Score:
-    """The request's score with the region's notes replaced by `new`: notes outside the region
-    are never touched, and new notes outside it are dropped; every new note is marked generated."""
+def apply_result(request: GenerationRequest, new: list[Note], context: Score | None = None) -> Score:
+    """The request's score with the region's notes replaced by `new` (after the kept notes):
+    notes outside the region are never touched, and new notes outside it are dropped; every new
+    note is marked generated. `context`: request.context(), when the caller has it already."""
     region = request.region
-    kept = [n.with_(generated=True) for n in new if region.contains(n.onset, n.voice)]
-    context = request.context()
+    kept = [n if n.generated else n.with_(generated=True) for n in new if region.contains(n.onset, n.voice)]
+    context = request.context() if context is None else context
     return context.copy(notes=[*context.notes, *kept])
 
 
