@@ -39,6 +39,17 @@ def preview_pixmap(seed: list[Note], new: list[Note], size: QSize = PREVIEW) -> 
     return pixmap
 
 
+def preview_notes(variation: Variation) -> tuple[list[Note], list[Note]]:
+    """(context, new) notes a preview shows: the new notes and every voice's notes within two
+    bars of them, so a fill or an added part is seen with what it sits in."""
+    new = list(variation.added)
+    fresh = set(new)
+    margin = 2 * variation.score.time_signature.bar_ticks
+    low = min((n.onset for n in new), default=0) - margin
+    high = max((n.end for n in new), default=0) + margin
+    return [n for n in variation.score.notes if n not in fresh and n.end > low and n.onset < high], new
+
+
 class VariationsView(QWidget):
     selected = Signal(object)  # Variation | None
     audition_requested = Signal(object)
@@ -91,13 +102,7 @@ class VariationsView(QWidget):
         self.variations = list(variations)
         self.list.clear()
         for v in variations:
-            new = list(v.added)
-            fresh = set(new)
-            # Every voice around the new notes (two bars either side), so a fill shows its context.
-            margin = 2 * v.score.time_signature.bar_ticks
-            low = min((n.onset for n in new), default=0) - margin
-            high = max((n.end for n in new), default=0) + margin
-            seed = [n for n in v.score.notes if n not in fresh and n.end > low and n.onset < high]
+            seed, new = preview_notes(v)
             item = QListWidgetItem(QIcon(preview_pixmap(seed, new)),
                                    f"Variation {v.number}\n{len(new)} new notes")
             self.list.addItem(item)

@@ -38,3 +38,22 @@ def test_inner_lines_are_harmony_and_an_unknown_role_is_inferred():
 
 def test_empty_voices_and_empty_score():
     assert infer_roles(Score(voices=[Voice(), Voice(is_drum=True), Voice(program=35)])) == ["melody", "drums", "bass"]
+
+
+def test_roles_are_saved_in_the_project_file(tmp_path):
+    import json
+
+    import pytest
+
+    from composer.io.errors import ScoreFileError
+    from composer.io.project_file import Project, load_project, save_project
+
+    score = Score(notes=line([40, 43], 1), voices=[Voice("Lead", role="melody"), Voice("Low")])
+    path = tmp_path / "song.composer.json"
+    save_project(Project(score=score), path)
+    assert [v.role for v in load_project(path).score.voices] == ["melody", None]  # None: inferred when used
+    data = json.loads(path.read_text())
+    data["score"]["voices"][1]["role"] = "tuba"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ScoreFileError, match="song.composer.json.*voice 2 role 'tuba' is not one of melody"):
+        load_project(path)

@@ -16,6 +16,7 @@ from parts_music import four_voice_score  # noqa: E402
 
 from composer.ui.main_window import MainWindow  # noqa: E402
 from composer.ui.region_actions import NO_SELECTION  # noqa: E402
+from composer.ui.variations_view import preview_notes  # noqa: E402
 
 MODEL_TIMEOUT_MS = 90000
 BAR = 1920
@@ -87,6 +88,9 @@ def test_fill_selected_bars_in_a_ticked_voice_and_accept_as_one_undo_step(qtbot,
     assert variation.added and all(inside(n) and n.generated for n in variation.added)
     assert Counter(map(key, variation.removed)) == Counter(key(n) for n in before if inside(n))
     assert window.roll.ghosts == variation.added  # previewed before accepting
+    context, _ = preview_notes(variation)  # the mini preview shows the fill among all the voices
+    assert {n.voice for n in context} == {0, 1, 2, 3}
+    assert min(n.onset for n in context) < 2 * BAR and max(n.onset for n in context) >= 4 * BAR
     QTest.mouseClick(window.cowriter_panel.variations.accept_button, Qt.MouseButton.LeftButton)
     after = window.document.score().notes
     assert Counter(map(key, (n for n in after if not inside(n)))) == Counter(key(n) for n in before if not inside(n))
