@@ -315,7 +315,7 @@ class CoWriterPanel(QWidget):
         self.message.emit(message)
 
     def _variation_selected(self, variation: Variation | None) -> None:
-        self._refresh_ghosts()
+        self._notes_changed()  # out of date or not: said for the variation now selected
         if variation is not None:
             self.reveal_requested.emit(list(variation.added))
 

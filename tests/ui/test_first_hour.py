@@ -78,7 +78,7 @@ def test_a_variation_is_out_of_date_after_the_seed_changes_and_accept_adds_only_
     w, panel = model_window, model_window.cowriter_panel
     draw(w, (72, 74, 76, 77, 79, 77, 76, 74))  # D5 is 74
     said = messages(w)
-    variation = continue_and_wait(qtbot, w)
+    variation = continue_and_wait(qtbot, w, variations=2)
     assert variation.added and all(n.generated for n in variation.added)
     seed = sorted(w.document.store.notes(), key=lambda n: n.onset)
     d5 = next(i for i, n in w.document.store.items() if n.pitch == 74)
@@ -108,6 +108,9 @@ def test_a_variation_is_out_of_date_after_the_seed_changes_and_accept_adds_only_
     assert panel.accept() == 0
     assert "already in the score" in said[-1] and "0 notes" not in said[-1]
     assert len(w.document.store.notes()) == len(notes)
+    # The other variation was written for the score before the accept: out of date once selected.
+    panel.variations.list.setCurrentRow(1)
+    assert panel.variations.stale and not panel.variations.accept_button.isEnabled()
 
 
 def test_regenerate_on_out_of_date_variations_starts_from_the_score_as_it_is(qtbot, model_window):
