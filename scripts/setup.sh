@@ -14,7 +14,8 @@ venv=${COMPOSER_VENV:-$root/.venv}
 # Xvfb (screenshots) and the X/EGL libraries Qt needs.
 apt_packages=(libfluidsynth3 fluid-soundfont-gm jackd2 xvfb libegl1 libgl1 libxkbcommon0
   libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
-  libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0)
+  libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0
+  abcmidi)  # abcmidi: abc2midi, the ABC reference player bench/abc_audit.py compares readings with
 install_system() {
   if command -v apt-get >/dev/null; then
     missing=()

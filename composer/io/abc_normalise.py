@@ -46,6 +46,9 @@ _MODE_NAME = {"maj": "major", "ion": "major", "mix": "mixolydian", "dor": "doria
               "min": "minor", "m": "minor", "phr": "phrygian", "loc": "locrian", "lyd": "lydian"}
 _ACCIDENTAL = {"^^": 2, "^": 1, "=": 0, "_": -1, "__": -2}
 _ACCIDENTAL_TEXT = {2: "^^", 1: "^", 0: "=", -1: "_", -2: "__"}
+_NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+_TIE_MARK = "\x01"  # a tie whose next note is not read yet
+_PROPAGATE = re.compile(r"^(?:%%|I:)\s*propagate-accidentals\s+(not|octave|pitch)", re.MULTILINE)
 MAX_Z_BARS = 64  # a multi-bar rest longer than this is read as this many bars (and reported)
 
 
@@ -224,6 +227,8 @@ class _Voice:
         self.header_unit = header_unit
         self.meter = meter
         self.items: list = []
+        self.tie_from: int | None = None  # MIDI pitch of a note tied to the next one
+        self.ties: list[str] = []  # "-" or "" for each _TIE_MARK in items, in order
 
 
 class _Reader:
@@ -236,7 +241,10 @@ class _Reader:
         self.current = self._voice("1")
         self.features: set[str] = set()
         self.problems: list[str] = []
-        self.bar_accidentals: dict[tuple[str, int], int] = {}
+        self.bar_accidentals: dict = {}  # letter (or (letter, octave)) -> semitones, to the bar line
+        # ABC 2.1 section 11.4: %%propagate-accidentals not|octave|pitch, default pitch (every
+        # octave of the letter), as abc2midi plays it.
+        self.propagate = "pitch"
         self.tied: dict[tuple[str, int], int] = {}
 
     def _voice(self, name: str) -> _Voice:
@@ -440,12 +448,13 @@ class _Reader:
                 accidental, letter, octave_marks, length_text = note.groups()
                 octave = (5 if letter.islower() else 4) + octave_marks.count("'") - octave_marks.count(",")
                 slot = (letter.upper(), octave)
+                carry = letter.upper() if self.propagate == "pitch" else slot  # which notes it holds for
                 if accidental:
                     offset = _ACCIDENTAL[accidental]
-                    if not grace:
-                        self.bar_accidentals[slot] = offset
-                elif slot in self.bar_accidentals:
-                    offset = self.bar_accidentals[slot]
+                    if not grace and self.propagate != "not":
+                        self.bar_accidentals[carry] = offset
+                elif carry in self.bar_accidentals:
+                    offset = self.bar_accidentals[carry]
                     if offset != voice.key.accidentals[letter.upper()]:
                         self.features.add("carried accidentals")
                 elif slot in self.tied:
@@ -453,12 +462,22 @@ class _Reader:
                 else:
                     offset = voice.key.accidentals[letter.upper()]
                 self.tied.pop(slot, None)
+                midi = 12 * (octave + 1) + _NATURAL[letter.upper()] + offset
+                if not grace and chord_open is None and voice.tie_from is not None:
+                    # A tie joins a note to the next one of the same pitch; to another pitch it is
+                    # no tie (abc2midi plays both), and music21 would merge the two notes.
+                    voice.ties.append("-" if voice.tie_from == midi else "")
+                    voice.tie_from = None
                 position = note.end()
-                if position < n and line[position] == "-":
-                    self.tied[slot] = offset
                 length = _length(length_text)
                 out.append(_ACCIDENTAL_TEXT[offset] + letter + octave_marks
                            + (_length_text(length * scale) if not grace else length_text))
+                if position < n and line[position] == "-":
+                    self.tied[slot] = offset
+                    if not grace and chord_open is None:
+                        out.append(_TIE_MARK)
+                        voice.tie_from = midi
+                        position += 1
                 if grace:
                     notes_here[1] += 1
                     continue
@@ -498,7 +517,7 @@ def perform(items: list) -> tuple[list, bool]:
     out: list = []
     start, passes, index = 0, 1, 0
     taken: set[int] = set()
-    skipping, in_ending, repeated = False, False, False
+    skipping, in_ending, repeated, reset_pending = False, False, False, False
     steps = 0
     while index < len(items) and steps < 200_000:  # a malformed structure cannot loop for ever
         steps += 1
@@ -508,6 +527,9 @@ def perform(items: list) -> tuple[list, bool]:
                 out.append(item)
             index += 1
             continue
+        if reset_pending and not item.endings:
+            passes = 1
+        reset_pending = False
         if item.end_repeat and not skipping:
             if index not in taken:
                 taken.add(index)
@@ -529,7 +551,9 @@ def perform(items: list) -> tuple[list, bool]:
                 continue
             skipping = False  # the skipped ending is over
             if item.end_repeat and not item.start_repeat:
-                start, passes, in_ending = index + 1, 1, False
+                # The next ending ("[2" after "|1 ... :|") still counts this pass; plain music
+                # after it starts a new section.
+                start, in_ending, reset_pending = index + 1, False, True
                 out.append(_Bar("|"))
                 index += 1
                 continue
@@ -567,6 +591,9 @@ def normalise_tune(tune: str) -> NormalisedTune:
         features.add("key-line accidentals")
     reader = _Reader(key, unit, meter, meter_text)
     reader.features |= features
+    propagate = _PROPAGATE.search(tune)
+    if propagate:
+        reader.propagate = propagate.group(1)
     for line in lines[key_line + 1:]:
         if line.startswith("%"):
             continue
@@ -579,6 +606,8 @@ def normalise_tune(tune: str) -> NormalisedTune:
     body: list[str] = []
     result = NormalisedTune("")
     first_meter = meter_pair(meter_text) if meter_text else None
+    for voice in reader.voices.values():
+        _settle_ties(voice)
     for number, name in enumerate(reader.order):
         voice_items, repeated = perform(reader.voices[name].items)
         if repeated:
@@ -636,6 +665,15 @@ def _odd_bars(items: list, meter: Fraction | None, voice: str | None) -> list[st
     if len(odd) == 1:
         return [f"1 bar{where} does not fill its meter (bar {listed})"]
     return [f"{len(odd)} bars{where} do not fill their meter (bars {listed})"]
+
+
+def _settle_ties(voice: _Voice) -> None:
+    """Write each tie mark as decided when its next note was read (a last one ties to nothing)."""
+    decisions = iter(voice.ties)
+    for item in voice.items:
+        if isinstance(item, _Music) and _TIE_MARK in item.text:
+            parts = item.text.split(_TIE_MARK)
+            item.text = parts[0] + "".join(next(decisions, "") + part for part in parts[1:])
 
 
 def _ticks(whole_notes: Fraction) -> int:

@@ -39,7 +39,9 @@ def _voice_of(part, index: int) -> Voice:
     return Voice(name=name[:64], program=program, is_drum=is_drum)
 
 
-GRACE_TICKS = TICKS_PER_QUARTER // 4  # a grace note sounds as a 16th at most (taken from its main note)
+# A grace note sounds as a 32nd at most, taken from its main note: abc2midi plays an ABC grace
+# note as a quarter of the unit length (a 32nd in the common L:1/8), and notation programs alike.
+GRACE_TICKS = TICKS_PER_QUARTER // 8
 
 
 def _performed_part(part, features: set[str], problems: list[str]):
@@ -82,7 +84,7 @@ def _dynamic_marks(flat) -> tuple[list[int], list[int]]:
 
 def _part_notes(part, voice: int, features: set[str] | None = None) -> list[Note]:
     """The notes of one part. Grace notes sound, as notation programs play them: on the beat,
-    each up to a 16th, the time taken from the note they lead to. Dynamic marks set the
+    each up to a 32nd, the time taken from the note they lead to. Dynamic marks set the
     velocity of the notes after them (a note's own MIDI velocity wins)."""
     import bisect
 

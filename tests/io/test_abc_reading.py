@@ -29,11 +29,20 @@ def test_an_accidental_holds_to_the_end_of_its_bar(file_of):
     assert "carried accidentals" in score.features
 
 
-def test_an_accidental_holds_only_in_its_octave_and_across_a_tie(file_of):
+def test_an_accidental_holds_in_every_octave_and_across_a_tie(file_of):
+    # ABC 2.1 section 11.4: %%propagate-accidentals defaults to pitch (all octaves), as abc2midi plays
     score = read(file_of, "X:1\nT:t\nM:4/4\nL:1/4\nK:C\n_B b B2-|B B4|\n")
-    # b (an octave up) keeps B natural; the tied B flat carries into the next bar, then it is gone
-    assert [n.pitch for n in score.sorted_notes()] == [70, 83, 70, 71]
+    # b (an octave up) is flat too; the tied B flat carries into the next bar, then it is gone
+    assert [n.pitch for n in score.sorted_notes()] == [70, 82, 70, 71]
     assert score.sorted_notes()[2].duration == 3 * Q  # the tie joined B2-|B
+    octave = read(file_of, "X:1\nT:t\n%%propagate-accidentals octave\nM:4/4\nL:1/4\nK:C\n_B b B2|\n")
+    assert [n.pitch for n in octave.sorted_notes()] == [70, 83, 70]
+
+
+def test_a_tie_to_another_pitch_is_no_tie(file_of):
+    score = read(file_of, "X:1\nT:t\nM:4/4\nL:1/4\nK:C\nD-E F2-|F4|\n")
+    assert [(n.onset // Q, n.pitch, n.duration // Q) for n in score.sorted_notes()] == [
+        (0, 62, 1), (1, 64, 1), (2, 65, 6)]
 
 
 def test_key_line_accidentals_apply_to_every_octave(file_of):
@@ -117,3 +126,8 @@ def test_normaliser_reports_what_it_did():
     tune = normalise_tune("X:1\nT:t\nM:4/4\nL:1/4\nK:C\n|: C ^F F G :| Z2 |]\n")
     assert tune.notes == 8 and tune.ticks == 16 * Q
     assert {"repeats", "carried accidentals", "multi-bar rests"} <= tune.features
+
+
+def test_bracket_endings_after_a_repeat_sign(file_of):
+    score = read(file_of, "X:1\nT:t\nM:2/4\nL:1/4\nK:C\n|: C D |\\\n [1 E F :|\\\n [2 G A |]\n")
+    assert [p for _, p in played(score)] == [60, 62, 64, 65, 60, 62, 67, 69]

@@ -121,7 +121,7 @@ def test_grace_notes_sound_and_take_their_time_from_the_main_note(file_of):
     grace = "<note><grace/><pitch><step>B</step><octave>4</octave></pitch><type>eighth</type></note>"
     score = read_score(file_of(xml([m(1, THREE_FOUR, grace, n("C", 5, 1), n("D", 5, 2, "half"))]), ".musicxml"))
     assert [(n_.onset, n_.duration, n_.pitch) for n_ in score.sorted_notes()] == [
-        (0, 120, 71), (120, 360, 72), (480, 960, 74)]
+        (0, 60, 71), (60, 420, 72), (480, 960, 74)]
 
 
 def test_a_pickup_measure_and_the_movement_title(file_of):

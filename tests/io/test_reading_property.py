@@ -27,14 +27,14 @@ def abc_of(key: str, bars: list, repeat: bool) -> tuple[str, list[tuple[int, int
     """The tune text and, as the standard plays it, (onset in eighths, MIDI pitch) of each note."""
     written, played = [], []
     for bar in bars:
-        carried: dict[tuple[str, int], int] = {}
+        carried: dict[str, int] = {}  # by letter: an accidental holds in every octave (ABC 2.1, 11.4)
         cells, sounding = [], []
         for (letter, octave, accidental), length in bar:
             name = letter if octave == 4 else letter.lower()
             cells.append(f"{accidental}{name}{length if length > 1 else ''}")
             if ACCIDENTALS[accidental] is not None:
-                carried[(letter, octave)] = ACCIDENTALS[accidental]
-            shift = carried.get((letter, octave), KEYS[key].get(letter, 0))
+                carried[letter] = ACCIDENTALS[accidental]
+            shift = carried.get(letter, KEYS[key].get(letter, 0))
             sounding.append((12 * (octave + 1) + NATURAL[letter] + shift, length))
         written.append(" ".join(cells))
         played.append(sounding)
