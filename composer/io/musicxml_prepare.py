@@ -52,8 +52,12 @@ def musicxml_text(path: Path) -> str:
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         root = None
-        if "META-INF/container.xml" in names:
-            container = ET.fromstring(archive.read("META-INF/container.xml"))
+        try:
+            container = ET.fromstring(archive.read("META-INF/container.xml")) if "META-INF/container.xml" in names \
+                else None
+        except ET.ParseError:  # e.g. OpenEWLD's full-path='Lulu's Back in Town.xml': take the one score file
+            container = None
+        if container is not None:
             for element in container.iter():
                 if element.tag.endswith("rootfile") and element.get("full-path") in names:
                     root = element.get("full-path")

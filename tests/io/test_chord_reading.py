@@ -26,3 +26,22 @@ def test_musicxml_harmony_with_flats_reads_in_lead_sheet_spelling(tmp_path):
     path = tmp_path / "sheet.musicxml"
     stream.Score([part]).write("musicxml", fp=path)
     assert read_score(path).chords == [ChordSymbol(0, 3 * Q, "Bbm7"), ChordSymbol(3 * Q, 3 * Q, "Eb7")]
+
+
+def test_mxl_whose_container_names_its_file_unescaped_still_reads(tmp_path):
+    """OpenEWLD's archives say full-path='Lulu's Back in Town.xml' (an apostrophe inside single
+    quotes: not XML); the one score file in the archive is read instead of refusing the file."""
+    import zipfile
+
+    from music21 import harmony, note, stream
+
+    part = stream.Part([harmony.ChordSymbol("C7"), note.Note(60, quarterLength=4)])
+    xml = tmp_path / "inner.musicxml"
+    stream.Score([part]).write("musicxml", fp=xml)
+    path = tmp_path / "Lulu's Back in Town.mxl"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("META-INF/container.xml", "<?xml version='1.0' encoding='UTF-8'?><container><rootfiles>"
+                         "<rootfile full-path='Lulu's Back in Town.xml'/></rootfiles></container>")
+        archive.writestr("Lulu's Back in Town.xml", xml.read_bytes())
+    score = read_score(path)
+    assert [n.pitch for n in score.notes] == [60] and score.chords == [ChordSymbol(0, 4 * Q, "C7")]
