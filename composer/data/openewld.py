@@ -28,10 +28,20 @@ def is_openewld_folder(folder: Path) -> bool:
     return (folder / DATABASE).is_file()
 
 
+def titles_by_path(database: Path) -> dict[str, str]:
+    """{lead sheet path relative to the folder: the work's title} from OpenEWLD.db."""
+    with _connect(database) as connection:
+        rows = connection.execute("SELECT path_leadsheet, title FROM works").fetchall()
+    return {path.removeprefix(_PREFIX): title for path, title in rows if title}
+
+
+def _connect(database: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)  # read-only: never touch it
+
+
 def genres_by_path(database: Path) -> dict[str, str]:
     """{lead sheet path relative to the folder: its most frequent Discogs genre} from OpenEWLD.db."""
-    uri = f"{database.resolve().as_uri()}?mode=ro"  # read-only: never touch the user's copy
-    with sqlite3.connect(uri, uri=True) as connection:
+    with _connect(database) as connection:
         rows = connection.execute(
             "SELECT w.path_leadsheet, g.genre, g.occurrences FROM works w JOIN work_genres g ON g.id = w.id").fetchall()
     best: dict[str, tuple[int, str]] = {}
@@ -57,7 +67,7 @@ class OpenEwldSource:
 
         root = self.folder.resolve()
         try:
-            genres = genres_by_path(root / DATABASE)
+            genres, titles = genres_by_path(root / DATABASE), titles_by_path(root / DATABASE)
         except sqlite3.Error as error:
             raise FileNotFoundError(f"{root / DATABASE}: not a readable OpenEWLD database ({error})") from error
         found = []
@@ -67,7 +77,11 @@ class OpenEwldSource:
                 continue
             if path.is_file() and path.suffix.lower() in SCORE_SUFFIXES:
                 relpath = relative.as_posix()
-                found.append(SourceFile(self.name, root, relpath, GENRE_STYLES.get(genres.get(relpath, ""), STYLE)))
+                # The title travels as index metadata (most lead sheets lack one); it also keys the
+                # cache entry apart from a plain folder's (composer.data.build._file_hash).
+                meta = (("title", titles[relpath]),) if relpath in titles else (("set", "openewld"),)
+                found.append(SourceFile(self.name, root, relpath, GENRE_STYLES.get(genres.get(relpath, ""), STYLE),
+                                        meta=meta))
         return found
 
     def describe(self) -> str:

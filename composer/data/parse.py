@@ -52,7 +52,11 @@ def _read_wjazzd(job: ParseJob) -> list:
 def _read_score_file(job: ParseJob) -> list:
     from composer.io import read_scores
 
-    return read_scores(job.path)
+    scores = read_scores(job.path)
+    title = dict(job.meta).get("title")
+    for score in scores:
+        score.title = title or score.title  # a data set's index names the work (files often do not)
+    return scores
 
 
 # How each kind of source file becomes Scores (SourceFile.reader names one).

@@ -150,6 +150,7 @@ def test_three_sets_build_into_one_corpus_with_styles_splits_and_chords(tmp_path
 
     one, two = by_id["Tune_One.mxl#0"], by_id["Tune_Two.mxl#0"]
     assert (one.style, two.style) == ("popular_song_jazz", "popular_song")
+    assert (one.title, two.title) == ("Tune One", "Tune Two")  # from OpenEWLD.db
     assert one.chords.tolist() == [[0, 960, 0, QUALITIES.index("maj")], [960, 960, 9, QUALITIES.index("min7")]]
     assert two.chords[:, 2:].tolist() == [[7, QUALITIES.index("7sus4")], [5, QUALITIES.index("maj")]]
     assert set(corpus.styles) >= {"jazz", "popular_song", "popular_song_jazz", "groove_rock", "groove_other"}
