@@ -37,7 +37,8 @@ class TimedSender:
         self._queue: list[tuple[float, int, str, list[int]]] = []
         self._order = 0
         self._sounding: dict[str, Counter] = {}
-        self.log: deque[tuple[float, float, list[int]]] = deque(maxlen=LOG_SIZE)  # (due, sent, message)
+        # (due, sent, message) of the latest messages, scheduled or sent now: tests and bench/
+        self.log: deque[tuple[float, float, list[int]]] = deque(maxlen=LOG_SIZE)
         self._stop = False
         self._thread = threading.Thread(target=self._run, name="composer-midi-out", daemon=True)
         self._thread.start()
@@ -61,7 +62,10 @@ class TimedSender:
         """Send at once from the caller's thread (thru, answers): nothing waits in a queue."""
         with self._cond:
             self._track(tag, message)
-        return self._send(message)
+        ok = self._send(message)
+        now = time.perf_counter()
+        self.log.append((now, now, message))
+        return ok
 
     def cancel(self, tag: str | None = None, release: bool = True) -> None:
         """Drop pending messages (of `tag`, or all); with `release`, end the notes they started."""

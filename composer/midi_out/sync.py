@@ -7,7 +7,9 @@ and playhead. The source runs on its own thread; Follow turns what it hears into
   stopped; `start_stop(running, tick, time)` does it (the window posts it to the GUI thread;
   the default plays or pauses the routed engine directly).
 - Lost: no clock for a while; playing goes on at the last tempo and the state says "lost".
-- Phase: while both run, a playhead more than a sixteenth note away from the DAW's is moved.
+- Phase: while both run, the playhead is kept on the DAW's: a small difference is taken up by
+  playing up to 3 % faster or slower for the next second (no jump, nothing re-struck); one of
+  more than a sixteenth note (a missed start, a DAW locate) is a seek.
 
 Qt-free. `state` is what the status bar shows: "following 122.0 bpm", "lost", "waiting".
 """
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.001
 PHASE_CHECK_SECONDS = 0.25
 PHASE_TOLERANCE_TICKS = TICKS_PER_QUARTER // 4
+MAX_NUDGE = 0.03
 
 
 class Follow:
@@ -43,7 +46,8 @@ class Follow:
         self.bpm: float | None = None
         self.state = "waiting"
         self.running = False
-        self.corrections = 0  # playhead moves made to stay with the DAW
+        self.corrections = 0  # seeks made to stay with the DAW
+        self.nudge = 0.0  # the tempo factor's small phase correction (+0.01: 1 % faster)
 
     def _direct(self, running: bool, tick: int, when: float) -> None:
         if running:
@@ -69,16 +73,22 @@ class Follow:
             return
         score = self.router.score
         written = _bpm_at(score, self.router.position())
-        factor = max(MIN_TEMPO_FACTOR, min(MAX_TEMPO_FACTOR, self.bpm / written))
-        if abs(factor / self.router.tempo_factor() - 1.0) > 0.001:
+        factor = max(MIN_TEMPO_FACTOR, min(MAX_TEMPO_FACTOR, self.bpm / written * (1.0 + self.nudge)))
+        if abs(factor / self.router.tempo_factor() - 1.0) > 0.0005:
             self.router.set_tempo_factor(factor)
 
     def check_phase(self, followed_tick: int) -> None:
-        if not self.running:
+        if not self.running or self.bpm is None:
             return
-        if abs(self.router.position() - followed_tick) > PHASE_TOLERANCE_TICKS:
+        error = self.router.position() - followed_tick
+        if abs(error) > PHASE_TOLERANCE_TICKS:
             self.corrections += 1
+            self.nudge = 0.0
             self.router.seek(followed_tick)
+        else:  # take the difference up over the next second
+            ticks_per_second = self.bpm / 60.0 * TICKS_PER_QUARTER
+            self.nudge = max(-MAX_NUDGE, min(MAX_NUDGE, -error / ticks_per_second))
+        self.apply_tempo()
 
     def _state(self, text: str) -> None:
         if text != self.state:
@@ -147,7 +157,7 @@ class ClockInput:
                     self.follow.handle(event)
                 if now >= next_phase and not self.follower.lost and self.follower.running:
                     next_phase = now + PHASE_CHECK_SECONDS
-                    if len(self.pulses) > 2 * 24:  # after two beats: the start has settled
+                    if len(self.pulses) > 24:  # after a beat: the start has settled
                         self.follow.check_phase(self.follower.position(now))
             except Exception:  # one bad message must not end following
                 log.exception("MIDI sync input failed")
