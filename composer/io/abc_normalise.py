@@ -109,6 +109,28 @@ def parse_key(value: str) -> AbcKey:
     return AbcKey(accidentals, name, " ".join(kept).strip())
 
 
+def _clef_shift(value: str) -> int | None:
+    """octave=N and transpose=N in a K: or V: field, as semitones (None when neither is given)."""
+    octave = re.search(r"\boctave=([+-]?\d+)", value)
+    transpose = re.search(r"\btranspose=([+-]?\d+)", value)
+    if not octave and not transpose:
+        return None
+    return 12 * int(octave.group(1) if octave else 0) + int(transpose.group(1) if transpose else 0)
+
+
+def _spelled(midi: int) -> str:
+    """A MIDI pitch as an ABC note with its accidental written out (sharps), e.g. 61 -> ^C."""
+    letter, sharp = _STEPS[midi % 12]
+    octave = midi // 12 - 1
+    text = letter if octave <= 4 else letter.lower()
+    marks = "," * (4 - octave) if octave < 4 else "'" * (octave - 5) if octave > 5 else ""
+    return ("^" if sharp else "=") + text + marks
+
+
+_STEPS = (("C", 0), ("C", 1), ("D", 0), ("D", 1), ("E", 0), ("F", 0), ("F", 1), ("G", 0), ("G", 1), ("A", 0),
+          ("A", 1), ("B", 0))
+
+
 def _has_key_accidentals(value: str) -> bool:
     return any(w.lower() == "exp" or re.fullmatch(r"(\^\^|\^|__|_|=)[A-Ga-g]", w)
                for w in value.split("%")[0].split())
@@ -217,6 +239,7 @@ class NormalisedTune:
     problems: list[str] = field(default_factory=list)
     notes: int = 0  # note heads as performed (chord members counted, grace notes not)
     graces: int = 0  # grace note heads as performed
+    programs: list = field(default_factory=list)  # per voice (part order): %%MIDI program or None
     ticks: int = 0  # length of the performed tune
 
 
@@ -229,6 +252,8 @@ class _Voice:
         self.items: list = []
         self.tie_from: int | None = None  # MIDI pitch of a note tied to the next one
         self.ties: list[str] = []  # "-" or "" for each _TIE_MARK in items, in order
+        self.transpose = 0  # semitones: %%MIDI transpose, octave= and transpose= in K:/V:
+        self.program: int | None = None  # %%MIDI program
 
 
 class _Reader:
@@ -236,6 +261,7 @@ class _Reader:
 
     def __init__(self, key: AbcKey, unit: Fraction, meter: Fraction | None, meter_text: str | None):
         self.header_key, self.header_unit, self.header_meter = key, unit, meter
+        self.header_transpose, self.header_program = 0, None
         self.voices: dict[str, _Voice] = {}
         self.order: list[str] = []
         self.current = self._voice("1")
@@ -252,8 +278,22 @@ class _Reader:
             base = self.voices[self.order[0]] if self.order else None
             self.voices[name] = _Voice(base.key if base else self.header_key, base.unit if base else self.header_unit,
                                        self.header_unit, base.meter if base else self.header_meter)
+            self.voices[name].transpose = self.header_transpose
+            self.voices[name].program = self.header_program
             self.order.append(name)
         return self.voices[name]
+
+    def directive(self, line: str) -> None:
+        """%%MIDI transpose N / %%MIDI program [channel] N, for the voice in force (abc2midi's)."""
+        words = line[2:].split()
+        if len(words) < 3 or words[0] != "MIDI":
+            return
+        numbers = [w for w in words[2:] if w.lstrip("-").isdigit()]
+        if words[1] == "transpose" and numbers:
+            self.current.transpose = int(numbers[0])
+            self.features.add("transposed parts")
+        elif words[1] == "program" and numbers:
+            self.current.program = int(numbers[-1]) % 128
 
     # -- fields
     def field(self, letter: str, value: str) -> None:
@@ -265,8 +305,17 @@ class _Reader:
                 self.order.clear()
             self.current = self._voice(name)
             self.bar_accidentals.clear()
+            shift = _clef_shift(value)
+            if shift is not None:
+                self.current.transpose = shift
+            return
+        if letter == "P":
+            voice.items.append(_Field("P", value.split("%")[0].strip()))
             return
         if letter == "K":
+            shift = _clef_shift(value)
+            if shift is not None:
+                voice.transpose = shift
             voice.key = parse_key(value)
             if _has_key_accidentals(value):
                 self.features.add("key-line accidentals")
@@ -470,8 +519,9 @@ class _Reader:
                     voice.tie_from = None
                 position = note.end()
                 length = _length(length_text)
-                out.append(_ACCIDENTAL_TEXT[offset] + letter + octave_marks
-                           + (_length_text(length * scale) if not grace else length_text))
+                written = (_ACCIDENTAL_TEXT[offset] + letter + octave_marks if not voice.transpose
+                           else _spelled(min(127, max(0, midi + voice.transpose))))
+                out.append(written + (_length_text(length * scale) if not grace else length_text))
                 if position < n and line[position] == "-":
                     self.tied[slot] = offset
                     if not grace and chord_open is None:
@@ -594,8 +644,18 @@ def normalise_tune(tune: str) -> NormalisedTune:
     propagate = _PROPAGATE.search(tune)
     if propagate:
         reader.propagate = propagate.group(1)
+    for line in lines[:key_line]:  # %%MIDI lines in the header hold for every voice
+        if line.startswith("%%MIDI"):
+            reader.directive(line)
+    reader.header_transpose, reader.header_program = reader.current.transpose, reader.current.program
+    shift = _clef_shift(lines[key_line][2:])
+    if shift is not None:
+        reader.current.transpose = reader.header_transpose = shift
+    parts_order = next((line[2:].split("%")[0].strip() for line in header if line.startswith("P:")), "")
     for line in lines[key_line + 1:]:
         if line.startswith("%"):
+            if line.startswith("%%MIDI"):
+                reader.directive(line)
             continue
         match = _FIELD_LINE.match(line)
         if match and not line.startswith("|:") and not re.match(r"^[A-Ga-gzxZ]:\|", line):
@@ -609,7 +669,13 @@ def normalise_tune(tune: str) -> NormalisedTune:
     for voice in reader.voices.values():
         _settle_ties(voice)
     for number, name in enumerate(reader.order):
-        voice_items, repeated = perform(reader.voices[name].items)
+        items = reader.voices[name].items
+        if parts_order and len(reader.order) == 1:
+            items, played_parts = _in_part_order(items, parts_order)
+            if played_parts:
+                reader.features.add("parts")
+        voice_items, repeated = perform(items)
+        result.programs.append(reader.voices[name].program)
         if repeated:
             reader.features.add("repeats")
         if len(reader.order) > 1:
@@ -665,6 +731,47 @@ def _odd_bars(items: list, meter: Fraction | None, voice: str | None) -> list[st
     if len(odd) == 1:
         return [f"1 bar{where} does not fill its meter (bar {listed})"]
     return [f"{len(odd)} bars{where} do not fill their meter (bars {listed})"]
+
+
+def _in_part_order(items: list, order: str) -> tuple[list, bool]:
+    """A single-voice body with P:A, P:B ... sections, played in the header's P: order (ABC 2.1
+    3.1.9: 'P:ABA', 'P:A2B', 'P:(AB)2'; dots are decoration). Unchanged when there are no parts."""
+    sections: dict[str, list] = {}
+    current: str | None = None
+    lead: list = []
+    for item in items:
+        if isinstance(item, _Field) and item.letter == "P":
+            current = item.value[:1]
+            sections.setdefault(current, [])
+            continue
+        (sections[current] if current else lead).append(item)
+    if not sections:
+        return items, False
+    sequence = _expand_parts(order.replace(".", "").replace(" ", ""))
+    if not sequence or any(part not in sections for part in sequence):
+        return lead + [item for part in sections.values() for item in part], False
+    played = list(lead)
+    for part in sequence:
+        played += sections[part] + [_Bar("|")]
+    return played, True
+
+
+def _expand_parts(text: str) -> str:
+    """'A2B' -> 'AAB', '(AB)2C' -> 'ABABC' (at most 64 parts)."""
+    out, index = "", 0
+    while index < len(text) and len(out) < 64:
+        if text[index] == "(":
+            end = text.find(")", index)
+            if end < 0:
+                return out
+            group, index = _expand_parts(text[index + 1:end]), end + 1
+        else:
+            group, index = text[index], index + 1
+        digits = re.match(r"\d+", text[index:])
+        if digits:
+            index += len(digits.group(0))
+        out += group * min(int(digits.group(0)) if digits else 1, 16)
+    return out[:64]
 
 
 def _settle_ties(voice: _Voice) -> None:

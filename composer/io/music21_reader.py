@@ -260,6 +260,9 @@ def _apply_abc_reading(score: Score, normal) -> None:
     score.keys = keys or score.keys
     score.features = score.features | frozenset(normal.features)
     score.problems = tuple(normal.problems) + score.problems
+    for voice, program in zip(score.voices, normal.programs):  # %%MIDI program
+        if program is not None:
+            voice.program = program
 
 
 def _apply_musicxml_reading(score: Score, prepared) -> None:

@@ -131,3 +131,14 @@ def test_normaliser_reports_what_it_did():
 def test_bracket_endings_after_a_repeat_sign(file_of):
     score = read(file_of, "X:1\nT:t\nM:2/4\nL:1/4\nK:C\n|: C D |\\\n [1 E F :|\\\n [2 G A |]\n")
     assert [p for _, p in played(score)] == [60, 62, 64, 65, 60, 62, 67, 69]
+
+
+def test_midi_transpose_octave_program_and_parts(file_of):
+    text = ("X:1\nT:t\nM:2/4\nL:1/4\nP:ABA\n%%MIDI program 40\nK:C\n"
+            "P:A\nC ^F |\nP:B\n%%MIDI transpose -12\nG A |\n")
+    score = read(file_of, text)
+    # A (C F#), B an octave down (G3 A3), then A again as written (a directive holds where it is written)
+    assert [p for _, p in played(score)] == [60, 66, 55, 57, 60, 66]
+    assert score.voices[0].program == 40 and {"parts", "transposed parts"} <= score.features
+    octave = read(file_of, "X:1\nT:t\nM:2/4\nL:1/4\nK:C octave=-1\nc d|\n")
+    assert [p for _, p in played(octave)] == [60, 62]
