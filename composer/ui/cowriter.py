@@ -82,7 +82,8 @@ class CoWriter(QObject):
         self.document = document
         self.state = "none"
         self.message = "Co-writer model not loaded"
-        self.styles: list[str] = []
+        self.styles: list[str] = []  # the loaded model's styles, then the user's adapted styles
+        self._model_styles: list[str] = []
         self.model_path = ""
         self.load_seconds: float | None = None
         self._process: ModelProcess | None = None
@@ -94,10 +95,42 @@ class CoWriter(QObject):
         self.last_request: GenerationRequest | None = None
         self._context: int | None = None  # the document's notes fingerprint when the job started
         self._base: list[Note] = []  # notes a continued variation already added
+        # Adapted styles (composer adapt): {name: checkpoint}. Each is a full model holding the
+        # base styles too, so choosing one loads it and every other style keeps working.
+        self.user_styles: dict[str, Path] = {}
+        self.base_checkpoint: str | None = None  # what load_model was last given
 
     # --- the model ---------------------------------------------------------------------------
-    def load_model(self, checkpoint: str | None = None) -> None:
-        """(Re)start the model process; the window stays usable while it loads."""
+    def load_model(self, checkpoint: str | None = None, *, style: str | None = None) -> None:
+        """(Re)start the model process; the window stays usable while it loads. With `style` one
+        of the user's adapted styles, its checkpoint is loaded instead (see use_style)."""
+        self.base_checkpoint = checkpoint or None
+        self.refresh_user_styles(announce=False)
+        path = self.user_styles.get(style) if style else None
+        self._load(str(path) if path else checkpoint)
+
+    def use_style(self, style: str | None) -> bool:
+        """Make sure the loaded model knows `style`: an adapted style not in the loaded model
+        loads its checkpoint (True when a load started)."""
+        path = self.user_styles.get(style or "")
+        if path is None or self.model_path == str(path) or style in self._model_styles:
+            return False
+        self._load(str(path))
+        return True
+
+    def refresh_user_styles(self, *, announce: bool = True) -> None:
+        """Look at the styles folder again (a style was just learned); the style list follows."""
+        from composer.user_styles import user_styles
+
+        self.user_styles = user_styles()
+        if announce and self.state == "ready":
+            self.styles = self._all_styles()
+            self._set_state("ready", self.message)
+
+    def _all_styles(self) -> list[str]:
+        return [*self._model_styles, *(s for s in self.user_styles if s not in self._model_styles)]
+
+    def _load(self, checkpoint: str | None) -> None:
         self.cancel()
         if self._process is not None:
             self._retire(self._process)
@@ -125,7 +158,8 @@ class CoWriter(QObject):
     def _on_loaded(self, styles: list, path: str, seconds: float) -> None:
         if not self._from_current():
             return
-        self.styles, self.model_path, self.load_seconds = list(styles), path, seconds
+        self._model_styles, self.model_path, self.load_seconds = list(styles), path, seconds
+        self.styles = self._all_styles()
         name = Path(path).name if path else "default model"
         self._set_state("ready", f"Co-writer ready ({name}, loaded in {duration_text(seconds)})")
 

@@ -122,6 +122,7 @@ class CoWriterPanel(QWidget):
         self.continue_button.clicked.connect(self.continue_seed)
         self.cancel_button.clicked.connect(cowriter.cancel)
         cowriter.model_state_changed.connect(self._model_state)
+        self.style_box.activated.connect(lambda _index: self.cowriter.use_style(self.style_box.currentData()))
         cowriter.busy_changed.connect(self._busy)
         cowriter.progressed.connect(self._progress)
         cowriter.variations_ready.connect(self._variations_ready)
@@ -277,8 +278,10 @@ class CoWriterPanel(QWidget):
     def _model_state(self, state: str, message: str) -> None:
         if state == "ready":
             current = self.style_box.currentData() or getattr(self, "_wanted_style", None)
-            fill_style_box(self.style_box, self.cowriter.styles)  # readable names, grouped
+            # readable names, grouped; styles learned from the user's folder (composer adapt) marked
+            fill_style_box(self.style_box, self.cowriter.styles, set(self.cowriter.user_styles))
             self._select_style(current)
+            self.cowriter.use_style(self.style_box.currentData())  # a remembered style of the user's
         elif state == "error":
             self.style_box.clear()
             self.style_box.addItem("(no model)", None)

@@ -163,6 +163,9 @@ class MainWindow(QMainWindow):
         cowriter.addAction(self._action("Acc&ept Selected Variation", "Ctrl+Shift+Return",
                                         lambda: self.cowriter_panel.accept()))
         cowriter.addAction(self._action("&Reload Model", None, self.load_model))
+        cowriter.addSeparator()
+        self.learn_style_action = self._action("&Learn a Style from a Folder…", None, self.learn_style)
+        cowriter.addAction(self.learn_style_action)
 
     def _action(self, text: str, key, slot) -> QAction:
         action = QAction(text, self)
@@ -180,7 +183,22 @@ class MainWindow(QMainWindow):
 
     # --- services ----------------------------------------------------------------------------
     def load_model(self) -> None:
-        self.cowriter.load_model(self.settings.checkpoint or None)
+        # A style of the user's (composer adapt) lives in its own checkpoint: load that one at once.
+        style = self.cowriter_panel.style_box.currentData() or self.settings.generation().get("style") or None
+        self.cowriter.load_model(self.settings.checkpoint or None, style=style if isinstance(style, str) else None)
+
+    def learn_style(self):
+        """Co-writer ▸ Learn a Style from a Folder… (non-modal: the window stays usable)."""
+        from composer.ui.adapt_dialog import AdaptDialog
+
+        dialog = getattr(self, "adapt_dialog", None)
+        if dialog is None:
+            dialog = AdaptDialog(self.settings.checkpoint or None, taken=self.cowriter.styles, parent=self)
+            dialog.style_added.connect(lambda _name, _path: self.cowriter.refresh_user_styles())
+            self.adapt_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def start_audio(self) -> None:
         from composer.ui.audio_bridge import AudioStarter
@@ -327,6 +345,8 @@ class MainWindow(QMainWindow):
         """Stop every worker and the sound; remove this session's autosave (a clean exit)."""
         self.autosaver.stop()
         self.cowriter.shutdown()
+        if getattr(self, "adapt_dialog", None) is not None:
+            self.adapt_dialog.shutdown()
         self.files.wait()
         starter = getattr(self, "_audio_starter", None)
         if starter is not None:

@@ -1,0 +1,131 @@
+"""Co-writer ▸ Learn a Style from a Folder…: the real dialog runs composer.adapt in a child process
+on a folder of MIDI files the test writes, with a tiny model trained here; the new style joins
+the style list, is chosen, and is still there (and chosen) after a restart; Cancel changes
+nothing; a bad folder gets its message."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from adapt_music import PHRYGIAN, train_base, write_folder
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    return train_base(tmp_path_factory.mktemp("adapt-ui-base"))
+
+
+@pytest.fixture
+def styles(tmp_path, monkeypatch, base):
+    """Styles folder and corpus cache of this test (the child process inherits the environment)."""
+    monkeypatch.setenv("COMPOSER_STYLES", str(tmp_path / "styles"))
+    monkeypatch.setenv("COMPOSER_CACHE", str(base[1]))  # the tiny corpus: mixing and the old styles' figures
+    return tmp_path / "styles"
+
+
+def ready(window, path: str | None = None) -> bool:
+    return window.cowriter.state == "ready" and (path is None or window.cowriter.model_path == path)
+
+
+def test_learn_a_style_and_find_it_after_a_restart(qtbot, base, styles, tmp_path):
+    from composer.ui.main_window import MainWindow
+    from composer.ui.settings import AppSettings
+
+    checkpoint, _cache = base
+    folder = write_folder(tmp_path / "My Phrygian", PHRYGIAN, 20, seed=2)
+    AppSettings().checkpoint = str(checkpoint)
+    window = MainWindow(start_audio=False)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: ready(window), timeout=180000)
+    assert window.learn_style_action.text() == "&Learn a Style from a Folder…"
+    window.learn_style_action.trigger()
+    dialog = window.adapt_dialog
+    assert dialog.isVisible() and not dialog.isModal()
+    dialog.folder.setText(str(folder))
+    assert dialog.name.text() == "my_phrygian"
+    dialog.minutes.setValue(1.0)
+    assert dialog.start()
+    assert dialog.running and not dialog.start_button.isEnabled() and dialog.cancel_button.isEnabled()
+    # The window stays live while the child learns: the GUI thread keeps answering timers.
+    ticks, last, gaps = [], time.perf_counter(), []
+    timer_window = window.startTimer(20)
+
+    def tick(_event=None):
+        nonlocal last
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+
+    window.timerEvent = tick
+    qtbot.waitUntil(lambda: not dialog.running, timeout=300000)
+    window.killTimer(timer_window)
+    assert dialog.result is not None, dialog.log.toPlainText()
+    assert len(gaps) > 20 and sorted(gaps)[len(gaps) // 2] < 0.2  # the event loop ran throughout
+    path = styles / "my_phrygian.safetensors"
+    assert path.is_file() and path.with_suffix(".md").is_file()
+    assert "Pitch cross-entropy" in dialog.figures.text() and "→" in dialog.figures.text()
+    assert "style list" in dialog.status.text()
+    assert any(line.startswith("epoch 1:") for line in dialog.log.toPlainText().splitlines())
+
+    # The style list shows it; choosing it loads its checkpoint (the base styles stay listed).
+    box = window.cowriter_panel.style_box
+    qtbot.waitUntil(lambda: box.findData("my_phrygian") >= 0, timeout=10000)
+    assert "(your style)" in box.itemText(box.findData("my_phrygian"))
+    index = box.findData("my_phrygian")
+    box.setCurrentIndex(index)
+    box.activated.emit(index)
+    qtbot.waitUntil(lambda: ready(window, str(path)), timeout=180000)
+    assert box.currentData() == "my_phrygian" and box.findData("major") >= 0
+    window.close()
+
+    # A restart finds the style in the styles folder and comes back with it chosen.
+    again = MainWindow(start_audio=False)
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: ready(again, str(path)) and again.cowriter_panel.style_box.currentData() == "my_phrygian",
+                    timeout=180000)
+    again.close()
+
+
+def test_cancel_changes_nothing(qtbot, base, styles, tmp_path):
+    from composer.ui.adapt_dialog import AdaptDialog
+
+    checkpoint, _cache = base
+    folder = write_folder(tmp_path / "phr", PHRYGIAN, 20, seed=3)
+    dialog = AdaptDialog(str(checkpoint), taken=["neutral", "major", "lydian"])
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(folder))
+    dialog.name.setText("never")
+    dialog.minutes.setValue(5.0)
+    assert dialog.start()
+    workdir = Path(dialog.job.workdir)
+    qtbot.waitUntil(lambda: "epoch 1:" in dialog.log.toPlainText(), timeout=120000)  # mid-training
+    dialog.cancel()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=30000)
+    assert dialog.status.text() == "Cancelled: nothing was changed."
+    assert not styles.exists() or not any(styles.iterdir())
+    assert not workdir.exists()
+    assert dialog.start_button.isEnabled() and not dialog.cancel_button.isEnabled()
+
+
+def test_bad_folders_and_names_get_their_messages(qtbot, base, styles, tmp_path):
+    from composer.ui.adapt_dialog import AdaptDialog
+
+    checkpoint, _cache = base
+    dialog = AdaptDialog(str(checkpoint), taken=["neutral", "major", "lydian"])
+    qtbot.addWidget(dialog)
+    assert not dialog.start() and "Choose a folder" in dialog.status.text()
+    dialog.folder.setText(str(tmp_path / "nowhere"))
+    assert not dialog.start() and "no such folder" in dialog.status.text()
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "readme.txt").write_text("no music here")
+    dialog.folder.setText(str(docs))
+    dialog.name.setText("Major")
+    assert not dialog.start() and "already has a style called 'major'" in dialog.status.text()
+    dialog.name.setText("docs")
+    assert dialog.start()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=120000)
+    assert "no music files found" in dialog.status.text() and dialog.result is None
