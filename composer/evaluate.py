@@ -122,15 +122,15 @@ def skyline(notes: np.ndarray, drum_voices: Sequence[int] = ()) -> np.ndarray:
 
 def on_grid(notes: np.ndarray) -> np.ndarray:
     """Onsets and durations rounded to the model grid as composer.model.encoding.encode rounds
-    them, in score ticks; sorted by onset, then pitch from the top; duplicate (onset, pitch) go."""
+    them, in score ticks; sorted by onset, then pitch from the top; a voice's duplicate (onset,
+    pitch) goes (as encode drops it from a line)."""
     notes = np.asarray(notes, dtype=np.int64).reshape(-1, 5).copy()
     notes[:, ONSET] = np.rint(notes[:, ONSET] / V.TICKS_PER_GRID).astype(np.int64) * V.TICKS_PER_GRID
     notes[:, 1] = np.clip(np.rint(notes[:, 1] / V.TICKS_PER_GRID).astype(np.int64), 1, V.MAX_DURATION) * V.TICKS_PER_GRID
-    notes = notes[np.lexsort((-notes[:, PITCH], notes[:, ONSET]))]
+    notes = notes[np.lexsort((-notes[:, PITCH], notes[:, ONSET]))]  # stable: ties keep the given order
     if len(notes) > 1:
-        keep = np.ones(len(notes), dtype=bool)
-        keep[1:] = (np.diff(notes[:, ONSET]) != 0) | (np.diff(notes[:, PITCH]) != 0)
-        notes = notes[keep]
+        _, first = np.unique(notes[:, [ONSET, PITCH, VOICE]], axis=0, return_index=True)
+        notes = notes[np.sort(first)]
     return notes
 
 
@@ -177,6 +177,7 @@ class Case:
     steps: Line
     first: int
     line: str = "melody"  # which baseline models it: "melody" or "bass"
+    drum_voices: tuple[int, ...] = ()  # of `notes` (a melody, always voice 0, has none)
 
     @property
     def count(self) -> int:
@@ -246,7 +247,7 @@ def accompany_cases(pieces: Iterable[EvalPiece], seed_notes: int = 16, max_notes
         given = np.concatenate([notes[notes[:, VOICE] != voice], line])
         given = given[np.lexsort((given[:, VOICE], given[:, PITCH], given[:, ONSET]))]
         first = int(np.searchsorted(line[:, ONSET], start))
-        cases.append(Case(piece, given, start, end, (voice,), line_of(line), first, "bass"))
+        cases.append(Case(piece, given, start, end, (voice,), line_of(line), first, "bass", piece.drum_voices))
     return cases
 
 
@@ -315,7 +316,7 @@ def evaluate_model(checkpoint, cases: Sequence[Case], scorer: Scorer | None = No
         piece = case.piece
         result = scorer(checkpoint, case.notes, meters=piece.meter_rows, style=piece.style, key=piece.key,
                         chords=piece.chords, region_start=case.region_start, region_end=case.region_end,
-                        voices=case.voices, drum_voices=piece.drum_voices)
+                        voices=case.voices, drum_voices=case.drum_voices)
         nll = {name: np.asarray(result[name], dtype=np.float64) for name in ATTRIBUTES}
         if len(nll["pitch"]) != case.count:
             raise RuntimeError(f"score_region scored {len(nll['pitch'])} notes where the protocol has {case.count}")

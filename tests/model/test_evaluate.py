@@ -58,11 +58,12 @@ def test_accompany_scores_the_lowest_voice_given_the_others():
     tune, bass = eighths(120, voice=0, low=72), eighths(100, voice=1, low=36, seed=1)
     bass[:, 0] *= 2
     bass[:, 1] *= 2  # quarters
-    (case,) = accompany_cases([EvalPiece(np.concatenate([tune, bass]), "chorale")])
-    assert case.voices == (1,) and case.line == "bass"
+    drums = eighths(200, voice=2, low=36, seed=2)  # drums sit lowest but are no bass
+    (case,) = accompany_cases([EvalPiece(np.concatenate([tune, bass, drums]), "chorale", drum_voices=(2,))])
+    assert case.voices == (1,) and case.line == "bass" and case.drum_voices == (2,)
     assert case.region_start == 16 * 480 and case.region_end == 80 * 480 and case.count == 64
     given = case.notes
-    assert (given[:, 4] == 0).sum() == 120  # the whole tune, before, during and after
+    assert (given[:, 4] == 0).sum() == 120 and (given[:, 4] == 2).sum() == 200  # before, during and after
     assert given[given[:, 4] == 1, 0].max() < 80 * 480  # the bass ends with the region
     assert case.steps.pitch.tolist() == bass[:80, 2].tolist()
     assert accompany_cases([EvalPiece(tune, None)]) == []  # one voice: nothing to accompany
@@ -88,7 +89,7 @@ class RecordingScorer:
 
 
 def test_model_rows_come_from_score_region_per_style():
-    pieces = [EvalPiece(eighths(100, seed=i), style) for i, style in enumerate(["folk", "folk", None])]
+    pieces = [EvalPiece(eighths(100, seed=i), style, drum_voices=(1,)) for i, style in enumerate(["folk", "folk", None])]
     scorer = RecordingScorer()
     rows = evaluate_model("checkpoint", continue_cases(pieces), scorer=scorer)
     assert rows["all"].row()["notes"] == 192 and rows["all"].row()["pieces"] == 3
@@ -96,6 +97,7 @@ def test_model_rows_come_from_score_region_per_style():
     assert rows["all"].row()["pitch_nll"] == pytest.approx(0.5) and rows["all"].row()["joint_nll"] == pytest.approx(2.0)
     assert rows["all"].row()["pitch_acc"] == pytest.approx(0.5)
     call = scorer.calls[0]
+    # The melody is voice 0 of its own: the piece's drum voice numbers do not apply to it.
     assert call["style"] == "folk" and call["meters"].tolist() == [[0, 4, 4]] and call["drum_voices"] == ()
 
 
