@@ -76,15 +76,24 @@ def note_pairs(received, sent) -> list[tuple[float, float]]:
 
 
 def clock_pairs(received: list[float], due: list[float], latency: float) -> list[tuple[float, float]]:
-    """Each arriving pulse with the scheduled pulse nearest to it once `latency` is removed."""
-    pairs, j = [], 0
-    for t in received:
-        while j + 1 < len(due) and abs(t - latency - due[j + 1]) <= abs(t - latency - due[j]):
-            j += 1
-        if j < len(due):
-            pairs.append((t, due[j]))
-            j += 1
-    return pairs
+    """Each arriving pulse with its scheduled pulse: arrivals are the schedule in order, some lost,
+    each `latency` plus a little late; the pairing with the least total misfit (dynamic
+    programming, as tests/midi_out/midi_ports.matched does)."""
+    n, m = len(received), len(due)
+    inf = float("inf")
+    cost = [[0.0] * (m + 1)] + [[inf] * (m + 1) for _ in range(n)]
+    for i in range(1, n + 1):
+        t = received[i - 1] - latency
+        row, previous = cost[i], cost[i - 1]
+        for j in range(i, m + 1):
+            row[j] = min(row[j - 1], previous[j - 1] + abs(t - due[j - 1]))
+    pairs, j = [], m
+    for i in range(n, 0, -1):
+        while j > i and cost[i][j] == cost[i][j - 1]:
+            j -= 1
+        pairs.append((received[i - 1], due[j - 1]))
+        j -= 1
+    return pairs[::-1]
 
 
 def report(label: str, pairs: list[tuple[float, float]], total: int, tempo: float | None = None) -> float:
