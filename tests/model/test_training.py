@@ -8,12 +8,11 @@ from composer.model.network import NetworkConfig
 from composer.train import Dataset, TrainConfig, Trainer
 
 
-def tiny_trainer(tmp_path, piece_arrays, *, seed=0, teacher_forcing=1.0, epochs=60):
+def tiny_trainer(tmp_path, piece_arrays, *, seed=0, epochs=60):
     pieces = [make_piece(a, style=1) for a in piece_arrays]
     data = Dataset(train=pieces, validation=pieces, styles=["neutral", "test"], summary={})
     config = TrainConfig(out=str(tmp_path / "tiny.safetensors"), epochs=epochs, batch_size=16, lr=3e-3,
-                         teacher_forcing=teacher_forcing, patience=1000, seed=seed, seed_range=(8, 8),
-                         target_length=16,
+                         patience=1000, seed=seed, target_length=16, augment=False, windows_per_piece=4,
                          network=NetworkConfig(embed=64, encoder_hidden=32, decoder_hidden=64, dropout=0.0,
                                                  relative_pitch=True))
     return Trainer(config, data, progress=False, log=lambda _line: None)
@@ -21,34 +20,14 @@ def tiny_trainer(tmp_path, piece_arrays, *, seed=0, teacher_forcing=1.0, epochs=
 
 def test_tiny_model_overfits_a_few_phrases(tmp_path, piece_arrays):
     torch.set_num_threads(1)
-    trainer = tiny_trainer(tmp_path, piece_arrays, epochs=300)
+    trainer = tiny_trainer(tmp_path, piece_arrays, epochs=150)
     trainer.sampler.style_dropout = 0.0
     first = trainer.run_epoch(False)
     trainer.fit()
     last = trainer.history[-1]
-    assert last["val_pitch_loss"] < 0.1 * first["pitch_loss"]
-    assert last["val_pitch_loss"] < 0.3
+    assert last["val_pitch_loss"] < 0.25 * first["pitch_loss"]
     assert last["val_pitch_acc"] > 0.9
     assert (tmp_path / "tiny.safetensors").exists() and (tmp_path / "tiny.csv").exists()
-
-
-def test_scheduled_sampling_trains_too(tmp_path, piece_arrays):
-    torch.set_num_threads(1)
-    trainer = tiny_trainer(tmp_path, piece_arrays, teacher_forcing=0.5, epochs=30)
-    trainer.config.teacher_forcing_warmup = 0  # mixing from the first step
-    first = trainer.run_epoch(False)
-    trainer.fit()
-    assert trainer.history[-1]["val_loss"] < 0.5 * first["loss"]
-
-
-def test_teacher_forcing_ratio_warms_up_from_one(tmp_path, piece_arrays):
-    trainer = tiny_trainer(tmp_path, piece_arrays, teacher_forcing=0.5)
-    trainer.config.teacher_forcing_warmup = 100
-    ratios = []
-    for step in (0, 50, 100, 500):
-        trainer.step = step
-        ratios.append(trainer.teacher_forcing_ratio())
-    assert ratios == [1.0, 0.75, 0.5, 0.5]
 
 
 def test_same_seed_same_run(tmp_path, piece_arrays):
@@ -56,7 +35,7 @@ def test_same_seed_same_run(tmp_path, piece_arrays):
     runs = []
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
-        trainer = tiny_trainer(tmp_path / name, piece_arrays, seed=7, teacher_forcing=0.5, epochs=2)
+        trainer = tiny_trainer(tmp_path / name, piece_arrays, seed=7, epochs=2)
         trainer.fit()
         runs.append([row["train_loss"] for row in trainer.history])
     assert runs[0] == runs[1]
