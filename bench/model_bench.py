@@ -2,9 +2,11 @@
 
     python bench/model_bench.py [--model models/default.safetensors] [--threads 2] [--repeats 21]
 
-Prints medians (and min/max). Latency: continue a 16-note seed by 64 notes x 4 variations, after
-load. Throughput: training notes per second with teacher forcing 1.0 and 0.5, on synthetic windows
-of the training shape (batch 64, seed 16, 64 targets), on CPU, and on CUDA when there is one.
+Prints medians (and min/max). Latency: continue by 64 notes x 4 variations, after load, with a
+16-note seed and with a 512-note piece (melody and bass) as context. Peak memory (RSS) of this
+process after loading and generating, as the model process of the app would hold. Throughput:
+training notes per second on batches of the training shape (32 region examples, contexts up to
+512 notes), on CPU, and on CUDA when there is one.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ import torch  # noqa: E402
 from composer.generate import Continuer, default_model_path  # noqa: E402
 from composer.model.checkpoint import Checkpoint  # noqa: E402
 from composer.model.dataset import make_piece  # noqa: E402
+from composer.model.metrics import step_losses  # noqa: E402
 from composer.model.network import NetworkConfig, Seq2Seq  # noqa: E402
-from composer.music import Note, Score  # noqa: E402
+from composer.music import Note, Score, Voice  # noqa: E402
 from composer.train import Dataset, TrainConfig, Trainer  # noqa: E402
 
 
@@ -47,50 +50,63 @@ def bench_load(path: Path, repeats: int) -> None:
     print(f"load {path.name}: {figures(times, 'ms')}")
 
 
+def long_score(notes: int = 512) -> Score:
+    """A two-voice piece of `notes` notes (a melody over a bass, 7 melody notes per bass note)."""
+    rng = np.random.default_rng(0)
+    melody, bass, onset = [], [], 0
+    while len(melody) + len(bass) < notes:
+        if len(melody) % 7 == 0:
+            bass.append(Note(int(rng.integers(36, 48)), onset, 1680, 80, 1))
+        melody.append(Note(int(rng.integers(60, 79)), onset, 240, 80, 0))
+        onset += 240
+    return Score(notes=melody + bass, voices=[Voice("melody"), Voice("bass", program=33)])
+
+
 def bench_latency(path: Path, threads: int, repeats: int) -> None:
     continuer = Continuer.load(path, threads=threads)
-    score = seed_score()
-    continuer.continue_score(score, length=64, variations=4, seed=0)  # warm-up
-    times = []
-    for i in range(repeats):
-        t0 = time.perf_counter()
-        continuer.continue_score(score, length=64, variations=4, seed=i)
-        times.append((time.perf_counter() - t0) * 1000)
-    print(f"continue 16-note seed by 64 notes x 4 variations, {threads} thread(s): {figures(times, 'ms')}")
+    for name, score in (("16-note seed", seed_score()), ("512-note piece", long_score())):
+        continuer.continue_score(score, length=64, variations=4, seed=0)  # warm-up
+        times = []
+        for i in range(repeats):
+            t0 = time.perf_counter()
+            continuer.continue_score(score, length=64, variations=4, seed=i)
+            times.append((time.perf_counter() - t0) * 1000)
+        print(f"continue a {name} by 64 notes x 4 variations, {threads} thread(s): {figures(times, 'ms')}")
+    import resource
+
+    print(f"peak memory of this process (model loaded, generating): "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 def bench_training(device: str, threads: int, steps: int) -> None:
     torch.set_num_threads(threads)
     rng = np.random.default_rng(0)
     pieces = []
-    for _ in range(64):
+    for _ in range(128):
         onsets = np.cumsum(rng.choice([120, 240, 480], size=400))
         notes = np.stack([onsets, np.full(400, 240), rng.integers(55, 80, 400), np.full(400, 80), np.zeros(400)], 1)
         pieces.append(make_piece(notes.astype(np.int64), style=1))
     data = Dataset(train=pieces, validation=pieces[:2], styles=["neutral", "x"], summary={})
-    for ratio in (1.0, 0.5):
-        config = TrainConfig(out="/tmp/composer-bench/m.safetensors", teacher_forcing=ratio, seed_range=(16, 16))
-        trainer = Trainer(config, data, progress=False, log=lambda _l: None)
-        trainer.model.to(device)
-        trainer.device = torch.device(device)
-        trainer.autocast = device == "cuda"
-        batches = list(trainer.sampler.batches(rng))[: steps + 2]
-        rates = []
-        for i, batch in enumerate(batches):
-            batch = batch.to(device)
-            t0 = time.perf_counter()
-            logits = trainer._forward(batch, True)
-            from composer.model.metrics import step_losses
-
-            loss = sum(step_losses(logits, batch.targets)) / batch.notes
-            trainer.optimizer.zero_grad()
-            loss.backward()
-            trainer.optimizer.step()
-            if device == "cuda":
-                torch.cuda.synchronize()
-            if i >= 2:  # skip warm-up
-                rates.append(batch.notes / (time.perf_counter() - t0))
-        print(f"training on {device}, {threads} thread(s), teacher forcing {ratio}: {figures(rates, 'notes/s')}")
+    config = TrainConfig(out="/tmp/composer-bench/m.safetensors", batch_size=32)
+    trainer = Trainer(config, data, progress=False, log=lambda _l: None)
+    trainer.model.to(device)
+    trainer.device = torch.device(device)
+    trainer.autocast = device == "cuda"
+    batches = list(trainer.sampler.batches(rng))[: steps + 2]
+    rates = []
+    for i, batch in enumerate(batches):
+        batch = batch.to(device)
+        t0 = time.perf_counter()
+        logits = trainer._forward(batch, True)
+        loss = sum(step_losses(logits, batch.targets)) / batch.notes
+        trainer.optimizer.zero_grad()
+        loss.backward()
+        trainer.optimizer.step()
+        if device == "cuda":
+            torch.cuda.synchronize()
+        if i >= 2:  # skip warm-up
+            rates.append(batch.notes / (time.perf_counter() - t0))
+    print(f"training on {device}, {threads} thread(s): {figures(rates, 'notes/s')}")
 
 
 def main() -> None:
