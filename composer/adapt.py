@@ -265,7 +265,12 @@ def _by_style_figures(checkpoint: Checkpoint, test: list, per_style: int) -> dic
         if counts.get(piece.style, 0) < per_style:
             counts[piece.style] = counts.get(piece.style, 0) + 1
             picked.append(EvalPiece.of(piece))
-    rows = _evaluate(checkpoint, picked)
+    return style_figures(checkpoint, picked)
+
+
+def style_figures(checkpoint: Checkpoint, pieces: list) -> dict[str, float]:
+    """{"all" and each style: pitch cross-entropy} of evaluation-protocol pieces, each with its own style."""
+    rows = _evaluate(checkpoint, pieces)
     return {k: round(v.row()["pitch_nll"], 4) for k, v in sorted(rows.items())}
 
 

@@ -172,3 +172,23 @@ def test_style_names_and_the_default_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert styles_dir() == tmp_path / "data" / "composer" / "styles"
     assert user_styles() == {}
+
+
+def test_the_command_line(base_model, phrygian_folder, tmp_path, capsys, monkeypatch):
+    from composer.cli import main
+
+    base, cache = base_model
+    monkeypatch.setenv("COMPOSER_STYLES", str(tmp_path / "styles"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["adapt", "--data", str(empty), "--style", "x", "--model", str(base), "--quiet"]) == 2
+    assert "no music files found" in capsys.readouterr().err
+    assert main(["adapt", "--data", str(phrygian_folder), "--style", "major", "--model", str(base), "--quiet"]) == 2
+    assert "already has a style called 'major'" in capsys.readouterr().err
+    code = main(["adapt", "--data", str(phrygian_folder), "--style", "My Phrygian", "--model", str(base), "--quiet",
+                 "--cache", str(cache), "--max-minutes", "0.5", "--threads", "1", "--train", "style"])
+    out = tmp_path / "styles" / "my_phrygian.safetensors"
+    assert code == 0 and out.is_file() and out.with_suffix(".md").is_file()
+    assert str(out) in capsys.readouterr().out
+    assert main(["adapt", "--data", str(phrygian_folder), "--style", "my_phrygian", "--model", str(base)]) == 2
+    assert "exists already" in capsys.readouterr().err  # nothing is replaced without --force
