@@ -2,8 +2,10 @@
 
 A JACK client polls the transport (jack_transport_query) every few milliseconds from a thread
 of its own; nothing runs in JACK's process thread. Position: bar/beat/tick when a timebase
-master (the DAW) publishes them, else the frame converted through the score's own tempo map.
-Tempo: the master's beats_per_minute when published, else the score's (factor 1).
+master (the DAW) publishes them, else the frame converted through the score's own tempo map,
+carried forward from the cycle's time (the position's `usecs`, JACK's microsecond clock, which
+is CLOCK_MONOTONIC like perf_counter on Linux) to now: a late poll or a late cycle then does not
+make the playhead late. Tempo: the master's beats_per_minute when published, else the score's.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from composer.music.score import TICKS_PER_QUARTER
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.005
 PHASE_CHECK_SECONDS = 0.25
+MAX_CARRY_SECONDS = 0.1  # more than this since the cycle: another clock, do not carry forward
 
 
 def transport_tick(position: dict, score) -> int:
@@ -68,6 +71,10 @@ class JackTransport:
                     self.follow.handle(Tempo(self._bpm))
                 tick = transport_tick(position, self.follow.router.score)
                 rolling = state == self._jack.ROLLING
+                cycle = position.get("usecs", 0) / 1e6
+                since = now - cycle if 0.0 <= now - cycle <= MAX_CARRY_SECONDS else 0.0
+                if rolling:
+                    tick += round(since * (self._bpm or 120.0) / 60.0 * TICKS_PER_QUARTER)
                 if rolling != self._rolling:
                     self._rolling = rolling
                     self.follow.handle(Transport(rolling, tick, now))
