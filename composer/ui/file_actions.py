@@ -105,6 +105,10 @@ class FileActions(QObject):
         problems = getattr(project.score, "problems", ())  # what the reader worked around (limits, damage)
         changed = f" ({'; '.join(problems[:3])}{'; …' if len(problems) > 3 else ''})" if problems else ""
         self.window.show_status(f"Opened {Path(path).name}: {len(project.score.notes)} notes{changed}")
+        if problems:  # a notice that stays until read (non-blocking), naming the file and each problem
+            listed = "\n".join(f"• {p}" for p in problems[:8]) + (f"\n… and {len(problems) - 8} more" if len(problems) > 8 else "")
+            self.window.show_error(f"{Path(path).name} was opened, but not everything in it could be read "
+                                   f"as written:\n\n{listed}")
         self.opened.emit(path)
 
     def _read_failed(self, message: str, path: str) -> None:
@@ -223,6 +227,8 @@ class FileActions(QObject):
         else:
             self.window.show_status(f"Exported {name} (peak {getattr(result, 'peak_dbfs', 0.0):.1f} dBFS, "
                                     "as rendered)")
+        if getattr(result, "notice", None):  # a bounded render says what it shortened
+            self.window.show_error(f"Exported {name}: {result.notice}.")
 
     def _export_failed(self, message: str) -> None:
         self.window.show_error(f"WAV export failed: {message}")
