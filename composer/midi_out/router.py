@@ -95,7 +95,8 @@ class RoutedEngine:
     def play(self, start_tick: int = 0, end_tick: int | None = None, *,
              loop: tuple[int, int] | None = None, open_end: bool = False, at: float | None = None) -> bool:
         """Play on both; `at` (perf_counter) anchors the external side to a moment, e.g. the
-        first clock pulse of a DAW being followed (the synth cannot start in the past)."""
+        first clock pulse of a DAW being followed (the synth cannot start in the past). False
+        when nothing plays: no synth, no voice routed out and no clock to send."""
         ok = False
         if self.engine is not None:
             ok = bool(self.engine.play(start_tick, end_tick, loop=loop, open_end=open_end))
@@ -105,7 +106,7 @@ class RoutedEngine:
         self._loop = loop
         self.player.loop = loop
         self.player.play(start_tick, end_tick, open_end=open_end, delay=delay)
-        return ok or self.sender is not None
+        return ok or bool(self.player.voices_out) or self.player.clock
 
     def _lead(self) -> float:
         if self.engine is None:

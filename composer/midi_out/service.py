@@ -75,7 +75,8 @@ class MidiOutput:
             log.warning("%s", error)
             self.status = MidiStatus(False, "unavailable", message=str(error))
         else:
-            self.status = MidiStatus(True, "none", backend=self.port.backend.display, message="No MIDI output chosen")
+            self.status = MidiStatus(True, "none", backend=self.port.backend.display,
+                                     message="No MIDI output chosen")
             self._watcher = PortWatcher(self.port, self._lost, self._back,
                                         lambda ports: self._ui.put(OutPortsChanged(tuple(ports))), watch_interval)
         self.sender = TimedSender(self.port.send if self.port else (lambda _m: False))
@@ -103,7 +104,8 @@ class MidiOutput:
         except MidiUnavailable as error:
             self._set_status("none", None, str(error))
             return None
-        self._set_status("virtual", port, f"MIDI out: virtual port '{self._client_name}:{port}' (connect the DAW to it)")
+        self._set_status("virtual", port,
+                         f"MIDI out: virtual port '{self._client_name}:{port}' (connect the DAW to it)")
         return port
 
     def close_port(self) -> None:

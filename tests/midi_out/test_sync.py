@@ -111,12 +111,14 @@ def test_following_a_daw_clock_moves_the_playhead_at_its_tempo(out, bpm):
         assert out.follow.bpm == pytest.approx(bpm, rel=0.01)
         # The tempo factor: the DAW's tempo over the score's, give or take the phase nudge (<= 3 %).
         assert router.tempo_factor() == pytest.approx(bpm / 120.0, rel=0.035)
-        # Which pulse of the DAW each arrival is (pairs with its send time), so tick = 20 k.
+        # The playhead at each pulse against the pulses counted since Start (tick 20 k for the
+        # k-th): a pulse lost in transit is not counted by any follower (the dummy server drops
+        # the MIDI of a missed cycle), so first: nearly every pulse the DAW sent arrived.
+        pulses = list(source.pulses)
         started = next(i for i, (status, _) in enumerate(clock.sent) if status == 0xFA)
-        due = [when for status, when in clock.sent[started:] if status == 0xF8]
-        index = {d: k for k, d in enumerate(due)}
-        pairs = matched(list(source.pulses), due, latency=0.0)  # both on perf_counter (ports.MidiSystem.read)
-        errors = [abs(samples[r] - 20 * index[d]) for r, d in pairs if r in samples]
+        due = [when for status, when in clock.sent[started:] if status == 0xF8 and when <= pulses[-1]]
+        assert len(pulses) >= 0.9 * len(due), f"{len(pulses)} of {len(due)} pulses arrived"
+        errors = [abs(samples[t] - 20 * k) for k, t in enumerate(pulses) if t in samples]
         # A late JACK cycle delays a pulse's stamp (10-50 ms on this busy machine): the typical
         # pulse within 5 ticks (a JACK period is 3 ticks at 140 bpm), nearly all within a pulse.
         assert statistics.median(errors) <= 5 and sum(e <= 20 for e in errors) >= 0.9 * len(errors), errors

@@ -118,7 +118,8 @@ def test_dragging_with_nothing_selected_gives_the_current_voice_and_the_menu_the
         button = window.midi_out.drag_button
         drag(button, QPoint(4, 4), QPoint(40, 4))
         bar = score.time_signature.bar_ticks
-        assert read_back(dragged_file(button.last_drag)) == expected([n for n in score.notes if n.voice == 1], bar, 90.0)
+        voice_one = [n for n in score.notes if n.voice == 1]
+        assert read_back(dragged_file(button.last_drag)) == expected(voice_one, bar, 90.0)
         button.mode = "score"
         drag(button, QPoint(4, 4), QPoint(40, 4))
         assert read_back(dragged_file(button.last_drag)) == expected(score.notes, bar, 90.0)
