@@ -120,8 +120,9 @@ def test_following_a_daw_clock_moves_the_playhead_at_its_tempo(out, bpm):
         assert len(pulses) >= 0.9 * len(due), f"{len(pulses)} of {len(due)} pulses arrived"
         errors = [abs(samples[t] - 20 * k) for k, t in enumerate(pulses) if t in samples]
         # A late JACK cycle delays a pulse's stamp (10-50 ms on this busy machine): the typical
-        # pulse within 5 ticks (a JACK period is 3 ticks at 140 bpm), nearly all within a pulse.
-        assert statistics.median(errors) <= 5 and sum(e <= 20 for e in errors) >= 0.9 * len(errors), errors
+        # pulse within half a pulse (10 ticks; a JACK period is 3 ticks at 140 bpm), nearly all
+        # within a pulse.
+        assert statistics.median(errors) <= 10 and sum(e <= 20 for e in errors) >= 0.9 * len(errors), errors
         assert out.follow.corrections == 0
     finally:
         out.set_sync("off")
