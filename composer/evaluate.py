@@ -36,7 +36,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from composer.model import vocab as V
-from composer.model.ngram import NGram, fit_best_order
+from composer.model.ngram import CountedNGram, fit_best_order_counted
 from composer.model.ppm import LinkedPitchPPM, ViewpointPPM, fit_pitch, fit_viewpoint
 from composer.music.meter import MeterMap
 
@@ -427,9 +427,9 @@ class PPMBaseline:
 
 @dataclass
 class Baseline:
-    """The n-gram baseline (no memory of the piece): one NGram per attribute."""
+    """The n-gram baseline (no memory of the piece): one n-gram per attribute (composer.model.ngram)."""
 
-    models: dict[str, NGram]
+    models: dict[str, CountedNGram]
 
     @classmethod
     def fit(cls, train: Sequence[EvalPiece], validation: Sequence[EvalPiece], *, line: str = "melody") -> "Baseline":
@@ -438,8 +438,8 @@ class Baseline:
         valid_steps = [s for s in _lines(validation[:150], line)]
         models = {}
         for name in ATTRIBUTES:
-            models[name] = fit_best_order(SIZES[name], [getattr(s, name) for s in train_steps],
-                                          [getattr(s, name)[:80] for s in valid_steps])
+            models[name] = fit_best_order_counted(SIZES[name], [getattr(s, name) for s in train_steps],
+                                                  [getattr(s, name)[:80] for s in valid_steps])
         return cls(models)
 
     def orders(self) -> dict[str, int]:

@@ -64,3 +64,38 @@ def fit_best_order(vocab: int, train, validation, orders=range(1, 8)) -> NGram:
         if nll < best_nll:
             best, best_nll = model, nll
     return best
+
+
+@dataclass
+class CountedNGram:
+    """NGram's model (the same probabilities) on composer.model.ppm.StaticCounts, whose numpy
+    counting fits a corpus in seconds where NGram.fit's dicts take minutes."""
+
+    vocab: int
+    order: int
+    counts: "StaticCounts"
+
+    def distribution(self, history) -> np.ndarray:
+        from composer.model.ppm import blend
+
+        levels = self.counts.lookup(history, order=self.order - 1)
+        return blend(levels, self.vocab, self.order - 1, self.counts.depth, exclusion=False)
+
+
+def fit_best_order_counted(vocab: int, train, validation, orders=range(1, 8)) -> CountedNGram:
+    """fit_best_order with CountedNGram: one count of the training set, every order's
+    validation NLL from the per-order counts of each target."""
+    from composer.model.ppm import StaticCounts
+
+    orders = list(orders)
+    counts = StaticCounts.fit(train, depth=max(orders) - 1)
+    nll = np.zeros(len(orders))
+    for seq in validation:
+        seq = [int(x) for x in seq]
+        for i, token in enumerate(seq):
+            p, chain = 1.0 / vocab, []
+            for t, n_raw, _, c_raw, _ in counts.target_info(seq[:i], token):
+                p = (c_raw + t * p) / (n_raw + t)
+                chain.append(p)
+            nll -= np.log([chain[min(order - 1, len(chain) - 1)] if chain else 1.0 / vocab for order in orders])
+    return CountedNGram(vocab, orders[int(np.argmin(nll))], counts)

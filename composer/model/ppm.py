@@ -257,12 +257,13 @@ class DynamicCounts:
         return found
 
 
-def blend(levels: list[LevelCounts], vocab: int, order: int | None, depth: int) -> np.ndarray:
+def blend(levels: list[LevelCounts], vocab: int, order: int | None, depth: int, *, exclusion: bool = True) -> np.ndarray:
     """P(next symbol) over range(vocab), interpolated escape-C PPM from the matching contexts'
     counts (`levels[k]` for order k). order: the bound, or None for PPM* capped at depth.
 
     The recursion p_k = (c_k + t_k p_{k-1}) / (n_k + t_k) unrolled: p = prod(beta)/|A| +
-    sum_k (prod_{j>k} beta_j) c_k / (n_k + t_k), with beta_k = t_k / (n_k + t_k), in one bincount."""
+    sum_k (prod_{j>k} beta_j) c_k / (n_k + t_k), with beta_k = t_k / (n_k + t_k), in one bincount.
+    exclusion=False uses the raw counts at every order: an interpolated Witten-Bell n-gram."""
     m = len(levels) - 1
     if order is None:
         top = next((k for k in range(m + 1) if len(levels[k][0]) == 1), m)
@@ -272,7 +273,7 @@ def blend(levels: list[LevelCounts], vocab: int, order: int | None, depth: int) 
     if top < 0:
         return np.full(vocab, 1.0 / vocab)
     used = levels[: top + 1]
-    counts = [raw if k == own else excluded for k, (_, raw, excluded) in enumerate(used)]
+    counts = [raw if k == own or not exclusion else excluded for k, (_, raw, excluded) in enumerate(used)]
     totals = np.array([c.sum() for c in counts], dtype=np.float64)
     types = np.array([len(c) for c in counts], dtype=np.float64)
     denominator = totals + types

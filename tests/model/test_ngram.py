@@ -32,3 +32,16 @@ def test_order_is_chosen_on_validation():
     assert fit_best_order(12, pattern, pattern, orders=range(1, 5)).order >= 2
     total, count = model.nll(noise[4:])
     assert math.isfinite(total) and count == 200
+
+
+def test_counted_ngram_gives_the_same_model_faster_to_fit():
+    from composer.model.ngram import fit_best_order_counted
+
+    rng = np.random.default_rng(1)
+    walk = lambda n: list(np.clip(60 + np.cumsum(rng.integers(-2, 3, n)), 50, 70))  # noqa: E731
+    train, valid = [walk(int(rng.integers(5, 120))) for _ in range(60)], [walk(40) for _ in range(8)]
+    slow, fast = fit_best_order(128, train, valid), fit_best_order_counted(128, train, valid)
+    assert slow.order == fast.order
+    for seq in valid[:3]:
+        for i in range(len(seq)):
+            assert fast.distribution(seq[:i]) == pytest.approx(slow.distribution(seq[:i]))
