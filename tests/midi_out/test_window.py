@@ -169,3 +169,37 @@ def test_menu_status_and_remembered_choices_without_a_midi_system(qtbot):
             again.shutdown()
     finally:
         pass
+
+
+def test_the_sound_engine_is_wrapped_so_thru_and_playback_follow_the_routing(qtbot):
+    from composer.audio import SoundEngine, SoundFontError, find_soundfont
+    from composer.midi_out import RoutedEngine
+    from composer.ui.audio_bridge import AudioBridge
+
+    try:
+        font = find_soundfont().path
+    except SoundFontError as error:
+        pytest.skip(f"no General MIDI soundfont ({error})")
+    window = make_window(qtbot)
+    try:
+        engine = SoundEngine(soundfont=font, offline=True)
+        bridge = AudioBridge(engine)
+        window._audio_ready(bridge)  # what the audio starter's signal calls
+        assert isinstance(bridge.engine, RoutedEngine) and bridge.engine.engine is engine
+        assert window.playback.audio is bridge
+        assert window.midi.bridge.service.engine is bridge.engine  # keyboard thru and answers
+        assert window.midi_out.service.router is bridge.engine
+    finally:
+        window.shutdown()
+
+
+def test_a_followed_daw_starting_and_stopping_moves_the_windows_playback(qtbot):
+    window = make_window(qtbot)
+    try:
+        window.document.load(a_score())
+        window.midi_out._follow_transport(True, 960)  # what the sync thread posts when the DAW starts
+        assert window.playback.playing
+        window.midi_out._follow_transport(False, 1440)
+        assert not window.playback.playing and window.playback.position == 1440
+    finally:
+        window.shutdown()
