@@ -221,7 +221,8 @@ class AdaptConfig:
     second: str = "all"  # what the second "auto" stage trains (measured: all > top on a real folder)
     mix: float = 1.0  # corpus pieces mixed in per folder training piece (0 = none)
     corpus_cache: str | None = None  # corpus for mixing and for the old styles' figures
-    forgetting_pieces: int = 20  # per base style, from the corpus test split (0 = skip the check)
+    forgetting_pieces: int = 20  # per base style, from the corpus validation + test splits (0 = no check)
+    rehearsal: bool = True  # no corpus cache built: parse a few music21 files for mixing and the check
     # Timing/velocity noise and transposition by +-2 (a style's keys matter); None = as the base
     # model was trained (augmenting what the base never saw blurs what it knows).
     augment: bool | None = None
@@ -241,20 +242,46 @@ Log = Callable[[str], None]
 Epoch = Callable[[dict, float], None]  # (history row, elapsed seconds)
 
 
-def _corpus_slice(cache, base_styles: list[str], count: int, seed: int):
-    """`count` training pieces of the base styles from the corpus (None when it is not built)."""
+# A few files of each music21 style (the shipped model's first corpus), parsed once when no corpus
+# cache is built: enough pieces to mix in and to measure the old styles on (~1,400 pieces).
+REHEARSAL_FILES = ("essenFolksong/han2.abc", "essenFolksong/kinder0.abc", "essenFolksong/irl.abc",
+                   "oneills1850/0001-0050.abc", "airdsAirs/book1.abc", "ryansMammoth/[AB]*.abc",
+                   "bach/bwv2[0-5]*.mxl", "palestrina/Agnus_0[0-4].krn", "trecento/PMFC_01*.xml",
+                   "monteverdi/madrigal.3.[12].mxl")
+
+
+def rehearsal_corpus(log: Log = print, progress: bool = True):
+    """The REHEARSAL_FILES of music21's corpus, built into <cache root>/rehearsal once (minutes)."""
+    from composer.data.build import build_corpus
+    from composer.data.cache import default_cache_dir
+    from composer.data.corpus import load_corpus
+    from composer.data.sources import Music21CorpusSource
+
+    cache = default_cache_dir().parent / "rehearsal"
+    if not (cache / "corpus.npz").is_file():
+        log("no corpus cache built: reading a small rehearsal set from music21's corpus (once, a few minutes)")
+    build_corpus([Music21CorpusSource(only=REHEARSAL_FILES)], cache, progress=progress,
+                 workers=min(2, os.cpu_count() or 1))
+    return load_corpus(cache)
+
+
+def _corpus_slice(cache, base_styles: list[str], count: int, seed: int, rehearsal: bool, log: Log, progress: bool):
+    """(`count` training pieces of the base styles, their validation + test pieces) from the corpus
+    cache, else from the rehearsal set (with `rehearsal`), else None."""
     from composer.data.corpus import CorpusNotBuiltError, load_corpus
 
     try:
         corpus = load_corpus(cache)
     except CorpusNotBuiltError:
-        return None
+        if not rehearsal:
+            return None
+        corpus = rehearsal_corpus(log, progress)
     known = set(base_styles)
     train = [p for p in corpus.pieces if p.split == "train" and p.style in known]
-    test = [p for p in corpus.pieces if p.split == "test" and p.style in known]
+    unseen = [p for p in corpus.pieces if p.split in ("validation", "test") and p.style in known]
     rng = np.random.default_rng(seed)
     chosen = [train[i] for i in rng.choice(len(train), min(count, len(train)), replace=False)] if count else []
-    return chosen, test
+    return chosen, unseen
 
 
 def _by_style_figures(checkpoint: Checkpoint, test: list, per_style: int) -> dict[str, float]:
@@ -314,7 +341,7 @@ def adapt(config: AdaptConfig, folder: str | Path, *, log: Log = print, progress
 
     mixed, corpus_test = [], []
     found = _corpus_slice(config.corpus_cache, base.styles, int(round(config.mix * len(parts["train"]))),
-                          config.seed)
+                          config.seed, config.rehearsal, log, progress)
     if found is not None:
         mixed, corpus_test = found
     if config.mix and not mixed:

@@ -101,7 +101,7 @@ def test_without_a_corpus_only_the_new_row_learns(base_model, phrygian_folder, t
     base, _cache = base_model
     lines = []
     result = adapt(AdaptConfig(style="phrygian", base=str(base), out=str(tmp_path / "p.safetensors"), max_minutes=1,
-                               patience=2, batch_size=16, corpus_cache=str(tmp_path / "no-corpus"), seed=0),
+                               patience=2, batch_size=16, corpus_cache=str(tmp_path / "no-corpus"), rehearsal=False, seed=0),
                    phrygian_folder, log=lines.append, progress=False, folder_cache=tmp_path / "folder-cache")
     info = result.info["adapt"]
     assert [st["mode"] for st in info["stages"]] == ["style"] and info["base_styles"] == {}
