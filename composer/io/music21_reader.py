@@ -192,6 +192,8 @@ def score_from_music21(stream, *, title: str = "") -> Score:
     meters = []
     for found in first_part.recurse().getElementsByClass(meter.TimeSignature):
         if 0 < found.numerator <= 255 and found.denominator in (1, 2, 4, 8, 16, 32, 64):
+            if meters and (meters[-1].numerator, meters[-1].denominator) == (found.numerator, found.denominator):
+                continue  # restated (as expandRepeats copies it into a repeat): the bar grid goes on
             meters.append(MeterChange(_ticks(found.getOffsetInHierarchy(first_part)), int(found.numerator),
                                       int(found.denominator)))
     if not meters:  # a score-level signature outside the parts
@@ -289,6 +291,8 @@ def _parse_pieces(path: Path, problems: list[str]) -> list:
         if problem:
             raise ScoreFileError(path, problem)
         prepared = musicxml_prepare.prepare(musicxml_prepare.musicxml_text(path))
+        if prepared is None:  # not partwise, or XML our parser refuses: music21 reads the file as is
+            return _pieces(converter.parseFile(path, format="musicxml", forceSource=True, storePickle=False))
         found = _pieces(converter.parseData(prepared.text, format="musicxml"))
         for piece in found:
             setattr(piece, _PREPARED, prepared)

@@ -45,10 +45,11 @@ class PreparedXml:
     problems: list[str] = field(default_factory=list)
 
 
-def musicxml_text(path: Path) -> str:
-    """The score document of a .musicxml/.xml file, or of a compressed .mxl (its rootfile)."""
+def musicxml_text(path: Path) -> bytes:
+    """The score document's bytes: a .musicxml/.xml file, or a compressed .mxl's rootfile.
+    Bytes, not text: the XML parser reads the document's own encoding (UTF-16 files exist)."""
     if path.suffix.lower() != ".mxl":
-        return path.read_bytes().decode("utf-8", errors="replace")
+        return path.read_bytes()
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         root = None
@@ -64,27 +65,18 @@ def musicxml_text(path: Path) -> str:
                     break
         if root is None:
             root = next(n for n in names if n.lower().endswith((".xml", ".musicxml")) and not n.startswith("META-INF"))
-        return archive.read(root).decode("utf-8", errors="replace")
+        return archive.read(root)
 
 
-def _drop_declaration(text: str) -> str:
-    # ElementTree refuses a str that declares an encoding; the DOCTYPE it skips by itself.
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if text.lstrip().startswith("<?xml"):
-        text = text[text.index("?>") + 2:]
-    return text
-
-
-def prepare(text: str) -> PreparedXml:
-    """Rewrite a score-partwise document (see the module doc). Anything else, or XML that
-    ElementTree cannot parse, is returned unchanged for music21 to judge."""
+def prepare(data: bytes) -> PreparedXml | None:
+    """Rewrite a score-partwise document (see the module doc); None for anything else (a
+    timewise score, XML ElementTree cannot parse): the caller lets music21 read the file as is."""
     try:
-        root = ET.fromstring(_drop_declaration(text))
+        root = ET.fromstring(data)
     except ET.ParseError:
-        return PreparedXml(text)
+        return None
     if root.tag != "score-partwise":
-        return PreparedXml(text)
+        return None
     result = PreparedXml("")
     unpitched_keys = _unpitched_keys(root)
     for index, part in enumerate(root.findall("part")):
