@@ -349,6 +349,7 @@ class _Reader:
         chord_open: int | None = None  # index in durations of the open chord
         chord_first: Fraction | None = None
         grace = False
+        grace_group: tuple[int, int] | None = None
 
         def flush_music():
             nonlocal out, durations
@@ -405,6 +406,10 @@ class _Reader:
                 if ending:
                     numbers = _ending_numbers(ending.group(1))
                     end = ending.end()
+                if grace_group is not None:  # grace notes with no note after them before the bar
+                    del out[grace_group[0]:]  # line: abc2midi plays none, music21 would move them
+                    notes_here[1] = grace_group[1]
+                    grace_group = None
                 flush_music()
                 double = bool(bar.group(1))
                 token = _Bar(line[position:end], start_repeat=double or bool(bar.group(4)),
@@ -436,6 +441,7 @@ class _Reader:
                 continue
             if char == "{":
                 grace = True
+                grace_group = (len(out), notes_here[1])  # where it starts, grace heads before it
                 out.append(char)
                 position += 1
                 continue
@@ -531,6 +537,7 @@ class _Reader:
                 if grace:
                     notes_here[1] += 1
                     continue
+                grace_group = None  # the grace notes lead to this note
                 if chord_open is not None:
                     if chord_first is None:
                         chord_first = length
@@ -581,7 +588,9 @@ def perform(items: list) -> tuple[list, bool]:
             passes = 1
         reset_pending = False
         if item.end_repeat and not skipping:
-            if index not in taken:
+            # In an ending, repeat only if a later ending is there for the next pass (a last
+            # ending closed with :| ends the section, as abc2midi plays it).
+            if index not in taken and (not in_ending or _ending_follows(items, index, passes + 1)):
                 taken.add(index)
                 out.append(_Bar("|"))
                 repeated, passes, index, in_ending = True, passes + 1, start, False
@@ -614,6 +623,17 @@ def perform(items: list) -> tuple[list, bool]:
         out.append(_Bar("|" if item.end_repeat or item.start_repeat or not item.text else item.text))
         index += 1
     return out, repeated
+
+
+def _ending_follows(items: list, index: int, number: int) -> bool:
+    """Whether an ending for pass `number` comes from items[index] on, before a new section."""
+    for item in items[index:]:
+        if isinstance(item, _Bar):
+            if number in item.endings:
+                return True
+            if item.start_repeat and item is not items[index]:
+                return False
+    return False
 
 
 def normalise_tune(tune: str) -> NormalisedTune:

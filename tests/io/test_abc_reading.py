@@ -142,3 +142,14 @@ def test_midi_transpose_octave_program_and_parts(file_of):
     assert score.voices[0].program == 40 and {"parts", "transposed parts"} <= score.features
     octave = read(file_of, "X:1\nT:t\nM:2/4\nL:1/4\nK:C octave=-1\nc d|\n")
     assert [p for _, p in played(octave)] == [60, 62]
+
+
+def test_a_last_ending_closed_with_a_repeat_sign_ends_the_section(file_of):
+    # Common in collections: ":|2 ... :|" with no third ending is played twice, not three times
+    score = read(file_of, "X:1\nT:t\nM:2/4\nL:1/4\nK:C\nC D |1 E E :|2 F F :| G A |]\n")
+    assert [p for _, p in played(score)] == [60, 62, 64, 64, 60, 62, 65, 65, 67, 69]
+
+
+def test_grace_notes_before_a_bar_line_lead_nowhere(file_of):
+    score = read(file_of, "X:1\nT:t\nM:2/4\nL:1/8\nK:C\nC2 D2{EF}|{G}A4|]\n")
+    assert [p for _, p in played(score)] == [60, 62, 67, 69]  # abc2midi plays {EF} not at all
