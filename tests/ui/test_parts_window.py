@@ -98,6 +98,9 @@ def test_fill_selected_bars_in_a_ticked_voice_and_accept_as_one_undo_step(qtbot,
     assert window.document.undo_stack.undoText() == f"Accept variation {variation.number}"
     window.document.undo_stack.undo()  # one step takes the whole fill back
     assert Counter(map(key, window.document.score().notes)) == Counter(map(key, before))
+    QTest.mouseClick(window.cowriter_panel.variations.regenerate_button, Qt.MouseButton.LeftButton)
+    again = wait_for_variations(qtbot, window, previous=variations[0])  # the same fill, new variations
+    assert again[0].added and all(inside(n) for v in again for n in v.added)
 
 
 def test_fill_with_nothing_selected_says_how_to_select(qtbot, window):
