@@ -135,6 +135,7 @@ class CoWriter(QObject):
         if self._process is not None:
             self._retire(self._process)
         self._set_state("loading", "Loading the co-writer model…")
+        self._loading = str(checkpoint or "")
         process = ModelProcess(checkpoint or None, self)
         process.loaded.connect(self._on_loaded)
         process.load_failed.connect(self._on_load_failed)
@@ -164,8 +165,16 @@ class CoWriter(QObject):
         self._set_state("ready", f"Co-writer ready ({name}, loaded in {duration_text(seconds)})")
 
     def _on_load_failed(self, message: str) -> None:
-        if self._from_current():
-            self._set_state("error", message)
+        if not self._from_current():
+            return
+        broken = next((name for name, path in self.user_styles.items() if str(path) == self._loading), None)
+        if broken is not None and self._loading != str(self.base_checkpoint or ""):
+            # A style of the user's that this version cannot read: say so, go on with the base model.
+            del self.user_styles[broken]
+            self.failed.emit(f"Your style '{broken}' could not be loaded, so the base model is used. {message}")
+            self._load(self.base_checkpoint)
+            return
+        self._set_state("error", message)
 
     def _set_state(self, state: str, message: str) -> None:
         self.state, self.message = state, message

@@ -129,3 +129,31 @@ def test_bad_folders_and_names_get_their_messages(qtbot, base, styles, tmp_path)
     assert dialog.start()
     qtbot.waitUntil(lambda: not dialog.running, timeout=120000)
     assert "no music files found" in dialog.status.text() and dialog.result is None
+
+
+def test_a_style_that_cannot_load_falls_back_to_the_base_model(qtbot, base, styles):
+    from composer.model.checkpoint import Checkpoint, load_checkpoint
+    from composer.ui.main_window import MainWindow
+    from composer.ui.settings import AppSettings
+
+    checkpoint, _cache = base
+    original = load_checkpoint(checkpoint)
+    styles.mkdir()
+    broken = styles / "broken.safetensors"  # listed (its header is fine), unloadable (truncated weights)
+    Checkpoint(original.model, [*original.styles, "broken"], {"adapt": {"style": "broken"}}).save(broken)
+    broken.write_bytes(broken.read_bytes()[:-200])
+    AppSettings().checkpoint = str(checkpoint)
+    window = MainWindow(start_audio=False)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: ready(window, str(checkpoint)), timeout=180000)
+    box = window.cowriter_panel.style_box
+    index = box.findData("broken")
+    assert index >= 0
+    messages = []
+    window.cowriter.failed.connect(messages.append)
+    box.setCurrentIndex(index)
+    box.activated.emit(index)
+    qtbot.waitUntil(lambda: bool(messages) and ready(window, str(checkpoint)), timeout=180000)
+    assert "Your style 'broken' could not be loaded" in messages[0] and "truncated" in messages[0]
+    assert box.findData("broken") < 0 and box.findData("major") >= 0
+    window.close()
