@@ -33,6 +33,16 @@ from composer.model import vocab as V
 # interval index, raw semitone shift from its reference pitch, valid).
 SUCC_FIELDS = ("voice", "pitch", "delta", "duration", "interval", "shift", "valid")
 _COPIED = ("voice", "delta", "duration")  # copied as absolute values besides pitch
+LOCAL = 4  # notes of local context (intervals and rhythm) that address the history attention
+_INTERVAL, _DELTA, _DURATION = (V.FEATURES.index(name) for name in ("interval", "delta", "duration"))
+
+
+def _shift_right(x: torch.Tensor, k: int, fill: int) -> torch.Tensor:
+    """x (B, L) moved k positions later along L, the first k filled with `fill`."""
+    if k == 0:
+        return x
+    pad = torch.full_like(x[:, :k], fill)
+    return torch.cat([pad, x[:, :-k]], dim=1)[:, : x.shape[1]]
 
 
 @dataclass
@@ -112,6 +122,12 @@ class Seq2Seq(nn.Module):
         self.key_enc = nn.Linear(enc_out, c.memory_dim)
         self.key_dec = nn.Linear(hd, c.memory_dim)
         self.successor = StepEmbedding(hd, ("voice", "pitch", "delta", "duration", "interval"))
+        # Content addressing: the last LOCAL notes' intervals and rhythm, one table shared by
+        # queries and keys, so the same local phrase (in any key) finds itself; IDyOM's
+        # short-term model matches contexts the same way.
+        self.local_interval = nn.Embedding(V.N_INTERVAL * LOCAL, c.memory_dim)
+        self.local_delta = nn.Embedding(V.N_DELTA * LOCAL, c.memory_dim)
+        self.local_duration = nn.Embedding(V.N_DURATION * LOCAL, c.memory_dim)
         self.combine = nn.Linear(hd + enc_out + hd, hd)
         self.heads = nn.ModuleList(Head(hd, V.TARGET_SIZES[t]) for t in V.TARGETS)
         self.interval_head = Head(hd, V.N_INTERVAL) if c.relative_pitch else None
@@ -144,7 +160,7 @@ class Seq2Seq(nn.Module):
             "keys": self.attend(out),  # (B, S, Hd)
             "values": out,  # (B, S, 2H)
             "mask": mask,
-            "mem_keys": self.key_enc(out),  # (B, S, M)
+            "mem_keys": torch.cat([self.key_enc(out), self.local_code(src)], dim=-1),  # (B, S, 2M)
             "mem_values": self.successor(src_succ[..., :5].clamp(min=0)),  # (B, S, Hd)
             "succ": src_succ,
             "succ_valid": succ_valid,
@@ -162,6 +178,17 @@ class Seq2Seq(nn.Module):
                 out[name] = value.repeat_interleave(copies, dim=0)
         return out
 
+    def local_code(self, steps: torch.Tensor) -> torch.Tensor:
+        """(B, L, F) steps -> (B, L, M): the code of the LOCAL notes ending at each step."""
+        out = 0
+        for k in range(LOCAL):
+            interval = _shift_right(steps[..., _INTERVAL], k, V.NO_INTERVAL)
+            delta = _shift_right(steps[..., _DELTA], k, 0)
+            duration = _shift_right(steps[..., _DURATION], k, 0)
+            out = out + self.local_interval(interval + k * V.N_INTERVAL) + self.local_delta(delta + k * V.N_DELTA) \
+                + self.local_duration(duration + k * V.N_DURATION)
+        return out
+
     # -- decoder -------------------------------------------------------------------------------
     def _attend_encoder(self, out: torch.Tensor, memory: dict) -> torch.Tensor:
         scores = torch.bmm(out, memory["keys"].transpose(1, 2))
@@ -176,8 +203,9 @@ class Seq2Seq(nn.Module):
         out, _ = self.decoder(x, memory["state"])
         context = self._attend_encoder(out, memory)
         t = out.shape[1]
-        query = self.query(out) / math.sqrt(self.config.memory_dim)
-        keys = torch.cat([memory["mem_keys"], self.key_dec(out)], dim=1)  # (B, S + T, M)
+        local = self.local_code(dec_in)
+        query = torch.cat([self.query(out), local], dim=-1) / math.sqrt(self.config.memory_dim)
+        keys = torch.cat([memory["mem_keys"], torch.cat([self.key_dec(out), local], dim=-1)], dim=1)  # (B, S+T, 2M)
         values = torch.cat([memory["mem_values"], self.successor(dec_succ[..., :5].clamp(min=0))], dim=1)
         causal = torch.ones(t, t, dtype=torch.bool, device=out.device).tril(-1)  # step s < t only
         valid = torch.cat([memory["succ_valid"][:, None, :].expand(-1, t, -1),
@@ -199,7 +227,8 @@ class Seq2Seq(nn.Module):
         """Empty decoder history for step-by-step sampling (capacity = most steps to write)."""
         batch = memory["mem_keys"].shape[0]
         device = memory["mem_keys"].device
-        return {"keys": memory["mem_keys"].new_zeros(batch, capacity, self.config.memory_dim),
+        return {"keys": memory["mem_keys"].new_zeros(batch, capacity, 2 * self.config.memory_dim),
+                "recent": torch.zeros(batch, LOCAL, len(V.FEATURES), dtype=torch.long, device=device),
                 "values": memory["mem_values"].new_zeros(batch, capacity, self.config.decoder_hidden),
                 "succ": torch.zeros(batch, capacity, len(SUCC_FIELDS), dtype=torch.long, device=device),
                 "length": 0}
@@ -225,14 +254,20 @@ class Seq2Seq(nn.Module):
         out = x[:, None, :]
         context = self._attend_encoder(out, memory)
         length = history["length"]
-        query = self.query(out) / math.sqrt(self.config.memory_dim)
+        history["recent"] = torch.cat([history["recent"][:, 1:], step[:, None]], dim=1)
+        if length == 0:  # no earlier decoder inputs: pad as the teacher-forced pass does
+            history["recent"][:, :-1, _INTERVAL] = V.NO_INTERVAL
+            history["recent"][:, :-1, _DELTA] = 0
+            history["recent"][:, :-1, _DURATION] = 0
+        local = self.local_code(history["recent"])[:, -1:]
+        query = torch.cat([self.query(out), local], dim=-1) / math.sqrt(self.config.memory_dim)
         keys = torch.cat([memory["mem_keys"], history["keys"][:, :length]], dim=1)
         values = torch.cat([memory["mem_values"], history["values"][:, :length]], dim=1)
         valid = torch.cat([memory["succ_valid"], history["succ"][:, :length, 6] > 0], dim=1)[:, None, :]
         weights = self._memory_weights(query, keys, valid)
         readout = torch.bmm(weights, values)
         hidden = torch.tanh(self.combine(torch.cat([out, context, readout], dim=-1)))[:, 0]
-        history["pending_key"] = self.key_dec(x)
+        history["pending_key"] = torch.cat([self.key_dec(x), local[:, 0]], dim=-1)
         return hidden, (torch.stack(new_h), torch.stack(new_c)), weights[:, 0]
 
     def remember(self, history: dict, succ: torch.Tensor) -> None:
