@@ -33,7 +33,7 @@ def test_call_and_response_answers_from_the_cowriters_model_process(qtbot, monke
         doc.set_score_field("tempos", [TempoChange(0, 480.0)], "Tempo")
         assert window.cowriter.state == "none"
         controls.duet_action.setChecked(True)  # starts the co-writer's model process, then the duet
-        qtbot.waitUntil(lambda: controls.bridge.service.duet_running, timeout=60000)
+        qtbot.waitUntil(lambda: controls.bridge.service.duet_running, timeout=180000)
         assert window.cowriter.state == "ready"
         answered = []
         controls.bridge.exchange_done.connect(answered.append)
