@@ -18,11 +18,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--style-lr", type=float, default=1e-2, help="learning rate of the new style's row")
     parser.add_argument("--patience", type=int, default=6, help="early stopping: epochs without improvement")
     parser.add_argument("--train", choices=["auto", "style", "top", "all"], default="auto",
-                        help="auto (default): first the new style's own row alone, then the output side too, "
-                             "kept only if the old styles' figures move <= 2 %% (needs the corpus cache); or one "
-                             "stage of: style (the row only), top (+ output side), all (everything)")
+                        help="auto (default): first the new style's own row alone, then every weight with "
+                             "original-corpus pieces mixed in, kept (at the largest of 100/75/50/25 %% of its step) "
+                             "only if the old styles' figures move <= 2 %%; or one stage of: style (the row only), "
+                             "top (+ output side), all (everything)")
     parser.add_argument("--mix", type=float, default=1.0, help="original-corpus pieces mixed in per folder "
-                        "piece, against forgetting (0 = none; needs `composer data build`)")
+                        "piece, against forgetting (0 = none; from the corpus cache, or a small rehearsal set of "
+                        "music21's corpus parsed once)")
     parser.add_argument("--cache", help="corpus cache for mixing and the old styles' figures (default: the "
                         "`composer data build` cache)")
     parser.add_argument("--threads", type=int, help="CPU threads for torch (default: all cores)")
