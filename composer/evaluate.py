@@ -291,11 +291,9 @@ Scorer = Callable[..., dict]
 
 
 def model_scorer() -> Scorer:
-    """composer.model.scoring.score_region, or the stand-in below until it exists."""
-    try:
-        from composer.model.scoring import score_region
-    except ImportError:
-        return _score_region_stand_in
+    """The model's scoring function (composer.model.scoring.score_region; imported late: torch)."""
+    from composer.model.scoring import score_region
+
     return score_region
 
 
@@ -322,41 +320,6 @@ def evaluate_model(checkpoint, cases: Sequence[Case], scorer: Scorer | None = No
             raise RuntimeError(f"score_region scored {len(nll['pitch'])} notes where the protocol has {case.count}")
         _add(rows, case, nll, {name: _correct(result, name) for name in ATTRIBUTES})
     return dict(rows)
-
-
-def _score_region_stand_in(checkpoint, notes: np.ndarray, *, meters, style: str | None, key: str | None,
-                           chords: np.ndarray | None, region_start: int, region_end: int | None,
-                           voices: tuple[int, ...], drum_voices=()) -> dict[str, np.ndarray]:
-    """TEMPORARY, until composer/model/scoring.py lands: score_region's contract for the model of
-    before the memory issue (one stream, a seed of at most 48 notes, no right-hand context): the
-    pitched notes before the region are the seed, the region's notes of `voices` are the targets."""
-    import torch
-
-    from composer.model.dataset import collate, make_example
-    from composer.model.encoding import encode
-
-    notes = np.asarray(notes, dtype=np.int64).reshape(-1, 5)
-    pitched = ~np.isin(notes[:, VOICE], list(drum_voices))
-    target = np.isin(notes[:, VOICE], list(voices)) & (notes[:, ONSET] >= region_start)
-    if region_end is not None:
-        target &= notes[:, ONSET] < region_end
-    rows = np.asarray(meters).reshape(-1, 3)
-    bar = V.bar_grid(int(rows[0, 1]), int(rows[0, 2]))
-    steps = encode(np.concatenate([notes[pitched & (notes[:, ONSET] < region_start)], notes[target]]), bar)
-    seed = int(np.sum(steps.onset * V.TICKS_PER_GRID < region_start))
-    start = max(0, seed - 48)
-    src, dec_in, targets = make_example(steps.slice(start, len(steps)), seed - start)
-    index = checkpoint.styles.index(style) if style in checkpoint.styles else 0
-    batch = collate([(src, dec_in, targets, index, bar, 0)])
-    model = checkpoint.model.eval()
-    with torch.inference_mode():
-        logits = model(batch.src, batch.src_len, batch.style, batch.dec_in, batch.targets)
-    out = {}
-    for i, name in enumerate(V.TARGETS):
-        out[name] = torch.nn.functional.cross_entropy(logits[i][0].float(), batch.targets[0, :, i],
-                                                      reduction="none").numpy().astype(np.float64)
-        out[f"{name}_correct"] = (logits[i][0].argmax(-1) == batch.targets[0, :, i]).numpy()
-    return out
 
 
 # -- baselines ---------------------------------------------------------------------------------

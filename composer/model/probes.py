@@ -60,12 +60,10 @@ def memory_probe(checkpoint, *, transposed: bool = False, seed: int = PROBE_SEED
     composer.model.scoring.score_region, called with the checkpoint, no style, no key, 4/4) and
     return the top-1 pitch accuracy. `scorer` must return per-note top-1 flags as
     "pitch_correct" (or "pitch_top1"), in time order."""
-    from composer.music.meter import MeterChange
-
     if scorer is None:
         from composer.model.scoring import score_region as scorer
     notes = repeated_phrase(transpositions=TRANSPOSITIONS if transposed else None, seed=seed)
-    result = scorer(checkpoint, notes, meters=[MeterChange(0, 4, 4)], style=None, key=None, chords=None,
+    result = scorer(checkpoint, notes, meters=np.array([[0, 4, 4]]), style=None, key=None, chords=None,
                     region_start=int(notes[PHRASE_NOTES, 0]), region_end=None, voices=(0,))
     hits = np.asarray(result.get("pitch_correct", result.get("pitch_top1")), dtype=bool)
     if len(hits) != len(notes) - PHRASE_NOTES:

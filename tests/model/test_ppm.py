@@ -151,3 +151,24 @@ def test_order_selection_probabilities_equal_the_full_distributions():
                     assert p == pytest.approx(blend(counts.lookup(sequence[:t]), 6, order, 5)[target])
                     assert p == pytest.approx(blend(counts.lookup(sequence[:t], order=order), 6, order, 5)[target])
             stm.add(sequence[:t], target)
+
+
+def test_memory_probe_scores_the_repeats_through_a_scorer():
+    from composer.model.ppm import LinkedPitchPPM, N_INTERVAL
+    from composer.model.probes import PHRASE_NOTES, memory_probe
+
+    def stm_scorer(pitch_model):
+        """score_region's contract, answered by a short-term PPM of the pitches (no model needed)."""
+        def score(checkpoint, notes, *, region_start, region_end, voices, **context):
+            assert checkpoint == "ckpt" and context["meters"].tolist() == [[0, 4, 4]] and voices == (0,)
+            first = int(np.searchsorted(notes[:, 0], region_start))
+            hits = pitch_model.predict(notes[:, 2].tolist(), first).hit["stm"]
+            return {"pitch": np.zeros(len(hits)), "pitch_correct": hits}
+        return score
+
+    plain = ViewpointPPM(128, None, Settings(stm_order=8))
+    result = memory_probe("ckpt", scorer=stm_scorer(plain))
+    assert result.notes == 4 * PHRASE_NOTES and result.accuracy_within >= 0.95 and result.accuracy >= 0.95
+    assert memory_probe("ckpt", transposed=True, scorer=stm_scorer(plain)).accuracy_within < 0.5
+    linked = LinkedPitchPPM(plain, ViewpointPPM(N_INTERVAL, None, Settings(stm_order=8)), 1.0, 1.0)
+    assert memory_probe("ckpt", transposed=True, scorer=stm_scorer(linked)).accuracy_within >= 0.9
