@@ -9,11 +9,14 @@ returns a half-built Score.
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 import math
 import os
 import secrets
 import stat
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,10 +106,25 @@ def project_json(project: Project) -> str:
     data["score"]["notes"] = marker
     head = json.dumps(data, separators=(",", ":"), allow_nan=False)
     notes = score.notes
-    runs = [sorted(notes[i:i + _NOTE_CHUNK], key=_note_order) for i in range(0, len(notes), _NOTE_CHUNK)]
-    rows = ",".join(f"[{n.pitch},{n.onset},{n.duration},{n.velocity},{n.voice},{int(n.generated)}]"
-                    for n in heapq.merge(*runs, key=_note_order))
-    return head.replace(json.dumps(marker), f"[{rows}]", 1)
+    background = threading.current_thread() is not threading.main_thread()
+    runs = []
+    for start in range(0, len(notes), _NOTE_CHUNK):
+        runs.append(sorted(notes[start:start + _NOTE_CHUNK], key=_note_order))
+        _pause(background)
+    merged = heapq.merge(*runs, key=_note_order)
+    parts = []
+    for _ in range(0, len(notes), _NOTE_CHUNK):
+        parts.append(",".join(f"[{n.pitch},{n.onset},{n.duration},{n.velocity},{n.voice},{int(n.generated)}]"
+                              for n in itertools.islice(merged, _NOTE_CHUNK)))
+        _pause(background)
+    return head.replace(json.dumps(marker), f"[{','.join(parts)}]", 1)
+
+
+def _pause(background: bool) -> None:
+    """In a background thread, step aside for a moment between chunks: on a busy machine the GUI
+    thread otherwise competes with this one for the CPU as well as the GIL (~50 x 1 ms a save)."""
+    if background:
+        time.sleep(0.001)
 
 
 _VOICE_BITS = max(8, (MAX_VOICES - 1).bit_length())
