@@ -207,10 +207,18 @@ _TEMPLATES = {"maj": (0, 4, 7), "min": (0, 3, 7), "dim": (0, 3, 6), "aug": (0, 4
               "dim7": (0, 3, 6, 9)}
 _MISSING_PENALTY = 0.15  # per template tone that does not sound: a chord is not claimed on two notes
 _BASS_BONUS = 0.1  # the lowest note as root breaks ties between relatives (C6 / Am7)
+_OUTSIDE_WEIGHT = 1.0  # weight of sounding notes outside the template
+_KEY_BONUS = 0.4  # for a chord of the piece's key (I ii iii IV V vi vii / i ii iv V VI VII III)
+_ONSET_WEIGHT = 0.5  # extra weight (in segments) of the notes heard as a segment begins
+# Diatonic chords (root above the tonic, quality family) of the major and minor keys.
+_DIATONIC = {"major": {(0, "maj"), (2, "min"), (4, "min"), (5, "maj"), (7, "maj"), (9, "min"), (11, "dim")},
+             "minor": {(0, "min"), (2, "dim"), (3, "maj"), (5, "min"), (7, "maj"), (8, "maj"), (10, "maj")}}
+_FAMILY = {"maj": "maj", "dom7": "maj", "maj7": "maj", "6": "maj", "sus4": "maj", "aug": "aug", "min": "min",
+           "min7": "min", "min6": "min", "dim": "dim", "hdim7": "dim", "dim7": "dim"}
 _SPLIT_GAIN = 0.25  # how much better two half-bar chords must fit than one chord for the bar
 
 
-def _best_chord(weights, bass: int | None) -> tuple[float, int, str]:
+def _best_chord(weights, bass: int | None, key=None) -> tuple[float, int, str]:
     """(score, root, quality name) of the template that best explains a pitch-class weight profile."""
     total = float(weights.sum())
     best = (-1e9, 0, "maj")
@@ -222,7 +230,9 @@ def _best_chord(weights, bass: int | None) -> tuple[float, int, str]:
             tones = [(root + i) % 12 for i in intervals]
             inside = float(share[tones].sum())
             missing = sum(1 for t in tones if share[t] < 0.02)
-            score = inside - (1.0 - inside) - _MISSING_PENALTY * missing + (_BASS_BONUS if bass == root else 0.0)
+            score = inside - _OUTSIDE_WEIGHT * (1.0 - inside) - _MISSING_PENALTY * missing + (_BASS_BONUS if bass == root else 0.0)
+            if key is not None and ((root - key.tonic) % 12, _FAMILY.get(name)) in _DIATONIC.get(key.scale, ()):
+                score += _KEY_BONUS
             if score > best[0] + 1e-9:
                 best = (score, root, name)
     return best
@@ -236,17 +246,37 @@ def _profile(notes, start: int, end: int):
     overlap = np.minimum(ends, end) - np.maximum(onsets, start)
     sounding = overlap > 0
     weights = np.bincount(pitches[sounding] % 12, weights=overlap[sounding], minlength=12).astype(float)
+    first = sounding & (onsets <= start)  # what is heard as the segment begins: a strong-beat accent
+    if not first.any() and sounding.any():
+        first = sounding & (onsets == onsets[sounding].min())
+    if _ONSET_WEIGHT and first.any():
+        weights += np.bincount(pitches[first] % 12, minlength=12) * (_ONSET_WEIGHT * (end - start) / first.sum())
     bass = int(pitches[sounding].min()) % 12 if sounding.any() else None
     return weights, bass
 
 
+def _key_of(notes):
+    """The piece's key by Krumhansl-Schmuckler (composer.music.scales.estimate_key), for the prior."""
+    from types import SimpleNamespace
+
+    from composer.music.scales import estimate_key
+
+    return estimate_key(SimpleNamespace(pitch=int(p), duration=int(d)) for d, p in notes[:, 1:3].tolist())
+
+
 def estimate_chords(score_or_notes, meters=None, *, voices=None) -> list[ChordSymbol]:
-    """Chords estimated from the notes, one per bar or per half bar, by template matching
-    (Pardo & Birmingham, "Algorithms for chordal analysis", Computer Music Journal 26(2), 2002):
-    each segment's pitch classes, weighted by how long they sound in it, are scored against the
-    triads and seventh chords of every root (tones present minus tones absent, a small penalty for
-    template tones that do not sound, a bonus when the lowest note is the root). A bar is split in
-    two when the halves fit clearly better than one chord. Repeated chords merge.
+    """Chords estimated from the notes, one per bar or per half bar.
+
+    Template matching (Pardo & Birmingham, "Algorithms for chordal analysis", Computer Music
+    Journal 26(2), 2002): each bar's pitch classes, weighted by how long they sound in it (more
+    for those heard as it begins), are scored against the triads and seventh chords of every root:
+    tones inside minus tones outside, a penalty per template tone not sounding, a bonus when the
+    lowest note is the root and for chords of the piece's key (Krumhansl-Schmuckler,
+    composer.music.scales.estimate_key). A Viterbi pass picks the sequence with a bonus for a
+    chord that stays and for a root falling a fifth; a bar splits in two when its halves fit
+    clearly better apart. Repeated chords merge. Accompanied music (chords in the other voices)
+    is named well; a melody alone is ambiguous (on OpenEWLD lead sheets the root agrees with the
+    written chord about 28 % of the time, no better than always naming the tonic).
 
     score_or_notes: a Score (drum voices are left out; meters from its meter map) or an (N, 5)
     int array of notes (onset, duration, pitch, velocity, voice; see composer.data.cache) with
@@ -269,34 +299,90 @@ def estimate_chords(score_or_notes, meters=None, *, voices=None) -> list[ChordSy
         return []
     if meters is None:
         raise ValueError("estimate_chords needs the meter map (meters) for a notes array")
+    return _viterbi_chords(notes, meters, _key_of(notes))
+
+
+_STAY_BONUS = 0.2  # Viterbi: a chord lasting into the next segment
+_FIFTH_BONUS = 0.1  # Viterbi: root falling a fifth (V -> I), the commonest progression
+
+
+def _segments(meters, first: int, end: int) -> list[tuple[int, int, int | None]]:
+    """(start, end, middle or None) of each bar from the bar holding `first` to `end`; middle is
+    where a bar of an even number of beats (4 or more) may split in two."""
+    position, _ = meters.position_in_bar([first])
+    tick, segments = first - int(position[0]), []
+    while tick < end:
+        meter = meters.at(tick)
+        bar_end = tick + meter.bar_ticks
+        even = meter.numerator % 2 == 0 and meter.numerator >= 4
+        segments.append((tick, bar_end, tick + meter.bar_ticks // 2 if even else None))
+        tick = bar_end
+    return segments
+
+
+def _state_table():
+    """(roots, names, masks (S, 12) bool) of every (root, template) state."""
+    import numpy as np
+
+    roots, names, masks = [], [], []
+    for root in range(12):
+        for name, intervals in _TEMPLATES.items():
+            mask = np.zeros(12, bool)
+            mask[[(root + i) % 12 for i in intervals]] = True
+            roots.append(root)
+            names.append(name)
+            masks.append(mask)
+    return np.array(roots), names, np.array(masks)
+
+
+def _viterbi_chords(notes, meters, key) -> list[ChordSymbol]:
+    """The chord sequence that best explains every segment (template fit as in _best_chord) with a
+    bonus for a chord that stays and for a root falling a fifth: a hidden-Markov smoothing of the
+    per-segment choice (Viterbi), which a melody alone needs (one or two notes fit many chords)."""
+    import numpy as np
+
+    roots, names, masks = _state_table()
     end = int((notes[:, 0] + notes[:, 1]).max())
-    first = int(notes[:, 0].min())
+    segments = _segments(meters, int(notes[:, 0].min()), end)
+    diatonic = np.array([key is not None and ((r - key.tonic) % 12, _FAMILY.get(n)) in _DIATONIC.get(key.scale, ())
+                         for r, n in zip(roots, names)])
+    emissions = np.zeros((len(segments), len(roots)))
+    for t, (start, stop, _middle) in enumerate(segments):
+        weights, bass = _profile(notes, start, stop)
+        total = weights.sum()
+        if total <= 0:
+            continue  # a silent segment: the transitions decide (the chord goes on)
+        share = weights / total
+        inside = masks @ share
+        missing = (masks & (share < 0.02)).sum(axis=1)
+        emissions[t] = (inside - _OUTSIDE_WEIGHT * (1 - inside) - _MISSING_PENALTY * missing
+                        + _BASS_BONUS * (roots == bass) + _KEY_BONUS * diatonic)
+    transition = np.where(roots[None, :] == (roots[:, None] + 5) % 12, _FIFTH_BONUS, 0.0)  # [from, to]
+    np.fill_diagonal(transition, _STAY_BONUS)
+    score, back = emissions[0].copy(), []
+    for t in range(1, len(segments)):
+        candidates = score[:, None] + transition
+        back.append(candidates.argmax(axis=0))
+        score = candidates.max(axis=0) + emissions[t]
+    states = [int(score.argmax())]
+    for pointers in reversed(back):
+        states.append(int(pointers[states[-1]]))
+    states.reverse()
     chords: list[ChordSymbol] = []
 
-    def add(start: int, stop: int, root: int, quality: str) -> None:
-        figure = figure_of(root, QUALITY_INDEX[quality])
-        if chords and chords[-1].figure == figure and chords[-1].end == start:
+    def add(start: int, stop: int, figure: str) -> None:
+        if chords and chords[-1].figure == figure:
             chords[-1] = ChordSymbol(chords[-1].onset, stop - chords[-1].onset, figure)
         else:
             chords.append(ChordSymbol(start, stop - start, figure))
 
-    tick = first
-    position, _ = meters.position_in_bar([first])
-    tick = first - int(position[0])
-    while tick < end:
-        meter = meters.at(tick)
-        bar_end = tick + meter.bar_ticks
-        whole = _best_chord(*_profile(notes, tick, bar_end))
-        halves = []
-        if meter.numerator % 2 == 0 and meter.numerator >= 4:
-            middle = tick + meter.bar_ticks // 2
-            halves = [(tick, middle, _best_chord(*_profile(notes, tick, middle))),
-                      (middle, bar_end, _best_chord(*_profile(notes, middle, bar_end)))]
-        if halves and halves[0][2][1:] != halves[1][2][1:] and min(h[2][0] for h in halves) > -1e8 \
-                and (halves[0][2][0] + halves[1][2][0]) / 2 > whole[0] + _SPLIT_GAIN:
-            for start, stop, (_score, root, quality) in halves:
-                add(start, stop, root, quality)
-        elif whole[0] > -1e8:
-            add(tick, bar_end, whole[1], whole[2])
-        tick = bar_end
+    for t, ((start, stop, middle), state) in enumerate(zip(segments, states)):
+        if middle is not None:  # two chords in the bar when its halves fit clearly better apart
+            halves = [_best_chord(*_profile(notes, start, middle), key), _best_chord(*_profile(notes, middle, stop), key)]
+            if halves[0][1:] != halves[1][1:] and min(h[0] for h in halves) > -1e8 \
+                    and (halves[0][0] + halves[1][0]) / 2 > emissions[t, state] + _SPLIT_GAIN:
+                add(start, middle, figure_of(halves[0][1], QUALITY_INDEX[halves[0][2]]))
+                add(middle, stop, figure_of(halves[1][1], QUALITY_INDEX[halves[1][2]]))
+                continue
+        add(start, stop, figure_of(int(roots[state]), QUALITY_INDEX[names[state]]))
     return chords
