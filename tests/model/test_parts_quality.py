@@ -107,16 +107,26 @@ CONTROLS = {
 
 @pytest.mark.parametrize("name", list(CONTROLS))
 def test_controls_hold_in_95_percent_of_bars_over_50_variations(cowriter, four_voices, name):
+    """Bars 3-6 of one voice rewritten 50 times with one control asked. Range, polyphony and grid
+    are judged on the bars that got new notes (a bar left silent breaks none of them), and at
+    least 80 % of the bars must get notes, so silence cannot pass for obedience; density is
+    judged on every bar (a silent bar has 0 notes)."""
     from composer.request import fill_request
 
     voice, controls, holds = CONTROLS[name]
     score = four_voices
     request = fill_request(score, 2 * BAR, 6 * BAR, (voice,), controls=controls, variations=50, seed=3)
-    checked = kept = 0
+    written = kept = 0
+    total = 50 * 4
     for variation in cowriter.generate(request):
-        for bar, notes in bars_of(new_notes(variation, score, voice)).items():
-            checked += 1
+        bars = bars_of(new_notes(variation, score, voice))
+        assert set(bars) <= {2, 3, 4, 5}
+        for notes in bars.values():
+            written += 1
             kept += bool(holds(notes, controls))
-        checked += sum(1 for bar in range(2, 6) if bar not in bars_of(new_notes(variation, score, voice)))
-    assert checked >= 50 * 4
-    assert kept / checked >= 0.95, f"{name}: asked {controls}, held in {kept}/{checked} bars"
+    if name == "density":
+        kept += (total - written) * holds([], controls)  # silent bars: 0 notes against the asked density
+        assert kept / total >= 0.95, f"{name}: asked {controls}, held in {kept}/{total} bars"
+    else:
+        assert written >= 0.8 * total, f"{name}: only {written}/{total} bars got new notes"
+        assert kept / written >= 0.95, f"{name}: asked {controls}, held in {kept}/{written} bars with new notes"
