@@ -358,7 +358,8 @@ class PPMBaseline:
                 both = r.get("cpint", {}).get("validation_both_nll") if isinstance(models[name], LinkedPitchPPM) \
                     else r["validation"]["both_nll"]
                 log(f"  PPM {line} {name}{' (' + r['viewpoints'] + ')' if 'viewpoints' in r else ''}: LTM order {r['ltm_order']}, STM order "
-                    f"{r['stm_order']}, b {r['bias']}, validation NLL {both:.3f}")
+                    f"{r['stm_order']}, b {r['bias']}, validation NLL "
+                    f"{'(no validation notes: defaults)' if both is None else format(both, '.3f')}")
         return cls(models, report)
 
     @classmethod

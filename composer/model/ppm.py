@@ -433,8 +433,11 @@ def fit_viewpoint(vocab: int, train: Iterable[Sequence[int]], validation: Sequen
                                                        ltm.depth))
                 count += 1
             stm.add((), sequence[t], hashes)
+    if count:
+        settings = Settings(ltm_order=ltm_orders[int(np.argmin(ltm_nll))], stm_order=stm_orders[int(np.argmin(stm_nll))])
+    else:  # nothing to choose on: IDyOM's defaults (PPM*, b = 1)
+        settings = Settings()
     count = max(1, count)
-    settings = Settings(ltm_order=ltm_orders[int(np.argmin(ltm_nll))], stm_order=stm_orders[int(np.argmin(stm_nll))])
     model = ViewpointPPM(vocab, ltm, settings, stm_depth)
     pairs, targets = [], []
     for sequence, first, stop in validation:

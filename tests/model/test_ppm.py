@@ -172,3 +172,9 @@ def test_memory_probe_scores_the_repeats_through_a_scorer():
     assert memory_probe("ckpt", transposed=True, scorer=stm_scorer(plain)).accuracy_within < 0.5
     linked = LinkedPitchPPM(plain, ViewpointPPM(N_INTERVAL, None, Settings(stm_order=8)), 1.0, 1.0)
     assert memory_probe("ckpt", transposed=True, scorer=stm_scorer(linked)).accuracy_within >= 0.9
+
+
+def test_without_validation_notes_the_defaults_are_kept():
+    model, report = fit_viewpoint(6, [[0, 1, 2, 3] * 5], [([0, 1], 8, 2)], ltm_depth=3, stm_depth=3)
+    assert (report["ltm_order"], report["stm_order"], report["bias"]) == ("*", "*", 1.0)
+    assert report["validation"]["notes"] == 0 and report["validation"]["both_nll"] is None
