@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
+from torch.overrides import TorchFunctionMode
 
 from composer.model import vocab as V
 from composer.model.network import NetworkConfig, Seq2Seq
@@ -224,7 +225,7 @@ def _expected_tensors(path: Path, network: NetworkConfig) -> dict[str, torch.Ten
     """The state dict the config describes, built on the 'meta' device (shapes and dtypes, no
     memory), so new layers in Seq2Seq need no change here."""
     try:
-        with torch.device("meta"):
+        with torch.device("meta"), _SkipRandomFills():
             expected = Seq2Seq(network).state_dict()
     except Exception as error:  # an architecture the code refuses (e.g. a size it cannot divide)
         raise CheckpointError(path, f"its architecture config is unusable ({error})") from None
@@ -232,6 +233,24 @@ def _expected_tensors(path: Path, network: NetworkConfig) -> dict[str, torch.Ten
     if parameters > MAX_PARAMETERS:
         raise CheckpointError(path, f"its architecture has {parameters:,} parameters (at most {MAX_PARAMETERS:,})")
     return expected
+
+
+class _SkipRandomFills(TorchFunctionMode):
+    """Initialisers (torch.nn.init, in-place random fills) do nothing on the 'meta' device (it
+    holds no data), but torch routes the first meta normal_ through decompositions that import
+    torch._dynamo (~10 s); skip them. Only meta tensors are affected, and a torch function mode is
+    per thread, so models built elsewhere meanwhile are initialised as usual."""
+
+    _SKIPPED = frozenset({"normal_", "uniform_", "random_", "bernoulli_", "exponential_", "log_normal_",
+                          "cauchy_", "geometric_"})
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        target = args[0] if args else kwargs.get("tensor")  # torch.nn.init passes it by keyword
+        fills = getattr(func, "__name__", "") in self._SKIPPED or getattr(func, "__module__", "") == "torch.nn.init"
+        if fills and getattr(target, "is_meta", False):
+            return target
+        return func(*args, **kwargs)
 
 
 def _check_against_config(path: Path, header: dict, expected: dict[str, torch.Tensor]) -> None:
