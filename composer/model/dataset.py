@@ -21,7 +21,7 @@ import torch
 
 from composer.model import vocab as V
 from composer.model.encoding import ONSET, PITCH, Steps, array_to_notes, encode, notes_to_array, transpose_steps, voice_roles
-from composer.model.network import SUCC_FIELDS
+from composer.model.network import LOCAL, SUCC_FIELDS
 from composer.music.score import Score, Voice
 from composer.music.transform import melody
 
@@ -129,6 +129,7 @@ class Example:
     targets: np.ndarray  # (T, len(TARGETS))
     ref: np.ndarray  # (T,)
     style: int
+    prefix: np.ndarray | None = None  # (LOCAL - 1, F): the notes before dec_in[0]
 
 
 @dataclass
@@ -180,6 +181,18 @@ def decoder_inputs(first: Steps, notes: Steps, *, start: int, end: int | None, b
     return dec
 
 
+def local_prefix(before: Steps) -> np.ndarray:
+    """(LOCAL - 1, F): the LOCAL - 1 notes before the decoder's first input (the last note before
+    the region), padded at the front with empty steps (no interval, no rhythm)."""
+    out = np.zeros((LOCAL - 1, len(V.FEATURES)), np.int64)
+    out[:, V.FEATURES.index("interval")] = V.NO_INTERVAL
+    notes = before.take(slice(max(0, len(before) - LOCAL), max(0, len(before) - 1))).matrix() if len(before) > 1 \
+        else np.zeros((0, len(V.FEATURES)), np.int64)
+    if len(notes):
+        out[-len(notes):] = notes
+    return out
+
+
 def build_example(steps: Steps, *, start: int, end: int | None, voices: set[int], style: int, bar: int,
                   max_context: int, max_after: int = 64, max_targets: int | None = None,
                   hide_voices: bool = False, density: bool = False) -> Example | None:
@@ -205,7 +218,7 @@ def build_example(steps: Steps, *, start: int, end: int | None, voices: set[int]
                          density=int(np.clip(round(per_bar), 1, V.MAX_DENSITY)) if density else 0)
     return Example(src=context.src, src_succ=context.src_succ, dec_in=dec.matrix(),
                    dec_succ=successors(targets, np.ones(n_targets, bool)), targets=targets.matrix(V.TARGETS),
-                   ref=targets.ref, style=style)
+                   ref=targets.ref, style=style, prefix=local_prefix(before))
 
 
 @dataclass
@@ -218,6 +231,7 @@ class Batch:
     dec_succ: torch.Tensor  # (B, T, 7)
     targets: torch.Tensor  # (B, T, len(TARGETS)), -100 = padding
     ref: torch.Tensor  # (B, T)
+    prefix: torch.Tensor  # (B, LOCAL - 1, F)
 
     def to(self, device) -> "Batch":
         return Batch(*(getattr(self, f).to(device, non_blocking=True) for f in self.__dataclass_fields__))
@@ -227,7 +241,8 @@ class Batch:
         return int((self.targets[..., 0] >= 0).sum())
 
     def model_inputs(self) -> tuple:
-        return (self.src, self.src_len, self.style, self.src_succ, self.dec_in, self.dec_succ, self.targets, self.ref)
+        return (self.src, self.src_len, self.style, self.src_succ, self.dec_in, self.dec_succ, self.targets, self.ref,
+                self.prefix)
 
 
 def collate(examples: list[Example]) -> Batch:
@@ -251,7 +266,9 @@ def collate(examples: list[Example]) -> Batch:
     return Batch(src=torch.from_numpy(src), src_len=torch.tensor([len(e.src) for e in examples]),
                  style=torch.tensor([e.style for e in examples]), src_succ=torch.from_numpy(src_succ),
                  dec_in=torch.from_numpy(dec_in), dec_succ=torch.from_numpy(dec_succ),
-                 targets=torch.from_numpy(targets), ref=torch.from_numpy(ref))
+                 targets=torch.from_numpy(targets), ref=torch.from_numpy(ref),
+                 prefix=torch.from_numpy(np.stack([e.prefix if e.prefix is not None else local_prefix(bos_step())
+                                                   for e in examples])))
 
 
 class RegionSampler:

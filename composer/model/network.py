@@ -195,15 +195,17 @@ class Seq2Seq(nn.Module):
         scores = scores.masked_fill(~memory["mask"][:, None, :], float("-inf"))
         return torch.bmm(torch.softmax(scores, dim=-1), memory["values"])
 
-    def decode(self, dec_in: torch.Tensor, memory: dict, dec_succ: torch.Tensor):
+    def decode(self, dec_in: torch.Tensor, memory: dict, dec_succ: torch.Tensor, prefix: torch.Tensor | None = None):
         """Teacher-forced decoding of whole sequences. dec_in (B, T, F): the previous note of each
         step; dec_succ (B, T, 7): each step's own target as a successor (SUCC_FIELDS) for later
-        steps to copy. -> (hidden (B, T, Hd), history attention weights (B, T, S + T))."""
+        steps to copy; prefix (B, LOCAL - 1, F): the notes before dec_in[0], whose intervals and
+        rhythm address the first steps' history attention. -> (hidden (B, T, Hd), history
+        attention weights (B, T, S + T))."""
         x = self.drop(self.embed(dec_in) + memory["style"][:, None, :])
         out, _ = self.decoder(x, memory["state"])
         context = self._attend_encoder(out, memory)
         t = out.shape[1]
-        local = self.local_code(dec_in)
+        local = self.local_code(dec_in if prefix is None else torch.cat([prefix, dec_in], dim=1))[:, -t:]
         query = torch.cat([self.query(out), local], dim=-1) / math.sqrt(self.config.memory_dim)
         keys = torch.cat([memory["mem_keys"], torch.cat([self.key_dec(out), local], dim=-1)], dim=1)  # (B, S+T, 2M)
         values = torch.cat([memory["mem_values"], self.successor(dec_succ[..., :5].clamp(min=0))], dim=1)
@@ -223,12 +225,18 @@ class Seq2Seq(nn.Module):
         null = scores.new_zeros(scores.shape[:-1] + (1,))
         return torch.softmax(torch.cat([scores, null], dim=-1), dim=-1)[..., :-1]
 
-    def init_history(self, memory: dict, capacity: int) -> dict:
-        """Empty decoder history for step-by-step sampling (capacity = most steps to write)."""
+    def init_history(self, memory: dict, capacity: int, prefix: torch.Tensor | None = None) -> dict:
+        """Empty decoder history for step-by-step sampling (capacity = most steps to write);
+        prefix (LOCAL - 1, F) or (B, LOCAL - 1, F): the notes before the first decoder input."""
         batch = memory["mem_keys"].shape[0]
         device = memory["mem_keys"].device
+        recent = torch.zeros(batch, LOCAL, len(V.FEATURES), dtype=torch.long, device=device)
+        if prefix is None:
+            recent[..., _INTERVAL] = V.NO_INTERVAL
+        else:
+            recent[:, 1:] = torch.as_tensor(prefix, device=device).expand(batch, LOCAL - 1, -1)
         return {"keys": memory["mem_keys"].new_zeros(batch, capacity, 2 * self.config.memory_dim),
-                "recent": torch.zeros(batch, LOCAL, len(V.FEATURES), dtype=torch.long, device=device),
+                "recent": recent,
                 "values": memory["mem_values"].new_zeros(batch, capacity, self.config.decoder_hidden),
                 "succ": torch.zeros(batch, capacity, len(SUCC_FIELDS), dtype=torch.long, device=device),
                 "length": 0}
@@ -255,10 +263,6 @@ class Seq2Seq(nn.Module):
         context = self._attend_encoder(out, memory)
         length = history["length"]
         history["recent"] = torch.cat([history["recent"][:, 1:], step[:, None]], dim=1)
-        if length == 0:  # no earlier decoder inputs: pad as the teacher-forced pass does
-            history["recent"][:, :-1, _INTERVAL] = V.NO_INTERVAL
-            history["recent"][:, :-1, _DELTA] = 0
-            history["recent"][:, :-1, _DURATION] = 0
         local = self.local_code(history["recent"])[:, -1:]
         query = torch.cat([self.query(out), local], dim=-1) / math.sqrt(self.config.memory_dim)
         keys = torch.cat([memory["mem_keys"], history["keys"][:, :length]], dim=1)
@@ -334,9 +338,9 @@ class Seq2Seq(nn.Module):
                 h = h + self.condition[i](chosen[..., i].clamp(min=0))
         return outputs
 
-    def forward(self, src, src_len, style, src_succ, dec_in, dec_succ, targets, ref) -> list[torch.Tensor]:
+    def forward(self, src, src_len, style, src_succ, dec_in, dec_succ, targets, ref, prefix=None) -> list[torch.Tensor]:
         memory = self.encode(src, src_len, style, src_succ)
-        hidden, weights = self.decode(dec_in, memory, dec_succ)
+        hidden, weights = self.decode(dec_in, memory, dec_succ, prefix)
         succ = torch.cat([memory["succ"], dec_succ], dim=1)
         return self.logits(hidden, targets, ref, weights, succ)
 

@@ -15,7 +15,7 @@ import torch
 
 from composer.model import vocab as V
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint
-from composer.model.dataset import bos_step, decoder_inputs, region_context
+from composer.model.dataset import bos_step, decoder_inputs, local_prefix, region_context
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
 from composer.model.sampling import RegionPlan, TargetVoice, sample_region
 from composer.music.region import Controls, Region
@@ -162,7 +162,7 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     first_onset = max(first_onset, start_g - V.MAX_DELTA)
     plan = RegionPlan(start=start_g, end=end_g, voices=targets, first=dec_first.matrix()[0],
                       first_onset=first_onset, first_pitch=int(first.pitch[0]) if len(before) else -1,
-                      max_notes=limit, features_at=features, stop_at=stop_at, controls=controls, key=key,
+                      max_notes=limit, prefix=local_prefix(before), features_at=features, stop_at=stop_at, controls=controls, key=key,
                       density=density, bar=bar)
     device = next(model.parameters()).device
     with torch.inference_mode():

@@ -104,6 +104,7 @@ class RegionPlan:
     first_onset: int
     first_pitch: int
     max_notes: int
+    prefix: np.ndarray | None
     features_at: Callable[[np.ndarray], dict]
     stop_at: int | None = None
     controls: Controls = field(default_factory=Controls)
@@ -172,7 +173,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
     memory = model.expand_memory(memory, variations)
     state = memory["state"]
     capacity = plan.max_notes * 2 + 8
-    history = model.init_history(memory, capacity)
+    history = model.init_history(memory, capacity, plan.prefix)
     c = plan.controls
     slots = {v.slot: v for v in plan.voices}
     voice_mask = torch.zeros(V.N_VOICE, dtype=torch.bool)
@@ -207,9 +208,12 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 live[b, slot] = False
             if not live[b].any():
                 r.done = True
-        logits = torch.where(live, head(0, no_ref), neg_inf)
-        logits[~live.any(-1)] = 0.0  # finished rows: any value, discarded below
-        voice = pick(logits, temperature, top_p, generator)
+        if len(plan.voices) == 1:  # one voice to write: nothing to choose
+            voice = torch.full((variations,), plan.voices[0].slot, dtype=torch.long, device=device)
+        else:
+            logits = torch.where(live, head(0, no_ref), neg_inf)
+            logits[~live.any(-1)] = 0.0  # finished rows: any value, discarded below
+            voice = pick(logits, temperature, top_p, generator)
         h = h + model.condition[0](voice)[:, None]
         ref = torch.tensor([r.last_pitch.get(int(v), -1) if r.last_pitch.get(int(v), -1) >= 0 else r.pitch
                             for r, v in zip(rows, voice.tolist())], device=device)

@@ -20,10 +20,10 @@ def test_decode_step_matches_teacher_forced_decode():
     batch = collate([example])
     with torch.no_grad():
         memory = model.encode(batch.src, batch.src_len, batch.style, batch.src_succ)
-        hidden, weights = model.decode(batch.dec_in, memory, batch.dec_succ)
+        hidden, weights = model.decode(batch.dec_in, memory, batch.dec_succ, batch.prefix)
         succ = torch.cat([memory["succ"], batch.dec_succ], dim=1)
         full = model.logits(hidden, batch.targets, batch.ref, weights, succ)
-        state, history = memory["state"], model.init_history(memory, 32)
+        state, history = memory["state"], model.init_history(memory, 32, batch.prefix)
         for t in range(batch.dec_in.shape[1]):
             h, state, w = model.decode_step(batch.dec_in[:, t], memory, state, history)
             assert torch.allclose(h, hidden[:, t], atol=1e-5)
