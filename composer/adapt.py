@@ -218,6 +218,9 @@ class AdaptConfig:
     # "style" (the new row only), "top" (+ output side), "all" (everything) train in one stage.
     train: str = "auto"
     max_forgetting: float = 0.02  # the old styles' pitch cross-entropy may rise at most this much
+    # The guard sees ~20 pieces per style, so it asks for a margin: measured on a real folder, a step
+    # at +1.9 % on the guard's pieces was +4.4 % on other pieces of the same styles.
+    guard_margin: float = 0.5
     second: str = "all"  # what the second "auto" stage trains (measured: all > top on a real folder)
     mix: float = 1.0  # corpus pieces mixed in per folder training piece (0 = none)
     corpus_cache: str | None = None  # corpus for mixing and for the old styles' figures
@@ -368,7 +371,8 @@ def adapt(config: AdaptConfig, folder: str | Path, *, log: Log = print, progress
         keep[:new_index] = 0.0  # the old styles' rows never move
         start.style.weight.register_hook(lambda grad: grad * keep.to(grad))
         wanted = {"out": str(work / f"{tag}.safetensors"), "epochs": config.epochs, "batch_size": config.batch_size,
-                  "lr": lr, "patience": config.patience, "seed": config.seed, "max_minutes": max(0.2, minutes),
+                  "lr": lr, "patience": config.patience, "seed": config.seed,
+                  "max_minutes": max(0.2, round(minutes, 1)),
                   "augment": augmenting, "teacher_forcing": float(base_training.get("teacher_forcing", 1.0)),
                   "teacher_forcing_warmup": 0}
         # Window shapes as the base model was trained (the fields this version's TrainConfig has).
@@ -435,13 +439,13 @@ def adapt(config: AdaptConfig, folder: str | Path, *, log: Log = print, progress
                                              "validation_pitch_nll": round(valid, 4)})
                     log(f"second stage at {alpha:.0%}: old styles {moved:+.1%} at worst, validation pitch "
                         f"cross-entropy {valid:.3f} (first stage {first_valid:.3f})")
-                    if moved <= config.max_forgetting and valid < first_valid:
+                    if moved <= config.guard_margin * config.max_forgetting and valid < first_valid:
                         adapted, trainer, stages[0]["kept"] = candidate, trainer2, False
                         record.update(kept=True, alpha=alpha, old_styles_worst_change=round(moved, 4))
                         break
                 else:
                     log("kept the first stage: no step of the second kept the old styles within "
-                        f"{config.max_forgetting:.0%} and improved the new style")
+                        f"{config.guard_margin * config.max_forgetting:.0%} and improved the new style")
         else:
             lr = config.style_lr if config.train == "style" else config.lr
             adapted, trainer = stage(model, config.train, lr, config.max_minutes,

@@ -82,10 +82,10 @@ def test_the_guard_keeps_the_old_styles(base_model, phrygian_folder, tmp_path):
     tried = second["blends"]
     assert [b["alpha"] for b in tried][0] == 1.0 and tried  # the full step first, then smaller ones
     if second["kept"]:  # the largest step that kept the old styles and beat the first stage
-        assert tried[-1]["alpha"] == second["alpha"] and tried[-1]["old_styles_worst_change"] <= 0.02
+        assert tried[-1]["alpha"] == second["alpha"] and tried[-1]["old_styles_worst_change"] <= 0.01
     rejected = tried[:-1] if second["kept"] else tried
-    assert all(b["old_styles_worst_change"] > 0.02 or b["validation_pitch_nll"] >= second["first_validation_pitch_nll"]
-               for b in rejected)
+    assert all(b["old_styles_worst_change"] > 0.01 or b["validation_pitch_nll"] >= second["first_validation_pitch_nll"]
+               for b in rejected)  # 1 %: the guard's margin on its few pieces
     assert info["kept"] == ("all" if second["kept"] else "style")
     assert info["after"]["pitch_nll"] < info["before"]["pitch_nll"]
     from composer.model.checkpoint import load_checkpoint
