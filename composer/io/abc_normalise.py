@@ -64,6 +64,8 @@ class AbcKey:
 def parse_key(value: str) -> AbcKey:
     """A K: field value -> AbcKey. Unknown words are ignored (clef=, octave= and the like)."""
     text = value.split("%")[0].strip()
+    # "Dmix=c": accidentals may follow the key with no space between
+    text = re.sub(r"^([A-Ga-g][#b]?[A-Za-z]*)((?:\^\^|\^|__|_|=)[A-Ga-g])", r"\1 \2", text)
     words = text.split()
     accidentals = {letter: 0 for letter in "ABCDEFG"}
     name, fifths, explicit_only = None, 0, False

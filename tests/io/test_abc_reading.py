@@ -53,7 +53,7 @@ def test_key_line_accidentals_apply_to_every_octave(file_of):
 
 
 @pytest.mark.parametrize("key, expected", [
-    ("G", {"F": 1}), ("Dmix", {"F": 1, "C": 0}), ("Ador", {"F": 1}), ("Ddor", {}), ("Bb", {"B": -1, "E": -1}),
+    ("G", {"F": 1}), ("Dmix", {"F": 1, "C": 0}), ("Dmix=c", {"F": 1}), ("Dmix^c", {"F": 1, "C": 1}), ("Ador", {"F": 1}), ("Ddor", {}), ("Bb", {"B": -1, "E": -1}),
     ("E minor", {"F": 1}), ("F#m", {"F": 1, "C": 1, "G": 1}), ("HP", {}), ("Hp", {"F": 1, "C": 1}),
 ])
 def test_key_signatures_of_modes_and_pipes(key, expected):
