@@ -102,13 +102,14 @@ def test_plain_safetensors_without_config_and_garbage_header(tmp_path):
         load_checkpoint(tmp_path / "missing.safetensors")
 
 
-def test_interval_head_moves_with_the_previous_pitch_and_old_configs_still_load(tmp_path):
-    model = Seq2Seq(NetworkConfig(n_styles=2, embed=32, encoder_hidden=16, decoder_hidden=32, relative_pitch=True))
-    torch.nn.init.zeros_(model.heads[0].net[2].weight)
-    torch.nn.init.zeros_(model.heads[0].net[2].bias)  # only the interval expert speaks
-    hidden = torch.randn(1, 32)
-    low = model.pitch_logits(hidden, torch.tensor([60]))
-    high = model.pitch_logits(hidden, torch.tensor([67]))
-    assert torch.allclose(low[0, 50:80], high[0, 57:87])  # the same intervals, a fifth higher
-    # A checkpoint written before the interval head existed has no "relative_pitch" key.
-    assert NetworkConfig.from_dict({"embed": 32}).relative_pitch is False
+def test_interval_head_moves_with_the_voices_previous_pitch():
+    model = Seq2Seq(NetworkConfig(n_styles=2, embed=32, encoder_hidden=16, decoder_hidden=32, relative_pitch=True,
+                                  copy=False))
+    pitch = 1  # vocab.TARGETS index
+    torch.nn.init.zeros_(model.heads[pitch].net[2].weight)
+    torch.nn.init.zeros_(model.heads[pitch].net[2].bias)  # only the interval expert speaks
+    hidden = torch.randn(1, 1, 32)
+    low = model.head_logprobs(pitch, hidden, None, None, torch.tensor([[60]]))
+    high = model.head_logprobs(pitch, hidden, None, None, torch.tensor([[67]]))
+    # The same intervals, a fifth higher (log-probabilities differ only by normalisation).
+    assert torch.allclose(low[0, 0, 50:80] - low[0, 0, 60], high[0, 0, 57:87] - high[0, 0, 67], atol=1e-5)
