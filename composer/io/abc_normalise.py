@@ -256,6 +256,8 @@ class _Voice:
         self.ties: list[str] = []  # "-" or "" for each _TIE_MARK in items, in order
         self.transpose = 0  # semitones: %%MIDI transpose, octave= and transpose= in K:/V:
         self.program: int | None = None  # %%MIDI program
+        self.name = ""
+        self.overlays: list[_Voice] = []  # voices made by & overlays in this voice's bars
 
 
 class _Reader:
@@ -264,6 +266,8 @@ class _Reader:
     def __init__(self, key: AbcKey, unit: Fraction, meter: Fraction | None, meter_text: str | None):
         self.header_key, self.header_unit, self.header_meter = key, unit, meter
         self.header_transpose, self.header_program = 0, None
+        self.overlays_used: list[_Voice] = []  # overlay voices written in the current bar
+        self.overlay_target: _Voice | None = None  # where music goes after an & in this bar
         self.voices: dict[str, _Voice] = {}
         self.order: list[str] = []
         self.current = self._voice("1")
@@ -282,8 +286,51 @@ class _Reader:
                                        self.header_unit, base.meter if base else self.header_meter)
             self.voices[name].transpose = self.header_transpose
             self.voices[name].program = self.header_program
+            self.voices[name].name = name
             self.order.append(name)
         return self.voices[name]
+
+    # -- & overlays (ABC 2.1 section 7.4): music after & in a bar sounds with the bar's start
+    def _overlay(self) -> _Voice:
+        """The voice for the next & of this bar; made on first use with rests and bar lines
+        that shadow the main voice so far, so repeats expand alike in both."""
+        main = self.current
+        number = len(self.overlays_used) + 1
+        while len(main.overlays) < number:
+            overlay = _Voice(main.key, main.unit, main.header_unit, main.meter)
+            overlay.transpose, overlay.program = main.transpose, main.program
+            overlay.name = f"{main.name}_overlay{len(main.overlays) + 1}"
+            last_bar = max((i for i, item in enumerate(main.items) if isinstance(item, _Bar)), default=-1)
+            for item in main.items[:last_bar + 1]:
+                if isinstance(item, _Music) and item.duration > 0:
+                    overlay.items.append(_Music(f"z{_length_text(item.duration / main.header_unit)} ", item.duration, 0))
+                elif isinstance(item, (_Bar, _Field)):
+                    overlay.items.append(item)
+            self.voices[overlay.name] = overlay
+            self.order.append(overlay.name)
+            main.overlays.append(overlay)
+            self.features.add("overlays")
+        target = main.overlays[number - 1]
+        self.overlays_used.append(target)
+        self.overlay_target = target
+        return target
+
+    def _bar(self, token: _Bar) -> None:
+        """A bar line of the voice in force, mirrored in its overlays (a bar rest where silent)."""
+        main = self.current
+        length = Fraction(0)
+        for item in reversed(main.items):
+            if isinstance(item, _Bar):
+                break
+            if isinstance(item, _Music):
+                length += item.duration
+        main.items.append(token)
+        for overlay in main.overlays:
+            if not any(overlay is used for used in self.overlays_used) and length > 0:
+                overlay.items.append(_Music(f"z{_length_text(length / main.header_unit)} ", length, 0))
+            overlay.items.append(token)
+        self.overlays_used.clear()
+        self.overlay_target = None
 
     def directive(self, line: str) -> None:
         """%%MIDI transpose N / %%MIDI program [channel] N, for the voice in force (abc2midi's)."""
@@ -341,7 +388,7 @@ class _Reader:
     def music(self, line: str) -> None:
         out: list[str] = []
         duration, notes = Fraction(0), 0
-        voice = self.current
+        voice = self.overlay_target or self.current
         scale = voice.unit / voice.header_unit
         last_duration: list = [None]  # [index in durations] of the last note/chord/rest
         durations: list[Fraction] = []
@@ -417,14 +464,16 @@ class _Reader:
                 token = _Bar(line[position:end], start_repeat=double or bool(bar.group(4)),
                              end_repeat=double or bool(bar.group(2)), endings=numbers,
                              section_end=bar.group(3) in ("||", "|]", "[|"))
-                voice.items.append(token)
+                self._bar(token)
+                voice = self.current
                 self.bar_accidentals.clear()
                 position = end
                 continue
             if char == "[" and position + 1 < n and line[position + 1].isdigit() and chord_open is None:
                 ending = _ENDING.match(line, position)
                 flush_music()
-                voice.items.append(_Bar("", endings=_ending_numbers(ending.group(1))))
+                self._bar(_Bar("", endings=_ending_numbers(ending.group(1))))
+                voice = self.current
                 out.append(" ")
                 position = ending.end()
                 continue
@@ -440,6 +489,12 @@ class _Reader:
                 add_event((chord_first or Fraction(0)) * multiplier)
                 chord_open = None
                 position += len(match.group(0))
+                continue
+            if char == "&" and chord_open is None and not grace:
+                flush_music()
+                voice = self._overlay()
+                durations.clear()
+                position += 1
                 continue
             if char == "{":
                 grace = True

@@ -153,3 +153,12 @@ def test_a_last_ending_closed_with_a_repeat_sign_ends_the_section(file_of):
 def test_grace_notes_before_a_bar_line_lead_nowhere(file_of):
     score = read(file_of, "X:1\nT:t\nM:2/4\nL:1/8\nK:C\nC2 D2{EF}|{G}A4|]\n")
     assert [p for _, p in played(score)] == [60, 62, 67, 69]  # abc2midi plays {EF} not at all
+
+
+def test_overlays_sound_together_where_written(file_of):
+    score = read(file_of, "X:1\nT:t\nM:4/4\nL:1/4\nK:C\n|: C4 | C D E F & E F G A :| G4 |]\n")
+    notes = played(score)
+    assert [(t, p) for t, p in notes if 4 <= t < 8] == [(4, 60), (4, 64), (5, 62), (5, 65), (6, 64), (6, 67),
+                                                       (7, 65), (7, 69)]
+    assert [t for t, p in notes if p == 67 and t >= 16] == [16]  # the G after the repeat, on time
+    assert len(score.voices) == 2 and "overlays" in score.features
