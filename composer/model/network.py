@@ -283,10 +283,17 @@ class Seq2Seq(nn.Module):
         history["length"] = i + 1
 
     # -- heads ---------------------------------------------------------------------------------
-    def _copy_mix(self, name: str, log_gen: torch.Tensor, hidden: torch.Tensor, copies: list[torch.Tensor]) -> torch.Tensor:
+    def _copy_mix(self, name: str, log_gen: torch.Tensor, hidden: torch.Tensor, copies: list[torch.Tensor],
+                  agree: torch.Tensor | None = None) -> torch.Tensor:
         """log of gate-weighted generated + copied distributions; leaked copy mass goes to the
-        generated one, so the result sums to one."""
+        generated one, so the result sums to one. For pitch, `agree` (..., 1) is how much of the
+        attended history sits at the current pitch level: the absolute copy keeps that share of
+        its gate, the rest moves to the interval copy (a transposed restatement is copied as
+        intervals, an exact one either way)."""
         gate = torch.softmax(self.gates[name](hidden).float(), dim=-1)
+        if agree is not None:
+            moved = gate[..., 2:3] * (1.0 - agree)
+            gate = torch.cat([gate[..., :1], gate[..., 1:2] + moved, gate[..., 2:3] - moved], dim=-1)
         mixed = gate[..., :1] * log_gen.float().exp()
         leak = gate[..., :1].new_zeros(gate[..., :1].shape)
         for i, copy in enumerate(copies, start=1):
@@ -321,6 +328,11 @@ class Seq2Seq(nn.Module):
             rel = _scatter_copy(weights, ref[..., None] + shift, valid & (ref[..., None] >= 0), V.N_PITCH)
             absolute = _scatter_copy(weights, succ[..., column("pitch")][:, None, :], valid, V.N_PITCH)
             copies = [rel, absolute]
+            # The note each history position stood on (its successor's reference pitch).
+            level = (succ[..., column("pitch")] - succ[..., column("shift")])[:, None, :]
+            same = (level == ref[..., None]) & valid
+            agree = (weights * same).sum(-1, keepdim=True) / weights.sum(-1, keepdim=True).clamp(min=1e-6)
+            return self._copy_mix(name, log_gen, hidden, copies, agree.float())
         else:
             copies = [_scatter_copy(weights, succ[..., column(name)][:, None, :], valid, V.TARGET_SIZES[name])]
         return self._copy_mix(name, log_gen, hidden, copies)
