@@ -26,18 +26,21 @@ The neural model is scored through composer.model.scoring.score_region.
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
 from composer.model import vocab as V
 from composer.model.ngram import CountedNGram, fit_best_order_counted
-from composer.model.ppm import LinkedPitchPPM, ViewpointPPM, fit_pitch, fit_viewpoint
+from composer.model.ppm import (N_INTERVAL, LinkedPitchPPM, Settings, StaticCounts, ViewpointPPM, fit_pitch,
+                                fit_viewpoint, intervals)
 from composer.music.meter import MeterMap
 
 ONSET, DURATION, PITCH, VELOCITY, VOICE = range(5)  # note array columns (composer.data.cache)
@@ -333,6 +336,43 @@ def _lines(pieces: Iterable[EvalPiece], line: str) -> list[Line]:
     return out
 
 
+# The STM's choices on the default corpus's validation split (melody, continue protocol; see the
+# report of PPMBaseline.fit), for scoring without a corpus.
+STM_DEFAULTS = {
+    "pitch": {"ltm_order": "*", "stm_order": "*", "bias": 1.0, "viewpoints": "cpitch+cpint", "viewpoint_bias": 0.0,
+              "cpint": {"ltm_order": "*", "stm_order": "*", "bias": 1.0}},
+    "delta": {"ltm_order": "*", "stm_order": 2, "bias": 0.0},
+    "duration": {"ltm_order": "*", "stm_order": 2, "bias": 0.0},
+    "velocity": {"ltm_order": "*", "stm_order": 24, "bias": 0.0},
+}
+
+
+def _read_json(path: Path | None) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _order(value) -> int | None:
+    return None if value == "*" else int(value)
+
+
+def _rebuild(name: str, train, chosen: dict) -> ViewpointPPM | LinkedPitchPPM:
+    """A model with settings chosen before (a fit's report entry); train None = no LTM."""
+    def viewpoint(vocab, sequences, entry):
+        ltm = StaticCounts.fit(sequences) if sequences is not None else None
+        return ViewpointPPM(vocab, ltm, Settings(_order(entry["ltm_order"]), _order(entry["stm_order"]),
+                                                 float(entry["bias"])))
+
+    if chosen.get("viewpoints") == "cpitch+cpint":
+        cpitch = viewpoint(SIZES[name], train, chosen)
+        cpint = viewpoint(N_INTERVAL, None if train is None else [intervals(s) for s in train], chosen["cpint"])
+        return LinkedPitchPPM(cpitch, cpint, float(chosen["viewpoint_bias"]), float(chosen["bias"]))
+    return viewpoint(SIZES[name], train, chosen)
+
+
 @dataclass
 class PPMBaseline:
     """One composer.model.ppm.ViewpointPPM per attribute for one kind of line (melody or bass)."""
@@ -342,10 +382,22 @@ class PPMBaseline:
 
     @classmethod
     def fit(cls, train: Sequence[EvalPiece], validation: Sequence[EvalPiece], *, line: str = "melody",
-            seed_notes: int = 16, max_notes: int = 64, log=None) -> "PPMBaseline":
+            seed_notes: int = 16, max_notes: int = 64, log=None, settings_file: Path | None = None,
+            fingerprint: str | None = None) -> "PPMBaseline":
         """LTM on the training pieces' lines; orders and bias chosen on the first VALIDATION_PIECES
-        validation pieces' lines, scored as the continue task scores them."""
+        validation pieces' lines, scored as the continue task scores them. With `settings_file`
+        and the corpus `fingerprint`, choices made before for the same corpus and protocol are
+        read from that JSON file instead of chosen again (the choosing takes minutes, the
+        counting seconds), and new ones are added to it."""
         train_steps = _lines(train, line)
+        key = f"{fingerprint}:{line}:{seed_notes}:{max_notes}:{VALIDATION_PIECES}"
+        known = _read_json(settings_file).get(key) if settings_file and fingerprint else None
+        if known:
+            models = {name: _rebuild(name, [getattr(s, name) for s in train_steps], known[name])
+                      for name in ATTRIBUTES}
+            if log:
+                log(f"  PPM {line}: orders and biases as chosen before on this corpus ({settings_file})")
+            return cls(models, known)
         valid = [s for s in _lines(validation[:VALIDATION_PIECES], line) if len(s) > seed_notes]
         models, report = {}, {}
         stop = lambda s: min(len(s), seed_notes + max_notes)  # noqa: E731
@@ -355,17 +407,27 @@ class PPMBaseline:
                                              [(getattr(s, name), seed_notes, stop(s)) for s in valid])
             if log:
                 r = report[name]
-                both = r.get("cpint", {}).get("validation_both_nll") if isinstance(models[name], LinkedPitchPPM) \
-                    else r["validation"]["both_nll"]
-                log(f"  PPM {line} {name}{' (' + r['viewpoints'] + ')' if 'viewpoints' in r else ''}: LTM order {r['ltm_order']}, STM order "
-                    f"{r['stm_order']}, b {r['bias']}, validation NLL "
+                linked = isinstance(models[name], LinkedPitchPPM)
+                both = r["cpint"]["validation_both_nll"] if linked else r["validation"]["both_nll"]
+                log(f"  PPM {line} {name}{' (' + r['viewpoints'] + ')' if 'viewpoints' in r else ''}: "
+                    f"LTM order {r['ltm_order']}, STM order {r['stm_order']}, b {r['bias']}, validation NLL "
                     f"{'(no validation notes: defaults)' if both is None else format(both, '.3f')}")
+        if settings_file and fingerprint and valid:
+            stored = _read_json(settings_file)
+            stored[key] = report
+            try:
+                settings_file.write_text(json.dumps(stored, indent=1), encoding="utf-8")
+            except OSError as error:  # a read-only cache only costs the next run the choosing again
+                if log:
+                    log(f"  (could not keep the PPM settings in {settings_file}: {error})")
         return cls(models, report)
 
     @classmethod
     def short_term_only(cls) -> "PPMBaseline":
-        """The STM alone (no corpus): IDyOM's default, PPM* for every attribute."""
-        return cls({name: ViewpointPPM(SIZES[name], None) for name in ATTRIBUTES})
+        """The STM alone (no corpus), with the STM orders and viewpoints chosen on the default
+        corpus's validation split (STM_DEFAULTS)."""
+        models = {name: _rebuild(name, None, STM_DEFAULTS[name]) for name in ATTRIBUTES}
+        return cls(models)
 
     def settings(self) -> dict:
         return {name: {k: v for k, v in r.items() if k != "validation"} for name, r in self.report.items()}

@@ -61,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
 
     import torch
 
-    from composer.data.corpus import CorpusNotBuiltError, load_corpus
+    from composer.data.cache import CORPUS
+    from composer.data.corpus import CorpusNotBuiltError, corpus_fingerprint, load_corpus
     from composer.evaluate import (Baseline, EvalPiece, PPMBaseline, accompany_cases, continue_cases,
                                    evaluate_model, fill_cases, format_report, log_stderr, report)
     from composer.generate import default_model_path
@@ -121,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"fitting the PPM and n-gram baselines on the {line} lines of {len(train)} training pieces ...",
               file=sys.stderr)
         ppm = PPMBaseline.fit(train, validation, line=line, seed_notes=args.seed_notes, max_notes=args.max_notes,
-                              log=log_stderr)
+                              log=log_stderr, settings_file=corpus.cache_dir / "ppm_settings.json",
+                              fingerprint=corpus_fingerprint(corpus.cache_dir / CORPUS))
         ngram = Baseline.fit(train, validation, line=line)
     else:
         ppm = PPMBaseline.short_term_only()

@@ -101,7 +101,7 @@ def test_model_rows_come_from_score_region_per_style():
     assert call["style"] == "folk" and call["meters"].tolist() == [[0, 4, 4]] and call["drum_voices"] == ()
 
 
-def test_ppm_rows_and_report_against_ppm():
+def test_ppm_rows_and_report_against_ppm(tmp_path):
     # Every piece states its own random phrase five times: the corpus cannot predict a test piece,
     # memory of the piece can (and validation, made the same way, chooses the STM's order for it).
     def pieces(seeds):
@@ -122,6 +122,15 @@ def test_ppm_rows_and_report_against_ppm():
     assert entry["pitch_nll_reduction"] == pytest.approx(1 - 0.5 / both["pitch_nll"])
     assert "pitch_nll_reduction_ngram" in entry and set(result) == {"all", "folk"}
     text = format_report(result)
+    # The orders and biases chosen are kept per corpus fingerprint: the next fit only counts.
+    kept = tmp_path / "ppm_settings.json"
+    first = PPMBaseline.fit(train, valid, settings_file=kept, fingerprint="abc")
+    again = PPMBaseline.fit(train, [], settings_file=kept, fingerprint="abc")  # nothing to choose on
+    assert again.report == json.loads(json.dumps(first.report)) and type(again.models["pitch"]) is type(
+        first.models["pitch"])
+    for name in ATTRIBUTES:
+        a, b = (m.models[name].predict(getattr(cases[0].steps, name), 16) for m in (first, again))
+        assert np.allclose(a.probability["both"], b.probability["both"])
     for label in ("model", "PPM", "PPM LTM", "PPM STM", "n-gram"):
         assert f"all {label} " in text
 
