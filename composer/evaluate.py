@@ -129,7 +129,8 @@ def on_grid(notes: np.ndarray) -> np.ndarray:
     pitch) goes (as encode drops it from a line)."""
     notes = np.asarray(notes, dtype=np.int64).reshape(-1, 5).copy()
     notes[:, ONSET] = np.rint(notes[:, ONSET] / V.TICKS_PER_GRID).astype(np.int64) * V.TICKS_PER_GRID
-    notes[:, 1] = np.clip(np.rint(notes[:, 1] / V.TICKS_PER_GRID).astype(np.int64), 1, V.MAX_DURATION) * V.TICKS_PER_GRID
+    grid = np.clip(np.rint(notes[:, 1] / V.TICKS_PER_GRID).astype(np.int64), 1, V.MAX_DURATION)
+    notes[:, 1] = grid * V.TICKS_PER_GRID
     notes = notes[np.lexsort((-notes[:, PITCH], notes[:, ONSET]))]  # stable: ties keep the given order
     if len(notes) > 1:
         _, first = np.unique(notes[:, [ONSET, PITCH, VOICE]], axis=0, return_index=True)
@@ -477,10 +478,10 @@ class Baseline:
             nll, correct = {}, {}
             for name, model in self.models.items():
                 sequence = getattr(case.steps, name)
-                probs = [model.distribution(sequence[:t]) for t in range(case.first, len(sequence))]
-                nll[name] = np.array([-math.log(p[sequence[t]]) for p, t in zip(probs, range(case.first, len(sequence)))])
-                correct[name] = np.array([int(np.argmax(p)) == sequence[t]
-                                          for p, t in zip(probs, range(case.first, len(sequence)))], dtype=bool)
+                scored = range(case.first, len(sequence))
+                probs = [model.distribution(sequence[:t]) for t in scored]
+                nll[name] = np.array([-math.log(p[sequence[t]]) for p, t in zip(probs, scored)])
+                correct[name] = np.array([int(np.argmax(p)) == sequence[t] for p, t in zip(probs, scored)], dtype=bool)
             _add(rows, case, nll, correct)
         return dict(rows)
 

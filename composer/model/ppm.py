@@ -257,7 +257,8 @@ class DynamicCounts:
         return found
 
 
-def blend(levels: list[LevelCounts], vocab: int, order: int | None, depth: int, *, exclusion: bool = True) -> np.ndarray:
+def blend(levels: list[LevelCounts], vocab: int, order: int | None, depth: int, *,
+          exclusion: bool = True) -> np.ndarray:
     """P(next symbol) over range(vocab), interpolated escape-C PPM from the matching contexts'
     counts (`levels[k]` for order k). order: the bound, or None for PPM* capped at depth.
 
@@ -434,7 +435,8 @@ def fit_viewpoint(vocab: int, train: Iterable[Sequence[int]], validation: Sequen
                 count += 1
             stm.add((), sequence[t], hashes)
     if count:
-        settings = Settings(ltm_order=ltm_orders[int(np.argmin(ltm_nll))], stm_order=stm_orders[int(np.argmin(stm_nll))])
+        settings = Settings(ltm_order=ltm_orders[int(np.argmin(ltm_nll))],
+                            stm_order=stm_orders[int(np.argmin(stm_nll))])
     else:  # nothing to choose on: IDyOM's defaults (PPM*, b = 1)
         settings = Settings()
     count = max(1, count)

@@ -89,7 +89,8 @@ class RecordingScorer:
 
 
 def test_model_rows_come_from_score_region_per_style():
-    pieces = [EvalPiece(eighths(100, seed=i), style, drum_voices=(1,)) for i, style in enumerate(["folk", "folk", None])]
+    styles = ["folk", "folk", None]
+    pieces = [EvalPiece(eighths(100, seed=i), style, drum_voices=(1,)) for i, style in enumerate(styles)]
     scorer = RecordingScorer()
     rows = evaluate_model("checkpoint", continue_cases(pieces), scorer=scorer)
     assert rows["all"].row()["notes"] == 192 and rows["all"].row()["pieces"] == 3
