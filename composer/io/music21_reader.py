@@ -248,6 +248,34 @@ def _note_heads(stream) -> int:
                and (element.duration.quarterLength > 0 or element.duration.isGrace))
 
 
+def _odd_measures(piece) -> list[str]:
+    """Measures (not the first or last of a part) whose length is not their time signature's:
+    a cross-check of what music21 read (an irregular bar is also written so, e.g. a cadenza)."""
+    from music21 import bar
+
+    found = []
+    for part in list(getattr(piece, "parts", [])) or [piece]:
+        measures = list(part.getElementsByClass("Measure"))
+        lengths = [m.duration.quarterLength for m in measures]
+        meters = [m.barDuration.quarterLength if m.barDuration is not None else None for m in measures]
+        odd = []
+        for i in range(1, len(measures) - 1):
+            if meters[i] is None or lengths[i] == meters[i]:
+                continue
+            # A bar split in two at a repeat sign (4a/4b, as chorales write it) is whole.
+            if (lengths[i - 1] + lengths[i] == meters[i] and lengths[i - 1] != meters[i - 1]) or \
+                    (lengths[i] + lengths[i + 1] == meters[i] and lengths[i + 1] != meters[i + 1]):
+                continue
+            if any(isinstance(b, bar.Repeat) for b in (measures[i].leftBarline, measures[i].rightBarline)):
+                continue
+            odd.append(str(measures[i].number))
+        if odd:
+            listed = ", ".join(odd[:5]) + (f" and {len(odd) - 5} more" if len(odd) > 5 else "")
+            found.append(f"{part.partName or 'a part'}: {len(odd)} bar{'s' if len(odd) > 1 else ''} "
+                         f"not as long as {'their' if len(odd) > 1 else 'its'} meter (bar{'s' if len(odd) > 1 else ''} {listed})")
+    return found
+
+
 def _apply_abc_reading(score: Score, normal) -> None:
     """Give a Score read from normalised ABC the meter and key maps computed from the text."""
     score.meters = list(normal.meters) or score.meters
@@ -349,7 +377,10 @@ def read_music21_scores(path: str | Path) -> list[Score]:
     for number, piece in enumerate(pieces, 1):
         try:
             normal = getattr(piece, _NORMALISED, None)
-            heads = _note_heads(piece) if normal is not None else 0  # before ties are joined
+            prepared = getattr(piece, _PREPARED, None)
+            checked = normal is not None or prepared is not None
+            heads = _note_heads(piece) if checked else 0  # before ties are joined and repeats written out
+            odd_bars = _odd_measures(piece) if prepared is not None else []
             score = score_from_music21(piece)
             if normal is not None:
                 _apply_abc_reading(score, normal)
@@ -357,9 +388,11 @@ def read_music21_scores(path: str | Path) -> list[Score]:
                 if heads != expected:  # the cross-check: what music21 read against the text
                     score.problems += (f"{score.title or f'tune {number}'}: {heads} notes read where the "
                                        f"text has {expected}",)
-            prepared = getattr(piece, _PREPARED, None)
             if prepared is not None:
                 _apply_musicxml_reading(score, prepared)
+                if heads != prepared.notes:  # the cross-check: what music21 read against the XML
+                    score.problems += (f"{heads} notes read where the file has {prepared.notes}",)
+                score.problems += tuple(odd_bars)
                 if not score.title:
                     score.title = path.stem  # music21 named it after the file before; parseData cannot
             scores.append(score)

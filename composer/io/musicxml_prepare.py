@@ -41,6 +41,7 @@ class PreparedXml:
     text: str
     drum_parts: set[int] = field(default_factory=set)  # indices (file order) of percussion parts
     pickup: bool = False  # the first measure is marked implicit (a pickup)
+    notes: int = 0  # sounding note heads in the file (pitched, unpitched, grace; not rests or cues)
     features: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
 
@@ -90,6 +91,8 @@ def prepare(data: bytes) -> PreparedXml | None:
                 if found and found.strip().isdigit():
                     staves = int(found)
             _fix_measure(measure, staves, unpitched_keys.get(part.get("id"), {}), index, result)
+    result.notes = sum(1 for note in root.iter("note")
+                       if note.find("pitch") is not None and note.find("cue") is None)
     result.text = ET.tostring(root, encoding="unicode")
     return result
 

@@ -162,3 +162,13 @@ def test_a_midi_pickup_bar_in_the_meter_that_follows(file_of, numerator, denomin
     data = smf(track(signature(0, numerator, denominator), signature(pickup, 4, 4), note(0, 60, 480)))
     score = read_midi_report(file_of(data)).score
     assert score.meters == [MeterChange(pickup - 1920, 4, 4)]
+
+
+def test_a_bar_that_does_not_fill_its_meter_is_listed(file_of):
+    measures = (m(1, THREE_FOUR, n("C", 5, 3, "half", after="<dot/>")) + m(2, n("D", 5, 2, "half"))
+                + m(3, n("E", 5, 3, "half", after="<dot/>")) + m(4, n("F", 5, 3, "half", after="<dot/>")))
+    score = read_score(file_of(xml([measures]), ".musicxml"))
+    assert len(score.notes) == 4
+    assert score.problems == ("P1: 1 bar not as long as its meter (bar 2)",)
+    clean = read_score(file_of(xml([m(1, THREE_FOUR, n("C", 5, 3, "half", after="<dot/>"))]), ".musicxml"))
+    assert clean.problems == ()
