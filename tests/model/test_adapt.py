@@ -38,6 +38,8 @@ def phrygian_folder(tmp_path_factory):
     return write_folder(tmp_path_factory.mktemp("user") / "my phrygian", PHRYGIAN, 20, seed=2)
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(600)  # real training; about a minute on a quiet CPU
 def test_adapted_style_plays_the_folders_mode(base_model, phrygian_folder, tmp_path):
     base, cache = base_model
     out = tmp_path / "styles" / "phrygian.safetensors"
@@ -66,6 +68,8 @@ def test_adapted_style_plays_the_folders_mode(base_model, phrygian_folder, tmp_p
     assert user_styles(out.parent) == {"phrygian": out}
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(600)  # real training; about a minute on a quiet CPU
 def test_the_guard_keeps_the_old_styles(base_model, phrygian_folder, tmp_path):
     """The default (train="auto"): the new row alone first; then every weight with the corpus mixed
     in, kept (at the largest of 100/75/50/25 % of its step) only if the old styles' pitch
@@ -174,6 +178,8 @@ def test_style_names_and_the_default_folder(tmp_path, monkeypatch):
     assert user_styles() == {}
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(600)  # real training; about a minute on a quiet CPU
 def test_the_command_line(base_model, phrygian_folder, tmp_path, capsys, monkeypatch):
     from composer.cli import main
 

@@ -30,6 +30,8 @@ def ready(window, path: str | None = None) -> bool:
     return window.cowriter.state == "ready" and (path is None or window.cowriter.model_path == path)
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # real training and model loads in child processes; minutes on a busy CPU
 def test_learn_a_style_and_find_it_after_a_restart(qtbot, base, styles, tmp_path):
     from composer.ui.main_window import MainWindow
     from composer.ui.settings import AppSettings
@@ -89,6 +91,8 @@ def test_learn_a_style_and_find_it_after_a_restart(qtbot, base, styles, tmp_path
     again.close()
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # real training and model loads in child processes; minutes on a busy CPU
 def test_cancel_changes_nothing(qtbot, base, styles, tmp_path):
     from composer.ui.adapt_dialog import AdaptDialog
 
@@ -131,6 +135,8 @@ def test_bad_folders_and_names_get_their_messages(qtbot, base, styles, tmp_path)
     assert "no music files found" in dialog.status.text() and dialog.result is None
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # real training and model loads in child processes; minutes on a busy CPU
 def test_a_style_that_cannot_load_falls_back_to_the_base_model(qtbot, base, styles):
     from composer.model.checkpoint import Checkpoint, load_checkpoint
     from composer.ui.main_window import MainWindow
