@@ -182,10 +182,18 @@ class Case:
     first: int
     line: str = "melody"  # which baseline models it: "melody" or "bass"
     drum_voices: tuple[int, ...] = ()  # of `notes` (a melody, always voice 0, has none)
+    # Which of steps[first:] are scored (None = all): the model's note stream keeps one note of a
+    # unison (the lowest-numbered voice's), so a bass note doubled by an earlier voice is context
+    # for every row, not a target.
+    scored: np.ndarray | None = None
 
     @property
     def count(self) -> int:
-        return len(self.steps) - self.first
+        return len(self.steps) - self.first if self.scored is None else int(self.scored.sum())
+
+    def only_scored(self, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Per-note arrays over steps[first:] cut to the scored notes."""
+        return values if self.scored is None else {k: np.asarray(v)[self.scored] for k, v in values.items()}
 
 
 def continue_cases(pieces: Iterable[EvalPiece], seed_notes: int = 16, max_notes: int = 64) -> list[Case]:
@@ -251,7 +259,12 @@ def accompany_cases(pieces: Iterable[EvalPiece], seed_notes: int = 16, max_notes
         given = np.concatenate([notes[notes[:, VOICE] != voice], line])
         given = given[np.lexsort((given[:, VOICE], given[:, PITCH], given[:, ONSET]))]
         first = int(np.searchsorted(line[:, ONSET], start))
-        cases.append(Case(piece, given, start, end, (voice,), line_of(line), first, "bass", piece.drum_voices))
+        earlier = notes[notes[:, VOICE] < voice]
+        scored = ~np.isin(line[first:, ONSET] * 128 + line[first:, PITCH], earlier[:, ONSET] * 128 + earlier[:, PITCH])
+        if not scored.any():
+            continue
+        cases.append(Case(piece, given, start, end, (voice,), line_of(line), first, "bass", piece.drum_voices,
+                          None if scored.all() else scored))
     return cases
 
 
@@ -448,7 +461,8 @@ class PPMBaseline:
             for part, label in parts.items():
                 if part != "stm" and not has_ltm:
                     continue
-                _add(out.setdefault(label, defaultdict(Row)), case, nll[part], correct[part])
+                _add(out.setdefault(label, defaultdict(Row)), case, case.only_scored(nll[part]),
+                     case.only_scored(correct[part]))
         return {k: dict(v) for k, v in out.items()}
 
 
@@ -482,7 +496,7 @@ class Baseline:
                 probs = [model.distribution(sequence[:t]) for t in scored]
                 nll[name] = np.array([-math.log(p[sequence[t]]) for p, t in zip(probs, scored)])
                 correct[name] = np.array([int(np.argmax(p)) == sequence[t] for p, t in zip(probs, scored)], dtype=bool)
-            _add(rows, case, nll, correct)
+            _add(rows, case, case.only_scored(nll), case.only_scored(correct))
         return dict(rows)
 
 
