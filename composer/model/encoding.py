@@ -157,16 +157,16 @@ def encode(array: np.ndarray, bar_length: int | None = None, *, meters: np.ndarr
     tick, numerator, denominator) the meter map. roles/voice_slots map score voices to role and
     slot indices (default: inferred / voices in score order). keys: [(tick, "G:major")] key map
     (or one `key`); chords: (K, 4) rows onset, duration (ticks), root pitch class, quality index.
-    Duplicate (onset, pitch) notes are dropped. Context features (segment, region) are "before",
+    Duplicate (onset, pitch) notes of one voice are dropped. Context features (segment, region) are "before",
     no region; callers that write regions set them."""
     array = np.asarray(array, dtype=np.int64).reshape(-1, 5)
     onset = np.rint(array[:, ONSET] / V.TICKS_PER_GRID).astype(np.int64)
     pitch = array[:, PITCH]
     order = np.lexsort((array[:, VOICE], -pitch, onset))
     array, onset, pitch = array[order], onset[order], pitch[order]
-    if len(onset) > 1:
+    if len(onset) > 1:  # the same pitch twice at one onset in one voice is one note (unisons of voices stay)
         keep = np.ones(len(onset), dtype=bool)
-        keep[1:] = (np.diff(onset) != 0) | (np.diff(pitch) != 0)
+        keep[1:] = (np.diff(onset) != 0) | (np.diff(pitch) != 0) | (np.diff(array[:, VOICE]) != 0)
         array, onset, pitch = array[keep], onset[keep], pitch[keep]
     n = len(onset)
     duration = np.clip(np.rint(array[:, DURATION] / V.TICKS_PER_GRID).astype(np.int64), 1, V.MAX_DURATION)

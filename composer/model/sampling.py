@@ -117,6 +117,7 @@ class RegionPlan:
 class _Row:
     onset: int
     pitch: int
+    voice: int = -1  # slot of the last written note
     count: int = 0
     done: bool = False
     last_pitch: dict = field(default_factory=dict)  # slot -> pitch
@@ -134,7 +135,8 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int, fea
     """Which deltas 0..MAX_DELTA give an allowed onset for this row's next note."""
     onsets = row.onset + np.arange(V.N_DELTA)
     ok = onsets >= plan.start
-    ok[0] &= pitch < row.pitch and row.count > 0  # a chord is written top-down, within the region
+    # A chord is written top-down within the region (a unison only across voices).
+    ok[0] &= row.count > 0 and (pitch < row.pitch or (pitch == row.pitch and voice.slot != row.voice))
     if plan.end is not None:
         ok &= onsets < plan.end
     if plan.stop_at is not None:
@@ -272,7 +274,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 continue
             v, p, o, d = int(voice[b]), int(pitch[b]), int(onsets[b]), int(duration[b]) + 1
             r.notes.append((slots[v].score_voice, p, o, d, int(velocity[b])))
-            r.onset, r.pitch, r.count = o, p, r.count + 1
+            r.onset, r.pitch, r.voice, r.count = o, p, v, r.count + 1
             r.last_pitch[v] = p
             r.busy[v] = max(r.busy.get(v, 0), o + d)
             r.sounding.setdefault(v, []).append((o, o + d))
