@@ -135,6 +135,14 @@ class Seq2Seq(nn.Module):
         # duration blend generated / copied.
         self.gates = nn.ModuleDict({"pitch": nn.Linear(hd, 3), **{name: nn.Linear(hd, 2) for name in _COPIED}}) \
             if c.copy else None
+        # How sure the history attention is (its largest weight, its total on real positions) also
+        # moves each gate: a phrase matched exactly should be copied whatever the rest of the state.
+        self.gate_focus = nn.ModuleDict({"pitch": nn.Linear(2, 3), **{name: nn.Linear(2, 2) for name in _COPIED}}) \
+            if c.copy else None
+        if self.gate_focus is not None:
+            for layer in self.gate_focus.values():
+                nn.init.zeros_(layer.weight)
+                nn.init.zeros_(layer.bias)
         # Embeddings of the attributes already chosen within a step, conditioning the later heads.
         self.condition = nn.ModuleList(nn.Embedding(V.TARGET_SIZES[t], hd) for t in V.TARGETS[:-1])
 
@@ -284,13 +292,13 @@ class Seq2Seq(nn.Module):
 
     # -- heads ---------------------------------------------------------------------------------
     def _copy_mix(self, name: str, log_gen: torch.Tensor, hidden: torch.Tensor, copies: list[torch.Tensor],
-                  agree: torch.Tensor | None = None) -> torch.Tensor:
+                  focus: torch.Tensor, agree: torch.Tensor | None = None) -> torch.Tensor:
         """log of gate-weighted generated + copied distributions; leaked copy mass goes to the
         generated one, so the result sums to one. For pitch, `agree` (..., 1) is how much of the
         attended history sits at the current pitch level: the absolute copy keeps that share of
         its gate, the rest moves to the interval copy (a transposed restatement is copied as
         intervals, an exact one either way)."""
-        gate = torch.softmax(self.gates[name](hidden).float(), dim=-1)
+        gate = torch.softmax((self.gates[name](hidden) + self.gate_focus[name](focus)).float(), dim=-1)
         if agree is not None:
             moved = gate[..., 2:3] * (1.0 - agree)
             gate = torch.cat([gate[..., :1], gate[..., 1:2] + moved, gate[..., 2:3] - moved], dim=-1)
@@ -323,6 +331,8 @@ class Seq2Seq(nn.Module):
             return log_gen
         valid = succ[..., 6][:, None, :] > 0
         column = SUCC_FIELDS.index
+        focus = torch.stack([weights.max(-1).values if weights.shape[-1] else weights.new_zeros(weights.shape[:-1]),
+                             weights.sum(-1)], dim=-1).to(hidden.dtype)
         if name == "pitch":
             shift = succ[..., column("shift")][:, None, :]
             rel = _scatter_copy(weights, ref[..., None] + shift, valid & (ref[..., None] >= 0), V.N_PITCH)
@@ -332,10 +342,10 @@ class Seq2Seq(nn.Module):
             level = (succ[..., column("pitch")] - succ[..., column("shift")])[:, None, :]
             same = (level == ref[..., None]) & valid
             agree = (weights * same).sum(-1, keepdim=True) / weights.sum(-1, keepdim=True).clamp(min=1e-6)
-            return self._copy_mix(name, log_gen, hidden, copies, agree.float())
+            return self._copy_mix(name, log_gen, hidden, copies, focus, agree.float())
         else:
             copies = [_scatter_copy(weights, succ[..., column(name)][:, None, :], valid, V.TARGET_SIZES[name])]
-        return self._copy_mix(name, log_gen, hidden, copies)
+        return self._copy_mix(name, log_gen, hidden, copies, focus)
 
     def logits(self, hidden: torch.Tensor, chosen: torch.Tensor, ref: torch.Tensor, weights: torch.Tensor | None = None,
                succ: torch.Tensor | None = None) -> list[torch.Tensor]:
