@@ -163,7 +163,7 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     plan = RegionPlan(start=start_g, end=end_g, voices=targets, first=dec_first.matrix()[0],
                       first_onset=first_onset, first_pitch=int(first.pitch[0]) if len(before) else -1,
                       max_notes=limit, prefix=local_prefix(before), features_at=features, stop_at=stop_at, controls=controls, key=key,
-                      density=density, bar=bar)
+                      density=density, bar=bar, start_bar=int(features(np.array([start_g]))["bar_index"][0]))
     device = next(model.parameters()).device
     with torch.inference_mode():
         memory = model.encode(torch.as_tensor(context.src, device=device)[None], torch.tensor([len(context.src)]),

@@ -111,6 +111,7 @@ class RegionPlan:
     key: Key | None = None
     density: int = 0
     bar: int = 48
+    start_bar: int = 0  # bar index (features_at's "bar_index") of the region's start
 
 
 @dataclass
@@ -155,10 +156,18 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int, fea
     elif c.grid in GRID_STEP:
         ok &= onsets % GRID_STEP[c.grid] == 0
     if c.density is not None:
-        cap = max(1, int(np.ceil(c.density)))
+        # At most round(density) notes in a bar, and a bar is left only once it holds at least one
+        # fewer than that (bars skipped entirely hold none).
+        target = max(1, int(round(c.density)))
+        floor = max(1, target - 1) if c.density >= 1 else 0
         bars = features(onsets)["bar_index"]
         written = np.array([row.per_bar.get((voice.slot, int(b)), 0) for b in bars])
-        ok &= written < cap
+        ok &= written < target
+        first_bar = plan.start_bar
+        for b in range(first_bar, int(bars.max()) if len(bars) else first_bar):
+            if row.per_bar.get((voice.slot, b), 0) < floor:
+                ok &= bars <= b
+                break
     return ok
 
 
@@ -239,6 +248,9 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
         h = h + model.condition[2](delta)[:, None]
         onset = torch.tensor([r.onset for r in rows], device=device) + delta
         duration_ok = torch.ones((variations, V.N_DURATION), dtype=torch.bool, device=device)
+        if c.density is not None:  # leave room in the bar for the asked number of notes
+            longest = max(1, plan.bar // max(1, int(round(c.density))))
+            duration_ok &= torch.arange(V.N_DURATION, device=device)[None] < longest
         if plan.end is not None:
             room = (plan.end - onset).clamp(min=1)
             duration_ok &= torch.arange(V.N_DURATION, device=device)[None] < room[:, None]
