@@ -83,6 +83,9 @@ class ScoreFeatures:
                 "bar_index": bar_index, "bar_len": np.maximum(1, bar // V.TICKS_PER_GRID)}
 
 
+VOICE_ORDER = ("melody", "bass", "harmony", "drums")  # the order several voices are written in
+
+
 def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style: str | None = None,
                  key: Key | None = None, chords=None, controls: Controls | None = None, temperature: float = 1.0,
                  top_p: float = 0.95, seed: int | None = None, variations: int = 1, max_notes: int | None = None,
@@ -91,17 +94,82 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     """New notes for `region` of `score`, `variations` times (each a list of Note with
     generated=True, in the region's voices, sorted by onset).
 
+    Several voices are written one after another (melody, bass, harmony, drums), each given the
+    whole score and the voices already written as context, as an added part is: the first voice
+    sets the span (`bars`, or `max_notes` notes) and the others fill it.
+
     key: a key lock (pitches outside it get probability 0) and, when the score has no key, the
     key the model is told; chords: ChordSymbols to follow (default: the score's chord track);
-    controls: composer.music.region.Controls; max_notes bounds the notes written (default 32 for
-    an open region, 256 for a bounded one); bars ends an open region after that many bars.
-    Raises ValueError for a region voice that is not in the score or a style the model does not
-    know; composer.model.sampling.Cancelled when cancel() turns True."""
-    controls = controls or Controls()
-    model = checkpoint.model.eval()
+    controls: composer.music.region.Controls; max_notes bounds the notes written per voice
+    (default 32 for an open region, 256 for a bounded one); bars ends an open region after that
+    many bars. Raises ValueError for a region voice that is not in the score or a style the model
+    does not know; composer.model.sampling.Cancelled when cancel() turns True."""
     for v in region.voices:
         if not 0 <= v < len(score.voices):
             raise ValueError(f"region voice {v} is not a voice of the score ({len(score.voices)} voices)")
+    common = dict(style=style, key=key, chords=chords, controls=controls, temperature=temperature, top_p=top_p,
+                  cancel=cancel)
+    if len(region.voices) == 1:
+        return _write_voice(checkpoint, score, region, seed=seed, variations=variations, max_notes=max_notes,
+                            bars=bars, progress=progress, **common)
+    roles = score_roles(score)
+    order = sorted(region.voices, key=lambda v: (VOICE_ORDER.index(roles[v]) if roles[v] in VOICE_ORDER else 9, v))
+    kept = [n for n in score.notes if not region.contains(n.onset, n.voice)]
+    first, *others = order
+    done = 0
+    total = variations * len(order)
+
+    def step(_d: int, _t: int) -> None:
+        if progress is not None:
+            progress(min(done, total), total)
+
+    leads = _write_voice(checkpoint, score.copy(notes=kept), Region(region.start, region.end, (first,)),
+                         seed=seed, variations=variations, max_notes=max_notes, bars=bars, progress=None, **common)
+    results = []
+    for index, lead in enumerate(leads):
+        done = index * len(order) + 1
+        step(0, 0)
+        notes = list(lead)
+        end = region.end
+        if end is None:  # the span the first voice wrote, to its last bar line
+            stop = max((n.end for n in lead), default=region.start + 1)
+            bar = score.time_signature.bar_ticks
+            end = max(region.start + 1, -(-stop // bar) * bar)
+            if bars is not None:
+                end = _bars_end(score, region.start, bars)
+        for offset, voice in enumerate(others, start=1):
+            context = score.copy(notes=kept + notes)
+            written = _write_voice(checkpoint, context, Region(region.start, end, (voice,)),
+                                   seed=None if seed is None else seed + 1000 * index + offset, variations=1,
+                                   max_notes=max_notes if max_notes is not None else 256, bars=None,
+                                   progress=None, **common)[0]
+            notes += written
+            done += 1
+            step(0, 0)
+        results.append(sorted(notes, key=lambda n: (n.onset, -n.pitch, n.voice)))
+    return results
+
+
+def _bars_end(score: Score, start: int, bars: int) -> int:
+    """The tick `bars` bar lines after `start` (the rest of its bar, then whole bars)."""
+    meters = score_meters(score)
+    features = ScoreFeatures(meters, None, None)
+    start_g = -(-start // V.TICKS_PER_GRID)
+    since = int(features(np.array([start_g]))["position"][0])
+    stop = start_g - since if since == 0 else start_g - since + int(features(np.array([start_g]))["bar_len"][0])
+    for _ in range(bars):
+        stop += int(features(np.array([stop]))["bar_len"][0])
+    return stop * V.TICKS_PER_GRID
+
+
+def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, style: str | None = None,
+                 key: Key | None = None, chords=None, controls: Controls | None = None, temperature: float = 1.0,
+                 top_p: float = 0.95, seed: int | None = None, variations: int = 1, max_notes: int | None = None,
+                 bars: int | None = None, progress: Callable[[int, int], None] | None = None,
+                 cancel: Callable[[], bool] | None = None) -> list[list[Note]]:
+    """write_region for the region's voices in one decoder pass (used for one voice)."""
+    controls = controls or Controls()
+    model = checkpoint.model.eval()
     styles = checkpoint.styles
     if style in (None, NEUTRAL_STYLE):
         style_index = 0
@@ -132,7 +200,12 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
                              max_context=MAX_CONTEXT, max_after=MAX_AFTER)
     before = context.before
     first = before.take(slice(-1, None)) if len(before) else bos_step()
-    limit = max_notes if max_notes is not None else (32 if end_g is None else 256)
+    if max_notes is not None:
+        limit = max_notes
+    elif bars is not None and end_g is None:  # enough for every voice to fill the bars
+        limit = min(1024, 48 * bars * len(region.voices))
+    else:
+        limit = 32 if end_g is None else 256
     density = int(np.clip(round(controls.density), 1, V.MAX_DENSITY)) if controls.density is not None else 0
     dec_first = decoder_inputs(first, first.take(slice(0, 0)), start=start_g, end=end_g, bar=bar, density=density)
 
@@ -148,7 +221,10 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
         targets.append(TargetVoice(
             slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
             last_pitch=int(last[2]) if last is not None else -1,
-            busy_until=int(np.ceil((earlier[:, 0] + earlier[:, 1]).max() / V.TICKS_PER_GRID)) if len(earlier) else 0))
+            busy_until=int(np.ceil((earlier[:, 0] + earlier[:, 1]).max() / V.TICKS_PER_GRID)) if len(earlier) else 0,
+            register=(int(np.percentile(own[:, 2], 2)), int(np.percentile(own[:, 2], 98))) if len(own) >= 8 else None,
+            centre=float(np.median(own[:, 2])) if len(own) >= 8 else None,
+            keys=tuple(sorted(set(own[:, 2].tolist()))) if len(own) >= 8 else None))
     stop_at = None
     if bars is not None and end_g is None:
         # The rest of the bar the region starts in, then `bars` whole bars of the meter in force.

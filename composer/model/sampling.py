@@ -22,6 +22,8 @@ from composer.music.scales import Key
 LOWEST, HIGHEST = 21, 108  # the piano's range: pitched voices never leave it
 DRUM_LOWEST, DRUM_HIGHEST = 35, 81  # the General MIDI percussion map
 NO_SHIFT = 1 << 10
+REGISTER_MARGIN = 5  # semitones a voice may go beyond the range it used in the context
+REGISTER_PULL, REGISTER_PULL_WIDTH = 0.4, 4.0  # nats per semitone beyond 4 from the voice's median
 
 
 class Cancelled(Exception):
@@ -86,6 +88,9 @@ class TargetVoice:
     monophonic: bool
     last_pitch: int = -1  # its last note before the region (the interval reference), -1 none
     busy_until: int = 0  # grid tick its last note before the region ends
+    register: tuple[int, int] | None = None  # lowest/highest pitch it may use (its range in the context, widened)
+    centre: float | None = None  # the median pitch of its context notes (a soft pull toward its register)
+    keys: tuple[int, ...] | None = None  # a drum voice: the drum keys its context plays (its kit)
 
 
 @dataclass
@@ -194,6 +199,23 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
     drums = allowed_pitches(None, max(DRUM_LOWEST, c.lowest or 0), min(DRUM_HIGHEST, c.highest or 127))
     if not pitched.any() and any(v.role != V.ROLES.index("drums") for v in plan.voices):
         raise ValueError(f"the key lock {plan.key} and pitch range leave no playable pitch")
+    # Each voice keeps to its register: the range it used in the context, widened by REGISTER_MARGIN.
+    registers, pulls = {}, {}
+    for v in plan.voices:
+        if v.role == V.ROLES.index("drums"):
+            if v.keys:
+                mask = torch.zeros_like(drums)
+                mask[list(v.keys)] = True
+                registers[v.slot] = mask & drums if (mask & drums).any() else drums
+        elif v.register is not None:
+            mask = pitched.clone()
+            mask[: max(0, v.register[0] - REGISTER_MARGIN)] = False
+            mask[v.register[1] + REGISTER_MARGIN + 1:] = False
+            registers[v.slot] = mask if mask.any() else pitched
+            if v.centre is not None:
+                # log-prior: flat within REGISTER_PULL_WIDTH of the centre, then falling off
+                distance = (torch.arange(V.N_PITCH, device=device) - v.centre).abs()
+                pulls[v.slot] = -REGISTER_PULL * (distance - REGISTER_PULL_WIDTH).clamp(min=0)
     rows = [_Row(onset=plan.first_onset, pitch=plan.first_pitch,
                  last_pitch={v.slot: v.last_pitch for v in plan.voices}) for _ in range(variations)]
     step = torch.as_tensor(plan.first, device=device).repeat(variations, 1)
@@ -230,8 +252,12 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                             for r, v in zip(rows, voice.tolist())], device=device)
         is_drum = torch.tensor([slots[int(v)].role == V.ROLES.index("drums") if int(v) in slots else False
                                 for v in voice.tolist()], device=device)
-        pitch_ok = torch.where(is_drum[:, None], drums[None], pitched[None])
-        pitch = pick(torch.where(pitch_ok, head(1, ref), neg_inf), temperature, top_p, generator)
+        pitch_ok = torch.stack([registers.get(int(v), drums if bool(d) else pitched) for v, d in zip(voice.tolist(), is_drum)])
+        pitch_logits = head(1, ref)
+        if pulls:
+            pitch_logits = pitch_logits + torch.stack([pulls.get(int(v), torch.zeros(V.N_PITCH, device=device))
+                                                       for v in voice.tolist()])
+        pitch = pick(torch.where(pitch_ok, pitch_logits, neg_inf), temperature, top_p, generator)
         h = h + model.condition[1](pitch)[:, None]
         delta_ok = np.zeros((variations, V.N_DELTA), bool)
         for b, r in enumerate(rows):
