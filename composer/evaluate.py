@@ -259,12 +259,9 @@ def accompany_cases(pieces: Iterable[EvalPiece], seed_notes: int = 16, max_notes
         given = np.concatenate([notes[notes[:, VOICE] != voice], line])
         given = given[np.lexsort((given[:, VOICE], given[:, PITCH], given[:, ONSET]))]
         first = int(np.searchsorted(line[:, ONSET], start))
-        earlier = notes[notes[:, VOICE] < voice]
-        scored = ~np.isin(line[first:, ONSET] * 128 + line[first:, PITCH], earlier[:, ONSET] * 128 + earlier[:, PITCH])
-        if not scored.any():
-            continue
-        cases.append(Case(piece, given, start, end, (voice,), line_of(line), first, "bass", piece.drum_voices,
-                          None if scored.all() else scored))
+        # Every bass note is scored, those doubling another voice too (the model's steps keep
+        # unisons of different voices).
+        cases.append(Case(piece, given, start, end, (voice,), line_of(line), first, "bass", piece.drum_voices, None))
     return cases
 
 
