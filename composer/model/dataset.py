@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from composer.model import vocab as V
-from composer.model.encoding import ONSET, PITCH, Steps, array_to_notes, encode, notes_to_array, transpose_steps, voice_roles
+from composer.model.encoding import ONSET, Steps, array_to_notes, encode, notes_to_array, transpose_steps, voice_roles
 from composer.model.network import LOCAL, SUCC_FIELDS
 from composer.music.score import Score, Voice
 from composer.music.transform import melody

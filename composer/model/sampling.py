@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from composer.model import vocab as V
-from composer.model.network import SUCC_FIELDS, Seq2Seq
+from composer.model.network import Seq2Seq
 from composer.music.region import Controls
 from composer.music.scales import Key
 

@@ -4,7 +4,6 @@ the style combo's groups and its fallback for a style the model does not know.""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
@@ -13,20 +12,8 @@ from composer.io.project_file import Project, load_project, save_project
 from composer.music.chords import ChordSymbol
 from composer.music.score import TICKS_PER_QUARTER as Q
 from composer.music.score import Note
-from composer.ui.main_window import MainWindow
 
 BAR = 4 * Q
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(load_model=False, start_audio=False)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.document.undo_stack.setClean()
-    w.close()
-    w.deleteLater()
 
 
 def type_into_bar(qtbot, lane, bar: int, text: str) -> None:

@@ -18,17 +18,6 @@ from composer.ui.autosave import orphaned_autosaves
 from composer.ui.main_window import MainWindow
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(load_model=False, start_audio=False)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.document.undo_stack.setClean()  # no save prompt on the way out
-    w.close()
-    w.deleteLater()
-
-
 def draw(window, onset: int, pitch: int, length: int = Q) -> None:
     roll = window.roll
     vp = roll.viewport()

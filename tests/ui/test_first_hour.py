@@ -18,17 +18,6 @@ MODEL_TIMEOUT_MS = 180000  # a generous wait, not a speed check: the shared mach
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow(load_model=False, start_audio=False)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.document.undo_stack.setClean()
-    w.close()
-    w.deleteLater()
-
-
-@pytest.fixture
 def model_window(qtbot):
     from composer.generate import default_model_path
 

@@ -17,17 +17,6 @@ from composer.ui.main_window import MainWindow
 from composer.ui.settings import AUDIO_DRIVERS, AppSettings
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(load_model=False, start_audio=False)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.document.undo_stack.setClean()
-    w.close()
-    w.deleteLater()
-
-
 def test_the_editor_refuses_edits_past_the_limits_and_says_why(qtbot, window, tmp_path):
     doc = window.document
     doc.ensure_voices(limits.MAX_VOICES + 50)
