@@ -23,7 +23,7 @@ LOWEST, HIGHEST = 21, 108  # the piano's range: pitched voices never leave it
 DRUM_LOWEST, DRUM_HIGHEST = 35, 81  # the General MIDI percussion map
 NO_SHIFT = 1 << 10
 REGISTER_MARGIN = 5  # semitones a voice may go beyond the range it used in the context
-REGISTER_PULL, REGISTER_PULL_WIDTH = 0.4, 4.0  # nats per semitone beyond 4 from the voice's median
+REGISTER_PULL, REGISTER_PULL_WIDTH = 0.5, 3.0  # nats per semitone beyond 3 from the voice's median
 
 
 class Cancelled(Exception):

