@@ -123,8 +123,11 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
         if progress is not None:
             progress(min(done, total), total)
 
+    # Written in turn, voices are pulled toward their own register (a bass written after the melody
+    # drifted up toward it).
     leads = _write_voice(checkpoint, score.copy(notes=kept), Region(region.start, region.end, (first,)),
-                         seed=seed, variations=variations, max_notes=max_notes, bars=bars, progress=None, **common)
+                         seed=seed, variations=variations, max_notes=max_notes, bars=bars, progress=None,
+                         pull_register=True, **common)
     results = []
     for index, lead in enumerate(leads):
         done = index * len(order) + 1
@@ -142,7 +145,7 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
             written = _write_voice(checkpoint, context, Region(region.start, end, (voice,)),
                                    seed=None if seed is None else seed + 1000 * index + offset, variations=1,
                                    max_notes=max_notes if max_notes is not None else 256, bars=None,
-                                   progress=None, **common)[0]
+                                   progress=None, pull_register=True, **common)[0]
             notes += written
             done += 1
             step(0, 0)
@@ -162,7 +165,8 @@ def _bars_end(score: Score, start: int, bars: int) -> int:
     return stop * V.TICKS_PER_GRID
 
 
-def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, style: str | None = None,
+def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_register: bool = False,
+                 style: str | None = None,
                  key: Key | None = None, chords=None, controls: Controls | None = None, temperature: float = 1.0,
                  top_p: float = 0.95, seed: int | None = None, variations: int = 1, max_notes: int | None = None,
                  bars: int | None = None, progress: Callable[[int, int], None] | None = None,
@@ -239,7 +243,8 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     plan = RegionPlan(start=start_g, end=end_g, voices=targets, first=dec_first.matrix()[0],
                       first_onset=first_onset, first_pitch=int(first.pitch[0]) if len(before) else -1,
                       max_notes=limit, prefix=local_prefix(before), features_at=features, stop_at=stop_at, controls=controls, key=key,
-                      density=density, bar=bar, start_bar=int(features(np.array([start_g]))["bar_index"][0]))
+                      density=density, bar=bar, start_bar=int(features(np.array([start_g]))["bar_index"][0]),
+                      pull_register=pull_register)
     device = next(model.parameters()).device
     with torch.inference_mode():
         memory = model.encode(torch.as_tensor(context.src, device=device)[None], torch.tensor([len(context.src)]),

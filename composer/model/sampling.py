@@ -117,6 +117,7 @@ class RegionPlan:
     density: int = 0
     bar: int = 48
     start_bar: int = 0  # bar index (features_at's "bar_index") of the region's start
+    pull_register: bool = False  # pull each voice toward its median pitch (when voices are written in turn)
 
 
 @dataclass
@@ -212,7 +213,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             mask[: max(0, v.register[0] - REGISTER_MARGIN)] = False
             mask[v.register[1] + REGISTER_MARGIN + 1:] = False
             registers[v.slot] = mask if mask.any() else pitched
-            if v.centre is not None:
+            if v.centre is not None and plan.pull_register:
                 # log-prior: flat within REGISTER_PULL_WIDTH of the centre, then falling off
                 distance = (torch.arange(V.N_PITCH, device=device) - v.centre).abs()
                 pulls[v.slot] = -REGISTER_PULL * (distance - REGISTER_PULL_WIDTH).clamp(min=0)
