@@ -163,25 +163,14 @@ def _length_text(value: Fraction) -> str:
 
 def parse_meter(value: str) -> Fraction | None:
     """M: value -> bar length in whole notes (None for M:none). 'C' is 4/4, 'C|' 2/2, '2+3/8' 5/8."""
-    text = value.split("%")[0].strip()
-    if text in ("C", "c"):
-        return Fraction(1)
-    if text in ("C|", "c|"):
-        return Fraction(1)
-    match = re.match(r"\(?([\d+ ]+)\)?\s*/\s*(\d+)", text)
-    if not match:
+    fraction = _meter_fraction(value)
+    if fraction is None or fraction[0] <= 0 or fraction[1] <= 0:
         return None
-    try:
-        numerator = sum(int(part) for part in match.group(1).replace(" ", "+").split("+") if part)
-        denominator = int(match.group(2))
-    except ValueError:
-        return None
-    if numerator <= 0 or denominator <= 0:
-        return None
-    return Fraction(numerator, denominator)
+    return Fraction(*fraction)
 
 
-def meter_pair(value: str) -> tuple[int, int] | None:
+def _meter_fraction(value: str) -> tuple[int, int] | None:
+    """M: value -> (numerator, denominator) as written ('2+3/8' -> (5, 8)), unchecked; None if unreadable."""
     text = value.split("%")[0].strip()
     if text in ("C", "c"):
         return (4, 4)
@@ -191,10 +180,16 @@ def meter_pair(value: str) -> tuple[int, int] | None:
     if not match:
         return None
     try:
-        numerator = sum(int(part) for part in match.group(1).replace(" ", "+").split("+") if part)
-        denominator = int(match.group(2))
+        return (sum(int(part) for part in match.group(1).replace(" ", "+").split("+") if part), int(match.group(2)))
     except ValueError:
         return None
+
+
+def meter_pair(value: str) -> tuple[int, int] | None:
+    fraction = _meter_fraction(value)
+    if fraction is None:
+        return None
+    numerator, denominator = fraction
     if 1 <= numerator <= 255 and denominator in (1, 2, 4, 8, 16, 32, 64):
         return numerator, denominator
     return None
