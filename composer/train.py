@@ -86,11 +86,13 @@ def training_piece(piece, style: int) -> TrainingPiece:
                       chords=chords if chords is not None and len(chords) else None)
 
 
-def model_for_styles(checkpoint: Checkpoint, styles: list[str]) -> Seq2Seq:
+def model_for_styles(checkpoint: Checkpoint, styles: list[str], changes: dict | None = None) -> Seq2Seq:
     """The checkpoint's network with its style embedding re-indexed to `styles`: known names keep
-    their rows, new ones start at the mean of the known rows (a neutral-ish start)."""
+    their rows, new ones start at the mean of the known rows (a neutral-ish start). changes:
+    NetworkConfig fields to change (parts the checkpoint lacks keep their initialisation, e.g.
+    match=16 adds the match-length bonus, which starts at zero)."""
     old = checkpoint.model
-    config = NetworkConfig.from_dict({**old.config.to_dict(), "n_styles": len(styles)})
+    config = NetworkConfig.from_dict({**old.config.to_dict(), **(changes or {}), "n_styles": len(styles)})
     model = Seq2Seq(config)
     state = {k: v for k, v in old.state_dict().items() if k != "style.weight"}
     model.load_state_dict(state, strict=False)

@@ -81,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
         from composer.train import model_for_styles
 
         try:
-            model = model_for_styles(load_checkpoint(args.init_from), data.styles)
+            # A checkpoint from before the match-length bonus gains it (starting at zero).
+            model = model_for_styles(load_checkpoint(args.init_from), data.styles, {"match": network.match})
         except CheckpointError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2

@@ -21,7 +21,7 @@ import torch
 
 from composer.model import vocab as V
 from composer.model.encoding import ONSET, Steps, array_to_notes, encode, notes_to_array, transpose_steps, voice_roles
-from composer.model.network import LOCAL, SUCC_FIELDS
+from composer.model.network import PREFIX, SUCC_FIELDS
 from composer.music.score import Score, Voice
 from composer.music.transform import melody
 
@@ -129,7 +129,7 @@ class Example:
     targets: np.ndarray  # (T, len(TARGETS))
     ref: np.ndarray  # (T,)
     style: int
-    prefix: np.ndarray | None = None  # (LOCAL - 1, F): the notes before dec_in[0]
+    prefix: np.ndarray | None = None  # (PREFIX, F): the notes before dec_in[0]
 
 
 @dataclass
@@ -182,11 +182,11 @@ def decoder_inputs(first: Steps, notes: Steps, *, start: int, end: int | None, b
 
 
 def local_prefix(before: Steps) -> np.ndarray:
-    """(LOCAL - 1, F): the LOCAL - 1 notes before the decoder's first input (the last note before
-    the region), padded at the front with empty steps (no interval, no rhythm)."""
-    out = np.zeros((LOCAL - 1, len(V.FEATURES)), np.int64)
+    """(PREFIX, F): the PREFIX notes before the decoder's first input (the last note before the
+    region), padded at the front with empty steps (no note, no interval, no rhythm)."""
+    out = np.zeros((PREFIX, len(V.FEATURES)), np.int64)
     out[:, V.FEATURES.index("interval")] = V.NO_INTERVAL
-    notes = before.take(slice(max(0, len(before) - LOCAL), max(0, len(before) - 1))).matrix() if len(before) > 1 \
+    notes = before.take(slice(max(0, len(before) - 1 - PREFIX), max(0, len(before) - 1))).matrix() if len(before) > 1 \
         else np.zeros((0, len(V.FEATURES)), np.int64)
     if len(notes):
         out[-len(notes):] = notes
@@ -231,7 +231,7 @@ class Batch:
     dec_succ: torch.Tensor  # (B, T, 7)
     targets: torch.Tensor  # (B, T, len(TARGETS)), -100 = padding
     ref: torch.Tensor  # (B, T)
-    prefix: torch.Tensor  # (B, LOCAL - 1, F)
+    prefix: torch.Tensor  # (B, PREFIX, F)
 
     def to(self, device) -> "Batch":
         return Batch(*(getattr(self, f).to(device, non_blocking=True) for f in self.__dataclass_fields__))

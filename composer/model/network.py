@@ -34,6 +34,9 @@ from composer.model import vocab as V
 SUCC_FIELDS = ("voice", "pitch", "delta", "duration", "interval", "shift", "valid")
 _COPIED = ("voice", "delta", "duration")  # copied as absolute values besides pitch
 LOCAL = 4  # notes of local context (intervals and rhythm) that address the history attention
+MATCH = 16  # longest exact match (in notes) between contexts that the history attention counts
+PREFIX = max(LOCAL, MATCH) - 1  # notes before the decoder's first input that it is given
+_PITCH, _VOICE = V.FEATURES.index("pitch"), V.FEATURES.index("voice")
 _INTERVAL, _DELTA, _DURATION = (V.FEATURES.index(name) for name in ("interval", "delta", "duration"))
 
 
@@ -57,6 +60,7 @@ class NetworkConfig:
     relative_pitch: bool = True  # an interval expert added to the absolute pitch logits
     memory_dim: int = 128  # keys/queries of the attention over the whole history
     copy: bool = True  # pointer (copy) distributions from the history
+    match: int = MATCH  # exact-match lengths (up to this many notes) bias the history attention; 0 = off
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -64,7 +68,41 @@ class NetworkConfig:
     @classmethod
     def from_dict(cls, data: dict) -> "NetworkConfig":
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        known.setdefault("match", 0)  # checkpoints from before match lengths existed
         return cls(**known)
+
+
+def match_tokens(steps: torch.Tensor, pad: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(..., L, F) steps -> two (..., L) token streams whose equality defines a match: the
+    interval alone (a phrase in any key and rhythm) and voice + interval + onset delta + duration
+    (the same phrase, same rhythm). Steps with no note (BOS, padding) get distinct negative tokens
+    `pad - position`, so they never match anything."""
+    interval = steps[..., _INTERVAL]
+    full = ((steps[..., _VOICE] * V.N_INTERVAL + interval) * V.N_DELTA + steps[..., _DELTA]) * V.N_DURATION \
+        + steps[..., _DURATION]
+    empty = steps[..., _PITCH] == 0
+    unique = pad - torch.arange(steps.shape[-2], device=steps.device)
+    return torch.where(empty, unique, interval), torch.where(empty, unique, full)
+
+
+def match_lengths(query: torch.Tensor, keys: torch.Tensor, cap: int) -> torch.Tensor:
+    """Exact-match lengths: out[b, i, j] = the number of notes (up to `cap`) over which the token
+    stream `query` (B, Lq) ending at i equals the stream `keys` (B, Lk) ending at j. The context
+    matching of PPM* (Cleary & Teahan 1997), the "induction" pattern of a recalled phrase.
+    -> (B, Lq, Lk) int64."""
+    equal = query[:, :, None] == keys[:, None, :]
+    run, current = equal.long(), equal
+    for lag in range(1, cap):
+        if lag >= min(query.shape[1], keys.shape[1]):
+            break
+        earlier = torch.zeros_like(equal)
+        earlier[:, lag:, lag:] = equal[:, :-lag, :-lag]
+        current = current & earlier
+        run = run + current.long()
+    return run
+
+
+_ENCODER_PAD, _DECODER_PAD = -(1 << 20), -1  # distinct pad tokens of the two streams
 
 
 class StepEmbedding(nn.Module):
@@ -129,6 +167,12 @@ class Seq2Seq(nn.Module):
         self.local_delta = nn.Embedding(V.N_DELTA * LOCAL, c.memory_dim)
         self.local_duration = nn.Embedding(V.N_DURATION * LOCAL, c.memory_dim)
         self.combine = nn.Linear(hd + enc_out + hd, hd)
+        # A learned attention bonus per exact-match length (interval stream, full stream). It starts
+        # as a ramp (a longer shared context is more likely to continue alike, as in PPM*) rather
+        # than at zero: Adam's steps of ~lr would take thousands of steps to build it from nothing.
+        if c.match:
+            self.match_interval = nn.Parameter(torch.zeros(c.match + 1))
+            self.match_full = nn.Parameter(torch.zeros(c.match + 1))
         self.heads = nn.ModuleList(Head(hd, V.TARGET_SIZES[t]) for t in V.TARGETS)
         self.interval_head = Head(hd, V.N_INTERVAL) if c.relative_pitch else None
         # Gates: pitch blends generated / copied interval / copied absolute pitch; voice, delta and
@@ -143,6 +187,27 @@ class Seq2Seq(nn.Module):
             for layer in self.gate_focus.values():
                 nn.init.zeros_(layer.weight)
                 nn.init.zeros_(layer.bias)
+        # The expected match lengths under the history attention (interval stream, full stream; as
+        # a share of c.match) move the gates too: after a long exact match, copying is what PPM's
+        # short-term model would do. Starts leaning toward the copies, bias-free.
+        self.gate_match = nn.ModuleDict({"pitch": nn.Linear(2, 3, bias=False),
+                                         **{name: nn.Linear(2, 2, bias=False) for name in _COPIED}}) \
+            if c.copy and c.match else None
+        # (On the 'meta' device, where checkpoints are shape-checked, arithmetic would import
+        # torch._dynamo, seconds at every start: the values do not matter there.)
+        if c.match and not self.match_full.is_meta:
+            with torch.no_grad():
+                ramp = 0.25 * torch.arange(c.match + 1, dtype=torch.float32)
+                self.match_interval.copy_(ramp)
+                self.match_full.copy_(ramp)
+        if self.gate_match is not None and not self.match_full.is_meta:
+            with torch.no_grad():
+                for name, layer in self.gate_match.items():
+                    layer.weight.zero_()
+                    if name == "pitch":
+                        layer.weight[1, 0] = layer.weight[2, 1] = 4.0  # interval copy, absolute copy
+                    else:
+                        layer.weight[1, 1] = 4.0
         # Embeddings of the attributes already chosen within a step, conditioning the later heads.
         self.condition = nn.ModuleList(nn.Embedding(V.TARGET_SIZES[t], hd) for t in V.TARGETS[:-1])
 
@@ -174,6 +239,7 @@ class Seq2Seq(nn.Module):
             "succ_valid": succ_valid,
             "state": (bridge(h, self.bridge_h), bridge(cell, self.bridge_c)),
             "style": style_vec,
+            "tokens": torch.stack(match_tokens(src, _ENCODER_PAD), dim=-1),  # (B, S, 2)
         }
 
     def expand_memory(self, memory: dict, copies: int) -> dict:
@@ -206,52 +272,111 @@ class Seq2Seq(nn.Module):
     def decode(self, dec_in: torch.Tensor, memory: dict, dec_succ: torch.Tensor, prefix: torch.Tensor | None = None):
         """Teacher-forced decoding of whole sequences. dec_in (B, T, F): the previous note of each
         step; dec_succ (B, T, 7): each step's own target as a successor (SUCC_FIELDS) for later
-        steps to copy; prefix (B, LOCAL - 1, F): the notes before dec_in[0], whose intervals and
-        rhythm address the first steps' history attention. -> (hidden (B, T, Hd), history
-        attention weights (B, T, S + T))."""
+        steps to copy; prefix (B, P, F): the notes before dec_in[0] (P <= PREFIX, padded at the
+        front with empty steps), whose intervals and rhythm address the first steps' history
+        attention. -> (hidden (B, T, Hd), history attention weights (B, T, S + T), expected match
+        lengths under those weights (B, T, 2) or None when config.match is 0)."""
         x = self.drop(self.embed(dec_in) + memory["style"][:, None, :])
         out, _ = self.decoder(x, memory["state"])
         context = self._attend_encoder(out, memory)
         t = out.shape[1]
-        local = self.local_code(dec_in if prefix is None else torch.cat([prefix, dec_in], dim=1))[:, -t:]
+        stream = dec_in if prefix is None else torch.cat([prefix, dec_in], dim=1)
+        local = self.local_code(stream)[:, -t:]
         query = torch.cat([self.query(out), local], dim=-1) / math.sqrt(self.config.memory_dim)
         keys = torch.cat([memory["mem_keys"], torch.cat([self.key_dec(out), local], dim=-1)], dim=1)  # (B, S+T, 2M)
         values = torch.cat([memory["mem_values"], self.successor(dec_succ[..., :5].clamp(min=0))], dim=1)
         causal = torch.ones(t, t, dtype=torch.bool, device=out.device).tril(-1)  # step s < t only
         valid = torch.cat([memory["succ_valid"][:, None, :].expand(-1, t, -1),
                            causal[None].expand(out.shape[0], -1, -1) & (dec_succ[..., 6] > 0)[:, None, :]], dim=-1)
-        weights = self._memory_weights(query, keys, valid)
+        bias, runs = None, []
+        if self.config.match:
+            tokens = torch.stack(match_tokens(stream, _DECODER_PAD), dim=-1)  # (B, P + T, 2)
+            cap = self.config.match
+            bias = 0
+            for i, table in enumerate((self.match_interval, self.match_full)):
+                enc = match_lengths(tokens[..., i], memory["tokens"][..., i], cap)[:, -t:]
+                dec = match_lengths(tokens[..., i], tokens[..., i], cap)[:, -t:, -t:]
+                runs.append(torch.cat([enc, dec], dim=-1))
+                bias = bias + table[runs[-1]]
+        weights = self._memory_weights(query, keys, valid, bias)
         readout = torch.bmm(weights, values)
         hidden = self.drop(torch.tanh(self.combine(torch.cat([out, context, readout], dim=-1))))
-        return hidden, weights
+        return hidden, weights, self._matched(weights, runs)
+
+    def _matched(self, weights: torch.Tensor, runs: list[torch.Tensor]) -> torch.Tensor | None:
+        """Expected match lengths under the history weights (B, T, P) for each stream's runs
+        (B, T, P), as a share of config.match -> (B, T, 2), or None without match lengths."""
+        if not runs:
+            return None
+        return torch.stack([(weights * r).sum(-1) for r in runs], dim=-1) / self.config.match
 
     @staticmethod
-    def _memory_weights(query: torch.Tensor, keys: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    def _memory_weights(query: torch.Tensor, keys: torch.Tensor, valid: torch.Tensor,
+                        bias: torch.Tensor | None = None) -> torch.Tensor:
         """Softmax over valid history positions plus an always-present null position (weight
-        left on it copies nothing). query (B, T, M), keys (B, P, M), valid (B, T, P)."""
-        scores = torch.bmm(query, keys.transpose(1, 2)).masked_fill(~valid, float("-inf"))
+        left on it copies nothing). query (B, T, M), keys (B, P, M), valid (B, T, P), bias
+        (B, T, P) added to the scores (the match-length bonus)."""
+        scores = torch.bmm(query, keys.transpose(1, 2))
+        if bias is not None:
+            scores = scores + bias
+        scores = scores.masked_fill(~valid, float("-inf"))
         null = scores.new_zeros(scores.shape[:-1] + (1,))
         return torch.softmax(torch.cat([scores, null], dim=-1), dim=-1)[..., :-1]
 
     def init_history(self, memory: dict, capacity: int, prefix: torch.Tensor | None = None) -> dict:
         """Empty decoder history for step-by-step sampling (capacity = most steps to write);
-        prefix (LOCAL - 1, F) or (B, LOCAL - 1, F): the notes before the first decoder input."""
+        prefix (P, F) or (B, P, F): the notes before the first decoder input (as in decode)."""
         batch = memory["mem_keys"].shape[0]
         device = memory["mem_keys"].device
-        recent = torch.zeros(batch, LOCAL, len(V.FEATURES), dtype=torch.long, device=device)
+        n_feat = len(V.FEATURES)
         if prefix is None:
-            recent[..., _INTERVAL] = V.NO_INTERVAL
-        else:
-            recent[:, 1:] = torch.as_tensor(prefix, device=device).expand(batch, LOCAL - 1, -1)
-        return {"keys": memory["mem_keys"].new_zeros(batch, capacity, 2 * self.config.memory_dim),
-                "recent": recent,
-                "values": memory["mem_values"].new_zeros(batch, capacity, self.config.decoder_hidden),
-                "succ": torch.zeros(batch, capacity, len(SUCC_FIELDS), dtype=torch.long, device=device),
-                "length": 0}
+            prefix = torch.zeros(batch, 0, n_feat, dtype=torch.long, device=device)
+        prefix = torch.as_tensor(prefix, device=device)
+        prefix = prefix.expand(batch, -1, -1) if prefix.dim() == 3 else prefix[None].expand(batch, -1, -1)
+        recent = torch.zeros(batch, LOCAL, n_feat, dtype=torch.long, device=device)
+        recent[..., _INTERVAL] = V.NO_INTERVAL
+        kept = min(LOCAL - 1, prefix.shape[1])
+        if kept:
+            recent[:, LOCAL - kept :] = prefix[:, -kept:]  # the oldest row drops out at the first step
+        history = {"keys": memory["mem_keys"].new_zeros(batch, capacity, 2 * self.config.memory_dim),
+                   "recent": recent,
+                   "values": memory["mem_values"].new_zeros(batch, capacity, self.config.decoder_hidden),
+                   "succ": torch.zeros(batch, capacity, len(SUCC_FIELDS), dtype=torch.long, device=device),
+                   "length": 0}
+        if self.config.match:
+            # The decoder's own token stream (prefix, then each input as it comes) and, for the
+            # latest input, its match length against every encoder position and every stream position.
+            p = prefix.shape[1]
+            stream = torch.stack(match_tokens(prefix, _DECODER_PAD), dim=-1)
+            history["stream"] = torch.cat([stream, stream.new_zeros(batch, capacity, 2)], dim=1)
+            history["streamed"] = 0  # _advance_match below streams the prefix in
+            history["prefix"] = p
+            history["run_enc"] = torch.zeros_like(memory["tokens"])
+            history["run_dec"] = torch.zeros(batch, p + capacity, 2, dtype=torch.long, device=device)
+            for i in range(p):
+                self._advance_match(history, memory, stream[:, i])
+        return history
+
+    def _advance_match(self, history: dict, memory: dict, token: torch.Tensor) -> None:
+        """Extend the decoder's token stream by token (B, 2) and update the match lengths of the
+        stream's end against the encoder positions and the earlier stream positions."""
+        cap, n = self.config.match, history["streamed"]
+        run_enc, run_dec, stream = history["run_enc"], history["run_dec"], history["stream"]
+        grown = torch.cat([run_enc.new_zeros(run_enc.shape[0], 1, 2), run_enc[:, :-1]], dim=1) + 1
+        history["run_enc"] = torch.where(memory["tokens"] == token[:, None], grown.clamp(max=cap), 0)
+        if n:
+            grown = torch.cat([run_dec.new_zeros(run_dec.shape[0], 1, 2), run_dec[:, : n - 1]], dim=1) + 1
+            new = torch.where(stream[:, :n] == token[:, None], grown.clamp(max=cap), 0)
+            run_dec = torch.zeros_like(run_dec)
+            run_dec[:, :n] = new
+            history["run_dec"] = run_dec
+        stream[:, n] = token
+        history["streamed"] = n + 1
 
     def decode_step(self, step: torch.Tensor, memory: dict, state, history: dict):
         """One decoder step for sampling: step (B, F) the previous note -> hidden (B, Hd), new
-        state, history weights (B, S + L) over the encoder positions and the L earlier steps.
+        state, history weights (B, S + L) over the encoder positions and the L earlier steps,
+        expected match lengths (B, 2) or None (see decode).
         The LSTM cell is written out: oneDNN's fused RNN kernel costs ~1.7 ms per call on a CPU,
         against ~0.05 ms for these few matrix products. Call `remember` once the step's note is
         chosen, so that later steps can copy it."""
@@ -276,11 +401,21 @@ class Seq2Seq(nn.Module):
         keys = torch.cat([memory["mem_keys"], history["keys"][:, :length]], dim=1)
         values = torch.cat([memory["mem_values"], history["values"][:, :length]], dim=1)
         valid = torch.cat([memory["succ_valid"], history["succ"][:, :length, 6] > 0], dim=1)[:, None, :]
-        weights = self._memory_weights(query, keys, valid)
+        bias = None
+        if self.config.match:
+            tokens = torch.stack(match_tokens(step[:, None], _DECODER_PAD - history["streamed"]), dim=-1)[:, 0]
+            self._advance_match(history, memory, tokens)
+            p = history["prefix"]
+            runs = torch.cat([history["run_enc"], history["run_dec"][:, p : p + length]], dim=1)  # (B, S + L, 2)
+            bias = (self.match_interval[runs[..., 0]] + self.match_full[runs[..., 1]])[:, None, :]
+        weights = self._memory_weights(query, keys, valid, bias)
+        matched = self._matched(weights, [runs[None, ..., 0].transpose(0, 1), runs[None, ..., 1].transpose(0, 1)]) \
+            if bias is not None else None
         readout = torch.bmm(weights, values)
         hidden = torch.tanh(self.combine(torch.cat([out, context, readout], dim=-1)))[:, 0]
         history["pending_key"] = torch.cat([self.key_dec(x), local[:, 0]], dim=-1)
-        return hidden, (torch.stack(new_h), torch.stack(new_c)), weights[:, 0]
+        return hidden, (torch.stack(new_h), torch.stack(new_c)), weights[:, 0], \
+            None if matched is None else matched[:, 0]
 
     def remember(self, history: dict, succ: torch.Tensor) -> None:
         """Append the step just decoded (its key from decode_step, its chosen note `succ` (B, 7))."""
@@ -292,13 +427,17 @@ class Seq2Seq(nn.Module):
 
     # -- heads ---------------------------------------------------------------------------------
     def _copy_mix(self, name: str, log_gen: torch.Tensor, hidden: torch.Tensor, copies: list[torch.Tensor],
-                  focus: torch.Tensor, agree: torch.Tensor | None = None) -> torch.Tensor:
+                  focus: torch.Tensor, agree: torch.Tensor | None = None,
+                  matched: torch.Tensor | None = None) -> torch.Tensor:
         """log of gate-weighted generated + copied distributions; leaked copy mass goes to the
         generated one, so the result sums to one. For pitch, `agree` (..., 1) is how much of the
         attended history sits at the current pitch level: the absolute copy keeps that share of
         its gate, the rest moves to the interval copy (a transposed restatement is copied as
         intervals, an exact one either way)."""
-        gate = torch.softmax((self.gates[name](hidden) + self.gate_focus[name](focus)).float(), dim=-1)
+        gate = self.gates[name](hidden) + self.gate_focus[name](focus)
+        if matched is not None and self.gate_match is not None:
+            gate = gate + self.gate_match[name](matched.to(gate.dtype))
+        gate = torch.softmax(gate.float(), dim=-1)
         if agree is not None:
             moved = gate[..., 2:3] * (1.0 - agree)
             gate = torch.cat([gate[..., :1], gate[..., 1:2] + moved, gate[..., 2:3] - moved], dim=-1)
@@ -312,12 +451,13 @@ class Seq2Seq(nn.Module):
         return torch.log(mixed.clamp(min=1e-30))
 
     def head_logprobs(self, index: int, hidden: torch.Tensor, weights: torch.Tensor | None, succ: torch.Tensor | None,
-                      ref: torch.Tensor) -> torch.Tensor:
+                      ref: torch.Tensor, matched: torch.Tensor | None = None) -> torch.Tensor:
         """Log-probabilities of target `index` (vocab.TARGETS) at each step.
 
         hidden (B, T, Hd) already conditioned on the earlier choices; weights (B, T, P) history
         attention and succ (B, P, 7) the successors it points at (None: no copying); ref (B, T)
-        the pitch the interval counts from (the chosen voice's previous pitch; -1 = none)."""
+        the pitch the interval counts from (the chosen voice's previous pitch; -1 = none); matched
+        (B, T, 2) the expected match lengths from decode (None: not used)."""
         name = V.TARGETS[index]
         logits = self.heads[index](hidden)
         if name == "pitch" and self.interval_head is not None:
@@ -342,29 +482,28 @@ class Seq2Seq(nn.Module):
             level = (succ[..., column("pitch")] - succ[..., column("shift")])[:, None, :]
             same = (level == ref[..., None]) & valid
             agree = (weights * same).sum(-1, keepdim=True) / weights.sum(-1, keepdim=True).clamp(min=1e-6)
-            return self._copy_mix(name, log_gen, hidden, copies, focus, agree.float())
-        else:
-            copies = [_scatter_copy(weights, succ[..., column(name)][:, None, :], valid, V.TARGET_SIZES[name])]
-        return self._copy_mix(name, log_gen, hidden, copies, focus)
+            return self._copy_mix(name, log_gen, hidden, copies, focus, agree.float(), matched)
+        copies = [_scatter_copy(weights, succ[..., column(name)][:, None, :], valid, V.TARGET_SIZES[name])]
+        return self._copy_mix(name, log_gen, hidden, copies, focus, matched=matched)
 
     def logits(self, hidden: torch.Tensor, chosen: torch.Tensor, ref: torch.Tensor, weights: torch.Tensor | None = None,
-               succ: torch.Tensor | None = None) -> list[torch.Tensor]:
+               succ: torch.Tensor | None = None, matched: torch.Tensor | None = None) -> list[torch.Tensor]:
         """All heads' log-probabilities, teacher-forced: each later head conditioned on the earlier
         attributes in `chosen` (B, T, >= 4; negative values, i.e. padding, are read as 0).
         ref (B, T): each target's reference pitch. weights/succ: the history attention (B, T, P)
         and the successors (B, P, 7) it points at."""
         outputs, h = [], hidden
         for i in range(len(V.TARGETS)):
-            outputs.append(self.head_logprobs(i, h, weights, succ, ref))
+            outputs.append(self.head_logprobs(i, h, weights, succ, ref, matched))
             if i < len(self.condition):
                 h = h + self.condition[i](chosen[..., i].clamp(min=0))
         return outputs
 
     def forward(self, src, src_len, style, src_succ, dec_in, dec_succ, targets, ref, prefix=None) -> list[torch.Tensor]:
         memory = self.encode(src, src_len, style, src_succ)
-        hidden, weights = self.decode(dec_in, memory, dec_succ, prefix)
+        hidden, weights, matched = self.decode(dec_in, memory, dec_succ, prefix)
         succ = torch.cat([memory["succ"], dec_succ], dim=1)
-        return self.logits(hidden, targets, ref, weights, succ)
+        return self.logits(hidden, targets, ref, weights, succ, matched)
 
     def parameter_count(self) -> int:
         return sum(p.numel() for p in self.parameters())

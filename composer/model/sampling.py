@@ -227,13 +227,14 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
         iterations += 1
         if cancel is not None and cancel():
             raise Cancelled()
-        hidden, new_state, weights = model.decode_step(step, memory, state, history)
+        hidden, new_state, weights, matched = model.decode_step(step, memory, state, history)
         length = history["length"]
         succ = torch.cat([memory["succ"], history["succ"][:, :length]], dim=1)
         h, w = hidden[:, None], weights[:, None]
+        m = None if matched is None else matched[:, None]
 
         def head(index: int, ref: torch.Tensor) -> torch.Tensor:
-            return model.head_logprobs(index, h, w, succ, ref[:, None])[:, 0]
+            return model.head_logprobs(index, h, w, succ, ref[:, None], m)[:, 0]
 
         no_ref = torch.full((variations,), -1, dtype=torch.long, device=device)
         live = torch.stack([voice_mask.clone() for _ in rows])
