@@ -106,18 +106,37 @@ _ENCODER_PAD, _DECODER_PAD = -(1 << 20), -1  # distinct pad tokens of the two st
 
 
 class StepEmbedding(nn.Module):
-    """Sum of one embedding per step feature (an embedding is a learned one-hot projection)."""
+    """Sum of one embedding per step feature (an embedding is a learned one-hot projection).
+
+    Without gradients (sampling, scoring) the tables are read as one stacked table in a single
+    embedding_bag call: one kernel instead of one per feature, ~20 fewer per decoder step."""
 
     def __init__(self, dim: int, names=V.FEATURES):
         super().__init__()
         self.names = tuple(names)
         self.tables = nn.ModuleList(nn.Embedding(V.FEATURE_SIZES[f], dim) for f in self.names)
+        self._fused: tuple | None = None
 
     def forward(self, steps: torch.Tensor) -> torch.Tensor:  # (..., len(names)) -> (..., dim)
-        out = self.tables[0](steps[..., 0])
-        for i in range(1, len(self.tables)):
-            out = out + self.tables[i](steps[..., i])
-        return out
+        if torch.is_grad_enabled() and self.training:
+            out = self.tables[0](steps[..., 0])
+            for i in range(1, len(self.tables)):
+                out = out + self.tables[i](steps[..., i])
+            return out
+        return fused_sum([t.weight for t in self.tables], steps, self)
+
+
+def fused_sum(weights: list[torch.Tensor], index: torch.Tensor, owner) -> torch.Tensor:
+    """sum_i weights[i][index[..., i]] in one embedding_bag call: index (..., n) -> (..., dim).
+    The stacked table is cached on `owner` while the weights stay the same tensors, unchanged."""
+    stamp = tuple((w.data_ptr(), w._version) for w in weights)
+    cached = owner._fused
+    if cached is None or cached[0] != stamp:
+        sizes = torch.tensor([0] + [w.shape[0] for w in weights[:-1]], device=weights[0].device)
+        cached = owner._fused = (stamp, torch.cat([w.detach() for w in weights]), sizes.cumsum(0))
+    _, table, offsets = cached
+    flat = (index.reshape(-1, index.shape[-1]) + offsets).reshape(-1, index.shape[-1])
+    return nn.functional.embedding_bag(flat, table, mode="sum").reshape(*index.shape[:-1], table.shape[1])
 
 
 class Head(nn.Module):
@@ -166,6 +185,7 @@ class Seq2Seq(nn.Module):
         self.local_interval = nn.Embedding(V.N_INTERVAL * LOCAL, c.memory_dim)
         self.local_delta = nn.Embedding(V.N_DELTA * LOCAL, c.memory_dim)
         self.local_duration = nn.Embedding(V.N_DURATION * LOCAL, c.memory_dim)
+        self._fused: tuple | None = None  # local_code's stacked tables (fused_sum)
         self.combine = nn.Linear(hd + enc_out + hd, hd)
         # A learned attention bonus per exact-match length (interval stream, full stream). It starts
         # as a ramp (a longer shared context is more likely to continue alike, as in PPM*) rather
@@ -254,14 +274,17 @@ class Seq2Seq(nn.Module):
 
     def local_code(self, steps: torch.Tensor) -> torch.Tensor:
         """(B, L, F) steps -> (B, L, M): the code of the LOCAL notes ending at each step."""
-        out = 0
+        columns = []
         for k in range(LOCAL):
-            interval = _shift_right(steps[..., _INTERVAL], k, V.NO_INTERVAL)
-            delta = _shift_right(steps[..., _DELTA], k, 0)
-            duration = _shift_right(steps[..., _DURATION], k, 0)
-            out = out + self.local_interval(interval + k * V.N_INTERVAL) + self.local_delta(delta + k * V.N_DELTA) \
-                + self.local_duration(duration + k * V.N_DURATION)
-        return out
+            columns += [_shift_right(steps[..., _INTERVAL], k, V.NO_INTERVAL) + k * V.N_INTERVAL,
+                        _shift_right(steps[..., _DELTA], k, 0) + k * V.N_DELTA,
+                        _shift_right(steps[..., _DURATION], k, 0) + k * V.N_DURATION]
+        index = torch.stack(columns, dim=-1)  # (B, L, 3 * LOCAL): the three tables, LOCAL lags each
+        tables = (self.local_interval, self.local_delta, self.local_duration)
+        if torch.is_grad_enabled() and self.training:
+            return sum(tables[j % 3](index[..., j]) for j in range(index.shape[-1]))
+        weights = [tables[j % 3].weight for j in range(index.shape[-1])]
+        return fused_sum(weights, index, self)
 
     # -- decoder -------------------------------------------------------------------------------
     def _attend_encoder(self, out: torch.Tensor, memory: dict) -> torch.Tensor:
