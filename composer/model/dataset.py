@@ -278,21 +278,22 @@ class RegionSampler:
     notes per batch (one draw per batch); target_length: notes written by a continue example;
     melody_probability: how often a polyphonic piece is reduced to its melody for a continue;
     style_dropout / key_dropout / chord_dropout: how often those inputs are withheld, so that the
-    model also works without them; windows_per_piece: examples per piece per epoch."""
+    model also works without them; windows_per_piece: examples per piece per epoch; open_accompany:
+    the share of accompany examples that continue one voice beside the others with no end."""
 
     def __init__(self, pieces: list[TrainingPiece], *, batch_size: int = 32, target_length: int = 96,
                  task_weights=(0.65, 0.2, 0.15), context_caps=(16, 48, 128, 256, 512),
                  context_weights=(0.2, 0.3, 0.25, 0.15, 0.1), melody_probability: float = 0.5,
                  style_dropout: float = 0.1, key_dropout: float = 0.3, chord_dropout: float = 0.2,
                  density_probability: float = 0.5, transpose: int = 5, windows_per_piece: int = 2,
-                 rank: int = 0, world: int = 1, fixed: bool = False):
+                 open_accompany: float = 0.4, rank: int = 0, world: int = 1, fixed: bool = False):
         self.pieces = [p for p in pieces if len(p) >= 8]
         self.batch_size, self.target_length = batch_size, target_length
         self.task_weights = np.asarray(task_weights, float) / sum(task_weights)
         self.context_caps, self.context_weights = context_caps, np.asarray(context_weights, float) / sum(context_weights)
         self.melody_probability, self.style_dropout = melody_probability, style_dropout
         self.key_dropout, self.chord_dropout, self.density_probability = key_dropout, chord_dropout, density_probability
-        self.transpose, self.windows_per_piece = transpose, windows_per_piece
+        self.transpose, self.windows_per_piece, self.open_accompany = transpose, windows_per_piece, open_accompany
         self.rank, self.world, self.fixed = rank, world, fixed
         # Long pieces give more windows (up to windows_per_piece), short ones one.
         self.weights = np.array([min(windows_per_piece, max(1, len(p) // (target_length + 32))) for p in self.pieces])
@@ -326,6 +327,13 @@ class RegionSampler:
                                  bar=int(steps.bar_len[i]),
                                  max_context=max_context, max_targets=self.target_length,
                                  density=rng.random() < self.density_probability)
+        if task == "accompany" and rng.random() < self.open_accompany:
+            # One voice continued with the other voices known as far as it goes (the evaluation's
+            # accompany task; `composer evaluate --task accompany`), rather than over fixed bars.
+            i = int(rng.integers(1, max(2, n - 4)))
+            return build_example(steps, start=int(steps.onset[i]), end=None, voices={int(rng.choice(sorted(voices)))},
+                                 style=style, bar=int(steps.bar_len[i]), max_context=max_context,
+                                 max_targets=self.target_length, density=rng.random() < self.density_probability)
         bars = int(rng.integers(1, 5)) if task == "fill" else int(rng.integers(2, 9))
         i = int(rng.integers(0, max(1, n - 8)))
         bar = int(steps.bar_len[i])
