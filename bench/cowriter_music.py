@@ -45,8 +45,13 @@ TEMPLATES = {"maj": (0, 4, 7), "min": (0, 3, 7), "dim": (0, 3, 6), "aug": (0, 4,
              "hdim7": (0, 3, 6, 10), "aug7": (0, 4, 8, 10), "7sus4": (0, 5, 7, 10)}
 
 
-def histogram(onsets: np.ndarray, bar: int) -> np.ndarray:
-    return np.bincount(((onsets % bar) // (bar // 16)).astype(int), minlength=16)[:16].astype(float)
+def histogram(onsets: np.ndarray, bar: int, first: int = 0) -> np.ndarray:
+    """Onsets per sixteenth position of the bar, each onset counted at its *nearest* sixteenth:
+    Groove seeds are performed, and a backbeat played a few ticks early belongs to its beat, not
+    to the sixteenth before it (flooring put it there)."""
+    sixteenth = bar // 16
+    return np.bincount((((onsets - first + sixteenth // 2) % bar) // sixteenth).astype(int),
+                       minlength=16)[:16].astype(float)
 
 
 def score_of(piece, notes=None) -> Score:
@@ -59,10 +64,14 @@ def score_of(piece, notes=None) -> Score:
     return score
 
 
-def grooves(checkpoint, corpus, variations: int, limit: int) -> None:
-    test = [p for p in corpus.split("test") if p.style.startswith("groove_") and p.drum_voices][:limit]
+def grooves(checkpoint, corpus, variations: int, limit: int, split: str = "test") -> None:
+    # Grooves are the Groove set's "beat" takes: a "fill" take is a one-off fill of a bar or two
+    # (under 8 s), with no feel to keep; the first measurement counted those too.
+    grooves_of = [p for p in corpus.split(split) if p.style.startswith("groove_") and p.drum_voices]
+    test = [p for p in grooves_of if "(fill)" not in p.title][:limit]
     train = [p for p in corpus.split("train") if p.style.startswith("groove_") and p.drum_voices]
     correlations, model_hits, model_notes = [], 0, 0
+    by_style: dict[str, list[float]] = {}
     for piece in test:
         bar = int(piece.meters[0][1]) * 1920 // int(piece.meters[0][2]) if len(piece.meters) else 1920
         seed = piece.notes[piece.notes[:, 0] < 2 * bar]
@@ -77,14 +86,17 @@ def grooves(checkpoint, corpus, variations: int, limit: int) -> None:
                 hist = histogram(new, bar)
                 if hist.std() > 0:
                     correlations.append(float(np.corrcoef(seed_hist, hist)[0, 1]))
+                    by_style.setdefault(piece.style, []).append(correlations[-1])
         scored = score_region(checkpoint, piece.notes, meters=piece.meters, style=piece.style,
                               region_start=2 * bar, voices=tuple(sorted(piece.drum_voices)),
                               drum_voices=piece.drum_voices, max_notes=256)
         model_hits += int(scored["delta_correct"].sum())
         model_notes += len(scored["delta_correct"])
     print(f"groove feel: onset-histogram correlation, continuation vs seed, over {len(correlations)} "
-          f"continuations of {len(test)} Groove test pieces: median {statistics.median(correlations):.3f}, "
+          f"continuations of {len(test)} Groove {split} grooves (fills left out): median {statistics.median(correlations):.3f}, "
           f"mean {statistics.mean(correlations):.3f}, share >= 0.8: {np.mean(np.array(correlations) >= 0.8):.1%}")
+    print("  median per style: " + ", ".join(f"{style[7:]} {statistics.median(values):.2f} ({len(values)})"
+                                             for style, values in sorted(by_style.items())))
 
     def deltas(piece):
         onsets = np.unique(np.rint(piece.notes[:, 0] / V.TICKS_PER_GRID).astype(int))
@@ -120,8 +132,8 @@ def chord_tone_share(notes: np.ndarray, chords: np.ndarray, meters) -> tuple[int
     return hits, count
 
 
-def chords(checkpoint, corpus, variations: int, limit: int) -> None:
-    test = [p for p in corpus.split("test") if p.style.startswith("popular_song") and len(p.chords)][:limit]
+def chords(checkpoint, corpus, variations: int, limit: int, split: str = "test", controls=None) -> None:
+    test = [p for p in corpus.split(split) if p.style.startswith("popular_song") and len(p.chords)][:limit]
     human = [0, 0]
     generated = [0, 0]
     nll = {"given": [], "withheld": []}
@@ -134,7 +146,8 @@ def chords(checkpoint, corpus, variations: int, limit: int) -> None:
         score = score_of(piece, piece.notes[piece.notes[:, 0] < cut])
         symbols = [ChordSymbol(int(o), int(d), figure_of(int(r), int(q))) for o, d, r, q in piece.chords.tolist()]
         for notes in write_region(checkpoint, score, Region(start=cut, end=cut + 8 * bar, voices=(0,)),
-                                  style=piece.style, chords=symbols, variations=variations, seed=3):
+                                  style=piece.style, chords=symbols, controls=controls, variations=variations,
+                                  seed=3):
             array = np.array([(n.onset, n.duration, n.pitch, n.velocity, n.voice) for n in notes]).reshape(-1, 5)
             g = chord_tone_share(array, piece.chords, piece.meters)
             generated = [generated[0] + g[0], generated[1] + g[1]]
@@ -155,12 +168,16 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--variations", type=int, default=4)
     parser.add_argument("--pieces", type=int, default=200, help="at most this many test pieces per check")
+    parser.add_argument("--split", default="test", help="test (the figures reported), validation (for tuning)")
+    parser.add_argument("--only", choices=("grooves", "chords"), default=None)
     args = parser.parse_args()
     torch.set_num_threads(1)
     checkpoint = load_checkpoint(args.model or default_model_path())
     corpus = load_corpus()
-    grooves(checkpoint, corpus, args.variations, args.pieces)
-    chords(checkpoint, corpus, args.variations, args.pieces)
+    if args.only in (None, "grooves"):
+        grooves(checkpoint, corpus, args.variations, args.pieces, args.split)
+    if args.only in (None, "chords"):
+        chords(checkpoint, corpus, args.variations, args.pieces, args.split)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from composer.model import vocab as V
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint
 from composer.model.dataset import bos_step, decoder_inputs, local_prefix, region_context
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
+from composer.model.priors import CHORD_STRENGTH, groove_profile, metric_weight
 from composer.model.sampling import RegionPlan, TargetVoice, sample_region
 from composer.music.region import Controls, Region
 from composer.music.scales import Key
@@ -74,13 +75,15 @@ class ScoreFeatures:
     def __call__(self, onsets_grid: np.ndarray) -> dict:
         ticks = np.asarray(onsets_grid, dtype=np.int64) * V.TICKS_PER_GRID
         since, bar = bar_positions(ticks, self.meters)
+        which = np.clip(np.searchsorted(self.meters[:, 0], ticks, side="right") - 1, 0, len(self.meters) - 1)
         root, quality, next_root, next_quality = chords_at(ticks, self.chords)
         # A bar index that increases at every bar line (exact for one meter; monotonic always).
         first = self.meters[0, 0]
         bar_index = (ticks - since - first) // np.maximum(1, bar)
         return {"position": np.clip(since // V.TICKS_PER_GRID, 0, V.MAX_POSITION - 1), "key": keys_at(ticks, self.keys),
                 "chord_root": root, "chord_quality": quality, "next_root": next_root, "next_quality": next_quality,
-                "bar_index": bar_index, "bar_len": np.maximum(1, bar // V.TICKS_PER_GRID)}
+                "bar_index": bar_index, "bar_len": np.maximum(1, bar // V.TICKS_PER_GRID),
+                "metric": metric_weight(since, bar, self.meters[which, 1], self.meters[which, 2])}
 
 
 VOICE_ORDER = ("melody", "bass", "harmony", "drums")  # the order several voices are written in
@@ -228,7 +231,10 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_r
             busy_until=int(np.ceil((earlier[:, 0] + earlier[:, 1]).max() / V.TICKS_PER_GRID)) if len(earlier) else 0,
             register=(int(np.percentile(own[:, 2], 2)), int(np.percentile(own[:, 2], 98))) if len(own) >= 8 else None,
             centre=float(np.median(own[:, 2])) if len(own) >= 8 else None,
-            keys=tuple(sorted(set(own[:, 2].tolist()))) if len(own) >= 8 else None))
+            keys=tuple(sorted(set(own[:, 2].tolist()))) if len(own) >= 8 else None,
+            # A drum voice keeps the grid and the feel (which key on which position) of its context.
+            groove=groove_profile(*bar_positions(own[:, 0], meters), own[:, 2])
+            if role == V.ROLES.index("drums") else None))
     stop_at = None
     if bars is not None and end_g is None:
         # The rest of the bar the region starts in, then `bars` whole bars of the meter in force.
@@ -244,7 +250,9 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_r
                       first_onset=first_onset, first_pitch=int(first.pitch[0]) if len(before) else -1,
                       max_notes=limit, prefix=local_prefix(before), features_at=features, stop_at=stop_at, controls=controls, key=key,
                       density=density, bar=bar, start_bar=int(features(np.array([start_g]))["bar_index"][0]),
-                      pull_register=pull_register)
+                      pull_register=pull_register,
+                      chord_strength=0.0 if chord_rows is None else (
+                          CHORD_STRENGTH if controls.chord_strength is None else controls.chord_strength))
     device = next(model.parameters()).device
     with torch.inference_mode():
         memory = model.encode(torch.as_tensor(context.src, device=device)[None], torch.tensor([len(context.src)]),

@@ -1,5 +1,6 @@
 """Autoregressive sampling of a region: temperature, top-p, hard constraints (key lock, range,
-monophony, polyphony, rhythmic grid, density cap, region bounds), N variations in one batch.
+monophony, polyphony, rhythmic grid, density cap, region bounds), N variations in one batch, and
+the priors of composer.model.priors (chord tones, a drum voice's groove) on pitch and onset jointly.
 
 The decoder writes the region's notes in time order, each tagged with one of the target voices;
 constraints act as masks on the factored heads (a masked value has probability exactly 0), in the
@@ -16,6 +17,7 @@ import torch
 
 from composer.model import vocab as V
 from composer.model.network import Seq2Seq
+from composer.model.priors import GrooveProfile, chord_tone_prior
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -91,6 +93,7 @@ class TargetVoice:
     register: tuple[int, int] | None = None  # lowest/highest pitch it may use (its range in the context, widened)
     centre: float | None = None  # the median pitch of its context notes (a soft pull toward its register)
     keys: tuple[int, ...] | None = None  # a drum voice: the drum keys its context plays (its kit)
+    groove: GrooveProfile | None = None  # a drum voice: the grid and feel of its context
 
 
 @dataclass
@@ -118,6 +121,7 @@ class RegionPlan:
     bar: int = 48
     start_bar: int = 0  # bar index (features_at's "bar_index") of the region's start
     pull_register: bool = False  # pull each voice toward its median pitch (when voices are written in turn)
+    chord_strength: float = 0.0  # composer.model.priors.chord_tone_prior strength (0: off; no chords: 0)
 
 
 @dataclass
@@ -138,12 +142,18 @@ class _Row:
 GRID_STEP = {"straight": 3, "triplet": 4}  # 16ths; 8th-note triplets
 
 
-def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int, features) -> np.ndarray:
-    """Which deltas 0..MAX_DELTA give an allowed onset for this row's next note."""
+def _same_onset_ok(row: _Row, voice: TargetVoice, pitch: int) -> bool:
+    """A chord is written top-down within the region (a unison only across voices)."""
+    return row.count > 0 and (pitch < row.pitch or (pitch == row.pitch and voice.slot != row.voice))
+
+
+def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | None, features) -> np.ndarray:
+    """Which deltas 0..MAX_DELTA give an allowed onset for this row's next note (pitch None:
+    whatever the pitch; delta 0 then depends on it through _same_onset_ok)."""
     onsets = row.onset + np.arange(V.N_DELTA)
     ok = onsets >= plan.start
-    # A chord is written top-down within the region (a unison only across voices).
-    ok[0] &= row.count > 0 and (pitch < row.pitch or (pitch == row.pitch and voice.slot != row.voice))
+    if pitch is not None:
+        ok[0] &= _same_onset_ok(row, voice, pitch)
     if plan.end is not None:
         ok &= onsets < plan.end
     if plan.stop_at is not None:
@@ -161,6 +171,8 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int, fea
         ok &= np.isin(onsets % V.GRID_PER_QUARTER, (0, 8))
     elif c.grid in GRID_STEP:
         ok &= onsets % GRID_STEP[c.grid] == 0
+    elif voice.groove is not None and voice.groove.step is not None:  # the grid its context was played on
+        ok &= features(onsets)["position"] % voice.groove.step == 0
     if c.density is not None:
         # At most round(density) notes in a bar, and a bar is left only once it holds at least one
         # fewer than that (bars skipped entirely hold none).
@@ -175,6 +187,39 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int, fea
                 ok &= bars <= b
                 break
     return ok
+
+
+PRIOR_CANDIDATES = 8  # likeliest pitches whose own onset distribution the pitch prior uses (others: the first's)
+
+
+def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> np.ndarray | None:
+    """(N_PITCH, N_DELTA) log-prior f(pitch, onset of each delta) for this row's next note in this
+    voice (composer.model.priors), or None where there is none (no chords, no groove)."""
+    onsets = row.onset + np.arange(V.N_DELTA)
+    if voice.role == V.ROLES.index("drums"):
+        return None if voice.groove is None else voice.groove.prior(np.arange(V.N_PITCH), features(onsets)["position"])
+    if plan.chord_strength <= 0:
+        return None
+    feats = features(onsets)
+    if not (feats["chord_root"] < 12).any():
+        return None
+    return chord_tone_prior(feats["chord_root"], feats["chord_quality"], feats["metric"], plan.chord_strength)
+
+
+def _pitch_prior(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior: torch.Tensor,
+                 allowed: np.ndarray, same_onset: np.ndarray) -> torch.Tensor:
+    """(N_PITCH,) log of E_onset~p(onset | pitch)[exp f(pitch, onset)]: the pitch marginal of the
+    model's joint (pitch, onset) distribution tilted by exp(f). delta_logprobs (K, N_DELTA): the
+    delta head given each of K candidate pitches (other pitches use the first's); allowed
+    (N_DELTA,): the onset mask but for delta 0, which same_onset (N_PITCH,) gives per pitch."""
+    index = torch.zeros(V.N_PITCH, dtype=torch.long, device=prior.device)
+    index[candidates] = torch.arange(len(candidates), device=prior.device)
+    mask = torch.as_tensor(np.broadcast_to(allowed, (V.N_PITCH, V.N_DELTA)).copy(), device=prior.device)
+    mask[:, 0] = torch.as_tensor(same_onset, device=prior.device) & bool(allowed[0])
+    logp = torch.where(mask, delta_logprobs[index], torch.tensor(float("-inf"), device=prior.device))
+    norm = torch.logsumexp(logp, dim=-1, keepdim=True)
+    tilted = torch.logsumexp(logp - norm + prior, dim=-1)
+    return torch.where(torch.isfinite(tilted), tilted, torch.zeros_like(tilted))
 
 
 @torch.inference_mode()
@@ -259,7 +304,24 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
         if pulls:
             pitch_logits = pitch_logits + torch.stack([pulls.get(int(v), torch.zeros(V.N_PITCH, device=device))
                                                        for v in voice.tolist()])
-        pitch = pick(torch.where(pitch_ok, pitch_logits, neg_inf), temperature, top_p, generator)
+        pitch_logits = torch.where(pitch_ok, pitch_logits, neg_inf)
+        priors = {}
+        for b, r in enumerate(rows):
+            if not r.done and int(voice[b]) in slots:
+                f = _joint_prior(plan, r, slots[int(voice[b])], features)
+                if f is not None:
+                    priors[b] = torch.as_tensor(f, dtype=torch.float32, device=device)
+        if priors:  # sample (pitch, onset) from the model's joint tilted by the prior: pitch first
+            k = PRIOR_CANDIDATES
+            candidates = pitch_logits.topk(k, dim=-1).indices
+            given = model.head_logprobs(2, h + model.condition[1](candidates), w.expand(-1, k, -1), succ,
+                                        ref[:, None].expand(-1, k), None if m is None else m.expand(-1, k, -1))
+            for b, f in priors.items():
+                r, tv = rows[b], slots[int(voice[b])]
+                same = np.array([_same_onset_ok(r, tv, p) for p in range(V.N_PITCH)])
+                pitch_logits[b] += _pitch_prior(given[b], candidates[b], f,
+                                                _onset_mask(plan, r, tv, None, features), same)
+        pitch = pick(pitch_logits, temperature, top_p, generator)
         h = h + model.condition[1](pitch)[:, None]
         delta_ok = np.zeros((variations, V.N_DELTA), bool)
         for b, r in enumerate(rows):
@@ -271,7 +333,10 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             if not rows[b].done and int(voice[b]) in slots:
                 rows[b].dead.add(int(voice[b]))  # this voice cannot place another note
         delta_ok[skip, 0] = True
-        delta = pick(torch.where(torch.as_tensor(delta_ok, device=device), head(2, ref), neg_inf),
+        delta_logits = head(2, ref)
+        for b, f in priors.items():  # ... then the onset given that pitch, tilted the same way
+            delta_logits[b] += f[int(pitch[b])]
+        delta = pick(torch.where(torch.as_tensor(delta_ok, device=device), delta_logits, neg_inf),
                      temperature, top_p, generator)
         h = h + model.condition[2](delta)[:, None]
         onset = torch.tensor([r.onset for r in rows], device=device) + delta

@@ -46,13 +46,19 @@ class Controls:
     density: new notes per bar per voice (a conditioning input plus a sampling bias);
     lowest / highest: MIDI pitch range of new pitched notes (hard constraint);
     max_polyphony: most simultaneous new notes in one voice (hard; 1 = monophonic);
-    grid: "straight" (16ths), "triplet" (8th/16th triplets) or "swing" (swung 8ths) onsets (hard)."""
+    grid: "straight" (16ths), "triplet" (8th/16th triplets) or "swing" (swung 8ths) onsets (hard;
+    None: drum voices keep the grid their context was played on, other voices are free);
+    chord_strength: how firmly new melody notes follow the given chords, in nats added to a chord
+    tone's log-probability on a strong beat (less on weaker beats); None = the tuned default
+    (composer.model.priors.CHORD_STRENGTH), 0 = only the model's own following. No effect
+    without chords; a key lock still wins (a chord tone outside the locked key stays out)."""
 
     density: float | None = None
     lowest: int | None = None
     highest: int | None = None
     max_polyphony: int | None = None
     grid: str | None = None
+    chord_strength: float | None = None
 
     def __post_init__(self) -> None:
         if self.density is not None and not 0 < self.density <= 64:
@@ -67,3 +73,5 @@ class Controls:
             raise ValueError("max polyphony must be at least 1")
         if self.grid is not None and self.grid not in GRIDS:
             raise ValueError(f"unknown grid {self.grid!r}; choose one of {', '.join(GRIDS)}")
+        if self.chord_strength is not None and not 0 <= self.chord_strength <= 10:
+            raise ValueError(f"chord strength {self.chord_strength} is outside 0-10 (nats on a strong beat)")

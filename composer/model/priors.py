@@ -1,0 +1,128 @@
+"""Sampling priors taken from the request itself, added to the model's log-probabilities as a
+product of experts (Hinton 2002): the sampler draws from p_model(note) * exp(f(pitch, onset)).
+
+- Chord following: f = strength * metric weight(onset) for a pitch class of the chord sounding at
+  the onset (0 otherwise), strongest on the strong beats; chord tones are the chord's template.
+- Groove: a drum voice keeps the feel of its context: f = strength * log of how often that drum
+  key falls on that position of the bar in the context (relative to uniform, smoothed), and its
+  onsets keep the grid the context was played on (straight sixteenths or eighth-note triplets).
+
+Grid units are composer.model.vocab grid ticks (12 per quarter); positions count from the bar line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from composer.model import vocab as V
+from composer.music.chords import QUALITIES
+
+# Chord tones per quality (semitones above the root), for every quality the model knows.
+CHORD_INTERVALS: dict[str, tuple[int, ...]] = {
+    "maj": (0, 4, 7), "min": (0, 3, 7), "dim": (0, 3, 6), "aug": (0, 4, 8), "sus2": (0, 2, 7),
+    "sus4": (0, 5, 7), "6": (0, 4, 7, 9), "min6": (0, 3, 7, 9), "dom7": (0, 4, 7, 10), "maj7": (0, 4, 7, 11),
+    "min7": (0, 3, 7, 10), "minmaj7": (0, 3, 7, 11), "dim7": (0, 3, 6, 9), "hdim7": (0, 3, 6, 10),
+    "aug7": (0, 4, 8, 10), "7sus4": (0, 5, 7, 10)}
+# (quality index, interval) -> chord tone; the extra row is "no chord" (nothing is a chord tone).
+_TONE_TABLE = np.zeros((len(QUALITIES) + 1, 12), dtype=bool)
+for _i, _name in enumerate(QUALITIES):
+    _TONE_TABLE[_i, list(CHORD_INTERVALS[_name])] = True
+
+# Nats added to a chord tone's log-probability on a strong beat (scaled by the metric weight
+# elsewhere); tuned on the validation split of the lead sheets (bench/cowriter_music.py --split
+# validation) so that generated melodies put about as many chord tones on strong beats as people do.
+CHORD_STRENGTH = 1.7
+GROOVE_STRENGTH = 2.0  # weight of the groove profile's log-ratio (1 = the context's own odds)
+_GROOVE_SMOOTH = 2.0  # pseudo-counts pulling one key's profile toward all keys' profile
+_GRID_FIT = 0.15  # mean distance to the grid (in grid steps) below which a context is on that grid
+GRID_STEPS = {"straight": 3, "triplet": 4}  # sixteenths; eighth-note triplets (grid units)
+
+
+def metric_weight(since: np.ndarray, bar: np.ndarray, numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Metric weight per onset in [0, 1]: 1 on the downbeat and on the middle of a bar of an even
+    number of beats (beat 3 of 4/4, beat 2 of 2/4, the second dotted quarter of 6/8), 0.5 on the
+    other beats, 0.25 on the half beats, 0 elsewhere. since/bar: ticks since the bar line and
+    bar length (score ticks, 480 per quarter); numerator/denominator: the meter in force."""
+    since, bar = np.asarray(since, dtype=np.int64), np.asarray(bar, dtype=np.int64)
+    numerator, denominator = np.asarray(numerator, dtype=np.int64), np.asarray(denominator, dtype=np.int64)
+    compound = (denominator == 8) & (numerator % 3 == 0) & (numerator > 3)
+    beat = np.where(compound, 3 * 1920 // np.maximum(1, denominator), 1920 // np.maximum(1, denominator))
+    beats = np.maximum(1, bar // np.maximum(1, beat))
+    weight = np.where(since % np.maximum(1, beat // 2) == 0, 0.25, 0.0)
+    weight = np.where(since % beat == 0, 0.5, weight)
+    strong = (since == 0) | ((beats % 2 == 0) & (since == bar // 2))
+    return np.where(strong, 1.0, weight)
+
+
+def chord_tone_prior(roots: np.ndarray, qualities: np.ndarray, weights: np.ndarray, strength: float) -> np.ndarray:
+    """(N_PITCH, n) log-prior: strength * weight at each of n onsets for the pitches whose pitch
+    class is a tone of the chord there (roots / qualities: vocab indices from chords_at; no chord:
+    nothing), 0 elsewhere."""
+    roots, qualities = np.asarray(roots), np.asarray(qualities)
+    known = (roots < 12) & (qualities < len(QUALITIES))
+    intervals = (np.arange(V.N_PITCH)[:, None] - np.where(known, roots, 0)[None]) % 12
+    tones = _TONE_TABLE[np.where(known, qualities, len(QUALITIES))[None], intervals]
+    return np.where(tones, strength * np.asarray(weights, dtype=np.float64)[None], 0.0)
+
+
+@dataclass(frozen=True)
+class GrooveProfile:
+    """A drum voice's feel in its context: step, the grid its onsets lie on (grid units; None: no
+    clear grid), and log_ratio (N_PITCH, MAX_POSITION), per drum key and position of the bar,
+    log(how likely the key is there / uniform over the bar's grid positions)."""
+
+    step: int | None
+    log_ratio: np.ndarray
+
+    def prior(self, pitches: np.ndarray, positions: np.ndarray, strength: float | None = None) -> np.ndarray:
+        """(len(pitches), len(positions)) log-prior for those keys at those bar positions
+        (strength None: GROOVE_STRENGTH)."""
+        positions = np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)
+        return (GROOVE_STRENGTH if strength is None else strength) * self.log_ratio[np.asarray(pitches)[:, None], positions[None]]
+
+
+def grid_of(since_ticks: np.ndarray) -> int | None:
+    """The grid (GRID_STEPS value) that onsets, given as ticks since their bar line, were played on:
+    the one they lie closest to on average, if within _GRID_FIT of its step; None otherwise."""
+    since_ticks = np.asarray(since_ticks, dtype=np.float64)
+    if len(since_ticks) < 8:
+        return None
+    best, best_fit = None, _GRID_FIT
+    for step in GRID_STEPS.values():
+        ticks = step * V.TICKS_PER_GRID
+        offset = np.mod(since_ticks, ticks)
+        fit = float(np.mean(np.minimum(offset, ticks - offset)) / ticks)
+        if fit < best_fit:
+            best, best_fit = step, fit
+    return best
+
+
+def groove_profile(since_ticks: np.ndarray, bar_ticks: np.ndarray, pitches: np.ndarray) -> GrooveProfile | None:
+    """The GrooveProfile of a drum voice's context notes (ticks since their bar line, their bar's
+    length in ticks, their keys); None for fewer than 8 notes."""
+    since_ticks, pitches = np.asarray(since_ticks, dtype=np.int64), np.asarray(pitches, dtype=np.int64)
+    bar_ticks = np.asarray(bar_ticks, dtype=np.int64)
+    if len(since_ticks) < 8:
+        return None
+    step = grid_of(since_ticks)
+    unit = (step or 1) * V.TICKS_PER_GRID
+    bar_units = np.maximum(1, bar_ticks // V.TICKS_PER_GRID)
+    # Each onset at its nearest grid point (a note played just before the bar line belongs to the next bar).
+    position = np.mod(np.rint(since_ticks / unit).astype(np.int64) * (step or 1), bar_units)
+    position = np.clip(position, 0, V.MAX_POSITION - 1)
+    bar_len = int(np.bincount(bar_units).argmax())
+    slots = np.zeros(V.MAX_POSITION, dtype=bool)
+    slots[0:min(bar_len, V.MAX_POSITION):(step or 1)] = True
+    slots[position] = True
+    uniform = 1.0 / slots.sum()
+    every = np.bincount(position, minlength=V.MAX_POSITION).astype(np.float64)
+    every = np.where(slots, (every + 0.5) / (every.sum() + 0.5 * slots.sum()), 0.0)
+    log_ratio = np.full((V.N_PITCH, V.MAX_POSITION), -8.0)
+    log_ratio[:, slots] = np.log(every[slots] / uniform)  # keys the context does not play: all keys' profile
+    for key in np.unique(pitches):
+        own = np.bincount(position[pitches == key], minlength=V.MAX_POSITION).astype(np.float64)
+        share = (own + _GROOVE_SMOOTH * every) / (own.sum() + _GROOVE_SMOOTH)
+        log_ratio[key, slots] = np.log(share[slots] / uniform)
+    return GrooveProfile(step=step, log_ratio=log_ratio)
