@@ -93,7 +93,8 @@ def grooves(checkpoint, corpus, variations: int, limit: int, split: str = "test"
         model_hits += int(scored["delta_correct"].sum())
         model_notes += len(scored["delta_correct"])
     print(f"groove feel: onset-histogram correlation, continuation vs seed, over {len(correlations)} "
-          f"continuations of {len(test)} Groove {split} grooves (fills left out): median {statistics.median(correlations):.3f}, "
+          f"continuations of {len(test)} Groove {split} grooves (fills left out): "
+          f"median {statistics.median(correlations):.3f}, "
           f"mean {statistics.mean(correlations):.3f}, share >= 0.8: {np.mean(np.array(correlations) >= 0.8):.1%}")
     print("  median per style: " + ", ".join(f"{style[7:]} {statistics.median(values):.2f} ({len(values)})"
                                              for style, values in sorted(by_style.items())))

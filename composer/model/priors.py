@@ -43,14 +43,16 @@ GRID_STEPS = {"straight": 3, "triplet": 4}  # sixteenths; eighth-note triplets (
 def metric_weight(since: np.ndarray, bar: np.ndarray, numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """Metric weight per onset in [0, 1]: 1 on the downbeat and on the middle of a bar of an even
     number of beats (beat 3 of 4/4, beat 2 of 2/4, the second dotted quarter of 6/8), 0.5 on the
-    other beats, 0.25 on the half beats, 0 elsewhere. since/bar: ticks since the bar line and
-    bar length (score ticks, 480 per quarter); numerator/denominator: the meter in force."""
+    other beats, 0.25 on the beats' divisions (half beats; the eighths of 6/8), 0 elsewhere.
+    since/bar: ticks since the bar line and bar length (score ticks, 480 per quarter);
+    numerator/denominator: the meter in force."""
     since, bar = np.asarray(since, dtype=np.int64), np.asarray(bar, dtype=np.int64)
     numerator, denominator = np.asarray(numerator, dtype=np.int64), np.asarray(denominator, dtype=np.int64)
     compound = (denominator == 8) & (numerator % 3 == 0) & (numerator > 3)
     beat = np.where(compound, 3 * 1920 // np.maximum(1, denominator), 1920 // np.maximum(1, denominator))
     beats = np.maximum(1, bar // np.maximum(1, beat))
-    weight = np.where(since % np.maximum(1, beat // 2) == 0, 0.25, 0.0)
+    division = np.maximum(1, np.where(compound, beat // 3, beat // 2))  # eighths of 6/8, halves of simple beats
+    weight = np.where(since % division == 0, 0.25, 0.0)
     weight = np.where(since % beat == 0, 0.5, weight)
     strong = (since == 0) | ((beats % 2 == 0) & (since == bar // 2))
     return np.where(strong, 1.0, weight)
@@ -80,7 +82,8 @@ class GrooveProfile:
         """(len(pitches), len(positions)) log-prior for those keys at those bar positions
         (strength None: GROOVE_STRENGTH)."""
         positions = np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)
-        return (GROOVE_STRENGTH if strength is None else strength) * self.log_ratio[np.asarray(pitches)[:, None], positions[None]]
+        strength = GROOVE_STRENGTH if strength is None else strength
+        return strength * self.log_ratio[np.asarray(pitches)[:, None], positions[None]]
 
 
 def grid_of(since_ticks: np.ndarray) -> int | None:
