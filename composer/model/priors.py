@@ -34,6 +34,7 @@ for _i, _name in enumerate(QUALITIES):
 # elsewhere); tuned on the validation split of the lead sheets (bench/cowriter_music.py --split
 # validation) so that generated melodies put about as many chord tones on strong beats as people do.
 CHORD_STRENGTH = 1.7
+ONSET_STRENGTH = 1.0  # weight of the onset prior (which positions the context plays at all)
 GROOVE_STRENGTH = 2.0  # weight of the groove profile's log-ratio (1 = the context's own odds)
 _GROOVE_SMOOTH = 2.0  # pseudo-counts pulling one key's profile toward all keys' profile
 _GRID_FIT = 0.15  # mean distance to the grid (in grid steps) below which a context is on that grid
@@ -77,6 +78,23 @@ class GrooveProfile:
 
     step: int | None
     log_ratio: np.ndarray
+    occupancy: np.ndarray | None = None  # (MAX_POSITION,) share of the context's bars playing there
+
+    def onset_prior(self, positions: np.ndarray, strength: float | None = None) -> np.ndarray:
+        """(len(positions),) log-prior of the next onset landing on positions[d] of the bar, for
+        the onsets d = 0, 1, ... grid ticks after the current one (positions[0]): each position
+        is played with its context's occupancy, independently, so reaching d skips the positions
+        between (log(1 - occupancy) each) and plays d (log occupancy). d = 0 (another key at
+        the same onset): 0."""
+        if self.occupancy is None:
+            return np.zeros(len(positions))
+        positions = np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)
+        occupancy = self.occupancy[positions]
+        skip = np.cumsum(np.log1p(-occupancy))
+        prior = np.zeros(len(positions))
+        with np.errstate(divide="ignore"):
+            prior[1:] = skip[:-1] - skip[0] + np.log(np.where(occupancy[1:] > 0, occupancy[1:], 1e-9))
+        return (ONSET_STRENGTH if strength is None else strength) * prior
 
     def prior(self, pitches: np.ndarray, positions: np.ndarray, strength: float | None = None) -> np.ndarray:
         """(len(pitches), len(positions)) log-prior for those keys at those bar positions
@@ -102,9 +120,10 @@ def grid_of(since_ticks: np.ndarray) -> int | None:
     return best
 
 
-def groove_profile(since_ticks: np.ndarray, bar_ticks: np.ndarray, pitches: np.ndarray) -> GrooveProfile | None:
+def groove_profile(since_ticks: np.ndarray, bar_ticks: np.ndarray, pitches: np.ndarray,
+                   onsets: np.ndarray) -> GrooveProfile | None:
     """The GrooveProfile of a drum voice's context notes (ticks since their bar line, their bar's
-    length in ticks, their keys); None for fewer than 8 notes."""
+    length in ticks, their keys, their onset ticks); None for fewer than 8 notes."""
     since_ticks, pitches = np.asarray(since_ticks, dtype=np.int64), np.asarray(pitches, dtype=np.int64)
     bar_ticks = np.asarray(bar_ticks, dtype=np.int64)
     if len(since_ticks) < 8:
@@ -128,4 +147,13 @@ def groove_profile(since_ticks: np.ndarray, bar_ticks: np.ndarray, pitches: np.n
         own = np.bincount(position[pitches == key], minlength=V.MAX_POSITION).astype(np.float64)
         share = (own + _GROOVE_SMOOTH * every) / (own.sum() + _GROOVE_SMOOTH)
         log_ratio[key, slots] = np.log(share[slots] / uniform)
-    return GrooveProfile(step=step, log_ratio=log_ratio)
+    # In how many of its bars the context plays at each position (a position it always plays is
+    # rarely skipped; one it never plays is rarely landed on).
+    near_next = np.rint(since_ticks / unit).astype(np.int64) * (step or 1) >= bar_units
+    bar_start = np.asarray(onsets, dtype=np.int64) - since_ticks + np.where(near_next, bar_ticks, 0)
+    bars = len(np.unique(bar_start))
+    played = np.zeros(V.MAX_POSITION)
+    for p in np.unique(position):
+        played[p] = len(np.unique(bar_start[position == p]))
+    occupancy = np.where(slots, np.clip((played + 0.25) / (bars + 0.5), 0.02, 0.98), 0.0)
+    return GrooveProfile(step=step, log_ratio=log_ratio, occupancy=occupancy)

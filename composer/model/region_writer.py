@@ -233,7 +233,7 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_r
             centre=float(np.median(own[:, 2])) if len(own) >= 8 else None,
             keys=tuple(sorted(set(own[:, 2].tolist()))) if len(own) >= 8 else None,
             # A drum voice keeps the grid and the feel (which key on which position) of its context.
-            groove=groove_profile(*bar_positions(own[:, 0], meters), own[:, 2])
+            groove=groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0])
             if role == V.ROLES.index("drums") else None))
     stop_at = None
     if bars is not None and end_g is None:

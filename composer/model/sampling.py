@@ -197,7 +197,10 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
     voice (composer.model.priors), or None where there is none (no chords, no groove)."""
     onsets = row.onset + np.arange(V.N_DELTA)
     if voice.role == V.ROLES.index("drums"):
-        return None if voice.groove is None else voice.groove.prior(np.arange(V.N_PITCH), features(onsets)["position"])
+        if voice.groove is None:
+            return None
+        positions = features(onsets)["position"]
+        return voice.groove.prior(np.arange(V.N_PITCH), positions) + voice.groove.onset_prior(positions)[None]
     if plan.chord_strength <= 0:
         return None
     feats = features(onsets)

@@ -66,12 +66,17 @@ def test_chord_tone_prior_rewards_the_chord_tones_and_nothing_without_a_chord():
 
 def test_groove_profile_finds_the_sixteenth_grid_and_the_backbeat():
     notes = rock_seed(jitter=12)
-    since = np.array([n.onset % BAR for n in notes])
-    profile = groove_profile(since, np.full(len(notes), BAR), np.array([n.pitch for n in notes]))
+    onsets = np.array([n.onset for n in notes])
+    profile = groove_profile(onsets % BAR, np.full(len(notes), BAR), np.array([n.pitch for n in notes]), onsets)
     assert profile.step == 3
     snare, kick = profile.log_ratio[38], profile.log_ratio[36]
     assert snare[12] > 0 and snare[36] > 0  # sixteenths 4 and 12 in grid units
     assert snare[12] > snare[0] + 1 and kick[0] > kick[12] + 1
+    # Every eighth is played in both bars, the sixteenths between never: skipping an eighth costs
+    # more than landing on a sixteenth gains.
+    assert profile.occupancy[0:48:6].min() > 0.85 and profile.occupancy[3:48:6].max() < 0.15
+    onset_prior = profile.onset_prior(np.arange(13))  # from the downbeat, in grid units
+    assert onset_prior[6] == onset_prior[[3, 6, 9, 12]].max() and onset_prior[12] < onset_prior[6] - 1
     # Onsets anywhere in the bar: no grid is claimed.
     rng = np.random.default_rng(1)
     assert grid_of(rng.integers(0, BAR, 64)) is None
