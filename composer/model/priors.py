@@ -32,7 +32,8 @@ for _i, _name in enumerate(QUALITIES):
 
 # Nats added to a chord tone's log-probability on a strong beat (scaled by the metric weight
 # elsewhere); tuned on the validation split of the lead sheets (bench/cowriter_music.py --split
-# validation) so that generated melodies put about as many chord tones on strong beats as people do.
+# validation) so that generated melodies put about as many chord tones on strong beats as people do
+# (1.5: 75.8 %, 1.75: 79.5 %, people 78.5 %; 78.3 % in the train split's 438 lead sheets).
 CHORD_STRENGTH = 1.7
 ONSET_STRENGTH = 1.0  # weight of the onset prior (which positions the context plays at all)
 GROOVE_STRENGTH = 2.0  # weight of the groove profile's log-ratio (1 = the context's own odds)
@@ -65,9 +66,10 @@ def chord_tone_prior(roots: np.ndarray, qualities: np.ndarray, weights: np.ndarr
     nothing), 0 elsewhere."""
     roots, qualities = np.asarray(roots), np.asarray(qualities)
     known = (roots < 12) & (qualities < len(QUALITIES))
-    intervals = (np.arange(V.N_PITCH)[:, None] - np.where(known, roots, 0)[None]) % 12
-    tones = _TONE_TABLE[np.where(known, qualities, len(QUALITIES))[None], intervals]
-    return np.where(tones, strength * np.asarray(weights, dtype=np.float64)[None], 0.0)
+    intervals = (np.arange(12)[:, None] - np.where(known, roots, 0)[None]) % 12
+    tones = _TONE_TABLE[np.where(known, qualities, len(QUALITIES))[None], intervals]  # (12, n) per pitch class
+    bonus = np.where(tones, strength * np.asarray(weights, dtype=np.float64)[None], 0.0)
+    return bonus[np.arange(V.N_PITCH) % 12]
 
 
 @dataclass(frozen=True)

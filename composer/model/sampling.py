@@ -143,7 +143,8 @@ GRID_STEP = {"straight": 3, "triplet": 4}  # 16ths; 8th-note triplets
 
 
 def _same_onset_ok(row: _Row, voice: TargetVoice, pitch: int) -> bool:
-    """A chord is written top-down within the region (a unison only across voices)."""
+    """A chord is written top-down within the region (a unison only across voices); sample_region
+    has a vectorised copy for the joint prior."""
     return row.count > 0 and (pitch < row.pitch or (pitch == row.pitch and voice.slot != row.voice))
 
 
@@ -321,7 +322,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                                         ref[:, None].expand(-1, k), None if m is None else m.expand(-1, k, -1))
             for b, f in priors.items():
                 r, tv = rows[b], slots[int(voice[b])]
-                same = np.array([_same_onset_ok(r, tv, p) for p in range(V.N_PITCH)])
+                pitches = np.arange(V.N_PITCH)  # _same_onset_ok for every pitch
+                same = (r.count > 0) & ((pitches < r.pitch) | ((pitches == r.pitch) & (tv.slot != r.voice)))
                 pitch_logits[b] += _pitch_prior(given[b], candidates[b], f,
                                                 _onset_mask(plan, r, tv, None, features), same)
         pitch = pick(pitch_logits, temperature, top_p, generator)
