@@ -164,6 +164,19 @@ def chords(checkpoint, corpus, variations: int, limit: int, split: str = "test",
           f"{np.mean(nll['given']):.3f}, withheld {np.mean(nll['withheld']):.3f} nats/note ({len(nll['given'])} notes)")
 
 
+def human_shares(corpus, split: str = "train") -> None:
+    """Per style with chords, the share of strong-beat melody notes that are chord tones in the
+    pieces of a split (composer.model.priors.STYLE_CHORD_SHARE holds the train split's)."""
+    counts: dict[str, list[int]] = {}
+    for piece in corpus.split(split):
+        if len(piece.chords) and not piece.drum_voices:
+            hits, count = chord_tone_share(piece.notes, piece.chords, piece.meters)
+            total = counts.setdefault(piece.style, [0, 0, 0])
+            total[0], total[1], total[2] = total[0] + hits, total[1] + count, total[2] + 1
+    for style, (hits, count, pieces) in sorted(counts.items()):
+        print(f"{style}: {hits / max(1, count):.3f} of {count} strong-beat notes ({pieces} {split} pieces)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", type=Path, default=None)
@@ -171,7 +184,11 @@ def main() -> None:
     parser.add_argument("--pieces", type=int, default=200, help="at most this many test pieces per check")
     parser.add_argument("--split", default="test", help="test (the figures reported), validation (for tuning)")
     parser.add_argument("--only", choices=("grooves", "chords"), default=None)
+    parser.add_argument("--human-shares", action="store_true", help="only the chord-tone shares of people per style")
     args = parser.parse_args()
+    if args.human_shares:
+        human_shares(load_corpus(), "train" if args.split == "test" else args.split)
+        return
     torch.set_num_threads(1)
     checkpoint = load_checkpoint(args.model or default_model_path())
     corpus = load_corpus()

@@ -35,6 +35,14 @@ for _i, _name in enumerate(QUALITIES):
 # validation) so that generated melodies put about as many chord tones on strong beats as people do
 # (1.5: 75.8 %, 1.75: 79.5 %, people 78.5 %; 78.3 % in the train split's 438 lead sheets).
 CHORD_STRENGTH = 1.7
+# The share of strong-beat melody notes that are chord tones in people's music of each style with
+# chords (train split; `python bench/cowriter_music.py --human-shares` measures them), and the share
+# of the lead sheets CHORD_STRENGTH was tuned on. A style follows its chords as its people do: its
+# strength is CHORD_STRENGTH moved by the difference in log-odds (the bonus adds to a strong-beat
+# chord tone's log-odds one for one). Jazz solos (WJazzD) play far more tensions on the beat.
+STYLE_CHORD_SHARE = {"jazz": 0.523, "popular_song": 0.792, "popular_song_jazz": 0.760, "popular_song_rock": 0.803,
+                     "popular_song_stage": 0.769}
+REFERENCE_SHARE = 0.783
 ONSET_STRENGTH = 1.0  # weight of the onset prior (which positions the context plays at all)
 GROOVE_STRENGTH = 2.0  # weight of the groove profile's log-ratio (1 = the context's own odds)
 _GROOVE_SMOOTH = 2.0  # pseudo-counts pulling one key's profile toward all keys' profile
@@ -58,6 +66,16 @@ def metric_weight(since: np.ndarray, bar: np.ndarray, numerator: np.ndarray, den
     weight = np.where(since % beat == 0, 0.5, weight)
     strong = (since == 0) | ((beats % 2 == 0) & (since == bar // 2))
     return np.where(strong, 1.0, weight)
+
+
+def style_chord_strength(style: str | None) -> float:
+    """The default chord-tone bonus for a style (see STYLE_CHORD_SHARE); CHORD_STRENGTH for styles
+    without chord data (the neutral style, folk, classical). >= 0."""
+    share = STYLE_CHORD_SHARE.get(style or "")
+    if share is None:
+        return CHORD_STRENGTH
+    shift = np.log(share / (1 - share)) - np.log(REFERENCE_SHARE / (1 - REFERENCE_SHARE))
+    return max(0.0, CHORD_STRENGTH + float(shift))
 
 
 def chord_tone_prior(roots: np.ndarray, qualities: np.ndarray, weights: np.ndarray, strength: float) -> np.ndarray:

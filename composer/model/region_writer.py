@@ -17,7 +17,7 @@ from composer.model import vocab as V
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint
 from composer.model.dataset import bos_step, decoder_inputs, local_prefix, region_context
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
-from composer.model.priors import CHORD_STRENGTH, groove_profile, metric_weight
+from composer.model.priors import groove_profile, metric_weight, style_chord_strength
 from composer.model.sampling import RegionPlan, TargetVoice, sample_region
 from composer.music.region import Controls, Region
 from composer.music.scales import Key
@@ -252,7 +252,7 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_r
                       density=density, bar=bar, start_bar=int(features(np.array([start_g]))["bar_index"][0]),
                       pull_register=pull_register,
                       chord_strength=0.0 if chord_rows is None else (
-                          CHORD_STRENGTH if controls.chord_strength is None else controls.chord_strength))
+                          style_chord_strength(style) if controls.chord_strength is None else controls.chord_strength))
     device = next(model.parameters()).device
     with torch.inference_mode():
         memory = model.encode(torch.as_tensor(context.src, device=device)[None], torch.tensor([len(context.src)]),

@@ -49,8 +49,9 @@ class Controls:
     grid: "straight" (16ths), "triplet" (8th/16th triplets) or "swing" (swung 8ths) onsets (hard;
     None: drum voices keep the grid their context was played on, other voices are free);
     chord_strength: how firmly new melody notes follow the given chords, in nats added to a chord
-    tone's log-probability on a strong beat (less on weaker beats); None = the tuned default
-    (composer.model.priors.CHORD_STRENGTH), 0 = only the model's own following. No effect
+    tone's log-probability on a strong beat (less on weaker beats); None = the style's default
+    (composer.model.priors.style_chord_strength: as closely as people of that style follow
+    chords), 0 = only the model's own following. No effect
     without chords; a key lock still wins (a chord tone outside the locked key stays out)."""
 
     density: float | None = None
