@@ -1,8 +1,9 @@
 """Musical checks of the co-writer on the test split (figures for the model card):
 
-1. Drum grooves keep their feel: seeded with the first two bars of each Groove test piece, the
-   model writes the next two bars of drums; the onset histogram over the 16 sixteenth positions
-   of the bar is correlated (Pearson) with the seed's. Also the model's drum onset (delta)
+1. Drum grooves keep their feel: seeded with the first two bars of each Groove test groove (the
+   "beat" takes; "fill" takes are one-off fills with no feel to keep), the model writes the next
+   two bars of drums; the onset histogram over the 16 sixteenth positions of the bar (each onset
+   at its nearest sixteenth: the seeds are performed) is correlated (Pearson) with the seed's. Also the model's drum onset (delta)
    accuracy, teacher-forced, against an interpolated n-gram of drum deltas (the first release's
    baseline, fitted on the Groove training split).
 2. Chords are followed: on lead sheets with chords (OpenEWLD test pieces), the share of melody
@@ -10,7 +11,9 @@
    human melody and for the model's continuation of the first eight bars with the chords given;
    and the test-split pitch cross-entropy of those melodies with chords given vs withheld.
 
-    python bench/cowriter_music.py [--model CKPT] [--variations 4] [--pieces N]
+    python bench/cowriter_music.py [--model CKPT] [--variations 4] [--pieces N] [--only grooves|chords]
+        [--split validation]   (tune on validation; the figures reported are the test split's)
+    python bench/cowriter_music.py --human-shares   (people's chord tones on strong beats per style, train split)
 """
 
 from __future__ import annotations
