@@ -94,7 +94,19 @@ def model_for_styles(checkpoint: Checkpoint, styles: list[str], changes: dict | 
     old = checkpoint.model
     config = NetworkConfig.from_dict({**old.config.to_dict(), **(changes or {}), "n_styles": len(styles)})
     model = Seq2Seq(config)
-    state = {k: v for k, v in old.state_dict().items() if k != "style.weight"}
+    fresh = model.state_dict()
+    state = {}
+    for name, value in old.state_dict().items():
+        if name == "style.weight" or name not in fresh:
+            continue
+        if value.shape != fresh[name].shape and value.dim() == fresh[name].dim():
+            # A layer that grew (e.g. a gate reading one more input): the old part is kept, the
+            # new part keeps its initialisation.
+            grown = fresh[name].clone()
+            grown[tuple(slice(0, min(a, b)) for a, b in zip(value.shape, grown.shape))] = \
+                value[tuple(slice(0, min(a, b)) for a, b in zip(value.shape, grown.shape))]
+            value = grown
+        state[name] = value
     model.load_state_dict(state, strict=False)
     with torch.no_grad():
         rows = old.style.weight

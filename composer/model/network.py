@@ -72,17 +72,22 @@ class NetworkConfig:
         return cls(**known)
 
 
-def match_tokens(steps: torch.Tensor, pad: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """(..., L, F) steps -> two (..., L) token streams whose equality defines a match: the
-    interval alone (a phrase in any key and rhythm) and voice + interval + onset delta + duration
-    (the same phrase, same rhythm). Steps with no note (BOS, padding) get distinct negative tokens
-    `pad - position`, so they never match anything."""
+MATCH_STREAMS = ("interval", "full", "pitch")
+
+
+def match_tokens(steps: torch.Tensor, pad: int) -> torch.Tensor:
+    """(..., L, F) steps -> (..., L, 3) token streams (MATCH_STREAMS) whose equality defines a
+    match: the interval alone (a phrase in any key and rhythm); voice + interval + onset delta +
+    duration (the same phrase, same rhythm, any key); voice + pitch (the same notes: also a
+    restatement of the opening, whose first note has no interval). Steps with no note (BOS,
+    padding) get distinct negative tokens `pad - position`, so they never match anything."""
     interval = steps[..., _INTERVAL]
     full = ((steps[..., _VOICE] * V.N_INTERVAL + interval) * V.N_DELTA + steps[..., _DELTA]) * V.N_DURATION \
         + steps[..., _DURATION]
-    empty = steps[..., _PITCH] == 0
-    unique = pad - torch.arange(steps.shape[-2], device=steps.device)
-    return torch.where(empty, unique, interval), torch.where(empty, unique, full)
+    pitch = steps[..., _VOICE] * V.N_PITCH + steps[..., _PITCH]
+    empty = (steps[..., _PITCH] == 0)[..., None]
+    unique = (pad - torch.arange(steps.shape[-2], device=steps.device))[:, None]
+    return torch.where(empty, unique, torch.stack([interval, full, pitch], dim=-1))
 
 
 def match_lengths(query: torch.Tensor, keys: torch.Tensor, cap: int) -> torch.Tensor:
@@ -193,6 +198,7 @@ class Seq2Seq(nn.Module):
         if c.match:
             self.match_interval = nn.Parameter(torch.zeros(c.match + 1))
             self.match_full = nn.Parameter(torch.zeros(c.match + 1))
+            self.match_pitch = nn.Parameter(torch.zeros(c.match + 1))
         self.heads = nn.ModuleList(Head(hd, V.TARGET_SIZES[t]) for t in V.TARGETS)
         self.interval_head = Head(hd, V.N_INTERVAL) if c.relative_pitch else None
         # Gates: pitch blends generated / copied interval / copied absolute pitch; voice, delta and
@@ -210,22 +216,24 @@ class Seq2Seq(nn.Module):
         # The expected match lengths under the history attention (interval stream, full stream; as
         # a share of c.match) move the gates too: after a long exact match, copying is what PPM's
         # short-term model would do. Starts leaning toward the copies, bias-free.
-        self.gate_match = nn.ModuleDict({"pitch": nn.Linear(2, 3, bias=False),
-                                         **{name: nn.Linear(2, 2, bias=False) for name in _COPIED}}) \
+        streams = len(MATCH_STREAMS)
+        self.gate_match = nn.ModuleDict({"pitch": nn.Linear(streams, 3, bias=False),
+                                         **{name: nn.Linear(streams, 2, bias=False) for name in _COPIED}}) \
             if c.copy and c.match else None
         # (On the 'meta' device, where checkpoints are shape-checked, arithmetic would import
         # torch._dynamo, seconds at every start: the values do not matter there.)
         if c.match and not self.match_full.is_meta:
             with torch.no_grad():
                 ramp = 0.25 * torch.arange(c.match + 1, dtype=torch.float32)
-                self.match_interval.copy_(ramp)
-                self.match_full.copy_(ramp)
+                for table in self._match_tables():
+                    table.copy_(ramp)
         if self.gate_match is not None and not self.match_full.is_meta:
             with torch.no_grad():
                 for name, layer in self.gate_match.items():
                     layer.weight.zero_()
                     if name == "pitch":
-                        layer.weight[1, 0] = layer.weight[2, 1] = 4.0  # interval copy, absolute copy
+                        # interval copy <- interval stream; absolute copy <- full and pitch streams
+                        layer.weight[1, 0] = layer.weight[2, 1] = layer.weight[2, 2] = 4.0
                     else:
                         layer.weight[1, 1] = 4.0
         # Embeddings of the attributes already chosen within a step, conditioning the later heads.
@@ -259,7 +267,7 @@ class Seq2Seq(nn.Module):
             "succ_valid": succ_valid,
             "state": (bridge(h, self.bridge_h), bridge(cell, self.bridge_c)),
             "style": style_vec,
-            "tokens": torch.stack(match_tokens(src, _ENCODER_PAD), dim=-1),  # (B, S, 2)
+            "tokens": match_tokens(src, _ENCODER_PAD),  # (B, S, len(MATCH_STREAMS))
         }
 
     def expand_memory(self, memory: dict, copies: int) -> dict:
@@ -298,7 +306,7 @@ class Seq2Seq(nn.Module):
         steps to copy; prefix (B, P, F): the notes before dec_in[0] (P <= PREFIX, padded at the
         front with empty steps), whose intervals and rhythm address the first steps' history
         attention. -> (hidden (B, T, Hd), history attention weights (B, T, S + T), expected match
-        lengths under those weights (B, T, 2) or None when config.match is 0)."""
+        lengths under those weights (B, T, streams) or None when config.match is 0)."""
         x = self.drop(self.embed(dec_in) + memory["style"][:, None, :])
         out, _ = self.decoder(x, memory["state"])
         context = self._attend_encoder(out, memory)
@@ -313,10 +321,10 @@ class Seq2Seq(nn.Module):
                            causal[None].expand(out.shape[0], -1, -1) & (dec_succ[..., 6] > 0)[:, None, :]], dim=-1)
         bias, runs = None, []
         if self.config.match:
-            tokens = torch.stack(match_tokens(stream, _DECODER_PAD), dim=-1)  # (B, P + T, 2)
+            tokens = match_tokens(stream, _DECODER_PAD)  # (B, P + T, streams)
             cap = self.config.match
             bias = 0
-            for i, table in enumerate((self.match_interval, self.match_full)):
+            for i, table in enumerate(self._match_tables()):
                 enc = match_lengths(tokens[..., i], memory["tokens"][..., i], cap)[:, -t:]
                 dec = match_lengths(tokens[..., i], tokens[..., i], cap)[:, -t:, -t:]
                 runs.append(torch.cat([enc, dec], dim=-1))
@@ -326,9 +334,13 @@ class Seq2Seq(nn.Module):
         hidden = self.drop(torch.tanh(self.combine(torch.cat([out, context, readout], dim=-1))))
         return hidden, weights, self._matched(weights, runs)
 
+    def _match_tables(self) -> list[nn.Parameter]:
+        """The attention bonus per match length of each stream, in MATCH_STREAMS order."""
+        return [self.match_interval, self.match_full, self.match_pitch]
+
     def _matched(self, weights: torch.Tensor, runs: list[torch.Tensor]) -> torch.Tensor | None:
         """Expected match lengths under the history weights (B, T, P) for each stream's runs
-        (B, T, P), as a share of config.match -> (B, T, 2), or None without match lengths."""
+        (B, T, P), as a share of config.match -> (B, T, streams), or None without match lengths."""
         if not runs:
             return None
         return torch.stack([(weights * r).sum(-1) for r in runs], dim=-1) / self.config.match
@@ -370,25 +382,25 @@ class Seq2Seq(nn.Module):
             # The decoder's own token stream (prefix, then each input as it comes) and, for the
             # latest input, its match length against every encoder position and every stream position.
             p = prefix.shape[1]
-            stream = torch.stack(match_tokens(prefix, _DECODER_PAD), dim=-1)
-            history["stream"] = torch.cat([stream, stream.new_zeros(batch, capacity, 2)], dim=1)
+            stream = match_tokens(prefix, _DECODER_PAD)
+            history["stream"] = torch.cat([stream, stream.new_zeros(batch, capacity, len(MATCH_STREAMS))], dim=1)
             history["streamed"] = 0  # _advance_match below streams the prefix in
             history["prefix"] = p
             history["run_enc"] = torch.zeros_like(memory["tokens"])
-            history["run_dec"] = torch.zeros(batch, p + capacity, 2, dtype=torch.long, device=device)
+            history["run_dec"] = torch.zeros(batch, p + capacity, len(MATCH_STREAMS), dtype=torch.long, device=device)
             for i in range(p):
                 self._advance_match(history, memory, stream[:, i])
         return history
 
     def _advance_match(self, history: dict, memory: dict, token: torch.Tensor) -> None:
-        """Extend the decoder's token stream by token (B, 2) and update the match lengths of the
+        """Extend the decoder's token stream by token (B, streams) and update the match lengths of the
         stream's end against the encoder positions and the earlier stream positions."""
         cap, n = self.config.match, history["streamed"]
         run_enc, run_dec, stream = history["run_enc"], history["run_dec"], history["stream"]
-        grown = torch.cat([run_enc.new_zeros(run_enc.shape[0], 1, 2), run_enc[:, :-1]], dim=1) + 1
+        grown = torch.cat([run_enc[:, :1].new_zeros(run_enc[:, :1].shape), run_enc[:, :-1]], dim=1) + 1
         history["run_enc"] = torch.where(memory["tokens"] == token[:, None], grown.clamp(max=cap), 0)
         if n:
-            grown = torch.cat([run_dec.new_zeros(run_dec.shape[0], 1, 2), run_dec[:, : n - 1]], dim=1) + 1
+            grown = torch.cat([run_dec[:, :1].new_zeros(run_dec[:, :1].shape), run_dec[:, : n - 1]], dim=1) + 1
             new = torch.where(stream[:, :n] == token[:, None], grown.clamp(max=cap), 0)
             run_dec = torch.zeros_like(run_dec)
             run_dec[:, :n] = new
@@ -399,7 +411,7 @@ class Seq2Seq(nn.Module):
     def decode_step(self, step: torch.Tensor, memory: dict, state, history: dict):
         """One decoder step for sampling: step (B, F) the previous note -> hidden (B, Hd), new
         state, history weights (B, S + L) over the encoder positions and the L earlier steps,
-        expected match lengths (B, 2) or None (see decode).
+        expected match lengths (B, streams) or None (see decode).
         The LSTM cell is written out: oneDNN's fused RNN kernel costs ~1.7 ms per call on a CPU,
         against ~0.05 ms for these few matrix products. Call `remember` once the step's note is
         chosen, so that later steps can copy it."""
@@ -426,13 +438,13 @@ class Seq2Seq(nn.Module):
         valid = torch.cat([memory["succ_valid"], history["succ"][:, :length, 6] > 0], dim=1)[:, None, :]
         bias = None
         if self.config.match:
-            tokens = torch.stack(match_tokens(step[:, None], _DECODER_PAD - history["streamed"]), dim=-1)[:, 0]
+            tokens = match_tokens(step[:, None], _DECODER_PAD - history["streamed"])[:, 0]
             self._advance_match(history, memory, tokens)
             p = history["prefix"]
-            runs = torch.cat([history["run_enc"], history["run_dec"][:, p : p + length]], dim=1)  # (B, S + L, 2)
-            bias = (self.match_interval[runs[..., 0]] + self.match_full[runs[..., 1]])[:, None, :]
+            runs = torch.cat([history["run_enc"], history["run_dec"][:, p : p + length]], dim=1)  # (B, S + L, streams)
+            bias = sum(table[runs[..., i]] for i, table in enumerate(self._match_tables()))[:, None, :]
         weights = self._memory_weights(query, keys, valid, bias)
-        matched = self._matched(weights, [runs[None, ..., 0].transpose(0, 1), runs[None, ..., 1].transpose(0, 1)]) \
+        matched = self._matched(weights, [runs[:, None, :, i] for i in range(runs.shape[-1])]) \
             if bias is not None else None
         readout = torch.bmm(weights, values)
         hidden = torch.tanh(self.combine(torch.cat([out, context, readout], dim=-1)))[:, 0]
@@ -480,7 +492,7 @@ class Seq2Seq(nn.Module):
         hidden (B, T, Hd) already conditioned on the earlier choices; weights (B, T, P) history
         attention and succ (B, P, 7) the successors it points at (None: no copying); ref (B, T)
         the pitch the interval counts from (the chosen voice's previous pitch; -1 = none); matched
-        (B, T, 2) the expected match lengths from decode (None: not used)."""
+        (B, T, streams) the expected match lengths from decode (None: not used)."""
         name = V.TARGETS[index]
         logits = self.heads[index](hidden)
         if name == "pitch" and self.interval_head is not None:

@@ -46,6 +46,7 @@ def test_match_lengths_are_the_same_step_by_step_as_teacher_forced():
     with torch.no_grad():
         model.match_interval.normal_(0, 2.0)
         model.match_full.normal_(0, 2.0)
+        model.match_pitch.normal_(0, 2.0)
     rng = np.random.default_rng(1)
     phrase = [int(p) for p in rng.integers(55, 80, 12)]
     notes = np.array([(i * 240, 240, phrase[i % 12] + (5 if i >= 36 else 0), 90, 0) for i in range(80)])
