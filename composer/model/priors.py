@@ -94,11 +94,14 @@ def chord_tone_prior(roots: np.ndarray, qualities: np.ndarray, weights: np.ndarr
 class GrooveProfile:
     """A drum voice's feel in its context: step, the grid its onsets lie on (grid units; None: no
     clear grid), and log_ratio (N_PITCH, MAX_POSITION), per drum key and position of the bar,
-    log(how likely the key is there / uniform over the bar's grid positions)."""
+    log(how likely the key is there / uniform over the bar's grid positions); log_top the same for
+    the highest key at each onset (the one written first: the notes of one onset are written
+    top-down, so a kick chosen first would shut out the hi-hat above it)."""
 
     step: int | None
     log_ratio: np.ndarray
     occupancy: np.ndarray | None = None  # (MAX_POSITION,) share of the context's bars playing there
+    log_top: np.ndarray | None = None
 
     def onset_prior(self, positions: np.ndarray, strength: float | None = None) -> np.ndarray:
         """(len(positions),) log-prior of the next onset landing on positions[d] of the bar, for
@@ -121,7 +124,11 @@ class GrooveProfile:
         (strength None: GROOVE_STRENGTH)."""
         positions = np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)
         strength = GROOVE_STRENGTH if strength is None else strength
-        return strength * self.log_ratio[np.asarray(pitches)[:, None], positions[None]]
+        pitches = np.asarray(pitches)[:, None]
+        prior = self.log_ratio[pitches, positions[None]]
+        if self.log_top is not None:  # positions[1:] are new onsets: their first key is their highest
+            prior[:, 1:] = self.log_top[pitches, positions[None, 1:]]
+        return strength * prior
 
 
 def grid_of(since_ticks: np.ndarray) -> int | None:
@@ -159,21 +166,33 @@ def groove_profile(since_ticks: np.ndarray, bar_ticks: np.ndarray, pitches: np.n
     slots[0:min(bar_len, V.MAX_POSITION):(step or 1)] = True
     slots[position] = True
     uniform = 1.0 / slots.sum()
-    every = np.bincount(position, minlength=V.MAX_POSITION).astype(np.float64)
-    every = np.where(slots, (every + 0.5) / (every.sum() + 0.5 * slots.sum()), 0.0)
-    log_ratio = np.full((V.N_PITCH, V.MAX_POSITION), -8.0)
-    log_ratio[:, slots] = np.log(every[slots] / uniform)  # keys the context does not play: all keys' profile
-    for key in np.unique(pitches):
-        own = np.bincount(position[pitches == key], minlength=V.MAX_POSITION).astype(np.float64)
-        share = (own + _GROOVE_SMOOTH * every) / (own.sum() + _GROOVE_SMOOTH)
-        log_ratio[key, slots] = np.log(share[slots] / uniform)
-    # In how many of its bars the context plays at each position (a position it always plays is
-    # rarely skipped; one it never plays is rarely landed on).
+
+    def key_ratio(position: np.ndarray, pitches: np.ndarray, totals: np.ndarray) -> np.ndarray:
+        # totals: each key's notes in the context (a key that is never on top has little share)
+        every = np.bincount(position, minlength=V.MAX_POSITION).astype(np.float64)
+        every = np.where(slots, (every + 0.5) / (every.sum() + 0.5 * slots.sum()), 0.0)
+        ratio = np.full((V.N_PITCH, V.MAX_POSITION), -8.0)
+        ratio[:, slots] = np.log(every[slots] / uniform)  # keys the context does not play: all keys' profile
+        for key in np.flatnonzero(totals):
+            own = np.bincount(position[pitches == key], minlength=V.MAX_POSITION).astype(np.float64)
+            share = (own + _GROOVE_SMOOTH * every) / (totals[key] + _GROOVE_SMOOTH)
+            ratio[key, slots] = np.log(share[slots] / uniform)
+        return ratio
+
     near_next = np.rint(since_ticks / unit).astype(np.int64) * (step or 1) >= bar_units
     bar_start = np.asarray(onsets, dtype=np.int64) - since_ticks + np.where(near_next, bar_ticks, 0)
+    # The highest key of each onset (bar, position).
+    order = np.lexsort((-pitches, position, bar_start))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (np.diff(bar_start[order]) != 0) | (np.diff(position[order]) != 0)
+    tops = order[first]
+    totals = np.bincount(pitches, minlength=V.N_PITCH)
+    log_ratio, log_top = key_ratio(position, pitches, totals), key_ratio(position[tops], pitches[tops], totals)
+    # In how many of its bars the context plays at each position (a position it always plays is
+    # rarely skipped; one it never plays is rarely landed on).
     bars = len(np.unique(bar_start))
     played = np.zeros(V.MAX_POSITION)
     for p in np.unique(position):
         played[p] = len(np.unique(bar_start[position == p]))
     occupancy = np.where(slots, np.clip((played + 0.25) / (bars + 0.5), 0.02, 0.98), 0.0)
-    return GrooveProfile(step=step, log_ratio=log_ratio, occupancy=occupancy)
+    return GrooveProfile(step=step, log_ratio=log_ratio, occupancy=occupancy, log_top=log_top)

@@ -80,6 +80,8 @@ def test_groove_profile_finds_the_sixteenth_grid_and_the_backbeat():
     snare, kick = profile.log_ratio[38], profile.log_ratio[36]
     assert snare[12] > 0 and snare[36] > 0  # sixteenths 4 and 12 in grid units
     assert snare[12] > snare[0] + 1 and kick[0] > kick[12] + 1
+    # The hi-hat is the highest key, written first, at every eighth: the kick under it comes after.
+    assert profile.log_top[42, 0] > profile.log_top[36, 0] + 1
     # Every eighth is played in both bars, the sixteenths between never: skipping an eighth costs
     # more than landing on a sixteenth gains.
     assert profile.occupancy[0:48:6].min() > 0.85 and profile.occupancy[3:48:6].max() < 0.15
@@ -97,7 +99,7 @@ def test_rock_groove_continuation_keeps_its_backbeat_and_feel(checkpoint):
     score = Score(notes=seed, voices=[Voice(is_drum=True)])
     variations = write_region(checkpoint, score, Region(2 * BAR, 4 * BAR, (0,)), style="groove_rock",
                               variations=8, seed=1)
-    backbeats = bars = 0
+    backbeats = bars = hats = 0
     correlations = []
     seed_hist = np.bincount([(n.onset + SIXTEENTH // 2) % BAR // SIXTEENTH for n in seed], minlength=16)
     for notes in variations:
@@ -106,9 +108,11 @@ def test_rock_groove_continuation_keeps_its_backbeat_and_feel(checkpoint):
             snares = {(n.onset - bar * BAR) // SIXTEENTH for n in notes if n.pitch == 38 and n.onset // BAR == bar}
             backbeats += {4, 12} <= snares
             bars += 1
+            hats += len({n.onset for n in notes if n.pitch == 42 and n.onset // BAR == bar and n.onset % 240 == 0})
         hist = np.bincount([n.onset % BAR // SIXTEENTH for n in notes], minlength=16)
         correlations.append(np.corrcoef(seed_hist, hist)[0, 1])
     assert backbeats >= 0.75 * bars, f"the backbeat (snare on 2 and 4) held in {backbeats} of {bars} bars"
+    assert hats >= 0.85 * 8 * bars, f"hi-hat eighths: {hats} of {8 * bars} (a kick or snare written first shut them out)"
     assert np.median(correlations) >= 0.8, f"onset histograms correlate {np.median(correlations):.2f} with the seed"
 
 
