@@ -17,6 +17,7 @@ from composer.model import vocab as V
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint
 from composer.model.dataset import bos_step, decoder_inputs, local_prefix, region_context
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
+from composer.model.loops import allowed_periods
 from composer.model.priors import groove_profile, metric_weight, style_chord_strength
 from composer.model.sampling import RegionPlan, TargetVoice, sample_region
 from composer.music.region import Controls, Region
@@ -232,6 +233,9 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_r
             register=(int(np.percentile(own[:, 2], 2)), int(np.percentile(own[:, 2], 98))) if len(own) >= 8 else None,
             centre=float(np.median(own[:, 2])) if len(own) >= 8 else None,
             keys=tuple(sorted(set(own[:, 2].tolist()))) if len(own) >= 8 else None,
+            # The loop guard continues the voice's own line, and lets it loop where its context does.
+            line=tuple(earlier[np.argsort(earlier[:, 0], kind="stable"), 2][-64:].tolist()),
+            loop_exempt=allowed_periods(own[np.argsort(own[:, 0], kind="stable"), 2].tolist()),
             # A drum voice keeps the grid and the feel (which key on which position) of its context.
             groove=groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0])
             if role == V.ROLES.index("drums") else None))

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from composer.model import vocab as V
+from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq
 from composer.model.priors import GrooveProfile, chord_tone_prior
 from composer.music.region import Controls
@@ -94,6 +95,8 @@ class TargetVoice:
     centre: float | None = None  # the median pitch of its context notes (a soft pull toward its register)
     keys: tuple[int, ...] | None = None  # a drum voice: the drum keys its context plays (its kit)
     groove: GrooveProfile | None = None  # a drum voice: the grid and feel of its context
+    line: tuple[int, ...] = ()  # a monophonic pitched voice: its last context pitches (the loop guard's seed)
+    loop_exempt: frozenset[int] = frozenset()  # cycle lengths its context itself loops in (composer.model.loops)
 
 
 @dataclass
@@ -122,6 +125,19 @@ class RegionPlan:
     start_bar: int = 0  # bar index (features_at's "bar_index") of the region's start
     pull_register: bool = False  # pull each voice toward its median pitch (when voices are written in turn)
     chord_strength: float = 0.0  # composer.model.priors.chord_tone_prior strength (0: off; no chords: 0)
+
+
+def _guard_loops(pitch_logits: torch.Tensor, rows: list, voice: torch.Tensor, slots: dict) -> None:
+    """Masks, per row, the pitch that would state a short cycle more often in a row than
+    composer.model.loops allows (monophonic pitched voices; never the last allowed pitch)."""
+    for b, r in enumerate(rows):
+        tv = slots.get(int(voice[b]))
+        if r.done or tv is None or not tv.monophonic or tv.role == V.ROLES.index("drums"):
+            continue
+        line = list(tv.line) + [n[1] for n in r.notes if n[0] == tv.score_voice]
+        for pitch in loop_bans(line, tv.loop_exempt):
+            if 0 <= pitch < V.N_PITCH and bool(torch.isfinite(pitch_logits[b]).sum() > 1):
+                pitch_logits[b, pitch] = float("-inf")
 
 
 @dataclass
@@ -309,6 +325,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             pitch_logits = pitch_logits + torch.stack([pulls.get(int(v), torch.zeros(V.N_PITCH, device=device))
                                                        for v in voice.tolist()])
         pitch_logits = torch.where(pitch_ok, pitch_logits, neg_inf)
+        _guard_loops(pitch_logits, rows, voice, slots)
         priors = {}
         for b, r in enumerate(rows):
             if not r.done and int(voice[b]) in slots:

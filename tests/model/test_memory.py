@@ -117,3 +117,26 @@ def test_sampled_continuations_do_not_fall_into_loops(shipped):
                               max_notes=64, seed=11)
     for notes in variations:
         assert longest_cycle_run([n.pitch for n in notes]) <= 4
+
+
+def test_the_loop_guard_stops_a_fifth_statement_unless_the_seed_loops(shipped):
+    """The memory would happily go round again: after four statements of a 4-note cycle (and its
+    fifth begun), the note that completes the fifth is never written; a seed that itself loops
+    six times may go on looping (an ostinato is the style then)."""
+    from composer.model.region_writer import write_region
+    from composer.music import Note, Score
+    from composer.music.region import Region
+
+    cycle = [72, 67, 64, 67]
+    opening = [60, 62, 64, 65, 67, 69, 71, 72]
+    pitches = opening + cycle * 4 + cycle[:3]
+    score = Score(notes=[Note(p, i * STEP, STEP, 90) for i, p in enumerate(pitches)])
+    variations = write_region(shipped, score, Region(start=len(pitches) * STEP, end=None, voices=(0,)),
+                              variations=8, max_notes=4, seed=3, temperature=0.0)
+    assert all(notes[0].pitch != cycle[3] for notes in variations)
+
+    looping = cycle * 6 + cycle[:3]
+    score = Score(notes=[Note(p, i * STEP, STEP, 90) for i, p in enumerate(looping)])
+    variations = write_region(shipped, score, Region(start=len(looping) * STEP, end=None, voices=(0,)),
+                              variations=1, max_notes=4, seed=3, temperature=0.0)
+    assert variations[0][0].pitch == cycle[3]  # greedy: the model continues its seed's ostinato
