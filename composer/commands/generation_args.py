@@ -32,6 +32,10 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     controls.add_argument("--highest", type=_pitch, help="highest new pitch (MIDI number or name, e.g. G5)")
     controls.add_argument("--max-polyphony", type=int, help="most simultaneous new notes in a voice (1 = a single line)")
     controls.add_argument("--grid", choices=GRIDS, help="rhythmic grid of new onsets")
+    controls.add_argument("--chord-strength", type=_chord_strength, metavar="0-10",
+                          help="how strongly the melody lands on chord tones on strong beats when chords are "
+                               "given (--chords or the file's own); 0 = off (only the model's own habit); "
+                               "default: the style's own habit")
 
 
 def _pitch(text: str) -> int:
@@ -48,13 +52,29 @@ def _pitch(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a pitch: give a MIDI number or a name like C4") from None
 
 
+def _chord_strength(text: str) -> float:
+    """--chord-strength, checked when parsed (argparse names the option) with Controls' own rule,
+    so the message is the one a request would give."""
+    from composer.music.region import Controls
+
+    try:
+        value = float(text)
+        Controls(chord_strength=value)
+    except ValueError as error:
+        reason = str(error) if "chord strength" in str(error) else f"{text!r} is not a number"
+        raise argparse.ArgumentTypeError(f"{reason}; give 0-10 (0 = off), or leave it out for the style's "
+                                         "own habit") from None
+    return value
+
+
 def request_options(args: argparse.Namespace) -> dict:
     """Keyword arguments of GenerationRequest from the parsed options (controls included)."""
     from composer.music.region import Controls
 
     key = None if (args.key or "").lower() in ("off", "none") else args.key
     controls = Controls(density=args.density, lowest=args.lowest, highest=args.highest,
-                        max_polyphony=args.max_polyphony, grid=args.grid)
+                        max_polyphony=args.max_polyphony, grid=args.grid,
+                        chord_strength=getattr(args, "chord_strength", None))
     return dict(style=args.style, key=key, controls=controls, temperature=args.temperature, top_p=args.top_p,
                 variations=args.variations, seed=args.random_seed)
 
