@@ -132,11 +132,8 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     leads = _write_voice(checkpoint, score.copy(notes=kept), Region(region.start, region.end, (first,)),
                          seed=seed, variations=variations, max_notes=max_notes, bars=bars, progress=None,
                          pull_register=True, **common)
-    results = []
-    for index, lead in enumerate(leads):
-        done = index * len(order) + 1
-        step(0, 0)
-        notes = list(lead)
+    spans = []
+    for lead in leads:
         end = region.end
         if end is None:  # the span the first voice wrote, to its last bar line
             stop = max((n.end for n in lead), default=region.start + 1)
@@ -144,17 +141,25 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
             end = max(region.start + 1, -(-stop // bar) * bar)
             if bars is not None:
                 end = _bars_end(score, region.start, bars)
-        for offset, voice in enumerate(others, start=1):
-            context = score.copy(notes=kept + notes)
-            written = _write_voice(checkpoint, context, Region(region.start, end, (voice,)),
-                                   seed=None if seed is None else seed + 1000 * index + offset, variations=1,
-                                   max_notes=max_notes if max_notes is not None else 256, bars=None,
-                                   progress=None, pull_register=True, **common)[0]
-            notes += written
-            done += 1
-            step(0, 0)
-        results.append(sorted(notes, key=lambda n: (n.onset, -n.pitch, n.voice)))
-    return results
+        spans.append(end)
+    written = [list(lead) for lead in leads]
+    done = variations
+    step(0, 0)
+    for offset, voice in enumerate(others, start=1):
+        # Each voice is written beside every variation of the voices before it in one batched
+        # pass (variations whose first voice spans different bars go in separate passes).
+        for group_index, end in enumerate(sorted(set(spans))):
+            group = [i for i, e in enumerate(spans) if e == end]
+            new = _write_beside(checkpoint, [score.copy(notes=kept + written[i]) for i in group],
+                                Region(region.start, end, (voice,)),
+                                seed=None if seed is None else seed + 1000 * offset + group_index,
+                                max_notes=max_notes if max_notes is not None else 256, bars=None, progress=None,
+                                pull_register=True, **common)
+            for i, notes in zip(group, new):
+                written[i] += notes
+        done += variations
+        step(0, 0)
+    return [sorted(notes, key=lambda n: (n.onset, -n.pitch, n.voice)) for notes in written]
 
 
 def _bars_end(score: Score, start: int, bars: int) -> int:
@@ -174,8 +179,9 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_r
                  key: Key | None = None, chords=None, controls: Controls | None = None, temperature: float = 1.0,
                  top_p: float = 0.95, seed: int | None = None, variations: int = 1, max_notes: int | None = None,
                  bars: int | None = None, progress: Callable[[int, int], None] | None = None,
-                 cancel: Callable[[], bool] | None = None) -> list[list[Note]]:
-    """write_region for the region's voices in one decoder pass (used for one voice)."""
+                 cancel: Callable[[], bool] | None = None, contexts_only: bool = False):
+    """write_region for the region's voices in one decoder pass (used for one voice).
+    contexts_only: return (RegionPlan, encoder Context, style index) instead of sampling."""
     controls = controls or Controls()
     model = checkpoint.model.eval()
     styles = checkpoint.styles
@@ -257,12 +263,53 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_r
                       pull_register=pull_register,
                       chord_strength=0.0 if chord_rows is None else (
                           style_chord_strength(style) if controls.chord_strength is None else controls.chord_strength))
-    device = next(model.parameters()).device
-    with torch.inference_mode():
-        memory = model.encode(torch.as_tensor(context.src, device=device)[None], torch.tensor([len(context.src)]),
-                              torch.tensor([style_index], device=device),
-                              torch.as_tensor(context.src_succ, device=device)[None])
+    if contexts_only:
+        return plan, context, style_index
+    memory = _encode(model, [context], style_index)
     results = sample_region(model, memory, plan, variations, temperature=temperature, top_p=top_p, seed=seed,
                             progress=progress, cancel=cancel)
+    return _as_notes(results)
+
+
+def _as_notes(results) -> list[list[Note]]:
     return [[Note(pitch, onset * V.TICKS_PER_GRID, duration * V.TICKS_PER_GRID, V.bin_velocity(velocity), voice, True)
              for voice, pitch, onset, duration, velocity in notes] for notes in results]
+
+
+def _encode(model, contexts: list, style_index: int) -> dict:
+    """The encoder memory of one or several contexts (padded into one batch)."""
+    device = next(model.parameters()).device
+    n_feat, n_succ = contexts[0].src.shape[1], contexts[0].src_succ.shape[1]
+    longest = max(len(c.src) for c in contexts)
+    src = np.zeros((len(contexts), longest, n_feat), np.int64)
+    succ = np.zeros((len(contexts), longest, n_succ), np.int64)
+    for i, c in enumerate(contexts):
+        src[i, : len(c.src)] = c.src
+        succ[i, : len(c.src)] = c.src_succ
+    with torch.inference_mode():
+        return model.encode(torch.as_tensor(src, device=device), torch.tensor([len(c.src) for c in contexts]),
+                            torch.full((len(contexts),), style_index, device=device), torch.as_tensor(succ, device=device))
+
+
+def _write_beside(checkpoint: Checkpoint, scores: list[Score], region: Region, *, seed: int | None,
+                  **options) -> list[list[Note]]:
+    """One voice written once beside each of several versions of the other voices (one per
+    variation of the voices written before it) in one batched decoder pass: the plans agree
+    (the voice's own context is the same), only the encoder contexts differ."""
+    prepared = [_write_voice(checkpoint, score, region, variations=1, seed=None, contexts_only=True, **options)
+                for score in scores]
+    plan, _, style_index = prepared[0]
+    model = checkpoint.model.eval()
+    sampling = dict(temperature=options.get("temperature", 1.0), top_p=options.get("top_p", 0.95),
+                    cancel=options.get("cancel"))
+    def signature(p: RegionPlan) -> tuple:
+        return tuple((v.slot, v.score_voice, v.role, v.monophonic, v.last_pitch, v.busy_until) for v in p.voices)
+
+    if any(signature(p) != signature(plan) or not np.array_equal(p.first, plan.first) for p, _, _ in prepared):
+        # The versions number the voices differently (a variation wrote nothing in a voice that
+        # has no other notes): each on its own.
+        return [_as_notes(sample_region(model, _encode(model, [context], style_index), p, 1,
+                                        seed=None if seed is None else seed + i, **sampling))[0]
+                for i, (p, context, _) in enumerate(prepared)]
+    memory = _encode(model, [context for _, context, _ in prepared], style_index)
+    return _as_notes(sample_region(model, memory, plan, len(scores), seed=seed, **sampling))

@@ -246,13 +246,15 @@ def _pitch_prior(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior: 
 def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: int, *, temperature: float = 1.0,
                   top_p: float = 0.95, seed: int | None = None, progress: Callable[[int, int], None] | None = None,
                   cancel: Callable[[], bool] | None = None) -> list[list[tuple[int, int, int, int, int]]]:
-    """Write the region `variations` times. memory: model.encode of the context (batch 1).
+    """Write the region `variations` times. memory: model.encode of the context (batch 1, shared
+    by the variations) or of one context per variation (batch `variations`).
     Returns per variation the notes (score voice, pitch, onset grid, duration grid, velocity bin)."""
     model.eval()
     device = next(model.parameters()).device
     generator = torch.Generator(device=device)
     generator.manual_seed(seed if seed is not None else int(torch.seed() % 2**63))
-    memory = model.expand_memory(memory, variations)
+    if memory["mem_keys"].shape[0] == 1:
+        memory = model.expand_memory(memory, variations)
     state = memory["state"]
     capacity = plan.max_notes * 2 + 8
     history = model.init_history(memory, capacity, plan.prefix)
