@@ -18,6 +18,7 @@ from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint
 from composer.model.dataset import bos_step, decoder_inputs, local_prefix, region_context
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
 from composer.model.loops import allowed_periods
+from composer.model.network import evaluation_mode
 from composer.model.priors import groove_profile, metric_weight, style_chord_strength
 from composer.model.sampling import RegionPlan, TargetVoice, sample_region
 from composer.music.region import Controls, Region
@@ -183,7 +184,7 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_r
     """write_region for the region's voices in one decoder pass (used for one voice).
     contexts_only: return (RegionPlan, encoder Context, style index) instead of sampling."""
     controls = controls or Controls()
-    model = checkpoint.model.eval()
+    model = evaluation_mode(checkpoint.model)
     styles = checkpoint.styles
     if style in (None, NEUTRAL_STYLE):
         style_index = 0
@@ -299,7 +300,7 @@ def _write_beside(checkpoint: Checkpoint, scores: list[Score], region: Region, *
     prepared = [_write_voice(checkpoint, score, region, variations=1, seed=None, contexts_only=True, **options)
                 for score in scores]
     plan, _, style_index = prepared[0]
-    model = checkpoint.model.eval()
+    model = evaluation_mode(checkpoint.model)
     sampling = dict(temperature=options.get("temperature", 1.0), top_p=options.get("top_p", 0.95),
                     cancel=options.get("cancel"))
     def signature(p: RegionPlan) -> tuple:

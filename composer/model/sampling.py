@@ -17,7 +17,7 @@ import torch
 
 from composer.model import vocab as V
 from composer.model.loops import loop_bans
-from composer.model.network import Seq2Seq
+from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import GrooveProfile, chord_tone_prior
 from composer.music.region import Controls
 from composer.music.scales import Key
@@ -249,7 +249,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
     """Write the region `variations` times. memory: model.encode of the context (batch 1, shared
     by the variations) or of one context per variation (batch `variations`).
     Returns per variation the notes (score voice, pitch, onset grid, duration grid, velocity bin)."""
-    model.eval()
+    evaluation_mode(model)
     device = next(model.parameters()).device
     generator = torch.Generator(device=device)
     generator.manual_seed(seed if seed is not None else int(torch.seed() % 2**63))

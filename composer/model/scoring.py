@@ -10,6 +10,7 @@ from composer.model import vocab as V
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint
 from composer.model.dataset import build_example, collate
 from composer.model.encoding import encode, voice_roles
+from composer.model.network import evaluation_mode
 
 MAX_CONTEXT = 1024
 
@@ -28,7 +29,7 @@ def score_region(checkpoint: Checkpoint, notes: np.ndarray, *, meters=None, styl
     Returns {"pitch": nll (M,), ..., "pitch_correct": bool (M,), ..., "onset": grid onsets (M,)}
     for the M scored notes, in the model's step order (onset, then pitch from the top down)."""
     notes = np.asarray(notes, dtype=np.int64).reshape(-1, 5)
-    model = checkpoint.model.eval()
+    model = evaluation_mode(checkpoint.model)
     styles = checkpoint.styles
     style_index = styles.index(style) if style in styles and style != NEUTRAL_STYLE else 0
     roles = voice_roles(notes, drum_voices) if len(notes) else {}
