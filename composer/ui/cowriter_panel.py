@@ -11,11 +11,12 @@ from typing import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QSpinBox,
-    QStackedWidget, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy,
+    QSpinBox, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from composer.ui.style_box import fill_style_box, select_style, styles_listed
+from composer.music.region import Controls
 from composer.music.scales import PITCH_CLASS_NAMES, SCALES, Key, estimate_key
 from composer.music.score import Note, Score
 from composer.ui.cowriter import CoWriter, Variation
@@ -27,6 +28,10 @@ KEY_OFF, KEY_DETECT, KEY_CHOOSE = "off", "detect", "choose"
 STALE_TEXT = ("The score changed after these variations were written, so accepting one could bring back "
               "notes you edited. Regenerate writes new ones from the score as it is now.")
 SEED_SELECTION, SEED_BEFORE_PLAYHEAD = "selection", "before_playhead"
+CHORDS_AUTO = "auto"  # the saved "Follow chords" value meaning the style's own habit (Controls: None)
+CHORDS_TIP = ("How strongly the melody lands on chord tones on strong beats when the score has chords "
+              "(chord lane). Auto: as closely as people of the style follow chords; Off: only the "
+              "model's own habit; up to 10: almost always a chord tone.")
 
 
 class CoWriterPanel(QWidget):
@@ -90,6 +95,19 @@ class CoWriterPanel(QWidget):
         self.key_detail.addWidget(self.detected_key)
         self.key_detail.setFixedHeight(max(self.key_row.sizeHint().height(), self.detected_key.sizeHint().height()))
         form.addRow("", self.key_detail)
+        chords_row = QHBoxLayout()
+        chords_row.setContentsMargins(0, 0, 0, 0)
+        self.chords_auto = QCheckBox("Auto", checked=True)
+        self.chord_strength = QDoubleSpinBox(decimals=1, minimum=0.0, maximum=10.0, singleStep=0.5, value=2.0)
+        self.chord_strength.setSpecialValueText("Off")  # shown at the minimum, 0
+        self.chord_strength.setEnabled(False)  # Auto decides until it is unticked
+        for widget, stretch in ((self.chords_auto, 0), (self.chord_strength, 1)):
+            widget.setToolTip(CHORDS_TIP)
+            chords_row.addWidget(widget, stretch)
+        self.chords_auto.toggled.connect(lambda auto: self.chord_strength.setEnabled(not auto))
+        chords_widget = QWidget()
+        chords_widget.setLayout(chords_row)
+        form.addRow("Follow chords", chords_widget)
         self.seed_range = QComboBox()
         self.seed_range.addItem("Selection (all before playhead if none)", SEED_SELECTION)
         self.seed_range.addItem("Everything before the playhead", SEED_BEFORE_PLAYHEAD)
@@ -147,6 +165,7 @@ class CoWriterPanel(QWidget):
             "variations": self.variation_count.value(), "key_mode": self.key_mode.currentData(),
             "key": str(Key(self.tonic.currentIndex(), self.scale.currentText())),
             "seed_range": self.seed_range.currentData(),
+            "chord_strength": CHORDS_AUTO if self.chords_auto.isChecked() else self.chord_strength.value(),
         }
 
     def apply_settings(self, values: dict) -> None:
@@ -165,6 +184,14 @@ class CoWriterPanel(QWidget):
             index = box.findData(values.get(name))
             if index >= 0:
                 box.setCurrentIndex(index)
+        chords = values.get("chord_strength")
+        if chords == CHORDS_AUTO:
+            self.chords_auto.setChecked(True)
+        else:
+            strength = number("chord_strength", float)  # QSettings may give it back as text
+            if strength is not None and 0 <= strength <= 10:
+                self.chord_strength.setValue(strength)
+                self.chords_auto.setChecked(False)
         try:
             key = Key.parse(str(values.get("key", "")))
             self.tonic.setCurrentIndex(key.tonic)
@@ -201,6 +228,11 @@ class CoWriterPanel(QWidget):
         before = [n for n in notes if n.onset < playhead]
         return before if before or playhead > 0 else notes  # playhead at 0: the whole score
 
+    def controls(self) -> Controls:
+        """The musical controls the panel sets (composer.music.region.Controls); Follow chords on
+        Auto gives chord_strength None (the style's default), Off gives 0."""
+        return Controls(chord_strength=None if self.chords_auto.isChecked() else self.chord_strength.value())
+
     def options(self, seed: list[Note]) -> dict:
         mode = self.key_mode.currentData()
         key = None
@@ -211,6 +243,7 @@ class CoWriterPanel(QWidget):
         return {"length": self.length.value(), "variations": self.variation_count.value(),
                 "style": self.style_box.currentData(), "temperature": self.temperature.value(),
                 "top_p": self.top_p.value(), "key": key, "seed": random.randrange(2**31),
+                "controls": self.controls(),
                 **({"voice": self.voice} if self.voice is not None else {}),
                 **({"voices": tuple(self.voices())} if self.voices() else {})}
 

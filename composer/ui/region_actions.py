@@ -91,7 +91,7 @@ class RegionActions(QObject):
             key = Key(panel.tonic.currentIndex(), panel.scale.currentText())
         return dict(style=panel.style_box.currentData(), key=key, temperature=panel.temperature.value(),
                     top_p=panel.top_p.value(), variations=panel.variation_count.value(),
-                    seed=random.randrange(2**31))
+                    seed=random.randrange(2**31), controls=panel.controls())
 
     # --- the actions -------------------------------------------------------------------------
     def fill(self) -> None:
