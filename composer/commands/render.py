@@ -11,7 +11,8 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("input", type=Path, help="a score: .mid, .abc, .xml/.mxl, .krn")
+    parser.add_argument("input", type=Path,
+                        help="a score (.mid, .abc, .xml/.mxl, .krn) or a project (.composer.json)")
     parser.add_argument("-o", "--output", type=Path,
                         help="the WAV file to write (default: the input's name with .wav)")
     parser.add_argument("--soundfont", type=Path,
@@ -33,13 +34,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from composer.audio import AudioError, render_wav
     from composer.io import ScoreFileError, read_score
+    from composer.io.project_file import is_project_path, load_project
 
     output = args.output or args.input.with_suffix(".wav")
     if not 0.1 <= args.tempo <= 10:
         print(f"composer render: --tempo {args.tempo} is outside 0.1-10", file=sys.stderr)
         return 2
     try:
-        score = read_score(args.input)
+        # a project, as continue/fill/accompany write one (-o out.composer.json)
+        score = load_project(args.input).score if is_project_path(args.input) else read_score(args.input)
     except ScoreFileError as error:
         print(f"composer render: {error}", file=sys.stderr)
         return 1
