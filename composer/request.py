@@ -232,7 +232,8 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
              **options: Any) -> GenerationRequest:
     """Append a voice for `part` (a key of PARTS) and ask for it over [start, end) (default: the
     whole piece, whole bars). The other voices are the context. A counter-melody with no range
-    control gets one below the melody's median (so it does not double the tune)."""
+    control gets one below the melody's median (so it does not double the tune); a bass gets E1 up to
+    an octave under the melody's median, at most G3 (MIDI 28-55)."""
     if part not in PARTS:
         raise ValueError(f"unknown part {part!r}; choose one of {', '.join(PARTS)}")
     if not score.notes:
@@ -246,10 +247,13 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
     score = score.copy()
     score.voices.append(Voice(name=name, program=program, is_drum=role == "drums", role=role))
     controls = options.pop("controls", None) or Controls()
-    if part == "counter" and controls.lowest is None and controls.highest is None:
+    if part in ("counter", "bass") and controls.lowest is None and controls.highest is None:
         melody = sorted(n.pitch for n in score.notes if roles[n.voice] == "melody") or [72]
         median = melody[len(melody) // 2]
-        controls = replace(controls, lowest=max(21, median - 15), highest=max(33, median - 3))
+        if part == "counter":
+            controls = replace(controls, lowest=max(21, median - 15), highest=max(33, median - 3))
+        else:  # a new bass has no notes of its own to keep it low: it drifted up into the tune (D4-A4)
+            controls = replace(controls, lowest=28, highest=max(40, min(55, median - 12)))  # E1 .. <= G3
     return GenerationRequest(score, Region(start, end, (len(score.voices) - 1,)), controls=controls, **options)
 
 
