@@ -40,6 +40,11 @@ def run(args: argparse.Namespace) -> int:
     if not 0.1 <= args.tempo <= 10:
         print(f"composer render: --tempo {args.tempo} is outside 0.1-10", file=sys.stderr)
         return 2
+    if args.soundfont is not None and not args.soundfont.is_file():  # else it is called "the settings'" font
+        what = "is a folder" if args.soundfont.is_dir() else "does not exist"
+        print(f"composer render: --soundfont {args.soundfont} {what}; give a .sf2/.sf3 General MIDI "
+              "soundfont, or leave the flag out to use $COMPOSER_SOUNDFONT or a system font", file=sys.stderr)
+        return 2
     try:
         # a project, as continue/fill/accompany write one (-o out.composer.json)
         score = load_project(args.input).score if is_project_path(args.input) else read_score(args.input)

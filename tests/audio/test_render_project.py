@@ -34,3 +34,14 @@ def test_render_names_a_broken_project(tmp_path, soundfont, capsys):
     error = capsys.readouterr().err
     assert "broken.composer.json" in error and "JSON" in error
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_a_missing_soundfont_flag_is_named_as_the_flag(tmp_path, capsys):
+    """`--soundfont /nope.sf2` was reported as "the soundfont set in the settings"."""
+    score = Score(notes=[Note(onset=0, duration=480, pitch=60, velocity=100, voice=0)])
+    project, target = tmp_path / "idea.composer.json", tmp_path / "idea.wav"
+    save_project(Project(score=score), project)
+    assert main(["render", str(project), "-o", str(target), "--soundfont", str(tmp_path / "nope.sf2")]) == 2
+    error = capsys.readouterr().err
+    assert f"--soundfont {tmp_path / 'nope.sf2'} does not exist" in error and "settings" not in error
+    assert not target.exists()
