@@ -9,7 +9,7 @@ import random
 from dataclasses import replace
 from typing import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy,
     QSpinBox, QStackedWidget, QVBoxLayout, QWidget,
@@ -152,6 +152,12 @@ class CoWriterPanel(QWidget):
         self.variations.regenerate_requested.connect(self.regenerate)
         self.variations.continue_from_requested.connect(self.continue_from)
         document.notes_changed.connect(self._notes_changed)
+        # The detected key follows the seed (a file opened, notes edited, a selection made), once
+        # per burst of changes: a drag moves notes many times a second.
+        self._detect_timer = QTimer(self, singleShot=True, interval=150)
+        self._detect_timer.timeout.connect(self._update_detected)
+        document.notes_changed.connect(self._detect_timer.start)
+        document.selection_changed.connect(self._detect_timer.start)
         self._key_mode_changed()
         self._busy(False)
         self._model_state(cowriter.state, cowriter.message)
