@@ -93,6 +93,10 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
         print(f"error: {message}", file=sys.stderr)
         return 2
 
+    if not args.list_styles and not (is_project_path(args.out) or Path(args.out).suffix.lower() in (".mid", ".midi")):
+        # write_midi writes any name: "-o take.wav" made a MIDI file called take.wav
+        hint = "; to hear it, write a .mid and run composer render on it" if Path(args.out).suffix.lower() == ".wav" else ""
+        return fail(f"{args.out}: the output must be a .mid/.midi file or a .composer.json project{hint}")
     try:
         cowriter = CoWriter.load(args.model)
     except CheckpointError as error:
