@@ -17,8 +17,9 @@ PERIODS = range(1, 9)  # cycle lengths guarded, in notes
 
 def most_repeats(period: int) -> int:
     """How many statements in a row a cycle of `period` notes may make: four (issue 12's rule for
-    4-note cycles), and at least 16 notes' worth for short cycles (trills, repeated notes)."""
-    return max(4, -(-16 // period))
+    4-note cycles), 12 notes' worth of a 2-note cycle (a trill) and 8 repeated notes (16 of one
+    pitch in a row, as sampled melodies did, is a stuck note)."""
+    return 8 if period == 1 else max(4, -(-12 // period))
 
 
 def longest_cycle_run(pitches: Sequence[int], period: int = 4) -> int:

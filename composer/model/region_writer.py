@@ -8,6 +8,7 @@ hard constraints of composer.model.sampling.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -57,6 +58,44 @@ def score_roles(score: Score) -> list[str]:
     from composer.music.roles import infer_roles
 
     return infer_roles(score)
+
+
+STANDARD_KIT = (36, 38, 42, 46, 49, 51)  # GM: kick, snare, closed and open hi-hat, crash, ride
+DEFAULT_GROOVE_OTHERS = 2.0  # log-ratio taken off the kit's keys that the default beat does not play
+
+
+def default_groove(start: int, meters: np.ndarray):
+    """A drum part added where there are no drums yet: the GrooveProfile of two bars of the plain
+    beat a drummer starts from in the meter in force at `start` (eighth-note hi-hat; kick on the
+    downbeat and, in four, the third beat; snare on the backbeats, or on the second half of a
+    compound or odd bar). The model alone, never having seen drums beside a melody, played
+    congas and whistles along with the tune."""
+    since, bar = bar_positions(np.array([max(0, start)]), meters)
+    bar_ticks = int(bar[0])
+    numerator = int(meters[np.searchsorted(meters[:, 0], start, side="right") - 1, 1]) if len(meters) else 4
+    beat = bar_ticks // max(1, numerator if numerator not in (6, 9, 12) else numerator // 3)
+    eighth = 240
+    notes = []
+    for b in range(2):
+        origin = b * bar_ticks
+        notes += [(origin + t, 42) for t in range(0, bar_ticks, eighth)]
+        notes.append((origin, 36))
+        if numerator == 4:
+            notes += [(origin + 2 * beat, 36), (origin + beat, 38), (origin + 3 * beat, 38)]
+        elif numerator == 2:
+            notes.append((origin + beat, 38))
+        else:
+            notes.append((origin + bar_ticks // 2 // eighth * eighth, 38))
+    onsets = np.array([t for t, _ in notes], dtype=np.int64)
+    keys = np.array([k for _, k in notes], dtype=np.int64)
+    profile = groove_profile(onsets % bar_ticks, np.full(len(onsets), bar_ticks), keys, onsets)
+    # Keys outside the beat (open hat, crash, ride) stay possible, for colour, not as the beat.
+    others = np.setdiff1d(np.arange(V.N_PITCH), np.unique(keys))
+    # Twice the usual weight: the model never saw drums beside a melody (Groove is drums alone).
+    log_ratio, log_top = 2 * profile.log_ratio, 2 * profile.log_top
+    log_ratio[others] -= DEFAULT_GROOVE_OTHERS
+    log_top[others] -= DEFAULT_GROOVE_OTHERS
+    return replace(profile, log_ratio=log_ratio, log_top=log_top)
 
 
 def _monophonic(notes: np.ndarray, voice: int) -> bool | None:
@@ -154,7 +193,8 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
             new = _write_beside(checkpoint, [score.copy(notes=kept + written[i]) for i in group],
                                 Region(region.start, end, (voice,)),
                                 seed=None if seed is None else seed + 1000 * offset + group_index,
-                                max_notes=max_notes if max_notes is not None else 256, bars=None, progress=None,
+                                # a note count sizes the first voice; the others fill the span it set
+                                max_notes=256, bars=None, progress=None,
                                 pull_register=True, **common)
             for i, notes in zip(group, new):
                 written[i] += notes
@@ -239,13 +279,14 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_r
             busy_until=int(np.ceil((earlier[:, 0] + earlier[:, 1]).max() / V.TICKS_PER_GRID)) if len(earlier) else 0,
             register=(int(np.percentile(own[:, 2], 2)), int(np.percentile(own[:, 2], 98))) if len(own) >= 8 else None,
             centre=float(np.median(own[:, 2])) if len(own) >= 8 else None,
-            keys=tuple(sorted(set(own[:, 2].tolist()))) if len(own) >= 8 else None,
+            keys=tuple(sorted(set(own[:, 2].tolist()))) if len(own) >= 8
+            else (STANDARD_KIT if role == V.ROLES.index("drums") else None),
             # The loop guard continues the voice's own line, and lets it loop where its context does.
             line=tuple(earlier[np.argsort(earlier[:, 0], kind="stable"), 2][-64:].tolist()),
             loop_exempt=allowed_periods(own[np.argsort(own[:, 0], kind="stable"), 2].tolist()),
             # A drum voice keeps the grid and the feel (which key on which position) of its context.
-            groove=groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0])
-            if role == V.ROLES.index("drums") else None))
+            groove=(groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0]) if len(own) >= 8
+                    else default_groove(region.start, meters)) if role == V.ROLES.index("drums") else None))
     stop_at = None
     if bars is not None and end_g is None:
         # The rest of the bar the region starts in, then `bars` whole bars of the meter in force.

@@ -264,7 +264,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
     voice_mask[[v.slot for v in plan.voices]] = True
     pitched = allowed_pitches(plan.key, c.lowest if c.lowest is not None else LOWEST,
                               c.highest if c.highest is not None else HIGHEST)
-    drums = allowed_pitches(None, max(DRUM_LOWEST, c.lowest or 0), min(DRUM_HIGHEST, c.highest or 127))
+    # The pitch range is a control of pitched voices: a drum voice keeps its kit (keys are drums, not pitches).
+    drums = allowed_pitches(None, DRUM_LOWEST, DRUM_HIGHEST)
     if not pitched.any() and any(v.role != V.ROLES.index("drums") for v in plan.voices):
         raise ValueError(f"the key lock {plan.key} and pitch range leave no playable pitch")
     # Each voice keeps to its register: the range it used in the context, widened by REGISTER_MARGIN.
@@ -368,9 +369,10 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
         if c.density is not None:  # leave room in the bar for the asked number of notes
             longest = max(1, plan.bar // max(1, int(round(c.density))))
             duration_ok &= torch.arange(V.N_DURATION, device=device)[None] < longest
-        if plan.end is not None:
-            room = (plan.end - onset).clamp(min=1)
-            duration_ok &= torch.arange(V.N_DURATION, device=device)[None] < room[:, None]
+        for bound in (plan.end, plan.stop_at):  # a note ends by the region's end / the asked bars
+            if bound is not None:
+                room = (bound - onset).clamp(min=1)
+                duration_ok &= torch.arange(V.N_DURATION, device=device)[None] < room[:, None]
         duration = pick(torch.where(duration_ok, head(3, ref), neg_inf), temperature, top_p, generator)
         h = h + model.condition[3](duration)[:, None]
         velocity = pick(head(4, ref), temperature, top_p, generator)
