@@ -72,10 +72,29 @@ class GenerationRequest:
         return clear_region(self.score, self.region)
 
     def resolved_key(self, context: Score | None = None) -> Key | None:
-        """The key lock: "auto" = estimated from the pitched notes outside the region."""
+        """The key lock: "auto" = estimated from the pitched notes outside the region or, when
+        chords sound in the region (given with the request or on the score's chord track), from
+        their chord tones: the harmony asked for the new music decides its key (a C major seed
+        continued over "Bb | Eb | Bb | F7" must be allowed its B flats)."""
         if self.key != "auto":
             return self.key  # type: ignore[return-value]
         context = self.context() if context is None else context
+        chords = self.chords if self.chords is not None else getattr(context, "chords", None)
+        start, end = self.region.start, self.region.end
+        inside = [c for c in chords or () if c.end > start and (end is None or c.onset < end)]
+        if inside:
+            from composer.music.chords import CHORD_INTERVALS, QUALITIES, root_and_quality
+
+            tones = []
+            for chord in inside:
+                try:
+                    root, quality = root_and_quality(chord.figure)
+                except ValueError:
+                    continue
+                tones += [Note(60 + (root + i) % 12, chord.onset, chord.duration, 80)
+                          for i in CHORD_INTERVALS[QUALITIES[quality]]]
+            if tones:
+                return estimate_key(tones)
         drums = {i for i, v in enumerate(context.voices) if v.is_drum}
         return estimate_key(n for n in context.notes if n.voice not in drums)
 

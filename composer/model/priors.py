@@ -17,14 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from composer.model import vocab as V
-from composer.music.chords import QUALITIES
+from composer.music.chords import CHORD_INTERVALS, QUALITIES
 
-# Chord tones per quality (semitones above the root), for every quality the model knows.
-CHORD_INTERVALS: dict[str, tuple[int, ...]] = {
-    "maj": (0, 4, 7), "min": (0, 3, 7), "dim": (0, 3, 6), "aug": (0, 4, 8), "sus2": (0, 2, 7),
-    "sus4": (0, 5, 7), "6": (0, 4, 7, 9), "min6": (0, 3, 7, 9), "dom7": (0, 4, 7, 10), "maj7": (0, 4, 7, 11),
-    "min7": (0, 3, 7, 10), "minmaj7": (0, 3, 7, 11), "dim7": (0, 3, 6, 9), "hdim7": (0, 3, 6, 10),
-    "aug7": (0, 4, 8, 10), "7sus4": (0, 5, 7, 10)}
 # (quality index, interval) -> chord tone; the extra row is "no chord" (nothing is a chord tone).
 _TONE_TABLE = np.zeros((len(QUALITIES) + 1, 12), dtype=bool)
 for _i, _name in enumerate(QUALITIES):

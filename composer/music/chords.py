@@ -28,6 +28,12 @@ QUALITY_SUFFIX = {"maj": "", "min": "m", "dim": "dim", "aug": "aug", "sus2": "su
                   "min6": "m6", "dom7": "7", "maj7": "maj7", "min7": "m7", "minmaj7": "mM7", "dim7": "dim7",
                   "hdim7": "m7b5", "aug7": "aug7", "7sus4": "7sus4"}
 NOTE_NAMES = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+# Chord tones per quality (semitones above the root), for every quality in QUALITIES.
+CHORD_INTERVALS: dict[str, tuple[int, ...]] = {
+    "maj": (0, 4, 7), "min": (0, 3, 7), "dim": (0, 3, 6), "aug": (0, 4, 8), "sus2": (0, 2, 7),
+    "sus4": (0, 5, 7), "6": (0, 4, 7, 9), "min6": (0, 3, 7, 9), "dom7": (0, 4, 7, 10), "maj7": (0, 4, 7, 11),
+    "min7": (0, 3, 7, 10), "minmaj7": (0, 3, 7, 11), "dim7": (0, 3, 6, 9), "hdim7": (0, 3, 6, 10),
+    "aug7": (0, 4, 8, 10), "7sus4": (0, 5, 7, 10)}
 
 _FIGURE = re.compile(r"^\s*([A-Ga-g])([#b]{0,2})([^/]*?)(?:/([A-Ga-g])([#b]{0,2}))?\s*$")
 # Lead-sheet spellings music21's chord grammar lacks -> ones it has (applied to the kind, in order).

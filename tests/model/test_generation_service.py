@@ -91,6 +91,22 @@ def test_key_auto_is_detected_from_the_music_outside_the_region():
     assert fill_request(score, 2 * BAR, 3 * BAR, key="A:minor").resolved_key() == Key(9, "minor")
 
 
+def test_key_auto_follows_the_chords_asked_for_the_region():
+    """A C major seed continued over Bb | Eb | Bb | F7: the auto key lock must allow B flat and E
+    flat (it forbade them, and the melody sat on G and F over an E flat chord)."""
+    from composer.music.chords import ChordSymbol
+    from composer.music.region import Region
+    from composer.request import GenerationRequest
+
+    tune = [60, 62, 64, 65, 67, 65, 64, 62, 60, 64, 67, 72, 67, 64, 62, 60]
+    score = Score(notes=[Note(p, i * 480, 480, 90) for i, p in enumerate(tune)])
+    chords = [ChordSymbol(8 * BAR // 2 + i * BAR, BAR, f) for i, f in enumerate(["Bb", "Eb", "Bb", "F7"])]
+    request = GenerationRequest(score, Region(len(tune) * 480, None, (0,)), chords=chords)
+    key = request.resolved_key()
+    assert key is not None and key.contains(70) and key.contains(63)  # B flat, E flat
+    assert GenerationRequest(score, Region(len(tune) * 480, None, (0,))).resolved_key() == Key(0, "major")
+
+
 def test_add_part_appends_a_voice_with_its_role_and_program(cowriter):
     score = four_voice_score(4)
     bass = add_part(score, "bass", seed=1)
