@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from composer.commands.generation_args import add_common, run_request
+from composer.commands.generation_args import add_common, bounded_count, run_request
+from composer.music.limits import MAX_CONTINUE_BARS, MAX_NEW_NOTES
 
 
 def _chords_text(text: str) -> str:
@@ -24,8 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
     parser.add_argument("--voices", help="voices to continue, by name, number (1 = first) or role, comma-separated "
                         "(default: every voice sounding at the end)")
-    parser.add_argument("--bars", type=int, help="bars to write (default 4 unless --length is given)")
-    parser.add_argument("--length", type=int, help="the most new notes, in all voices")
+    more = "at a time: continue the result for more"
+    parser.add_argument("--bars", type=bounded_count("bars", MAX_CONTINUE_BARS, more),
+                        help=f"bars to write, 1-{MAX_CONTINUE_BARS} (default 4 unless --length is given)")
+    parser.add_argument("--length", type=bounded_count("new notes", MAX_NEW_NOTES, more),
+                        help=f"the most new notes, in all voices (1-{MAX_NEW_NOTES})")
     parser.add_argument("--chords", type=_chords_text, metavar='"C | Am | F G7 | %"',
                         help="chords to follow, one bar per '|'-separated cell from the bar where the score ends "
                              "(several chords in a bar share it; %% repeats a bar; N.C. = none)")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import Callable
 
+from composer.music.limits import BARS_REQUEST_NOTES, MAX_VARIATIONS, VOICE_FILL_NOTES
 from composer.music.region import GRIDS
 
 
@@ -21,7 +22,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
                         "default), e.g. C:major, A:minor, D:dorian, or 'off'")
     parser.add_argument("--temperature", type=float, default=1.0)
     parser.add_argument("--top-p", type=float, default=0.95)
-    parser.add_argument("--variations", type=int, default=1)
+    parser.add_argument("--variations", type=bounded_count("variations", MAX_VARIATIONS, "at a time"), default=1)
     parser.add_argument("--seed", type=int, dest="random_seed", help="random seed for a repeatable result")
     parser.add_argument("--only-continuation", "--only-new", action="store_true", dest="only_new",
                         help="write only the new notes (MIDI output)")
@@ -36,6 +37,24 @@ def add_common(parser: argparse.ArgumentParser) -> None:
                           help="how strongly the melody lands on chord tones on strong beats when chords are "
                                "given (--chords or the file's own); 0 = off (only the model's own habit); "
                                "default: the style's own habit")
+
+
+def bounded_count(unit: str, most: int, hint: str) -> Callable[[str], int]:
+    """An argparse type for a whole number 1..most (composer.music.limits), refused when parsed
+    (exit 2, argparse names the option) so that a typo never runs for minutes or writes 1000 files."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{value} is too few: give at least 1")
+        if value > most:
+            raise argparse.ArgumentTypeError(f"{value} is too many: at most {most:,} {unit} {hint}")
+        return value
+
+    return parse
 
 
 def _pitch(text: str) -> int:
@@ -128,7 +147,24 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
         per_voice = ", ".join(f"{variation.voices[v].name} {sum(n.voice == v for n in new)}"
                               for v in request.region.voices)
         print(f"{path}: {len(variation.notes) - len(new)} notes kept + {len(new)} new ({per_voice})")
+        stopped = _stopped_short(request, new)
+        if stopped:
+            print(f"notice: {path}: {stopped} stopped at the most new notes one request writes in a voice, so "
+                  f"the {request.bars} bars may not all be filled: continue {path.name} for more, or ask for "
+                  "fewer bars", file=sys.stderr)
     return 0
+
+
+def _stopped_short(request, new: list) -> str:
+    """'Chords (256), Drums (256)': the voices of a --bars continuation that the model stopped at its
+    note cap (composer.music.limits: BARS_REQUEST_NOTES for the voice written first, VOICE_FILL_NOTES
+    for each after it) rather than at the last bar; '' when none did."""
+    if request.bars is None or request.length is not None or request.region.end is not None:
+        return ""  # only an open-ended --bars request has a span the cap can cut short
+    first_cap = min(BARS_REQUEST_NOTES, 48 * request.bars * len(request.region.voices))  # region_writer's
+    counts = {v: sum(n.voice == v for n in new) for v in request.region.voices}
+    return ", ".join(f"{request.score.voices[v].name} ({count})" for v, count in counts.items()
+                     if count in (first_cap, VOICE_FILL_NOTES) or count >= BARS_REQUEST_NOTES)
 
 
 def _numbered(name: str, number: int) -> str:

@@ -25,6 +25,17 @@ MAX_TITLE = 500  # characters
 MAX_VOICE_NAME = 200
 MAX_STYLE = 200
 
+# One generation request (composer continue / fill / accompany, checked as the options are parsed,
+# before the model loads). Past these a request runs for many minutes on a CPU: a typo, not music.
+MAX_NEW_NOTES = 4096  # --length: several minutes of a busy tune; longer pieces are written in takes
+MAX_CONTINUE_BARS = 256  # --bars: longer than most whole songs; more is continued from the result
+MAX_VARIATIONS = 32  # --variations: more takes than anyone auditions, each one a file on disk
+# Where composer.model.region_writer stops a --bars continuation (its literals; keep in step): the
+# first voice written at this many new notes, each voice after it at VOICE_FILL_NOTES. The last bars
+# of that voice may then be empty, and the command says so.
+BARS_REQUEST_NOTES = 1024
+VOICE_FILL_NOTES = 256
+
 
 class LimitError(ValueError):
     """A score is outside the limits and cannot be brought within them without losing music."""
