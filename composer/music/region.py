@@ -63,7 +63,7 @@ class Controls:
 
     def __post_init__(self) -> None:
         if self.density is not None and not 0 < self.density <= 64:
-            raise ValueError("density must be between 0 and 64 notes per bar")
+            raise ValueError(f"density must be more than 0 and at most 64 notes per bar (not {self.density:g})")
         for name in ("lowest", "highest"):
             value = getattr(self, name)
             if value is not None and not 0 <= value <= 127:
