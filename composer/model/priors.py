@@ -96,6 +96,19 @@ class GrooveProfile:
     log_ratio: np.ndarray
     occupancy: np.ndarray | None = None  # (MAX_POSITION,) share of the context's bars playing there
     log_top: np.ndarray | None = None
+    # (N_PITCH, MAX_POSITION): how often an onset there whose key was written has another, lower
+    # key (kick and snare under the hi-hat: keys of one onset are written top-down)
+    stack: np.ndarray | None = None
+
+    def stack_prior(self, key: int, position: int, n_delta: int) -> np.ndarray:
+        """(n_delta,) log-prior for the next onset after `key` at `position`: delta 0 (another,
+        lower key at the same onset) with the context's stacking rate, any later onset with the rest."""
+        if self.stack is None or not 0 <= key < V.N_PITCH:
+            return np.zeros(n_delta)
+        rate = float(self.stack[key, int(np.clip(position, 0, V.MAX_POSITION - 1))])
+        out = np.full(n_delta, np.log1p(-rate))
+        out[0] = np.log(rate)
+        return GROOVE_STRENGTH * out
 
     def onset_prior(self, positions: np.ndarray, strength: float | None = None) -> np.ndarray:
         """(len(positions),) log-prior of the next onset landing on positions[d] of the bar, for
@@ -189,4 +202,15 @@ def groove_profile(since_ticks: np.ndarray, bar_ticks: np.ndarray, pitches: np.n
     for p in np.unique(position):
         played[p] = len(np.unique(bar_start[position == p]))
     occupancy = np.where(slots, np.clip((played + 0.25) / (bars + 0.5), 0.02, 0.98), 0.0)
-    return GrooveProfile(step=step, log_ratio=log_ratio, occupancy=occupancy, log_top=log_top)
+    # Stacking: each note of an onset but its lowest has a lower key under it.
+    lower = np.zeros(len(order), dtype=bool)
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = first[1:]  # the last of each onset group in top-down order is its lowest key
+    lower[order] = ~last
+    seen = np.zeros((V.N_PITCH, V.MAX_POSITION))
+    stacked = np.zeros((V.N_PITCH, V.MAX_POSITION))
+    np.add.at(seen, (pitches, position), 1.0)
+    np.add.at(stacked, (pitches, position), lower.astype(np.float64))
+    overall = (stacked.sum() + 0.5) / (seen.sum() + 1.0)
+    stack = np.clip((stacked + overall) / (seen + 1.0), 0.02, 0.98)
+    return GrooveProfile(step=step, log_ratio=log_ratio, occupancy=occupancy, log_top=log_top, stack=stack)

@@ -217,7 +217,10 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         if voice.groove is None:
             return None
         positions = features(onsets)["position"]
-        return voice.groove.prior(np.arange(V.N_PITCH), positions) + voice.groove.onset_prior(positions)[None]
+        prior = voice.groove.prior(np.arange(V.N_PITCH), positions) + voice.groove.onset_prior(positions)[None]
+        if row.voice == voice.slot:  # its last note was this drum voice's: stack under it or move on
+            prior = prior + voice.groove.stack_prior(row.pitch, positions[0], V.N_DELTA)[None]
+        return prior
     if plan.chord_strength <= 0:
         return None
     feats = features(onsets)

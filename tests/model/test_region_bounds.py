@@ -66,3 +66,19 @@ def test_no_note_rings_past_the_asked_bars(shipped):
     end = _bars_end(score, 4 * 1920, 2)
     for notes in write_region(shipped, score, Region(4 * 1920, None, (0,)), variations=4, bars=2, seed=5):
         assert notes and max(n.onset + n.duration for n in notes) <= end
+
+
+def test_drums_continued_beside_the_band_keep_kick_and_snare(shipped):
+    """Drums written after the melody and bass (voices in turn) keep a backbeat under the hi-hat,
+    from the stacking prior of their context (kick and snare below the hat at one onset): without
+    it the model, whose Groove data is drums alone, wrote hi-hats only beside other voices (0 of 16
+    bars). Measured with the shipped model: about 40 % of bars, a floor of a quarter here."""
+    score = band()
+    hits = bars = 0
+    for notes in write_region(shipped, score, Region(4 * 1920, None, (0, 1, 2)), variations=3, bars=4, seed=5):
+        for bar in range(4, 8):
+            beat = {(n.pitch, n.onset - bar * 1920) for n in notes
+                    if n.voice == 2 and bar * 1920 <= n.onset < (bar + 1) * 1920}
+            hits += int(bool(beat & {(38, 480), (38, 1440)}) and bool(beat & {(36, 0), (36, 960)}))
+            bars += 1
+    assert hits >= bars / 4, f"kick on 1 or 3 and snare on 2 or 4 in {hits} of {bars} bars"
