@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from composer.commands.generation_args import add_common, run_request
+from composer.commands.generation_args import add_common, bars_text, chosen_bars, run_request
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -13,14 +13,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     add_common(parser)
     parser.add_argument("--part", required=True, choices=list(PARTS), help="the part to add")
-    parser.add_argument("--bars", help="bars to write it in, e.g. 1-8 (default: the whole piece)")
+    parser.add_argument("--bars", type=bars_text, help="bars to write it in, e.g. 1-8 (default: the whole piece)")
 
 
 def run(args: argparse.Namespace) -> int:
     def build(score, options):
-        from composer.request import add_part, bar_span, parse_bars
+        from composer.request import add_part
 
-        span = bar_span(score, *parse_bars(args.bars)) if args.bars else (None, None)
+        span = chosen_bars(score, args.bars) if args.bars else (None, None)
         return add_part(score, args.part, *span, **options)
 
     return run_request(args, build)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from composer.commands.generation_args import add_common, bounded_count, run_request
+from composer.commands.generation_args import add_common, bounded_count, chosen_voices, run_request
 from composer.music.limits import MAX_CONTINUE_BARS, MAX_NEW_NOTES
 
 
@@ -38,13 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     def build(score, options):
         from composer.music.chords import parse_chord_bars, with_chords
-        from composer.request import continue_request, voice_indices
+        from composer.request import continue_request
 
         if getattr(args, "chords", None):
             given = parse_chord_bars(args.chords, score.meter_map(), score.end)
             score.chords = with_chords(score.chords, given)  # the score's own chords before, these after
             options = {**options, "chords": score.chords}
-        return continue_request(score, voice_indices(score, args.voices), length=args.length, bars=args.bars,
+        return continue_request(score, chosen_voices(score, args.voices), length=args.length, bars=args.bars,
                                 **options)
 
     return run_request(args, build)

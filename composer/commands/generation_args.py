@@ -5,7 +5,8 @@ one GenerationRequest (composer.request) and hands it to the co-writer service
 from __future__ import annotations
 
 import argparse
-from typing import Callable
+import math
+from typing import Any, Callable
 
 from composer.music.limits import BARS_REQUEST_NOTES, MAX_VARIATIONS, VOICE_FILL_NOTES
 from composer.music.region import GRIDS
@@ -18,25 +19,120 @@ def add_common(parser: argparse.ArgumentParser) -> None:
                         "files are numbered: out-1.mid, out-2.mid, ...)")
     parser.add_argument("--model", help="checkpoint (default: the shipped model)")
     parser.add_argument("--style", help="style name (see --list-styles); default: neutral")
-    parser.add_argument("--key", default="auto", help="key lock: 'auto' (detected from the music around; the "
+    parser.add_argument("--key", type=_key, default="auto", help="key lock: 'auto' (detected from the music around; the "
                         "default), e.g. C:major, A:minor, D:dorian, or 'off'")
-    parser.add_argument("--temperature", type=float, default=1.0)
-    parser.add_argument("--top-p", type=float, default=0.95)
+    parser.add_argument("--temperature", type=_request_value("temperature", float), default=1.0)
+    parser.add_argument("--top-p", type=_request_value("top_p", float), default=0.95)
     parser.add_argument("--variations", type=bounded_count("variations", MAX_VARIATIONS, "at a time"), default=1)
     parser.add_argument("--seed", type=int, dest="random_seed", help="random seed for a repeatable result")
     parser.add_argument("--only-continuation", "--only-new", action="store_true", dest="only_new",
                         help="write only the new notes (MIDI output)")
     parser.add_argument("--list-styles", action="store_true", help="print the model's styles and exit")
     controls = parser.add_argument_group("controls (each optional; the model decides what is not given)")
-    controls.add_argument("--density", type=float, help="new notes per bar per voice")
-    controls.add_argument("--lowest", type=_pitch, help="lowest new pitch (MIDI number or name, e.g. C3)")
-    controls.add_argument("--highest", type=_pitch, help="highest new pitch (MIDI number or name, e.g. G5)")
-    controls.add_argument("--max-polyphony", type=int, help="most simultaneous new notes in a voice (1 = a single line)")
+    controls.add_argument("--density", type=_request_value("density", float),
+                          help="new notes per bar per voice (more than 0, at most 64)")
+    controls.add_argument("--lowest", type=_request_value("lowest", _pitch),
+                          help="lowest new pitch (MIDI number or name, e.g. C3)")
+    controls.add_argument("--highest", type=_request_value("highest", _pitch),
+                          help="highest new pitch (MIDI number or name, e.g. G5)")
+    controls.add_argument("--max-polyphony", type=_request_value("max_polyphony", int),
+                          help="most simultaneous new notes in a voice (1 = a single line)")
     controls.add_argument("--grid", choices=GRIDS, help="rhythmic grid of new onsets")
     controls.add_argument("--chord-strength", type=_chord_strength, metavar="0-10",
                           help="how strongly the melody lands on chord tones on strong beats when chords are "
                                "given (--chords or the file's own); 0 = off (only the model's own habit); "
                                "default: the style's own habit")
+
+
+class OptionError(ValueError):
+    """A bad option, or pair of options, found after parsing (e.g. --voices against the file's
+    voices): printed as '--option: why', without the input file's name, which is not at fault."""
+
+    def __init__(self, option: str, message: str):
+        super().__init__(f"{option}: {message}")
+
+
+def _request_value(name: str, convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse type for the GenerationRequest or Controls field `name`, checked when parsed with
+    that class's own rule (one rule, one message; argparse names the option and exits 2)."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a{' whole' if convert is int else ''} "
+                                             "number") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        try:
+            _probe(name, value)
+        except ValueError as error:
+            message = str(error)
+            for word in (name.replace("_", "-"), name.replace("_", " ")):  # argparse names it already
+                message = message.removeprefix(f"{word} ")
+            raise argparse.ArgumentTypeError(message) from None
+        return value
+
+    return parse
+
+
+def _probe(name: str, value: Any) -> None:
+    """Raise the ValueError a request with field `name` = value raises (nothing when it is fine)."""
+    from dataclasses import fields
+
+    from composer.music.region import Controls, Region
+    from composer.music.score import Score
+    from composer.request import GenerationRequest
+
+    if name in {f.name for f in fields(Controls)}:
+        Controls(**{name: value})
+    else:
+        GenerationRequest(Score(), Region(0, None, (0,)), **{name: value})
+
+
+def _key(text: str) -> str:
+    """--key: 'auto', 'off'/'none', or a key Key.parse reads (checked when parsed)."""
+    from composer.music.scales import Key
+
+    if text.strip().lower() in ("auto", "off", "none"):
+        return text.strip().lower()
+    try:
+        Key.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{error}; or give 'auto' or 'off'") from None
+    return text
+
+
+def bars_text(text: str) -> str:
+    """--bars of fill/accompany ('5-6' or '5'), checked when parsed; laid out once the file is read."""
+    from composer.request import parse_bars
+
+    try:
+        parse_bars(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def chosen_voices(score, names: str | None) -> tuple[int, ...] | None:
+    """--voices as indices into the score's voices; OptionError naming the voices it has."""
+    from composer.request import voice_indices
+
+    try:
+        return voice_indices(score, names)
+    except ValueError as error:
+        raise OptionError("--voices", str(error)) from None
+
+
+def chosen_bars(score, text: str) -> tuple[int, int]:
+    """--bars of fill/accompany as ticks [start, end) of the score; OptionError when the score has
+    no such bars (bar 0 without a pickup)."""
+    from composer.request import bar_span, parse_bars
+
+    try:
+        return bar_span(score, *parse_bars(text))
+    except ValueError as error:
+        raise OptionError("--bars", str(error)) from None
 
 
 def bounded_count(unit: str, most: int, hint: str) -> Callable[[str], int]:
@@ -91,9 +187,14 @@ def request_options(args: argparse.Namespace) -> dict:
     from composer.music.region import Controls
 
     key = None if (args.key or "").lower() in ("off", "none") else args.key
-    controls = Controls(density=args.density, lowest=args.lowest, highest=args.highest,
-                        max_polyphony=args.max_polyphony, grid=args.grid,
-                        chord_strength=getattr(args, "chord_strength", None))
+    try:
+        controls = Controls(density=args.density, lowest=args.lowest, highest=args.highest,
+                            max_polyphony=args.max_polyphony, grid=args.grid,
+                            chord_strength=getattr(args, "chord_strength", None))
+    except ValueError as error:  # each is checked when parsed: what is left is a pair, --lowest above --highest
+        named = [f"--{o}" for o in ("lowest", "highest", "density", "max-polyphony", "grid", "chord-strength")
+                 if o.replace("-", " ") in str(error)]
+        raise OptionError("/".join(named) or "options", str(error)) from None
     return dict(style=args.style, key=key, controls=controls, temperature=args.temperature, top_p=args.top_p,
                 variations=args.variations, seed=args.random_seed)
 
@@ -117,6 +218,10 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
         hint = "; to hear it, write a .mid and run composer render on it" if Path(args.out).suffix.lower() == ".wav" else ""
         return fail(f"{args.out}: the output must be a .mid/.midi file or a .composer.json project{hint}")
     try:
+        options = request_options(args)
+    except OptionError as error:
+        return fail(str(error))
+    try:
         cowriter = CoWriter.load(args.model)
     except CheckpointError as error:
         return fail(str(error))
@@ -126,10 +231,16 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
         print("\n".join(style_list_lines(cowriter.styles)))
         return 0
     try:
+        cowriter.check_style(args.style)
+    except ValueError as error:
+        return fail(f"--style: {error}")
+    try:
         score = load_project(args.file).score if is_project_path(args.file) else read_score(args.file)
-        request = build(score, request_options(args))
+        request = build(score, options)
         variations = cowriter.generate(request)
     except ScoreFileError as error:
+        return fail(str(error))
+    except OptionError as error:  # an option the file's content refuses (--voices, --bars): not the file's fault
         return fail(str(error))
     except ValueError as error:
         return fail(f"{args.file}: {error}")
