@@ -26,7 +26,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--variations", type=bounded_count("variations", MAX_VARIATIONS, "at a time"), default=1)
     parser.add_argument("--seed", type=int, dest="random_seed", help="random seed for a repeatable result")
     parser.add_argument("--only-continuation", "--only-new", action="store_true", dest="only_new",
-                        help="write only the new notes (MIDI output)")
+                        help="write only the new notes, at their place in the piece (MIDI or project)")
     parser.add_argument("--list-styles", action="store_true", help="print the model's styles and exit")
     controls = parser.add_argument_group("controls (each optional; the model decides what is not given)")
     controls.add_argument("--density", type=_request_value("density", float),
@@ -248,8 +248,10 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
     for number, variation in enumerate(variations, start=1):
         path = out if len(variations) == 1 else out.with_name(_numbered(out.name, number))
         try:
-            if is_project_path(path):
-                save_project(Project(score=variation), path)
+            if is_project_path(path):  # --only-new: the co-writer's notes alone, as the MIDI export writes them
+                written = variation.copy(notes=[n for n in variation.notes if n.generated]) if args.only_new \
+                    else variation
+                save_project(Project(score=written), path)
             else:
                 write_midi(variation, path, only_generated=args.only_new)
         except ScoreFileError as error:
@@ -257,7 +259,11 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
         new = [n for n in variation.notes if n.generated and not n in score.notes]
         per_voice = ", ".join(f"{variation.voices[v].name} {sum(n.voice == v for n in new)}"
                               for v in request.region.voices)
-        print(f"{path}: {len(variation.notes) - len(new)} notes kept + {len(new)} new ({per_voice})")
+        if args.only_new:
+            print(f"{path}: {len(new)} new notes alone, without the {len(variation.notes) - len(new)} kept "
+                  f"(--only-new) ({per_voice})")
+        else:
+            print(f"{path}: {len(variation.notes) - len(new)} notes kept + {len(new)} new ({per_voice})")
         stopped = _stopped_short(request, new)
         if stopped:
             print(f"notice: {path}: {stopped} stopped at the most new notes one request writes in a voice, so "
