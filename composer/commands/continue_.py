@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bars", type=bounded_count("bars", MAX_CONTINUE_BARS, more),
                         help=f"bars to write, 1-{MAX_CONTINUE_BARS} (default 4 unless --length is given)")
     parser.add_argument("--length", type=bounded_count("new notes", MAX_NEW_NOTES, more),
-                        help=f"the most new notes, in all voices (1-{MAX_NEW_NOTES})")
+                        help=f"the most new notes of the first voice written (1-{MAX_NEW_NOTES}); other voices fill the bars it spans")
     parser.add_argument("--chords", type=_chords_text, metavar='"C | Am | F G7 | %"',
                         help="chords to follow, one bar per '|'-separated cell from the bar where the score ends "
                              "(several chords in a bar share it; %% repeats a bar; N.C. = none)")

@@ -22,6 +22,7 @@ from composer.model.loops import allowed_periods
 from composer.model.network import evaluation_mode
 from composer.model.priors import groove_profile, metric_weight, style_chord_strength
 from composer.model.sampling import RegionPlan, TargetVoice, sample_region
+from composer.music.limits import BARS_REQUEST_NOTES, VOICE_FILL_NOTES
 from composer.music.region import Controls, Region
 from composer.music.scales import Key
 from composer.music.score import Note, Score
@@ -194,7 +195,7 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
                                 Region(region.start, end, (voice,)),
                                 seed=None if seed is None else seed + 1000 * offset + group_index,
                                 # a note count sizes the first voice; the others fill the span it set
-                                max_notes=256, bars=None, progress=None,
+                                max_notes=VOICE_FILL_NOTES, bars=None, progress=None,
                                 pull_register=True, **common)
             for i, notes in zip(group, new):
                 written[i] += notes
@@ -258,7 +259,7 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_r
     if max_notes is not None:
         limit = max_notes
     elif bars is not None and end_g is None:  # enough for every voice to fill the bars
-        limit = min(1024, 48 * bars * len(region.voices))
+        limit = min(BARS_REQUEST_NOTES, 48 * bars * len(region.voices))
     else:
         limit = 32 if end_g is None else 256
     density = int(np.clip(round(controls.density), 1, V.MAX_DENSITY)) if controls.density is not None else 0
