@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from composer.model.checkpoint import Checkpoint, load_checkpoint
+from composer.model.loops import longest_cycle_run
 from composer.model.network import NetworkConfig, Seq2Seq
 from composer.model.scoring import score_region
 
@@ -97,17 +98,6 @@ def test_a_note_300_steps_back_changes_the_prediction():
     a = score_region(checkpoint, notes, region_start=310 * STEP, voices=(0,), max_notes=1)
     b = score_region(checkpoint, changed, region_start=310 * STEP, voices=(0,), max_notes=1)
     assert abs(a["pitch"][0] - b["pitch"][0]) > 1e-6
-
-
-def longest_cycle_run(pitches: list[int], period: int = 4) -> int:
-    """The most times in a row a `period`-note cycle repeats."""
-    best = 1
-    for start in range(len(pitches) - period):
-        runs, i = 1, start + period
-        while i + period <= len(pitches) and pitches[i:i + period] == pitches[start:start + period]:
-            runs, i = runs + 1, i + period
-        best = max(best, runs)
-    return best
 
 
 def test_sampled_continuations_do_not_fall_into_loops(shipped):
