@@ -75,6 +75,7 @@ def grooves(checkpoint, corpus, variations: int, limit: int, split: str = "test"
     train = [p for p in corpus.split("train") if p.style.startswith("groove_") and p.drum_voices]
     correlations, model_hits, model_notes = [], 0, 0
     by_style: dict[str, list[float]] = {}
+    model_by_style: dict[str, list[int]] = {}  # style -> [model hits, notes, n-gram hits, onsets]
     for piece in test:
         bar = int(piece.meters[0][1]) * 1920 // int(piece.meters[0][2]) if len(piece.meters) else 1920
         seed = piece.notes[piece.notes[:, 0] < 2 * bar]
@@ -95,6 +96,9 @@ def grooves(checkpoint, corpus, variations: int, limit: int, split: str = "test"
                               drum_voices=piece.drum_voices, max_notes=256)
         model_hits += int(scored["delta_correct"].sum())
         model_notes += len(scored["delta_correct"])
+        per_style = model_by_style.setdefault(piece.style, [0, 0, 0, 0])
+        per_style[0] += int(scored["delta_correct"].sum())
+        per_style[1] += len(scored["delta_correct"])
     print(f"groove feel: onset-histogram correlation, continuation vs seed, over {len(correlations)} "
           f"continuations of {len(test)} Groove {split} grooves (fills left out): "
           f"median {statistics.median(correlations):.3f}, "
@@ -112,10 +116,16 @@ def grooves(checkpoint, corpus, variations: int, limit: int, split: str = "test"
     for piece in test:
         seq = deltas(piece)
         for i in range(16, min(len(seq), 272)):
-            hits += int(np.argmax(ngram.distribution(seq[:i])) == seq[i])
+            hit = int(np.argmax(ngram.distribution(seq[:i])) == seq[i])
+            hits += hit
             total += 1
+            per_style = model_by_style.setdefault(piece.style, [0, 0, 0, 0])
+            per_style[2] += hit
+            per_style[3] += 1
     print(f"drum onsets, teacher-forced: model delta accuracy {model_hits / max(1, model_notes):.1%} "
           f"({model_notes} notes); n-gram (order {ngram.order}) {hits / max(1, total):.1%} (distinct onsets, {total})")
+    print("  per style, model / n-gram: " + ", ".join(
+        f"{style[7:]} {m / max(1, n):.1%} / {g / max(1, t):.1%}" for style, (m, n, g, t) in sorted(model_by_style.items())))
 
 
 def chord_tone_share(notes: np.ndarray, chords: np.ndarray, meters) -> tuple[int, int]:
