@@ -216,16 +216,24 @@ def _bars_end(score: Score, start: int, bars: int) -> int:
     return stop * V.TICKS_PER_GRID
 
 
-def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_register: bool = False,
-                 style: str | None = None,
-                 key: Key | None = None, chords=None, controls: Controls | None = None, temperature: float = 1.0,
-                 top_p: float = 0.95, seed: int | None = None, variations: int = 1, max_notes: int | None = None,
-                 bars: int | None = None, progress: Callable[[int, int], None] | None = None,
-                 cancel: Callable[[], bool] | None = None, contexts_only: bool = False):
-    """write_region for the region's voices in one decoder pass (used for one voice).
-    contexts_only: return (RegionPlan, encoder Context, style index) instead of sampling."""
-    controls = controls or Controls()
+def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, temperature: float = 1.0,
+                 top_p: float = 0.95, seed: int | None = None, variations: int = 1,
+                 progress: Callable[[int, int], None] | None = None, cancel: Callable[[], bool] | None = None,
+                 **planning) -> list[list[Note]]:
+    """write_region for the region's voices in one decoder pass (used for one voice); planning:
+    _plan_voice's options."""
+    plan, context, style_index = _plan_voice(checkpoint, score, region, **planning)
     model = evaluation_mode(checkpoint.model)
+    memory = _encode(model, [context], style_index)
+    return _as_notes(sample_region(model, memory, plan, variations, temperature=temperature, top_p=top_p, seed=seed,
+                                   progress=progress, cancel=cancel))
+
+
+def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_register: bool = False,
+                style: str | None = None, key: Key | None = None, chords=None, controls: Controls | None = None,
+                max_notes: int | None = None, bars: int | None = None):
+    """(RegionPlan, encoder Context, style index) for writing the region's voices of `score`."""
+    controls = controls or Controls()
     styles = checkpoint.styles
     if style in (None, NEUTRAL_STYLE):
         style_index = 0
@@ -306,12 +314,7 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_r
                       pull_register=pull_register,
                       chord_strength=0.0 if chord_rows is None else (
                           style_chord_strength(style) if controls.chord_strength is None else controls.chord_strength))
-    if contexts_only:
-        return plan, context, style_index
-    memory = _encode(model, [context], style_index)
-    results = sample_region(model, memory, plan, variations, temperature=temperature, top_p=top_p, seed=seed,
-                            progress=progress, cancel=cancel)
-    return _as_notes(results)
+    return plan, context, style_index
 
 
 def _as_notes(results) -> list[list[Note]]:
@@ -335,16 +338,16 @@ def _encode(model, contexts: list, style_index: int) -> dict:
 
 
 def _write_beside(checkpoint: Checkpoint, scores: list[Score], region: Region, *, seed: int | None,
-                  **options) -> list[list[Note]]:
+                  temperature: float = 1.0, top_p: float = 0.95, cancel: Callable[[], bool] | None = None,
+                  progress=None, **planning) -> list[list[Note]]:
     """One voice written once beside each of several versions of the other voices (one per
     variation of the voices written before it) in one batched decoder pass: the plans agree
     (the voice's own context is the same), only the encoder contexts differ."""
-    prepared = [_write_voice(checkpoint, score, region, variations=1, seed=None, contexts_only=True, **options)
-                for score in scores]
+    prepared = [_plan_voice(checkpoint, score, region, **planning) for score in scores]
     plan, _, style_index = prepared[0]
     model = evaluation_mode(checkpoint.model)
-    sampling = dict(temperature=options.get("temperature", 1.0), top_p=options.get("top_p", 0.95),
-                    cancel=options.get("cancel"))
+    sampling = dict(temperature=temperature, top_p=top_p, cancel=cancel)
+
     def signature(p: RegionPlan) -> tuple:
         return tuple((v.slot, v.score_voice, v.role, v.monophonic, v.last_pitch, v.busy_until) for v in p.voices)
 
