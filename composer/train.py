@@ -39,6 +39,9 @@ class TrainConfig:
     augment: bool = True  # transposition within +-5 semitones; key/chord/style dropout
     windows_per_piece: int = 2
     melody_probability: float = 0.5
+    # (continue, fill, accompany) weights for pieces of several voices, the only ones accompany
+    # can use; None = the sampler's usual weights. Training only: validation keeps the usual mix.
+    polyphonic_task_weights: tuple[float, float, float] | None = None
     # Teacher forcing is always 1.0: scheduled sampling (Bengio et al. 2015) at 0.5 lost clearly
     # on this corpus (models/README.md), and the history attention needs true notes to copy.
     network: NetworkConfig = field(default_factory=lambda: NetworkConfig(relative_pitch=True))
@@ -164,7 +167,8 @@ class Trainer:
         self.sampler = RegionSampler(data.train, batch_size=config.batch_size, target_length=config.target_length,
                                      melody_probability=config.melody_probability,
                                      transpose=5 if config.augment else 0, windows_per_piece=config.windows_per_piece,
-                                     rank=self.rank, world=self.world, fixed=not config.augment)
+                                     polyphonic_task_weights=config.polyphonic_task_weights, rank=self.rank,
+                                     world=self.world, fixed=not config.augment)
         self.val_sampler = RegionSampler(data.validation, batch_size=config.batch_size,
                                          target_length=config.target_length, style_dropout=0.0,
                                          windows_per_piece=config.windows_per_piece, rank=self.rank,

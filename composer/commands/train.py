@@ -5,6 +5,16 @@ from __future__ import annotations
 import argparse
 
 
+def _task_weights(text: str) -> tuple[float, float, float]:
+    try:
+        weights = tuple(float(x) for x in text.split(","))
+    except ValueError:
+        weights = ()
+    if len(weights) != 3 or min(weights) < 0 or sum(weights) <= 0:
+        raise argparse.ArgumentTypeError(f"expected three non-negative weights C,F,A (continue, fill, accompany), got {text!r}")
+    return weights  # type: ignore[return-value]
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--out", default="models/model.safetensors", help="checkpoint to write (best epoch)")
     parser.add_argument("--cache", help="corpus cache directory (default: the `composer data build` cache)")
@@ -34,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "by name; new styles start at the mean of the known ones)")
     parser.add_argument("--melody-probability", type=float, default=0.5, help="how often a polyphonic piece "
                         "is reduced to its melody for a training example")
+    parser.add_argument("--polyphonic-tasks", metavar="C,F,A", type=_task_weights,
+                        help="how often continue, fill and accompany examples are drawn from pieces of several voices "
+                             "(default 0.65,0.2,0.15, as for every piece); accompany can only come from those")
     parser.add_argument("--threads", type=int, help="CPU threads for torch (default: all cores)")
     parser.add_argument("--resume", action="store_true", help="continue the run that wrote --out")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -74,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
                          max_minutes=args.max_minutes, max_steps_per_epoch=args.max_steps_per_epoch,
                          target_length=args.target_length, augment=not args.no_augment,
                          windows_per_piece=args.windows_per_piece, melody_probability=args.melody_probability,
-                         network=network)
+                         polyphonic_task_weights=args.polyphonic_tasks, network=network)
     model = None
     if args.init_from and not args.resume:
         from composer.model.checkpoint import CheckpointError, load_checkpoint

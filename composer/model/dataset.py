@@ -279,17 +279,23 @@ class RegionSampler:
     melody_probability: how often a polyphonic piece is reduced to its melody for a continue;
     style_dropout / key_dropout / chord_dropout: how often those inputs are withheld, so that the
     model also works without them; windows_per_piece: examples per piece per epoch; open_accompany:
-    the share of accompany examples that continue one voice beside the others with no end."""
+    the share of accompany examples that continue one voice beside the others with no end;
+    polyphonic_task_weights: task weights for pieces of several voices (default task_weights).
+    Accompany can only be drawn from those (about one piece in eight of the corpus), so with one
+    set of weights it is a small share of all examples."""
 
     def __init__(self, pieces: list[TrainingPiece], *, batch_size: int = 32, target_length: int = 96,
                  task_weights=(0.65, 0.2, 0.15), context_caps=(16, 48, 128, 256, 512),
                  context_weights=(0.2, 0.3, 0.25, 0.15, 0.1), melody_probability: float = 0.5,
                  style_dropout: float = 0.1, key_dropout: float = 0.3, chord_dropout: float = 0.2,
                  density_probability: float = 0.5, transpose: int = 5, windows_per_piece: int = 2,
-                 open_accompany: float = 0.4, rank: int = 0, world: int = 1, fixed: bool = False):
+                 open_accompany: float = 0.4, polyphonic_task_weights=None, rank: int = 0, world: int = 1,
+                 fixed: bool = False):
         self.pieces = [p for p in pieces if len(p) >= 8]
         self.batch_size, self.target_length = batch_size, target_length
         self.task_weights = np.asarray(task_weights, float) / sum(task_weights)
+        weights = task_weights if polyphonic_task_weights is None else polyphonic_task_weights
+        self.polyphonic_task_weights = np.asarray(weights, float) / sum(weights)
         self.context_caps, self.context_weights = context_caps, np.asarray(context_weights, float) / sum(context_weights)
         self.melody_probability, self.style_dropout = melody_probability, style_dropout
         self.key_dropout, self.chord_dropout, self.density_probability = key_dropout, chord_dropout, density_probability
@@ -302,9 +308,9 @@ class RegionSampler:
         return -(-int(self.weights.sum()) // (self.batch_size * self.world))
 
     def example(self, piece: TrainingPiece, rng: np.random.Generator, max_context: int) -> Example | None:
-        task = TASKS[int(rng.choice(3, p=self.task_weights))]
         steps = piece.steps
         polyphonic = len(piece.voices) > 1
+        task = TASKS[int(rng.choice(3, p=self.polyphonic_task_weights if polyphonic else self.task_weights))]
         if task == "accompany" and not polyphonic:
             task = "fill" if rng.random() < 0.5 else "continue"
         if task == "continue" and piece.melody is not None and rng.random() < self.melody_probability:
