@@ -199,6 +199,7 @@ class Seq2Seq(nn.Module):
         self.local_delta = nn.Embedding(V.N_DELTA * LOCAL, c.memory_dim)
         self.local_duration = nn.Embedding(V.N_DURATION * LOCAL, c.memory_dim)
         self._fused: tuple | None = None  # local_code's stacked tables (fused_sum)
+        self._cells: tuple | None = None  # the decoder's stacked cell weights (_cell_weights)
         self.combine = nn.Linear(hd + enc_out + hd, hd)
         # A learned attention bonus per exact-match length (interval stream, full stream). It starts
         # as a ramp (a longer shared context is more likely to continue alike, as in PPM*) rather
@@ -254,9 +255,7 @@ class Seq2Seq(nn.Module):
         c = self.config
         style_vec = self.style(style)
         x = self.drop(self.embed(src) + style_vec[:, None, :])
-        packed = pack_padded_sequence(x, src_len.cpu().clamp(min=1), batch_first=True, enforce_sorted=False)
-        out, (h, cell) = self.encoder(packed)
-        out, _ = pad_packed_sequence(out, batch_first=True, total_length=src.shape[1])
+        out, (h, cell) = self._run_encoder(x, src_len)
         batch = src.shape[0]
 
         def bridge(state: torch.Tensor, layer: nn.Linear) -> torch.Tensor:
@@ -277,6 +276,30 @@ class Seq2Seq(nn.Module):
             "style": style_vec,
             "tokens": match_tokens(src, _ENCODER_PAD),  # (B, S, len(MATCH_STREAMS))
         }
+
+    def _run_encoder(self, x: torch.Tensor, src_len: torch.Tensor):
+        """The BiLSTM over x (B, S, E) with rows of src_len (B,) steps -> (out (B, S, 2H) zero
+        past each row's end, (h, c) (2 layers x 2 directions, B, H) at each row's ends).
+
+        Packed sequences take PyTorch's step-by-step RNN path on a CPU, about twice as slow as
+        oneDNN's fused kernel, which needs rows of one length: at inference, rows of unequal
+        length run one by one instead (the same numbers to float rounding)."""
+        lengths = src_len.cpu().clamp(min=1)
+        s = x.shape[1]
+        if x.device.type == "cpu" and not (torch.is_grad_enabled() and self.training):
+            if bool((lengths == s).all()):
+                return self.encoder(x)
+            out = x.new_zeros(x.shape[0], s, 2 * self.config.encoder_hidden)
+            states: list[tuple[torch.Tensor, torch.Tensor]] = []
+            for row, n in enumerate(lengths.tolist()):
+                row_out, state = self.encoder(x[row : row + 1, :n])
+                out[row, :n] = row_out[0]
+                states.append(state)
+            return out, tuple(torch.cat([state[i] for state in states], dim=1) for i in range(2))
+        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        out, state = self.encoder(packed)
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=s)
+        return out, state
 
     def expand_memory(self, memory: dict, copies: int) -> dict:
         """Repeat each batch row `copies` times (N variations share one encoder pass)."""
@@ -426,10 +449,8 @@ class Seq2Seq(nn.Module):
         x = self.embed(step) + memory["style"]
         h_all, c_all = state
         new_h, new_c = [], []
-        for layer in range(self.config.decoder_layers):
-            gates = torch.addmm(getattr(self.decoder, f"bias_ih_l{layer}"), x, getattr(self.decoder, f"weight_ih_l{layer}").t())
-            gates = torch.addmm(gates, h_all[layer], getattr(self.decoder, f"weight_hh_l{layer}").t())
-            gates = gates + getattr(self.decoder, f"bias_hh_l{layer}")
+        for layer, (weight, bias) in enumerate(self._cell_weights()):
+            gates = nn.functional.linear(torch.cat([x, h_all[layer]], dim=1), weight, bias)
             i, f, g, o = gates.chunk(4, dim=1)
             cell = torch.sigmoid(f) * c_all[layer] + torch.sigmoid(i) * torch.tanh(g)
             x = torch.sigmoid(o) * torch.tanh(cell)
@@ -459,6 +480,21 @@ class Seq2Seq(nn.Module):
         history["pending_key"] = torch.cat([self.key_dec(x), local[:, 0]], dim=-1)
         return hidden, (torch.stack(new_h), torch.stack(new_c)), weights[:, 0], \
             None if matched is None else matched[:, 0]
+
+    def _cell_weights(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """Per decoder layer, [W_ih | W_hh] (4H, E + H) and b_ih + b_hh: one matrix product per layer
+        and step instead of two and an addition. Cached while the weights stay the same tensors."""
+        names = [(f"weight_ih_l{k}", f"weight_hh_l{k}", f"bias_ih_l{k}", f"bias_hh_l{k}")
+                 for k in range(self.config.decoder_layers)]
+        params = [getattr(self.decoder, name) for layer in names for name in layer]
+        stamp = tuple((p.data_ptr(), p._version) for p in params)
+        cached = self._cells
+        if cached is None or cached[0] != stamp:
+            weights = [(torch.cat([getattr(self.decoder, w_ih), getattr(self.decoder, w_hh)], dim=1).detach(),
+                        (getattr(self.decoder, b_ih) + getattr(self.decoder, b_hh)).detach())
+                       for w_ih, w_hh, b_ih, b_hh in names]
+            cached = self._cells = (stamp, weights)
+        return cached[1]
 
     def remember(self, history: dict, succ: torch.Tensor) -> None:
         """Append the step just decoded (its key from decode_step, its chosen note `succ` (B, 7))."""

@@ -75,3 +75,29 @@ def test_match_lengths_count_equal_tokens_backward():
     assert runs[5, 2] == 3  # "1 2 3" ends at both 2 and 5
     assert runs[6, 2] == 0 and runs[4, 1] == 2 and runs[6, 6] == 7
     assert match_lengths(query, query, cap=2)[0, 5, 2] == 2
+
+
+def test_encoder_gives_the_same_memory_row_by_row_at_inference_as_packed_in_training():
+    """At inference, rows of unequal length run through the encoder one by one (oneDNN's fused
+    kernel); training packs them. Both must give the same memory."""
+    torch.manual_seed(2)
+    model = Seq2Seq(NetworkConfig(n_styles=2, embed=32, encoder_hidden=16, decoder_hidden=32, memory_dim=16,
+                                  dropout=0.0))
+    rng = np.random.default_rng(2)
+    examples = []
+    for length in (50, 31, 44):
+        notes = np.array([(i * 240, 240, int(rng.integers(55, 80)), 90, 0) for i in range(length)])
+        steps = encode(notes, bar_length=48)
+        examples.append(build_example(steps, start=int(steps.onset[length - 5]), end=None, voices={0}, style=1,
+                                      bar=48, max_context=64))
+    batch = collate(examples)
+    assert len(set(batch.src_len.tolist())) == 3
+    model.train()
+    packed = model.encode(batch.src, batch.src_len, batch.style, batch.src_succ)
+    model.eval()
+    with torch.inference_mode():
+        rows = model.encode(batch.src, batch.src_len, batch.style, batch.src_succ)
+    for name in ("keys", "values", "mem_keys"):
+        assert torch.allclose(packed[name], rows[name], atol=1e-5), name
+    for a, b in zip(packed["state"], rows["state"]):
+        assert torch.allclose(a, b, atol=1e-5)
