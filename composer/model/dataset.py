@@ -13,7 +13,7 @@ context cap so that padding stays small. Targets are teacher-forced.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence
 
 import numpy as np
@@ -221,6 +221,37 @@ def build_example(steps: Steps, *, start: int, end: int | None, voices: set[int]
                    ref=targets.ref, style=style, prefix=local_prefix(before))
 
 
+# Context lengths that training examples are cut to (about 1.5 apart). On a CPU the encoder runs
+# the rows of each length together (Seq2Seq._run_encoder), a fixed cost per group: free lengths
+# made ~22 groups of a 32-row batch, this ladder about half as many, for the cost of up to a
+# third of the context (the oldest notes, or the farthest after a fill region); the context cap
+# of a batch is a random draw anyway.
+CONTEXT_LADDER = np.array([1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048])
+AFTER_KEPT = 8
+
+
+def to_context_ladder(example: Example) -> Example:
+    """The example with context notes dropped so that the context length (BOS included) is the
+    next CONTEXT_LADDER length down: the oldest notes before the region first (the last of them,
+    the decoder's first input, stays), then the farthest notes after it (the first AFTER_KEPT
+    stay). Unchanged where those cannot make up the difference."""
+    length = len(example.src)
+    rung = CONTEXT_LADDER[CONTEXT_LADDER <= length]
+    if not len(rung) or rung[-1] == length:
+        return example
+    drop = length - int(rung[-1])
+    segment = example.src[:, V.FEATURES.index("segment")]
+    leading = segment[1:] == 0
+    before = int(np.argmin(leading)) if not leading.all() else len(leading)  # rows 1..before
+    after = int(np.argmin((segment == 1)[::-1])) if not (segment == 1).all() else length  # trailing rows
+    from_before = min(drop, max(0, before - 1))
+    from_after = drop - from_before
+    if from_after > max(0, after - AFTER_KEPT):
+        return example
+    keep = np.r_[0, np.arange(1 + from_before, length - from_after)]
+    return replace(example, src=example.src[keep], src_succ=example.src_succ[keep])
+
+
 @dataclass
 class Batch:
     src: torch.Tensor  # (B, S, F)
@@ -376,4 +407,4 @@ class RegionSampler:
             examples = [e for e in (self.example(self.pieces[i], rng, cap) for i in order[begin : begin + self.batch_size])
                         if e is not None]
             if examples:
-                yield collate(examples)
+                yield collate(examples if self.fixed else [to_context_ladder(e) for e in examples])

@@ -40,3 +40,37 @@ def test_polyphonic_weights_decide_the_task_of_a_piece_of_several_voices():
     assert np.mean(np.array(both) == 2) > 0.8
     # Without polyphonic weights the usual ones apply to it too.
     assert max(voices_written((0.0, 0.0, 1.0), None)) == 1
+
+
+def test_training_contexts_are_cut_to_the_ladder_from_their_oldest_notes():
+    from composer.model.dataset import CONTEXT_LADDER, build_example, to_context_ladder
+    from composer.model.encoding import encode
+
+    notes = two_voice_piece()
+    steps = encode(notes, bar_length=48)
+    start = int(steps.onset[150])
+    example = build_example(steps, start=start, end=None, voices={0, 1}, style=1, bar=48, max_context=100)
+    assert len(example.src) == 101 and 101 not in CONTEXT_LADDER
+    cut = to_context_ladder(example)
+    assert len(cut.src) == 96  # the next rung down
+    assert (cut.src[0] == example.src[0]).all()  # BOS stays
+    assert (cut.src[1:] == example.src[-95:]).all() and (cut.src_succ[1:] == example.src_succ[-95:]).all()
+    assert (cut.dec_in == example.dec_in).all() and (cut.targets == example.targets).all()
+    # A context whose notes before the region are too few to reach a rung stays as it is.
+    fill = build_example(steps, start=int(steps.onset[4]), end=int(steps.onset[4]) + 96, voices={0}, style=1,
+                         bar=48, max_context=100)
+    assert to_context_ladder(fill) is fill or len(to_context_ladder(fill).src) in CONTEXT_LADDER
+
+
+def test_training_batches_have_fewer_context_lengths_on_the_ladder():
+    from composer.model.dataset import CONTEXT_LADDER, to_context_ladder
+
+    piece = make_piece(two_voice_piece(), style=1)
+    sampler = RegionSampler([piece], transpose=0)
+    rng = np.random.default_rng(3)
+    examples = [e for e in (sampler.example(piece, rng, 128) for _ in range(64)) if e is not None]
+    free = {len(e.src) for e in examples}
+    cut = [to_context_ladder(e) for e in examples]
+    assert len({len(e.src) for e in cut}) < len(free) / 2
+    assert np.mean([len(e.src) in CONTEXT_LADDER for e in cut]) > 0.7
+    assert all(len(c.src) <= len(e.src) and len(c.targets) == len(e.targets) for c, e in zip(cut, examples))
