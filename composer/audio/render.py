@@ -31,6 +31,23 @@ BLOCK_FRAMES = 4096
 SILENT_PEAK = 8  # int16: below this the release/reverb tail is inaudible (about -72 dBFS)
 FULL_SCALE = 32767
 DEFAULT_PEAK_DBFS = -1.0  # exports peak here: loud enough to hear, 1 dB of headroom for converters
+# FluidSynth's own ranges (fluid_settings_getnum_range of synth.sample-rate and synth.gain): outside
+# them it logs an error and keeps its default, so a 1 MHz request wrote 44.1 kHz audio under a
+# 1 MHz header (16 s of music played as 0.7 s) and 0 crashed the WAV writer.
+SAMPLE_RATE_RANGE = (8000, 96000)  # samples per second
+GAIN_RANGE = (0.0, 10.0)  # FluidSynth master gain
+
+
+def check_settings(sample_rate: float, gain: float) -> None:
+    """Raise AudioError naming a sample rate or gain FluidSynth would not honour."""
+    low, high = SAMPLE_RATE_RANGE
+    if not low <= sample_rate <= high:
+        raise AudioError(f"a sample rate of {sample_rate:g} Hz cannot be rendered: FluidSynth "
+                         f"renders {low}-{high} samples per second (44100 is CD quality)")
+    low, high = GAIN_RANGE
+    if not low <= gain <= high:
+        raise AudioError(f"a gain of {gain:g} cannot be used: FluidSynth's master gain is "
+                         f"{low:g}-{high:g} (0.5 is the default)")
 
 
 def dbfs(peak: int) -> float:
@@ -86,9 +103,11 @@ def render_wav(score: Score, path: str | Path, *, soundfont: str | Path | None =
     Bounded (composer.audio.render_limits): a silence longer than `max_silence` seconds is cut
     to that length (whole-score renders; RenderResult.shortened and .notice say so), and a
     render longer than `max_seconds` or bigger than the free disk space is refused up front
-    (RenderRefused, an AudioError) instead of filling the disk.
+    (RenderRefused, an AudioError) instead of filling the disk. A sample rate or gain outside
+    FluidSynth's ranges (SAMPLE_RATE_RANGE, GAIN_RANGE) is an AudioError before anything is written.
     """
     path = Path(path)
+    check_settings(sample_rate, gain)
     if not score.notes and end_tick is None:
         raise AudioError("nothing to render: the score has no notes")
     shortened: list[Shortened] = []

@@ -6,8 +6,40 @@ Offline and faster than real time, through the same scheduling path as live play
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
+
+
+def _number(convert, check):
+    """An argparse type: `convert` the text, then `check(value)` returns why it is refused (or None).
+    argparse names the option and exits 2 before anything is rendered."""
+
+    def parse(text: str):
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        reason = check(value)
+        if reason:
+            raise argparse.ArgumentTypeError(reason)
+        return value
+
+    return parse
+
+
+def _fluidsynth_range(name: str):
+    def check(value: float) -> str | None:
+        from composer.audio.render import GAIN_RANGE, SAMPLE_RATE_RANGE
+        low, high = SAMPLE_RATE_RANGE if name == "sample rate" else GAIN_RANGE
+        if not low <= value <= high:
+            shown = value if isinstance(value, int) else f"{value:g}"
+            return f"{shown} is outside FluidSynth's {name} range, {low:g}-{high:g}"
+        return None
+
+    return check
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,14 +50,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--soundfont", type=Path,
                         help="a .sf2/.sf3 General MIDI soundfont (default: found automatically, "
                              "see soundfonts/README.md)")
-    parser.add_argument("--sample-rate", type=int, default=44100, help="samples per second (44100)")
-    parser.add_argument("--gain", type=float, default=0.5, help="FluidSynth master gain (0.5)")
+    parser.add_argument("--sample-rate", type=_number(int, _fluidsynth_range("sample rate")),
+                        default=44100, help="samples per second (8000-96000, default 44100)")
+    parser.add_argument("--gain", type=_number(float, _fluidsynth_range("gain")), default=0.5,
+                        help="FluidSynth master gain (0-10, default 0.5)")
     parser.add_argument("--tempo", type=float, default=1.0,
                         help="tempo factor: 2 plays twice as fast (0.1-10, default 1)")
-    parser.add_argument("--peak", type=float, default=-1.0,
-                        help="peak-normalise the file to this level in dBFS (default -1)")
+    parser.add_argument("--peak", default=-1.0,
+                        type=_number(float, lambda v: None if v <= 0 else
+                                     f"{v:g} dBFS is above full scale: give 0 or less, e.g. -1"),
+                        help="peak-normalise the file to this level in dBFS (0 or less, default -1)")
     parser.add_argument("--no-normalise", action="store_true", help="write the synth's level as is")
-    parser.add_argument("--max-silence", type=float, default=10.0,
+    parser.add_argument("--max-silence", default=10.0,
+                        type=_number(float, lambda v: None if v >= 0 else
+                                     f"{v:g} s is negative: give 0 or more seconds (0 keeps every silence)"),
                         help="shorten any stretch with no note longer than this to this many seconds "
                              "(default 10; 0 keeps every silence, up to the six-hour render limit)")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
@@ -37,6 +75,12 @@ def run(args: argparse.Namespace) -> int:
     from composer.io.project_file import is_project_path, load_project
 
     output = args.output or args.input.with_suffix(".wav")
+    # render writes WAV only: a WAV under a .mp3 or .mid name fools players, and `-o song.mid`
+    # naming the input overwrote the score with audio
+    if output.suffix.lower() != ".wav":
+        print(f"composer render: {output}: render writes WAV audio; name the output .wav "
+              f"(e.g. -o {output.with_suffix('.wav').name})", file=sys.stderr)
+        return 2
     if not 0.1 <= args.tempo <= 10:
         print(f"composer render: --tempo {args.tempo} is outside 0.1-10", file=sys.stderr)
         return 2
