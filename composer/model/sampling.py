@@ -341,8 +341,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
         if priors:  # sample (pitch, onset) from the model's joint tilted by the prior: pitch first
             k = PRIOR_CANDIDATES
             candidates = pitch_logits.topk(k, dim=-1).indices
-            given = model.head_logprobs(2, h + model.condition[1](candidates), w.expand(-1, k, -1), succ,
-                                        ref[:, None].expand(-1, k), None if m is None else m.expand(-1, k, -1))
+            # (the copy side of the onset head does not depend on the pitch: w and m broadcast over the candidates)
+            given = model.head_logprobs(2, h + model.condition[1](candidates), w, succ, ref[:, None].expand(-1, k), m)
             for b, f in priors.items():
                 r, tv = rows[b], slots[int(voice[b])]
                 pitches = np.arange(V.N_PITCH)  # _same_onset_ok for every pitch
