@@ -40,6 +40,19 @@ class RegionActions(QObject):
             self.part_actions[part] = action
         self._install_buttons()
         self.panel.voices = self.voicing.write_voices  # Continue writes in the ticked voices, if any
+        # The latest selection says what Fill rewrites. Accepting a variation leaves its notes
+        # selected, and bars then picked on the ruler were ignored (selected notes come first):
+        # Fill rewrote the accepted notes' ten bars instead of the one bar just picked.
+        self.ruler.bars_selected.connect(self._bars_picked)
+        self.document.selection_changed.connect(self._notes_picked)
+
+    def _bars_picked(self, start: int, end: int) -> None:
+        if end > start and self.document.selection:
+            self.document.set_selection(set())
+
+    def _notes_picked(self) -> None:
+        if self.document.selection and self.ruler.bar_selection is not None:
+            self.ruler.select_bars(0, 0)
 
     def _install_buttons(self) -> None:
         """Fill and Add part beside Continue in the co-writer panel."""
