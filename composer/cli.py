@@ -32,6 +32,15 @@ def _available(module: str) -> bool:
     return importlib.util.find_spec(f"composer.commands.{module}") is not None
 
 
+def _names_a_file(word: str) -> bool:
+    """A first word that is no command or option but a file (or a name with a suffix, e.g. a
+    song.mid not there: the window says so) opens in the window. `composer song.mid` was refused
+    with "invalid choice: 'song.mid' (choose from 'gui', ...)"."""
+    from pathlib import Path
+
+    return word not in COMMANDS and not word.startswith("-") and (Path(word).suffix != "" or Path(word).exists())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="composer",
@@ -55,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help()
             return 0
         argv = ["gui"]
+    elif _names_a_file(argv[0]):
+        argv = ["gui", *argv]  # `composer song.mid`, as a file manager's "Open with" runs it
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
