@@ -358,12 +358,14 @@ class MainWindow(QMainWindow):
 
 def scrolling(panel: QWidget) -> QScrollArea:
     """A side panel that scrolls when the window is too small for it, so no button is ever out of
-    reach under the status bar (the panel keeps its natural layout)."""
+    reach under the status bar (the panel keeps its natural layout). Sideways too: the Voicing
+    table (515 px) is wider than the dock (about 376 px), and with no horizontal scroll bar its
+    Volume, Pan, M, S and Write columns were cut off and could not be reached."""
     area = QScrollArea()
     area.setWidget(panel)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     return area
 
 

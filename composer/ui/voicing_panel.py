@@ -142,6 +142,10 @@ class VoicingPanel(QWidget):
                 self._refresh()
 
     def rebuild(self) -> None:
+        # The old rows' radio buttons leave the group now (they are deleted later): while they
+        # stayed, _pick_voice checked the old button of that id and no Draw button showed checked.
+        for button in self._group.buttons():
+            self._group.removeButton(button)
         while self._grid.count():
             item = self._grid.takeAt(0)
             if item.widget():
