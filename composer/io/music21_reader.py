@@ -354,8 +354,20 @@ def _parse_pieces(path: Path, problems: list[str]) -> list:
             first_error = first_error or error
             problems.append(f"{label} skipped ({type(error).__name__}: {str(error)[:120]})")
     if not pieces and first_error is not None:
+        if not any(line.startswith(("X:", "K:")) for line in text.splitlines()):
+            raise ScoreFileError(path, "no ABC tune in it: a tune starts with an X: line and a K: line (X:1, "
+                                       "T:Title, M:4/4, L:1/8, K:G, then the notes); is it an ABC file?")
         raise first_error
     return pieces
+
+
+# What to do about a file music21 could not read, by format: the message says what failed
+# ("ABCHandlerException: ..."), and without this nothing said what to do about it.
+_ADVICE = {
+    ".abc": "check the tune's header lines (X:, M:, L:, K:) and its notes, e.g. by playing it with abc2midi",
+    ".krn": "check that it is Humdrum **kern, one spine per part (e.g. with the Humdrum toolkit)",
+}
+_XML_ADVICE = "export it again as MusicXML from the program that made it"
 
 
 def read_music21_scores(path: str | Path) -> list[Score]:
@@ -371,8 +383,9 @@ def read_music21_scores(path: str | Path) -> list[Score]:
     except RecursionError as error:
         raise ScoreFileError(path, f"not a readable {path.suffix} file (nested too deeply)") from error
     except Exception as error:  # music21 raises many unrelated types on bad input
+        advice = _ADVICE.get(path.suffix.lower(), _XML_ADVICE)
         raise ScoreFileError(path, f"not a readable {path.suffix} file ({type(error).__name__}: "
-                             f"{str(error)[:200]})") from error
+                             f"{str(error)[:200]}); {advice}") from error
     scores = []
     for number, piece in enumerate(pieces, 1):
         try:
