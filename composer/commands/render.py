@@ -81,6 +81,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"composer render: {output}: render writes WAV audio; name the output .wav "
               f"(e.g. -o {output.with_suffix('.wav').name})", file=sys.stderr)
         return 2
+    if not output.parent.is_dir():  # said before the render, not as "No such file or directory" after it
+        print(f"composer render: {output}: the folder {output.parent} does not exist; create it or "
+              "give another -o", file=sys.stderr)
+        return 2
     if not 0.1 <= args.tempo <= 10:
         print(f"composer render: --tempo {args.tempo} is outside 0.1-10", file=sys.stderr)
         return 2

@@ -3,7 +3,7 @@ input itself) silently wrote WAV audio under that name, overwriting the score; `
 ended in a wave.Error traceback and `--sample-rate 1000000` wrote 44.1 kHz audio under a 1 MHz
 header (16 s of music played as 0.7 s), as FluidSynth ignores values outside its range; `--gain -1`
 was ignored the same way; `--peak 5` was silently taken as 0 and `--max-silence -3` as "keep every
-silence". Real CLI, real FluidSynth, files the test writes."""
+silence"; `-o missing/out.wav` rendered, then said "No such file or directory". Real CLI, real FluidSynth, files the test writes."""
 
 from __future__ import annotations
 
@@ -78,3 +78,11 @@ def test_render_wav_refuses_what_fluidsynth_would_ignore(tmp_path, soundfont):
         with pytest.raises(AudioError, match="FluidSynth"):
             render_wav(tune(), target, soundfont=soundfont, **options)
         assert not target.exists()
+
+
+def test_an_output_folder_that_does_not_exist_is_named_before_rendering(song, soundfont, capsys):
+    target = song.parent / "no such folder" / "out.wav"
+    assert run(song, "-o", target, "--soundfont", soundfont) == 2
+    err = capsys.readouterr().err
+    assert f"the folder {target.parent} does not exist" in err and "No such file or directory" not in err
+    assert not target.parent.exists()
