@@ -79,6 +79,9 @@ class CoWriter:
         cannot serve (no context notes, unknown style), Cancelled if cancel() turns True."""
         context = request.context()
         if not context.notes:
+            if request.score.notes:  # a fill over every note: "no notes to continue" was untrue
+                raise ValueError("the bars to rewrite hold every note of the piece, so no music is left "
+                                 "around them to go by: fill fewer bars or fewer voices")
             raise ValueError("there are no notes to continue: draw or play a few first")
         style = self.check_style(request.style)
         results = write_region(
@@ -107,12 +110,15 @@ class Continuer(CoWriter):
         voice: int | None = None,
         progress: Callable[[int, int], None] | None = None,
         cancel: Callable[[], bool] | None = None,
+        controls: Controls | None = None,
     ) -> list[Score]:
         """Continue `score` after its end: `voice`, or every voice sounding at the end, each in
         its own voice. Each returned Score holds the score's notes followed by up to `length` new
         notes marked generated=True (with `bars`, the new notes fill that many bars instead).
         `key` locks pitches to a Key, "C:major", or "auto" (estimated from the score); None = no
-        lock. Raises ValueError for a score without notes, Cancelled if cancel() turns True."""
+        lock. `controls`: composer.music.region.Controls for the new notes (range, density,
+        polyphony, grid, chord strength), as GenerationRequest.controls; None = Controls() (each
+        left to the model and the style). Raises ValueError for a score without notes, Cancelled if cancel() turns True."""
         if variations < 1:
             raise ValueError("variations must be at least 1")
         if not score.notes:
@@ -122,5 +128,6 @@ class Continuer(CoWriter):
             score.voices += [Voice(name=f"Voice {i + 1}") for i in range(len(score.voices), voice + 1)]
         request = continue_request(
             score, None if voice is None else (voice,), style=style, key=key, temperature=temperature,
-            top_p=top_p, variations=variations, seed=seed, length=None if bars is not None else length, bars=bars)
+            top_p=top_p, variations=variations, seed=seed, length=None if bars is not None else length, bars=bars,
+            controls=controls or Controls())
         return self.generate(request, progress, cancel)

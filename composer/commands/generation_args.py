@@ -217,6 +217,11 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
         # write_midi writes any name: "-o take.wav" made a MIDI file called take.wav
         hint = "; to hear it, write a .mid and run composer render on it" if Path(args.out).suffix.lower() == ".wav" else ""
         return fail(f"{args.out}: the output must be a .mid/.midi file or a .composer.json project{hint}")
+    clash = None if args.list_styles else _input_among_outputs(args)
+    if clash:  # "-o song.mid" on song.mid replaced it: with --only-new its notes were gone
+        return fail(f"{clash}: that is the input file; give -o another name (writing over it would lose "
+                    "its notes with --only-new, and what Composer does not read, such as the sustain pedal "
+                    "and pitch bend)")
     try:
         options = request_options(args)
     except OptionError as error:
@@ -270,6 +275,18 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
                   f"the {request.bars} bars may not all be filled: continue {path.name} for more, or ask for "
                   "fewer bars", file=sys.stderr)
     return 0
+
+
+def _input_among_outputs(args: argparse.Namespace):
+    """The output path (or numbered variation path) that is the input file itself, or None."""
+    from pathlib import Path
+
+    source, out = Path(args.file), Path(args.out)
+    count = getattr(args, "variations", None) or 1
+    paths = [out] if count == 1 else [out.with_name(_numbered(out.name, n)) for n in range(1, count + 1)]
+    if not source.exists():
+        return None
+    return next((p for p in paths if p.exists() and p.samefile(source)), None)
 
 
 def _stopped_short(request, new: list) -> str:
