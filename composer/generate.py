@@ -118,7 +118,8 @@ class Continuer(CoWriter):
         `key` locks pitches to a Key, "C:major", or "auto" (estimated from the score); None = no
         lock. `controls`: composer.music.region.Controls for the new notes (range, density,
         polyphony, grid, chord strength), as GenerationRequest.controls; None = Controls() (each
-        left to the model and the style). Raises ValueError for a score without notes, Cancelled if cancel() turns True."""
+        left to the model and the style). Raises ValueError for a score without notes, Cancelled
+        if cancel() turns True."""
         if variations < 1:
             raise ValueError("variations must be at least 1")
         if not score.notes:

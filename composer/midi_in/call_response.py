@@ -21,6 +21,7 @@ from typing import Any, Callable
 from composer.midi_in.answer_player import AnswerPlayer, LiveSynth, TimedNote
 from composer.midi_in.clock import TakeClock
 from composer.midi_in.recorder import Recorder
+from composer.music.region import Controls
 from composer.music.score import Note
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ class CallResponseSettings:
     top_p: float = 0.95
     key: Any = None  # a composer.music.Key, "auto" or None
     seed: int | None = None
+    # The co-writer panel's controls (range, density, polyphony, grid, chord strength), as for
+    # Continue: a duet answer honours them too. None = the model decides (as Controls()).
+    controls: Controls | None = None
 
 
 @dataclass
@@ -143,7 +147,7 @@ class CallResponse:
         s = self.settings
         seed = self.clock.tempo.copy(notes=answer.exchange.call)
         options = dict(style=s.style, temperature=s.temperature, top_p=s.top_p, key=s.key,
-                       voice=self.voice, cancel=answer.cancel.is_set)
+                       voice=self.voice, controls=s.controls, cancel=answer.cancel.is_set)
         try:
             first_count = max(1, min(s.first_notes, s.length))
             (first,) = self.continuer.continue_score(seed, length=first_count, seed=s.seed, **options)

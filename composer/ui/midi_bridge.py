@@ -296,7 +296,8 @@ class MidiControls(QObject):
             self.window.show_error(f"Call and response needs the co-writer model: {message}")
 
     def duet_settings(self) -> CallResponseSettings:
-        """The co-writer panel's settings, as the answer's settings."""
+        """The co-writer panel's settings, as the answer's settings (its controls too: a range
+        or chord strength set for Continue holds for the answers)."""
         panel = self.window.cowriter_panel
         values = panel.options([])
         key = "auto" if panel.key_mode.currentData() == "detect" else values.get("key")
@@ -304,7 +305,7 @@ class MidiControls(QObject):
                                     length=int(values.get("length", 24)), style=values.get("style") or None,
                                     temperature=float(values.get("temperature", 1.0)),
                                     top_p=float(values.get("top_p", 0.95)), key=key,
-                                    seed=random.randrange(2**31))
+                                    seed=random.randrange(2**31), controls=values.get("controls"))
 
     def _start_duet(self) -> None:
         w = self.window

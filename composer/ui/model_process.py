@@ -138,9 +138,12 @@ class RemoteContinuer:
         self.styles = list(styles)
 
     def continue_score(self, score, *, length: int = 32, variations: int = 1, style=None, temperature=1.0,
-                       top_p=0.95, key=None, seed=None, bars=None, voice=None, progress=None, cancel=None) -> list:
+                       top_p=0.95, key=None, seed=None, bars=None, voice=None, progress=None, cancel=None,
+                       controls=None) -> list:
         """As composer.generate.Continuer.continue_score (each result: the score's notes, then
-        the new ones); blocks the calling thread, never the GUI's."""
+        the new ones; `controls`: a composer.music.region.Controls, None = Controls(), sent inside
+        the request); blocks the calling thread, never the GUI's."""
+        from composer.music.region import Controls
         from composer.music.score import Voice
         from composer.request import continue_request
 
@@ -150,7 +153,7 @@ class RemoteContinuer:
         request = continue_request(
             score, None if voice is None else (voice,), style=None if style == "neutral" else style, key=key,
             temperature=temperature, top_p=top_p, variations=variations, seed=seed,
-            length=None if bars is not None else length, bars=bars)
+            length=None if bars is not None else length, bars=bars, controls=controls or Controls())
         return self.process.call(request, cancel)
 
 
