@@ -155,6 +155,23 @@ def grid_of(since_ticks: np.ndarray) -> int | None:
     return best
 
 
+ON_GRID_SHARE = 0.97  # share of onsets exactly on a grid for a written (quantised) part to keep it
+
+
+def written_grid(since_ticks: np.ndarray) -> int | None:
+    """The grid (GRID_STEPS value) a written, quantised part keeps: straight sixteenths when at
+    least ON_GRID_SHARE of its onsets (ticks since their bar line) lie exactly on them, else
+    eighth-note triplets likewise; None for fewer than 8 onsets, a played (unquantised) part, or
+    one that mixes the two. Sixteenths first: quarters and eighths lie on both, and allow both."""
+    since_ticks = np.asarray(since_ticks, dtype=np.int64)
+    if len(since_ticks) < 8:
+        return None
+    for step in GRID_STEPS.values():
+        if np.mean(since_ticks % (step * V.TICKS_PER_GRID) == 0) >= ON_GRID_SHARE:
+            return step
+    return None
+
+
 def groove_profile(since_ticks: np.ndarray, bar_ticks: np.ndarray, pitches: np.ndarray,
                    onsets: np.ndarray) -> GrooveProfile | None:
     """The GrooveProfile of a drum voice's context notes (ticks since their bar line, their bar's

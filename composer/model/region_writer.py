@@ -20,7 +20,7 @@ from composer.model.dataset import bos_step, decoder_inputs, local_prefix, regio
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
 from composer.model.loops import allowed_periods
 from composer.model.network import evaluation_mode
-from composer.model.priors import groove_profile, metric_weight, style_chord_strength
+from composer.model.priors import groove_profile, metric_weight, style_chord_strength, written_grid
 from composer.model.sampling import RegionPlan, TargetVoice, sample_region
 from composer.music.limits import BARS_REQUEST_NOTES, VOICE_FILL_NOTES
 from composer.music.region import Controls, Region
@@ -273,10 +273,15 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     density = int(np.clip(round(controls.density), 1, V.MAX_DENSITY)) if controls.density is not None else 0
     dec_first = decoder_inputs(first, first.take(slice(0, 0)), start=start_g, end=end_g, bar=bar, density=density)
 
+    drums_role = V.ROLES.index("drums")
+    pitched_notes = array[np.array([role_index.get(int(v)) != drums_role for v in array[:, 4]], bool)] \
+        if len(array) else array
     targets = []
     for v in region.voices:
         own = array[array[:, 4] == v]
         role = role_index.get(v, V.UNKNOWN_ROLE)
+        # The grid a written part keeps: its own notes', or the other pitched parts' for a new part.
+        grid_notes = own if len(own) >= 8 else pitched_notes
         mono = _monophonic(array, v)
         if mono is None:
             mono = role in (V.ROLES.index("melody"), V.ROLES.index("bass")) and controls.max_polyphony in (None, 1)
@@ -295,7 +300,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             loop_exempt=allowed_periods(own[np.argsort(own[:, 0], kind="stable"), 2].tolist()),
             # A drum voice keeps the grid and the feel (which key on which position) of its context.
             groove=(groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0]) if len(own) >= 8
-                    else default_groove(region.start, meters)) if role == V.ROLES.index("drums") else None))
+                    else default_groove(region.start, meters)) if role == V.ROLES.index("drums") else None,
+            grid=None if role == drums_role else written_grid(bar_positions(grid_notes[:, 0], meters)[0])))
     stop_at = None
     if bars is not None and end_g is None:
         # The rest of the bar the region starts in, then `bars` whole bars of the meter in force.
@@ -349,7 +355,7 @@ def _write_beside(checkpoint: Checkpoint, scores: list[Score], region: Region, *
     sampling = dict(temperature=temperature, top_p=top_p, cancel=cancel)
 
     def signature(p: RegionPlan) -> tuple:
-        return tuple((v.slot, v.score_voice, v.role, v.monophonic, v.last_pitch, v.busy_until) for v in p.voices)
+        return tuple((v.slot, v.score_voice, v.role, v.monophonic, v.last_pitch, v.busy_until, v.grid) for v in p.voices)
 
     if any(signature(p) != signature(plan) or not np.array_equal(p.first, plan.first) for p, _, _ in prepared):
         # The versions number the voices differently (a variation wrote nothing in a voice that

@@ -97,6 +97,7 @@ class TargetVoice:
     groove: GrooveProfile | None = None  # a drum voice: the grid and feel of its context
     line: tuple[int, ...] = ()  # a monophonic pitched voice: its last context pitches (the loop guard's seed)
     loop_exempt: frozenset[int] = frozenset()  # cycle lengths its context itself loops in (composer.model.loops)
+    grid: int | None = None  # a pitched voice: the grid (grid units) its written context keeps (priors.written_grid)
 
 
 @dataclass
@@ -190,6 +191,8 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | No
         ok &= onsets % GRID_STEP[c.grid] == 0
     elif voice.groove is not None and voice.groove.step is not None:  # the grid its context was played on
         ok &= features(onsets)["position"] % voice.groove.step == 0
+    elif voice.grid is not None:  # a quantised part stays on its grid (no note 1/12 beat early or late)
+        ok &= features(onsets)["position"] % voice.grid == 0
     if c.density is not None:
         # At most round(density) notes in a bar, and a bar is left only once it holds at least one
         # fewer than that (bars skipped entirely hold none).

@@ -130,3 +130,22 @@ def test_controls_hold_in_95_percent_of_bars_over_50_variations(cowriter, four_v
     else:
         assert written >= 0.8 * total, f"{name}: only {written}/{total} bars got new notes"
         assert kept / written >= 0.95, f"{name}: asked {controls}, held in {kept}/{written} bars with new notes"
+
+
+def test_written_parts_keep_their_grid_by_default(cowriter, four_voices):
+    """A quantised file (as written in a notation program or a DAW's grid) continued, and given
+    a new harmony part, with no grid asked: every new pitched note starts on the sixteenth grid
+    its context keeps (no note a twelfth of a beat early or late, none squeezed in just before
+    the end of the asked bars)."""
+    from composer.request import add_part, continue_request
+
+    score = four_voices
+    assert all(n.onset % 120 == 0 for n in score.notes)
+    requests = [continue_request(score, bars=4, variations=4, seed=5),
+                add_part(score.copy(notes=[n for n in score.notes if n.voice == 0]), "harmony", variations=4, seed=5)]
+    for request in requests:
+        for variation in cowriter.generate(request):
+            new = [n for n in variation.notes if n.generated and not variation.voices[n.voice].is_drum]
+            assert new
+            off = [n for n in new if n.onset % 120]
+            assert not off, f"{len(off)} of {len(new)} new notes off the grid: {off[:4]}"
