@@ -252,7 +252,9 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
     """Append a voice for `part` (a key of PARTS) and ask for it over [start, end) (default: the
     whole piece, whole bars). The other voices are the context. A counter-melody with no range
     control gets one below the melody's median (so it does not double the tune); a bass gets E1 up to
-    an octave under the melody's median, at most G3 (MIDI 28-55)."""
+    an octave under the melody's median, at most G3 (MIDI 28-55). The co-writer pulls a new part to
+    the middle of its range and takes only the pitch class from the model for it
+    (composer.model.region_writer._new_part_centre)."""
     if part not in PARTS:
         raise ValueError(f"unknown part {part!r}; choose one of {', '.join(PARTS)}")
     if not score.notes:

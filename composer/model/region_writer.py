@@ -292,7 +292,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             last_pitch=int(last[2]) if last is not None else -1,
             busy_until=int(np.ceil((earlier[:, 0] + earlier[:, 1]).max() / V.TICKS_PER_GRID)) if len(earlier) else 0,
             register=(int(np.percentile(own[:, 2], 2)), int(np.percentile(own[:, 2], 98))) if len(own) >= 8 else None,
-            centre=float(np.median(own[:, 2])) if len(own) >= 8 else None,
+            centre=float(np.median(own[:, 2])) if len(own) >= 8 else _new_part_centre(controls, role),
             keys=tuple(sorted(set(own[:, 2].tolist()))) if len(own) >= 8
             else (STANDARD_KIT if role == V.ROLES.index("drums") else None),
             # The loop guard continues the voice's own line, and lets it loop where its context does.
@@ -317,10 +317,22 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                       first_onset=first_onset, first_pitch=int(first.pitch[0]) if len(before) else -1,
                       max_notes=limit, prefix=local_prefix(before), features_at=features, stop_at=stop_at, controls=controls, key=key,
                       density=density, bar=bar, start_bar=int(features(np.array([start_g]))["bar_index"][0]),
-                      pull_register=pull_register,
+                      # a new part (no notes of its own) is pulled to the middle of its asked range
+                      pull_register=pull_register or any(t.register is None and t.centre is not None for t in targets),
                       chord_strength=0.0 if chord_rows is None else (
                           style_chord_strength(style) if controls.chord_strength is None else controls.chord_strength))
     return plan, context, style_index
+
+
+def _new_part_centre(controls: Controls, role: int) -> float | None:
+    """Where a pitched voice with no notes of its own is pulled: the middle of the pitch range asked
+    for it (composer.request.add_part gives a new bass and counter-melody one), None without one.
+    Its first note is chosen before the decoder has seen the part's role, and a bass numbered as
+    the second voice of the score looks like an alto to the model: it wrote C4-E4 "bass" lines,
+    and with only a ceiling it hugged the ceiling."""
+    if role == V.ROLES.index("drums") or controls.lowest is None or controls.highest is None:
+        return None
+    return (controls.lowest + controls.highest) / 2
 
 
 def _as_notes(results) -> list[list[Note]]:

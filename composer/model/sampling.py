@@ -159,10 +159,24 @@ class _Row:
 GRID_STEP = {"straight": 3, "triplet": 4}  # 16ths; 8th-note triplets
 
 
+def fold_octaves(logprobs: torch.Tensor) -> torch.Tensor:
+    """(N_PITCH,) log-probabilities -> each pitch given the mass of its pitch class (all octaves),
+    log sum_k p(pitch + 12 k): what a register pull then places in an octave."""
+    n = logprobs.shape[-1]
+    classes = torch.full((12,), float("-inf"), device=logprobs.device)
+    classes = classes.scatter_reduce(0, torch.arange(n, device=logprobs.device) % 12, logprobs, reduce="amax")
+    pitch_class = torch.arange(n, device=logprobs.device) % 12
+    total = torch.zeros(12, device=logprobs.device).scatter_add(0, pitch_class, (logprobs - classes[pitch_class]).exp())
+    return (classes + total.log())[pitch_class]
+
+
 def _same_onset_ok(row: _Row, voice: TargetVoice, pitch: int) -> bool:
     """A chord is written top-down within the region (a unison only across voices); sample_region
-    has a vectorised copy for the joint prior."""
-    return row.count > 0 and (pitch < row.pitch or (pitch == row.pitch and voice.slot != row.voice))
+    has a vectorised copy for the joint prior. With no note before the region (the decoder starts
+    from BOS) delta 0 is the first note at the region's start, as training encodes it (restream)."""
+    if row.count == 0:
+        return row.pitch < 0
+    return pitch < row.pitch or (pitch == row.pitch and voice.slot != row.voice)
 
 
 def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | None, features) -> np.ndarray:
@@ -282,15 +296,19 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 mask = torch.zeros_like(drums)
                 mask[list(v.keys)] = True
                 registers[v.slot] = mask & drums if (mask & drums).any() else drums
-        elif v.register is not None:
+            continue
+        if v.register is not None:
             mask = pitched.clone()
             mask[: max(0, v.register[0] - REGISTER_MARGIN)] = False
             mask[v.register[1] + REGISTER_MARGIN + 1:] = False
             registers[v.slot] = mask if mask.any() else pitched
-            if v.centre is not None and plan.pull_register:
-                # log-prior: flat within REGISTER_PULL_WIDTH of the centre, then falling off
-                distance = (torch.arange(V.N_PITCH, device=device) - v.centre).abs()
-                pulls[v.slot] = -REGISTER_PULL * (distance - REGISTER_PULL_WIDTH).clamp(min=0)
+        if v.centre is not None and plan.pull_register:
+            # log-prior: flat within REGISTER_PULL_WIDTH of the centre, then falling off
+            distance = (torch.arange(V.N_PITCH, device=device) - v.centre).abs()
+            pulls[v.slot] = -REGISTER_PULL * (distance - REGISTER_PULL_WIDTH).clamp(min=0)
+    # A new part (no notes of its own, pulled to the middle of its asked range): the model picks
+    # the pitch class, the pull the octave (composer.model.region_writer._new_part_centre).
+    folded = {v.slot for v in plan.voices if v.register is None and v.centre is not None and plan.pull_register}
     rows = [_Row(onset=plan.first_onset, pitch=plan.first_pitch,
                  last_pitch={v.slot: v.last_pitch for v in plan.voices}) for _ in range(variations)]
     step = torch.as_tensor(plan.first, device=device).repeat(variations, 1)
@@ -330,6 +348,10 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                                 for v in voice.tolist()], device=device)
         pitch_ok = torch.stack([registers.get(int(v), drums if bool(d) else pitched) for v, d in zip(voice.tolist(), is_drum)])
         pitch_logits = head(1, ref)
+        if folded:
+            for b, v in enumerate(voice.tolist()):
+                if v in folded:
+                    pitch_logits[b] = fold_octaves(pitch_logits[b])
         if pulls:
             pitch_logits = pitch_logits + torch.stack([pulls.get(int(v), torch.zeros(V.N_PITCH, device=device))
                                                        for v in voice.tolist()])
@@ -349,7 +371,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             for b, f in priors.items():
                 r, tv = rows[b], slots[int(voice[b])]
                 pitches = np.arange(V.N_PITCH)  # _same_onset_ok for every pitch
-                same = (r.count > 0) & ((pitches < r.pitch) | ((pitches == r.pitch) & (tv.slot != r.voice)))
+                same = np.full(V.N_PITCH, r.pitch < 0) if r.count == 0 else \
+                    (pitches < r.pitch) | ((pitches == r.pitch) & (tv.slot != r.voice))
                 pitch_logits[b] += _pitch_prior(given[b], candidates[b], f,
                                                 _onset_mask(plan, r, tv, None, features), same)
         pitch = pick(pitch_logits, temperature, top_p, generator)

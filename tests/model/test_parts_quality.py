@@ -149,3 +149,20 @@ def test_written_parts_keep_their_grid_by_default(cowriter, four_voices):
             assert new
             off = [n for n in new if n.onset % 120]
             assert not off, f"{len(off)} of {len(new)} new notes off the grid: {off[:4]}"
+
+
+def test_an_added_bass_starts_on_the_downbeat_in_a_bass_register(cowriter, four_voices):
+    """Add part > Bass under a melody alone: the bass enters with the region (bar 1, beat 1), not
+    half a beat or a beat late, and plays in a bass register (it wrote C4-E4 lines, or hugged its
+    G3 ceiling, before the new part was pulled to the middle of its range)."""
+    from composer.request import add_part
+
+    melody = four_voices.copy(notes=[n for n in four_voices.notes if n.voice == 0])
+    request = add_part(melody, "bass", variations=4, seed=2)
+    for variation in cowriter.generate(request):
+        bass = sorted((n for n in variation.notes if n.generated), key=lambda n: n.onset)
+        assert len(bass) >= 8
+        assert bass[0].onset == request.region.start
+        pitches = [n.pitch for n in bass]
+        assert 33 <= statistics.median(pitches) <= 50, pitches
+        assert len(set(pitches)) >= 4, pitches
