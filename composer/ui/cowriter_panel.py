@@ -21,6 +21,7 @@ from composer.music.scales import PITCH_CLASS_NAMES, SCALES, Key, estimate_key
 from composer.music.score import Note, Score
 from composer.ui.cowriter import CoWriter, Variation
 from composer.ui.document import ScoreDocument
+from composer.ui.generation_controls import GenerationControls
 from composer.ui.status_bar import duration_text
 from composer.ui.variations_view import VariationsView
 
@@ -108,6 +109,8 @@ class CoWriterPanel(QWidget):
         chords_widget = QWidget()
         chords_widget.setLayout(chords_row)
         form.addRow("Follow chords", chords_widget)
+        # notes per bar, lowest/highest note, notes at once, rhythm: each Auto (None) or a value
+        self.control_rows = GenerationControls(form)
         self.seed_range = QComboBox()
         self.seed_range.addItem("Selection (all before playhead if none)", SEED_SELECTION)
         self.seed_range.addItem("Everything before the playhead", SEED_BEFORE_PLAYHEAD)
@@ -172,6 +175,7 @@ class CoWriterPanel(QWidget):
             "key": str(Key(self.tonic.currentIndex(), self.scale.currentText())),
             "seed_range": self.seed_range.currentData(),
             "chord_strength": CHORDS_AUTO if self.chords_auto.isChecked() else self.chord_strength.value(),
+            **self.control_rows.settings(),
         }
 
     def apply_settings(self, values: dict) -> None:
@@ -198,6 +202,7 @@ class CoWriterPanel(QWidget):
             if strength is not None and 0 <= strength <= 10:
                 self.chord_strength.setValue(strength)
                 self.chords_auto.setChecked(False)
+        self.control_rows.apply_settings(values)
         try:
             key = Key.parse(str(values.get("key", "")))
             self.tonic.setCurrentIndex(key.tonic)
@@ -236,8 +241,10 @@ class CoWriterPanel(QWidget):
 
     def controls(self) -> Controls:
         """The musical controls the panel sets (composer.music.region.Controls); Follow chords on
-        Auto gives chord_strength None (the style's default), Off gives 0."""
-        return Controls(chord_strength=None if self.chords_auto.isChecked() else self.chord_strength.value())
+        Auto gives chord_strength None (the style's default), Off gives 0; the other rows on Auto
+        give None (the model decides)."""
+        return Controls(**self.control_rows.values(),
+                        chord_strength=None if self.chords_auto.isChecked() else self.chord_strength.value())
 
     def options(self, seed: list[Note]) -> dict:
         mode = self.key_mode.currentData()
