@@ -1,12 +1,14 @@
 """Adapting the co-writer to a folder of real music it never saw (composer adapt).
 
-    nice -n 10 python bench/adapt.py [--model models/default.safetensors] [--openewld DIR]
+    nice -n 10 python bench/adapt.py [--model models/default.safetensors] [--openewld DIR | --abc FILE]
         [--pieces 100] [--heldout 60] [--threads 2] [--max-minutes 10] [--modes auto,all] [--lr 3e-4,3e-4]
 
 The "user's folder": `--pieces` lead sheets of OpenEWLD (public-domain popular songs 1880s-1950s,
 ../shared/datasets/openewld; the shipped model was trained on music21's corpus only, so it never
 saw them), chosen by a fixed shuffle; `--heldout` more of them are never shown to adapt and give
-the held-out figures. Old styles: a small build of music21's corpus (a few files per style, the
+the held-out figures. `--abc FILE` takes the tunes of one ABC collection instead (split into one
+file per tune), e.g. music21's Northumbrian Minstrelsy (129 tunes), which no corpus style reads,
+for a model that was trained on OpenEWLD. Old styles: a small build of music21's corpus (a few files per style, the
 same hash split as the full corpus) gives the pieces mixed in and, from its validation + test
 splits (never trained on; less the pieces adapt's own guard measures), the base styles' figures
 before and after.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -50,6 +53,21 @@ def link_folder(files: list[Path], folder: Path) -> Path:
     return folder
 
 
+def split_abc(collection: Path, folder: Path) -> list[Path]:
+    """One .abc file per tune (X: field) of an ABC collection, the file header (before the first
+    tune) kept in each."""
+    text = collection.read_text(encoding="utf-8", errors="replace")
+    parts = re.split(r"(?m)^(?=X:)", text)
+    header, tunes = ("", parts) if parts[0].startswith("X:") else (parts[0], parts[1:])
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i, tune in enumerate(tunes):
+        file = folder / f"{collection.stem}_{i:03d}.abc"
+        file.write_text(header + tune, encoding="utf-8")
+        files.append(file)
+    return files
+
+
 def corpus_cache(work: Path) -> Path:
     from composer.data.build import build_corpus
     from composer.data.sources import Music21CorpusSource
@@ -69,6 +87,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default=str(default_model_path()))
     parser.add_argument("--openewld", default=str(OPENEWLD))
+    parser.add_argument("--abc", help="an ABC collection whose tunes are the folder and the held-out pieces")
     parser.add_argument("--pieces", type=int, default=100)
     parser.add_argument("--heldout", type=int, default=60)
     parser.add_argument("--threads", type=int, default=2)
@@ -82,9 +101,10 @@ def main() -> int:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     work = Path(args.work)
-    files = sorted(Path(args.openewld).rglob("*.mxl"))
+    source = args.abc or args.openewld
+    files = split_abc(Path(args.abc), work / "tunes") if args.abc else sorted(Path(args.openewld).rglob("*.mxl"))
     if len(files) < args.pieces + args.heldout:
-        print(f"error: {args.openewld} has {len(files)} .mxl files; need {args.pieces + args.heldout}", file=sys.stderr)
+        print(f"error: {source} has {len(files)} pieces; need {args.pieces + args.heldout}", file=sys.stderr)
         return 2
     order = np.random.default_rng(15).permutation(len(files))
     folder = link_folder([files[i] for i in order[:args.pieces]], work / "folder")
@@ -108,7 +128,7 @@ def main() -> int:
         base_rows[name] = pitch_figures(base, heldout, name)
     best_style = min(base_rows, key=lambda k: base_rows[k]["pitch_nll"])
     old_before = old_style_figures(base, unseen)
-    results = {"model": args.model, "threads": args.threads, "folder_pieces": args.pieces,
+    results = {"model": args.model, "source": source, "threads": args.threads, "folder_pieces": args.pieces,
                "heldout_pieces": len(heldout), "heldout_notes": base_rows["neutral"].get("notes"),
                "base_neutral_pitch_nll": round(base_rows["neutral"]["pitch_nll"], 4),
                "base_best_style": best_style, "base_best_pitch_nll": round(base_rows[best_style]["pitch_nll"], 4),
