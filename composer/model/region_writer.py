@@ -113,8 +113,31 @@ class ScoreFeatures:
 
     def __init__(self, meters: np.ndarray, keys, chords):
         self.meters, self.keys, self.chords = meters, keys, chords
+        self._ranges: dict[tuple[int, int], dict] = {}
 
     def __call__(self, onsets_grid: np.ndarray) -> dict:
+        """Features of onsets (grid ticks). The sampler asks for every possible next onset of a row
+        (a run of consecutive onsets) several times per step: runs are computed once."""
+        onsets_grid = np.asarray(onsets_grid, dtype=np.int64)
+        n = len(onsets_grid)
+        if n > 1 and onsets_grid[-1] - onsets_grid[0] == n - 1 and onsets_grid[1] - onsets_grid[0] == 1:
+            key = (int(onsets_grid[0]), n)
+            found = self._ranges.get(key)
+            if found is None:
+                if len(self._ranges) >= 256:
+                    self._ranges.clear()
+                found = self._ranges[key] = self._compute(onsets_grid)
+                for array in found.values():
+                    array.flags.writeable = False  # shared between callers
+            return found
+        return self._compute(onsets_grid)
+
+    def positions(self, onsets_grid: np.ndarray) -> np.ndarray:
+        """Only the "position" feature (grid ticks since the bar line), without the rest's cost."""
+        since, _ = bar_positions(np.asarray(onsets_grid, dtype=np.int64) * V.TICKS_PER_GRID, self.meters)
+        return np.clip(since // V.TICKS_PER_GRID, 0, V.MAX_POSITION - 1)
+
+    def _compute(self, onsets_grid: np.ndarray) -> dict:
         ticks = np.asarray(onsets_grid, dtype=np.int64) * V.TICKS_PER_GRID
         since, bar = bar_positions(ticks, self.meters)
         which = np.clip(np.searchsorted(self.meters[:, 0], ticks, side="right") - 1, 0, len(self.meters) - 1)

@@ -179,6 +179,12 @@ def _same_onset_ok(row: _Row, voice: TargetVoice, pitch: int) -> bool:
     return pitch < row.pitch or (pitch == row.pitch and voice.slot != row.voice)
 
 
+def _positions(features, onsets: np.ndarray) -> np.ndarray:
+    """Positions in the bar (grid ticks) of onsets, by features_at's cheap path where it has one."""
+    cheap = getattr(features, "positions", None)
+    return cheap(onsets) if cheap is not None else features(onsets)["position"]
+
+
 def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | None, features) -> np.ndarray:
     """Which deltas 0..MAX_DELTA give an allowed onset for this row's next note (pitch None:
     whatever the pitch; delta 0 then depends on it through _same_onset_ok)."""
@@ -204,9 +210,9 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | No
     elif c.grid in GRID_STEP:
         ok &= onsets % GRID_STEP[c.grid] == 0
     elif voice.groove is not None and voice.groove.step is not None:  # the grid its context was played on
-        ok &= features(onsets)["position"] % voice.groove.step == 0
+        ok &= _positions(features, onsets) % voice.groove.step == 0
     elif voice.grid is not None:  # a quantised part stays on its grid (no note 1/12 beat early or late)
-        ok &= features(onsets)["position"] % voice.grid == 0
+        ok &= _positions(features, onsets) % voice.grid == 0
     if c.density is not None:
         # At most round(density) notes in a bar, and a bar is left only once it holds at least one
         # fewer than that (bars skipped entirely hold none).
