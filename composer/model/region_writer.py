@@ -120,7 +120,7 @@ class ScoreFeatures:
         (a run of consecutive onsets) several times per step: runs are computed once."""
         onsets_grid = np.asarray(onsets_grid, dtype=np.int64)
         n = len(onsets_grid)
-        if n > 1 and onsets_grid[-1] - onsets_grid[0] == n - 1 and onsets_grid[1] - onsets_grid[0] == 1:
+        if n >= 16 and np.array_equal(onsets_grid, onsets_grid[0] + np.arange(n)):
             key = (int(onsets_grid[0]), n)
             found = self._ranges.get(key)
             if found is None:

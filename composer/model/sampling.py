@@ -425,7 +425,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                    "interval": interval, "role": role, "segment": torch.full_like(pitch, 3),
                    "density": torch.full_like(pitch, plan.density)}
         for name in ("position", "key", "chord_root", "chord_quality", "next_root", "next_quality"):
-            columns[name] = torch.as_tensor(feats[name], device=device)
+            columns[name] = torch.tensor(feats[name], device=device)
         bar_index = feats["bar_index"]
         start_bar = int(features(np.array([plan.start]))["bar_index"][0])
         columns["region_bar"] = torch.as_tensor(np.clip(bar_index - start_bar, 0, V.MAX_REGION_BARS - 1) + 1, device=device)
