@@ -315,7 +315,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             last_pitch=int(last[2]) if last is not None else -1,
             busy_until=int(np.ceil((earlier[:, 0] + earlier[:, 1]).max() / V.TICKS_PER_GRID)) if len(earlier) else 0,
             register=(int(np.percentile(own[:, 2], 2)), int(np.percentile(own[:, 2], 98))) if len(own) >= 8 else None,
-            centre=float(np.median(own[:, 2])) if len(own) >= 8 else _new_part_centre(controls, role),
+            centre=float(np.median(own[:, 2])) if len(own) >= 8 else (
+                _new_part_centre(controls, role) if not len(own) else None),
             keys=tuple(sorted(set(own[:, 2].tolist()))) if len(own) >= 8
             else (STANDARD_KIT if role == V.ROLES.index("drums") else None),
             # The loop guard continues the voice's own line, and lets it loop where its context does.
