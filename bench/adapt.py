@@ -121,8 +121,8 @@ def main() -> int:
         per_style[piece.style] = per_style.get(piece.style, 0) + 1
         if per_style[piece.style] > AdaptConfig.forgetting_pieces:
             judged.append(piece)
-    unseen = judged
     base = load_checkpoint(args.model)
+    unseen = [p for p in judged if p.style in base.styles]  # a base trained without a style has no figure for it
     base_rows = {"neutral": pitch_figures(base, heldout, "neutral")}
     for name in base.styles[1:]:
         base_rows[name] = pitch_figures(base, heldout, name)

@@ -57,13 +57,16 @@ class Dataset:
     summary: dict
 
 
-def pieces_from_corpus(corpus, styles: list[str] | None = None) -> Dataset:
-    """Training pieces from a loaded corpus (composer.data), split as the corpus says."""
-    styles = styles or [NEUTRAL_STYLE, *corpus.styles]
+def pieces_from_corpus(corpus, styles: list[str] | None = None, exclude: tuple[str, ...] = ()) -> Dataset:
+    """Training pieces from a loaded corpus (composer.data), split as the corpus says; styles in
+    `exclude` are left out altogether (a base that never heard them, to measure adapting to one)."""
+    styles = styles or [NEUTRAL_STYLE, *(s for s in corpus.styles if s not in exclude)]
     index = {name: i for i, name in enumerate(styles)}
     splits: dict[str, list[TrainingPiece]] = {"train": [], "validation": [], "test": []}
     counts: dict[str, dict[str, int]] = {}
     for piece in corpus.pieces:
+        if piece.style in exclude:
+            continue
         splits[piece.split].append(training_piece(piece, index.get(piece.style, 0)))
         per = counts.setdefault(piece.style, {"pieces": 0, "notes": 0})
         per["pieces"] += 1

@@ -47,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--polyphonic-tasks", metavar="C,F,A", type=_task_weights,
                         help="how often continue, fill and accompany examples are drawn from pieces of several voices "
                              "(default 0.65,0.2,0.15, as for every piece); accompany can only come from those")
+    parser.add_argument("--exclude-style", action="append", metavar="STYLE",
+                        help="leave a style of the corpus out altogether (repeatable): a base that never heard it, "
+                             "to measure `composer adapt` on it")
     parser.add_argument("--threads", type=int, help="CPU threads for torch (default: all cores)")
     parser.add_argument("--resume", action="store_true", help="continue the run that wrote --out")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -75,7 +78,12 @@ def run(args: argparse.Namespace) -> int:
     except CorpusNotBuiltError as error:
         print(f"error: {error}\nBuild it first: composer data build", file=sys.stderr)
         return 2
-    data = pieces_from_corpus(corpus)
+    unknown = sorted(set(args.exclude_style or ()) - set(corpus.styles))
+    if unknown:
+        print(f"error: --exclude-style {', '.join(unknown)}: not a style of this corpus "
+              f"({', '.join(corpus.styles)})", file=sys.stderr)
+        return 2
+    data = pieces_from_corpus(corpus, exclude=tuple(args.exclude_style or ()))
     if not data.train or not data.validation:
         print("error: the corpus needs pieces in both the training and validation splits", file=sys.stderr)
         return 2

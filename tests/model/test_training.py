@@ -55,3 +55,31 @@ def test_resume_continues_where_it_stopped(tmp_path, piece_arrays):
     resumed.fit()
     assert resumed.epoch == 3
     assert np.isfinite(resumed.history[-1]["val_loss"])
+
+
+def test_a_style_can_be_left_out_of_training(tmp_path):
+    """--exclude-style: a base that never heard one style (to measure adapting to it)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from adapt_music import LYDIAN, MAJOR, write_folder
+
+    from composer.cli import main as cli_main
+    from composer.data.corpus import build_corpus, load_corpus
+    from composer.train import pieces_from_corpus
+
+    write_folder(tmp_path / "music" / "major", MAJOR, 6, seed=1)
+    write_folder(tmp_path / "music" / "lydian", LYDIAN, 6, seed=2)
+    cache = tmp_path / "cache"
+    build_corpus([str(tmp_path / "music")], cache, progress=False, workers=1)
+    corpus = load_corpus(cache)
+    assert {"major", "lydian"} <= set(corpus.styles)
+    data = pieces_from_corpus(corpus, exclude=("lydian",))
+    assert "lydian" not in data.styles and "major" in data.styles
+    kept = data.train + data.validation
+    assert len(kept) == sum(1 for p in corpus.pieces if p.style == "major" and p.split != "test")
+    assert "lydian" not in data.summary["by_style"]
+    # A style the corpus does not have is refused, naming the styles it has.
+    assert cli_main(["train", "--cache", str(cache), "--exclude-style", "bebop", "-o", str(tmp_path / "m.safetensors"),
+                     "--quiet"]) == 2
