@@ -37,6 +37,7 @@ CHORDS_TIP = ("How strongly the melody lands on chord tones on strong beats when
 
 class CoWriterPanel(QWidget):
     preview_changed = Signal(list)  # notes to show as ghosts in the roll
+    replaced_changed = Signal(list)  # notes Accept would replace (a fill's old notes), dimmed in the roll
     reveal_requested = Signal(list)  # new notes arrived: bring them into view
     audition_requested = Signal(object, int)  # Score, start tick
     message = Signal(str)  # for the status bar / a message box
@@ -128,7 +129,8 @@ class CoWriterPanel(QWidget):
         buttons.addWidget(self.cancel_button, 1)
         self.variations = VariationsView()
         legend = QLabel("Seed notes are solid; co-writer notes are striped with a dashed edge. "
-                        "The selected variation shows as dashed outlines in the roll.")
+                        "The selected variation shows as dashed outlines in each part's colour; "
+                        "notes a fill would replace are faded and cross-hatched until you accept.")
         legend.setWordWrap(True)
         legend.setStyleSheet("color: gray; font-size: 9pt")
 
@@ -370,7 +372,11 @@ class CoWriterPanel(QWidget):
 
     def _refresh_ghosts(self) -> None:
         variation = self.variations.current()
-        self.preview_changed.emit(variation.new_notes(self.document.store.notes()) if variation else [])
+        notes = self.document.store.notes()
+        new = variation.new_notes(notes) if variation else []
+        self.preview_changed.emit(new)
+        # Only while Accept would really take them out: not once accepted, nor when out of date.
+        self.replaced_changed.emit(list(variation.removed) if new and not variation.is_stale(notes) else [])
 
     def _audition(self, variation: Variation) -> None:
         notes = variation.score.notes

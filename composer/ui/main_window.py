@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.voicing_panel.current_voice_changed.connect(self._voice_picked)
         self.cowriter.model_state_changed.connect(self._model_state)
         self.cowriter_panel.preview_changed.connect(roll.set_ghosts)
+        self.cowriter_panel.replaced_changed.connect(roll.set_replaced)
         self.cowriter_panel.reveal_requested.connect(roll.fit_to)  # new notes are shown, never off-screen
         self.cowriter_panel.message.connect(self._panel_message)
         self.editor.chord_lane.message.connect(self.show_status)  # a chord figure that could not be read

@@ -9,6 +9,7 @@ rubber band. Keys: arrows transpose (Shift = octave) and nudge, Delete removes.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEasingCurve, QPoint, QPointF, QPropertyAnimation, QRectF, Qt, Signal
@@ -71,6 +72,7 @@ class PianoRoll(QAbstractScrollArea):
         self.playhead = 0
         self.loop: tuple[int, int] | None = None
         self.ghosts: list[Note] = []
+        self.replaced: set[int] = set()  # ids of the notes the previewed fill would replace (drawn dimmed)
         self._drag: Drag | None = None
         self._last_length = TICKS_PER_QUARTER
         self._sounding: tuple[int, int] | None = None
@@ -274,6 +276,20 @@ class PianoRoll(QAbstractScrollArea):
         self._update_ranges()
         self.viewport().update()
 
+    def set_replaced(self, notes: list[Note]) -> None:
+        """Dim these notes (by value, counting repeats) while a fill that would replace them is
+        previewed; [] draws them normally again. Only the drawing changes, never the document."""
+        wanted = Counter(notes)
+        replaced = set()
+        if wanted:
+            for note_id, note in self.document.store.items():
+                if wanted[note] > 0:
+                    wanted[note] -= 1
+                    replaced.add(note_id)
+        if replaced != self.replaced:
+            self.replaced = replaced
+            self.viewport().update()
+
     def set_snap(self, snap: edit_ops.Snap) -> None:
         self.snap = snap
         self._update_ranges()
@@ -289,7 +305,7 @@ class PianoRoll(QAbstractScrollArea):
             selection=self.document.selection, time_signature=self.document.time_signature,
             grid=self.snap.ticks,
             preview=d.preview if d else {}, new_notes=[d.new_note] if d and d.new_note else [],
-            ghosts=self.ghosts, loop=self.loop, playhead=self.playhead,
+            ghosts=self.ghosts, replaced=self.replaced, loop=self.loop, playhead=self.playhead,
             rubber_band=(self._rubber_rect(d).translated(-self.scroll_x(), -self.scroll_y())
                          if d and d.kind == "rubber" else None),
         )

@@ -39,6 +39,7 @@ class RollFrame:
     preview: dict[int, Note] = field(default_factory=dict)  # notes being dragged, by id
     new_notes: list[Note] = field(default_factory=list)  # a note being drawn
     ghosts: list[Note] = field(default_factory=list)  # an unaccepted continuation
+    replaced: set[int] = field(default_factory=set)  # ids of notes the previewed fill would replace (dimmed)
     loop: tuple[int, int] | None = None
     playhead: int = 0
     rubber_band: QRectF | None = None
@@ -66,10 +67,7 @@ def paint_roll(p: QPainter, f: RollFrame) -> None:
     if f.geometry.row_height >= LABEL_MIN_ROW:
         _paint_labels(p, f, t0, t1, low, high)
     if f.ghosts:
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        pen = QPen(palette.GHOST, 1, Qt.PenStyle.DashLine)
-        p.setPen(pen)
-        p.drawRects([_rect(f, n) for n in f.ghosts if n.end >= t0 and n.onset <= t1])
+        _paint_ghosts(p, f, t0, t1)
     if f.rubber_band is not None:
         p.setPen(QPen(palette.SELECTION_EDGE, 1, Qt.PenStyle.DotLine))
         p.setBrush(palette.RUBBER_BAND)
@@ -78,6 +76,19 @@ def paint_roll(p: QPainter, f: RollFrame) -> None:
     if -2 <= x <= f.width + 2:
         p.setPen(QPen(palette.PLAYHEAD, 2))
         p.drawLine(QRectF(x, 0, 0, f.height).topLeft(), QRectF(x, 0, 0, f.height).bottomLeft())
+
+
+def _paint_ghosts(p: QPainter, f: RollFrame, t0: int, t1: int) -> None:
+    """The previewed variation: dashed outlines, lightly tinted, each in its voice's colour."""
+    by_voice: dict[int, list[QRectF]] = defaultdict(list)
+    for n in f.ghosts:
+        if n.end >= t0 and n.onset <= t1:
+            by_voice[n.voice].append(_rect(f, n))
+    for voice, rects in by_voice.items():
+        p.setBrush(palette.ghost_fill(voice))
+        p.setPen(palette.ghost_pen(voice))
+        p.drawRects(rects)
+    p.setBrush(QBrush())
 
 
 def _rect(f: RollFrame, n: Note) -> QRectF:
@@ -132,20 +143,30 @@ def _paint_grid(p: QPainter, f: RollFrame, t0: int, t1: int) -> None:
 
 
 def _paint_notes(p: QPainter, f: RollFrame, t0: int, t1: int, low: int, high: int) -> None:
-    groups: dict[tuple[int, int, bool, bool], list[QRectF]] = defaultdict(list)
+    # key: voice, velocity level, generated, selected, replaced (by the previewed fill: dimmed)
+    groups: dict[tuple[int, int, bool, bool, bool], list[QRectF]] = defaultdict(list)
     ids = f.store.in_range(t0, t1, low, high)
-    store, selection, preview = f.store, f.selection, f.preview
+    store, selection, preview, replaced = f.store, f.selection, f.preview, f.replaced
     for i in ids:
         if i in preview:
             continue
         n = store[i]
-        groups[(n.voice, palette.velocity_level(n.velocity), n.generated, i in selection)].append(_rect(f, n))
+        groups[(n.voice, palette.velocity_level(n.velocity), n.generated, i in selection,
+                i in replaced)].append(_rect(f, n))
     for i, n in preview.items():
-        groups[(n.voice, palette.velocity_level(n.velocity), n.generated, True)].append(_rect(f, n))
+        groups[(n.voice, palette.velocity_level(n.velocity), n.generated, True, False)].append(_rect(f, n))
     for n in f.new_notes:
-        groups[(n.voice, palette.velocity_level(n.velocity), n.generated, True)].append(_rect(f, n))
+        groups[(n.voice, palette.velocity_level(n.velocity), n.generated, True, False)].append(_rect(f, n))
     outlines = f.geometry.px_per_quarter >= 12 and f.geometry.row_height >= 6
-    for (voice, level, generated, selected), rects in groups.items():
+    for (voice, level, generated, selected, dimmed), rects in groups.items():
+        if dimmed:  # faded and cross-hatched: what Accept would take out (the document is untouched)
+            p.setBrush(palette.replaced_fill(voice, level))
+            p.setPen(QPen(palette.SELECTION_EDGE, 1) if selected and outlines else palette.replaced_edge(voice))
+            p.drawRects(rects)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(palette.REPLACED_HATCH)
+            p.drawRects(rects)
+            continue
         p.setBrush(palette.note_fill(voice, level, generated, selected))
         if outlines:
             p.setPen(QPen(palette.SELECTION_EDGE, 2) if selected else palette.note_edge(voice, generated))
