@@ -128,6 +128,14 @@ def _has_pickup(score: Score) -> bool:
     return bool(meters) and meters[0].tick < 0
 
 
+def _first_bar_line(score: Score) -> int:
+    """Tick of the first full bar's downbeat: after a pickup its length, else 0."""
+    if not _has_pickup(score):
+        return 0
+    first = score.meters[0]
+    return first.tick + first.bar_ticks
+
+
 def bar_span(score: Score, first: int, last: int) -> tuple[int, int]:
     """Ticks [start, end) of bars first..last (inclusive, numbered from 1; a pickup is bar 0).
     Raises ValueError for last < first or a bar number below the first bar."""
@@ -250,8 +258,9 @@ def fill_request(score: Score, start: int, end: int, voices: tuple[int, ...] | N
 def add_part(score: Score, part: str, start: int | None = None, end: int | None = None,
              **options: Any) -> GenerationRequest:
     """Append a voice for `part` (a key of PARTS) and ask for it over [start, end) (default: the
-    whole piece, whole bars). The other voices are the context. A counter-melody with no range
-    control gets one below the melody's median (so it does not double the tune); a bass gets E1 up to
+    whole piece, whole bars: from the first downbeat, after a pickup). The other voices are the
+    context. A counter-melody with no range control gets one below the melody's median (so it does
+    not double the tune); a bass gets E1 up to
     an octave under the melody's median, at most G3 (MIDI 28-55). The co-writer pulls a new part to
     the middle of its range and takes only the pitch class from the model for it
     (composer.model.region_writer._new_part_centre)."""
@@ -262,7 +271,8 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
     role, program, name = PARTS[part]
     if part == "harmony" and any(v.program == 0 and not v.is_drum for v in score.voices):
         program = 48  # String Ensemble 1: a piano part already there keeps its own colour
-    start = 0 if start is None else start
+    # whole bars: from the first bar line, so a part never enters under a pickup (anacrusis)
+    start = _first_bar_line(score) if start is None else start
     end = bar_at(score, max(0, score.end - 1))[1] if end is None else end
     roles = infer_roles(score)
     score = score.copy()
