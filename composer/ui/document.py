@@ -23,6 +23,7 @@ class ScoreDocument(QObject):
     selection_changed = Signal()
     score_settings_changed = Signal(str)  # the Score field name
     limit_refused = Signal(str)  # an edit past composer.music.limits was not made: why
+    loaded = Signal()  # load(): another score replaced everything (a file opened, New, recovery)
 
     def __init__(self, score: Score | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -43,6 +44,7 @@ class ScoreDocument(QObject):
         self.selection_changed.emit()
         for name in _FIELDS:
             self.score_settings_changed.emit(name)
+        self.loaded.emit()
 
     def score(self) -> Score:
         """A snapshot Score of everything (a copy: callers may keep or change it)."""

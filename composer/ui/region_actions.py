@@ -45,6 +45,9 @@ class RegionActions(QObject):
         # Fill rewrote the accepted notes' ten bars instead of the one bar just picked.
         self.ruler.bars_selected.connect(self._bars_picked)
         self.document.selection_changed.connect(self._notes_picked)
+        # Bars picked in one piece mean nothing in the next: they stayed selected after File > Open,
+        # and Add part then wrote only those bars of the new piece (Fill rewrote them).
+        self.document.loaded.connect(lambda: self.ruler.select_bars(0, 0))
 
     def _bars_picked(self, start: int, end: int) -> None:
         if end > start and self.document.selection:
