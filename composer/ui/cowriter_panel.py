@@ -128,9 +128,12 @@ class CoWriterPanel(QWidget):
         buttons.addWidget(self.continue_button, 2)
         buttons.addWidget(self.cancel_button, 1)
         self.variations = VariationsView()
-        legend = QLabel("Seed notes are solid; co-writer notes are striped with a dashed edge. "
-                        "The selected variation shows as dashed outlines in each part's colour; "
-                        "notes a fill would replace are faded and cross-hatched until you accept.")
+        # Two lines at most: the panel must fit its dock at the default window size.
+        legend = QLabel("Seed notes are solid, co-writer notes striped. The variation shows as dashed "
+                        "outlines in each part's colour; notes it replaces fade.")
+        legend.setToolTip("Seed notes are solid; co-writer notes are striped with a dashed edge. The selected "
+                          "variation shows as dashed outlines in each part's colour; the notes a fill would "
+                          "replace are faded and cross-hatched until you accept it.")
         legend.setWordWrap(True)
         legend.setStyleSheet("color: gray; font-size: 9pt")
 

@@ -63,7 +63,7 @@ class RegionActions(QObject):
         self.fill_button.setToolTip(self.fill_action.toolTip() + " (Ctrl+Shift+F)")
         self.fill_button.clicked.connect(self.fill)
         self.part_button = QToolButton()
-        self.part_button.setText("Add part ▾")
+        self.part_button.setText("Add part")  # the menu arrow is Qt's own
         self.part_button.setToolTip("Write a new bass, harmony, counter-melody or drum part against the others "
                                     "(over the selected bars, or the whole piece)")
         self.part_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
