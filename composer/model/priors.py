@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from composer.model import vocab as V
-from composer.music.chords import CHORD_INTERVALS, QUALITIES
+from composer.model.encoding import bar_positions
+from composer.music.chords import CHORD_INTERVALS, QUALITIES, QUALITY_INDEX
 
 # (quality index, interval) -> chord tone; the extra row is "no chord" (nothing is a chord tone).
 _TONE_TABLE = np.zeros((len(QUALITIES) + 1, 12), dtype=bool)
@@ -71,6 +72,55 @@ def style_chord_strength(style: str | None) -> float:
         return CHORD_STRENGTH
     shift = np.log(share / (1 - share)) - np.log(REFERENCE_SHARE / (1 - REFERENCE_SHARE))
     return max(0.0, CHORD_STRENGTH + float(shift))
+
+
+_TRIADS = ((QUALITY_INDEX["maj"], (0, 4, 7)), (QUALITY_INDEX["min"], (0, 3, 7)))
+
+
+def estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, meters: np.ndarray | None,
+                    key_classes: frozenset[int] | None = None) -> np.ndarray:
+    """One major or minor triad per bar that the notes sound in (template matching): the triad
+    whose tones cover the most of the bar's sounding time, the notes on the bar's downbeat counted
+    twice, tones outside it counting half against, and triads of the key (key_classes: its pitch
+    classes) preferred. For a part added where the score has no chord symbols, so the chord-tone
+    prior can keep it consonant with the other parts.
+    onsets, durations: ticks; pitches: MIDI. -> (K, 4) rows onset tick, duration ticks, root pitch
+    class, QUALITIES index (composer.data.corpus.Piece.chords)."""
+    onsets = np.asarray(onsets, dtype=np.int64)
+    if not len(onsets):
+        return np.zeros((0, 4), np.int64)
+    durations, pitches = np.asarray(durations, dtype=np.int64), np.asarray(pitches, dtype=np.int64)
+    since, bar = bar_positions(onsets, meters)
+    bars: dict[int, int] = {}  # every bar a note sounds in: its start -> its length
+    for onset, duration, start, length in zip(onsets, durations, onsets - since, bar):
+        start, length = int(start), int(length)
+        bars[start] = length
+        while start + length < onset + duration and len(bars) < 100_000:  # held across a bar line
+            start += length
+            length = int(bar_positions(np.array([start]), meters)[1][0])
+            bars[start] = length
+    rows = []
+    for start, length in sorted(bars.items()):
+        weight = np.zeros(12)
+        # every note sounding in the bar, for the part of it inside the bar
+        inside = (onsets < start + length) & (onsets + durations > start)
+        for onset, duration, pitch in zip(onsets[inside], durations[inside], pitches[inside]):
+            overlap = min(onset + duration, start + length) - max(onset, start)
+            weight[pitch % 12] += overlap * (2.0 if onset <= start < onset + duration else 1.0)
+        if weight.sum() <= 0:
+            continue
+        best, best_score = None, -np.inf
+        for root in range(12):
+            for quality, tones in _TRIADS:
+                classes = {(root + t) % 12 for t in tones}
+                covered = sum(weight[c] for c in classes)
+                score = covered - 0.5 * (weight.sum() - covered)
+                if key_classes is not None and classes <= key_classes:
+                    score += 0.1 * weight.sum()
+                if score > best_score:
+                    best, best_score = (root, quality), score
+        rows.append((int(start), length, best[0], best[1]))
+    return np.array(rows, dtype=np.int64).reshape(-1, 4)
 
 
 def chord_tone_prior(roots: np.ndarray, qualities: np.ndarray, weights: np.ndarray, strength: float) -> np.ndarray:

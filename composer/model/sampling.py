@@ -126,6 +126,7 @@ class RegionPlan:
     start_bar: int = 0  # bar index (features_at's "bar_index") of the region's start
     pull_register: bool = False  # pull each voice toward its median pitch (when voices are written in turn)
     chord_strength: float = 0.0  # composer.model.priors.chord_tone_prior strength (0: off; no chords: 0)
+    prior_features_at: Callable[[np.ndarray], dict] | None = None  # chords for the prior only (None: features_at's)
 
 
 def _guard_loops(pitch_logits: torch.Tensor, rows: list, voice: torch.Tensor, slots: dict) -> None:
@@ -246,7 +247,7 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         return prior
     if plan.chord_strength <= 0:
         return None
-    feats = features(onsets)
+    feats = (plan.prior_features_at or features)(onsets)
     if not (feats["chord_root"] < 12).any():
         return None
     return chord_tone_prior(feats["chord_root"], feats["chord_quality"], feats["metric"], plan.chord_strength)

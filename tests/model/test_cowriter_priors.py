@@ -182,3 +182,19 @@ def test_key_lock_wins_over_chord_tones(checkpoint):
 def test_chord_strength_is_validated():
     with pytest.raises(ValueError, match="chord strength"):
         Controls(chord_strength=-1.0)
+
+
+def test_triads_are_estimated_bar_by_bar_from_the_other_parts():
+    from composer.model.priors import estimate_chords
+    from composer.music.chords import QUALITY_INDEX
+
+    # C E G C | D F A D | B D G B in 4/4 quarters, C major
+    pitches = np.array([72, 76, 79, 84, 74, 77, 81, 74, 71, 74, 79, 83])
+    onsets = np.arange(12) * 480
+    rows = estimate_chords(onsets, np.full(12, 480), pitches, None, frozenset({0, 2, 4, 5, 7, 9, 11}))
+    assert rows.tolist() == [[0, 1920, 0, QUALITY_INDEX["maj"]], [1920, 1920, 2, QUALITY_INDEX["min"]],
+                             [3840, 1920, 7, QUALITY_INDEX["maj"]]]
+    # A held note counts in every bar it sounds in; no notes, no rows.
+    held = estimate_chords(np.array([0]), np.array([3840]), np.array([69]), None)
+    assert held[:, 0].tolist() == [0, 1920] and all(9 in {(r + t) % 12 for t in (0, 3, 4, 7)} for r in held[:, 2])
+    assert estimate_chords(np.zeros(0), np.zeros(0), np.zeros(0), None).shape == (0, 4)

@@ -166,3 +166,23 @@ def test_an_added_bass_starts_on_the_downbeat_in_a_bass_register(cowriter, four_
         pitches = [n.pitch for n in bass]
         assert 33 <= statistics.median(pitches) <= 50, pitches
         assert len(set(pitches)) >= 4, pitches
+
+
+def test_an_added_bass_is_consonant_with_the_tune_on_strong_beats(cowriter, four_voices):
+    """Add part > Bass under a melody with no chord symbols: on beats 1 and 3, the bass and the
+    tune form a consonance (unison/octave, third, fifth, sixth) at least two times in three. The
+    chord-tone prior follows triads estimated from the tune; without it 61 % (52 % before the
+    new part was pulled to its register)."""
+    from composer.request import add_part
+
+    melody = four_voices.copy(notes=[n for n in four_voices.notes if n.voice == 0])
+    consonant = total = 0
+    for seed in range(3):
+        for variation in cowriter.generate(add_part(melody, "bass", variations=4, seed=seed)):
+            for note in (n for n in variation.notes if n.generated and n.onset % 960 == 0):
+                tune = [m for m in melody.notes if m.onset <= note.onset < m.onset + m.duration]
+                if tune:
+                    total += 1
+                    consonant += (tune[0].pitch - note.pitch) % 12 in (0, 3, 4, 7, 8, 9)
+    assert total >= 60
+    assert consonant / total >= 0.67, f"{consonant} of {total} strong-beat bass notes consonant"
