@@ -164,18 +164,9 @@ def take(out: Path) -> None:
         os.environ["XDG_CONFIG_HOME"] = home
         from PySide6.QtWidgets import QApplication
 
-        from composer.ui.main_window import MainWindow
-
         app = QApplication(sys.argv[:1])
-        window = MainWindow(load_model=True, start_audio=True)  # the status bar shows the real sound state
-        window.resize(*SIZE)
-        window.show()
-        window.document.load(seed_score())
-        window.after_load()
+        window = open_window(app, seed_score())
         panel = window.cowriter_panel
-        wait(app, lambda: window.cowriter.state in ("ready", "error"), 60)
-        if window.cowriter.state == "error":
-            raise SystemExit(window.cowriter.message)
         panel.length.setValue(24)
         panel.variation_count.setValue(3)
         panel.key_mode.setCurrentIndex(panel.key_mode.findData("detect"))
@@ -192,17 +183,7 @@ def take(out: Path) -> None:
         window.roll.center_on_pitch((pitches[0] + pitches[-1]) // 2 + 6)
         window.roll.horizontalScrollBar().setValue(0)
         window.playback.seek(window.document.store.end - 480 * 6)
-        for _ in range(30):
-            app.processEvents()
-            time.sleep(0.02)
-        screen = window.screen().grabWindow(0, window.x(), window.y(), window.frameGeometry().width(),
-                                            window.frameGeometry().height())
-        image = screen if not screen.isNull() and os.environ.get("DISPLAY") else window.grab()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        image.save(str(out))
-        print(f"saved {out} ({image.width()}x{image.height()})")
-        window.document.undo_stack.setClean()
-        window.close()
+        save(app, window, out)
 
 
 def main() -> int:

@@ -74,7 +74,7 @@ def style_chord_strength(style: str | None) -> float:
     return max(0.0, CHORD_STRENGTH + float(shift))
 
 
-_TRIADS = ((QUALITY_INDEX["maj"], (0, 4, 7)), (QUALITY_INDEX["min"], (0, 3, 7)))
+_TRIADS = tuple((QUALITY_INDEX[quality], CHORD_INTERVALS[quality]) for quality in ("maj", "min"))
 
 
 def estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, meters: np.ndarray | None,

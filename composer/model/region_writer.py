@@ -346,9 +346,10 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                       chord_strength=0.0 if chord_rows is None else (
                           style_chord_strength(style) if controls.chord_strength is None else controls.chord_strength))
     if chord_rows is None and any(t.register is None and t.role in _ACCOMPANYING for t in targets) and len(pitched_notes):
-        # A new bass, harmony or counter-melody where the score has no chord symbols: the chord-tone
-        # prior follows triads estimated from the other parts (bar by bar), for the sampler only
-        # (the model is not told them); added basses clashed with the tune on 44 % of strong beats.
+        # A bass or harmony part with (almost) no notes of its own where the score has no chord
+        # symbols: the chord-tone prior follows triads estimated from the other parts (bar by bar),
+        # for the sampler only (the model is not told them); added basses clashed with the tune on
+        # 44 % of strong beats.
         others = pitched_notes[~np.isin(pitched_notes[:, 4], list(region.voices))]
         estimated = estimate_chords(others[:, 0], others[:, 1], others[:, 2], meters,
                                     key.pitch_classes if key is not None else None) if len(others) else None
@@ -359,7 +360,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     return plan, context, style_index
 
 
-_ACCOMPANYING = tuple(V.ROLES.index(role) for role in ("bass", "harmony") if role in V.ROLES)
+_ACCOMPANYING = (V.ROLES.index("bass"), V.ROLES.index("harmony"))
 
 
 def _new_part_centre(controls: Controls, role: int) -> float | None:

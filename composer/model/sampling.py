@@ -164,11 +164,8 @@ def fold_octaves(logprobs: torch.Tensor) -> torch.Tensor:
     """(N_PITCH,) log-probabilities -> each pitch given the mass of its pitch class (all octaves),
     log sum_k p(pitch + 12 k): what a register pull then places in an octave."""
     n = logprobs.shape[-1]
-    classes = torch.full((12,), float("-inf"), device=logprobs.device)
-    classes = classes.scatter_reduce(0, torch.arange(n, device=logprobs.device) % 12, logprobs, reduce="amax")
-    pitch_class = torch.arange(n, device=logprobs.device) % 12
-    total = torch.zeros(12, device=logprobs.device).scatter_add(0, pitch_class, (logprobs - classes[pitch_class]).exp())
-    return (classes + total.log())[pitch_class]
+    octaves = torch.nn.functional.pad(logprobs, (0, -n % 12), value=float("-inf")).view(-1, 12)
+    return torch.logsumexp(octaves, dim=0)[torch.arange(n, device=logprobs.device) % 12]
 
 
 def _same_onset_ok(row: _Row, voice: TargetVoice, pitch: int) -> bool:

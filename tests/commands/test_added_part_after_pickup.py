@@ -49,16 +49,6 @@ def write_tune(path, pickup: bool) -> None:
     mid.save(path)
 
 
-@pytest.fixture
-def one_thread():
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # the shared test machine; the shipped model is small
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.mark.parametrize("part", ["bass", "harmony", "counter", "drums"])
 def test_the_default_span_starts_at_the_first_bar_line(tmp_path, part):
     write_tune(tmp_path / "pickup.mid", pickup=True)

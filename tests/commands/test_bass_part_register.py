@@ -8,7 +8,6 @@ range the user gives is kept."""
 
 from __future__ import annotations
 
-import pytest
 
 from composer.cli import main
 from composer.io import read_score, write_midi
@@ -22,16 +21,6 @@ TUNE = [67, 71, 74, 71, 72, 76, 74, 72, 71, 74, 79, 74, 72, 69, 66, 62] * 2  # G
 
 def tune() -> Score:
     return Score(notes=[Note(p, i * Q, Q - 20, 90) for i, p in enumerate(TUNE)])
-
-
-@pytest.fixture
-def one_thread():
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # the shared test machine; the shipped model is small
-    yield
-    torch.set_num_threads(threads)
 
 
 def test_added_bass_plays_below_the_tune(tmp_path, capsys, one_thread):
