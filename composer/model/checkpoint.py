@@ -1,9 +1,16 @@
 """Checkpoints: one .safetensors file holding the weights, with the JSON config (architecture,
 vocabulary, styles, training-data summary, metrics) in its header metadata. Never pickle: loading
-reads tensors and JSON only, so a hostile file cannot run code."""
+reads tensors and JSON only, so a hostile file cannot run code.
+
+A style may have weights of its own (`composer adapt`: parameter isolation, the "separate
+parameters per task" family of continual learning, De Lange et al. 2021, TPAMI): the file then
+also holds, for each such style, the tensors in which its network differs from the shared one,
+named OWN_PREFIX + "<style index>/" + parameter name, and the config lists those styles under
+"own_weights". Every other style is written by the shared weights, exactly as before."""
 
 from __future__ import annotations
 
+import copy
 import errno
 import json
 import math
@@ -23,6 +30,7 @@ from composer.model.network import NetworkConfig, Seq2Seq
 FORMAT = "composer-seq2seq"
 FORMAT_VERSION = 1
 NEUTRAL_STYLE = "neutral"
+OWN_PREFIX = "own/"
 _MAX_HEADER = 16 * 1024 * 1024
 
 
@@ -42,20 +50,43 @@ def vocabulary() -> dict:
 
 @dataclass
 class Checkpoint:
-    model: Seq2Seq
+    model: Seq2Seq  # the shared weights: every style without weights of its own
     styles: list[str]  # index 0 is NEUTRAL_STYLE
     info: dict = field(default_factory=dict)  # training summary, metrics, anything descriptive
+    own: dict[str, Seq2Seq] = field(default_factory=dict)  # style name -> its own network (same architecture)
+
+    def model_for(self, style: str | int | None) -> Seq2Seq:
+        """The network that writes `style` (a name, an index into `styles`, or None = neutral):
+        the style's own network where it has one, else the shared `model`."""
+        name = self.styles[style] if isinstance(style, int) and 0 <= style < len(self.styles) else style
+        return self.own.get(name, self.model) if isinstance(name, str) else self.model
 
     def config(self) -> dict:
+        own = [name for name in self.styles if name in self.own]
         return {"format": FORMAT, "format_version": FORMAT_VERSION, "network": self.model.config.to_dict(),
-                "vocabulary": vocabulary(), "styles": self.styles, **self.info}
+                "vocabulary": vocabulary(), "styles": self.styles, **({"own_weights": own} if own else {}),
+                **self.info}
+
+    def tensors(self) -> dict[str, torch.Tensor]:
+        """What save() writes: the shared state, then each own network's differing tensors."""
+        shared = {k: v.detach().to("cpu").contiguous() for k, v in self.model.state_dict().items()}
+        tensors = dict(shared)
+        for index, name in enumerate(self.styles):
+            if name in self.own:
+                for key, value in self.own[name].state_dict().items():
+                    value = value.detach().to("cpu").contiguous()
+                    if not torch.equal(value, shared[key]):
+                        tensors[f"{OWN_PREFIX}{index}/{key}"] = value
+        return tensors
 
     def save(self, path: str | Path) -> None:
         from safetensors.torch import save_file
 
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tensors = {k: v.detach().to("cpu").contiguous() for k, v in self.model.state_dict().items()}
+        if any(name not in self.styles for name in self.own):
+            raise ValueError(f"own weights for unknown styles: {sorted(set(self.own) - set(self.styles))}")
+        tensors = self.tensors()
         # Write beside the target and rename: a crash mid-write never leaves a broken checkpoint.
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         os.close(fd)
@@ -188,6 +219,9 @@ def read_config(path: str | Path) -> dict:
         raise CheckpointError(path, "its config lists no styles")
     if len(styles) > MAX_STYLES:
         raise CheckpointError(path, f"its config lists {len(styles)} styles (at most {MAX_STYLES})")
+    own = config.get("own_weights", [])
+    if not (isinstance(own, list) and all(isinstance(s, str) and s in styles for s in own) and len(set(own)) == len(own)):
+        raise CheckpointError(path, "its config's own_weights is not a list of its styles (a damaged or hostile file)")
     _network_config(path, config.get("network"))
     _tensor_entries(path, header, size - 8 - header_len)
     return config
@@ -253,9 +287,15 @@ class _SkipRandomFills(TorchFunctionMode):
         return func(*args, **kwargs)
 
 
-def _check_against_config(path: Path, header: dict, expected: dict[str, torch.Tensor]) -> None:
-    """Tensor names, shapes and dtypes in the header against the architecture, before building."""
+def _check_against_config(path: Path, header: dict, expected: dict[str, torch.Tensor],
+                          own: tuple[int, ...] = ()) -> None:
+    """Tensor names, shapes and dtypes in the header against the architecture, before building;
+    `own`: the indices of the styles with weights of their own (any subset of the tensors)."""
     found = _tensor_entries(path, header, 2**63)
+    for name in [k for k in found if k.startswith(OWN_PREFIX)]:
+        index, _, key = name[len(OWN_PREFIX):].partition("/")
+        if index.isdigit() and int(index) in own and key in expected:
+            _check_tensor(path, name, found.pop(name), expected[key])
     missing = [k for k in expected if k not in found]
     extra = [k for k in found if k not in expected]
     if missing or extra:
@@ -263,13 +303,17 @@ def _check_against_config(path: Path, header: dict, expected: dict[str, torch.Te
         raise CheckpointError(path, f"weights do not match the architecture ({detail}; "
                                     f"{len(missing)} missing, {len(extra)} unexpected)")
     for name, tensor in expected.items():
-        dtype, shape = found[name]
-        if list(tensor.shape) != shape:
-            raise CheckpointError(path, f"weights do not match the architecture ({name}: shape {shape}, "
-                                        f"the config needs {list(tensor.shape)})")
-        if _DTYPES.get(tensor.dtype) != dtype:
-            raise CheckpointError(path, f"tensor {name} has dtype {dtype}; the model needs "
-                                        f"{_DTYPES.get(tensor.dtype, tensor.dtype)}")
+        _check_tensor(path, name, found[name], tensor)
+
+
+def _check_tensor(path: Path, name: str, entry: tuple[str, list[int]], tensor: torch.Tensor) -> None:
+    dtype, shape = entry
+    if list(tensor.shape) != shape:
+        raise CheckpointError(path, f"weights do not match the architecture ({name}: shape {shape}, "
+                                    f"the config needs {list(tensor.shape)})")
+    if _DTYPES.get(tensor.dtype) != dtype:
+        raise CheckpointError(path, f"tensor {name} has dtype {dtype}; the model needs "
+                                    f"{_DTYPES.get(tensor.dtype, tensor.dtype)}")
 
 
 def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Checkpoint:
@@ -284,7 +328,9 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Che
     config = read_config(path)
     network = _network_config(path, config["network"])
     header, _, _ = _read_header(path)
-    _check_against_config(path, header, _expected_tensors(path, network))
+    styles = list(config["styles"])
+    own_styles = config.get("own_weights", [])
+    _check_against_config(path, header, _expected_tensors(path, network), tuple(styles.index(s) for s in own_styles))
     try:
         model = Seq2Seq(network)
     except Exception as error:
@@ -298,10 +344,19 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Che
     if bad is not None:
         raise CheckpointError(path, f"tensor {bad} holds NaN or infinite weights (a diverged or damaged model); "
                                     "retrain or choose another checkpoint")
+    own_tensors = {name: tensors.pop(name) for name in [k for k in tensors if k.startswith(OWN_PREFIX)]}
     try:
         model.load_state_dict(tensors, strict=True)
     except RuntimeError as error:
         raise CheckpointError(path, f"weights do not match the architecture ({str(error).splitlines()[0]})") from None
+    own = {}
+    for style in own_styles:
+        prefix = f"{OWN_PREFIX}{styles.index(style)}/"
+        own[style] = copy.deepcopy(model)
+        own[style].load_state_dict({k[len(prefix):]: v for k, v in own_tensors.items() if k.startswith(prefix)},
+                                   strict=False)
+        own[style].to(device).eval()
     model.to(device).eval()
-    info = {k: v for k, v in config.items() if k not in ("format", "format_version", "network", "vocabulary", "styles")}
-    return Checkpoint(model=model, styles=list(config["styles"]), info=info)
+    info = {k: v for k, v in config.items()
+            if k not in ("format", "format_version", "network", "vocabulary", "styles", "own_weights")}
+    return Checkpoint(model=model, styles=styles, info=info, own=own)

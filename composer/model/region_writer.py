@@ -246,7 +246,7 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, temper
     """write_region for the region's voices in one decoder pass (used for one voice); planning:
     _plan_voice's options."""
     plan, context, style_index = _plan_voice(checkpoint, score, region, **planning)
-    model = evaluation_mode(checkpoint.model)
+    model = evaluation_mode(checkpoint.model_for(style_index))
     memory = _encode(model, [context], style_index)
     return _as_notes(sample_region(model, memory, plan, variations, temperature=temperature, top_p=top_p, seed=seed,
                                    progress=progress, cancel=cancel))
@@ -402,7 +402,7 @@ def _write_beside(checkpoint: Checkpoint, scores: list[Score], region: Region, *
     (the voice's own context is the same), only the encoder contexts differ."""
     prepared = [_plan_voice(checkpoint, score, region, **planning) for score in scores]
     plan, _, style_index = prepared[0]
-    model = evaluation_mode(checkpoint.model)
+    model = evaluation_mode(checkpoint.model_for(style_index))
     sampling = dict(temperature=temperature, top_p=top_p, cancel=cancel)
 
     def signature(p: RegionPlan) -> tuple:

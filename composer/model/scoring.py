@@ -29,9 +29,9 @@ def score_region(checkpoint: Checkpoint, notes: np.ndarray, *, meters=None, styl
     Returns {"pitch": nll (M,), ..., "pitch_correct": bool (M,), ..., "onset": grid onsets (M,)}
     for the M scored notes, in the model's step order (onset, then pitch from the top down)."""
     notes = np.asarray(notes, dtype=np.int64).reshape(-1, 5)
-    model = evaluation_mode(checkpoint.model)
     styles = checkpoint.styles
     style_index = styles.index(style) if style in styles and style != NEUTRAL_STYLE else 0
+    model = evaluation_mode(checkpoint.model_for(style_index))
     roles = voice_roles(notes, drum_voices) if len(notes) else {}
     steps = encode(notes, meters=meters if meters is not None and len(meters) else None,
                    bar_length=48 if meters is None or not len(meters) else None, drum_voices=drum_voices,

@@ -113,3 +113,55 @@ def test_interval_head_moves_with_the_voices_previous_pitch():
     high = model.head_logprobs(pitch, hidden, None, None, torch.tensor([[67]]))
     # The same intervals, a fifth higher (log-probabilities differ only by normalisation).
     assert torch.allclose(low[0, 0, 50:80] - low[0, 0, 60], high[0, 0, 57:87] - high[0, 0, 67], atol=1e-5)
+
+
+def test_a_style_with_weights_of_its_own_round_trips_and_leaves_the_others(tmp_path):
+    """composer adapt's parameter isolation: a style's own network is stored as the tensors that
+    differ from the shared one; every other style is written by the shared weights."""
+    shared = small(n_styles=3)
+    own = small(n_styles=3)
+    own.load_state_dict(shared.state_dict())
+    with torch.no_grad():
+        own.heads[0].net[2].weight.add_(1.0)  # one changed tensor
+    path = tmp_path / "own.safetensors"
+    Checkpoint(model=shared, styles=["neutral", "folk", "mine"], own={"mine": own}).save(path)
+    assert read_config(path)["own_weights"] == ["mine"]
+    from safetensors import safe_open
+
+    with safe_open(str(path), "pt") as handle:
+        stored = [k for k in handle.keys() if k.startswith("own/")]
+    assert stored == ["own/2/heads.0.net.2.weight"]  # only what differs
+    loaded = load_checkpoint(path)
+    assert "own_weights" not in loaded.info and set(loaded.own) == {"mine"}
+    for style in (None, 0, "neutral", "folk", 1):
+        assert loaded.model_for(style) is loaded.model
+    mine = loaded.model_for("mine")
+    assert loaded.model_for(2) is mine
+    for (k, a), b, c in zip(mine.state_dict().items(), own.state_dict().values(), loaded.model.state_dict().values()):
+        assert torch.equal(a, b), k
+        assert torch.equal(c, shared.state_dict()[k]), k
+    resaved = tmp_path / "again.safetensors"
+    loaded.save(resaved)
+    assert load_checkpoint(resaved).model_for("mine").heads[0].net[2].weight.equal(own.heads[0].net[2].weight)
+
+
+def test_own_weights_of_an_unlisted_style_or_wrong_shape_are_refused(tmp_path):
+    from safetensors.torch import load_file, save_file
+
+    shared = small(n_styles=3)
+    path = tmp_path / "own.safetensors"
+    Checkpoint(model=shared, styles=["neutral", "folk", "mine"], own={"mine": shared}).save(path)
+    config = read_config(path)
+    tensors = load_file(str(path))
+    bad = tmp_path / "bad.safetensors"
+    save_file({**tensors, "own/1/style.weight": tensors["style.weight"].clone()}, str(bad),
+              metadata={"composer": json.dumps(config)})
+    with pytest.raises(CheckpointError, match="unexpected 'own/1/style.weight'"):
+        load_checkpoint(bad)  # own weights for a style the config does not list
+    save_file({**tensors, "own/2/style.weight": torch.zeros(2, 2)}, str(bad),
+              metadata={"composer": json.dumps({**config, "own_weights": ["mine"]})})
+    with pytest.raises(CheckpointError, match=r"own/2/style.weight: shape \[2, 2\]"):
+        load_checkpoint(bad)
+    save_file(tensors, str(bad), metadata={"composer": json.dumps({**config, "own_weights": ["nobody"]})})
+    with pytest.raises(CheckpointError, match="own_weights"):
+        load_checkpoint(bad)
