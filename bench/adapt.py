@@ -10,8 +10,8 @@ the held-out figures. `--abc FILE` takes the tunes of one ABC collection instead
 file per tune), e.g. music21's Northumbrian Minstrelsy (129 tunes), which no corpus style reads,
 for a model that was trained on OpenEWLD. Old styles: a small build of music21's corpus (a few files per style, the
 same hash split as the full corpus) gives the pieces mixed in and, from its validation + test
-splits (never trained on; less the pieces adapt's own guard measures), the base styles' figures
-before and after.
+splits (never trained on; less the pieces adapt measures for its card), the base styles' figures
+before and after (the adapted checkpoint writes them with the base weights: they must not move).
 
 Reports per mode: wall time on --threads CPU threads; pitch cross-entropy (evaluation protocol,
 nats per note) on the held-out pieces for the base model (neutral, and its best style) and the
@@ -92,9 +92,9 @@ def main() -> int:
     parser.add_argument("--heldout", type=int, default=60)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-minutes", type=float, default=10.0)
-    parser.add_argument("--modes", default="auto", help="comma-separated: auto (the default guarded two stages), style, top, all")
+    parser.add_argument("--modes", default="auto", help="comma-separated: auto (the default two stages), style, top, all")
     parser.add_argument("--lr", default="", help="comma-separated learning rate per mode (default: adapt's)")
-    parser.add_argument("--mix", type=float, default=1.0)
+    parser.add_argument("--mix", type=float, default=AdaptConfig.mix)
     parser.add_argument("--patience", type=int, default=6)
     parser.add_argument("--work", default="/tmp/composer-bench-adapt")
     parser.add_argument("--json", action="store_true")
@@ -114,7 +114,7 @@ def main() -> int:
     from composer.data.corpus import load_corpus
 
     unseen = [p for p in load_corpus(cache).pieces if p.split in ("validation", "test")]
-    # adapt's guard measures the first `forgetting_pieces` of each style; the bench judges on the rest.
+    # adapt measures the first `forgetting_pieces` of each style for its card; the bench judges on the rest.
     per_style: dict[str, int] = {}
     judged = []
     for piece in unseen:

