@@ -389,8 +389,10 @@ def adapt(config: AdaptConfig, folder: str | Path, *, log: Log = print, progress
         shared = with_new_style(base.model, shared_row).eval()
         changed = any(not torch.equal(a, b) for (name, a), b in zip(tuned.model.state_dict().items(),
                                                                     shared.state_dict().values()) if name != "style.weight")
+        # Styles adapted earlier into the base keep their own networks (one more style row each).
+        own = {name: with_new_style(net, shared_row).eval() for name, net in base.own.items()}
         return Checkpoint(model=shared if changed else tuned.model, styles=styles, info=tuned.info,
-                          own={style: tuned.model} if changed else {})
+                          own={**own, style: tuned.model} if changed else own)
 
     stages = []
     try:

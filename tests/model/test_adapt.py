@@ -68,6 +68,18 @@ def test_adapted_style_plays_the_folders_mode(base_model, phrygian_folder, tmp_p
     assert "phrygian" in card and "pitch NLL" in card and str(phrygian_folder.resolve()) in card
     assert any(line.startswith("epoch 1:") for line in lines)
     assert user_styles(out.parent) == {"phrygian": out}
+    # Adapting the adapted model again keeps the first style's own network (and adds a row to it).
+    from composer.model.checkpoint import load_checkpoint
+
+    again = tmp_path / "again.safetensors"
+    adapt(AdaptConfig(style="second", base=str(out), out=str(again), train="style", max_minutes=0.3, patience=1,
+                      batch_size=16, forgetting_pieces=0, seed=0),
+          phrygian_folder, log=lambda _line: None, progress=False, folder_cache=tmp_path / "folder-cache")
+    first, second = load_checkpoint(out), load_checkpoint(again)
+    assert second.styles == [*first.styles, "second"] and set(second.own) == {"phrygian"}
+    for (name, a), b in zip(second.model_for("phrygian").state_dict().items(),
+                            first.model_for("phrygian").state_dict().values()):
+        assert torch.equal(a[:-1] if name == "style.weight" else a, b), name
 
 
 def continuation(checkpoint_path, style, seed=0) -> list[tuple[int, int, int]]:
