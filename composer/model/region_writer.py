@@ -109,33 +109,51 @@ def _monophonic(notes: np.ndarray, voice: int) -> bool | None:
 
 
 class ScoreFeatures:
-    """Per-onset features of the score's maps (meter, key, chords), for new notes."""
+    """Per-onset features of the score's maps (meter, key, chords), for new notes.
+
+    Every feature is a function of the onset alone, and the sampler asks for the onsets near the
+    region several times per step: they are computed once for a span of grid ticks around the
+    onsets asked (TABLE_SPAN or more, grown as needed) and looked up after that."""
+
+    TABLE_SPAN = 1024  # grid ticks computed at once (about 21 bars of 4/4)
+    TABLE_LIMIT = 1 << 16  # the widest span kept; onsets beyond it are computed each time
 
     def __init__(self, meters: np.ndarray, keys, chords):
         self.meters, self.keys, self.chords = meters, keys, chords
-        self._ranges: dict[tuple[int, int], dict] = {}
+        self._first = 0  # the grid tick of the tables' first entry
+        self._table: dict[str, np.ndarray] | None = None
 
     def __call__(self, onsets_grid: np.ndarray) -> dict:
-        """Features of onsets (grid ticks). The sampler asks for every possible next onset of a row
-        (a run of consecutive onsets) several times per step: runs are computed once."""
+        """Features of onsets (grid ticks): a dict of arrays of their length (fresh arrays)."""
         onsets_grid = np.asarray(onsets_grid, dtype=np.int64)
-        n = len(onsets_grid)
-        if n >= 16 and np.array_equal(onsets_grid, onsets_grid[0] + np.arange(n)):
-            key = (int(onsets_grid[0]), n)
-            found = self._ranges.get(key)
-            if found is None:
-                if len(self._ranges) >= 256:
-                    self._ranges.clear()
-                found = self._ranges[key] = self._compute(onsets_grid)
-                for array in found.values():
-                    array.flags.writeable = False  # shared between callers
-            return found
-        return self._compute(onsets_grid)
+        index = self._lookup(onsets_grid)
+        if index is None:
+            return self._compute(onsets_grid)
+        return {name: table[index] for name, table in self._table.items()}
 
     def positions(self, onsets_grid: np.ndarray) -> np.ndarray:
         """Only the "position" feature (grid ticks since the bar line), without the rest's cost."""
-        since, _ = bar_positions(np.asarray(onsets_grid, dtype=np.int64) * V.TICKS_PER_GRID, self.meters)
-        return np.clip(since // V.TICKS_PER_GRID, 0, V.MAX_POSITION - 1)
+        onsets_grid = np.asarray(onsets_grid, dtype=np.int64)
+        index = self._lookup(onsets_grid)
+        if index is None:
+            since, _ = bar_positions(onsets_grid * V.TICKS_PER_GRID, self.meters)
+            return np.clip(since // V.TICKS_PER_GRID, 0, V.MAX_POSITION - 1)
+        return self._table["position"][index]
+
+    def _lookup(self, onsets_grid: np.ndarray) -> np.ndarray | None:
+        """Indices of onsets_grid into the tables (computing or widening them first), or None
+        when they would span more than TABLE_LIMIT grid ticks."""
+        if not len(onsets_grid):
+            return None
+        low, high = int(onsets_grid.min()), int(onsets_grid.max())
+        table = self._table
+        if table is None or low < self._first or high >= self._first + len(table["position"]):
+            first = low - self.TABLE_SPAN // 4 if table is None else min(low, self._first)
+            last = high + self.TABLE_SPAN if table is None else max(high + 1, self._first + len(table["position"]))
+            if last - first > self.TABLE_LIMIT:
+                return None
+            self._first, self._table = first, self._compute(np.arange(first, last, dtype=np.int64))
+        return onsets_grid - self._first
 
     def _compute(self, onsets_grid: np.ndarray) -> dict:
         ticks = np.asarray(onsets_grid, dtype=np.int64) * V.TICKS_PER_GRID

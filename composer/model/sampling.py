@@ -315,56 +315,66 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
     folded = {v.slot for v in plan.voices if v.register is None and v.centre is not None and plan.pull_register}
     rows = [_Row(onset=plan.first_onset, pitch=plan.first_pitch,
                  last_pitch={v.slot: v.last_pitch for v in plan.voices}) for _ in range(variations)]
-    step = torch.as_tensor(plan.first, device=device).repeat(variations, 1)
+    # The bookkeeping of each step is done on Python ints and numpy arrays, one tensor made from
+    # them where the model needs one: a handful of torch calls on 4-element tensors cost more
+    # than the decoder's matrix products (~25 % of a step).
+    step_np = np.repeat(np.asarray(plan.first, dtype=np.int64)[None], variations, axis=0)
     neg_inf = torch.tensor(float("-inf"), device=device)
+    no_ref = torch.full((variations,), -1, dtype=torch.long, device=device)
     features = plan.features_at
+    start_bar = int(features(np.array([plan.start]))["bar_index"][0])
+    drum_role = V.ROLES.index("drums")
+    plan_slots = set(slots)
+    by_voices: dict[tuple, tuple] = {}  # voice per row -> (pitch mask, register pull or None)
     iterations = 0
     while not all(r.done for r in rows) and iterations < capacity:
         iterations += 1
         if cancel is not None and cancel():
             raise Cancelled()
+        step = torch.as_tensor(step_np, device=device)
         hidden, new_state, weights, matched = model.decode_step(step, memory, state, history)
-        length = history["length"]
-        succ = torch.cat([memory["succ"], history["succ"][:, :length]], dim=1)
+        succ = model.successors(history)
         h, w = hidden[:, None], weights[:, None]
         m = None if matched is None else matched[:, None]
 
         def head(index: int, ref: torch.Tensor) -> torch.Tensor:
             return model.head_logprobs(index, h, w, succ, ref[:, None], m)[:, 0]
 
-        no_ref = torch.full((variations,), -1, dtype=torch.long, device=device)
-        live = torch.stack([voice_mask.clone() for _ in rows])
-        for b, r in enumerate(rows):
-            for slot in r.dead:
-                live[b, slot] = False
-            if not live[b].any():
+        for r in rows:
+            if plan_slots <= r.dead:  # no voice of this row can place another note
                 r.done = True
         if len(plan.voices) == 1:  # one voice to write: nothing to choose
             voice = torch.full((variations,), plan.voices[0].slot, dtype=torch.long, device=device)
         else:
+            live = voice_mask.repeat(variations, 1)
+            for b, r in enumerate(rows):
+                live[b, list(r.dead)] = False
             logits = torch.where(live, head(0, no_ref), neg_inf)
             logits[~live.any(-1)] = 0.0  # finished rows: any value, discarded below
             voice = pick(logits, temperature, top_p, generator)
+        voices = voice.tolist()
         h = h + model.condition[0](voice)[:, None]
-        ref = torch.tensor([r.last_pitch.get(int(v), -1) if r.last_pitch.get(int(v), -1) >= 0 else r.pitch
-                            for r, v in zip(rows, voice.tolist())], device=device)
-        is_drum = torch.tensor([slots[int(v)].role == V.ROLES.index("drums") if int(v) in slots else False
-                                for v in voice.tolist()], device=device)
-        pitch_ok = torch.stack([registers.get(int(v), drums if bool(d) else pitched) for v, d in zip(voice.tolist(), is_drum)])
+        refs = [r.last_pitch.get(v, -1) if r.last_pitch.get(v, -1) >= 0 else r.pitch for r, v in zip(rows, voices)]
+        ref = torch.tensor(refs, device=device)
+        if tuple(voices) not in by_voices:
+            is_drum = [v in slots and slots[v].role == drum_role for v in voices]
+            by_voices[tuple(voices)] = (
+                torch.stack([registers.get(v, drums if d else pitched) for v, d in zip(voices, is_drum)]),
+                torch.stack([pulls.get(v, torch.zeros(V.N_PITCH, device=device)) for v in voices]) if pulls else None)
+        pitch_ok, pull = by_voices[tuple(voices)]
         pitch_logits = head(1, ref)
         if folded:
-            for b, v in enumerate(voice.tolist()):
+            for b, v in enumerate(voices):
                 if v in folded:
                     pitch_logits[b] = fold_octaves(pitch_logits[b])
-        if pulls:
-            pitch_logits = pitch_logits + torch.stack([pulls.get(int(v), torch.zeros(V.N_PITCH, device=device))
-                                                       for v in voice.tolist()])
+        if pull is not None:
+            pitch_logits = pitch_logits + pull
         pitch_logits = torch.where(pitch_ok, pitch_logits, neg_inf)
         _guard_loops(pitch_logits, rows, voice, slots)
         priors = {}
         for b, r in enumerate(rows):
-            if not r.done and int(voice[b]) in slots:
-                f = _joint_prior(plan, r, slots[int(voice[b])], features)
+            if not r.done and voices[b] in slots:
+                f = _joint_prior(plan, r, slots[voices[b]], features)
                 if f is not None:
                     priors[b] = torch.as_tensor(f, dtype=torch.float32, device=device)
         if priors:  # sample (pitch, onset) from the model's joint tilted by the prior: pitch first
@@ -373,71 +383,78 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             # (the copy side of the onset head does not depend on the pitch: w and m broadcast over the candidates)
             given = model.head_logprobs(2, h + model.condition[1](candidates), w, succ, ref[:, None].expand(-1, k), m)
             for b, f in priors.items():
-                r, tv = rows[b], slots[int(voice[b])]
+                r, tv = rows[b], slots[voices[b]]
                 pitches = np.arange(V.N_PITCH)  # _same_onset_ok for every pitch
                 same = np.full(V.N_PITCH, r.pitch < 0) if r.count == 0 else \
                     (pitches < r.pitch) | ((pitches == r.pitch) & (tv.slot != r.voice))
                 pitch_logits[b] += _pitch_prior(given[b], candidates[b], f,
                                                 _onset_mask(plan, r, tv, None, features), same)
         pitch = pick(pitch_logits, temperature, top_p, generator)
+        pitches = pitch.tolist()
         h = h + model.condition[1](pitch)[:, None]
         delta_ok = np.zeros((variations, V.N_DELTA), bool)
         for b, r in enumerate(rows):
-            v = int(voice[b])
+            v = voices[b]
             if not r.done and v in slots:
-                delta_ok[b] = _onset_mask(plan, r, slots[v], int(pitch[b]), features)
+                delta_ok[b] = _onset_mask(plan, r, slots[v], pitches[b], features)
         skip = ~delta_ok.any(-1)
         for b in np.flatnonzero(skip):
-            if not rows[b].done and int(voice[b]) in slots:
-                rows[b].dead.add(int(voice[b]))  # this voice cannot place another note
+            if not rows[b].done and voices[b] in slots:
+                rows[b].dead.add(voices[b])  # this voice cannot place another note
         delta_ok[skip, 0] = True
         delta_logits = head(2, ref)
         for b, f in priors.items():  # ... then the onset given that pitch, tilted the same way
-            delta_logits[b] += f[int(pitch[b])]
+            delta_logits[b] += f[pitches[b]]
         delta = pick(torch.where(torch.as_tensor(delta_ok, device=device), delta_logits, neg_inf),
                      temperature, top_p, generator)
         h = h + model.condition[2](delta)[:, None]
-        onset = torch.tensor([r.onset for r in rows], device=device) + delta
-        duration_ok = torch.ones((variations, V.N_DURATION), dtype=torch.bool, device=device)
+        onsets = np.array([r.onset for r in rows], dtype=np.int64) + np.array(delta.tolist(), dtype=np.int64)
+        duration_ok = np.ones((variations, V.N_DURATION), dtype=bool)
         if c.density is not None:  # leave room in the bar for the asked number of notes
             longest = max(1, plan.bar // max(1, int(round(c.density))))
-            duration_ok &= torch.arange(V.N_DURATION, device=device)[None] < longest
+            duration_ok &= np.arange(V.N_DURATION)[None] < longest
         for bound in (plan.end, plan.stop_at):  # a note ends by the region's end / the asked bars
             if bound is not None:
-                room = (bound - onset).clamp(min=1)
-                duration_ok &= torch.arange(V.N_DURATION, device=device)[None] < room[:, None]
-        duration = pick(torch.where(duration_ok, head(3, ref), neg_inf), temperature, top_p, generator)
+                room = np.maximum(bound - onsets, 1)
+                duration_ok &= np.arange(V.N_DURATION)[None] < room[:, None]
+        duration = pick(torch.where(torch.as_tensor(duration_ok, device=device), head(3, ref), neg_inf),
+                        temperature, top_p, generator)
         h = h + model.condition[3](duration)[:, None]
         velocity = pick(head(4, ref), temperature, top_p, generator)
 
         # Bookkeeping, the next decoder input, and what the history offers to copy.
-        emitted = torch.tensor([not r.done and not skip[b] for b, r in enumerate(rows)], device=device)
-        state = tuple(torch.where(emitted[None, :, None], n, o) for n, o in zip(new_state, state))
-        onsets = onset.cpu().numpy()
+        emitted = np.array([not r.done and not skip[b] for b, r in enumerate(rows)])
+        if not emitted.all():
+            keep = torch.as_tensor(emitted, device=device)[None, :, None]
+            new_state = tuple(torch.where(keep, n, o) for n, o in zip(new_state, state))
+        state = new_state
         feats = features(onsets)
-        interval = torch.where(ref >= 0, (pitch - ref).clamp(-V.MAX_INTERVAL, V.MAX_INTERVAL) + V.MAX_INTERVAL,
-                               torch.full_like(pitch, V.NO_INTERVAL))
-        role = torch.tensor([slots[int(v)].role if int(v) in slots else V.UNKNOWN_ROLE for v in voice.tolist()],
-                            device=device)
-        columns = {"voice": voice, "pitch": pitch, "delta": delta, "duration": duration, "velocity": velocity,
-                   "interval": interval, "role": role, "segment": torch.full_like(pitch, 3),
-                   "density": torch.full_like(pitch, plan.density)}
+        columns = {name: np.array(values.tolist(), dtype=np.int64)
+                   for name, values in (("voice", voice), ("pitch", pitch), ("delta", delta), ("duration", duration),
+                                        ("velocity", velocity))}
+        ref_np = np.array(refs, dtype=np.int64)
+        interval = np.where(ref_np >= 0, np.clip(columns["pitch"] - ref_np, -V.MAX_INTERVAL, V.MAX_INTERVAL)
+                            + V.MAX_INTERVAL, V.NO_INTERVAL)
+        columns.update(interval=interval, segment=np.full(variations, 3), density=np.full(variations, plan.density),
+                       role=np.array([slots[v].role if v in slots else V.UNKNOWN_ROLE for v in voices]))
         for name in ("position", "key", "chord_root", "chord_quality", "next_root", "next_quality"):
-            columns[name] = torch.tensor(feats[name], device=device)
+            columns[name] = feats[name]
         bar_index = feats["bar_index"]
-        start_bar = int(features(np.array([plan.start]))["bar_index"][0])
-        columns["region_bar"] = torch.as_tensor(np.clip(bar_index - start_bar, 0, V.MAX_REGION_BARS - 1) + 1, device=device)
-        columns["to_end"] = (torch.full_like(pitch, V.OPEN_END) if plan.end is None
-                             else (plan.end - onset).clamp(0, V.MAX_TO_END))
-        new_step = torch.stack([columns[name] for name in V.FEATURES], dim=-1)
-        step = torch.where(emitted[:, None], new_step, step)
-        shift = torch.where(ref >= 0, pitch - ref, torch.full_like(pitch, NO_SHIFT))
-        model.remember(history, torch.stack([voice, pitch, delta, duration, interval, shift, emitted.long()], dim=-1))
+        columns["region_bar"] = np.clip(bar_index - start_bar, 0, V.MAX_REGION_BARS - 1) + 1
+        columns["to_end"] = (np.full(variations, V.OPEN_END) if plan.end is None
+                             else np.clip(plan.end - onsets, 0, V.MAX_TO_END))
+        new_step = np.stack([columns[name] for name in V.FEATURES], axis=-1).astype(np.int64)
+        step_np = np.where(emitted[:, None], new_step, step_np)
+        shift = np.where(ref_np >= 0, columns["pitch"] - ref_np, NO_SHIFT)
+        remembered = np.stack([columns["voice"], columns["pitch"], columns["delta"], columns["duration"], interval,
+                               shift, emitted.astype(np.int64)], axis=-1)
+        model.remember(history, torch.as_tensor(remembered, device=device))
+        velocities = columns["velocity"].tolist()
         for b, r in enumerate(rows):
-            if not bool(emitted[b]):
+            if not emitted[b]:
                 continue
-            v, p, o, d = int(voice[b]), int(pitch[b]), int(onsets[b]), int(duration[b]) + 1
-            r.notes.append((slots[v].score_voice, p, o, d, int(velocity[b])))
+            v, p, o, d = voices[b], pitches[b], int(onsets[b]), int(columns["duration"][b]) + 1
+            r.notes.append((slots[v].score_voice, p, o, d, velocities[b]))
             r.onset, r.pitch, r.voice, r.count = o, p, v, r.count + 1
             r.last_pitch[v] = p
             r.busy[v] = max(r.busy.get(v, 0), o + d)

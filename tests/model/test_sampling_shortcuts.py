@@ -1,0 +1,73 @@
+"""The sampler's shortcuts compute exactly what the plain computations give: the history kept in
+preallocated buffers (no concatenation per step), the local code of the latest step alone, and
+the score features looked up in tables instead of computed per call."""
+
+import numpy as np
+import torch
+
+from composer.model import vocab as V
+from composer.model.dataset import build_example, collate
+from composer.model.encoding import encode
+from composer.model.network import LOCAL, NetworkConfig, Seq2Seq
+from composer.model.region_writer import ScoreFeatures
+
+
+def _model_and_batch():
+    torch.manual_seed(0)
+    model = Seq2Seq(NetworkConfig(n_styles=2, embed=32, encoder_hidden=16, decoder_hidden=32, memory_dim=16)).eval()
+    rng = np.random.default_rng(0)
+    notes = np.array([(i * 240, 240, int(rng.integers(55, 80)), 90, 0) for i in range(40)])
+    steps = encode(notes, bar_length=48)
+    examples = [build_example(steps, start=int(steps.onset[k]), end=None, voices={0}, style=1, bar=48, max_context=64)
+                for k in (20, 12)]
+    return model, collate(examples)
+
+
+def test_history_buffers_hold_what_concatenation_gave():
+    model, batch = _model_and_batch()
+    with torch.no_grad():
+        memory = model.encode(batch.src, batch.src_len, batch.style, batch.src_succ)
+        state, history = memory["state"], model.init_history(memory, 32, batch.prefix)
+        for t in range(6):
+            model.decode_step(batch.dec_in[:, t], memory, state, history)
+            model.remember(history, batch.dec_succ[:, t])
+            n = history["length"]
+            assert torch.equal(model.successors(history), torch.cat([memory["succ"], batch.dec_succ[:, : t + 1]], 1))
+            seen = memory["succ"].shape[1] + n
+            assert torch.equal(history["all_keys"][:, : memory["mem_keys"].shape[1]], memory["mem_keys"])
+            assert torch.equal(history["all_values"][:, : memory["mem_values"].shape[1]], memory["mem_values"])
+            assert torch.equal(history["all_valid"][:, :seen],
+                               torch.cat([memory["succ_valid"], batch.dec_succ[:, : t + 1, 6] > 0], 1))
+            assert not history["all_valid"][:, seen:].any()  # nothing past the steps written is attended
+
+
+def test_latest_local_code_is_the_last_row_of_local_code():
+    model, _ = _model_and_batch()
+    rng = np.random.default_rng(1)
+    recent = torch.zeros(3, LOCAL, len(V.FEATURES), dtype=torch.long)
+    for i, name in enumerate(V.FEATURES):
+        recent[..., i] = torch.as_tensor(rng.integers(0, V.FEATURE_SIZES[name], (3, LOCAL)))
+    with torch.no_grad():
+        assert torch.equal(model._latest_local_code(recent), model.local_code(recent)[:, -1:])
+
+
+def test_score_features_tables_give_the_computed_features():
+    # 4/4 with a pickup bar before 0, then 3/4 from bar 5, then 6/8; two keys; chords with a gap
+    meters = np.array([(-480, 4, 4), (4 * 1920 - 480, 3, 4), (4 * 1920 - 480 + 6 * 1440, 6, 8)], dtype=np.int64)
+    keys = [(0, "D:major"), (5000, "B:minor")]
+    chords = np.array([(0, 1920, 2, 0), (1920, 1920, 7, 0), (5760, 960, 9, 1)], dtype=np.int64)
+    rng = np.random.default_rng(2)
+    asked = [np.arange(40, 40 + V.N_DELTA), np.array([5]), rng.integers(-200, 3000, 30), np.array([70_000, 3]),
+             np.arange(-60, -10), np.array([], dtype=np.int64), np.array([2000, 2000, 1999])]
+    features = ScoreFeatures(meters, keys, chords)
+    for onsets in asked:
+        looked_up, computed = features(onsets), features._compute(onsets)
+        assert looked_up.keys() == computed.keys()
+        for name in computed:
+            assert looked_up[name].dtype == computed[name].dtype, name
+            assert np.array_equal(looked_up[name], computed[name]), (name, onsets)
+        assert np.array_equal(features.positions(onsets), computed["position"])
+    assert features._table is not None and len(features._table["position"]) <= ScoreFeatures.TABLE_LIMIT
+    looked_up = features(np.array([7]))
+    looked_up["position"][0] = -1  # a caller's array is its own
+    assert features(np.array([7]))["position"][0] >= 0
