@@ -1,8 +1,8 @@
 """Where adapted styles (`composer adapt`) live, and which there are. No torch: the window uses it.
 
 Each adapted style is a full checkpoint `<styles_dir()>/<name>.safetensors` (the base model's
-styles plus the new one; safetensors + JSON header, see composer.model.checkpoint) with a Markdown
-model card `<name>.md` beside it. A style is recognised by the header's "adapt" record, read
+styles, written by the base weights, plus the new one with weights of its own; safetensors + JSON
+header, see composer.model.checkpoint) with a Markdown model card `<name>.md` beside it. A style is recognised by the header's "adapt" record, read
 without loading any tensor.
 """
 

@@ -95,8 +95,8 @@ class CoWriter(QObject):
         self.last_request: GenerationRequest | None = None
         self._context: int | None = None  # the document's notes fingerprint when the job started
         self._base: list[Note] = []  # notes a continued variation already added
-        # Adapted styles (composer adapt): {name: checkpoint}. Each is a full model holding the
-        # base styles too, so choosing one loads it and every other style keeps working.
+        # Adapted styles (composer adapt): {name: checkpoint}. Each holds the base styles too (with
+        # the base weights), so choosing one loads it and every other style writes as before.
         self.user_styles: dict[str, Path] = {}
         self.base_checkpoint: str | None = None  # what load_model was last given
 
