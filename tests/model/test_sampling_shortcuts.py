@@ -71,3 +71,18 @@ def test_score_features_tables_give_the_computed_features():
     looked_up = features(np.array([7]))
     looked_up["position"][0] = -1  # a caller's array is its own
     assert features(np.array([7]))["position"][0] >= 0
+
+
+def test_encoder_in_chunks_gives_each_row_what_it_gives_alone():
+    """Without gradients, rows of several lengths run as one batch in time chunks (each row's
+    backward direction reversed within its length): bit for bit what each row gives on its own."""
+    torch.manual_seed(4)
+    model = Seq2Seq(NetworkConfig(n_styles=2, embed=32, encoder_hidden=16, decoder_hidden=32, memory_dim=16)).eval()
+    x = torch.randn(5, 23, 32)
+    lengths = torch.tensor([23, 9, 17, 9, 1])
+    with torch.no_grad():
+        out, (h, c) = model._run_encoder(x, lengths)
+        for b, n in enumerate(lengths.tolist()):
+            alone, (alone_h, alone_c) = model.encoder(x[b : b + 1, :n])
+            assert torch.equal(out[b, :n], alone[0]) and not out[b, n:].any()
+            assert torch.equal(h[:, b], alone_h[:, 0]) and torch.equal(c[:, b], alone_c[:, 0])
