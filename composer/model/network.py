@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -88,6 +89,16 @@ def match_tokens(steps: torch.Tensor, pad: int) -> torch.Tensor:
     empty = (steps[..., _PITCH] == 0)[..., None]
     unique = (pad - torch.arange(steps.shape[-2], device=steps.device))[:, None]
     return torch.where(empty, unique, torch.stack([interval, full, pitch], dim=-1))
+
+
+def _step_tokens(step: torch.Tensor, pad: int) -> torch.Tensor:
+    """match_tokens(step[:, None], pad)[:, 0] for one step per row, step (B, F) -> (B, streams):
+    the same integers from a few numpy operations instead of ~15 tensor ones (sampling)."""
+    s = step.cpu().numpy()
+    interval = s[:, _INTERVAL]
+    full = ((s[:, _VOICE] * V.N_INTERVAL + interval) * V.N_DELTA + s[:, _DELTA]) * V.N_DURATION + s[:, _DURATION]
+    tokens = np.stack([interval, full, s[:, _VOICE] * V.N_PITCH + s[:, _PITCH]], axis=-1)
+    return torch.as_tensor(np.where((s[:, _PITCH] == 0)[:, None], pad, tokens), device=step.device)
 
 
 def match_lengths(query: torch.Tensor, keys: torch.Tensor, cap: int) -> torch.Tensor:
@@ -496,14 +507,12 @@ class Seq2Seq(nn.Module):
         stream's end against the encoder positions and the earlier stream positions."""
         cap, n = self.config.match, history["streamed"]
         run_enc, run_dec, stream = history["run_enc"], history["run_dec"], history["stream"]
-        grown = torch.cat([run_enc[:, :1].new_zeros(run_enc[:, :1].shape), run_enc[:, :-1]], dim=1) + 1
-        history["run_enc"] = torch.where(memory["tokens"] == token[:, None], grown.clamp(max=cap), 0)
+        # (a match ending one position earlier, one step longer; positions past n stay 0)
+        grown = nn.functional.pad(run_enc[:, :-1], (0, 0, 1, 0)) + 1
+        history["run_enc"] = torch.where(memory["tokens"] == token[:, None], grown.clamp_(max=cap), 0)
         if n:
-            grown = torch.cat([run_dec[:, :1].new_zeros(run_dec[:, :1].shape), run_dec[:, : n - 1]], dim=1) + 1
-            new = torch.where(stream[:, :n] == token[:, None], grown.clamp(max=cap), 0)
-            run_dec = torch.zeros_like(run_dec)
-            run_dec[:, :n] = new
-            history["run_dec"] = run_dec
+            grown = nn.functional.pad(run_dec[:, : n - 1], (0, 0, 1, 0)) + 1
+            run_dec[:, :n] = torch.where(stream[:, :n] == token[:, None], grown.clamp_(max=cap), 0)
         stream[:, n] = token
         history["streamed"] = n + 1
 
@@ -535,7 +544,7 @@ class Seq2Seq(nn.Module):
         valid = history["all_valid"][:, None, :seen]
         bias = None
         if self.config.match:
-            tokens = match_tokens(step[:, None], _DECODER_PAD - history["streamed"])[:, 0]
+            tokens = _step_tokens(step, _DECODER_PAD - history["streamed"])
             self._advance_match(history, memory, tokens)
             p = history["prefix"]
             runs = torch.cat([history["run_enc"], history["run_dec"][:, p : p + length]], dim=1)  # (B, S + L, streams)
@@ -595,23 +604,27 @@ class Seq2Seq(nn.Module):
         if agree is not None:
             moved = gate[..., 2:3] * (1.0 - agree)
             gate = torch.cat([gate[..., :1], gate[..., 1:2] + moved, gate[..., 2:3] - moved], dim=-1)
-        mixed = gate[..., :1] * log_gen.float().exp()
-        leak = gate[..., :1].new_zeros(gate[..., :1].shape)
+        generated = log_gen.float().exp()
+        mixed, leak = gate[..., :1] * generated, None
         for i, copy in enumerate(copies, start=1):
             copy = copy.float()
             mixed = mixed + gate[..., i : i + 1] * copy
-            leak = leak + gate[..., i : i + 1] * (1.0 - copy.sum(-1, keepdim=True)).clamp(min=0)
-        mixed = mixed + leak * log_gen.float().exp()
+            lost = gate[..., i : i + 1] * (1.0 - copy.sum(-1, keepdim=True)).clamp(min=0)
+            leak = lost if leak is None else leak + lost
+        mixed = mixed + leak * generated
         return torch.log(mixed.clamp(min=1e-30))
 
     def head_logprobs(self, index: int, hidden: torch.Tensor, weights: torch.Tensor | None, succ: torch.Tensor | None,
-                      ref: torch.Tensor, matched: torch.Tensor | None = None) -> torch.Tensor:
+                      ref: torch.Tensor, matched: torch.Tensor | None = None, shared: dict | None = None) -> torch.Tensor:
         """Log-probabilities of target `index` (vocab.TARGETS) at each step.
 
         hidden (B, T, Hd) already conditioned on the earlier choices; weights (B, T, P) history
         attention and succ (B, P, 7) the successors it points at (None: no copying); ref (B, T)
         the pitch the interval counts from (the chosen voice's previous pitch; -1 = none); matched
-        (B, T, streams) the expected match lengths from decode (None: not used)."""
+        (B, T, streams) the expected match lengths from decode (None: not used). shared: an empty
+        dict that the heads of one sampling step pass along with the same weights and succ, so
+        that what depends only on those (validity, focus, the copies of voice, delta, duration)
+        is computed by the first head that needs it (None: all computed here)."""
         name = V.TARGETS[index]
         logits = self.heads[index](hidden)
         if name == "pitch" and self.interval_head is not None:
@@ -623,10 +636,13 @@ class Seq2Seq(nn.Module):
         log_gen = torch.log_softmax(logits.float(), dim=-1)
         if self.gates is None or weights is None or name == "velocity":
             return log_gen
-        valid = succ[..., 6][:, None, :] > 0
+        shared = {} if shared is None else shared
+        if "valid" not in shared:
+            shared["valid"] = succ[..., 6][:, None, :] > 0
+            shared["focus"] = torch.stack([weights.max(-1).values if weights.shape[-1]
+                                           else weights.new_zeros(weights.shape[:-1]), weights.sum(-1)], dim=-1)
+        valid, focus = shared["valid"], shared["focus"].to(hidden.dtype)
         column = SUCC_FIELDS.index
-        focus = torch.stack([weights.max(-1).values if weights.shape[-1] else weights.new_zeros(weights.shape[:-1]),
-                             weights.sum(-1)], dim=-1).to(hidden.dtype)
         if name == "pitch":
             shift = succ[..., column("shift")][:, None, :]
             rel = _scatter_copy(weights, ref[..., None] + shift, valid & (ref[..., None] >= 0), V.N_PITCH)
@@ -637,8 +653,9 @@ class Seq2Seq(nn.Module):
             same = (level == ref[..., None]) & valid
             agree = (weights * same).sum(-1, keepdim=True) / weights.sum(-1, keepdim=True).clamp(min=1e-6)
             return self._copy_mix(name, log_gen, hidden, copies, focus, agree.float(), matched)
-        copies = [_scatter_copy(weights, succ[..., column(name)][:, None, :], valid, V.TARGET_SIZES[name])]
-        return self._copy_mix(name, log_gen, hidden, copies, focus, matched=matched)
+        if name not in shared:
+            shared[name] = _scatter_copy(weights, succ[..., column(name)][:, None, :], valid, V.TARGET_SIZES[name])
+        return self._copy_mix(name, log_gen, hidden, [shared[name]], focus, matched=matched)
 
     def logits(self, hidden: torch.Tensor, chosen: torch.Tensor, ref: torch.Tensor, weights: torch.Tensor | None = None,
                succ: torch.Tensor | None = None, matched: torch.Tensor | None = None) -> list[torch.Tensor]:

@@ -337,8 +337,10 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
         h, w = hidden[:, None], weights[:, None]
         m = None if matched is None else matched[:, None]
 
+        shared: dict = {}  # what the heads of this step share (model.head_logprobs)
+
         def head(index: int, ref: torch.Tensor) -> torch.Tensor:
-            return model.head_logprobs(index, h, w, succ, ref[:, None], m)[:, 0]
+            return model.head_logprobs(index, h, w, succ, ref[:, None], m, shared)[:, 0]
 
         for r in rows:
             if plan_slots <= r.dead:  # no voice of this row can place another note
@@ -381,7 +383,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             k = PRIOR_CANDIDATES
             candidates = pitch_logits.topk(k, dim=-1).indices
             # (the copy side of the onset head does not depend on the pitch: w and m broadcast over the candidates)
-            given = model.head_logprobs(2, h + model.condition[1](candidates), w, succ, ref[:, None].expand(-1, k), m)
+            given = model.head_logprobs(2, h + model.condition[1](candidates), w, succ, ref[:, None].expand(-1, k), m,
+                                        shared)
             for b, f in priors.items():
                 r, tv = rows[b], slots[voices[b]]
                 pitches = np.arange(V.N_PITCH)  # _same_onset_ok for every pitch

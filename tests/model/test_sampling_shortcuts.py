@@ -86,3 +86,14 @@ def test_encoder_in_chunks_gives_each_row_what_it_gives_alone():
             alone, (alone_h, alone_c) = model.encoder(x[b : b + 1, :n])
             assert torch.equal(out[b, :n], alone[0]) and not out[b, n:].any()
             assert torch.equal(h[:, b], alone_h[:, 0]) and torch.equal(c[:, b], alone_c[:, 0])
+
+
+def test_step_tokens_are_match_tokens_of_one_step():
+    from composer.model.network import _step_tokens, match_tokens
+
+    rng = np.random.default_rng(5)
+    step = torch.zeros(6, len(V.FEATURES), dtype=torch.long)
+    for i, name in enumerate(V.FEATURES):
+        step[:, i] = torch.as_tensor(rng.integers(0, V.FEATURE_SIZES[name], 6))
+    step[2, V.FEATURES.index("pitch")] = 0  # no note (BOS): a token of its own
+    assert torch.equal(_step_tokens(step, -7), match_tokens(step[:, None], -7)[:, 0])
