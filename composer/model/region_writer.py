@@ -20,7 +20,8 @@ from composer.model.dataset import bos_step, decoder_inputs, local_prefix, regio
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
 from composer.model.loops import allowed_periods
 from composer.model.network import evaluation_mode
-from composer.model.priors import estimate_chords, groove_profile, metric_weight, style_chord_strength, written_grid
+from composer.model.priors import (BESIDE_WEIGHT, GrooveProfile, estimate_chords, groove_profile, metric_weight,
+                                   style_chord_strength, written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, sample_region
 from composer.music.limits import BARS_REQUEST_NOTES, VOICE_FILL_NOTES
 from composer.music.region import Controls, Region
@@ -317,13 +318,18 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     drums_role = V.ROLES.index("drums")
     pitched_notes = array[np.array([role_index.get(int(v)) != drums_role for v in array[:, 4]], bool)] \
         if len(array) else array
+    # Other parts' notes inside a bounded region are read beside the written voice.
+    beside = end_g is not None and bool(np.any((array[:, 0] >= region.start) & (array[:, 0] < region.end)
+                                               & ~np.isin(array[:, 4], list(region.voices))))
     targets = []
     for v in region.voices:
         own = array[array[:, 4] == v]
         role = role_index.get(v, V.UNKNOWN_ROLE)
         # The grid a written part keeps: its own notes', or the other pitched parts' for a new part.
         grid_notes = own if len(own) >= 8 else pitched_notes
-        mono = _monophonic(array, v)
+        # A drum hit's written length is no note that sounds on: one hit per onset never makes a
+        # drum part a single line whose next hit waits for the last one's (sampled) length.
+        mono = False if role == drums_role else _monophonic(array, v)
         if mono is None:
             mono = role in (V.ROLES.index("melody"), V.ROLES.index("bass")) and controls.max_polyphony in (None, 1)
         earlier = own[own[:, 0] < region.start]
@@ -341,8 +347,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             line=tuple(earlier[np.argsort(earlier[:, 0], kind="stable"), 2][-64:].tolist()),
             loop_exempt=allowed_periods(own[np.argsort(own[:, 0], kind="stable"), 2].tolist()),
             # A drum voice keeps the grid and the feel (which key on which position) of its context.
-            groove=(groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0]) if len(own) >= 8
-                    else default_groove(region.start, meters)) if role == V.ROLES.index("drums") else None,
+            groove=_drum_groove(own, region.start, meters, beside) if role == drums_role else None,
             grid=None if role == drums_role else written_grid(bar_positions(grid_notes[:, 0], meters)[0])))
     stop_at = None
     if bars is not None and end_g is None:
@@ -379,6 +384,16 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
 
 
 _ACCOMPANYING = (V.ROLES.index("bass"), V.ROLES.index("harmony"))
+
+
+def _drum_groove(own: np.ndarray, start: int, meters: np.ndarray, beside: bool) -> GrooveProfile:
+    """The groove a drum voice keeps: its context notes' (own: note array rows), weighted
+    BESIDE_WEIGHT when other parts sound beside it in the region; the default beat for a voice
+    with fewer than 8 notes."""
+    if len(own) < 8:
+        return default_groove(start, meters)
+    profile = groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0])
+    return replace(profile, weight=BESIDE_WEIGHT) if beside else profile
 
 
 def _new_part_centre(controls: Controls, role: int) -> float | None:
