@@ -101,6 +101,20 @@ def _step_tokens(step: torch.Tensor, pad: int) -> torch.Tensor:
     return torch.as_tensor(np.where((s[:, _PITCH] == 0)[:, None], pad, tokens), device=step.device)
 
 
+def _last_match_lengths(stream: torch.Tensor, keys: torch.Tensor, cap: int) -> torch.Tensor:
+    """For token streams stream (B, P, streams) and keys (B, K, streams): the exact-match length
+    (up to cap notes) of the stream's end against keys ending at each position, per stream ->
+    (B, K, streams): match_lengths(...)[:, -1] for every stream at once (the match runs after a
+    prefix, without streaming it in note by note)."""
+    n = min(stream.shape[1], cap)
+    if n == 0:
+        return torch.zeros_like(keys)
+    never = torch.iinfo(keys.dtype).min  # no token is this
+    windows = nn.functional.pad(keys, (0, 0, n - 1, 0), value=never).unfold(1, n, 1)  # (B, K, streams, n)
+    equal = windows == stream[:, -n:].transpose(1, 2)[:, None]  # [..., w]: keys[j - n + 1 + w] == stream[-n + w]
+    return equal.flip(-1).cumprod(-1).sum(-1)
+
+
 def match_lengths(query: torch.Tensor, keys: torch.Tensor, cap: int) -> torch.Tensor:
     """Exact-match lengths: out[b, i, j] = the number of notes (up to `cap`) over which the token
     stream `query` (B, Lq) ending at i equals the stream `keys` (B, Lk) ending at j. The context
@@ -494,12 +508,12 @@ class Seq2Seq(nn.Module):
             p = prefix.shape[1]
             stream = match_tokens(prefix, _DECODER_PAD)
             history["stream"] = torch.cat([stream, stream.new_zeros(batch, capacity, len(MATCH_STREAMS))], dim=1)
-            history["streamed"] = 0  # _advance_match below streams the prefix in
+            history["streamed"] = p  # what _advance_match would leave after streaming the prefix in
             history["prefix"] = p
-            history["run_enc"] = torch.zeros_like(memory["tokens"])
+            history["run_enc"] = _last_match_lengths(stream, memory["tokens"], self.config.match)
             history["run_dec"] = torch.zeros(batch, p + capacity, len(MATCH_STREAMS), dtype=torch.long, device=device)
-            for i in range(p):
-                self._advance_match(history, memory, stream[:, i])
+            if p > 1:
+                history["run_dec"][:, : p - 1] = _last_match_lengths(stream, stream[:, : p - 1], self.config.match)
         return history
 
     def _advance_match(self, history: dict, memory: dict, token: torch.Tensor) -> None:

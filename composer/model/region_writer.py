@@ -114,7 +114,8 @@ class ScoreFeatures:
 
     Every feature is a function of the onset alone, and the sampler asks for the onsets near the
     region several times per step: they are computed once for a span of grid ticks around the
-    onsets asked (TABLE_SPAN or more, grown as needed) and looked up after that."""
+    onsets asked (TABLE_SPAN or more, grown as needed) and looked up after that. The planner's
+    few single onsets are computed directly (a variation's plan may never sample)."""
 
     TABLE_SPAN = 1024  # grid ticks computed at once (about 21 bars of 4/4)
     TABLE_LIMIT = 1 << 16  # the widest span kept; onsets beyond it are computed each time
@@ -123,6 +124,7 @@ class ScoreFeatures:
         self.meters, self.keys, self.chords = meters, keys, chords
         self._first = 0  # the grid tick of the tables' first entry
         self._table: dict[str, np.ndarray] | None = None
+        self._small = 0  # small requests answered before the tables were made
 
     def __call__(self, onsets_grid: np.ndarray) -> dict:
         """Features of onsets (grid ticks): a dict of arrays of their length (fresh arrays)."""
@@ -144,10 +146,13 @@ class ScoreFeatures:
     def _lookup(self, onsets_grid: np.ndarray) -> np.ndarray | None:
         """Indices of onsets_grid into the tables (computing or widening them first), or None
         when they would span more than TABLE_LIMIT grid ticks."""
+        table = self._table
+        if table is None and len(onsets_grid) < 16 and self._small < 8:
+            self._small += 1  # the planner's few single onsets are answered directly
+            return None
         if not len(onsets_grid):
             return None
         low, high = int(onsets_grid.min()), int(onsets_grid.max())
-        table = self._table
         if table is None or low < self._first or high >= self._first + len(table["position"]):
             first = low - self.TABLE_SPAN // 4 if table is None else min(low, self._first)
             last = high + self.TABLE_SPAN if table is None else max(high + 1, self._first + len(table["position"]))

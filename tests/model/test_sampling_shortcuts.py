@@ -97,3 +97,35 @@ def test_step_tokens_are_match_tokens_of_one_step():
         step[:, i] = torch.as_tensor(rng.integers(0, V.FEATURE_SIZES[name], 6))
     step[2, V.FEATURES.index("pitch")] = 0  # no note (BOS): a token of its own
     assert torch.equal(_step_tokens(step, -7), match_tokens(step[:, None], -7)[:, 0])
+
+
+def test_match_runs_after_the_prefix_are_those_of_streaming_it_in():
+    """init_history computes the match runs of its prefix at once: the same as streaming the
+    prefix in note by note (as decode_step streams each input), with repeats so that long and
+    capped matches occur, and an empty prefix."""
+    from composer.model.network import _DECODER_PAD, match_tokens
+
+    torch.manual_seed(1)
+    model = Seq2Seq(NetworkConfig(n_styles=2, embed=32, encoder_hidden=16, decoder_hidden=32, memory_dim=16,
+                                  match=4)).eval()
+    rng = np.random.default_rng(3)
+    phrase = [int(p) for p in rng.integers(55, 60, 5)]
+    notes = np.array([(i * 240, 240, phrase[i % 5], 90, 0) for i in range(60)])
+    steps = encode(notes, bar_length=48)
+    batch = collate([build_example(steps, start=int(steps.onset[k]), end=None, voices={0}, style=1, bar=48,
+                                   max_context=64) for k in (40, 3)])
+    with torch.no_grad():
+        memory = model.encode(batch.src, batch.src_len, batch.style, batch.src_succ)
+        for prefix in (batch.prefix, batch.prefix[:, :2], batch.prefix[:, :0]):
+            history = model.init_history(memory, 8, prefix)
+            reference = model.init_history(memory, 8, prefix[:, :0])  # nothing streamed in yet
+            reference["stream"] = torch.cat([match_tokens(prefix, _DECODER_PAD), reference["stream"]], 1)
+            reference["run_dec"] = torch.zeros_like(history["run_dec"])
+            reference["streamed"] = 0
+            for i in range(prefix.shape[1]):
+                model._advance_match(reference, memory, reference["stream"][:, i])
+            assert history["streamed"] == reference["streamed"] == prefix.shape[1]
+            for name in ("run_enc", "run_dec", "stream"):
+                assert torch.equal(history[name], reference[name]), name
+            if prefix.shape[1] == batch.prefix.shape[1]:
+                assert int(history["run_enc"].max()) == 4  # capped matches were there
