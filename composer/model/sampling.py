@@ -250,17 +250,21 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
     return chord_tone_prior(feats["chord_root"], feats["chord_quality"], feats["metric"], plan.chord_strength)
 
 
-def _pitch_prior(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior: torch.Tensor,
-                 allowed: np.ndarray, same_onset: np.ndarray) -> torch.Tensor:
-    """(N_PITCH,) log of E_onset~p(onset | pitch)[exp f(pitch, onset)]: the pitch marginal of the
-    model's joint (pitch, onset) distribution tilted by exp(f). delta_logprobs (K, N_DELTA): the
-    delta head given each of K candidate pitches (other pitches use the first's); allowed
-    (N_DELTA,): the onset mask but for delta 0, which same_onset (N_PITCH,) gives per pitch."""
-    index = torch.zeros(V.N_PITCH, dtype=torch.long, device=prior.device)
-    index[candidates] = torch.arange(len(candidates), device=prior.device)
-    mask = torch.as_tensor(np.broadcast_to(allowed, (V.N_PITCH, V.N_DELTA)).copy(), device=prior.device)
-    mask[:, 0] = torch.as_tensor(same_onset, device=prior.device) & bool(allowed[0])
-    logp = torch.where(mask, delta_logprobs[index], torch.tensor(float("-inf"), device=prior.device))
+def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior: torch.Tensor,
+                  allowed: np.ndarray, same_onset: np.ndarray) -> torch.Tensor:
+    """(R, N_PITCH) log of E_onset~p(onset | pitch)[exp f(pitch, onset)] for R rows at once: the
+    pitch marginal of the model's joint (pitch, onset) distribution tilted by exp(f). prior
+    (R, N_PITCH, N_DELTA): f; delta_logprobs (R, K, N_DELTA): the delta head given each of K
+    candidate pitches (R, K) (other pitches use the first's); allowed (R, N_DELTA): the onset mask
+    but for delta 0, which same_onset (R, N_PITCH) gives per pitch. (Each row's numbers are those
+    of the row alone: log-sum-exp reduces each row by itself.)"""
+    rows, k = candidates.shape
+    index = torch.zeros(rows, V.N_PITCH, dtype=torch.long, device=prior.device)
+    index.scatter_(1, candidates, torch.arange(k, device=prior.device).expand(rows, k))
+    mask = torch.as_tensor(np.broadcast_to(allowed[:, None], (rows, V.N_PITCH, V.N_DELTA)).copy(), device=prior.device)
+    mask[..., 0] = torch.as_tensor(same_onset & allowed[:, :1], device=prior.device)
+    given = delta_logprobs.gather(1, index[..., None].expand(-1, -1, V.N_DELTA))
+    logp = torch.where(mask, given, torch.tensor(float("-inf"), device=prior.device))
     norm = torch.logsumexp(logp, dim=-1, keepdim=True)
     tilted = torch.logsumexp(logp - norm + prior, dim=-1)
     return torch.where(torch.isfinite(tilted), tilted, torch.zeros_like(tilted))
@@ -378,20 +382,24 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             if not r.done and voices[b] in slots:
                 f = _joint_prior(plan, r, slots[voices[b]], features)
                 if f is not None:
-                    priors[b] = torch.as_tensor(f, dtype=torch.float32, device=device)
+                    priors[b] = f
         if priors:  # sample (pitch, onset) from the model's joint tilted by the prior: pitch first
+            tilted_rows = list(priors)
+            prior = torch.as_tensor(np.stack([priors[b] for b in tilted_rows]), dtype=torch.float32, device=device)
             k = PRIOR_CANDIDATES
             candidates = pitch_logits.topk(k, dim=-1).indices
             # (the copy side of the onset head does not depend on the pitch: w and m broadcast over the candidates)
             given = model.head_logprobs(2, h + model.condition[1](candidates), w, succ, ref[:, None].expand(-1, k), m,
                                         shared)
-            for b, f in priors.items():
+            allowed, same = np.zeros((len(tilted_rows), V.N_DELTA), bool), np.zeros((len(tilted_rows), V.N_PITCH), bool)
+            every_pitch = np.arange(V.N_PITCH)
+            for i, b in enumerate(tilted_rows):
                 r, tv = rows[b], slots[voices[b]]
-                pitches = np.arange(V.N_PITCH)  # _same_onset_ok for every pitch
-                same = np.full(V.N_PITCH, r.pitch < 0) if r.count == 0 else \
-                    (pitches < r.pitch) | ((pitches == r.pitch) & (tv.slot != r.voice))
-                pitch_logits[b] += _pitch_prior(given[b], candidates[b], f,
-                                                _onset_mask(plan, r, tv, None, features), same)
+                allowed[i] = _onset_mask(plan, r, tv, None, features)
+                same[i] = r.pitch < 0 if r.count == 0 else \
+                    (every_pitch < r.pitch) | ((every_pitch == r.pitch) & (tv.slot != r.voice))  # _same_onset_ok
+            chosen = torch.tensor(tilted_rows, device=device)
+            pitch_logits[chosen] += _pitch_priors(given[chosen], candidates[chosen], prior, allowed, same)
         pitch = pick(pitch_logits, temperature, top_p, generator)
         pitches = pitch.tolist()
         h = h + model.condition[1](pitch)[:, None]
@@ -406,8 +414,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 rows[b].dead.add(voices[b])  # this voice cannot place another note
         delta_ok[skip, 0] = True
         delta_logits = head(2, ref)
-        for b, f in priors.items():  # ... then the onset given that pitch, tilted the same way
-            delta_logits[b] += f[pitches[b]]
+        if priors:  # ... then the onset given that pitch, tilted the same way
+            delta_logits[chosen] += prior[torch.arange(len(tilted_rows), device=device), pitch[chosen]]
         delta = pick(torch.where(torch.as_tensor(delta_ok, device=device), delta_logits, neg_inf),
                      temperature, top_p, generator)
         h = h + model.condition[2](delta)[:, None]
