@@ -6,6 +6,9 @@ product of experts (Hinton 2002): the sampler draws from p_model(note) * exp(f(p
 - Groove: a drum voice keeps the feel of its context: f = strength * log of how often that drum
   key falls on that position of the bar in the context (relative to uniform, smoothed), and its
   onsets keep the grid the context was played on (straight sixteenths or eighth-note triplets).
+- Texture: a pitched voice of block chords keeps its context's chords: another note under the
+  last with the context's rate for a chord of that many notes, at its intervals, making a chord
+  with the notes above; a new chord's top note near its chords' tops.
 
 Grid units are composer.model.vocab grid ticks (12 per quarter); positions count from the bar line.
 """
@@ -19,6 +22,7 @@ import numpy as np
 from composer.model import vocab as V
 from composer.model.encoding import bar_positions
 from composer.music.chords import CHORD_INTERVALS, QUALITIES, QUALITY_INDEX
+from composer.music.roles import CHORD_SHARE
 
 # (quality index, interval) -> chord tone; the extra row is "no chord" (nothing is a chord tone).
 _TONE_TABLE = np.zeros((len(QUALITIES) + 1, 12), dtype=bool)
@@ -47,8 +51,23 @@ GROOVE_STRENGTH = 2.0  # weight of the groove profile's log-ratio (1 = the conte
 # 6/8; 47-48 weighted twice); the context's groove then weighs twice.
 BESIDE_WEIGHT = 2.0
 _GROOVE_SMOOTH = 2.0  # pseudo-counts pulling one key's profile toward all keys' profile
+# Weight of a chordal voice's texture prior (Texture; 1 = the context's own odds). The model learnt
+# single-line voices: a piano part of half-note triads continued as 1.1-1.2 notes per onset, and
+# beside a tune it gives a note under a chord's top 0.001-0.003 of its probability; at 4 (and the
+# voicing, fit and top terms) 3.0 notes per onset, every chord a chord of the vocabulary.
+TEXTURE_STRENGTH = 4.0
+MAX_STACK = 8  # notes at one onset the texture prior counts up to
+MAX_GAP = 24  # widest interval (semitones) between neighbouring notes of a chord the voicing prior knows
+_VOICING_SMOOTH = 0.5  # pseudo-count of each interval in a context's voicing
+CHORD_FIT_PENALTY = 2.0  # nats (before TEXTURE_STRENGTH) off a chord note that makes no chord with those above
+TOP_PULL, TOP_WIDTH = 1.0, 3.0  # nats per semitone a chord's top note lies beyond 3 from its context's
 _GRID_FIT = 0.15  # mean distance to the grid (in grid steps) below which a context is on that grid
 GRID_STEPS = {"straight": 3, "triplet": 4}  # sixteenths; eighth-note triplets (grid units)
+
+
+# Every chord of the vocabulary as a pitch-class set, (12 roots x qualities, 12).
+_TEMPLATES = np.array([[(pc - root) % 12 in CHORD_INTERVALS[name] for pc in range(12)]
+                       for root in range(12) for name in QUALITIES])
 
 
 def metric_weight(since: np.ndarray, bar: np.ndarray, numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -194,6 +213,58 @@ class GrooveProfile:
         if self.log_top is not None:  # positions[1:] are new onsets: their first key is their highest
             prior[:, 1:] = self.log_top[pitches, positions[None, 1:]]
         return self.weight * strength * prior
+
+
+@dataclass(frozen=True)
+class Texture:
+    """A chordal voice's texture in its context (block chords, written top-down): rates
+    (MAX_STACK,), rates[k - 1] how often an onset of it with k notes has another (smoothed, in
+    [0.02, 0.98]; 0.5 for sizes it never reaches), and gaps (MAX_GAP + 1,), per interval in
+    semitones from a chord note down to the next, the log-ratio of its share (smoothed) to uniform
+    over 1..MAX_GAP (the context's voicing; index 0 unused), and top, the median pitch of its
+    chords' top notes (where a new chord starts: the model, which learnt lines, starts it near the
+    last chord's lowest note, and the part sank by a chord's span at a time)."""
+
+    rates: np.ndarray
+    gaps: np.ndarray
+    top: float
+
+    def prior(self, above: list[int], n_delta: int) -> np.ndarray:
+        """(N_PITCH, n_delta) log-prior for the voice's next note when its last onset holds the
+        pitches `above` (written top-down, at least one): delta 0 (a note under them) with the
+        context's rate for that many notes, placed at the context's intervals below the lowest
+        and in a chord (a CHORD_INTERVALS template) with them (else CHORD_FIT_PENALTY); any
+        later onset with the rest (TEXTURE_STRENGTH times the log-odds), a new chord's top note
+        pulled toward the context's (TOP_PULL nats a semitone beyond TOP_WIDTH)."""
+        rate = float(self.rates[min(len(above), MAX_STACK) - 1])
+        out = np.full((V.N_PITCH, n_delta), np.log1p(-rate))
+        gap = above[-1] - np.arange(V.N_PITCH)
+        voicing = np.where((gap >= 1) & (gap <= MAX_GAP), self.gaps[np.clip(gap, 0, MAX_GAP)], self.gaps[1:].min())
+        classes = sorted({p % 12 for p in above})
+        fits = _TEMPLATES[_TEMPLATES[:, classes].all(1)].any(0)  # pitch classes completing a chord with them
+        out[:, 0] = np.log(rate) + voicing - np.where(fits[np.arange(V.N_PITCH) % 12], 0.0, CHORD_FIT_PENALTY)
+        out *= TEXTURE_STRENGTH
+        out[:, 1:] -= TOP_PULL * np.clip(np.abs(np.arange(V.N_PITCH) - self.top) - TOP_WIDTH, 0, None)[:, None]
+        return out
+
+
+def texture_of(onsets: np.ndarray, pitches: np.ndarray) -> Texture | None:
+    """The Texture of a voice's context notes (onsets in grid ticks, MIDI pitches); None for a
+    voice that sounds 2+ notes together at fewer than CHORD_SHARE of its onsets (a line:
+    composer.music.roles) or has fewer than 4 onsets (a bar of whole-note chords is one)."""
+    onsets, pitches = np.asarray(onsets, dtype=np.int64), np.asarray(pitches, dtype=np.int64)
+    _, sizes = np.unique(onsets, return_counts=True)
+    if len(sizes) < 4 or np.mean(sizes > 1) < CHORD_SHARE:
+        return None
+    k = np.arange(1, MAX_STACK + 1)[:, None]
+    more, reached = (sizes[None] > k).sum(1), (sizes[None] >= k).sum(1)
+    rates = np.clip((more + 0.5) / (reached + 1.0), 0.02, 0.98)
+    order = np.lexsort((-pitches, onsets))  # each chord top-down
+    gap = -np.diff(pitches[order])
+    gap = gap[(np.diff(onsets[order]) == 0) & (gap >= 1) & (gap <= MAX_GAP)]
+    share = (np.bincount(gap, minlength=MAX_GAP + 1)[1:] + _VOICING_SMOOTH) / (len(gap) + _VOICING_SMOOTH * MAX_GAP)
+    tops = pitches[order][np.concatenate([[0], np.cumsum(sizes)[:-1]])]  # each onset's first, highest note
+    return Texture(rates=rates, gaps=np.concatenate([[0.0], np.log(share * MAX_GAP)]), top=float(np.median(tops)))
 
 
 def grid_of(since_ticks: np.ndarray) -> int | None:

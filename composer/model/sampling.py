@@ -18,7 +18,7 @@ import torch
 from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
-from composer.model.priors import GrooveProfile, chord_tone_prior
+from composer.model.priors import GrooveProfile, Texture, chord_tone_prior
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -98,6 +98,7 @@ class TargetVoice:
     line: tuple[int, ...] = ()  # a monophonic pitched voice: its last context pitches (the loop guard's seed)
     loop_exempt: frozenset[int] = frozenset()  # cycle lengths its context itself loops in (composer.model.loops)
     grid: int | None = None  # a pitched voice: the grid (grid units) its written context keeps (priors.written_grid)
+    texture: Texture | None = None  # a pitched voice of block chords: its context's chord sizes and voicing
 
 
 @dataclass
@@ -232,7 +233,8 @@ PRIOR_CANDIDATES = 8  # likeliest pitches whose own onset distribution the pitch
 
 def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> np.ndarray | None:
     """(N_PITCH, N_DELTA) log-prior f(pitch, onset of each delta) for this row's next note in this
-    voice (composer.model.priors), or None where there is none (no chords, no groove)."""
+    voice (composer.model.priors), or None where there is none (no chords, no groove, no chordal
+    texture to keep)."""
     onsets = row.onset + np.arange(V.N_DELTA)
     if voice.role == V.ROLES.index("drums"):
         if voice.groove is None:
@@ -242,12 +244,21 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         if row.voice == voice.slot:  # its last note was this drum voice's: stack under it or move on
             prior = prior + voice.groove.stack_prior(row.pitch, positions[0], V.N_DELTA)[None]
         return prior
+    texture = None
+    if voice.texture is not None and row.voice == voice.slot and row.count:  # a chordal voice: a note under?
+        above = []  # its notes at the last onset, top-down
+        for note in reversed(row.notes):
+            if note[2] != row.onset or note[0] != voice.score_voice:
+                break
+            above.insert(0, note[1])
+        texture = voice.texture.prior(above, V.N_DELTA)
     if plan.chord_strength <= 0:
-        return None
+        return texture
     feats = (plan.prior_features_at or features)(onsets)
     if not (feats["chord_root"] < 12).any():
-        return None
-    return chord_tone_prior(feats["chord_root"], feats["chord_quality"], feats["metric"], plan.chord_strength)
+        return texture
+    chords = chord_tone_prior(feats["chord_root"], feats["chord_quality"], feats["metric"], plan.chord_strength)
+    return chords if texture is None else chords + texture
 
 
 def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior: torch.Tensor,
