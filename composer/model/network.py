@@ -195,9 +195,15 @@ def _scatter_copy(weights: torch.Tensor, index: torch.Tensor, valid: torch.Tenso
     """Copy distribution: weights (B, T, P) summed into `size` bins by index (B, T, P) or (B, 1, P);
     entries with valid False, or an index outside [0, size), contribute nothing."""
     index = index.expand_as(weights)
-    valid = (valid.expand_as(weights)) & (index >= 0) & (index < size)
+    inside = index.clamp(0, size - 1)
+    valid = valid & (inside == index)
     out = weights.new_zeros(weights.shape[:-1] + (size,))
-    return out.scatter_add_(-1, index.clamp(0, size - 1), weights * valid)
+    return out.scatter_add_(-1, inside, weights * valid)
+
+
+def _as_dtype(x: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """x.to(dtype) without a call when it already is (most calls while sampling, ~1 us each)."""
+    return x if x.dtype == dtype else x.to(dtype)
 
 
 class Seq2Seq(nn.Module):
@@ -562,7 +568,11 @@ class Seq2Seq(nn.Module):
             self._advance_match(history, memory, tokens)
             p = history["prefix"]
             runs = torch.cat([history["run_enc"], history["run_dec"][:, p : p + length]], dim=1)  # (B, S + L, streams)
-            bias = sum(table[runs[..., i]] for i, table in enumerate(self._match_tables()))[:, None, :]
+            tables = self._match_tables()
+            bias = tables[0][runs[..., 0]]
+            for i in range(1, len(tables)):
+                bias = bias + tables[i][runs[..., i]]
+            bias = bias[:, None, :]
         weights = self._memory_weights(query, keys, valid, bias)
         matched = self._matched(weights, [runs[:, None, :, i] for i in range(runs.shape[-1])]) \
             if bias is not None else None
@@ -613,17 +623,17 @@ class Seq2Seq(nn.Module):
         intervals, an exact one either way)."""
         gate = self.gates[name](hidden) + self.gate_focus[name](focus)
         if matched is not None and self.gate_match is not None:
-            gate = gate + self.gate_match[name](matched.to(gate.dtype))
-        gate = torch.softmax(gate.float(), dim=-1)
+            gate = gate + self.gate_match[name](_as_dtype(matched, gate.dtype))
+        gates = list(torch.softmax(_as_dtype(gate, torch.float32), dim=-1).split(1, dim=-1))  # (..., 1) each
         if agree is not None:
-            moved = gate[..., 2:3] * (1.0 - agree)
-            gate = torch.cat([gate[..., :1], gate[..., 1:2] + moved, gate[..., 2:3] - moved], dim=-1)
-        generated = log_gen.float().exp()
-        mixed, leak = gate[..., :1] * generated, None
-        for i, copy in enumerate(copies, start=1):
-            copy = copy.float()
-            mixed = mixed + gate[..., i : i + 1] * copy
-            lost = gate[..., i : i + 1] * (1.0 - copy.sum(-1, keepdim=True)).clamp(min=0)
+            moved = gates[2] * (1.0 - agree)
+            gates = [gates[0], gates[1] + moved, gates[2] - moved]
+        generated = _as_dtype(log_gen, torch.float32).exp()
+        mixed, leak = gates[0] * generated, None
+        for copy, share in zip(copies, gates[1:]):
+            copy = _as_dtype(copy, torch.float32)
+            mixed = mixed + share * copy
+            lost = share * (1.0 - copy.sum(-1, keepdim=True)).clamp(min=0)
             leak = lost if leak is None else leak + lost
         mixed = mixed + leak * generated
         return torch.log(mixed.clamp(min=1e-30))
@@ -647,7 +657,7 @@ class Seq2Seq(nn.Module):
             rel_index = torch.where((rel_index < 0) | (rel_index > 2 * V.MAX_INTERVAL) | (ref[..., None] < 0),
                                     V.NO_INTERVAL, rel_index)
             logits = logits + relative.gather(-1, rel_index)
-        log_gen = torch.log_softmax(logits.float(), dim=-1)
+        log_gen = torch.log_softmax(_as_dtype(logits, torch.float32), dim=-1)
         if self.gates is None or weights is None or name == "velocity":
             return log_gen
         shared = {} if shared is None else shared
@@ -655,7 +665,7 @@ class Seq2Seq(nn.Module):
             shared["valid"] = succ[..., 6][:, None, :] > 0
             shared["focus"] = torch.stack([weights.max(-1).values if weights.shape[-1]
                                            else weights.new_zeros(weights.shape[:-1]), weights.sum(-1)], dim=-1)
-        valid, focus = shared["valid"], shared["focus"].to(hidden.dtype)
+        valid, focus = shared["valid"], _as_dtype(shared["focus"], hidden.dtype)
         column = SUCC_FIELDS.index
         if name == "pitch":
             shift = succ[..., column("shift")][:, None, :]
@@ -665,8 +675,9 @@ class Seq2Seq(nn.Module):
             # The note each history position stood on (its successor's reference pitch).
             level = (succ[..., column("pitch")] - succ[..., column("shift")])[:, None, :]
             same = (level == ref[..., None]) & valid
-            agree = (weights * same).sum(-1, keepdim=True) / weights.sum(-1, keepdim=True).clamp(min=1e-6)
-            return self._copy_mix(name, log_gen, hidden, copies, focus, agree.float(), matched)
+            total = shared["focus"][..., 1:]  # weights.sum(-1, keepdim=True)
+            agree = (weights * same).sum(-1, keepdim=True) / total.clamp(min=1e-6)
+            return self._copy_mix(name, log_gen, hidden, copies, focus, _as_dtype(agree, torch.float32), matched)
         if name not in shared:
             shared[name] = _scatter_copy(weights, succ[..., column(name)][:, None, :], valid, V.TARGET_SIZES[name])
         return self._copy_mix(name, log_gen, hidden, [shared[name]], focus, matched=matched)

@@ -65,7 +65,8 @@ def pick(logits: torch.Tensor, temperature: float, top_p: float, generator: torc
     top_p, then draw by inverse CDF in the sorted order."""
     if temperature == 0:
         return logits.argmax(dim=-1)
-    probs = torch.softmax(logits.float() / temperature, dim=-1)
+    logits = logits.float()
+    probs = torch.softmax(logits / temperature if temperature != 1 else logits, dim=-1)  # (x / 1 is x)
     sorted_probs, order = probs.sort(dim=-1, descending=True)
     cumulative = sorted_probs.cumsum(dim=-1)
     if top_p < 1.0:
@@ -258,6 +259,11 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
     if not (feats["chord_root"] < 12).any():
         return texture
     chords = chord_tone_prior(feats["chord_root"], feats["chord_quality"], feats["metric"], plan.chord_strength)
+    last = row.last_pitch.get(voice.slot, -1)
+    if voice.role == V.ROLES.index("melody") and 0 <= last < V.N_PITCH:
+        # The bonus is for landing on a chord tone, not for staying on one: over a held chord a
+        # tune hammered the chord tone it was on.
+        chords[last] = 0.0
     return chords if texture is None else chords + texture
 
 
