@@ -18,7 +18,7 @@ import torch
 from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
-from composer.model.priors import GrooveProfile, Texture, chord_tone_prior
+from composer.model.priors import GrooveProfile, Texture, chord_tone_prior, unrepeated
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -259,11 +259,8 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
     if not (feats["chord_root"] < 12).any():
         return texture
     chords = chord_tone_prior(feats["chord_root"], feats["chord_quality"], feats["metric"], plan.chord_strength)
-    last = row.last_pitch.get(voice.slot, -1)
-    if voice.role == V.ROLES.index("melody") and 0 <= last < V.N_PITCH:
-        # The bonus is for landing on a chord tone, not for staying on one: over a held chord a
-        # tune hammered the chord tone it was on.
-        chords[last] = 0.0
+    if voice.role == V.ROLES.index("melody"):  # a tune repeating its last note: no more bonus than moving
+        chords = unrepeated(chords, row.last_pitch.get(voice.slot, -1))
     return chords if texture is None else chords + texture
 
 
