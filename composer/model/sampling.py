@@ -273,13 +273,19 @@ def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior:
     but for delta 0, which same_onset (R, N_PITCH) gives per pitch. (Each row's numbers are those
     of the row alone: log-sum-exp reduces each row by itself.)"""
     rows, k = candidates.shape
-    index = torch.zeros(rows, V.N_PITCH, dtype=torch.long, device=prior.device)
-    index.scatter_(1, candidates, torch.arange(k, device=prior.device).expand(rows, k))
-    mask = torch.as_tensor(np.broadcast_to(allowed[:, None], (rows, V.N_PITCH, V.N_DELTA)).copy(), device=prior.device)
-    mask[..., 0] = torch.as_tensor(same_onset & allowed[:, :1], device=prior.device)
-    given = delta_logprobs.gather(1, index[..., None].expand(-1, -1, V.N_DELTA))
-    logp = torch.where(mask, given, torch.tensor(float("-inf"), device=prior.device))
-    norm = torch.logsumexp(logp, dim=-1, keepdim=True)
+    device, neg_inf = prior.device, torch.tensor(float("-inf"), device=prior.device)
+    index = torch.zeros(rows, V.N_PITCH, dtype=torch.long, device=device)
+    index.scatter_(1, candidates, torch.arange(k, device=device).expand(rows, k))
+    first = torch.as_tensor(same_onset & allowed[:, :1], device=device)  # delta 0 allowed, per pitch
+    mask = torch.as_tensor(np.broadcast_to(allowed[:, None], (rows, V.N_PITCH, V.N_DELTA)).copy(), device=device)
+    mask[..., 0] = first
+    logp = torch.where(mask, delta_logprobs.gather(1, index[..., None].expand(-1, -1, V.N_DELTA)), neg_inf)
+    # Each pitch's onset distribution is one of 2K rows (its candidate's, delta 0 allowed or not):
+    # normalised once each, then looked up (the same numbers: each row is reduced by itself).
+    variants = torch.as_tensor(np.broadcast_to(allowed[:, None, None], (rows, 2, k, V.N_DELTA)).copy(), device=device)
+    variants[:, 0, :, 0] = False
+    norms = torch.logsumexp(torch.where(variants, delta_logprobs[:, None], neg_inf), dim=-1).view(rows, 2 * k)
+    norm = norms.gather(1, first.long() * k + index)[..., None]
     tilted = torch.logsumexp(logp - norm + prior, dim=-1)
     return torch.where(torch.isfinite(tilted), tilted, torch.zeros_like(tilted))
 
