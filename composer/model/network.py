@@ -380,14 +380,18 @@ class Seq2Seq(nn.Module):
         return layer_in, (torch.cat(final_h), torch.cat(final_c))
 
     def expand_memory(self, memory: dict, copies: int) -> dict:
-        """Repeat each batch row `copies` times (N variations share one encoder pass)."""
-        out = {}
-        for name, value in memory.items():
-            if name == "state":
-                out[name] = tuple(t.repeat_interleave(copies, dim=1) for t in value)
-            else:
-                out[name] = value.repeat_interleave(copies, dim=0)
-        return out
+        """Repeat each batch row `copies` times (N variations share one encoder pass). A single
+        row is repeated as views of it (the attention then reads one copy of the memory, which
+        stays in cache, instead of N: the same numbers)."""
+        batch = memory["mem_keys"].shape[0]
+
+        def repeat(t: torch.Tensor, dim: int) -> torch.Tensor:
+            if batch == 1:
+                return t.expand(*t.shape[:dim], copies, *t.shape[dim + 1:])
+            return t.repeat_interleave(copies, dim=dim)
+
+        return {name: tuple(repeat(t, 1) for t in value) if name == "state" else repeat(value, 0)
+                for name, value in memory.items()}
 
     def local_code(self, steps: torch.Tensor) -> torch.Tensor:
         """(B, L, F) steps -> (B, L, M): the code of the LOCAL notes ending at each step."""

@@ -129,3 +129,23 @@ def test_match_runs_after_the_prefix_are_those_of_streaming_it_in():
                 assert torch.equal(history[name], reference[name]), name
             if prefix.shape[1] == batch.prefix.shape[1]:
                 assert int(history["run_enc"].max()) == 4  # capped matches were there
+
+
+def test_one_memory_row_repeated_as_views_decodes_as_copies_do():
+    model, batch = _model_and_batch()
+    with torch.no_grad():
+        memory = model.encode(batch.src[:1], batch.src_len[:1], batch.style[:1], batch.src_succ[:1])
+        views = model.expand_memory(memory, 3)
+        copies = {name: tuple(t.repeat_interleave(3, dim=1) for t in value) if name == "state"
+                  else value.repeat_interleave(3, dim=0) for name, value in memory.items()}
+        outputs = []
+        for expanded in (views, copies):
+            state, history = expanded["state"], model.init_history(expanded, 8, batch.prefix[:1])
+            steps = []
+            for t in range(4):
+                h, state, w, m = model.decode_step(batch.dec_in[:1, t].repeat(3, 1), expanded, state, history)
+                model.remember(history, batch.dec_succ[:1, t].repeat(3, 1))
+                steps.append((h, w, m))
+            outputs.append(steps)
+        for (h, w, m), (h2, w2, m2) in zip(*outputs):
+            assert torch.equal(h, h2) and torch.equal(w, w2) and torch.equal(m, m2)
