@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import shutil
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -30,6 +31,11 @@ from composer.user_styles import styles_dir, user_styles
 
 def _adapt_child(replies, params: dict, threads: int, nice: int) -> None:
     """The child's body (module level so the spawn start method can import it)."""
+    if hasattr(os, "setpgid"):
+        try:  # a process group of its own, so Cancel ends the folder-parsing pool's workers with it
+            os.setpgid(0, 0)
+        except OSError:
+            pass
     if nice and hasattr(os, "nice"):
         try:
             os.nice(nice)  # the window, audio and MIDI win the CPU
@@ -102,7 +108,20 @@ class AdaptJob(QThread):
         """End the child now; run() then cleans up and emits cancelled."""
         self._cancel = True
         if self._process.is_alive():
-            self._process.terminate()
+            self._end_child()
+
+    def _end_child(self) -> None:
+        """SIGTERM to the child's process group (itself and the workers parsing the folder, which
+        terminate() alone left running, orphaned); terminate() before the group exists."""
+        pid = self._process.pid
+        if pid and hasattr(os, "killpg"):
+            try:
+                if os.getpgid(pid) == pid:  # never this window's own group
+                    os.killpg(pid, signal.SIGTERM)
+                    return
+            except OSError:
+                pass
+        self._process.terminate()
 
     def stop(self, timeout_ms: int = 10000) -> None:
         self.cancel()

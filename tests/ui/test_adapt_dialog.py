@@ -163,3 +163,56 @@ def test_a_style_that_cannot_load_falls_back_to_the_base_model(qtbot, base, styl
     assert "Your style 'broken' could not be loaded" in messages[0] and "truncated" in messages[0]
     assert box.findData("broken") < 0 and box.findData("major") >= 0
     window.close()
+
+
+def _descendants(pid: int) -> set[int]:
+    """Live processes under `pid` (Linux /proc; zombies count as ended)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z":
+                parents[int(entry.name)] = int(fields[1])
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        children = {child for child, ppid in parents.items() if ppid == parent}
+        todo += children - found
+        found |= children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from Linux /proc")
+@pytest.mark.timeout(600)
+def test_cancel_while_reading_the_folder_ends_the_parsing_workers_too(qtbot, base, styles, tmp_path):
+    """The child parses the folder in a pool of processes of its own: Cancel must end them as well
+    (they were left running, orphaned, for as long as the session lasted)."""
+    from composer.ui.adapt_dialog import AdaptDialog
+
+    checkpoint, _cache = base
+    folder = write_folder(tmp_path / "many", PHRYGIAN, 400, seed=4)  # enough files to keep the pool busy
+    dialog = AdaptDialog(str(checkpoint), taken=["neutral", "major", "lydian"])
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(folder))
+    dialog.name.setText("never")
+    assert dialog.start()
+    child = dialog.job._process
+    qtbot.waitUntil(lambda: child.pid is not None and len(_descendants(child.pid)) >= 2, timeout=120000)
+    workers = _descendants(child.pid)
+    assert dialog.running  # still reading
+    dialog.cancel()
+    qtbot.waitUntil(lambda: not dialog.running, timeout=30000)
+    assert dialog.status.text() == "Cancelled: nothing was changed."
+    qtbot.waitUntil(lambda: not any(_alive(pid) for pid in workers), timeout=15000)
+    assert not styles.exists() or not any(styles.iterdir())
