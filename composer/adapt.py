@@ -39,7 +39,7 @@ import torch
 
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint, load_checkpoint
 from composer.model.network import NetworkConfig, Seq2Seq
-from composer.user_styles import styles_dir, user_styles
+from composer.user_styles import MAX_STYLE_NAME, styles_dir, user_styles
 
 __all__ = ["AdaptConfig", "AdaptError", "AdaptResult", "adapt", "read_folder", "split_pieces", "style_slug",
            "styles_dir", "user_styles", "with_new_style", "MIN_NOTES"]
@@ -65,7 +65,23 @@ def style_slug(name: str) -> str:
 
     if not any(c.isascii() and c.isalnum() for c in name):
         raise AdaptError(f"{name!r} is not a usable style name: use letters or digits, e.g. 'my_jigs'")
-    return style_name_from_folder(name.strip())
+    slug = style_name_from_folder(name.strip())
+    if len(slug) > MAX_STYLE_NAME:  # it names the files: a longer one failed to save after the training
+        raise AdaptError(f"the style name is {len(slug)} characters long; use at most {MAX_STYLE_NAME}")
+    return slug
+
+
+def check_out(out: Path) -> None:
+    """Raise AdaptError now, before minutes of work, when the checkpoint cannot be written to `out`."""
+    try:
+        if out.is_dir():
+            raise AdaptError(f"{out} is a folder; give the checkpoint a file name, e.g. -o {out / 'my_style.safetensors'}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out.parent, prefix=out.name, suffix=".tmp"):
+            pass
+    except OSError as error:
+        raise AdaptError(f"{out}: the new style cannot be written there ({error.strerror or error}); "
+                         "choose another place (-o)") from None
 
 
 # --- the folder ---------------------------------------------------------------------------------
@@ -313,6 +329,7 @@ def adapt(config: AdaptConfig, folder: str | Path, *, log: Log = print, progress
     if style in base.styles:
         raise AdaptError(f"the model already has a style called {style!r}; choose another name")
     out = Path(config.out) if config.out else styles_dir() / f"{style}.safetensors"
+    check_out(out)
 
     log(f"reading {folder} ...")
     data = read_folder(folder, style, folder_cache, progress=progress)

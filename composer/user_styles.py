@@ -14,6 +14,8 @@ import struct
 from pathlib import Path
 
 _MAX_HEADER = 16 * 1024 * 1024
+# A style name becomes a file name (NAME.safetensors, NAME.md): well under the usual 255-byte limit.
+MAX_STYLE_NAME = 64
 
 
 def styles_dir() -> Path:

@@ -47,7 +47,12 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     out = Path(args.out) if args.out else styles_dir() / f"{name}.safetensors"
-    if out.exists() and not args.force:
+    try:
+        exists = out.exists()
+    except OSError as error:  # e.g. a file name too long
+        print(f"error: {out}: {error.strerror or error}; choose another -o", file=sys.stderr)
+        return 2
+    if exists and not args.force:
         print(f"error: {out} exists already; choose another --style name, another -o, or add --force to replace it",
               file=sys.stderr)
         return 2
@@ -58,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
         result = adapt(config, args.data, progress=not args.quiet)
     except (AdaptError, CheckpointError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # writing the result failed (disk full, removed folder): say so, no traceback
+        print(f"error: {getattr(error, 'filename', None) or out}: {error.strerror or error}", file=sys.stderr)
         return 2
     a = result.info["adapt"]
     print(f"new style {a['style']!r}: {a['pieces']['train']} pieces learned in {a['seconds'] / 60:.1f} min; "

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.ui.model_process import CHILD_NICE, describe, torch_threads
-from composer.user_styles import styles_dir, user_styles
+from composer.user_styles import MAX_STYLE_NAME, styles_dir, user_styles
 
 
 def _adapt_child(replies, params: dict, threads: int, nice: int) -> None:
@@ -224,9 +224,11 @@ class AdaptDialog(QDialog):
         if not any(c.isascii() and c.isalnum() for c in name):
             return "Name the style (letters or digits, e.g. my_jigs)."
         slug = style_name_from_folder(name)
+        if len(slug) > MAX_STYLE_NAME:  # it names the style's files
+            return f"Shorten the style name to at most {MAX_STYLE_NAME} characters."
         if slug in self.taken:
             return f"The model already has a style called '{slug}'; choose another name."
-        if slug in user_styles():
+        if slug in user_styles() or (styles_dir() / f"{slug}.safetensors").exists():
             return f"You already have a style called '{slug}'; choose another name (nothing is replaced)."
         return None
 

@@ -229,3 +229,39 @@ def test_the_command_line(base_model, phrygian_folder, tmp_path, capsys, monkeyp
     assert str(out) in capsys.readouterr().out
     assert main(["adapt", "--data", str(phrygian_folder), "--style", "my_phrygian", "--model", str(base)]) == 2
     assert "exists already" in capsys.readouterr().err  # nothing is replaced without --force
+
+
+def test_a_style_name_too_long_for_a_file_name_is_refused(tmp_path, monkeypatch, capsys):
+    from composer.cli import main
+
+    assert style_slug("j" * 64) == "j" * 64
+    with pytest.raises(AdaptError, match="at most 64"):
+        style_slug("Jigs " * 40)
+    monkeypatch.setenv("COMPOSER_STYLES", str(tmp_path / "styles"))
+    # It names NAME.safetensors: before, the command failed with a traceback ("File name too long").
+    assert main(["adapt", "--data", str(tmp_path), "--style", "x" * 300, "--quiet"]) == 2
+    assert "at most 64" in capsys.readouterr().err
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_the_work(base_model, phrygian_folder, tmp_path,
+                                                                    capsys, monkeypatch):
+    """Before, -o into a folder or under a file failed when saving, after all the training, with a traceback."""
+    from composer.cli import main
+
+    base, _cache = base_model
+    monkeypatch.setenv("COMPOSER_STYLES", str(tmp_path / "styles"))
+    plain = tmp_path / "notes.txt"
+    plain.write_text("a file, not a folder")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for out, said in ((plain / "mine.safetensors", "cannot be written there"), (folder, "is a folder")):
+        logged = []
+        with pytest.raises(AdaptError, match=said):
+            adapt(AdaptConfig(style="mine", base=str(base), out=str(out), threads=1), phrygian_folder,
+                  log=logged.append, progress=False)
+        assert not any(line.startswith("reading") for line in logged)  # refused before reading the folder
+        args = ["adapt", "--data", str(phrygian_folder), "--style", "mine", "--model", str(base), "-o", str(out),
+                "--force", "--quiet", "--threads", "1"]
+        assert main(args) == 2
+        assert said in capsys.readouterr().err
+    assert plain.read_text() == "a file, not a folder" and not any(folder.iterdir())

@@ -216,3 +216,19 @@ def test_cancel_while_reading_the_folder_ends_the_parsing_workers_too(qtbot, bas
     assert dialog.status.text() == "Cancelled: nothing was changed."
     qtbot.waitUntil(lambda: not any(_alive(pid) for pid in workers), timeout=15000)
     assert not styles.exists() or not any(styles.iterdir())
+
+
+def test_a_name_too_long_or_a_file_already_there_is_refused(qtbot, tmp_path, monkeypatch):
+    from composer.ui.adapt_dialog import AdaptDialog
+
+    monkeypatch.setenv("COMPOSER_STYLES", str(tmp_path / "styles"))
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "taken.safetensors").write_bytes(b"not a style")  # unlisted, but a file of that name
+    dialog = AdaptDialog(None, taken=["neutral"])
+    qtbot.addWidget(dialog)
+    dialog.folder.setText(str(tmp_path))
+    dialog.name.setText("x" * 65)  # it names the files: saving failed after the whole training
+    assert not dialog.start() and "at most 64 characters" in dialog.status.text()
+    dialog.name.setText("Taken")
+    assert not dialog.start() and "already have a style called 'taken'" in dialog.status.text()
+    assert (tmp_path / "styles" / "taken.safetensors").read_bytes() == b"not a style"
