@@ -238,7 +238,7 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
     try:
         cowriter.check_style(args.style)
     except ValueError as error:
-        return fail(f"--style: {error}")
+        return fail(f"--style: {error}{_style_hint(args.style, cowriter.styles, args.model)}")
     try:
         score = load_project(args.file).score if is_project_path(args.file) else read_score(args.file)
         request = build(score, options)
@@ -275,6 +275,23 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
                   f"the {request.bars} bars may not all be filled: continue {path.name} for more, or ask for "
                   "fewer bars", file=sys.stderr)
     return 0
+
+
+def _style_hint(style: str, known: list[str], model: str | None) -> str:
+    """For an unknown --style: the stored name of one typed as for composer adapt ('My Jigs' ->
+    my_jigs), or the checkpoint of a style adapted into the styles folder (the model lacks it)."""
+    from pathlib import Path
+
+    from composer.data.styles import style_name_from_folder
+    from composer.user_styles import user_styles
+
+    slug = style_name_from_folder(style)
+    if slug in known:
+        return f". Did you mean --style {slug}?"
+    mine = user_styles()
+    if slug in mine and (model is None or Path(model).resolve() != mine[slug].resolve()):
+        return f". '{slug}' is a style you adapted (composer adapt): add --model {mine[slug]}"
+    return ""
 
 
 def _input_among_outputs(args: argparse.Namespace):
