@@ -29,22 +29,44 @@ def styles_dir() -> Path:
 def adapt_record(path: str | Path) -> dict | None:
     """The "adapt" record of an adapted checkpoint's header (style, folder, figures, ...), or None
     when the file is not one (or cannot be read)."""
+    return _read_record(path)[0]
+
+
+def _read_record(path: str | Path) -> tuple[dict | None, str]:
+    """(adapt record, "") or (None, why the file is not a usable adapted style)."""
     try:
         with open(path, "rb") as handle:
             prefix = handle.read(8)
             if len(prefix) < 8:
-                return None
+                return None, "it is empty or cut short"
             (length,) = struct.unpack("<Q", prefix)
             if length > _MAX_HEADER:
-                return None
+                return None, "it is not a checkpoint (no safetensors header)"
             header = json.loads(handle.read(length))
+    except OSError as error:
+        return None, f"it cannot be read ({error.strerror or error})"
+    except ValueError:
+        return None, "it is damaged or not a checkpoint (its header cannot be read)"
+    try:
         config = json.loads(header["__metadata__"]["composer"])
         record = config.get("adapt")
         if isinstance(record, dict) and record.get("style") in config.get("styles", []):
-            return record
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return None
+            return record, ""
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None, "it is not a Composer checkpoint"
+    return None, "it is not a style learned with composer adapt"
+
+
+def unusable_styles(folder: str | Path | None = None) -> dict[Path, str]:
+    """{file: why} for the *.safetensors files of `folder` (default styles_dir()) that are not
+    usable adapted styles (damaged, cut short, another kind of file); user_styles leaves them out."""
+    folder = Path(folder) if folder is not None else styles_dir()
+    found = {}
+    for path in sorted(folder.glob("*.safetensors")) if folder.is_dir() else []:
+        record, why = _read_record(path)
+        if record is None:
+            found[path] = why
+    return found
 
 
 def user_styles(folder: str | Path | None = None) -> dict[str, Path]:

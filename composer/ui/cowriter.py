@@ -98,6 +98,8 @@ class CoWriter(QObject):
         # Adapted styles (composer adapt): {name: checkpoint}. Each holds the base styles too (with
         # the base weights), so choosing one loads it and every other style writes as before.
         self.user_styles: dict[str, Path] = {}
+        self.unusable_styles: dict[Path, str] = {}  # files of the styles folder left out, and why
+        self._reported: set[Path] = set()  # those already told to the person
         self.base_checkpoint: str | None = None  # what load_model was last given
 
     # --- the model ---------------------------------------------------------------------------
@@ -120,12 +122,24 @@ class CoWriter(QObject):
 
     def refresh_user_styles(self, *, announce: bool = True) -> None:
         """Look at the styles folder again (a style was just learned); the style list follows."""
-        from composer.user_styles import user_styles
+        from composer.user_styles import unusable_styles, user_styles
 
         self.user_styles = user_styles()
+        self.unusable_styles = unusable_styles()
         if announce and self.state == "ready":
             self.styles = self._all_styles()
             self._set_state("ready", self.message)
+            self._report_unusable()
+
+    def _report_unusable(self) -> None:
+        """Say once which files of the styles folder were left out of the style list, and why."""
+        new = {path: why for path, why in self.unusable_styles.items() if path not in self._reported}
+        if new:
+            self._reported |= set(new)
+            listing = "".join(f"\n  {path.name}: {why}" for path, why in new.items())
+            self.failed.emit(f"Files of your styles folder left out of the style list (the app goes on without "
+                             f"them):{listing}\nIn {next(iter(new)).parent}. Learn such a style again (Co-writer ▸ "
+                             "Learn a Style from a Folder…), or remove the file.")
 
     def _all_styles(self) -> list[str]:
         return [*self._model_styles, *(s for s in self.user_styles if s not in self._model_styles)]
@@ -163,6 +177,7 @@ class CoWriter(QObject):
         self.styles = self._all_styles()
         name = Path(path).name if path else "default model"
         self._set_state("ready", f"Co-writer ready ({name}, loaded in {duration_text(seconds)})")
+        self._report_unusable()
 
     def _on_load_failed(self, message: str) -> None:
         if not self._from_current():

@@ -220,7 +220,9 @@ class CoWriterPanel(QWidget):
 
     def _select_style(self, wanted: str | None) -> None:
         notice = select_style(self.style_box, wanted)  # an unknown or old style falls back to neutral
-        if notice:
+        # A style of the user's whose file is damaged: the co-writer reports the file instead.
+        damaged = wanted and any(path.stem == wanted for path in self.cowriter.unusable_styles)
+        if notice and not damaged:
             self.message.emit(notice)
 
     def _key_mode_changed(self) -> None:
