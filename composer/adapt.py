@@ -126,8 +126,12 @@ def read_folder(folder: str | Path, style: str, cache_dir: str | Path | None = N
         raise AdaptError(f"{folder}: none of the {len(files)} music files could be read{listing}")
     notes = sum(_melodic_notes(p) for p in pieces)
     if notes < MIN_NOTES:
+        # Drum notes do not count (a folder of grooves read as "0 notes ... add more pieces").
+        drums = sum(len(p.notes) - _melodic_notes(p) for p in corpus.pieces)
+        aside = (f" ({drums} drum notes are not counted: a style needs pitched parts; drum grooves "
+                 "alone cannot teach one)") if drums else ""
         raise AdaptError(f"{folder}: too few notes to learn a style from: {notes} notes in {len(pieces)} usable "
-                         f"pieces; at least {MIN_NOTES} are needed (about three short tunes). Add more pieces.")
+                         f"pieces{aside}; at least {MIN_NOTES} are needed (about three short tunes). Add more pieces.")
     return FolderData(pieces=pieces, skipped=skipped, files=len(files), notes=notes)
 
 

@@ -12,7 +12,7 @@ from composer.adapt import (AdaptConfig, AdaptError, adapt, read_folder, split_p
                             user_styles, with_new_style)
 from adapt_music import FOREIGN, PHRYGIAN, train_base, tune, write_folder
 from composer.io import write_midi
-from composer.music import Note, Score
+from composer.music import Note, Score, Voice
 
 @pytest.fixture(scope="module")
 def base_model(tmp_path_factory):
@@ -265,3 +265,15 @@ def test_an_output_that_cannot_be_written_is_refused_before_the_work(base_model,
         assert main(args) == 2
         assert said in capsys.readouterr().err
     assert plain.read_text() == "a file, not a folder" and not any(folder.iterdir())
+
+
+def test_a_folder_of_drum_grooves_says_the_drums_do_not_count(tmp_path):
+    """Before: '0 notes in 0 usable pieces ... Add more pieces' for 12 grooves of 160 drum hits each."""
+    folder = tmp_path / "grooves"
+    folder.mkdir()
+    for k in range(12):
+        hits = [Note(36 if beat % 2 == 0 else 38, beat * 480, 60, 100) for beat in range(80)]
+        hits += [Note(42, beat * 480, 60, 80) for beat in range(80)]
+        write_midi(Score(notes=hits, voices=[Voice("Drums", 0, is_drum=True)]), folder / f"groove{k}.mid")
+    with pytest.raises(AdaptError, match=r"0 notes in 0 usable pieces \(1920 drum notes are not counted"):
+        read_folder(folder, "x", tmp_path / "c", progress=False)
