@@ -60,6 +60,10 @@ _GROOVE_SMOOTH = 2.0  # pseudo-counts pulling one key's profile toward all keys'
 # beside a tune it gives a note under a chord's top 0.001-0.003 of its probability; at 4 (and the
 # voicing, fit and top terms) 3.0 notes per onset, every chord a chord of the vocabulary.
 TEXTURE_STRENGTH = 4.0
+# Weight of a chordal voice's rhythm (Texture.occupancy): beside a tune the model copies its own
+# last chord's length, so half-note chords turned into quarters; at 1 they still did.
+RHYTHM_STRENGTH = 4.0
+_DURATION_SMOOTH = 1.0  # pseudo-count spread over every note length of a chordal voice's context
 MAX_STACK = 8  # notes at one onset the texture prior counts up to
 MAX_GAP = 24  # widest interval (semitones) between neighbouring notes of a chord the voicing prior knows
 _VOICING_SMOOTH = 0.5  # pseudo-count of each interval in a context's voicing
@@ -210,20 +214,11 @@ class GrooveProfile:
         return self.weight * GROOVE_STRENGTH * out
 
     def onset_prior(self, positions: np.ndarray, strength: float | None = None) -> np.ndarray:
-        """(len(positions),) log-prior of the next onset landing on positions[d] of the bar, for
-        the onsets d = 0, 1, ... grid ticks after the current one (positions[0]): each position
-        is played with its context's occupancy, independently, so reaching d skips the positions
-        between (log(1 - occupancy) each) and plays d (log occupancy). d = 0 (another key at
-        the same onset): 0."""
+        """(len(positions),) onset_prior of the context's occupancy, times weight and strength
+        (None: ONSET_STRENGTH)."""
         if self.occupancy is None:
             return np.zeros(len(positions))
-        positions = np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)
-        occupancy = self.occupancy[positions]
-        skip = np.cumsum(np.log1p(-occupancy))
-        prior = np.zeros(len(positions))
-        with np.errstate(divide="ignore"):
-            prior[1:] = skip[:-1] - skip[0] + np.log(np.where(occupancy[1:] > 0, occupancy[1:], 1e-9))
-        return self.weight * (ONSET_STRENGTH if strength is None else strength) * prior
+        return self.weight * (ONSET_STRENGTH if strength is None else strength) * onset_prior(self.occupancy, positions)
 
     def prior(self, pitches: np.ndarray, positions: np.ndarray, strength: float | None = None) -> np.ndarray:
         """(len(pitches), len(positions)) log-prior for those keys at those bar positions
@@ -235,6 +230,44 @@ class GrooveProfile:
         if self.log_top is not None:  # positions[1:] are new onsets: their first key is their highest
             prior[:, 1:] = self.log_top[pitches, positions[None, 1:]]
         return self.weight * strength * prior
+
+
+def onset_prior(occupancy: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """(len(positions),) log-prior of a part's next onset landing on positions[d] of the bar, for
+    the onsets d = 0, 1, ... grid ticks after the current one (positions[0]), given occupancy
+    (MAX_POSITION,), the share of its context's bars that play at each position: each position
+    is played independently with its occupancy, so reaching d skips the positions between
+    (log(1 - occupancy) each) and plays d (log occupancy). d = 0 (another note at the same
+    onset): 0."""
+    positions = np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)
+    occupancy = occupancy[positions]
+    skip = np.cumsum(np.log1p(-occupancy))
+    prior = np.zeros(len(positions))
+    with np.errstate(divide="ignore"):
+        prior[1:] = skip[:-1] - skip[0] + np.log(np.where(occupancy[1:] > 0, occupancy[1:], 1e-9))
+    return prior
+
+
+def occupancy_of(since_ticks: np.ndarray, bar_ticks: np.ndarray, onsets: np.ndarray) -> np.ndarray | None:
+    """(MAX_POSITION,) in what share of its bars a part's context starts a note at each position
+    of the bar (grid units; smoothed, in [0.02, 0.98]; 0 off the grid it was played on), from
+    its onsets' ticks since their bar line, their bar's length and their ticks; None for a
+    context of fewer than 4 bars (too few to say which positions it keeps)."""
+    since_ticks, bar_ticks = np.asarray(since_ticks, dtype=np.int64), np.asarray(bar_ticks, dtype=np.int64)
+    bar_start = np.asarray(onsets, dtype=np.int64) - since_ticks
+    bars = len(np.unique(bar_start))
+    if bars < 4:
+        return None
+    step = grid_of(since_ticks) or 1
+    bar_units = np.maximum(1, bar_ticks // V.TICKS_PER_GRID)
+    position = np.clip(np.mod(np.rint(since_ticks / (step * V.TICKS_PER_GRID)).astype(np.int64) * step, bar_units),
+                       0, V.MAX_POSITION - 1)
+    slots = np.zeros(V.MAX_POSITION, dtype=bool)
+    slots[0:min(int(np.bincount(bar_units).argmax()), V.MAX_POSITION):step] = True
+    played = np.zeros(V.MAX_POSITION)
+    for p in np.unique(position):
+        played[p] = len(np.unique(bar_start[position == p]))
+    return np.where(slots, np.clip((played + 0.25) / (bars + 0.5), 0.02, 0.98), 0.0)
 
 
 @dataclass(frozen=True)
@@ -250,14 +283,22 @@ class Texture:
     rates: np.ndarray
     gaps: np.ndarray
     top: float
+    # (MAX_POSITION,) occupancy_of its chords' onsets: the model, which learnt lines, set a part
+    # of half-note chords moving in quarters and eighths; None: no rhythm kept
+    occupancy: np.ndarray | None = None
+    # (N_DURATION,) log of the context's share of each note length (index = grid units - 1,
+    # smoothed): the model gave half-note chords an eighth's length; None: any length
+    durations: np.ndarray | None = None
 
-    def prior(self, above: list[int], n_delta: int) -> np.ndarray:
+    def prior(self, above: list[int], n_delta: int, positions: np.ndarray | None = None) -> np.ndarray:
         """(N_PITCH, n_delta) log-prior for the voice's next note when its last onset holds the
         pitches `above` (written top-down, at least one): delta 0 (a note under them) with the
         context's rate for that many notes, placed at the context's intervals below the lowest
         and in a chord (a CHORD_INTERVALS template) with them (else CHORD_FIT_PENALTY); any
         later onset with the rest (TEXTURE_STRENGTH times the log-odds), a new chord's top note
-        pulled toward the context's (TOP_PULL nats a semitone beyond TOP_WIDTH)."""
+        pulled toward the context's (TOP_PULL nats a semitone beyond TOP_WIDTH) and, given the
+        bar positions (n_delta,) of the deltas, its onset landing where the context's chords do
+        (RHYTHM_STRENGTH times onset_prior)."""
         rate = float(self.rates[min(len(above), MAX_STACK) - 1])
         out = np.full((V.N_PITCH, n_delta), np.log1p(-rate))
         gap = above[-1] - np.arange(V.N_PITCH)
@@ -267,11 +308,16 @@ class Texture:
         out[:, 0] = np.log(rate) + voicing - np.where(fits[np.arange(V.N_PITCH) % 12], 0.0, CHORD_FIT_PENALTY)
         out *= TEXTURE_STRENGTH
         out[:, 1:] -= TOP_PULL * np.clip(np.abs(np.arange(V.N_PITCH) - self.top) - TOP_WIDTH, 0, None)[:, None]
+        if self.occupancy is not None and positions is not None:
+            out += RHYTHM_STRENGTH * onset_prior(self.occupancy, positions)[None]
         return out
 
 
-def texture_of(onsets: np.ndarray, pitches: np.ndarray) -> Texture | None:
-    """The Texture of a voice's context notes (onsets in grid ticks, MIDI pitches); None for a
+def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+               durations: np.ndarray | None = None) -> Texture | None:
+    """The Texture of a voice's context notes (onsets in grid ticks, MIDI pitches; bars: their
+    ticks since the bar line, bar lengths and onset ticks, for the chords' rhythm; durations in
+    grid ticks, for their lengths); None for a
     voice that sounds 2+ notes together at fewer than CHORD_SHARE of its onsets (a line:
     composer.music.roles) or has fewer than 4 onsets (a bar of whole-note chords is one)."""
     onsets, pitches = np.asarray(onsets, dtype=np.int64), np.asarray(pitches, dtype=np.int64)
@@ -286,7 +332,18 @@ def texture_of(onsets: np.ndarray, pitches: np.ndarray) -> Texture | None:
     gap = gap[(np.diff(onsets[order]) == 0) & (gap >= 1) & (gap <= MAX_GAP)]
     share = (np.bincount(gap, minlength=MAX_GAP + 1)[1:] + _VOICING_SMOOTH) / (len(gap) + _VOICING_SMOOTH * MAX_GAP)
     tops = pitches[order][np.concatenate([[0], np.cumsum(sizes)[:-1]])]  # each onset's first, highest note
-    return Texture(rates=rates, gaps=np.concatenate([[0.0], np.log(share * MAX_GAP)]), top=float(np.median(tops)))
+    occupancy = None
+    if bars is not None:
+        since, bar_ticks, ticks = (np.asarray(a, dtype=np.int64) for a in bars)
+        _, first = np.unique(ticks, return_index=True)  # one entry per chord
+        occupancy = occupancy_of(since[first], bar_ticks[first], ticks[first])
+    lengths = None
+    if durations is not None:
+        index = np.clip(np.asarray(durations, dtype=np.int64) - 1, 0, V.N_DURATION - 1)
+        counts = np.bincount(index, minlength=V.N_DURATION) + _DURATION_SMOOTH / V.N_DURATION
+        lengths = np.log(counts / counts.sum())
+    return Texture(rates=rates, gaps=np.concatenate([[0.0], np.log(share * MAX_GAP)]), top=float(np.median(tops)),
+                   occupancy=occupancy, durations=lengths)
 
 
 def grid_of(since_ticks: np.ndarray) -> int | None:

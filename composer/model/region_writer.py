@@ -355,7 +355,9 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             groove=_drum_groove(own, region.start, meters, beside) if role == drums_role else None,
             grid=None if role == drums_role else written_grid(bar_positions(grid_notes[:, 0], meters)[0]),
             # A voice of block chords keeps writing chords of its context's size.
-            texture=None if role == drums_role else texture_of(np.rint(own[:, 0] / V.TICKS_PER_GRID), own[:, 2])))
+            texture=None if role == drums_role else texture_of(np.rint(own[:, 0] / V.TICKS_PER_GRID), own[:, 2],
+                                                               (*bar_positions(own[:, 0], meters), own[:, 0]),
+                                                               np.rint(own[:, 1] / V.TICKS_PER_GRID))))
     stop_at = None
     if bars is not None and end_g is None:
         # The rest of the bar the region starts in, then `bars` whole bars of the meter in force.

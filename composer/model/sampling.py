@@ -192,10 +192,10 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | No
     ok = onsets >= plan.start
     if pitch is not None:
         ok[0] &= _same_onset_ok(row, voice, pitch)
-    if plan.end is not None:
-        ok &= onsets < plan.end
-    if plan.stop_at is not None:
-        ok &= onsets < plan.stop_at
+    if not _may_stop(voice):  # (a voice that may stop: an onset past the end stops it, see sample_region)
+        for bound in (plan.end, plan.stop_at):
+            if bound is not None:
+                ok &= onsets < bound
     c = plan.controls
     if voice.monophonic or c.max_polyphony == 1:
         ok &= onsets >= row.busy.get(voice.slot, voice.busy_until)
@@ -229,6 +229,15 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | No
     return ok
 
 
+def _may_stop(voice: TargetVoice) -> bool:
+    """Whether the voice may end before the region does: a voice of block chords keeping its
+    context's rhythm (Texture.occupancy), whose next chord often falls on the region's end (a
+    half-note comping part filling two bars). Others are written to the end, as the model was
+    trained (its regions end with a note, not with a stop), so without this the last chord of
+    a fill was forced into the few beats left, chords crammed in eighths."""
+    return voice.texture is not None and voice.texture.occupancy is not None
+
+
 PRIOR_CANDIDATES = 8  # likeliest pitches whose own onset distribution the pitch prior uses (others: the first's)
 
 
@@ -252,7 +261,8 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
             if note[2] != row.onset or note[0] != voice.score_voice:
                 break
             above.insert(0, note[1])
-        texture = voice.texture.prior(above, V.N_DELTA)
+        positions = features(onsets)["position"] if voice.texture.occupancy is not None else None
+        texture = voice.texture.prior(above, V.N_DELTA, positions)
     if plan.chord_strength <= 0:
         return texture
     feats = (plan.prior_features_at or features)(onsets)
@@ -440,6 +450,12 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                      temperature, top_p, generator)
         h = h + model.condition[2](delta)[:, None]
         onsets = np.array([r.onset for r in rows], dtype=np.int64) + np.array(delta.tolist(), dtype=np.int64)
+        for bound in (plan.end, plan.stop_at):  # a voice that may stop, stopped: its next onset is past the end
+            if bound is not None:
+                for b in np.flatnonzero(onsets >= bound):
+                    if not skip[b] and not rows[b].done and voices[b] in slots:
+                        rows[b].dead.add(voices[b])
+                        skip[b] = True
         duration_ok = np.ones((variations, V.N_DURATION), dtype=bool)
         if c.density is not None:  # leave room in the bar for the asked number of notes
             longest = max(1, plan.bar // max(1, int(round(c.density))))
@@ -448,7 +464,12 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             if bound is not None:
                 room = np.maximum(bound - onsets, 1)
                 duration_ok &= np.arange(V.N_DURATION)[None] < room[:, None]
-        duration = pick(torch.where(torch.as_tensor(duration_ok, device=device), head(3, ref), neg_inf),
+        duration_logits = head(3, ref)
+        for b, v in enumerate(voices):  # a chordal voice keeps its context's note lengths
+            texture = slots[v].texture if v in slots and not rows[b].done else None
+            if texture is not None and texture.durations is not None:
+                duration_logits[b] += torch.as_tensor(texture.durations, dtype=duration_logits.dtype, device=device)
+        duration = pick(torch.where(torch.as_tensor(duration_ok, device=device), duration_logits, neg_inf),
                         temperature, top_p, generator)
         h = h + model.condition[3](duration)[:, None]
         velocity = pick(head(4, ref), temperature, top_p, generator)

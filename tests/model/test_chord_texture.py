@@ -96,3 +96,33 @@ def test_block_chords_continue_as_block_chords(cowriter, tmp_path, with_tune):
     assert np.mean(sizes) >= 2.5, f"{np.mean(sizes):.2f} notes per onset (the seed: 3)"
     assert np.mean(fitting) >= 0.8, f"{np.mean(fitting):.0%} of {len(fitting)} chords are chords"
     assert abs(statistics.median(pitches) - statistics.median(n.pitch for n in seed)) <= 5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("task", ["fill", "continue"])
+def test_block_chords_keep_their_rhythm_and_lengths(cowriter, tmp_path, task):
+    """Half-note triads under a tune, filled for 2 bars (the piano alone) or continued 4 bars, 2
+    seeds x 4 variations: the chords start where the context's do (beats 1 and 3) and last as
+    long (a half note). Before priors.Texture kept the rhythm and lengths, a fill's piano moved
+    in quarters and eighths, 10-16 chords in 2 bars, the last ones crammed before the region's
+    end (the voice had to write until the end; it may now stop, as its next chord falls there)."""
+    from composer.request import bar_span, continue_request, fill_request
+
+    score = comping(tmp_path, True, bars=8)
+    piano = next(i for i, v in enumerate(score.voices) if v.name == "Piano")
+    onsets, lengths, bars = [], [], 0
+    for seed_number in range(2):
+        if task == "fill":
+            start, end = bar_span(score, 4, 5)
+            request = fill_request(score, start, end, (piano,), variations=4, seed=seed_number)
+            bars += 2 * 4
+        else:
+            request = continue_request(score, bars=4, variations=4, seed=seed_number)
+            bars += 4 * 4
+        for variation in cowriter.generate(request):
+            new = [n for n in variation.notes if n.generated and n.voice == piano]
+            onsets += sorted({n.onset for n in new})
+            lengths += [n.duration for n in new]
+    assert 1.5 <= len(onsets) / bars <= 2.5, f"{len(onsets) / bars:.2f} chords a bar (the context: 2)"
+    assert np.mean([o % (2 * Q) == 0 for o in onsets]) >= 0.9, "chords off beats 1 and 3"
+    assert np.mean([d == 2 * Q for d in lengths]) >= 0.8, f"lengths {sorted(set(lengths))}"
