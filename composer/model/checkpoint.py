@@ -17,7 +17,6 @@ import math
 import os
 import stat
 import struct
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,10 +87,20 @@ class Checkpoint:
             raise ValueError(f"own weights for unknown styles: {sorted(set(self.own) - set(self.styles))}")
         tensors = self.tensors()
         # Write beside the target and rename: a crash mid-write never leaves a broken checkpoint.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        os.close(fd)
+        # The result gets the umask's permissions, or the replaced file's (safetensors and mkstemp
+        # write 0600, which made every checkpoint and adapted style private, unlike the app's other files).
+        from composer.io.safe_write import partial_path
+
+        tmp = partial_path(path)
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666))
         try:
-            save_file(tensors, tmp, metadata={"composer": json.dumps(self.config())})
+            mode = stat.S_IMODE(os.stat(tmp).st_mode)  # 0666 less the umask
+            try:
+                mode = stat.S_IMODE(os.stat(path).st_mode)
+            except FileNotFoundError:
+                pass
+            save_file(tensors, str(tmp), metadata={"composer": json.dumps(self.config())})
+            os.chmod(tmp, mode)
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):

@@ -165,3 +165,23 @@ def test_own_weights_of_an_unlisted_style_or_wrong_shape_are_refused(tmp_path):
     save_file(tensors, str(bad), metadata={"composer": json.dumps({**config, "own_weights": ["nobody"]})})
     with pytest.raises(CheckpointError, match="own_weights"):
         load_checkpoint(bad)
+
+
+def test_a_saved_checkpoint_has_the_usual_permissions(tmp_path):
+    """Checkpoints (and the styles composer adapt writes) were always 0600, unlike every other file
+    the app writes: a new one follows the umask, a replaced one keeps its own bits."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "m.safetensors"
+        Checkpoint(model=small(), styles=["neutral", "folk"]).save(path)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+        path.chmod(0o640)
+        Checkpoint(model=small(), styles=["neutral", "folk"]).save(path)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.safetensors"]  # no partial file left
+    assert load_checkpoint(path).styles == ["neutral", "folk"]
