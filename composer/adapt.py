@@ -103,6 +103,8 @@ def read_folder(folder: str | Path, style: str, cache_dir: str | Path | None = N
     from composer.io import SCORE_SUFFIXES
 
     folder = Path(folder).expanduser()
+    if folder.is_file():
+        raise AdaptError(f"{folder} is a file; give the folder it is in (with the other pieces in the style)")
     if not folder.is_dir():
         raise AdaptError(f"{folder}: no such folder; choose a folder of MIDI, ABC, MusicXML or Humdrum files")
     source = FolderSource(folder)

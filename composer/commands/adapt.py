@@ -3,6 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import math
+
+
+def _positive(convert):
+    """An argparse type: a finite number above 0 (0 threads meant every core; 0 or -3 minutes ran anyway)."""
+
+    def parse(text: str):
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a{' whole' if convert is int else ''} number") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r}: give a number above 0")
+        return value
+
+    return parse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -12,11 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--out", help="checkpoint to write (default: the styles folder, "
                         "${XDG_DATA_HOME:-~/.local/share}/composer/styles/NAME.safetensors, where the app finds it)")
     parser.add_argument("--model", help="base checkpoint to adapt (default: the shipped model)")
-    parser.add_argument("--max-minutes", type=float, default=10.0, help="time budget (default 10)")
-    parser.add_argument("--lr", type=float, default=1e-3, help="learning rate of the new style's own weights "
+    parser.add_argument("--max-minutes", type=_positive(float), default=10.0, help="time budget (default 10)")
+    parser.add_argument("--lr", type=_positive(float), default=1e-3, help="learning rate of the new style's own weights "
                         "(default 1e-3)")
-    parser.add_argument("--style-lr", type=float, default=1e-2, help="learning rate of the new style's row")
-    parser.add_argument("--patience", type=int, default=6, help="early stopping: epochs without improvement")
+    parser.add_argument("--style-lr", type=_positive(float), default=1e-2, help="learning rate of the new style's row")
+    parser.add_argument("--patience", type=_positive(int), default=6, help="early stopping: epochs without improvement")
     parser.add_argument("--train", choices=["auto", "style", "top", "all"], default="auto",
                         help="auto (default): first the new style's row alone, then every weight, kept if it "
                              "predicts the folder's validation pieces better; or one stage of: style (the row "
@@ -27,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "music21's corpus parsed once)")
     parser.add_argument("--cache", help="corpus cache for mixing and the old styles' figures (default: the "
                         "`composer data build` cache)")
-    parser.add_argument("--threads", type=int, help="CPU threads for torch (default: all cores)")
+    parser.add_argument("--threads", type=_positive(int), help="CPU threads for torch (default: all cores)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same run)")
     parser.add_argument("--force", action="store_true", help="replace an adapted style of the same name")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")

@@ -218,6 +218,8 @@ class AdaptDialog(QDialog):
         folder = Path(self.folder.text().strip()).expanduser()
         if not self.folder.text().strip():
             return "Choose a folder of your music first."
+        if folder.is_file():
+            return f"{folder} is a file: choose the folder that holds your pieces."
         if not folder.is_dir():
             return f"{folder}: no such folder."
         name = self.name.text().strip()

@@ -277,3 +277,20 @@ def test_a_folder_of_drum_grooves_says_the_drums_do_not_count(tmp_path):
         write_midi(Score(notes=hits, voices=[Voice("Drums", 0, is_drum=True)]), folder / f"groove{k}.mid")
     with pytest.raises(AdaptError, match=r"0 notes in 0 usable pieces \(1920 drum notes are not counted"):
         read_folder(folder, "x", tmp_path / "c", progress=False)
+
+
+def test_options_out_of_range_and_a_file_for_a_folder_are_refused(tmp_path, capsys, monkeypatch):
+    """Before: --threads 0 used every core, --max-minutes -3 ran anyway, and --data song.mid said
+    'no such folder'."""
+    from composer.cli import main
+
+    monkeypatch.setenv("COMPOSER_STYLES", str(tmp_path / "styles"))
+    song = tmp_path / "song.mid"
+    write_midi(tune(np.random.default_rng(0), PHRYGIAN), song)
+    for option, value in (("--threads", "0"), ("--max-minutes", "-3"), ("--patience", "0"), ("--lr", "nan")):
+        with pytest.raises(SystemExit) as stop:
+            main(["adapt", "--data", str(tmp_path), "--style", "x", option, value])
+        assert stop.value.code == 2 and f"argument {option}: '{value}': give a number above 0" in capsys.readouterr().err
+    with pytest.raises(AdaptError, match="is a file; give the folder it is in"):
+        read_folder(song, "x", tmp_path / "c", progress=False)
+    assert not (tmp_path / "styles").exists()

@@ -231,4 +231,8 @@ def test_a_name_too_long_or_a_file_already_there_is_refused(qtbot, tmp_path, mon
     assert not dialog.start() and "at most 64 characters" in dialog.status.text()
     dialog.name.setText("Taken")
     assert not dialog.start() and "already have a style called 'taken'" in dialog.status.text()
+    (tmp_path / "tune.mid").write_bytes(b"")
+    dialog.folder.setText(str(tmp_path / "tune.mid"))  # said "no such folder"
+    dialog.name.setText("tunes")
+    assert not dialog.start() and "is a file: choose the folder that holds your pieces" in dialog.status.text()
     assert (tmp_path / "styles" / "taken.safetensors").read_bytes() == b"not a style"
