@@ -162,8 +162,9 @@ class AdaptDialog(QDialog):
         form.addRow("Folder", folder_row)
         form.addRow("Style name", self.name)
         form.addRow("At most", self.minutes)
-        base = Path(self.base_checkpoint).name if self.base_checkpoint else "the shipped model"
-        form.addRow("Starting from", QLabel(base))
+        self.base_label = QLabel()
+        form.addRow("Starting from", self.base_label)
+        self.set_base(base_checkpoint, taken)
 
         self.start_button = QPushButton("Start learning")
         self.start_button.setDefault(True)
@@ -200,6 +201,16 @@ class AdaptDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.close)
         self._set_running(False)
+
+    def set_base(self, base_checkpoint: str | None, taken: list[str] | None) -> None:
+        """The model to start from and its style names, as the window has them now (the dialog is
+        kept between openings: a model chosen in Settings since then is the one adapted)."""
+        if self.running:
+            return
+        self.base_checkpoint = base_checkpoint or None
+        self.taken = set(taken or [])
+        self.base_label.setText(Path(self.base_checkpoint).name if self.base_checkpoint else "the shipped model")
+        self.base_label.setToolTip(self.base_checkpoint or "")
 
     # --- input -------------------------------------------------------------------------------
     def _browse(self) -> None:

@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
             dialog = AdaptDialog(self.settings.checkpoint or None, taken=self.cowriter.styles, parent=self)
             dialog.style_added.connect(lambda _name, _path: self.cowriter.refresh_user_styles())
             self.adapt_dialog = dialog
+        dialog.set_base(self.settings.checkpoint or None, self.cowriter.styles)  # Settings may have changed it
         dialog.show()
         dialog.raise_()
         return dialog

@@ -236,3 +236,15 @@ def test_a_name_too_long_or_a_file_already_there_is_refused(qtbot, tmp_path, mon
     dialog.name.setText("tunes")
     assert not dialog.start() and "is a file: choose the folder that holds your pieces" in dialog.status.text()
     assert (tmp_path / "styles" / "taken.safetensors").read_bytes() == b"not a style"
+
+
+def test_the_dialog_starts_from_the_model_chosen_in_settings_since_it_was_first_opened(window, tmp_path):
+    """The dialog is kept between openings; it went on adapting the model it first saw."""
+    first = window.learn_style()
+    assert first.base_checkpoint is None and first.base_label.text() == "the shipped model"
+    first.close()
+    window.settings.checkpoint = str(tmp_path / "mine.safetensors")
+    again = window.learn_style()
+    assert again is first and again.base_checkpoint == str(tmp_path / "mine.safetensors")
+    assert again.base_label.text() == "mine.safetensors"
+    again.close()
