@@ -278,8 +278,10 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, temper
 
 def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_register: bool = False,
                 style: str | None = None, key: Key | None = None, chords=None, controls: Controls | None = None,
-                max_notes: int | None = None, bars: int | None = None):
-    """(RegionPlan, encoder Context, style index) for writing the region's voices of `score`."""
+                max_notes: int | None = None, bars: int | None = None, context_only: bool = False):
+    """(RegionPlan, encoder Context, style index) for writing the region's voices of `score`;
+    context_only: (the voice slots and the decoder's first input instead of a plan, Context, style
+    index), for another version of a score whose plan is made already (_write_beside)."""
     controls = controls or Controls()
     styles = checkpoint.styles
     if style in (None, NEUTRAL_STYLE):
@@ -319,6 +321,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         limit = 32 if end_g is None else 256
     density = int(np.clip(round(controls.density), 1, V.MAX_DENSITY)) if controls.density is not None else 0
     dec_first = decoder_inputs(first, first.take(slice(0, 0)), start=start_g, end=end_g, bar=bar, density=density)
+    if context_only:
+        return (slots, dec_first.matrix()[0]), context, style_index
 
     drums_role = V.ROLES.index("drums")
     pitched_notes = array[np.array([role_index.get(int(v)) != drums_role for v in array[:, 4]], bool)] \
@@ -442,19 +446,20 @@ def _write_beside(checkpoint: Checkpoint, scores: list[Score], region: Region, *
     """One voice written once beside each of several versions of the other voices (one per
     variation of the voices written before it) in one batched decoder pass: the plans agree
     (the voice's own context is the same), only the encoder contexts differ."""
-    prepared = [_plan_voice(checkpoint, score, region, **planning) for score in scores]
-    plan, _, style_index = prepared[0]
+    plan, context, style_index = _plan_voice(checkpoint, scores[0], region, **planning)
     model = evaluation_mode(checkpoint.model_for(style_index))
     sampling = dict(temperature=temperature, top_p=top_p, cancel=cancel)
-
-    def signature(p: RegionPlan) -> tuple:
-        return tuple((v.slot, v.score_voice, v.role, v.monophonic, v.last_pitch, v.busy_until, v.grid) for v in p.voices)
-
-    if any(signature(p) != signature(plan) or not np.array_equal(p.first, plan.first) for p, _, _ in prepared):
-        # The versions number the voices differently (a variation wrote nothing in a voice that
-        # has no other notes): each on its own.
-        return [_as_notes(sample_region(model, _encode(model, [context], style_index), p, 1,
+    # The voice's own notes are the same in every version: only the encoder contexts differ,
+    # unless the versions number the voices differently (a variation wrote nothing in a voice
+    # that has no other notes), which the slots and the decoder's first input show.
+    slots = {v.score_voice: v.slot for v in plan.voices}
+    others = [_plan_voice(checkpoint, score, region, context_only=True, **planning) for score in scores[1:]]
+    if any(any(o_slots.get(v) != s for v, s in slots.items()) or not np.array_equal(first, plan.first)
+           for (o_slots, first), _, _ in others):
+        # ... each on its own, then.
+        prepared = [(plan, context)] + [_plan_voice(checkpoint, score, region, **planning)[:2] for score in scores[1:]]
+        return [_as_notes(sample_region(model, _encode(model, [c], style_index), p, 1,
                                         seed=None if seed is None else seed + i, **sampling))[0]
-                for i, (p, context, _) in enumerate(prepared)]
-    memory = _encode(model, [context for _, context, _ in prepared], style_index)
+                for i, (p, c) in enumerate(prepared)]
+    memory = _encode(model, [context] + [c for _, c, _ in others], style_index)
     return _as_notes(sample_region(model, memory, plan, len(scores), seed=seed, **sampling))
