@@ -5,16 +5,12 @@ style is; with --model, the name typed as for adapt ('My Jigs') was refused with
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent.parent))
-from composer.cli import main  # noqa: E402
-from composer.io import write_midi  # noqa: E402
-from composer.music.score import TICKS_PER_QUARTER as Q  # noqa: E402
-from composer.music.score import Note, Score  # noqa: E402
+from composer.cli import main
+from composer.io import write_midi
+from composer.music.score import TICKS_PER_QUARTER as Q
+from composer.music.score import Note, Score
 
 
 @pytest.fixture
