@@ -39,7 +39,7 @@ import torch
 
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint, load_checkpoint
 from composer.model.network import NetworkConfig, Seq2Seq
-from composer.user_styles import MAX_STYLE_NAME, styles_dir, user_styles
+from composer.user_styles import style_id, styles_dir, user_styles
 
 __all__ = ["AdaptConfig", "AdaptError", "AdaptResult", "adapt", "read_folder", "split_pieces", "style_slug",
            "styles_dir", "user_styles", "with_new_style", "MIN_NOTES"]
@@ -60,15 +60,12 @@ class AdaptError(Exception):
 
 # --- where adapted styles live (composer.user_styles, torch-free for the window) -------------------
 def style_slug(name: str) -> str:
-    """A style name as the user typed it -> the stored name (lower case, [a-z0-9_]): 'My Jigs' -> 'my_jigs'."""
-    from composer.data.styles import style_name_from_folder
-
-    if not any(c.isascii() and c.isalnum() for c in name):
-        raise AdaptError(f"{name!r} is not a usable style name: use letters or digits, e.g. 'my_jigs'")
-    slug = style_name_from_folder(name.strip())
-    if len(slug) > MAX_STYLE_NAME:  # it names the files: a longer one failed to save after the training
-        raise AdaptError(f"the style name is {len(slug)} characters long; use at most {MAX_STYLE_NAME}")
-    return slug
+    """A style name as the user typed it -> the stored name (composer.user_styles.style_id):
+    'My Jigs' -> 'my_jigs'. Raises AdaptError saying why a name cannot be used."""
+    try:
+        return style_id(name)
+    except ValueError as error:
+        raise AdaptError(str(error)) from None
 
 
 def check_out(out: Path) -> None:

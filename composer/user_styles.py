@@ -18,6 +18,28 @@ _MAX_HEADER = 16 * 1024 * 1024
 MAX_STYLE_NAME = 64
 
 
+def style_id(name: str) -> str:
+    """A style name as typed -> its stored id ([a-z0-9_], at most MAX_STYLE_NAME characters; it
+    names the files): 'My Jigs' -> 'my_jigs', accents folded ('Café Tunes' -> 'cafe_tunes').
+    Raises ValueError saying why when nothing usable is left, or when letters would be dropped
+    (other scripts: '中国 2' became '2', 'Ölfolk' 'lfolk', without a word)."""
+    import unicodedata
+
+    from composer.data.styles import style_name_from_folder
+
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
+    dropped = "".join(c for c in folded if c.isalnum() and not c.isascii())
+    if dropped:
+        raise ValueError(f"{name!r}: a style name is written in Latin letters and digits ({dropped[:8]!r} "
+                         "cannot be kept), e.g. 'han_folk'")
+    if not any(c.isascii() and c.isalnum() for c in folded):
+        raise ValueError(f"{name!r} is not a usable style name: use letters or digits, e.g. 'my_jigs'")
+    slug = style_name_from_folder(folded.strip())
+    if len(slug) > MAX_STYLE_NAME:  # a longer one failed to save, after the training
+        raise ValueError(f"the style name is {len(slug)} characters long; use at most {MAX_STYLE_NAME}")
+    return slug
+
+
 def styles_dir() -> Path:
     """$COMPOSER_STYLES, else ${XDG_DATA_HOME:-~/.local/share}/composer/styles."""
     if os.environ.get("COMPOSER_STYLES"):

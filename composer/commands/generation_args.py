@@ -282,10 +282,12 @@ def _style_hint(style: str, known: list[str], model: str | None) -> str:
     my_jigs), or the checkpoint of a style adapted into the styles folder (the model lacks it)."""
     from pathlib import Path
 
-    from composer.data.styles import style_name_from_folder
-    from composer.user_styles import user_styles
+    from composer.user_styles import style_id, user_styles
 
-    slug = style_name_from_folder(style)
+    try:
+        slug = style_id(style)
+    except ValueError:
+        return ""
     if slug in known:
         return f". Did you mean --style {slug}?"
     mine = user_styles()

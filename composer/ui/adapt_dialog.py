@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.ui.model_process import CHILD_NICE, describe, torch_threads
-from composer.user_styles import MAX_STYLE_NAME, styles_dir, user_styles
+from composer.user_styles import style_id, styles_dir, user_styles
 
 
 def _adapt_child(replies, params: dict, threads: int, nice: int) -> None:
@@ -220,12 +220,15 @@ class AdaptDialog(QDialog):
 
     def _folder_changed(self, text: str) -> None:
         if text and not self.name.isModified():
-            self.name.setText(Path(text).name.strip().lower().replace(" ", "_"))
+            name = Path(text).name.strip()
+            try:
+                name = style_id(name)  # the name it will be stored under
+            except ValueError:
+                pass  # Start says why
+            self.name.setText(name)
 
     def problem(self) -> str | None:
         """Why Start cannot go ahead now, or None."""
-        from composer.data.styles import style_name_from_folder
-
         folder = Path(self.folder.text().strip()).expanduser()
         if not self.folder.text().strip():
             return "Choose a folder of your music first."
@@ -234,11 +237,12 @@ class AdaptDialog(QDialog):
         if not folder.is_dir():
             return f"{folder}: no such folder."
         name = self.name.text().strip()
-        if not any(c.isascii() and c.isalnum() for c in name):
+        if not name:
             return "Name the style (letters or digits, e.g. my_jigs)."
-        slug = style_name_from_folder(name)
-        if len(slug) > MAX_STYLE_NAME:  # it names the style's files
-            return f"Shorten the style name to at most {MAX_STYLE_NAME} characters."
+        try:
+            slug = style_id(name)
+        except ValueError as error:
+            return f"{str(error)[0].upper()}{str(error)[1:]}."
         if slug in self.taken:
             return f"The model already has a style called '{slug}'; choose another name."
         if slug in user_styles() or (styles_dir() / f"{slug}.safetensors").exists():
@@ -255,9 +259,7 @@ class AdaptDialog(QDialog):
         if problem:
             self._say(problem, error=True)
             return False
-        from composer.data.styles import style_name_from_folder
-
-        slug = style_name_from_folder(self.name.text().strip())
+        slug = style_id(self.name.text().strip())
         self.max_minutes_value = self.minutes.value()
         config = {"style": slug, "base": self.base_checkpoint, "out": str(styles_dir() / f"{slug}.safetensors"),
                   "max_minutes": self.max_minutes_value}

@@ -235,6 +235,10 @@ def test_a_style_name_too_long_for_a_file_name_is_refused(tmp_path, monkeypatch,
     from composer.cli import main
 
     assert style_slug("j" * 64) == "j" * 64
+    # Accents are folded; letters of other scripts are not dropped silently ('中国 2' was stored as '2').
+    assert style_slug("Café Tunes") == "cafe_tunes" and style_slug("Ölfolk") == "olfolk"
+    with pytest.raises(AdaptError, match="Latin letters and digits"):
+        style_slug("中国 2")
     with pytest.raises(AdaptError, match="at most 64"):
         style_slug("Jigs " * 40)
     monkeypatch.setenv("COMPOSER_STYLES", str(tmp_path / "styles"))

@@ -228,7 +228,13 @@ def test_a_name_too_long_or_a_file_already_there_is_refused(qtbot, tmp_path, mon
     qtbot.addWidget(dialog)
     dialog.folder.setText(str(tmp_path))
     dialog.name.setText("x" * 65)  # it names the files: saving failed after the whole training
-    assert not dialog.start() and "at most 64 characters" in dialog.status.text()
+    assert not dialog.start() and "use at most 64" in dialog.status.text()
+    dialog.name.setText("中国 2")  # was stored as '2' without a word
+    assert not dialog.start() and "Latin letters and digits" in dialog.status.text()
+    (tmp_path / "Café Tunes").mkdir()
+    dialog.name.setModified(False)
+    dialog.folder.setText(str(tmp_path / "Café Tunes"))
+    assert dialog.name.text() == "cafe_tunes"  # the name it is stored under (was 'café_tunes', stored 'caf_tunes')
     dialog.name.setText("Taken")
     assert not dialog.start() and "already have a style called 'taken'" in dialog.status.text()
     (tmp_path / "tune.mid").write_bytes(b"")
