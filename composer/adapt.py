@@ -46,6 +46,7 @@ __all__ = ["AdaptConfig", "AdaptError", "AdaptResult", "adapt", "read_folder", "
 
 MIN_NOTES = 300  # below this there is too little to learn a style from (about three short tunes)
 MIN_PIECE_NOTES = 8  # shorter pieces give no training window
+MIN_STEPS_PER_EPOCH = 8  # small folders sample more windows per piece, so an epoch is this many batches
 # Parameter-name prefixes trained besides the new style row, by mode (see AdaptConfig.train).
 TRAINABLE: dict[str, tuple[str, ...]] = {
     "style": (),
@@ -383,9 +384,13 @@ def adapt(config: AdaptConfig, folder: str | Path, *, log: Log = print, progress
                   "max_minutes": max(0.2, round(minutes, 1)),
                   "augment": augmenting, "teacher_forcing": float(base_training.get("teacher_forcing", 1.0)),
                   "teacher_forcing_warmup": 0}
-        # Window shapes as the base model was trained (the fields this version's TrainConfig has).
+        # Window shapes as the base model was trained (the fields this version's TrainConfig has) ...
         wanted.update({k: base_training[k] for k in ("target_length", "seed_range", "windows_per_piece",
                                                      "melody_probability") if k in base_training})
+        # ... but at least MIN_STEPS_PER_EPOCH batches an epoch: a dozen tunes made one batch, and
+        # early stopping ended a stage after a handful of steps.
+        wanted["windows_per_piece"] = max(int(wanted.get("windows_per_piece", 2)), math.ceil(
+            MIN_STEPS_PER_EPOCH * config.batch_size / max(1, len(dataset.train))))
         fields = TrainConfig.__dataclass_fields__
         train_config = TrainConfig(**{k: tuple(v) if k == "seed_range" else v for k, v in wanted.items() if k in fields})
         trainer = Trainer(train_config, dataset, log=relay, progress=progress, augment=augment, model=start,
@@ -446,6 +451,18 @@ def adapt(config: AdaptConfig, folder: str | Path, *, log: Log = print, progress
             adapted = isolated(tuned, tuned.model.style.weight[new_index].detach().clone())
             stages.append({"mode": config.train, "lr": lr, "epochs": trainer.epoch,
                            "best_val_loss": round(trainer.best, 4), "kept": True})
+        # Nothing trained may leave the style worse than its starting row on the validation pieces
+        # (a dozen tunes can: +1.6 % found by QA with --train all).
+        start = Checkpoint(model=with_new_style(base.model, row).eval(), styles=styles, info=dict(base.info),
+                           own={name: with_new_style(net, row).eval() for name, net in base.own.items()})
+        start_valid = pitch_figures(start, parts["validation"], style).get("pitch_nll", math.inf)
+        final_valid = pitch_figures(adapted, parts["validation"], style).get("pitch_nll", math.inf)
+        if not final_valid < start_valid:
+            log(f"the trained style predicts the validation pieces no better than its starting row "
+                f"({final_valid:.3f} against {start_valid:.3f} nats/note): the starting row is kept")
+            adapted = start
+            for st in stages:
+                st["kept"] = False
         seconds = time.monotonic() - started
 
         log("measuring before/after figures ...")
@@ -464,7 +481,8 @@ def adapt(config: AdaptConfig, folder: str | Path, *, log: Log = print, progress
             "files": data.files, "skipped": [name for name, _ in data.skipped], "notes": data.notes,
             "pieces": {k: len(v) for k, v in parts.items()}, "figures_on": "test" if parts["test"] else "validation",
             "init": init_name, "init_scores": {k: round(v, 4) for k, v in init_scores.items()},
-            "train": config.train, "stages": stages, "kept": next(st["mode"] for st in stages if st["kept"]),
+            "train": config.train, "stages": stages, "kept": next((st["mode"] for st in stages if st["kept"]), "start"),
+            "start_validation_pitch_nll": round(start_valid, 4),
             "lr": trainer.config.lr, "mixed_corpus_pieces": len(mixed), "epochs": sum(st["epochs"] for st in stages),
             "best_epoch": adapted.info.get("metrics", {}).get("best_epoch"), "seconds": round(seconds, 1),
             "threads": torch.get_num_threads(), "made": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -518,6 +536,8 @@ def model_card(a: dict) -> str:
           + (" (kept)" if st["kept"] else " (not kept)") for i, st in enumerate(a["stages"])), "",
         ("The tuned weights serve this style only; every base style is written by the base model's weights, "
          "unchanged (parameter isolation)." if a.get("own_weights") else
+         "Training did not beat the starting row on the validation pieces, so the starting row is kept; every "
+         "other weight is the base model's." if a.get("kept") == "start" else
          "Only the new style's row was trained; every other weight is the base model's."), "",
         f"## Figures (evaluation protocol, {a['figures_on']} pieces of the folder)", "",
         "| | pitch NLL (nats/note) | pitch acc | joint NLL |", "|---|---|---|---|",

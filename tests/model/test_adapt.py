@@ -109,7 +109,10 @@ def test_the_old_styles_keep_the_base_weights(base_model, phrygian_folder, tmp_p
     assert [st["mode"] for st in info["stages"]] == ["style", "all"] and info["mixed_corpus_pieces"] == 0
     second = info["stages"][1]
     assert second["kept"] == (second["validation_pitch_nll"] < second["first_validation_pitch_nll"])
-    assert info["kept"] == ("all" if second["kept"] else "style") and info["own_weights"] == second["kept"]
+    assert info["kept"] in ("all" if second["kept"] else ("style", "start")) and info["own_weights"] == second["kept"]
+    # Whatever is kept predicts the validation pieces better than the starting row, or is it.
+    assert info["kept"] == "start" or min(second["validation_pitch_nll"], second["first_validation_pitch_nll"]) \
+        < info["start_validation_pitch_nll"]
     assert info["base_styles"]["worst_change"] == 0.0, info["base_styles"]
     # Held-out figures of a tiny model on a few pieces move by chance (the stages are chosen on
     # validation): no worse than 1 % here; that adaptation learns the folder's trait is
@@ -216,6 +219,7 @@ def test_the_command_line(base_model, phrygian_folder, tmp_path, capsys, monkeyp
 
     base, cache = base_model
     monkeypatch.setenv("COMPOSER_STYLES", str(tmp_path / "styles"))
+    monkeypatch.setenv("COMPOSER_CACHE", str(tmp_path / "cache"))  # the folder's parse, not the user's cache
     empty = tmp_path / "empty"
     empty.mkdir()
     assert main(["adapt", "--data", str(empty), "--style", "x", "--model", str(base), "--quiet"]) == 2
