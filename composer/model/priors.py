@@ -15,7 +15,7 @@ Grid units are composer.model.vocab grid ticks (12 per quarter); positions count
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -289,6 +289,8 @@ class Texture:
     # (N_DURATION,) log of the context's share of each note length (index = grid units - 1,
     # smoothed): the model gave half-note chords an eighth's length; None: any length
     durations: np.ndarray | None = None
+    # prior()'s answers by (notes above, bar positions): a fill's variations and steps ask again
+    _answers: dict = field(default_factory=dict, compare=False, repr=False)
 
     def prior(self, above: list[int], n_delta: int, positions: np.ndarray | None = None) -> np.ndarray:
         """(N_PITCH, n_delta) log-prior for the voice's next note when its last onset holds the
@@ -299,6 +301,9 @@ class Texture:
         pulled toward the context's (TOP_PULL nats a semitone beyond TOP_WIDTH) and, given the
         bar positions (n_delta,) of the deltas, its onset landing where the context's chords do
         (RHYTHM_STRENGTH times onset_prior)."""
+        key = (tuple(above), n_delta, None if positions is None else np.asarray(positions).tobytes())
+        if key in self._answers:
+            return self._answers[key].copy()
         rate = float(self.rates[min(len(above), MAX_STACK) - 1])
         out = np.full((V.N_PITCH, n_delta), np.log1p(-rate))
         gap = above[-1] - np.arange(V.N_PITCH)
@@ -310,6 +315,8 @@ class Texture:
         out[:, 1:] -= TOP_PULL * np.clip(np.abs(np.arange(V.N_PITCH) - self.top) - TOP_WIDTH, 0, None)[:, None]
         if self.occupancy is not None and positions is not None:
             out += RHYTHM_STRENGTH * onset_prior(self.occupancy, positions)[None]
+        if len(self._answers) < 4096:
+            self._answers[key] = out.copy()
         return out
 
 
