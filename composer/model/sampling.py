@@ -18,8 +18,8 @@ import torch
 from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
-from composer.model.priors import (MAX_STACK, RHYTHM_STRENGTH, GrooveProfile, Texture, chord_tone_prior, onset_prior,
-                                    unrepeated)
+from composer.model.priors import (DURATION_STRENGTH, MAX_STACK, RHYTHM_STRENGTH, GrooveProfile, Texture,
+                                    chord_tone_prior, onset_prior, unrepeated)
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -477,10 +477,14 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 room = np.maximum(bound - onsets, 1)
                 duration_ok &= np.arange(V.N_DURATION)[None] < room[:, None]
         duration_logits = head(3, ref)
-        for b, v in enumerate(voices):  # a chordal voice keeps its context's note lengths
+        for b, v in enumerate(voices):  # a chordal voice keeps its context's note lengths (at that bar position)
             texture = slots[v].texture if v in slots and not rows[b].done else None
             if texture is not None and texture.durations is not None:
-                duration_logits[b] += torch.as_tensor(texture.durations, dtype=duration_logits.dtype, device=device)
+                lengths = texture.durations
+                if lengths.ndim == 2:
+                    lengths = lengths[int(np.clip(_positions(features, onsets[b:b + 1])[0], 0, V.MAX_POSITION - 1))]
+                duration_logits[b] += torch.as_tensor(DURATION_STRENGTH * lengths, dtype=duration_logits.dtype,
+                                                      device=device)
         duration = pick(torch.where(torch.as_tensor(duration_ok, device=device), duration_logits, neg_inf),
                         temperature, top_p, generator)
         h = h + model.condition[3](duration)[:, None]
