@@ -112,10 +112,18 @@ class CoWriter(QObject):
         self._load(str(path) if path else checkpoint)
 
     def use_style(self, style: str | None) -> bool:
-        """Make sure the loaded model knows `style`: an adapted style not in the loaded model
-        loads its checkpoint (True when a load started)."""
+        """Make sure the loaded model writes `style`: an adapted style not in the loaded model loads
+        its checkpoint; a built-in style while an adapted style's checkpoint is loaded loads the
+        base model again (the one in Settings), since that file holds the base as it was when the
+        style was learned (True when a load started)."""
         path = self.user_styles.get(style or "")
-        if path is None or self.model_path == str(path) or style in self._model_styles:
+        if path is None:
+            loaded_own = any(self.model_path == str(p) for p in self.user_styles.values())
+            if loaded_own and self.model_path != str(self.base_checkpoint or ""):
+                self._load(self.base_checkpoint)
+                return True
+            return False
+        if self.model_path == str(path) or style in self._model_styles:
             return False
         self._load(str(path))
         return True
