@@ -279,7 +279,7 @@ def occupancy_of(since_ticks: np.ndarray, bar_ticks: np.ndarray, onsets: np.ndar
 class Texture:
     """A chordal voice's texture in its context (block chords, written top-down): rates
     (MAX_STACK,), rates[k - 1] how often an onset of it with k notes has another (smoothed, in
-    [0.02, 0.98]; 0.5 for sizes it never reaches), and gaps (MAX_GAP + 1,), per interval in
+    [0.02, 0.98]; sizes it never reaches: its largest chords' rate), and gaps (MAX_GAP + 1,), per interval in
     semitones from a chord note down to the next, the log-ratio of its share (smoothed) to uniform
     over 1..MAX_GAP (the context's voicing; index 0 unused), and top, the median pitch of its
     chords' top notes (where a new chord starts: the model, which learnt lines, starts it near the
@@ -297,8 +297,35 @@ class Texture:
     # toward all its notes'): a syncopated part of dotted-quarter, half and eighth chords (one
     # length per position) made 79 % of its chords eighths with one share for all positions
     durations: np.ndarray | None = None
+    # (MAX_POSITION, MAX_STACK) rates and (MAX_POSITION,) tops of its onsets at each bar position
+    # (smoothed toward rates and top): a stride part (a bass note on 1 and 3, a chord on 2 and 4)
+    # has one rate of 0.5 for a single note and its chords' tops half bass notes, and continued
+    # as one line of single notes around their median (126 of 128 onsets); None: one for all
+    rates_at: np.ndarray | None = None
+    top_at: np.ndarray | None = None
     # prior()'s answers by (notes above, bar positions): a fill's variations and steps ask again
     _answers: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def _top_pull(self, positions: np.ndarray | None, n_delta: int) -> np.ndarray:
+        """(N_PITCH, n_delta) log-prior of a new chord's top note at each delta: TOP_PULL nats a
+        semitone beyond TOP_WIDTH from the context's top (at the delta's bar position, if known)."""
+        top = np.full(n_delta, self.top)
+        if self.top_at is not None and positions is not None:
+            top = self.top_at[np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)]
+        return -TOP_PULL * np.clip(np.abs(np.arange(V.N_PITCH)[:, None] - top[None]) - TOP_WIDTH, 0, None)
+
+    def entry_prior(self, positions: np.ndarray, fresh: bool) -> np.ndarray:
+        """(N_PITCH, len(positions)) log-prior for the voice's next note when the last note written
+        was another voice's (or none) at bar position positions[0]: its onset where the context's
+        chords start (RHYTHM_STRENGTH times onset_prior; fresh: the voice has no note at
+        positions[0] yet, so delta 0 starts a chord there at the context's odds) and its pitch, the
+        new chord's top, pulled toward the context's (TOP_PULL). Requires occupancy."""
+        positions = np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)
+        rhythm = RHYTHM_STRENGTH * onset_prior(self.occupancy, positions)
+        if fresh:
+            share = float(self.occupancy[positions[0]])
+            rhythm[0] = RHYTHM_STRENGTH * (np.log(max(share, 1e-9)) - np.log1p(-min(share, 0.99)))
+        return rhythm[None] + self._top_pull(positions, len(positions))
 
     def prior(self, above: list[int], n_delta: int, positions: np.ndarray | None = None) -> np.ndarray:
         """(N_PITCH, n_delta) log-prior for the voice's next note when its last onset holds the
@@ -312,7 +339,9 @@ class Texture:
         key = (tuple(above), n_delta, None if positions is None else np.asarray(positions).tobytes())
         if key in self._answers:
             return self._answers[key].copy()
-        rate = float(self.rates[min(len(above), MAX_STACK) - 1])
+        rates = self.rates if self.rates_at is None or positions is None else \
+            self.rates_at[int(np.clip(np.asarray(positions)[0], 0, V.MAX_POSITION - 1))]
+        rate = float(rates[min(len(above), MAX_STACK) - 1])
         out = np.full((V.N_PITCH, n_delta), np.log1p(-rate))
         gap = above[-1] - np.arange(V.N_PITCH)
         voicing = np.where((gap >= 1) & (gap <= MAX_GAP), self.gaps[np.clip(gap, 0, MAX_GAP)], self.gaps[1:].min())
@@ -320,7 +349,7 @@ class Texture:
         fits = _TEMPLATES[_TEMPLATES[:, classes].all(1)].any(0)  # pitch classes completing a chord with them
         out[:, 0] = np.log(rate) + voicing - np.where(fits[np.arange(V.N_PITCH) % 12], 0.0, CHORD_FIT_PENALTY)
         out *= TEXTURE_STRENGTH
-        out[:, 1:] -= TOP_PULL * np.clip(np.abs(np.arange(V.N_PITCH) - self.top) - TOP_WIDTH, 0, None)[:, None]
+        out[:, 1:] += self._top_pull(None if positions is None else np.asarray(positions)[1:], n_delta - 1)
         if self.occupancy is not None and positions is not None:
             out += RHYTHM_STRENGTH * onset_prior(self.occupancy, positions)[None]
         if len(self._answers) < 4096:
@@ -342,6 +371,10 @@ def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, 
     k = np.arange(1, MAX_STACK + 1)[:, None]
     more, reached = (sizes[None] > k).sum(1), (sizes[None] >= k).sum(1)
     rates = np.clip((more + 0.5) / (reached + 1.0), 0.02, 0.98)
+    # A chord grows no larger than its context's: at 0.5 past its largest size, the voicing's
+    # bonus made another note likelier than a new chord, and a stride part's triads that once got
+    # a fourth note went on to 7 and 8 notes (19 of 64 chords).
+    rates[sizes.max():] = rates[sizes.max() - 1]
     order = np.lexsort((-pitches, onsets))  # each chord top-down
     gap = -np.diff(pitches[order])
     gap = gap[(np.diff(onsets[order]) == 0) & (gap >= 1) & (gap <= MAX_GAP)]
@@ -362,7 +395,21 @@ def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, 
             at = np.zeros((V.MAX_POSITION, V.N_DURATION))
             np.add.at(at, (position, index), 1.0)
             lengths = np.log((at + _POSITION_SMOOTH * np.exp(lengths)) / (at.sum(1, keepdims=True) + _POSITION_SMOOTH))
+    rates_at = top_at = None
+    if bars is not None:  # the same per bar position of its onsets, smoothed toward all onsets'
+        chord_start = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        position = np.clip(np.asarray(bars[0], dtype=np.int64)[order][chord_start] // V.TICKS_PER_GRID,
+                           0, V.MAX_POSITION - 1)
+        more_at, reached_at = np.zeros((V.MAX_POSITION, MAX_STACK)), np.zeros((V.MAX_POSITION, MAX_STACK))
+        np.add.at(more_at, position, (sizes[:, None] > k.T).astype(float))
+        np.add.at(reached_at, position, (sizes[:, None] >= k.T).astype(float))
+        rates_at = np.clip((more_at + _POSITION_SMOOTH * rates[None]) / (reached_at + _POSITION_SMOOTH), 0.02, 0.98)
+        top_at = np.full(V.MAX_POSITION, float(np.median(tops)))
+        for p in np.unique(position):
+            if (position == p).sum() >= 2:
+                top_at[p] = float(np.median(tops[position == p]))
     return Texture(rates=rates, gaps=np.concatenate([[0.0], np.log(share * MAX_GAP)]), top=float(np.median(tops)),
+                   rates_at=rates_at, top_at=top_at,
                    occupancy=occupancy, durations=lengths)
 
 

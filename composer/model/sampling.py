@@ -18,8 +18,8 @@ import torch
 from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
-from composer.model.priors import (DURATION_STRENGTH, MAX_STACK, RHYTHM_STRENGTH, GrooveProfile, Texture,
-                                    chord_tone_prior, onset_prior, unrepeated)
+from composer.model.priors import (DURATION_STRENGTH, MAX_STACK, GrooveProfile, Texture, chord_tone_prior,
+                                    unrepeated)
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -268,13 +268,8 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         # Its next chord after another voice's note (or the region's first): where its context's
         # chords start too. Without this a skank under a tune began every continuation on the
         # downbeat (8 of 8 variations; its context never plays there).
-        occupancy = voice.texture.occupancy
-        positions = np.clip(_positions(features, onsets), 0, V.MAX_POSITION - 1)
-        texture = np.repeat(RHYTHM_STRENGTH * onset_prior(occupancy, positions)[None], V.N_PITCH, axis=0)
-        if not any(n[2] == row.onset and n[0] == voice.score_voice for n in row.notes[-MAX_STACK * 4:]):
-            # delta 0 starts a chord at this onset (it has none here yet): the context's odds of one there
-            share = occupancy[positions[0]]
-            texture[:, 0] = RHYTHM_STRENGTH * (np.log(max(share, 1e-9)) - np.log1p(-min(share, 0.99)))
+        fresh = not any(n[2] == row.onset and n[0] == voice.score_voice for n in row.notes[-MAX_STACK * 4:])
+        texture = voice.texture.entry_prior(_positions(features, onsets), fresh)
     if plan.chord_strength <= 0:
         return texture
     feats = (plan.prior_features_at or features)(onsets)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from composer.music import Note, Score, Voice
@@ -93,3 +94,67 @@ def test_syncopated_chords_keep_each_position_s_length(cowriter, tmp_path, task)
     for position in lengths:
         assert kept[position] >= 0.9 * notes[position], f"at {position}: {kept[position]} of {notes[position]} " \
                                                         f"notes last {lengths[position]} quarters"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("task", ["fill", "continue"])
+def test_a_stride_part_keeps_its_bass_notes_and_chords(cowriter, tmp_path, task):
+    """Stride piano in one voice (a low C on beats 1 and 3, a triad on 2 and 4) under a tune, filled
+    2 bars or continued 4, 2 seeds x 4 variations: at least 75 % of its onsets on beats 1 and 3
+    single notes, at least 80 % of those on 2 and 4 chords, and the single notes lower than the
+    chords' lowest notes (median). With one stacking rate and one chord top for all its onsets
+    (a single note: a chord half the time; tops: the median of bass notes and chord tops), it
+    continued as a single line around G3: 126 of 128 onsets single notes."""
+    from composer.io import read_score, write_midi
+    from composer.request import bar_span, continue_request, fill_request
+
+    notes = []
+    for b in range(8):
+        notes += [Note(36 + (5 if b % 4 == 1 else 0) - (5 if b % 4 == 2 else 0), b * BAR + beat * Q, Q, 80, 1)
+                  for beat in (0, 2)]
+        notes += [Note(p, b * BAR + beat * Q, Q, 70, 1) for beat in (1, 3) for p in TRIADS[b % 4]]
+        notes += [Note(TUNE[(b * 4 + i) % 16], b * BAR + i * Q, Q, 90, 0) for i in range(4)]
+    path = tmp_path / "stride.mid"
+    write_midi(Score(notes=notes, voices=[Voice("Flute", program=73), Voice("Piano", program=0)]), path)
+    score = read_score(path)
+    piano = next(i for i, v in enumerate(score.voices) if v.name == "Piano")
+    strong, weak, singles, lowest = [], [], [], []
+    for seed in range(2):
+        request = fill_request(score, *bar_span(score, 4, 5), (piano,), variations=4, seed=seed) if task == "fill" \
+            else continue_request(score, bars=4, variations=4, seed=seed)
+        for variation in cowriter.generate(request):
+            chords: dict = {}
+            for n in variation.notes:
+                if n.generated and n.voice == piano:
+                    chords.setdefault(n.onset, []).append(n.pitch)
+            for onset, pitches in chords.items():
+                (strong if onset % (2 * Q) == 0 else weak).append(len(pitches))
+                (singles.append(pitches[0]) if len(pitches) == 1 else lowest.append(min(pitches)))
+    assert len(strong) + len(weak) >= (2 if task == "fill" else 4) * 4 * 8 * 0.8
+    assert np.mean(np.array(strong) == 1) >= 0.75, f"beats 1 and 3: sizes {Counter(strong)}"
+    assert np.mean(np.array(weak) >= 2) >= 0.8, f"beats 2 and 4: sizes {Counter(weak)}"
+    assert np.median(singles) < np.median(lowest), f"single notes {np.median(singles)}, chords from {np.median(lowest)}"
+
+
+def test_the_texture_of_stride_and_a_chord_that_outgrows_its_context():
+    """Per bar position: a stride part stacks on beats 2 and 4 only, and its chords' tops there are
+    the triads', the single notes' on 1 and 3 the bass notes; a chord past the context's largest
+    size (a triad's fourth note) is as unlikely to grow as a full triad (it was 0.5, and with the
+    voicing's bonus a stride part's chords grew to 7 and 8 notes)."""
+    from composer.model import vocab as V
+    from composer.model.priors import texture_of
+
+    onsets, pitches, since = [], [], []
+    for b in range(8):
+        for beat in range(4):
+            chord = (36,) if beat % 2 == 0 else TRIADS[b % 4]
+            onsets += [(b * 4 + beat) * 12] * len(chord)
+            pitches += sorted(chord, reverse=True)
+            since += [beat * Q] * len(chord)
+    ticks = np.array(onsets) * V.TICKS_PER_GRID
+    texture = texture_of(np.array(onsets), np.array(pitches), (np.array(since), np.full(len(ticks), BAR), ticks))
+    assert texture.rates_at[0, 0] < 0.1 and texture.rates_at[12, 0] > 0.9 and texture.rates_at[12, 2] < 0.1
+    assert texture.top_at[0] == 36 and texture.top_at[12] == 67
+    assert texture.rates[3] <= texture.rates[2] < 0.1
+    grow = texture.prior([64, 60, 57, 52], 16, np.arange(12, 28))
+    assert grow[:, 0].max() < grow[:, 1:].max() - 4, "a fourth note under a triad is likelier to grow than move on"
