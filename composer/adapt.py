@@ -92,9 +92,11 @@ class FolderData:
 
 
 def read_folder(folder: str | Path, style: str, cache_dir: str | Path | None = None, *,
-                progress: bool = True, workers: int | None = None) -> FolderData:
-    """Every piece of the folder (sub-folders included) as style `style`. Raises AdaptError when
-    the folder is missing, holds no readable music, or too few notes (fewer than MIN_NOTES)."""
+                progress: bool = True, workers: int | None = None,
+                on_file: Callable[[int, int], None] | None = None) -> FolderData:
+    """Every piece of the folder (sub-folders included) as style `style`; on_file(done, total) as
+    each file is parsed. Raises AdaptError when the folder is missing, holds no readable music, or
+    too few notes (fewer than MIN_NOTES)."""
     from composer.data.build import build_corpus
     from composer.data.corpus import load_corpus
     from composer.data.sources import FolderSource
@@ -117,7 +119,8 @@ def read_folder(folder: str | Path, style: str, cache_dir: str | Path | None = N
 
         digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
         cache_dir = default_cache_dir().parent / "adapt" / digest
-    report = build_corpus([source], cache_dir, progress=progress, workers=workers or min(2, os.cpu_count() or 1))
+    report = build_corpus([source], cache_dir, progress=progress, workers=workers or min(2, os.cpu_count() or 1),
+                          on_file=on_file)
     corpus = load_corpus(cache_dir)
     pieces = [replace(p, style=style) for p in corpus.pieces if _melodic_notes(p) >= MIN_PIECE_NOTES]
     skipped = list(report.skipped)
@@ -313,10 +316,12 @@ def style_figures(checkpoint: Checkpoint, pieces: list) -> dict[str, float]:
 
 def adapt(config: AdaptConfig, folder: str | Path, *, log: Log = print, progress: bool = True,
           on_epoch: Epoch | None = None, folder_cache: str | Path | None = None,
-          workdir: str | Path | None = None) -> AdaptResult:
+          workdir: str | Path | None = None, on_read: Callable[[int, int], None] | None = None) -> AdaptResult:
     """Adapt config.base to the music in `folder` as the new style config.style (see the module
     doc). Writes config.out (or styles_dir()/<style>.safetensors) and <same>.md only at the end,
-    atomically: an interrupted run leaves earlier files as they were. Raises AdaptError."""
+    atomically: an interrupted run leaves earlier files as they were. on_epoch(history row,
+    seconds) after each epoch; on_read(done, total) as the folder's files are parsed. Raises
+    AdaptError."""
     from composer.data.augment import AugmentConfig, Augmenter
     from composer.data.corpus import Corpus
     from composer.generate import default_model_path
@@ -336,7 +341,7 @@ def adapt(config: AdaptConfig, folder: str | Path, *, log: Log = print, progress
     check_out(out)
 
     log(f"reading {folder} ...")
-    data = read_folder(folder, style, folder_cache, progress=progress)
+    data = read_folder(folder, style, folder_cache, progress=progress, on_file=on_read)
     for name, reason in data.skipped:
         log(f"skipped (unreadable) {name}: {reason}")
     parts = split_pieces(data.pieces)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,11 +112,13 @@ def _collect_pieces(files: list[SourceFile], hashes: list[str], cache_dir: Path,
 
 
 def build_corpus(sources=None, cache_dir: str | Path | None = None, *, workers: int | None = None,
-                 progress: bool = True, force: bool = False) -> BuildReport:
+                 progress: bool = True, force: bool = False,
+                 on_file: Callable[[int, int], None] | None = None) -> BuildReport:
     """Parse the sources into the cache and write corpus.npz.
 
     sources: None or "default" for music21's corpus, folder paths, or Source objects (a list of
     any of these). workers: processes (default os.cpu_count()). force: parse every file again.
+    on_file(done, total): called as each file not parsed before is parsed.
     """
     started = time.perf_counter()
     cache_dir = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
@@ -133,7 +136,7 @@ def build_corpus(sources=None, cache_dir: str | Path | None = None, *, workers: 
             jobs.append(ParseJob(file.path, entry, failure, reader=file.reader,
                                  extra=tuple(file.root / p for p in file.extra), meta=file.meta))
     parse_started = time.perf_counter()
-    parse_files(jobs, workers=workers, progress=progress)
+    parse_files(jobs, workers=workers, progress=progress, on_file=on_file)
     report.parse_seconds = time.perf_counter() - parse_started
     report.parsed = len(jobs)
 

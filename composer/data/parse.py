@@ -132,10 +132,12 @@ def _parse_one_at_a_time(jobs: list[ParseJob], parse: Callable, finish: Callable
 
 
 def parse_files(jobs: list[ParseJob], workers: int | None = None, progress: bool = True,
-                parse: Callable[[ParseJob], ParseResult] = parse_file) -> list[ParseResult]:
+                parse: Callable[[ParseJob], ParseResult] = parse_file,
+                on_file: Callable[[int, int], None] | None = None) -> list[ParseResult]:
     """Parse every job, largest files first (so one big collection does not finish last).
 
     parse: the function a worker runs per job (a module-level function, for the process pool).
+    on_file(done, total): called after each file (a window's progress bar).
     """
     from tqdm import tqdm
 
@@ -153,6 +155,8 @@ def parse_files(jobs: list[ParseJob], workers: int | None = None, progress: bool
         counts["skipped"] += result.error is not None
         bar.set_postfix(counts, refresh=False)
         bar.update()
+        if on_file is not None:
+            on_file(len(results), len(jobs))
 
     try:
         if workers == 1:

@@ -48,6 +48,7 @@ def _adapt_child(replies, params: dict, threads: int, nice: int) -> None:
         config = AdaptConfig(**params["config"], threads=threads)
         result = adapt(config, params["folder"], log=lambda line: replies.send(("log", line)), progress=False,
                        on_epoch=lambda row, seconds: replies.send(("epoch", row, seconds)),
+                       on_read=lambda done, total: replies.send(("reading", done, total)),
                        workdir=params["workdir"])
         replies.send(("done", str(result.out), result.info["adapt"]))
     except (AdaptError, CheckpointError) as error:
@@ -61,6 +62,7 @@ class AdaptJob(QThread):
 
     logged = Signal(str)
     epoch = Signal(dict, float)  # Trainer history row, seconds since the start
+    reading = Signal(int, int)  # files of the folder parsed, of how many
     succeeded = Signal(str, dict)  # checkpoint path, adapt record (composer.adapt)
     failed = Signal(str)
     cancelled = Signal()
@@ -91,6 +93,8 @@ class AdaptJob(QThread):
                 self.logged.emit(message[1])
             elif kind == "epoch":
                 self.epoch.emit(dict(message[1]), float(message[2]))
+            elif kind == "reading":
+                self.reading.emit(int(message[1]), int(message[2]))
             elif kind == "done":
                 self._ended = True
                 self.succeeded.emit(message[1], dict(message[2]))
@@ -271,6 +275,7 @@ class AdaptDialog(QDialog):
         job = AdaptJob(self.folder.text().strip(), config, self)
         job.logged.connect(self._logged)
         job.epoch.connect(self._epoch)
+        job.reading.connect(self._reading)
         job.succeeded.connect(self._succeeded)
         job.failed.connect(self._failed)
         job.cancelled.connect(self._cancelled)
@@ -299,6 +304,12 @@ class AdaptDialog(QDialog):
         self.log.appendPlainText(line)
         if line.startswith(("reading", "fine-tuning", "measuring", "skipped")) or " pieces, " in line:
             self._say(line)
+
+    def _reading(self, done: int, total: int) -> None:
+        """The folder's files parsed so far (a first read of a big folder takes a while); the bar
+        shows the reading until training starts."""
+        self.progress.setValue(min(999, int(1000 * done / max(1, total))))
+        self._say(f"Reading the folder: {done} of {total} files")
 
     def _epoch(self, row: dict, seconds: float) -> None:
         budget = max(1.0, self.max_minutes_value * 60)

@@ -104,8 +104,13 @@ def test_cancel_changes_nothing(qtbot, base, styles, tmp_path):
     dialog.name.setText("never")
     dialog.minutes.setValue(5.0)
     assert dialog.start()
+    readings, said = [], []
+    dialog.job.reading.connect(lambda done, total: (readings.append((done, total)), said.append(dialog.status.text())))
     workdir = Path(dialog.job.workdir)
     qtbot.waitUntil(lambda: "epoch 1:" in dialog.log.toPlainText(), timeout=120000)  # mid-training
+    # The folder's reading showed its progress file by file (QA: "Reading…" sat at 0 for 30 s).
+    assert readings and readings[-1] == (20, 20) and [d for d, _ in readings] == sorted(d for d, _ in readings)
+    assert said[-1] == "Reading the folder: 20 of 20 files"
     dialog.cancel()
     qtbot.waitUntil(lambda: not dialog.running, timeout=30000)
     assert dialog.status.text() == "Cancelled: nothing was changed."
