@@ -78,6 +78,10 @@ MAX_GAP = 24  # widest interval (semitones) between neighbouring notes of a chor
 _VOICING_SMOOTH = 0.5  # pseudo-count of each interval in a context's voicing
 CHORD_FIT_PENALTY = 2.0  # nats (before TEXTURE_STRENGTH) off a chord note that makes no chord with those above
 TOP_PULL, TOP_WIDTH = 1.0, 3.0  # nats per semitone a chord's top note lies beyond 3 from its context's
+# Bars a chordal voice's context plays in for its rhythm to be kept (Texture.occupancy); at 2 its
+# never-played positions get 0.045, its always-played 0.955. At 4 a 2-bar context kept
+# none: a skank continued as chords on every eighth (8.25 a bar), half notes got eighths.
+MIN_RHYTHM_BARS = 2
 _GRID_FIT = 0.15  # mean distance to the grid (in grid steps) below which a context is on that grid
 GRID_STEPS = {"straight": 3, "triplet": 4}  # sixteenths; eighth-note triplets (grid units)
 
@@ -261,13 +265,17 @@ def occupancy_of(since_ticks: np.ndarray, bar_ticks: np.ndarray, onsets: np.ndar
     """(MAX_POSITION,) in what share of its bars a part's context starts a note at each position
     of the bar (grid units; smoothed, in [0.02, 0.98]; 0 off the grid it was played on), from
     its onsets' ticks since their bar line, their bar's length and their ticks; None for a
-    context of fewer than 4 bars (too few to say which positions it keeps)."""
+    context of fewer than MIN_RHYTHM_BARS bars (too few to say which positions it keeps)."""
     since_ticks, bar_ticks = np.asarray(since_ticks, dtype=np.int64), np.asarray(bar_ticks, dtype=np.int64)
     bar_start = np.asarray(onsets, dtype=np.int64) - since_ticks
     bars = len(np.unique(bar_start))
-    if bars < 4:
+    if bars < MIN_RHYTHM_BARS:
         return None
-    step = grid_of(since_ticks) or 1
+    # Too few onsets for grid_of (a 2-bar skank has 4): the grid all of them lie on exactly. With
+    # every grid unit a position, skipping the 23 between beats 2 and 4 cost as much as playing
+    # the and of 2 where the context never does, and a 2-bar skank continued in eighths.
+    step = grid_of(since_ticks) or next((s for s in GRID_STEPS.values()
+                                         if np.all(since_ticks % (s * V.TICKS_PER_GRID) == 0)), 1)
     bar_units = np.maximum(1, bar_ticks // V.TICKS_PER_GRID)
     position = np.clip(np.mod(np.rint(since_ticks / (step * V.TICKS_PER_GRID)).astype(np.int64) * step, bar_units),
                        0, V.MAX_POSITION - 1)
@@ -276,7 +284,10 @@ def occupancy_of(since_ticks: np.ndarray, bar_ticks: np.ndarray, onsets: np.ndar
     played = np.zeros(V.MAX_POSITION)
     for p in np.unique(position):
         played[p] = len(np.unique(bar_start[position == p]))
-    return np.where(slots, np.clip((played + 0.25) / (bars + 0.5), 0.02, 0.98), 0.0)
+    # (a tenth of a bar's pseudo-count each way: a 2-bar Charleston's never-played and of 3 got
+    # 0.1 at 0.25 and was played in 28 of 32 continued bars, the model starting a chord where the
+    # last one ends; at 0.1 never)
+    return np.where(slots, np.clip((played + 0.1) / (bars + 0.2), 0.02, 0.98), 0.0)
 
 
 @dataclass(frozen=True)
