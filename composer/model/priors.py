@@ -82,6 +82,10 @@ TOP_PULL, TOP_WIDTH = 1.0, 3.0  # nats per semitone a chord's top note lies beyo
 # never-played positions get 0.045, its always-played 0.955. At 4 a 2-bar context kept
 # none: a skank continued as chords on every eighth (8.25 a bar), half notes got eighths.
 MIN_RHYTHM_BARS = 2
+# Bars over which a context bar's weight in a chordal voice's rhythm and lengths halves, by its
+# distance from the region: a part of 4 bars of quarter-note chords then 4 of half notes continued
+# in quarters (3.69 chords a bar; 3.47 at a half-life of 4 bars, 2.94 at 2), ignoring where it went.
+RECENCY_HALF_LIFE = 2.0
 _GRID_FIT = 0.15  # mean distance to the grid (in grid steps) below which a context is on that grid
 GRID_STEPS = {"straight": 3, "triplet": 4}  # sixteenths; eighth-note triplets (grid units)
 
@@ -261,11 +265,24 @@ def onset_prior(occupancy: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return prior
 
 
-def occupancy_of(since_ticks: np.ndarray, bar_ticks: np.ndarray, onsets: np.ndarray) -> np.ndarray | None:
+def recency_weights(ticks: np.ndarray, bar_ticks: np.ndarray, start: int, end: int | None) -> np.ndarray:
+    """(len(ticks),) weight of each context note by how near the region [start, end) it lies
+    (score ticks; bar_ticks: the length of each note's bar): halved every RECENCY_HALF_LIFE bars
+    before start or after end, 1 within a bar of it."""
+    ticks, bar_ticks = np.asarray(ticks, dtype=np.int64), np.maximum(1, np.asarray(bar_ticks, dtype=np.int64))
+    bars = np.maximum(start - 1 - ticks, 0) // bar_ticks
+    if end is not None:
+        bars = np.where(ticks >= end, (ticks - end) // bar_ticks, bars)
+    return 0.5 ** (bars / RECENCY_HALF_LIFE)
+
+
+def occupancy_of(since_ticks: np.ndarray, bar_ticks: np.ndarray, onsets: np.ndarray,
+                 weights: np.ndarray | None = None) -> np.ndarray | None:
     """(MAX_POSITION,) in what share of its bars a part's context starts a note at each position
     of the bar (grid units; smoothed, in [0.02, 0.98]; 0 off the grid it was played on), from
-    its onsets' ticks since their bar line, their bar's length and their ticks; None for a
-    context of fewer than MIN_RHYTHM_BARS bars (too few to say which positions it keeps)."""
+    its onsets' ticks since their bar line, their bar's length and their ticks, each bar counted
+    with its onsets' weight (recency_weights; None: 1); None for a context of fewer than
+    MIN_RHYTHM_BARS bars (too few to say which positions it keeps)."""
     since_ticks, bar_ticks = np.asarray(since_ticks, dtype=np.int64), np.asarray(bar_ticks, dtype=np.int64)
     bar_start = np.asarray(onsets, dtype=np.int64) - since_ticks
     bars = len(np.unique(bar_start))
@@ -281,13 +298,17 @@ def occupancy_of(since_ticks: np.ndarray, bar_ticks: np.ndarray, onsets: np.ndar
                        0, V.MAX_POSITION - 1)
     slots = np.zeros(V.MAX_POSITION, dtype=bool)
     slots[0:min(int(np.bincount(bar_units).argmax()), V.MAX_POSITION):step] = True
+    weights = np.ones(len(bar_start)) if weights is None else np.asarray(weights, dtype=np.float64)
+    starts, first = np.unique(bar_start, return_index=True)
+    # (as many bars in all as it plays in: the smoothing keeps its weight)
+    weight_of = dict(zip(starts.tolist(), (weights[first] / max(weights[first].mean(), 1e-9)).tolist()))
     played = np.zeros(V.MAX_POSITION)
     for p in np.unique(position):
-        played[p] = len(np.unique(bar_start[position == p]))
+        played[p] = sum(weight_of[b] for b in np.unique(bar_start[position == p]).tolist())
     # (a tenth of a bar's pseudo-count each way: a 2-bar Charleston's never-played and of 3 got
     # 0.1 at 0.25 and was played in 28 of 32 continued bars, the model starting a chord where the
     # last one ends; at 0.1 never)
-    return np.where(slots, np.clip((played + 0.1) / (bars + 0.2), 0.02, 0.98), 0.0)
+    return np.where(slots, np.clip((played + 0.1) / (sum(weight_of.values()) + 0.2), 0.02, 0.98), 0.0)
 
 
 @dataclass(frozen=True)
@@ -373,11 +394,11 @@ class Texture:
 
 
 def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-               durations: np.ndarray | None = None) -> Texture | None:
+               durations: np.ndarray | None = None, weights: np.ndarray | None = None) -> Texture | None:
     """The Texture of a voice's context notes (onsets in grid ticks, MIDI pitches; bars: their
     ticks since the bar line, bar lengths and onset ticks, for the chords' rhythm; durations in
-    grid ticks, for their lengths); None for a
-    voice that sounds 2+ notes together at fewer than CHORD_SHARE of its onsets (a line:
+    grid ticks, for their lengths; weights: each note's, recency_weights, for the rhythm and
+    lengths); None for a voice that sounds 2+ notes together at fewer than CHORD_SHARE of its onsets (a line:
     composer.music.roles) or has fewer than 4 onsets (a bar of whole-note chords is one)."""
     onsets, pitches = np.asarray(onsets, dtype=np.int64), np.asarray(pitches, dtype=np.int64)
     _, sizes = np.unique(onsets, return_counts=True)
@@ -399,16 +420,19 @@ def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, 
     if bars is not None:
         since, bar_ticks, ticks = (np.asarray(a, dtype=np.int64) for a in bars)
         _, first = np.unique(ticks, return_index=True)  # one entry per chord
-        occupancy = occupancy_of(since[first], bar_ticks[first], ticks[first])
+        occupancy = occupancy_of(since[first], bar_ticks[first], ticks[first],
+                                 None if weights is None else np.asarray(weights)[first])
     lengths = None
     if durations is not None:
         index = np.clip(np.asarray(durations, dtype=np.int64) - 1, 0, V.N_DURATION - 1)
-        counts = np.bincount(index, minlength=V.N_DURATION) + _DURATION_SMOOTH / V.N_DURATION
+        weight = np.ones(len(index)) if weights is None else np.asarray(weights, dtype=np.float64)
+        weight = weight / max(weight.mean(), 1e-9)  # as many notes in all (the smoothing keeps its weight)
+        counts = np.bincount(index, weight, minlength=V.N_DURATION) + _DURATION_SMOOTH / V.N_DURATION
         lengths = np.log(counts / counts.sum())
         if bars is not None:
             position = np.clip(np.asarray(bars[0], dtype=np.int64) // V.TICKS_PER_GRID, 0, V.MAX_POSITION - 1)
             at = np.zeros((V.MAX_POSITION, V.N_DURATION))
-            np.add.at(at, (position, index), 1.0)
+            np.add.at(at, (position, index), weight)
             lengths = np.log((at + _POSITION_SMOOTH * np.exp(lengths)) / (at.sum(1, keepdims=True) + _POSITION_SMOOTH))
     rates_at = top_at = None
     if bars is not None:  # the same per bar position of its onsets, smoothed toward all onsets'

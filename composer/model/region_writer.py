@@ -21,7 +21,7 @@ from composer.model.encoding import bar_positions, chords_at, encode, keys_at, n
 from composer.model.loops import allowed_periods
 from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, GrooveProfile, estimate_chords, groove_profile, metric_weight,
-                                   style_chord_strength, texture_of, written_grid)
+                                   recency_weights, style_chord_strength, texture_of, written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, sample_region
 from composer.music.limits import BARS_REQUEST_NOTES, VOICE_FILL_NOTES
 from composer.music.region import Controls, Region
@@ -359,9 +359,11 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             groove=_drum_groove(own, region.start, meters, beside) if role == drums_role else None,
             grid=None if role == drums_role else written_grid(bar_positions(grid_notes[:, 0], meters)[0]),
             # A voice of block chords keeps writing chords of its context's size.
-            texture=None if role == drums_role else texture_of(np.rint(own[:, 0] / V.TICKS_PER_GRID), own[:, 2],
-                                                               (*bar_positions(own[:, 0], meters), own[:, 0]),
-                                                               np.rint(own[:, 1] / V.TICKS_PER_GRID))))
+            texture=None if role == drums_role else texture_of(
+                np.rint(own[:, 0] / V.TICKS_PER_GRID), own[:, 2], (*bar_positions(own[:, 0], meters), own[:, 0]),
+                np.rint(own[:, 1] / V.TICKS_PER_GRID),
+                # the rhythm it plays near the region weighs most (a part that changed rhythm goes on in the new one)
+                recency_weights(own[:, 0], bar_positions(own[:, 0], meters)[1], region.start, region.end))))
     stop_at = None
     if bars is not None and end_g is None:
         # The rest of the bar the region starts in, then `bars` whole bars of the meter in force.

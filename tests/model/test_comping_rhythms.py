@@ -200,3 +200,44 @@ def test_two_bars_of_context_are_enough_to_keep_a_rhythm(cowriter, tmp_path, pat
     chords = sum(positions.values())
     assert 1.75 <= chords / 32 <= 2.25, f"{chords / 32:.2f} chords a bar: {dict(positions)}"
     assert sum(positions[on] for on, _ in pattern_of) >= 0.9 * chords, dict(positions)
+
+
+@pytest.mark.slow
+def test_a_part_that_changed_rhythm_goes_on_in_the_new_one(cowriter, tmp_path):
+    """4 bars of quarter-note chords, then 4 of half notes, under a tune, continued 4 bars, 2 seeds
+    x 4 variations: at most 2.5 chords a bar, at least 80 % of the chord notes half notes. Every
+    context bar weighed the same, so beats 2 and 4 were played half the time and the model, which
+    starts a chord where the last ends, went back to quarters: 3.69 chords a bar, 278 of 354 chord
+    notes quarters (priors.RECENCY_HALF_LIFE)."""
+    from composer.io import read_score, write_midi
+    from composer.request import continue_request
+
+    notes = []
+    for b in range(8):
+        beats = range(4) if b < 4 else (0, 2)
+        notes += [Note(p, b * BAR + beat * Q, Q if b < 4 else 2 * Q, 70, 1) for beat in beats for p in TRIADS[b % 4]]
+        notes += [Note(TUNE[(b * 4 + i) % 16], b * BAR + i * Q, Q, 90, 0) for i in range(4)]
+    path = tmp_path / "change.mid"
+    write_midi(Score(notes=notes, voices=[Voice("Flute", program=73), Voice("Piano", program=0)]), path)
+    score = read_score(path)
+    piano = next(i for i, v in enumerate(score.voices) if v.name == "Piano")
+    onsets, lengths = 0, []
+    for seed in range(2):
+        for variation in cowriter.generate(continue_request(score, bars=4, variations=4, seed=seed)):
+            new = [n for n in variation.notes if n.generated and n.voice == piano]
+            onsets += len({n.onset for n in new})
+            lengths += [n.duration for n in new]
+    assert onsets / 32 <= 2.5, f"{onsets / 32:.2f} chords a bar (the last 4 bars of the context: 2)"
+    assert np.mean(np.array(lengths) == 2 * Q) >= 0.8, Counter(lengths)
+
+
+def test_recency_weights_count_bars_from_the_region():
+    """Notes within a bar of the region weigh 1, RECENCY_HALF_LIFE bars further one half, on either
+    side of a fill."""
+    from composer.model.priors import RECENCY_HALF_LIFE, recency_weights
+
+    ticks = np.array([7 * BAR + 3 * Q, 7 * BAR, 6 * BAR + Q, 10 * BAR, 11 * BAR + Q, (10 + RECENCY_HALF_LIFE) * BAR])
+    weights = recency_weights(ticks, np.full(len(ticks), BAR), 8 * BAR, 10 * BAR)
+    assert weights.tolist() == pytest.approx([1, 1, 0.5 ** (1 / RECENCY_HALF_LIFE), 1, 0.5 ** (1 / RECENCY_HALF_LIFE),
+                                              0.5])
+    assert recency_weights(ticks[:3], np.full(3, BAR), 8 * BAR, None).tolist() == weights[:3].tolist()
