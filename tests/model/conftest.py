@@ -31,3 +31,13 @@ def phrases() -> list[Score]:
 @pytest.fixture
 def piece_arrays(phrases) -> list[np.ndarray]:
     return [notes_to_array(score.notes) for score in phrases]
+
+
+@pytest.fixture(scope="session")
+def cowriter():
+    """The shipped model, loaded once (a module may define its own `cowriter`, e.g. a random one)."""
+    from composer.generate import CoWriter, default_model_path
+
+    if not default_model_path().exists():
+        pytest.fail(f"the shipped model {default_model_path()} is missing")
+    return CoWriter.load(None)

@@ -40,15 +40,6 @@ def comping(tmp_path, with_tune: bool, bars: int = 4) -> Score:
     return read_score(path)
 
 
-@pytest.fixture(scope="module")
-def cowriter():
-    from composer.generate import CoWriter, default_model_path
-
-    if not default_model_path().exists():
-        pytest.fail(f"the shipped model {default_model_path()} is missing")
-    return CoWriter.load(None)
-
-
 def test_the_texture_of_block_chords_and_of_a_line():
     from composer.model.priors import CHORD_FIT_PENALTY, TEXTURE_STRENGTH, texture_of
 

@@ -29,15 +29,6 @@ def comping(tmp_path, pattern: list[tuple[float, float]], bars: int = 8) -> Scor
     return read_score(path)
 
 
-@pytest.fixture(scope="module")
-def cowriter():
-    from composer.generate import CoWriter, default_model_path
-
-    if not default_model_path().exists():
-        pytest.fail(f"the shipped model {default_model_path()} is missing")
-    return CoWriter.load(None)
-
-
 def chord_positions(cowriter, request, piano: int) -> Counter:
     """Bar positions (quarters since the bar line) of the piano's generated chords, all variations."""
     positions: Counter = Counter()

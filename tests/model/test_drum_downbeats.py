@@ -46,15 +46,6 @@ def tune_and_drums(meter, beat, tmp_path, bars: int = 4) -> tuple[Score, int]:
     return read_score(path), bar
 
 
-@pytest.fixture(scope="module")
-def cowriter():
-    from composer.generate import CoWriter, default_model_path
-
-    if not default_model_path().exists():
-        pytest.fail(f"the shipped model {default_model_path()} is missing")
-    return CoWriter.load(None)
-
-
 def test_a_drum_part_is_never_a_single_line(tmp_path):
     from composer.model.checkpoint import load_checkpoint
     from composer.model.region_writer import _plan_voice

@@ -47,15 +47,6 @@ def test_a_repeat_gets_the_mean_bonus_of_its_neighbours():
     assert unrepeated(prior, -1) is prior  # no note before: nothing to repeat
 
 
-@pytest.fixture(scope="module")
-def cowriter():
-    from composer.generate import CoWriter, default_model_path
-
-    if not default_model_path().exists():
-        pytest.fail(f"the shipped model {default_model_path()} is missing")
-    return CoWriter.load(None)
-
-
 @pytest.mark.slow
 def test_a_fill_over_held_chords_does_not_hammer_one_pitch(cowriter, tmp_path):
     """Bars 4-5 of the tune filled, 2 seeds x 4 variations: at most 25 % of its successive notes

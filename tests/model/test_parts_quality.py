@@ -27,15 +27,6 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def cowriter():
-    from composer.generate import CoWriter, default_model_path
-
-    if not default_model_path().exists():
-        pytest.fail(f"the shipped model {default_model_path()} is missing")
-    return CoWriter.load(None)
-
-
-@pytest.fixture(scope="module")
 def four_voices(tmp_path_factory):
     from composer.io import read_score, write_midi
 
