@@ -216,7 +216,9 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | No
         ok &= _positions(features, onsets) % voice.grid == 0
     if c.density is not None:
         # At most round(density) notes in a bar, and a bar is left only once it holds at least one
-        # fewer than that (bars skipped entirely hold none).
+        # fewer than that (bars skipped entirely hold none). A bar with no allowed onset left is
+        # passed: a continuation starts where the last note ends, and its first "bar" was then
+        # one tick off the grid, so no note could go anywhere and continue wrote none.
         target = max(1, int(round(c.density)))
         floor = max(1, target - 1) if c.density >= 1 else 0
         bars = features(onsets)["bar_index"]
@@ -224,7 +226,7 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | No
         ok &= written < target
         first_bar = plan.start_bar
         for b in range(first_bar, int(bars.max()) if len(bars) else first_bar):
-            if row.per_bar.get((voice.slot, b), 0) < floor:
+            if row.per_bar.get((voice.slot, b), 0) < floor and (ok & (bars <= b)).any():
                 ok &= bars <= b
                 break
     return ok
