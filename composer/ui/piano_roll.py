@@ -147,6 +147,10 @@ class PianoRoll(QAbstractScrollArea):
 
     def _notes_changed(self) -> None:
         self._update_ranges()
+        if self._drag is None and self._readout_at is not None:
+            # The pointer did not move, the notes under it did (Ctrl+Z, Accept): the readout
+            # went on showing an undone note's pitch and velocity until the mouse moved.
+            self._update_readout(self._readout_at)
         self.viewport().update()
         self.view_changed.emit()
 

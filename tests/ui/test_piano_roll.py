@@ -173,3 +173,18 @@ def test_wheel_scrolls_smoothly_and_ctrl_wheel_zooms(qtbot, editor):
     rows = roll.geometry_.row_height
     wheel(120, Qt.KeyboardModifier.ShiftModifier)
     assert roll.geometry_.row_height == rows + 1
+
+
+def test_readout_follows_undo_under_a_still_pointer(editor):
+    """Ctrl+Z took the note away but the readout beside the pointer kept its pitch and velocity
+    ('Bb2 5:1.50 vel 80' over an empty row) until the mouse moved."""
+    roll, vp = editor.roll, editor.roll.viewport()
+    drag(vp, roll.view_pos(Q + 10, 64), roll.view_pos(3 * Q, 64))
+    over = roll.view_pos(2 * Q, 64) + QPoint(0, 2)
+    QTest.mouseMove(vp, over)
+    assert "vel" in roll.readout  # over the note drawn
+    editor.document.undo_stack.undo()
+    assert notes_of(editor) == []
+    assert "vel" not in roll.readout and roll.readout.startswith("E4")  # the empty row now
+    editor.document.undo_stack.redo()
+    assert "vel" in roll.readout
