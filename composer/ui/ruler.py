@@ -29,6 +29,9 @@ class Ruler(QWidget):
         self.bar_selection: tuple[int, int] | None = None  # ticks [start, end) of the selected bars
         self.setFixedHeight(RULER_HEIGHT)
         roll.view_changed.connect(self.update)
+        # A new time signature moves the bar lines: the roll redrew them, the ruler kept the old
+        # bars (3/4 changed to 7/4: numbers and beat ticks of 3/4 over bars of 7) until scrolled.
+        roll.document.score_settings_changed.connect(lambda _name: self.update())
 
     def tick_at(self, x: float) -> int:
         return max(0, int(self.roll.geometry_.tick_at(x + self.roll.scroll_x())))

@@ -188,3 +188,28 @@ def test_readout_follows_undo_under_a_still_pointer(editor):
     assert "vel" not in roll.readout and roll.readout.startswith("E4")  # the empty row now
     editor.document.undo_stack.redo()
     assert "vel" in roll.readout
+
+
+def test_ruler_redraws_its_bars_when_the_time_signature_changes(editor, qtbot):
+    """Time 3/4 -> 7/4 in the tool bar: the roll moved its bar lines, the ruler went on numbering
+    bars of 3/4 (the Ctrl-drag bar selection and Fill read from it) until the view was scrolled."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from composer.music.score import TimeSignature
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    doc, ruler = editor.document, editor.ruler
+    doc.load(Score(notes=[Note(60, 0, Q)], time_signature=TimeSignature(3, 4)))
+    qtbot.wait(20)
+    paints = Paints()
+    ruler.installEventFilter(paints)
+    doc.set_score_field("time_signature", TimeSignature(7, 4), "Change time signature")
+    qtbot.waitUntil(lambda: paints.count > 0, timeout=1000)
+    assert ruler._bar(4 * Q) == (0, 7 * Q)  # and what it paints now is bars of 7/4
