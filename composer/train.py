@@ -42,6 +42,9 @@ class TrainConfig:
     # (continue, fill, accompany) weights for pieces of several voices, the only ones accompany
     # can use; None = the sampler's usual weights. Training only: validation keeps the usual mix.
     polyphonic_task_weights: tuple[float, float, float] | None = None
+    # Early stopping (and the checkpoint kept) on these attributes' validation loss summed; empty:
+    # on the whole loss. composer.adapt leaves out velocity, which the base never learnt.
+    stop_on: tuple[str, ...] = ()
     # Teacher forcing is always 1.0: scheduled sampling (Bengio et al. 2015) at 0.5 lost clearly
     # on this corpus (models/README.md), and the history attention needs true notes to copy.
     network: NetworkConfig = field(default_factory=lambda: NetworkConfig(relative_pitch=True))
@@ -245,9 +248,11 @@ class Trainer:
                    "notes_per_second": round(train["notes"] / max(seconds, 1e-9), 1),
                    **{f"train_{k}": v for k, v in train.items()}, **{f"val_{k}": v for k, v in valid.items()}}
             self.history.append(row)
-            improved = valid["loss"] < self.best - 1e-4
+            score = sum(valid[f"{name}_loss"] for name in self.config.stop_on) if self.config.stop_on \
+                else valid["loss"]
+            improved = score < self.best - 1e-4
             if improved:
-                self.best, self.bad_epochs = valid["loss"], 0
+                self.best, self.bad_epochs = score, 0
             else:
                 self.bad_epochs += 1
             if self.rank == 0:

@@ -83,3 +83,16 @@ def test_a_style_can_be_left_out_of_training(tmp_path):
     # A style the corpus does not have is refused, naming the styles it has.
     assert cli_main(["train", "--cache", str(cache), "--exclude-style", "bebop", "-o", str(tmp_path / "m.safetensors"),
                      "--quiet"]) == 2
+
+
+def test_early_stopping_can_watch_some_attributes_only(tmp_path, piece_arrays):
+    """stop_on: the best epoch (and its checkpoint) by the named attributes' validation loss, as
+    composer adapt stops on the notes and not on velocity."""
+    torch.set_num_threads(1)
+    trainer = tiny_trainer(tmp_path, piece_arrays, epochs=6)
+    trainer.config.stop_on = ("pitch", "delta")
+    trainer.fit()
+    scores = [row["val_pitch_loss"] + row["val_delta_loss"] for row in trainer.history]
+    assert trainer.best == min(scores)
+    assert trainer.best != min(row["val_loss"] for row in trainer.history)
+
