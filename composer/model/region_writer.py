@@ -359,11 +359,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             groove=_drum_groove(own, region.start, meters, beside) if role == drums_role else None,
             grid=None if role == drums_role else written_grid(bar_positions(grid_notes[:, 0], meters)[0]),
             # A voice of block chords keeps writing chords of its context's size.
-            texture=None if role == drums_role else texture_of(
-                np.rint(own[:, 0] / V.TICKS_PER_GRID), own[:, 2], (*bar_positions(own[:, 0], meters), own[:, 0]),
-                np.rint(own[:, 1] / V.TICKS_PER_GRID),
-                # the rhythm it plays near the region weighs most (a part that changed rhythm goes on in the new one)
-                recency_weights(own[:, 0], bar_positions(own[:, 0], meters)[1], region.start, region.end))))
+            texture=None if role == drums_role else _texture(own, meters, region)))
     stop_at = None
     if bars is not None and end_g is None:
         # The rest of the bar the region starts in, then `bars` whole bars of the meter in force.
@@ -399,6 +395,15 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
 
 
 _ACCOMPANYING = (V.ROLES.index("bass"), V.ROLES.index("harmony"))
+
+
+def _texture(own: np.ndarray, meters: np.ndarray, region: Region):
+    """priors.texture_of a pitched voice's context notes (own: note array rows), the rhythm it
+    plays near the region weighing most (a part that changed rhythm goes on in the new one)."""
+    since, bar_ticks = bar_positions(own[:, 0], meters)
+    return texture_of(np.rint(own[:, 0] / V.TICKS_PER_GRID), own[:, 2], (since, bar_ticks, own[:, 0]),
+                      np.rint(own[:, 1] / V.TICKS_PER_GRID),
+                      recency_weights(own[:, 0], bar_ticks, region.start, region.end))
 
 
 def _drum_groove(own: np.ndarray, start: int, meters: np.ndarray, beside: bool) -> GrooveProfile:

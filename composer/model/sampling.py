@@ -264,7 +264,7 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
             if note[2] != row.onset or note[0] != voice.score_voice:
                 break
             above.insert(0, note[1])
-        positions = features(onsets)["position"] if voice.texture.occupancy is not None else None
+        positions = _positions(features, onsets) if voice.texture.occupancy is not None else None
         texture = voice.texture.prior(above, V.N_DELTA, positions)
     elif voice.texture is not None and voice.texture.occupancy is not None:
         # Its next chord after another voice's note (or the region's first): where its context's
