@@ -50,3 +50,16 @@ def random_checkpoint(path: Path) -> Path:
     model = Seq2Seq(NetworkConfig(n_styles=2, embed=32, encoder_hidden=16, decoder_hidden=32))
     Checkpoint(model=model, styles=["neutral", "folk"]).save(path)
     return path
+
+
+def adapted_style(base: Path, path: Path, name: str) -> Path:
+    """A style file as composer adapt writes one (the base's styles plus `name`, started from the
+    base's second style row), without training: for the window's style handling."""
+    from composer.adapt import with_new_style
+    from composer.model.checkpoint import Checkpoint, load_checkpoint
+
+    model = load_checkpoint(base)
+    Checkpoint(model=with_new_style(model.model, model.model.style.weight[1]), styles=[*model.styles, name],
+               info={"adapt": {"style": name}}).save(path)
+    return path
+

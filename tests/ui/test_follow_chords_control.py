@@ -14,8 +14,8 @@ from PySide6.QtTest import QTest
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from parts_music import four_voice_score  # noqa: E402
+from window_helpers import close_window, open_window  # noqa: E402
 
-from composer.ui.main_window import MainWindow  # noqa: E402
 
 MODEL_TIMEOUT_MS = 90000
 BAR = 1920
@@ -27,19 +27,6 @@ def shipped_model():
 
     if not default_model_path().exists():
         pytest.fail(f"the model {default_model_path()} is missing")
-
-
-def open_window(qtbot, load_model: bool) -> MainWindow:
-    w = MainWindow(load_model=load_model, start_audio=False)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
-def close_window(w: MainWindow) -> None:
-    w.document.undo_stack.setClean()  # no save prompt
-    w.close()
-    w.deleteLater()
 
 
 def type_strength(panel, text: str) -> None:

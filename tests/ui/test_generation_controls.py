@@ -15,25 +15,12 @@ from PySide6.QtTest import QTest
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from parts_music import four_voice_score  # noqa: E402
+from window_helpers import close_window, open_window  # noqa: E402
 
 from composer.music.region import Controls  # noqa: E402
 from composer.ui.generation_controls import parse_pitch  # noqa: E402
-from composer.ui.main_window import MainWindow  # noqa: E402
 
 MODEL_TIMEOUT_MS = 180000  # the model shares the CPUs with a training run in CI
-
-
-def open_window(qtbot, load_model: bool = False) -> MainWindow:
-    w = MainWindow(load_model=load_model, start_audio=False)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
-
-
-def close_window(w: MainWindow) -> None:
-    w.document.undo_stack.setClean()  # no save prompt
-    w.close()
-    w.deleteLater()
 
 
 def click(widget) -> None:

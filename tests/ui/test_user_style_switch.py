@@ -10,22 +10,17 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from parts_music import random_checkpoint  # noqa: E402
+from parts_music import adapted_style, random_checkpoint  # noqa: E402
 
 
 def test_a_built_in_style_after_your_own_loads_the_base_model_again(qtbot, tmp_path, monkeypatch):
-    from composer.adapt import with_new_style
-    from composer.model.checkpoint import Checkpoint, load_checkpoint
     from composer.ui.main_window import MainWindow
     from composer.ui.settings import AppSettings
 
     styles = tmp_path / "styles"
     monkeypatch.setenv("COMPOSER_STYLES", str(styles))
     base = random_checkpoint(tmp_path / "base.safetensors")
-    model = load_checkpoint(base)
-    reels = styles / "reels.safetensors"
-    Checkpoint(model=with_new_style(model.model, model.model.style.weight[1]), styles=[*model.styles, "reels"],
-               info={"adapt": {"style": "reels"}}).save(reels)
+    reels = adapted_style(base, styles / "reels.safetensors", "reels")
     settings = AppSettings()
     settings.checkpoint = str(base)
     settings.set_generation({**settings.generation(), "style": "neutral"})

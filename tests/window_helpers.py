@@ -1,0 +1,20 @@
+"""The composer window opened and closed the way the window tests need it (pytest-qt)."""
+
+from __future__ import annotations
+
+
+def open_window(qtbot, load_model: bool = False):
+    """A shown MainWindow without sound; with load_model, its model process starts too."""
+    from composer.ui.main_window import MainWindow
+
+    w = MainWindow(load_model=load_model, start_audio=False)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def close_window(w) -> None:
+    """Close without a save prompt (the window saves the panel's settings as it closes)."""
+    w.document.undo_stack.setClean()
+    w.close()
+    w.deleteLater()
