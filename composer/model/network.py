@@ -29,6 +29,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from composer.model import vocab as V
+from composer.model.precision import CastCache, cell_dtype, lstm_dtype
 
 # Successor features a history position offers for copying: (voice, pitch, delta, duration,
 # interval index, raw semitone shift from its reference pitch, valid).
@@ -236,6 +237,8 @@ class Seq2Seq(nn.Module):
         self.local_duration = nn.Embedding(V.N_DURATION * LOCAL, c.memory_dim)
         self._fused: tuple | None = None  # local_code's stacked tables (fused_sum)
         self._cells: tuple | None = None  # the decoder's stacked cell weights (_cell_weights)
+        # Reduced-precision copies of the LSTM weights for inference (composer.model.precision).
+        self._cast = {"encoder": CastCache(), "decoder": CastCache(), "cells": CastCache()}
         self.combine = nn.Linear(hd + enc_out + hd, hd)
         # A learned attention bonus per exact-match length (interval stream, full stream). It starts
         # as a ramp (a longer shared context is more likely to continue alike, as in PPM*) rather
@@ -324,6 +327,11 @@ class Seq2Seq(nn.Module):
         several lengths run in one batch (_run_encoder_in_chunks). CUDA runs packed rows."""
         lengths = src_len.cpu().clamp(min=1, max=x.shape[1])
         s = x.shape[1]
+        dtype = lstm_dtype(x, self.encoder.training)
+        if dtype != x.dtype:  # inference in reduced precision (composer.model.precision)
+            weights = self._cast["encoder"].get(self.encoder._flat_weights, dtype)
+            out, (h, c) = self._run_encoder_in_chunks(x.to(dtype), lengths, weights)
+            return out.to(x.dtype), (h.to(x.dtype), c.to(x.dtype))
         if x.device.type != "cpu":
             packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
             out, state = self.encoder(packed)
@@ -343,14 +351,18 @@ class Seq2Seq(nn.Module):
             h, c = h.index_copy(1, rows, group_h), c.index_copy(1, rows, group_c)
         return out, (h, c)
 
-    def _run_encoder_in_chunks(self, x: torch.Tensor, lengths: torch.Tensor):
+    def _run_encoder_in_chunks(self, x: torch.Tensor, lengths: torch.Tensor,
+                               flat_weights: list[torch.Tensor] | None = None):
         """_run_encoder for rows of several lengths, without gradients, on a CPU: every row in one
         batch. Each layer and direction runs through oneDNN's kernel (torch.lstm, as nn.LSTM calls
         it) in time chunks that end at the rows' lengths, the rows still running in each chunk
         carrying their state on, so a row's last chunk leaves its final state; the backward
         direction reads each row reversed within its length. The same numbers bit for bit as one
         call per row (per-row results do not depend on the batch, nor on where a sequence is cut),
-        at the cost of ~1.2 calls instead of one per length (a fill's 4 variations have 4 lengths)."""
+        at the cost of ~1.2 calls instead of one per length (a fill's 4 variations have 4 lengths).
+        flat_weights: the encoder's weights in nn.LSTM's _flat_weights order (default its own), e.g.
+        copies in x's reduced precision."""
+        flat = dict(zip(self.encoder._flat_weights_names, flat_weights or self.encoder._flat_weights))
         batch, s, hidden = x.shape[0], x.shape[1], self.config.encoder_hidden
         ends = sorted(set(lengths.tolist()))
         running = [torch.nonzero(lengths >= n)[:, 0] for n in ends]
@@ -361,8 +373,7 @@ class Seq2Seq(nn.Module):
         for layer in range(self.config.encoder_layers):
             outs = []
             for suffix in ("", "_reverse"):
-                weights = [getattr(self.encoder, f"{name}_l{layer}{suffix}")
-                           for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+                weights = [flat[f"{name}_l{layer}{suffix}"] for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
                 seq = layer_in if not suffix else layer_in.gather(1, back.expand(-1, -1, layer_in.shape[-1]))
                 out = x.new_zeros(batch, s, hidden)
                 h, c = x.new_zeros(1, batch, hidden), x.new_zeros(1, batch, hidden)
@@ -429,7 +440,14 @@ class Seq2Seq(nn.Module):
         attention. -> (hidden (B, T, Hd), history attention weights (B, T, S + T), expected match
         lengths under those weights (B, T, streams) or None when config.match is 0)."""
         x = self.drop(self.embed(dec_in) + memory["style"][:, None, :])
-        out, _ = self.decoder(x, memory["state"])
+        dtype = lstm_dtype(x, self.decoder.training)
+        if dtype != x.dtype:  # inference in reduced precision (composer.model.precision)
+            weights = self._cast["decoder"].get(self.decoder._flat_weights, dtype)
+            state = tuple(s.to(dtype) for s in memory["state"])
+            out = torch.lstm(x.to(dtype), state, weights, True, self.config.decoder_layers, 0.0, False, False,
+                             True)[0].to(x.dtype)
+        else:
+            out, _ = self.decoder(x, memory["state"])
         context = self._attend_encoder(out, memory)
         t = out.shape[1]
         stream = dec_in if prefix is None else torch.cat([prefix, dec_in], dim=1)
@@ -550,8 +568,14 @@ class Seq2Seq(nn.Module):
         x = self.embed(step) + memory["style"]
         h_all, c_all = state
         new_h, new_c = [], []
-        for layer, (weight, bias) in enumerate(self._cell_weights()):
-            gates = nn.functional.linear(torch.cat([x, h_all[layer]], dim=1), weight, bias)
+        dtype = cell_dtype(x, self.decoder.training)
+        cells = self._cell_weights()
+        if dtype != x.dtype:  # the matrix products in reduced precision, the state in float32
+            cells = self._cast["cells"].get([t for pair in cells for t in pair], dtype)
+            cells = list(zip(cells[::2], cells[1::2]))
+        for layer, (weight, bias) in enumerate(cells):
+            gates = _as_dtype(nn.functional.linear(_as_dtype(torch.cat([x, h_all[layer]], dim=1), weight.dtype),
+                                                   weight, bias), x.dtype)
             i, f, g, o = gates.chunk(4, dim=1)
             cell = torch.sigmoid(f) * c_all[layer] + torch.sigmoid(i) * torch.tanh(g)
             x = torch.sigmoid(o) * torch.tanh(cell)
