@@ -16,6 +16,7 @@ import torch
 
 from composer.model import vocab as V
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint
+from composer.model.dynamics import follow_dynamics
 from composer.model.dataset import bos_step, decoder_inputs, local_prefix, region_context
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
 from composer.model.loops import allowed_periods
@@ -202,8 +203,22 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     common = dict(style=style, key=key, chords=chords, controls=controls, temperature=temperature, top_p=top_p,
                   cancel=cancel)
     if len(region.voices) == 1:
-        return _write_voice(checkpoint, score, region, seed=seed, variations=variations, max_notes=max_notes,
-                            bars=bars, progress=progress, **common)
+        written = _write_voice(checkpoint, score, region, seed=seed, variations=variations, max_notes=max_notes,
+                               bars=bars, progress=progress, **common)
+    else:
+        written = _write_voices(checkpoint, score, region, seed=seed, variations=variations, max_notes=max_notes,
+                                bars=bars, progress=progress, **common)
+    # Velocities from the context's dynamics (composer.model.dynamics: the model learnt none).
+    context = [n for n in score.notes if not region.contains(n.onset, n.voice)]
+    drums = [i for i, v in enumerate(score.voices) if v.is_drum]
+    return [follow_dynamics(notes, context, start=region.start, end=region.end, meters=score_meters(score),
+                            drum_voices=drums) for notes in written]
+
+
+def _write_voices(checkpoint: Checkpoint, score: Score, region: Region, *, seed: int | None, variations: int,
+                  max_notes: int | None, bars: int | None, progress: Callable[[int, int], None] | None,
+                  **common) -> list[list[Note]]:
+    """write_region for several voices, one after another (see there)."""
     roles = score_roles(score)
     order = sorted(region.voices, key=lambda v: (VOICE_ORDER.index(roles[v]) if roles[v] in VOICE_ORDER else 9, v))
     kept = [n for n in score.notes if not region.contains(n.onset, n.voice)]

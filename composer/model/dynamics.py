@@ -1,0 +1,120 @@
+"""Dynamics of written notes: each new note takes its velocity from the music around it.
+
+The shipped model's velocity head learnt almost nothing: its corpus is mostly lead sheets and
+folk tunes without dynamics, so it writes every note at one velocity (75), and a pianissimo seed
+was continued mezzo-forte, a fill's kick drum came out softer than the hi-hat. A performer's
+dynamics are a property of the passage, not of the notes chosen, so they are read off the
+context, voice by voice:
+
+- level: the median velocity of the voice's nearest notes before the region and, when the
+  region is bounded, after it; across a fill the level moves in a straight line from one to the
+  other (a crescendo into a louder passage);
+- accent: how much louder or softer than the rest of its bar the voice plays at each position in
+  the bar (the context's metric accents, ghost notes, off-beat hi-hats), shrunk toward 0 where the
+  context gives few notes at that position;
+- a drum voice is read per drum (key), as a kit's kick, snare and hi-hat have their own levels.
+
+A voice with no notes of its own (a part being added) takes the level of the other voices of its
+kind around the region; with no context at all, the model's own velocities stay.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from composer.model.encoding import bar_positions
+from composer.music.score import Note
+
+LEVEL_NOTES = 8  # the voice's notes on each side of the region whose median sets the level
+ACCENT_PRIOR = 3.0  # pseudo-notes at the bar's median: a position's accent from n notes is shrunk by n / (n + 3)
+GRID = 60  # ticks: positions in the bar are compared on a 16th-note grid (480 ticks a quarter)
+
+
+def follow_dynamics(written: Sequence[Note], context: Iterable[Note], *, start: int, end: int | None,
+                    meters: np.ndarray | None, drum_voices: Iterable[int] = ()) -> list[Note]:
+    """`written` (the new notes of a region [start, end) in score ticks; end None: open) with
+    velocities from the dynamics of `context` (the score's other notes), as the module says.
+    meters: the score's meter map (rows tick, numerator, denominator; None = 4/4); drum_voices:
+    the voices read per drum key. Returns new Note objects in the same order."""
+    context = [n for n in context if n.velocity > 0]
+    drums = set(drum_voices)
+    by_voice: dict[int, list[Note]] = defaultdict(list)
+    for n in context:
+        by_voice[n.voice].append(n)
+    out = list(written)
+    positions = bar_positions(np.array([n.onset for n in written], dtype=np.int64), meters)[0] // GRID
+    for voice in sorted({n.voice for n in written}):
+        index = [i for i, n in enumerate(written) if n.voice == voice]
+        own = by_voice.get(voice, [])
+        if not own:  # a new part: the level of the other voices of its kind, no accents
+            kin = [n for n in context if (n.voice in drums) == (voice in drums)] or context
+            level = _Level(kin, start, end)
+            for i in index:
+                if level:
+                    out[i] = replace(written[i], velocity=_clip(level(written[i].onset)))
+            continue
+        groups = {None: own}
+        if voice in drums:
+            for n in own:
+                groups.setdefault(n.pitch, []).append(n)
+        models: dict = {}
+        for i in index:
+            note = written[i]
+            key = note.pitch if voice in drums and len(groups.get(note.pitch, ())) >= 2 else None
+            if key not in models:
+                models[key] = (_Level(groups[key], start, end), _accents(groups[key], meters))
+            level, accents = models[key]
+            out[i] = replace(note, velocity=_clip(level(note.onset) + accents.get(int(positions[i]), 0.0)))
+    return out
+
+
+class _Level:
+    """The median velocity of up to LEVEL_NOTES notes before `start` and after `end`, moving in a
+    straight line between them across the region (one side only: that side's level)."""
+
+    def __init__(self, notes: Sequence[Note], start: int, end: int | None):
+        before = sorted((n for n in notes if n.onset < start), key=lambda n: n.onset)[-LEVEL_NOTES:]
+        after = sorted((n for n in notes if end is not None and n.onset >= end), key=lambda n: n.onset)[:LEVEL_NOTES]
+        if not before and not after:  # the voice's notes lie inside the region's span only (other voices' region)
+            before = list(notes)[-LEVEL_NOTES:]
+        self.before = float(np.median([n.velocity for n in before])) if before else None
+        self.after = float(np.median([n.velocity for n in after])) if after else None
+        self.start, self.end = start, end
+
+    def __bool__(self) -> bool:
+        return self.before is not None or self.after is not None
+
+    def __call__(self, onset: int) -> float:
+        if self.before is None or self.after is None:
+            return self.before if self.after is None else self.after
+        share = min(1.0, max(0.0, (onset - self.start) / max(1, self.end - self.start)))
+        return self.before + share * (self.after - self.before)
+
+
+def _accents(notes: Sequence[Note], meters: np.ndarray | None) -> dict[int, float]:
+    """Per 16th-note position in the bar: the mean of (velocity - its bar's median velocity) over
+    the notes at that position, shrunk by n / (n + ACCENT_PRIOR)."""
+    if not notes:
+        return {}
+    onsets = np.array([n.onset for n in notes], dtype=np.int64)
+    velocities = np.array([n.velocity for n in notes], dtype=np.float64)
+    since, _ = bar_positions(onsets, meters)
+    bars = onsets - since  # the bar line of each note identifies its bar
+    deviation = np.zeros(len(notes))
+    for bar in np.unique(bars):
+        mask = bars == bar
+        deviation[mask] = velocities[mask] - np.median(velocities[mask])
+    positions = since // GRID
+    accents = {}
+    for position in np.unique(positions):
+        mask = positions == position
+        accents[int(position)] = float(deviation[mask].sum() / (mask.sum() + ACCENT_PRIOR))
+    return accents
+
+
+def _clip(velocity: float) -> int:
+    return int(min(127, max(1, round(velocity))))
