@@ -309,6 +309,11 @@ def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior:
     return torch.where(torch.isfinite(tilted), tilted, torch.zeros_like(tilted))
 
 
+def _condition(model: Seq2Seq, index: int, chosen: torch.Tensor) -> torch.Tensor:
+    """model.condition[index](chosen) without the module call."""
+    return torch.nn.functional.embedding(chosen, model.condition[index].weight)
+
+
 @torch.inference_mode()
 def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: int, *, temperature: float = 1.0,
                   top_p: float = 0.95, seed: int | None = None, progress: Callable[[int, int], None] | None = None,
@@ -398,7 +403,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             logits[~live.any(-1)] = 0.0  # finished rows: any value, discarded below
             voice = pick(logits, temperature, top_p, generator)
         voices = voice.tolist()
-        h = h + model.condition[0](voice)[:, None]
+        h = h + _condition(model, 0, voice)[:, None]
         refs = [r.last_pitch.get(v, -1) if r.last_pitch.get(v, -1) >= 0 else r.pitch for r, v in zip(rows, voices)]
         ref = torch.tensor(refs, device=device)
         if tuple(voices) not in by_voices:
@@ -428,7 +433,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             k = PRIOR_CANDIDATES
             candidates = pitch_logits.topk(k, dim=-1).indices
             # (the copy side of the onset head does not depend on the pitch: w and m broadcast over the candidates)
-            given = model.head_logprobs(2, h + model.condition[1](candidates), w, succ, ref[:, None].expand(-1, k), m,
+            given = model.head_logprobs(2, h + _condition(model, 1, candidates), w, succ, ref[:, None].expand(-1, k), m,
                                         shared)
             allowed, same = np.zeros((len(tilted_rows), V.N_DELTA), bool), np.zeros((len(tilted_rows), V.N_PITCH), bool)
             every_pitch = np.arange(V.N_PITCH)
@@ -441,7 +446,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             pitch_logits[chosen] += _pitch_priors(given[chosen], candidates[chosen], prior, allowed, same)
         pitch = pick(pitch_logits, temperature, top_p, generator)
         pitches = pitch.tolist()
-        h = h + model.condition[1](pitch)[:, None]
+        h = h + _condition(model, 1, pitch)[:, None]
         delta_ok = np.zeros((variations, V.N_DELTA), bool)
         for b, r in enumerate(rows):
             v = voices[b]
@@ -457,7 +462,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             delta_logits[chosen] += prior[torch.arange(len(tilted_rows), device=device), pitch[chosen]]
         delta = pick(torch.where(torch.as_tensor(delta_ok, device=device), delta_logits, neg_inf),
                      temperature, top_p, generator)
-        h = h + model.condition[2](delta)[:, None]
+        h = h + _condition(model, 2, delta)[:, None]
         onsets = np.array([r.onset for r in rows], dtype=np.int64) + np.array(delta.tolist(), dtype=np.int64)
         for bound in (plan.end, plan.stop_at):  # a voice that may stop, stopped: its next onset is past the end
             if bound is not None:
@@ -484,7 +489,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                                                       device=device)
         duration = pick(torch.where(torch.as_tensor(duration_ok, device=device), duration_logits, neg_inf),
                         temperature, top_p, generator)
-        h = h + model.condition[3](duration)[:, None]
+        h = h + _condition(model, 3, duration)[:, None]
         velocity = pick(head(4, ref), temperature, top_p, generator)
 
         # Bookkeeping, the next decoder input, and what the history offers to copy.
