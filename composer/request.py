@@ -96,7 +96,8 @@ class GenerationRequest:
             if tones:
                 return estimate_key(tones)
         drums = {i for i, v in enumerate(context.voices) if v.is_drum}
-        return estimate_key(n for n in context.notes if n.voice not in drums)
+        pitched = [n for n in context.notes if n.voice not in drums]
+        return _key_of_section(getattr(context, "keys", None) or (), pitched, start, end)
 
     def describe(self) -> str:
         """A short line for status bars and the CLI, e.g. 'fill bars 5-6, voices 1, 3'."""
@@ -104,6 +105,30 @@ class GenerationRequest:
         if self.region.end is None:
             return f"continue {voices}"
         return f"write {voices} from tick {self.region.start} to {self.region.end}"
+
+
+MIN_SECTION_NOTES = 8  # fewer pitched notes in the region's key section: its written key is the lock
+
+
+def _key_of_section(keys, pitched: list[Note], start: int, end: int | None) -> Key | None:
+    """The auto key lock where the score changes key (two or more entries in its key map): the
+    key estimated from the notes of the written key section(s) the region [start, end) lies in,
+    or that section's written key when it holds fewer than MIN_SECTION_NOTES notes. A piece in
+    G major that modulates to Eb major was continued, and filled, locked to the key of the whole
+    piece's notes (G major, or G minor for a mixture), so its Eb-major bars got B and F# naturals.
+    With one key (or none) written: the whole piece's notes, as before."""
+    if len(keys) < 2:
+        return estimate_key(pitched)
+    ticks = sorted(k.tick for k in keys)
+    first = max((t for t in ticks if t <= start), default=ticks[0])
+    last = start if end is None else max(start, end - 1)
+    after = [t for t in ticks if t > last]
+    stop = None if end is None or not after else after[0]
+    section = [n for n in pitched if n.onset >= first and (stop is None or n.onset < stop)]
+    if len(section) >= MIN_SECTION_NOTES:
+        return estimate_key(section)
+    written = max((k for k in keys if k.tick <= start), key=lambda k: k.tick, default=keys[0])
+    return written.key
 
 
 # ----------------------------------------------------------------------------- bars

@@ -1,0 +1,74 @@
+"""The auto key lock follows a written key change (the real CLI and the shipped model, with a MIDI
+file the test writes: a melody and a bass in G major, then a key signature of E flat major and
+four bars in it).
+
+Found by QA: `composer continue` locked the new notes to the key of the whole piece's notes
+(G major), so the continuation of the E flat major bars came out with B and F sharp naturals and
+no B flat; a fill in the G major bars was locked to a mixture (Eb and F naturals)."""
+
+from __future__ import annotations
+
+import mido
+
+from composer.cli import main
+from composer.io import read_score
+from composer.music.scales import Key
+from composer.request import bar_span, continue_request, fill_request
+
+Q = 480
+G_MAJOR = Key.parse("G:major")
+EB_MAJOR = Key.parse("Eb:major")
+# eight 4/4 bars in G major (melody; the bass on beats 1 and 3), then four in Eb major
+G_TUNE = [71, 74, 72, 69, 67, 71, 74, 79, 78, 74, 76, 72, 71, 67, 69, 71] * 2
+G_BASS = [43, 50, 48, 43, 50, 45, 43, 50, 43, 50, 48, 43, 50, 45, 43, 43]
+EB_TUNE = [75, 70, 67, 70, 72, 70, 68, 67, 65, 67, 70, 75, 74, 72, 70, 75]
+EB_BASS = [39, 46, 44, 39, 46, 41, 39, 39]
+
+
+def write_song(path) -> None:
+    mid = mido.MidiFile(ticks_per_beat=Q)
+    conductor = mido.MidiTrack()
+    mid.tracks.append(conductor)
+    conductor.append(mido.MetaMessage("time_signature", numerator=4, denominator=4, time=0))
+    conductor.append(mido.MetaMessage("key_signature", key="G", time=0))
+    conductor.append(mido.MetaMessage("key_signature", key="Eb", time=8 * 4 * Q))
+    for name, program, channel, notes, length in (("Melody", 73, 0, G_TUNE + EB_TUNE, Q),
+                                                  ("Bass", 33, 1, G_BASS + EB_BASS, 2 * Q)):
+        track = mido.MidiTrack()
+        mid.tracks.append(track)
+        track.append(mido.MetaMessage("track_name", name=name))
+        track.append(mido.Message("program_change", channel=channel, program=program))
+        for pitch in notes:
+            track.append(mido.Message("note_on", channel=channel, note=pitch, velocity=80, time=0))
+            track.append(mido.Message("note_off", channel=channel, note=pitch, velocity=0, time=length))
+    mid.save(path)
+
+
+def test_the_auto_key_is_the_key_of_the_regions_section(tmp_path):
+    write_song(tmp_path / "song.mid")
+    score = read_score(tmp_path / "song.mid")
+    assert [str(k.key) for k in score.keys] == ["G:major", "Eb:major"]
+    assert continue_request(score, bars=2).resolved_key() == EB_MAJOR
+    assert fill_request(score, *bar_span(score, 3, 4)).resolved_key() == G_MAJOR
+    assert fill_request(score, *bar_span(score, 10, 11)).resolved_key() == EB_MAJOR
+
+
+def test_one_written_key_still_estimates_from_the_whole_piece(tmp_path):
+    write_song(tmp_path / "song.mid")
+    score = read_score(tmp_path / "song.mid")
+    score.keys = score.keys[:1]  # as if the E flat bars had no key signature of their own
+    estimated = continue_request(score, bars=2).resolved_key()
+    assert estimated != EB_MAJOR  # the G major bars are most of the piece
+
+
+def test_a_continuation_after_a_key_change_keeps_the_new_key(tmp_path, capsys, one_thread):
+    write_song(tmp_path / "song.mid")
+    out = tmp_path / "out.mid"
+    code = main(["continue", str(tmp_path / "song.mid"), "-o", str(out), "--bars", "2", "--seed", "1",
+                 "--variations", "2"])
+    assert code == 0, capsys.readouterr().err
+    for number in (1, 2):
+        new = [n for n in read_score(out.with_name(f"out-{number}.mid")).notes if n.generated]
+        assert len(new) >= 4
+        outside = sorted({n.pitch % 12 for n in new if not EB_MAJOR.contains(n.pitch)})
+        assert not outside, f"pitch classes {outside} outside E flat major after the key change"
