@@ -15,7 +15,8 @@ context, voice by voice:
 - a drum voice is read per drum (key), as a kit's kick, snare and hi-hat have their own levels.
 
 A voice with no notes of its own (a part being added) takes the level of the other voices of its
-kind around the region; with no context at all, the model's own velocities stay.
+kind around each of its notes (in its bar, else the LEVEL_NOTES nearest in time); with no
+context at all, the model's own velocities stay.
 """
 
 from __future__ import annotations
@@ -50,12 +51,13 @@ def follow_dynamics(written: Sequence[Note], context: Iterable[Note], *, start: 
     for voice in sorted({n.voice for n in written}):
         index = [i for i, n in enumerate(written) if n.voice == voice]
         own = by_voice.get(voice, [])
-        if not own:  # a new part: the level of the other voices of its kind, no accents
+        if not own:  # a new part: the level of the other voices of its kind around each note, no accents
             kin = [n for n in context if (n.voice in drums) == (voice in drums)] or context
-            level = _Level(kin, start, end)
+            if not kin:
+                continue
+            nearby = _Nearby(kin, meters)
             for i in index:
-                if level:
-                    out[i] = replace(written[i], velocity=_clip(level(written[i].onset)))
+                out[i] = replace(written[i], velocity=_clip(nearby(written[i].onset)))
             continue
         groups = {None: own}
         if voice in drums:
@@ -93,6 +95,31 @@ class _Level:
             return self.before if self.after is None else self.after
         share = min(1.0, max(0.0, (onset - self.start) / max(1, self.end - self.start)))
         return self.before + share * (self.after - self.before)
+
+
+class _Nearby:
+    """The median velocity of the notes in an onset's bar, or where its bar has none, of the
+    LEVEL_NOTES notes nearest in time. A part added under a whole piece plays beside the others,
+    so it follows their dynamics as they change, and a change of dynamics comes at a bar line:
+    with the level of the notes before the region only, a part added under a tune that starts p
+    and turns ff stayed p throughout (the pickup's velocity, QA)."""
+
+    def __init__(self, notes: Sequence[Note], meters: np.ndarray | None):
+        order = sorted(notes, key=lambda n: n.onset)
+        self.meters = meters
+        self.onsets = np.array([n.onset for n in order], dtype=np.int64)
+        self.velocities = np.array([n.velocity for n in order], dtype=np.float64)
+        self.bars = self.onsets - bar_positions(self.onsets, meters)[0]  # each note's bar line
+
+    def __call__(self, onset: int) -> float:
+        bar = onset - int(bar_positions(np.array([onset], dtype=np.int64), self.meters)[0][0])
+        same = self.velocities[self.bars == bar]
+        if len(same):
+            return float(np.median(same))
+        at = int(np.searchsorted(self.onsets, onset))
+        lo, hi = max(0, at - LEVEL_NOTES), min(len(self.onsets), at + LEVEL_NOTES)
+        nearest = np.argsort(np.abs(self.onsets[lo:hi] - onset), kind="stable")[:LEVEL_NOTES]
+        return float(np.median(self.velocities[lo:hi][nearest]))
 
 
 def _accents(notes: Sequence[Note], meters: np.ndarray | None) -> dict[int, float]:
