@@ -11,11 +11,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from composer.music.limits import MAX_VOICES, field_problem, notes_problem
+from composer.music.meter import MeterMap, normalised
 from composer.music.score import Note, Score, Voice
 from composer.ui.note_store import NoteStore
 from composer.ui.undo_commands import EditNotesCommand, SetScoreFieldCommand
 
-_FIELDS = ("tempos", "time_signature", "voices", "key", "title", "style", "chords")
+# "meters" is the whole meter map (pickup, later changes); "time_signature" its first meter.
+_FIELDS = ("tempos", "time_signature", "meters", "voices", "key", "title", "style", "chords")
 
 
 class ScoreDocument(QObject):
@@ -31,6 +33,7 @@ class ScoreDocument(QObject):
         self.store = NoteStore()
         self.selection: set[int] = set()
         self._meta = Score()
+        self._meter_map: MeterMap | None = None
         self.load(score or Score())
 
     # --- whole-document operations (not undoable: they start a new history) ------------------
@@ -66,6 +69,13 @@ class ScoreDocument(QObject):
     def time_signature(self):
         return self._meta.time_signature
 
+    def meter_map(self) -> MeterMap:
+        """The score's meter map (bar lines, pickup, meter changes), for the painters and
+        readouts; rebuilt only when the meters change."""
+        if self._meter_map is None or self._meter_map.changes != self._meta.meters:
+            self._meter_map = MeterMap(self._meta.meters)
+        return self._meter_map
+
     @property
     def bpm(self) -> float:
         return self._meta.bpm
@@ -79,6 +89,8 @@ class ScoreDocument(QObject):
     def set_field(self, name: str, value: Any) -> None:
         if name not in _FIELDS:
             raise ValueError(f"not a score setting: {name}")
+        if name == "meters":
+            value = normalised(value)  # as Score keeps it (sorted, repeats dropped, pickup first)
         setattr(self._meta, name, copy.deepcopy(value))
         self.score_settings_changed.emit(name)
         if name == "voices":

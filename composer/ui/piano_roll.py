@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from composer.music.scales import note_name
 from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note, TimeSignature
-from composer.ui import edit_ops
+from composer.music.meter import MeterMap
+from composer.ui import bar_grid, edit_ops
 from composer.ui.document import ScoreDocument
 from composer.ui.roll_geometry import MAX_ROW, MIN_ROW, RollGeometry
 from composer.ui.roll_painter import RollFrame, paint_roll
@@ -30,17 +31,17 @@ FIT_MARGIN_PX = 24  # room left around notes brought into view
 FIT_MAX_ROW = 20  # Zoom to Fit never makes rows taller than this (a 3-note selection is not a wall)
 
 
-def bar_beat(tick: int, signature: TimeSignature) -> str:
-    """'3:2' = bar 3, beat 2 (both from 1); off the beat, the fraction of a beat: '3:2.50'."""
-    bar, rest = divmod(tick, signature.bar_ticks)
-    beat, sub = divmod(rest, signature.beat_ticks)
-    text = f"{bar + 1}:{beat + 1}"
-    return text + f".{sub * 100 // signature.beat_ticks:02d}" if sub else text
+def bar_beat(tick: int, meters: MeterMap | TimeSignature) -> str:
+    """'3:2' = bar 3, beat 2 at `tick` (ticks, 480 per quarter) in the meter map (bar 1 = first
+    full bar, a pickup is bar 0: composer.ui.bar_grid); off the beat, the hundredths: '3:2.50'."""
+    where = bar_grid.bar_beat(bar_grid.as_meter_map(meters), tick)
+    text = f"{where.bar}:{where.beat}"
+    return text + f".{where.hundredths:02d}" if where.ticks else text
 
 
-def readout_text(pitch: int, tick: int, signature: TimeSignature, velocity: int | None = None) -> str:
+def readout_text(pitch: int, tick: int, meters: MeterMap | TimeSignature, velocity: int | None = None) -> str:
     """What the pointer is on: 'E5  3:2  vel 80' (velocity only over or while dragging a note)."""
-    text = f"{note_name(pitch)}  {bar_beat(tick, signature)}"
+    text = f"{note_name(pitch)}  {bar_beat(tick, meters)}"
     return text if velocity is None else f"{text}  vel {velocity}"
 
 
@@ -120,10 +121,9 @@ class PianoRoll(QAbstractScrollArea):
 
     # --- scrolling and zoom ------------------------------------------------------------------
     def _content_width(self) -> int:
-        bar = self.document.time_signature.bar_ticks
         ghosts_end = max((n.end for n in self.ghosts), default=0)  # a continuation can be scrolled to
         end = max(self.document.store.end, ghosts_end, self.playhead, self.loop[1] if self.loop else 0)
-        return int(self.geometry_.x(end + EXTRA_BARS * bar))
+        return int(self.geometry_.x(end + EXTRA_BARS * self.document.meter_map().at(end).bar_ticks))
 
     def _update_ranges(self) -> None:
         vp = self.viewport()
@@ -306,7 +306,7 @@ class PianoRoll(QAbstractScrollArea):
         return RollFrame(
             geometry=self.geometry_, scroll_x=self.scroll_x(), scroll_y=self.scroll_y(),
             width=vp.width(), height=vp.height(), store=self.document.store,
-            selection=self.document.selection, time_signature=self.document.time_signature,
+            selection=self.document.selection, meters=self.document.meter_map(),
             grid=self.snap.ticks,
             preview=d.preview if d else {}, new_notes=[d.new_note] if d and d.new_note else [],
             ghosts=self.ghosts, replaced=self.replaced, loop=self.loop, playhead=self.playhead,
@@ -338,7 +338,7 @@ class PianoRoll(QAbstractScrollArea):
         """The readout for the pointer (or the note being drawn, moved or resized)."""
         text = ""
         if view_pos is not None:
-            d, sig = self._drag, self.document.time_signature
+            d, sig = self._drag, self.document.meter_map()
             note = None
             if d is not None and d.kind == "draw":
                 note = d.new_note
@@ -499,6 +499,16 @@ class PianoRoll(QAbstractScrollArea):
             self._sounding = None
 
     # --- keyboard ----------------------------------------------------------------------------
+    def _bar_step(self, tick: int, forward: bool) -> int:
+        """Ticks that move a note at `tick` by one bar, keeping its place in the bar: the length
+        of its bar going right, of the bar before going left (4/4 then 3/4: a note on beat 2 of the
+        last 4/4 bar lands on beat 2 of the first 3/4 bar, and back)."""
+        meters = self.document.meter_map()
+        start, end = bar_grid.bar_at(meters, tick)
+        if forward:
+            return end - start
+        before, _ = bar_grid.bar_at(meters, start - 1)
+        return before - start
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key, mods = event.key(), event.modifiers()
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
@@ -508,9 +518,12 @@ class PianoRoll(QAbstractScrollArea):
             semitones = (12 if shift else 1) * (1 if key == Qt.Key.Key_Up else -1)
             self.document.change_notes(edit_ops.transposed(self.document.selected_notes(), semitones), "Transpose")
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            step = self.document.time_signature.bar_ticks if shift else self.snap.ticks
-            ticks = step if key == Qt.Key.Key_Right else -step
-            self.document.change_notes(edit_ops.moved(self.document.selected_notes(), ticks, 0), "Nudge")
+            selected = self.document.selected_notes()
+            if shift and selected:
+                ticks = self._bar_step(min(n.onset for n in selected.values()), key == Qt.Key.Key_Right)
+            else:
+                ticks = self.snap.ticks if key == Qt.Key.Key_Right else -self.snap.ticks
+            self.document.change_notes(edit_ops.moved(selected, ticks, 0), "Nudge")
         elif key == Qt.Key.Key_Escape:
             if self._drag is not None:
                 self._drag = None

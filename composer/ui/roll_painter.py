@@ -10,8 +10,9 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
 from composer.music.scales import note_name
-from composer.music.score import Note, TimeSignature
-from composer.ui import palette
+from composer.music.meter import MeterMap
+from composer.music.score import Note
+from composer.ui import bar_grid, palette
 from composer.ui.note_store import NoteStore
 from composer.ui.roll_geometry import RollGeometry, grid_lines
 
@@ -34,8 +35,8 @@ class RollFrame:
     height: int
     store: NoteStore
     selection: set[int]
-    time_signature: TimeSignature
-    grid: int
+    meters: MeterMap  # the score's meter map: bar and beat lines per meter section
+    grid: int  # snap grid in ticks (480 per quarter)
     preview: dict[int, Note] = field(default_factory=dict)  # notes being dragged, by id
     new_notes: list[Note] = field(default_factory=list)  # a note being drawn
     ghosts: list[Note] = field(default_factory=list)  # an unaccepted continuation
@@ -126,18 +127,29 @@ def _paint_rows(p: QPainter, f: RollFrame, low: int, high: int) -> None:
         p.drawLine(0, bottom, f.width, bottom)
 
 
+def grid_ticks(f: RollFrame, t0: int, t1: int) -> dict[str, list[int]]:
+    """The vertical lines of ticks [t0, t1]: "bar" and "beat" lines follow the meter map (a 3/4
+    section has its bars of three quarters), "grid" lines are the snap grid's multiples between
+    them. A kind whose lines would be closer than MIN_GRID_PX is left out (empty)."""
+    g, meters = f.geometry, f.meters
+    shortest_bar = min(c.bar_ticks for c in meters.changes)
+    shortest_beat = min(c.beat_ticks for c in meters.changes)
+    bars, beats = bar_grid.bar_lines(meters, t0, t1), bar_grid.beat_lines(meters, t0, t1)
+    grid: list[int] = []
+    if g.x(f.grid) >= MIN_GRID_PX:
+        taken = set(bars) | set(beats)
+        grid = [t for t in grid_lines(t0, t1, f.grid) if t not in taken]
+    return {"grid": grid,
+            "beat": beats if g.x(shortest_beat) >= MIN_GRID_PX else [],
+            "bar": bars if g.x(shortest_bar) >= MIN_GRID_PX else []}
+
+
 def _paint_grid(p: QPainter, f: RollFrame, t0: int, t1: int) -> None:
     g = f.geometry
-    bar, beat = f.time_signature.bar_ticks, f.time_signature.beat_ticks
-    for step, colour in ((f.grid, palette.GRID_LINE), (beat, palette.BEAT_LINE), (bar, palette.BAR_LINE)):
-        if g.x(step) < MIN_GRID_PX:
-            continue
+    lines = grid_ticks(f, t0, t1)
+    for kind, colour in (("grid", palette.GRID_LINE), ("beat", palette.BEAT_LINE), ("bar", palette.BAR_LINE)):
         p.setPen(colour)
-        for tick in grid_lines(t0, t1, step):
-            if step != bar and tick % bar == 0:
-                continue
-            if step == f.grid and tick % beat == 0:
-                continue
+        for tick in lines[kind]:
             x = int(g.x(tick)) - f.scroll_x
             p.drawLine(x, 0, x, f.height)
 

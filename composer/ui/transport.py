@@ -6,7 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QSpinBox, QToolBar, QWidget
 
-from composer.music.score import TempoChange, TimeSignature
+from composer.music.meter import MeterMap
+from composer.music.score import Score, TempoChange, TimeSignature
+from composer.ui import bar_grid
 from composer.ui.document import ScoreDocument
 from composer.ui.playback import PlaybackController
 
@@ -14,11 +16,13 @@ from composer.ui.playback import PlaybackController
 PLAY_TEXT, PAUSE_TEXT = "▶ Play", "❚❚ Pause"
 
 
-def position_text(tick: int, signature: TimeSignature, seconds: float) -> str:
-    bar, rest = divmod(tick, signature.bar_ticks)
-    beat, sub = divmod(rest, signature.beat_ticks)
+def position_text(tick: int, meters: MeterMap | TimeSignature, seconds: float) -> str:
+    """'  5.2.50   0:09.75': bar.beat.hundredths of a beat at `tick` (ticks, 480 per quarter) in
+    the meter map (bar 1 = first full bar, a pickup is bar 0: composer.ui.bar_grid), then the
+    time in minutes:seconds."""
+    where = bar_grid.bar_beat(bar_grid.as_meter_map(meters), tick)
     minutes, secs = divmod(seconds, 60)
-    return f"{bar + 1:>3}.{beat + 1}.{sub * 100 // signature.beat_ticks:02d}   {int(minutes)}:{secs:05.2f}"
+    return f"{where.bar:>3}.{where.beat}.{where.hundredths:02d}   {int(minutes)}:{secs:05.2f}"
 
 
 class TransportBar(QToolBar):
@@ -83,7 +87,7 @@ class TransportBar(QToolBar):
         try:
             if name == "tempos":
                 self.tempo.setValue(self.document.bpm)
-            elif name == "time_signature":
+            elif name in ("time_signature", "meters"):
                 sig = self.document.time_signature
                 self.numerator.setValue(sig.numerator)
                 index = self.denominator.findData(sig.denominator)
@@ -91,6 +95,7 @@ class TransportBar(QToolBar):
                     self.denominator.addItem(str(sig.denominator), sig.denominator)
                     index = self.denominator.count() - 1
                 self.denominator.setCurrentIndex(index)
+                self._explain_meters()
         finally:
             self._updating = False
         self._show_position(self.playback.position)
@@ -105,14 +110,30 @@ class TransportBar(QToolBar):
     def _signature_edited(self) -> None:
         if self._updating:
             return
-        sig = TimeSignature(self.numerator.value(), self.denominator.currentData())
-        self.document.set_score_field("time_signature", sig, "Change time signature")
+        # The meter of the first bar (and a pickup's) changes; later meter changes stay. The whole
+        # map is one undo step, so undo brings back a later change the new meter made redundant.
+        probe = Score(meters=self.document.field("meters"))
+        probe.time_signature = TimeSignature(self.numerator.value(), self.denominator.currentData())
+        self.document.set_score_field("meters", probe.meters, "Change time signature")
+
+    def _explain_meters(self) -> None:
+        """The control's tooltip says what it changes when the piece has meter changes."""
+        meters = self.document.meter_map()
+        tip = "Time signature of the piece"
+        if len(meters.changes) > 1:
+            later = ", ".join(f"{bar_grid.meter_label(c)} at bar {bar_grid.bar_number(meters, c.tick)}"
+                              for c in meters.changes[1:])
+            tip = f"Time signature from the start (the first bar); the later changes stay: {later}"
+        for widget in (self.numerator, self.denominator):
+            widget.setToolTip(tip)
 
     def _loop_toggled(self, on: bool) -> None:
         if on and self.playback.loop_region is None:
-            bar = self.document.time_signature.bar_ticks
-            start = (self.playback.position // bar) * bar
-            self.playback.set_loop(True, (start, start + 4 * bar))
+            meters = self.document.meter_map()
+            start, end = bar_grid.bar_at(meters, self.playback.position)
+            for _ in range(3):  # four bars from the playhead's, as the meter map has them
+                end = bar_grid.bar_at(meters, end)[1]
+            self.playback.set_loop(True, (max(0, start), end))
         else:
             self.playback.set_loop(on)
         self.loop_changed_hook()
@@ -122,5 +143,5 @@ class TransportBar(QToolBar):
 
     def _show_position(self, tick: int) -> None:
         seconds = self.document.score().seconds_at(tick) if tick else 0.0
-        self.position.setText(position_text(tick, self.document.time_signature, seconds))
+        self.position.setText(position_text(tick, self.document.meter_map(), seconds))
 

@@ -1,0 +1,106 @@
+"""Bars and beats as the window shows them, from the score's meter map (composer.music.meter):
+bar and beat lines in a tick range, the musician's bar number and bar:beat of a tick, and the
+bar holding a tick. Qt-free; ticks at 480 per quarter (composer.music.score.TICKS_PER_QUARTER).
+
+Bars are numbered as composer.request numbers them: bar 1 is the first full bar, a pickup
+(anacrusis) before it is bar 0. A meter change inside a bar of the previous meter ends that bar
+early (composer.music.meter's rule), so the bar before it is short.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from composer.music.meter import MeterChange, MeterMap
+from composer.music.score import TimeSignature
+
+
+def as_meter_map(meters: MeterMap | TimeSignature) -> MeterMap:
+    """A MeterMap as is; a TimeSignature as a one-meter map from tick 0 (older callers)."""
+    if isinstance(meters, MeterMap):
+        return meters
+    return MeterMap([MeterChange(0, meters.numerator, meters.denominator)])
+
+
+def _lines(meters: MeterMap, start: int, stop: int, beats: bool) -> list[int]:
+    """Bar lines (or beat lines) in ticks [start, stop], section by section of the map."""
+    out: list[int] = []
+    changes = meters.changes
+    for i, change in enumerate(changes):
+        end = changes[i + 1].tick if i + 1 < len(changes) else stop + 1  # the next change starts a bar
+        if end <= start:
+            continue
+        if change.tick > stop:
+            break
+        step = change.beat_ticks if beats else change.bar_ticks
+        bar = change.bar_ticks
+        # Beats count from each bar line (a short bar before a change restarts nothing mid-section).
+        first_bar = change.tick + max(0, (start - change.tick) // bar) * bar
+        for bar_start in range(first_bar, min(end, stop + 1), bar):
+            ticks = range(bar_start, min(bar_start + bar, end, stop + 1), step) if beats else (bar_start,)
+            out.extend(t for t in ticks if t >= start)
+    return out
+
+
+def bar_lines(meters: MeterMap, start: int, stop: int) -> list[int]:
+    """Ticks of the bar lines in [start, stop], in order."""
+    return _lines(meters, start, stop, beats=False)
+
+
+def beat_lines(meters: MeterMap, start: int, stop: int) -> list[int]:
+    """Ticks of the beats in [start, stop] that are not bar lines, each section at its meter's
+    beat (a quarter in 3/4, an eighth in 6/8)."""
+    bars = set(bar_lines(meters, start, stop))
+    return [t for t in _lines(meters, start, stop, beats=True) if t not in bars]
+
+
+def bar_number(meters: MeterMap, tick: int) -> int:
+    """The musician's number of the bar holding `tick` (1 = first full bar, 0 = a pickup)."""
+    return meters.bar_index(tick) + (0 if meters.pickup_ticks else 1)
+
+
+def bar_at(meters: MeterMap, tick: int) -> tuple[int, int]:
+    """Ticks [start, end) of the bar holding `tick`; a pickup bar starts before 0 and a bar cut
+    short by a meter change ends at that change."""
+    change = meters.at(tick)
+    start = tick - (tick - change.tick) % change.bar_ticks
+    end = start + change.bar_ticks
+    later = [c.tick for c in meters.changes if start < c.tick < end]
+    return start, min([end, *later])
+
+
+class BarBeat(NamedTuple):
+    """Where a tick is: bar number (as bar_number), beat from 1, and `ticks` past that beat,
+    whose length is `beat_ticks` (the meter in force there)."""
+
+    bar: int
+    beat: int
+    ticks: int
+    beat_ticks: int
+
+    @property
+    def hundredths(self) -> int:
+        """How far into the beat, in hundredths of it (rounded down)."""
+        return self.ticks * 100 // self.beat_ticks
+
+
+def bar_beat(meters: MeterMap, tick: int) -> BarBeat:
+    """The bar and beat at `tick` in the meter in force there (a pickup's note on its last
+    quarter in 4/4 is bar 0, beat 4)."""
+    start, _ = bar_at(meters, tick)
+    beat_ticks = meters.at(tick).beat_ticks
+    beat, rest = divmod(tick - start, beat_ticks)
+    return BarBeat(bar_number(meters, tick), beat + 1, rest, beat_ticks)
+
+
+def meter_label(change: MeterChange) -> str:
+    return f"{change.numerator}/{change.denominator}"
+
+
+def meter_marks(meters: MeterMap, start: int, stop: int) -> list[tuple[int, str]]:
+    """(tick, '3/4') where the meter is shown in [start, stop]: every change, the first one at
+    tick 0 (after a pickup too), and none at all for a piece in one meter (the tool bar shows it)."""
+    if len(meters.changes) < 2:
+        return []
+    marks = [(max(0, c.tick), meter_label(c)) for c in meters.changes]
+    return [(t, text) for t, text in marks if start <= t <= stop]
