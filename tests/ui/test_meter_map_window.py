@@ -188,3 +188,30 @@ def test_a_file_with_a_pickup_and_meter_changes_keeps_them_through_the_window(qt
         assert read_score(again).meters == meters
     finally:
         close_window(w)
+
+
+def test_an_abc_tune_with_a_pickup_and_an_inline_meter_opens_with_its_bars(qtbot, tmp_path):
+    tune = tmp_path / "change.abc"
+    tune.write_text("X:1\nT:Change\nM:4/4\nL:1/8\nK:C\n"
+                    "G2 | c2 e2 g2 e2 | c2 e2 g2 e2 |[M:3/4] f2 a2 f2 | e2 g2 e2 |[M:4/4] c8 |]\n")
+    w = open_window(qtbot)
+    try:
+        w.files.open_path(tune, confirmed=True)
+        qtbot.waitUntil(lambda: not w.files.reading, timeout=20000)
+        qtbot.waitUntil(lambda: len(w.document.field("meters")) == 3, timeout=2000)
+        three_four = Q + 2 * BAR4  # bar 3, after the quarter pickup and two bars of 4/4
+        marks = w.editor.ruler.marks(0, three_four + 2 * BAR3)
+        assert marks["bars"][:4] == [(Q, "1"), (Q + BAR4, "2"), (three_four, "3"), (three_four + BAR3, "4")]
+        assert (three_four, "3/4") in marks["meters"] and (three_four + 2 * BAR3, "4/4") in marks["meters"]
+        assert "3/4 at bar 3" in w.transport.numerator.toolTip()
+        w.playback.seek(three_four + BAR3 + Q)  # the E of bar 4
+        assert w.transport.position.text().split()[0] == "4.2.00"
+        meters = w.document.field("meters")
+        project = tmp_path / "change.composer.json"
+        assert w.files.save_to(project)
+        w.files.new()
+        w.files.open_path(project, confirmed=True)
+        qtbot.waitUntil(lambda: not w.files.reading, timeout=20000)
+        qtbot.waitUntil(lambda: w.document.field("meters") == meters, timeout=2000)
+    finally:
+        close_window(w)
