@@ -115,8 +115,10 @@ class SoundEngine:
                 self._channels = channel_plan(self._voices)
                 return
             score = self._player.score
+            # Every map kept: with only the first time signature the metronome lost the meter
+            # changes (and a pickup) as soon as a voice was muted.
             replaced = Score(notes=score.notes, voices=list(voices), tempos=score.tempos,
-                             time_signature=score.time_signature, key=score.key,
+                             meters=list(score.meters), keys=list(score.keys), chords=list(score.chords),
                              title=score.title, style=score.style)
             if channel_plan(voices) == self._channels:
                 self._voices = list(voices)

@@ -70,11 +70,9 @@ def _untangle_repeats(notes: list[PlayNote]) -> list[PlayNote]:
 
 
 def beats_in(score: Score, start: int, stop: int) -> list[tuple[int, bool]]:
-    """Metronome beats (tick, is the first beat of a bar) in [start, stop)."""
-    beat = score.time_signature.beat_ticks
-    bar = score.time_signature.bar_ticks
-    first = -(-start // beat) * beat
-    return [(t, t % bar == 0) for t in range(first, stop, beat)]
+    """Metronome beats (tick, is the first beat of a bar) in [start, stop), by the score's meter
+    map: after a 4/4 -> 3/4 change the accent falls every third beat, after a pickup on bar 1."""
+    return score.meter_map().beats(start, stop)
 
 
 class TempoMap:

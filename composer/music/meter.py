@@ -141,6 +141,23 @@ class MeterMap:
                 break
         return starts
 
+    def beats(self, start: int, stop: int) -> list[tuple[int, bool]]:
+        """Every beat in ticks [start, stop) as (tick, whether it is a bar line), each section at
+        its own meter's beat (the denominator's note: a quarter in 3/4, an eighth in 6/8); a bar
+        cut short by a change has only the beats before it."""
+        out: list[tuple[int, bool]] = []
+        for i, change in enumerate(self.changes):
+            end = min(int(self._ticks[i + 1]), stop) if i + 1 < len(self.changes) else stop
+            if end <= start:
+                continue
+            if change.tick >= stop:
+                break
+            bar, beat = change.bar_ticks, change.beat_ticks
+            first_bar = change.tick + max(0, (start - change.tick) // bar) * bar
+            for bar_start in range(first_bar, end, bar):
+                out.extend((t, t == bar_start) for t in range(bar_start, min(bar_start + bar, end), beat) if t >= start)
+        return out
+
     def at(self, tick: int) -> MeterChange:
         """The change in force at tick."""
         return self.changes[int(self._segment(np.array([tick]))[0])]

@@ -22,36 +22,15 @@ def as_meter_map(meters: MeterMap | TimeSignature) -> MeterMap:
     return MeterMap([MeterChange(0, meters.numerator, meters.denominator)])
 
 
-def _lines(meters: MeterMap, start: int, stop: int, beats: bool) -> list[int]:
-    """Bar lines (or beat lines) in ticks [start, stop], section by section of the map."""
-    out: list[int] = []
-    changes = meters.changes
-    for i, change in enumerate(changes):
-        end = changes[i + 1].tick if i + 1 < len(changes) else stop + 1  # the next change starts a bar
-        if end <= start:
-            continue
-        if change.tick > stop:
-            break
-        step = change.beat_ticks if beats else change.bar_ticks
-        bar = change.bar_ticks
-        # Beats count from each bar line (a short bar before a change restarts nothing mid-section).
-        first_bar = change.tick + max(0, (start - change.tick) // bar) * bar
-        for bar_start in range(first_bar, min(end, stop + 1), bar):
-            ticks = range(bar_start, min(bar_start + bar, end, stop + 1), step) if beats else (bar_start,)
-            out.extend(t for t in ticks if t >= start)
-    return out
-
-
 def bar_lines(meters: MeterMap, start: int, stop: int) -> list[int]:
     """Ticks of the bar lines in [start, stop], in order."""
-    return _lines(meters, start, stop, beats=False)
+    return [t for t, bar in meters.beats(start, stop + 1) if bar]
 
 
 def beat_lines(meters: MeterMap, start: int, stop: int) -> list[int]:
     """Ticks of the beats in [start, stop] that are not bar lines, each section at its meter's
     beat (a quarter in 3/4, an eighth in 6/8)."""
-    bars = set(bar_lines(meters, start, stop))
-    return [t for t in _lines(meters, start, stop, beats=True) if t not in bars]
+    return [t for t, bar in meters.beats(start, stop + 1) if not bar]
 
 
 def bar_number(meters: MeterMap, tick: int) -> int:

@@ -186,6 +186,16 @@ def test_muting_a_voice_while_playing_silences_it_at_once(offline):
     assert quiet < 0.01 * loud
 
 
+def test_changing_the_voicing_keeps_the_meter_map_the_metronome_follows(offline):
+    from composer.music.meter import MeterChange, pickup_meter
+
+    meters = [pickup_meter(4, 4, 480), MeterChange(480 + 2 * 1920, 3, 4)]
+    engine = offline(Score(notes=[Note(67, 0, 480)], voices=[Voice("organ", 19)], meters=meters))
+    engine.play()
+    engine.set_voices([Voice("organ", 19, mute=True)])
+    assert engine._player.score.meters == meters  # the score the player schedules clicks from
+
+
 def test_live_notes_sound_immediately_on_the_voices_program(offline):
     engine = offline(Score(voices=[Voice("piano", 0), Voice("flute", 73)]))
     assert engine.note_on(1, 74, 100)

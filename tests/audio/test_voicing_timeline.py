@@ -75,6 +75,17 @@ def test_beats_and_accents_follow_the_time_signature():
     assert [t for t, accent in beats_in(six_eight, 0, 1440 * 2) if accent] == [0, 1440]
 
 
+def test_beats_and_accents_follow_the_meter_map():
+    """A one-beat pickup, two bars of 4/4, then 3/4: the metronome accents bar 1 (tick 480), not
+    tick 0, and every third beat after the change."""
+    from composer.music.meter import MeterChange, pickup_meter
+
+    score = Score(meters=[pickup_meter(4, 4, 480), MeterChange(480 + 2 * 1920, 3, 4)])
+    accents = [t for t, accent in beats_in(score, 0, 480 + 2 * 1920 + 3 * 1440) if accent]
+    assert accents == [480, 480 + 1920, 480 + 2 * 1920, 480 + 2 * 1920 + 1440, 480 + 2 * 1920 + 2 * 1440]
+    assert beats_in(score, 0, 960) == [(0, False), (480, True)]
+
+
 def test_tempo_map_follows_changes_and_the_factor():
     score = Score(tempos=[TempoChange(0, 120.0), TempoChange(960, 60.0)])
     tempo = TempoMap(score, 2.0)
