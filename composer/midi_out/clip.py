@@ -4,7 +4,8 @@ composer.io.midi_writer. Pure apart from the file; Qt-free (composer/ui/clip_dra
 
 The clip starts at the bar line before its first note (what a DAW expects of a dropped clip:
 the notes keep their place in the bar); the tempo in force there becomes the clip's tempo at
-tick 0, later changes inside the clip follow, shifted with it.
+tick 0, later changes inside the clip follow, shifted with it; so do the meter in force there and
+later meter changes (a clip from a pickup keeps the pickup).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from composer.io.midi_writer import write_midi
+from composer.music.meter import MeterChange
 from composer.music.score import Note, Score, TempoChange
 
 CLIP_DIR_NAME = "composer-clips"
@@ -26,8 +28,12 @@ def clip_score(score: Score, notes: list[Note], title: str = "") -> Score:
     there are no notes."""
     if not notes:
         raise ValueError("there are no notes to make a clip of")
-    bar = score.time_signature.bar_ticks
-    shift = min(n.onset for n in notes) // bar * bar
+    # The bar line by the meter map (a bar of the first meter from tick 0 is not one after a
+    # pickup or a meter change); a clip from the pickup keeps it (its bar starts before 0).
+    first = min(n.onset for n in notes)
+    meter = score.meter_map().at(first)
+    bar_start = first - (first - meter.tick) % meter.bar_ticks
+    shift = max(0, bar_start)
     used = sorted({n.voice for n in notes})
     index = {voice: i for i, voice in enumerate(used)}
     moved = [n.with_(onset=n.onset - shift, voice=index[n.voice]) for n in notes]
@@ -38,11 +44,14 @@ def clip_score(score: Score, notes: list[Note], title: str = "") -> Score:
             start_bpm = change.bpm
     end = max(n.end for n in notes)
     later = [TempoChange(t.tick - shift, t.bpm) for t in tempos if shift < t.tick < end]
+    meters = [MeterChange(bar_start - shift, meter.numerator, meter.denominator)]
+    meters += [MeterChange(m.tick - shift, m.numerator, m.denominator)
+               for m in score.meters if bar_start < m.tick < end]
     voices = [replace(score.voices[v]) if v < len(score.voices) else replace(score.voices[0]) for v in used]
     for voice in voices:
         voice.mute = voice.solo = False
     return Score(notes=sorted(moved, key=lambda n: (n.onset, n.pitch)), voices=voices,
-                 tempos=[TempoChange(0, start_bpm)] + later, time_signature=score.time_signature,
+                 tempos=[TempoChange(0, start_bpm)] + later, meters=meters,
                  key=score.key, title=title or score.title, style=score.style)
 
 
