@@ -97,7 +97,7 @@ class GenerationRequest:
                 return estimate_key(tones)
         drums = {i for i, v in enumerate(context.voices) if v.is_drum}
         pitched = [n for n in context.notes if n.voice not in drums]
-        return _key_of_section(getattr(context, "keys", None) or (), pitched, start, end)
+        return key_of_section(getattr(context, "keys", None) or (), pitched, start, end)
 
     def describe(self) -> str:
         """A short line for status bars and the CLI, e.g. 'fill bars 5-6, voices 1, 3'."""
@@ -110,7 +110,7 @@ class GenerationRequest:
 MIN_SECTION_NOTES = 8  # fewer pitched notes in the region's key section: its written key is the lock
 
 
-def _key_of_section(keys, pitched: list[Note], start: int, end: int | None) -> Key | None:
+def key_of_section(keys, pitched: list[Note], start: int, end: int | None) -> Key | None:
     """The auto key lock where the score changes key (two or more entries in its key map): the
     key estimated from the notes of the written key section(s) the region [start, end) lies in,
     or that section's written key when it holds fewer than MIN_SECTION_NOTES notes. A piece in

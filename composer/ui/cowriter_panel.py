@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 
 from composer.ui.style_box import fill_style_box, select_style, styles_listed
 from composer.music.region import Controls
-from composer.music.scales import PITCH_CLASS_NAMES, SCALES, Key, estimate_key
+from composer.music.scales import PITCH_CLASS_NAMES, SCALES, Key
 from composer.music.score import Note, Score
+from composer.request import key_of_section
 from composer.ui.cowriter import CoWriter, Variation
 from composer.ui.document import ScoreDocument
 from composer.ui.generation_controls import GenerationControls
@@ -233,7 +234,7 @@ class CoWriterPanel(QWidget):
 
     def _update_detected(self) -> None:
         if self.key_mode.currentData() == KEY_DETECT:
-            key = estimate_key(self.seed_notes())
+            key = self.seed_key(self.seed_notes())
             self.detected_key.setText(f"Detected: {key}" if key else "Detected: (no seed notes)")
 
     # --- the seed and options ----------------------------------------------------------------
@@ -246,6 +247,17 @@ class CoWriterPanel(QWidget):
         before = [n for n in notes if n.onset < playhead]
         return before if before or playhead > 0 else notes  # playhead at 0: the whole score
 
+    def seed_key(self, seed: list[Note]) -> Key | None:
+        """The key "Detect from seed" locks a continuation of `seed` to, as the request's auto key
+        (composer.request.key_of_section): drums left out (their keys are not pitches), and where
+        the score changes key, the key of the section the seed ends in. Counting the drums and the
+        whole piece's key, a tune modulating from G to Eb major was continued in G minor."""
+        score = self.document.score()
+        drums = {i for i, v in enumerate(score.voices) if v.is_drum}
+        pitched = [n for n in seed if n.voice not in drums]
+        # the section of the seed's last note: a seed that ends on a key change was written in the old key
+        return key_of_section(score.keys, pitched, max((n.onset for n in seed), default=0), None)
+
     def controls(self) -> Controls:
         """The musical controls the panel sets (composer.music.region.Controls); Follow chords on
         Auto gives chord_strength None (the style's default), Off gives 0; the other rows on Auto
@@ -257,7 +269,7 @@ class CoWriterPanel(QWidget):
         mode = self.key_mode.currentData()
         key = None
         if mode == KEY_DETECT:
-            key = estimate_key(seed)
+            key = self.seed_key(seed)
         elif mode == KEY_CHOOSE:
             key = Key(self.tonic.currentIndex(), self.scale.currentText())
         return {"length": self.length.value(), "variations": self.variation_count.value(),
