@@ -162,9 +162,10 @@ def _bar_lines(meters, start: int, count: int) -> list[tuple[int, int]]:
     position, _length = meters.position_in_bar([start])
     tick, bars = start - int(position[0]), []
     for _ in range(count):
-        length = meters.at(tick).bar_ticks
-        bars.append((tick, tick + length))
-        tick += length
+        end = tick + meters.at(tick).bar_ticks
+        end = min([end] + [c.tick for c in meters.changes if tick < c.tick < end])  # a change cuts the bar short
+        bars.append((tick, end))
+        tick = end
     return bars
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLineEdit, QMenu, QWidget
 
 from composer.music.chords import ChordSymbol, estimate_chords, parse_chord_bars
 from composer.music.meter import MeterMap
+from composer.ui import bar_grid
 from composer.ui.piano_roll import PianoRoll
 
 LANE_HEIGHT = 24
@@ -77,14 +78,11 @@ class ChordLane(QWidget):
         return list(self.document.field("chords"))
 
     def meters(self) -> MeterMap:
-        return MeterMap(self.document.field("meters"))
+        return self.document.meter_map()
 
     def bar_at(self, tick: int) -> tuple[int, int]:
-        """(start, end) ticks of the bar holding `tick`."""
-        meters = self.meters()
-        position, length = meters.position_in_bar([tick])
-        start = tick - int(position[0])
-        return start, start + int(length[0])
+        """(start, end) ticks of the bar holding `tick` (a bar a meter change cuts short ends there)."""
+        return bar_grid.bar_at(self.meters(), tick)
 
     def bar_text(self, tick: int) -> str:
         """The figures of the chords starting in the bar holding `tick`, space-separated."""
@@ -130,10 +128,9 @@ class ChordLane(QWidget):
         p.fillRect(self.rect(), QColor(40, 42, 49))
         t0, t1 = self.tick_at(0), self.tick_at(self.width()) + 1
         p.setPen(QColor(70, 74, 84))
-        for tick in self.meters().bar_starts(t1):
-            if tick >= t0:
-                x = int(self.x_of(tick))
-                p.drawLine(x, 0, x, self.height())
+        for tick in bar_grid.bar_lines(self.meters(), t0, t1):
+            x = int(self.x_of(tick))
+            p.drawLine(x, 0, x, self.height())
         for chord in self.chords():
             if chord.end < t0 or chord.onset > t1:
                 continue

@@ -44,9 +44,9 @@ def preview_notes(variation: Variation) -> tuple[list[Note], list[Note]]:
     bars of them, so a fill or an added part is seen with what it sits in."""
     new = list(variation.added)
     fresh = set(new)
-    margin = 2 * variation.score.time_signature.bar_ticks
-    low = min((n.onset for n in new), default=0) - margin
-    high = max((n.end for n in new), default=0) + margin
+    meters = variation.score.meter_map()
+    low, high = min((n.onset for n in new), default=0), max((n.end for n in new), default=0)
+    low, high = low - 2 * meters.at(low).bar_ticks, high + 2 * meters.at(high).bar_ticks  # bars there
     return [n for n in variation.score.notes if n not in fresh and n.end > low and n.onset < high], new
 
 

@@ -215,3 +215,17 @@ def test_an_abc_tune_with_a_pickup_and_an_inline_meter_opens_with_its_bars(qtbot
         qtbot.waitUntil(lambda: w.document.field("meters") == meters, timeout=2000)
     finally:
         close_window(w)
+
+
+def test_chord_lane_edits_the_short_bar_a_meter_change_cuts(qtbot):
+    """A MIDI time signature in the middle of a 4/4 bar (tick 960) ends that bar there: chords typed
+    for it fill [0, 960), not a whole 4/4 bar reaching into the 3/4 bar after it."""
+    w = open_window(qtbot)
+    try:
+        w.document.load(Score(notes=[Note(60, 0, Q)], meters=[MeterChange(0, 4, 4), MeterChange(2 * Q, 3, 4)]))
+        lane = w.editor.chord_lane
+        assert lane.bar_at(Q) == (0, 2 * Q)
+        assert lane.set_bar_text(Q, "C G") is None
+        assert [(c.onset, c.duration, c.figure) for c in w.document.field("chords")] == [(0, Q, "C"), (Q, Q, "G")]
+    finally:
+        close_window(w)
