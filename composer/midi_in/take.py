@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from composer.music.meter import MeterChange
 from composer.music.score import Note, Score, TempoChange
 from composer.music.transform import quantise
 from composer.midi_in.clock import TakeClock
@@ -38,6 +39,10 @@ def pre_rolled(score: Score, ticks: int, with_notes: bool) -> Score:
     moved = score.copy(notes=notes)
     moved.tempos = [TempoChange(0, score.tempos[0].bpm)] + [TempoChange(t.tick + ticks, t.bpm)
                                                           for t in score.tempos[1:]]
+    # Later meter changes move with the notes (the metronome follows the meter map); the first
+    # meter stays where it is, so the count-in is more bars of it when `ticks` is whole bars of it.
+    moved.meters = [score.meters[0]] + [MeterChange(m.tick + ticks, m.numerator, m.denominator)
+                                        for m in score.meters[1:]]
     return moved
 
 
