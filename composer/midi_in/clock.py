@@ -28,6 +28,9 @@ class TakeClock:
         return self.origin + (self.tempo.seconds_at(tick) - self.tempo.seconds_at(self.start_tick)) / self.factor
 
     def next_bar_line(self, time: float) -> int:
-        """The first bar line strictly after `time`, in ticks."""
-        bar = self.tempo.time_signature.bar_ticks
-        return (self.tick(time) // bar + 1) * bar
+        """The first bar line strictly after `time`, in ticks, by the meter map (after a pickup or
+        a meter change the bars are not those of the first meter from tick 0)."""
+        tick, meters = self.tick(time), self.tempo.meter_map()
+        meter = meters.at(tick)
+        end = tick - (tick - meter.tick) % meter.bar_ticks + meter.bar_ticks
+        return min([end] + [c.tick for c in meters.changes if tick < c.tick < end])
