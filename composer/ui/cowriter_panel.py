@@ -396,6 +396,15 @@ class CoWriterPanel(QWidget):
         self.replaced_changed.emit(list(variation.removed) if new and not variation.is_stale(notes) else [])
 
     def _audition(self, variation: Variation) -> None:
-        notes = variation.score.notes
-        start = min((n.onset for n in notes), default=0)
-        self.audition_requested.emit(variation.score, start)
+        self.audition_requested.emit(variation.score, audition_start(variation))
+
+
+def audition_start(variation: Variation) -> int:
+    """The tick Audition plays a variation from: the bar line a bar before its first new note (the
+    score's meter map), so the new notes are heard coming out of the music before them. From the
+    start of its seed (the whole piece, for a fill or a continuation of everything) a musician
+    waited 24 s for a continuation of a 12-bar song, minutes for a fill late in a piece (QA)."""
+    new = variation.added or variation.score.notes
+    first = min((n.onset for n in new), default=0)
+    lines = [t for t in variation.score.meter_map().bar_starts(first + 1) if t <= first]
+    return max(0, lines[-2] if len(lines) >= 2 else 0)

@@ -76,7 +76,7 @@ class VariationsView(QWidget):
         self.accept_button = QPushButton("✔ Accept")
         self.regenerate_button = QPushButton("↻ Regenerate")
         self.continue_button = QPushButton("⇢ Continue from this")
-        self.audition_button.setToolTip("Play the selected variation from the start of its seed")
+        self.audition_button.setToolTip("Play the selected variation from the bar before its new notes")
         self.accept_button.setToolTip(ACCEPT_TIP)
         self.regenerate_button.setToolTip("Write new variations from the same seed and settings")
         self.continue_button.setToolTip(CONTINUE_TIP)
