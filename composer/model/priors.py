@@ -425,18 +425,7 @@ def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, 
         _, first = np.unique(ticks, return_index=True)  # one entry per chord
         occupancy = occupancy_of(since[first], bar_ticks[first], ticks[first],
                                  None if weights is None else np.asarray(weights)[first])
-    lengths = None
-    if durations is not None:
-        index = np.clip(np.asarray(durations, dtype=np.int64) - 1, 0, V.N_DURATION - 1)
-        weight = np.ones(len(index)) if weights is None else np.asarray(weights, dtype=np.float64)
-        weight = weight / max(weight.mean(), 1e-9)  # as many notes in all (the smoothing keeps its weight)
-        counts = np.bincount(index, weight, minlength=V.N_DURATION) + _DURATION_SMOOTH / V.N_DURATION
-        lengths = np.log(counts / counts.sum())
-        if bars is not None:
-            position = np.clip(np.asarray(bars[0], dtype=np.int64) // V.TICKS_PER_GRID, 0, V.MAX_POSITION - 1)
-            at = np.zeros((V.MAX_POSITION, V.N_DURATION))
-            np.add.at(at, (position, index), weight)
-            lengths = np.log((at + _POSITION_SMOOTH * np.exp(lengths)) / (at.sum(1, keepdims=True) + _POSITION_SMOOTH))
+    lengths = None if durations is None else length_prior(durations, None if bars is None else bars[0], weights)
     rates_at = top_at = None
     if bars is not None:  # the same per bar position of its onsets, smoothed toward all onsets'
         chord_start = np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -453,6 +442,60 @@ def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, 
     return Texture(rates=rates, gaps=np.concatenate([[0.0], np.log(share * MAX_GAP)]), top=float(np.median(tops)),
                    rates_at=rates_at, top_at=top_at,
                    occupancy=occupancy, durations=lengths)
+
+
+def length_prior(durations: np.ndarray, since_ticks: np.ndarray | None = None,
+                 weights: np.ndarray | None = None) -> np.ndarray:
+    """Log-shares of a part's note lengths (durations in grid ticks; index = grid units - 1,
+    smoothed): (N_DURATION,), or given each note's ticks since its bar line (MAX_POSITION,
+    N_DURATION), the share among its notes at each bar position, smoothed toward all its notes'.
+    weights: each note's (recency_weights; None: 1)."""
+    index = np.clip(np.asarray(durations, dtype=np.int64) - 1, 0, V.N_DURATION - 1)
+    weight = np.ones(len(index)) if weights is None else np.asarray(weights, dtype=np.float64)
+    weight = weight / max(weight.mean(), 1e-9)  # as many notes in all (the smoothing keeps its weight)
+    counts = np.bincount(index, weight, minlength=V.N_DURATION) + _DURATION_SMOOTH / V.N_DURATION
+    lengths = np.log(counts / counts.sum())
+    if since_ticks is None:
+        return lengths
+    position = np.clip(np.asarray(since_ticks, dtype=np.int64) // V.TICKS_PER_GRID, 0, V.MAX_POSITION - 1)
+    at = np.zeros((V.MAX_POSITION, V.N_DURATION))
+    np.add.at(at, (position, index), weight)
+    return np.log((at + _POSITION_SMOOTH * np.exp(lengths)) / (at.sum(1, keepdims=True) + _POSITION_SMOOTH))
+
+
+@dataclass(frozen=True)
+class LineRhythm:
+    """The rhythm an accompanying line (a bass or inner part of single notes) keeps from its
+    context: occupancy (MAX_POSITION,), the share of its bars that start a note at each bar
+    position (occupancy_of), and durations (MAX_POSITION, N_DURATION), the log-share of its note
+    lengths there (length_prior). Beside a tune the model, which learnt mostly melodies, moved a
+    whole-note bass in quarters and eighths (1.7-3.9 notes a bar instead of 1)."""
+
+    occupancy: np.ndarray
+    durations: np.ndarray
+
+    def prior(self, positions: np.ndarray, fresh: bool) -> np.ndarray:
+        """(len(positions),) log-prior of the line's next onset at positions[d] of the bar, d grid
+        ticks after the current onset: RHYTHM_STRENGTH times onset_prior; fresh (its last note
+        was not at this onset, e.g. the region's first): delta 0 at its context's odds there."""
+        positions = np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)
+        rhythm = RHYTHM_STRENGTH * onset_prior(self.occupancy, positions)
+        if fresh:
+            share = float(self.occupancy[positions[0]])
+            rhythm[0] = RHYTHM_STRENGTH * (np.log(max(share, 1e-9)) - np.log1p(-min(share, 0.99)))
+        return rhythm
+
+
+def line_rhythm_of(bars: tuple[np.ndarray, np.ndarray, np.ndarray], durations: np.ndarray,
+                   weights: np.ndarray | None = None) -> LineRhythm | None:
+    """The LineRhythm of a line's context notes (bars: their ticks since the bar line, bar
+    lengths and onset ticks; durations in grid ticks; weights: recency_weights), None for a
+    context of fewer than MIN_RHYTHM_BARS bars."""
+    since, bar_ticks, ticks = (np.asarray(a, dtype=np.int64) for a in bars)
+    occupancy = occupancy_of(since, bar_ticks, ticks, weights)
+    if occupancy is None:
+        return None
+    return LineRhythm(occupancy=occupancy, durations=length_prior(durations, since, weights))
 
 
 def grid_of(since_ticks: np.ndarray) -> int | None:

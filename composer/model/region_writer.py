@@ -22,7 +22,8 @@ from composer.model.encoding import bar_positions, chords_at, encode, keys_at, n
 from composer.model.loops import allowed_periods
 from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, GrooveProfile, estimate_chords, groove_profile, metric_weight,
-                                   recency_weights, style_chord_strength, texture_of, written_grid)
+                                   line_rhythm_of, recency_weights, style_chord_strength, texture_of,
+                                   written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, sample_region
 from composer.music.limits import BARS_REQUEST_NOTES, VOICE_FILL_NOTES
 from composer.music.region import Controls, Region
@@ -358,6 +359,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             mono = role in (V.ROLES.index("melody"), V.ROLES.index("bass")) and controls.max_polyphony in (None, 1)
         earlier = own[own[:, 0] < region.start]
         last = earlier[np.argmax(earlier[:, 0])] if len(earlier) else None
+        texture = None if role == drums_role else _texture(own, meters, region)
         targets.append(TargetVoice(
             slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
             last_pitch=int(last[2]) if last is not None else -1,
@@ -374,7 +376,9 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             groove=_drum_groove(own, region.start, meters, beside) if role == drums_role else None,
             grid=None if role == drums_role else written_grid(bar_positions(grid_notes[:, 0], meters)[0]),
             # A voice of block chords keeps writing chords of its context's size.
-            texture=None if role == drums_role else _texture(own, meters, region)))
+            texture=texture,
+            # A bass or inner line of single notes keeps its context's rhythm (a melody may vary its own).
+            rhythm=_line_rhythm(own, meters, region) if texture is None and mono and role in _ACCOMPANYING else None))
     stop_at = None
     if bars is not None and end_g is None:
         # The rest of the bar the region starts in, then `bars` whole bars of the meter in force.
@@ -419,6 +423,16 @@ def _texture(own: np.ndarray, meters: np.ndarray, region: Region):
     return texture_of(np.rint(own[:, 0] / V.TICKS_PER_GRID), own[:, 2], (since, bar_ticks, own[:, 0]),
                       np.rint(own[:, 1] / V.TICKS_PER_GRID),
                       recency_weights(own[:, 0], bar_ticks, region.start, region.end))
+
+
+def _line_rhythm(own: np.ndarray, meters: np.ndarray, region: Region):
+    """priors.line_rhythm_of a line's context notes (own: note array rows), the bars near the
+    region weighing most; None with fewer than 8 notes."""
+    if len(own) < 8:
+        return None
+    since, bar_ticks = bar_positions(own[:, 0], meters)
+    return line_rhythm_of((since, bar_ticks, own[:, 0]), np.rint(own[:, 1] / V.TICKS_PER_GRID),
+                          recency_weights(own[:, 0], bar_ticks, region.start, region.end))
 
 
 def _drum_groove(own: np.ndarray, start: int, meters: np.ndarray, beside: bool) -> GrooveProfile:

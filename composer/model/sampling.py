@@ -18,7 +18,7 @@ import torch
 from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
-from composer.model.priors import (DURATION_STRENGTH, MAX_STACK, GrooveProfile, Texture, chord_tone_prior,
+from composer.model.priors import (DURATION_STRENGTH, MAX_STACK, GrooveProfile, LineRhythm, Texture, chord_tone_prior,
                                     unrepeated)
 from composer.music.region import Controls
 from composer.music.scales import Key
@@ -101,6 +101,7 @@ class TargetVoice:
     loop_exempt: frozenset[int] = frozenset()  # cycle lengths its context itself loops in (composer.model.loops)
     grid: int | None = None  # a pitched voice: the grid (grid units) its written context keeps (priors.written_grid)
     texture: Texture | None = None  # a pitched voice of block chords: its context's chord sizes and voicing
+    rhythm: LineRhythm | None = None  # an accompanying line of single notes: its context's onsets and lengths
 
 
 @dataclass
@@ -238,7 +239,7 @@ def _may_stop(voice: TargetVoice) -> bool:
     half-note comping part filling two bars). Others are written to the end, as the model was
     trained (its regions end with a note, not with a stop), so without this the last chord of
     a fill was forced into the few beats left, chords crammed in eighths."""
-    return voice.texture is not None and voice.texture.occupancy is not None
+    return (voice.texture is not None and voice.texture.occupancy is not None) or voice.rhythm is not None
 
 
 PRIOR_CANDIDATES = 8  # likeliest pitches whose own onset distribution the pitch prior uses (others: the first's)
@@ -247,6 +248,7 @@ PRIOR_CANDIDATES = 8  # likeliest pitches whose own onset distribution the pitch
 def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> np.ndarray | None:
     """(N_PITCH, N_DELTA) log-prior f(pitch, onset of each delta) for this row's next note in this
     voice (composer.model.priors), or None where there is none (no chords, no groove, no chordal
+    texture or line rhythm
     texture to keep)."""
     onsets = row.onset + np.arange(V.N_DELTA)
     if voice.role == V.ROLES.index("drums"):
@@ -272,6 +274,9 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         # downbeat (8 of 8 variations; its context never plays there).
         fresh = not any(n[2] == row.onset and n[0] == voice.score_voice for n in row.notes[-MAX_STACK * 4:])
         texture = voice.texture.entry_prior(_positions(features, onsets), fresh)
+    elif voice.rhythm is not None:  # an accompanying line: its next onset where its context's fall
+        fresh = not (row.voice == voice.slot and row.count)
+        texture = np.broadcast_to(voice.rhythm.prior(_positions(features, onsets), fresh)[None], (V.N_PITCH, V.N_DELTA))
     if plan.chord_strength <= 0:
         return texture
     feats = (plan.prior_features_at or features)(onsets)
@@ -479,10 +484,10 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 room = np.maximum(bound - onsets, 1)
                 duration_ok &= np.arange(V.N_DURATION)[None] < room[:, None]
         duration_logits = head(3, ref)
-        for b, v in enumerate(voices):  # a chordal voice keeps its context's note lengths (at that bar position)
-            texture = slots[v].texture if v in slots and not rows[b].done else None
-            if texture is not None and texture.durations is not None:
-                lengths = texture.durations
+        for b, v in enumerate(voices):  # a chordal voice or accompanying line keeps its context's lengths (per bar position)
+            kept = (slots[v].texture or slots[v].rhythm) if v in slots and not rows[b].done else None
+            if kept is not None and kept.durations is not None:
+                lengths = kept.durations
                 if lengths.ndim == 2:
                     lengths = lengths[int(np.clip(_positions(features, onsets[b:b + 1])[0], 0, V.MAX_POSITION - 1))]
                 duration_logits[b] += torch.as_tensor(DURATION_STRENGTH * lengths, dtype=duration_logits.dtype,
