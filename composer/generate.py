@@ -88,7 +88,8 @@ class CoWriter:
             self.checkpoint, context, request.region, style=style, key=request.resolved_key(context),
             chords=request.chords, controls=request.controls, temperature=request.temperature,
             top_p=request.top_p, seed=request.seed, variations=request.variations,
-            max_notes=request.length, bars=request.bars, progress=progress, cancel=cancel)
+            max_notes=request.length, bars=request.bars, progress=progress, cancel=cancel,
+            replaced=[n for n in request.score.notes if request.region.contains(n.onset, n.voice)])
         return [apply_result(request, notes, context) for notes in results]
 
 

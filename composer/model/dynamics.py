@@ -36,16 +36,24 @@ GRID = 60  # ticks: positions in the bar are compared on a 16th-note grid (480 t
 
 
 def follow_dynamics(written: Sequence[Note], context: Iterable[Note], *, start: int, end: int | None,
-                    meters: np.ndarray | None, drum_voices: Iterable[int] = ()) -> list[Note]:
+                    meters: np.ndarray | None, drum_voices: Iterable[int] = (),
+                    replaced: Iterable[Note] = ()) -> list[Note]:
     """`written` (the new notes of a region [start, end) in score ticks; end None: open) with
     velocities from the dynamics of `context` (the score's other notes), as the module says.
     meters: the score's meter map (rows tick, numerator, denominator; None = 4/4); drum_voices:
-    the voices read per drum key. Returns new Note objects in the same order."""
+    the voices read per drum key; replaced: the notes the region held before (a fill over written
+    bars): a voice that had notes there keeps their level bar by bar, with its accents, rather
+    than moving from the level before to the level after. Returns new Note objects in the same
+    order."""
     context = [n for n in context if n.velocity > 0]
     drums = set(drum_voices)
     by_voice: dict[int, list[Note]] = defaultdict(list)
     for n in context:
         by_voice[n.voice].append(n)
+    gone: dict[int, list[Note]] = defaultdict(list)
+    for n in replaced:
+        if n.velocity > 0:
+            gone[n.voice].append(n)
     out = list(written)
     positions = bar_positions(np.array([n.onset for n in written], dtype=np.int64), meters)[0] // GRID
     for voice in sorted({n.voice for n in written}):
@@ -60,15 +68,23 @@ def follow_dynamics(written: Sequence[Note], context: Iterable[Note], *, start: 
                 out[i] = replace(written[i], velocity=_clip(nearby(written[i].onset)))
             continue
         groups = {None: own}
+        before = {None: gone[voice]}  # the voice's notes the region replaces, if any
         if voice in drums:
             for n in own:
                 groups.setdefault(n.pitch, []).append(n)
+            for n in gone[voice]:
+                before.setdefault(n.pitch, []).append(n)
         models: dict = {}
         for i in index:
             note = written[i]
             key = note.pitch if voice in drums and len(groups.get(note.pitch, ())) >= 2 else None
             if key not in models:
-                models[key] = (_Level(groups[key], start, end), _accents(groups[key], meters))
+                # Bars that were written keep their own dynamics (an ff passage refilled stays ff,
+                # its accents taken out so they are not counted twice); empty bars move between
+                # the sides.
+                was = before.get(key if key is not None and len(before.get(key, ())) >= 2 else None)
+                level = _Nearby(was, meters, accents=_accents(was, meters)) if was else _Level(groups[key], start, end)
+                models[key] = (level, _accents(groups[key], meters))
             level, accents = models[key]
             out[i] = replace(note, velocity=_clip(level(note.onset) + accents.get(int(positions[i]), 0.0)))
     return out
@@ -104,11 +120,14 @@ class _Nearby:
     with the level of the notes before the region only, a part added under a tune that starts p
     and turns ff stayed p throughout (the pickup's velocity, QA)."""
 
-    def __init__(self, notes: Sequence[Note], meters: np.ndarray | None):
+    def __init__(self, notes: Sequence[Note], meters: np.ndarray | None, accents: dict[int, float] | None = None):
         order = sorted(notes, key=lambda n: n.onset)
         self.meters = meters
         self.onsets = np.array([n.onset for n in order], dtype=np.int64)
         self.velocities = np.array([n.velocity for n in order], dtype=np.float64)
+        if accents:  # the level without the notes' own accents (they are added back per note)
+            positions = bar_positions(self.onsets, meters)[0] // GRID
+            self.velocities -= np.array([accents.get(int(p), 0.0) for p in positions])
         self.bars = self.onsets - bar_positions(self.onsets, meters)[0]  # each note's bar line
 
     def __call__(self, onset: int) -> float:

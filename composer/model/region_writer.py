@@ -9,7 +9,7 @@ hard constraints of composer.model.sampling.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -184,7 +184,7 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
                  key: Key | None = None, chords=None, controls: Controls | None = None, temperature: float = 1.0,
                  top_p: float = 0.95, seed: int | None = None, variations: int = 1, max_notes: int | None = None,
                  bars: int | None = None, progress: Callable[[int, int], None] | None = None,
-                 cancel: Callable[[], bool] | None = None) -> list[list[Note]]:
+                 cancel: Callable[[], bool] | None = None, replaced: Sequence[Note] = ()) -> list[list[Note]]:
     """New notes for `region` of `score`, `variations` times (each a list of Note with
     generated=True, in the region's voices, sorted by onset).
 
@@ -196,8 +196,9 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     key the model is told; chords: ChordSymbols to follow (default: the score's chord track);
     controls: composer.music.region.Controls; max_notes bounds the notes written per voice
     (default 32 for an open region, 256 for a bounded one); bars ends an open region after that
-    many bars. Raises ValueError for a region voice that is not in the score or a style the model
-    does not know; composer.model.sampling.Cancelled when cancel() turns True."""
+    many bars. replaced: the notes the region held before (their dynamics are kept, see
+    composer.model.dynamics). Raises ValueError for a region voice that is not in the score or a
+    style the model does not know; composer.model.sampling.Cancelled when cancel() turns True."""
     for v in region.voices:
         if not 0 <= v < len(score.voices):
             raise ValueError(f"region voice {v} is not a voice of the score ({len(score.voices)} voices)")
@@ -213,7 +214,7 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     context = [n for n in score.notes if not region.contains(n.onset, n.voice)]
     drums = [i for i, v in enumerate(score.voices) if v.is_drum]
     return [follow_dynamics(notes, context, start=region.start, end=region.end, meters=score_meters(score),
-                            drum_voices=drums) for notes in written]
+                            drum_voices=drums, replaced=replaced) for notes in written]
 
 
 def _write_voices(checkpoint: Checkpoint, score: Score, region: Region, *, seed: int | None, variations: int,
