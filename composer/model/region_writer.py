@@ -252,17 +252,15 @@ def _write_voices(checkpoint: Checkpoint, score: Score, region: Region, *, seed:
     step(0, 0)
     for offset, voice in enumerate(others, start=1):
         # Each voice is written beside every variation of the voices before it in one batched
-        # pass (variations whose first voice spans different bars go in separate passes).
-        for group_index, end in enumerate(sorted(set(spans))):
-            group = [i for i, e in enumerate(spans) if e == end]
-            new = _write_beside(checkpoint, [score.copy(notes=kept + written[i]) for i in group],
-                                Region(region.start, end, (voice,)),
-                                seed=None if seed is None else seed + 1000 * offset + group_index,
-                                # a note count sizes the first voice; the others fill the span it set
-                                max_notes=VOICE_FILL_NOTES, bars=None, progress=None,
-                                pull_register=True, **common)
-            for i, notes in zip(group, new):
-                written[i] += notes
+        # pass, each variation to the end of the span its first voice set.
+        new = _write_beside(checkpoint, [score.copy(notes=kept + w) for w in written],
+                            [Region(region.start, end, (voice,)) for end in spans],
+                            seed=None if seed is None else seed + 1000 * offset,
+                            # a note count sizes the first voice; the others fill the span it set
+                            max_notes=VOICE_FILL_NOTES, bars=None, progress=None,
+                            pull_register=True, **common)
+        for i, notes in enumerate(new):
+            written[i] += notes
         done += variations
         step(0, 0)
     return [sorted(notes, key=lambda n: (n.onset, -n.pitch, n.voice)) for notes in written]
@@ -477,26 +475,37 @@ def _encode(model, contexts: list, style_index: int) -> dict:
                             torch.full((len(contexts),), style_index, device=device), torch.as_tensor(succ, device=device))
 
 
-def _write_beside(checkpoint: Checkpoint, scores: list[Score], region: Region, *, seed: int | None,
+def _write_beside(checkpoint: Checkpoint, scores: list[Score], regions: list[Region], *, seed: int | None,
                   temperature: float = 1.0, top_p: float = 0.95, cancel: Callable[[], bool] | None = None,
                   progress=None, **planning) -> list[list[Note]]:
     """One voice written once beside each of several versions of the other voices (one per
-    variation of the voices written before it) in one batched decoder pass: the plans agree
-    (the voice's own context is the same), only the encoder contexts differ."""
-    plan, context, style_index = _plan_voice(checkpoint, scores[0], region, **planning)
+    variation of the voices written before it, each with its region: the same start and voice,
+    perhaps different ends) in one batched decoder pass: the plans agree (the voice's own
+    context is the same), only the encoder contexts, the ends and the decoder's first inputs'
+    distance to the end differ."""
+    plan, context, style_index = _plan_voice(checkpoint, scores[0], regions[0], **planning)
     model = evaluation_mode(checkpoint.model_for(style_index))
     sampling = dict(temperature=temperature, top_p=top_p, cancel=cancel)
     # The voice's own notes are the same in every version: only the encoder contexts differ,
     # unless the versions number the voices differently (a variation wrote nothing in a voice
     # that has no other notes), which the slots and the decoder's first input show.
     slots = {v.score_voice: v.slot for v in plan.voices}
-    others = [_plan_voice(checkpoint, score, region, context_only=True, **planning) for score in scores[1:]]
-    if any(any(o_slots.get(v) != s for v, s in slots.items()) or not np.array_equal(first, plan.first)
+    others = [_plan_voice(checkpoint, score, region, context_only=True, **planning)
+              for score, region in zip(scores[1:], regions[1:])]
+    same = np.arange(len(V.FEATURES)) != _TO_END  # (the distance to the end may differ)
+    if any(any(o_slots.get(v) != s for v, s in slots.items()) or not np.array_equal(first[same], plan.first[same])
            for (o_slots, first), _, _ in others):
         # ... each on its own, then.
-        prepared = [(plan, context)] + [_plan_voice(checkpoint, score, region, **planning)[:2] for score in scores[1:]]
+        prepared = [(plan, context)] + [_plan_voice(checkpoint, score, region, **planning)[:2]
+                                        for score, region in zip(scores[1:], regions[1:])]
         return [_as_notes(sample_region(model, _encode(model, [c], style_index), p, 1,
                                         seed=None if seed is None else seed + i, **sampling))[0]
                 for i, (p, c) in enumerate(prepared)]
+    if len({r.end for r in regions}) > 1:
+        ends = tuple(None if r.end is None else r.end // V.TICKS_PER_GRID for r in regions)
+        plan = replace(plan, row_ends=ends, first=np.stack([plan.first] + [first for (_, first), _, _ in others]))
     memory = _encode(model, [context] + [c for _, c, _ in others], style_index)
     return _as_notes(sample_region(model, memory, plan, len(scores), seed=seed, **sampling))
+
+
+_TO_END = V.FEATURES.index("to_end")

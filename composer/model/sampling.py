@@ -130,6 +130,10 @@ class RegionPlan:
     start_bar: int = 0  # bar index (features_at's "bar_index") of the region's start
     pull_register: bool = False  # pull each voice toward its median pitch (when voices are written in turn)
     chord_strength: float = 0.0  # composer.model.priors.chord_tone_prior strength (0: off; no chords: 0)
+    # Per variation, its own region end (grid ticks; None: open), overriding `end`, with `first`
+    # then one decoder input per variation (variations, F): a later voice written beside first
+    # voices that ended at different bars, in one pass.
+    row_ends: tuple[int | None, ...] | None = None
     prior_features_at: Callable[[np.ndarray], dict] | None = None  # chords for the prior only (None: features_at's)
 
 
@@ -150,6 +154,7 @@ def _guard_loops(pitch_logits: torch.Tensor, rows: list, voice: torch.Tensor, sl
 class _Row:
     onset: int
     pitch: int
+    end: int | None = None  # the region's end for this row (grid tick; None: open)
     voice: int = -1  # slot of the last written note
     count: int = 0
     done: bool = False
@@ -195,7 +200,7 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | No
     if pitch is not None:
         ok[0] &= _same_onset_ok(row, voice, pitch)
     if not _may_stop(voice):  # (a voice that may stop: an onset past the end stops it, see sample_region)
-        for bound in (plan.end, plan.stop_at):
+        for bound in (row.end, plan.stop_at):
             if bound is not None:
                 ok &= onsets < bound
     c = plan.controls
@@ -366,12 +371,17 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
     # A new part (no notes of its own, pulled to the middle of its asked range): the model picks
     # the pitch class, the pull the octave (composer.model.region_writer._new_part_centre).
     folded = {v.slot for v in plan.voices if v.register is None and v.centre is not None and plan.pull_register}
-    rows = [_Row(onset=plan.first_onset, pitch=plan.first_pitch,
-                 last_pitch={v.slot: v.last_pitch for v in plan.voices}) for _ in range(variations)]
+    ends = plan.row_ends if plan.row_ends is not None else (plan.end,) * variations
+    rows = [_Row(onset=plan.first_onset, pitch=plan.first_pitch, end=end,
+                 last_pitch={v.slot: v.last_pitch for v in plan.voices}) for end in ends]
+    # (no bound: past any onset)
+    row_ends = np.array([V.OPEN_END if e is None else e for e in ends], dtype=np.int64)
+    open_rows = np.array([e is None for e in ends])
     # The bookkeeping of each step is done on Python ints and numpy arrays, one tensor made from
     # them where the model needs one: a handful of torch calls on 4-element tensors cost more
     # than the decoder's matrix products (~25 % of a step).
-    step_np = np.repeat(np.asarray(plan.first, dtype=np.int64)[None], variations, axis=0)
+    first = np.asarray(plan.first, dtype=np.int64)
+    step_np = first.copy() if first.ndim == 2 else np.repeat(first[None], variations, axis=0)
     neg_inf = torch.tensor(float("-inf"), device=device)
     no_ref = torch.full((variations,), -1, dtype=torch.long, device=device)
     features = plan.features_at
@@ -469,7 +479,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                      temperature, top_p, generator)
         h = h + _condition(model, 2, delta)[:, None]
         onsets = np.array([r.onset for r in rows], dtype=np.int64) + np.array(delta.tolist(), dtype=np.int64)
-        for bound in (plan.end, plan.stop_at):  # a voice that may stop, stopped: its next onset is past the end
+        for bound in (None if open_rows.all() else np.where(open_rows, np.iinfo(np.int64).max, row_ends),
+                      plan.stop_at):  # a voice that may stop, stopped: its next onset is past the end
             if bound is not None:
                 for b in np.flatnonzero(onsets >= bound):
                     if not skip[b] and not rows[b].done and voices[b] in slots:
@@ -479,7 +490,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
         if c.density is not None:  # leave room in the bar for the asked number of notes
             longest = max(1, plan.bar // max(1, int(round(c.density))))
             duration_ok &= np.arange(V.N_DURATION)[None] < longest
-        for bound in (plan.end, plan.stop_at):  # a note ends by the region's end / the asked bars
+        for bound in (None if open_rows.all() else np.where(open_rows, np.iinfo(np.int32).max, row_ends),
+                      plan.stop_at):  # a note ends by the region's end / the asked bars
             if bound is not None:
                 room = np.maximum(bound - onsets, 1)
                 duration_ok &= np.arange(V.N_DURATION)[None] < room[:, None]
@@ -516,8 +528,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             columns[name] = feats[name]
         bar_index = feats["bar_index"]
         columns["region_bar"] = np.clip(bar_index - start_bar, 0, V.MAX_REGION_BARS - 1) + 1
-        columns["to_end"] = (np.full(variations, V.OPEN_END) if plan.end is None
-                             else np.clip(plan.end - onsets, 0, V.MAX_TO_END))
+        columns["to_end"] = np.where(open_rows, V.OPEN_END, np.clip(row_ends - onsets, 0, V.MAX_TO_END))
         new_step = np.stack([columns[name] for name in V.FEATURES], axis=-1).astype(np.int64)
         step_np = np.where(emitted[:, None], new_step, step_np)
         shift = np.where(ref_np >= 0, columns["pitch"] - ref_np, NO_SHIFT)
