@@ -224,10 +224,16 @@ class MainWindow(QMainWindow):
 
     def _model_state(self, state: str, message: str) -> None:
         colour = {"ready": "ok", "loading": "busy", "error": "missing"}.get(state, "off")
-        text = {"ready": "Co-writer ready", "loading": "Loading model…", "error": "No model"}.get(state, "No model")
+        text = {"ready": "Co-writer ready", "loading": "Loading model…",
+                "error": "No model (see tooltip)"}.get(state, "No model")
         hint = message
         if state == "error":
             hint += "\nChoose a checkpoint in Settings, or train one with `composer train`."
+            # Said, not only in a tooltip: a checkpoint in Settings that cannot be used left Continue,
+            # Fill and Add part greyed out with "No model" and no word of which file or why (QA).
+            if message and getattr(self, "_model_error", None) != message:
+                self.show_error(f"The co-writer's model could not be loaded. {hint}")
+        self._model_error = message if state == "error" else None
         self.status.model.set_state(colour, text, hint)
 
     def open_settings(self) -> None:
