@@ -96,7 +96,8 @@ class Daw:
 
 class DawClock:
     """A DAW leading: sends MIDI clock (and Start / Stop) from an rtmidi virtual output port, each
-    pulse at its scheduled perf_counter time (`sent` keeps the schedule)."""
+    pulse at its scheduled perf_counter time (`sent` keeps the schedule; `played` the times each
+    message was really sent, late when the busy machine runs this thread late)."""
 
     def __init__(self, bpm: float, port: str = "clock"):
         import rtmidi
@@ -107,6 +108,7 @@ class DawClock:
         self.name = f"{self.client}:{port}"
         self.bpm = bpm
         self.sent: list[tuple[int, float]] = []
+        self.played: list[tuple[list[int], float]] = []
         self._start_at: float | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -127,7 +129,9 @@ class DawClock:
             if k == start_pulse:
                 self.out.send_message([0xFA])
                 self.sent.append((0xFA, time.perf_counter()))
+                self.played.append(([0xFA], self.sent[-1][1]))
             self.out.send_message([0xF8])
+            self.played.append(([0xF8], time.perf_counter()))
             self.sent.append((0xF8, due))
             k += 1
 
