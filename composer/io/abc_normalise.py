@@ -111,6 +111,11 @@ def parse_key(value: str) -> AbcKey:
     return AbcKey(accidentals, name, " ".join(kept).strip())
 
 
+# V: properties (ABC 2.1 section 7.1): name="Fiddle" / nm="Fid", quoted or one word.
+_VOICE_NAME = re.compile(r'\bname\s*=\s*(?:"([^"]*)"|(\S+))')
+_VOICE_SHORT_NAME = re.compile(r'\bnm\s*=\s*(?:"([^"]*)"|(\S+))')
+
+
 def _clef_shift(value: str) -> int | None:
     """octave=N and transpose=N in a K: or V: field, as semitones (None when neither is given)."""
     octave = re.search(r"\boctave=([+-]?\d+)", value)
@@ -237,6 +242,7 @@ class NormalisedTune:
     notes: int = 0  # note heads as performed (chord members counted, grace notes not)
     graces: int = 0  # grace note heads as performed
     programs: list = field(default_factory=list)  # per voice (part order): %%MIDI program or None
+    names: list = field(default_factory=list)  # per voice (part order): its V: name= (or nm=), or ""
     ticks: int = 0  # length of the performed tune
 
 
@@ -252,6 +258,7 @@ class _Voice:
         self.transpose = 0  # semitones: %%MIDI transpose, octave= and transpose= in K:/V:
         self.program: int | None = None  # %%MIDI program
         self.name = ""
+        self.title = ""  # the V: field's name="..." (nm= when no name=): music21 reads neither
         self.overlays: list[_Voice] = []  # voices made by & overlays in this voice's bars
 
 
@@ -265,6 +272,7 @@ class _Reader:
         self.overlay_target: _Voice | None = None  # where music goes after an & in this bar
         self.voices: dict[str, _Voice] = {}
         self.order: list[str] = []
+        self.declared: set[str] = set()  # voices named by a V: field
         self.current = self._voice("1")
         self.features: set[str] = set()
         self.problems: list[str] = []
@@ -344,10 +352,16 @@ class _Reader:
         voice = self.current
         if letter == "V":
             name = value.split()[0] if value.split() else "1"
-            if self.order == ["1"] and not self.voices["1"].items:
+            # The voice "1" made before any V: field goes if it stayed empty; one declared by
+            # V:1 stays first (dropping it put V:2 first and V:1 second, under each other's names).
+            if self.order == ["1"] and not self.voices["1"].items and "1" not in self.declared:
                 self.voices.pop("1")
                 self.order.clear()
+            self.declared.add(name)
             self.current = self._voice(name)
+            title = _VOICE_NAME.search(value) or _VOICE_SHORT_NAME.search(value)
+            if title:
+                self.current.title = next(g for g in title.groups() if g is not None).strip()
             self.bar_accidentals.clear()
             shift = _clef_shift(value)
             if shift is not None:
@@ -723,6 +737,15 @@ def normalise_tune(tune: str) -> NormalisedTune:
     shift = _clef_shift(lines[key_line][2:])
     if shift is not None:
         reader.current.transpose = reader.header_transpose = shift
+    # Voices declared in the header (V:1 name="Flute" before K:, as ABC 2.1 lays them out) are
+    # read as the body's are; left in the header text, music21 made an empty part of each and the
+    # music went to further parts, without the names.
+    voice_lines = [line for line in header if line.startswith("V:")]
+    header = [line for line in header if not line.startswith("V:")]
+    for line in voice_lines:
+        reader.field("V", line[2:].strip())
+    if voice_lines:
+        reader.current = reader.voices[reader.order[0]]  # music before any V: is the first voice's
     parts_order = next((line[2:].split("%")[0].strip() for line in header if line.startswith("P:")), "")
     for line in lines[key_line + 1:]:
         if line.startswith("%"):
@@ -748,6 +771,7 @@ def normalise_tune(tune: str) -> NormalisedTune:
                 reader.features.add("parts")
         voice_items, repeated = perform(items)
         result.programs.append(reader.voices[name].program)
+        result.names.append(reader.voices[name].title)
         if repeated:
             reader.features.add("repeats")
         if len(reader.order) > 1:

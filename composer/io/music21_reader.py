@@ -293,6 +293,9 @@ def _apply_abc_reading(score: Score, normal) -> None:
     for voice, program in zip(score.voices, normal.programs):  # %%MIDI program
         if program is not None:
             voice.program = program
+    for voice, name in zip(score.voices, normal.names):  # V: name="Fiddle"
+        if name:
+            voice.name = name
 
 
 def _apply_musicxml_reading(score: Score, prepared) -> None:
