@@ -363,7 +363,10 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
             last_pitch=int(last[2]) if last is not None else -1,
             busy_until=int(np.ceil((earlier[:, 0] + earlier[:, 1]).max() / V.TICKS_PER_GRID)) if len(earlier) else 0,
-            register=(int(np.percentile(own[:, 2], 2)), int(np.percentile(own[:, 2], 98))) if len(own) >= 8 else None,
+            # With fewer than 8 notes the whole range they span, a little wider: a cello of 7
+            # notes (D2-D3) had no register at all and filled its bars at D4-E4 over the tune.
+            register=(int(np.percentile(own[:, 2], 2)), int(np.percentile(own[:, 2], 98))) if len(own) >= 8 else (
+                (int(own[:, 2].min()) - FEW_NOTES_MARGIN, int(own[:, 2].max()) + FEW_NOTES_MARGIN) if len(own) else None),
             centre=float(np.median(own[:, 2])) if len(own) >= 8 else (
                 _new_part_centre(controls, role) if not len(own) else None),
             keys=tuple(sorted(set(own[:, 2].tolist()))) if len(own) >= 8
@@ -397,7 +400,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                       pull_register=pull_register or any(t.register is None and t.centre is not None for t in targets),
                       chord_strength=0.0 if chord_rows is None else (
                           style_chord_strength(style) if controls.chord_strength is None else controls.chord_strength))
-    if chord_rows is None and any(t.register is None and t.role in _ACCOMPANYING for t in targets) and len(pitched_notes):
+    sparse = {v for v in region.voices if np.count_nonzero(array[:, 4] == v) < 8}  # (almost) no notes of its own
+    if chord_rows is None and any(t.score_voice in sparse and t.role in _ACCOMPANYING for t in targets) and len(pitched_notes):
         # A bass or harmony part with (almost) no notes of its own where the score has no chord
         # symbols: the chord-tone prior follows triads estimated from the other parts (bar by bar),
         # for the sampler only (the model is not told them); added basses clashed with the tune on
@@ -413,6 +417,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
 
 
 _ACCOMPANYING = (V.ROLES.index("bass"), V.ROLES.index("harmony"))
+FEW_NOTES_MARGIN = 2  # semitones beyond a few notes' range (sampling's REGISTER_MARGIN is added too)
 
 
 def _texture(own: np.ndarray, meters: np.ndarray, region: Region):
