@@ -369,7 +369,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                 (int(own[:, 2].min()) - FEW_NOTES_MARGIN, int(own[:, 2].max()) + FEW_NOTES_MARGIN) if len(own) else None),
             centre=float(np.median(own[:, 2])) if len(own) >= 8 else (
                 _new_part_centre(controls, role) if not len(own) else None),
-            keys=tuple(sorted(set(own[:, 2].tolist()))) if len(own) >= 8
+            keys=tuple(sorted(set((_in_region_meter(own, region.start, meters) if role == drums_role
+                                   else own)[:, 2].tolist()))) if len(own) >= 8
             else (STANDARD_KIT if role == V.ROLES.index("drums") else None),
             # The loop guard continues the voice's own line, and lets it loop where its context does.
             line=tuple(earlier[np.argsort(earlier[:, 0], kind="stable"), 2][-64:].tolist()),
@@ -445,8 +446,18 @@ def _drum_groove(own: np.ndarray, start: int, meters: np.ndarray, beside: bool) 
     with fewer than 8 notes."""
     if len(own) < 8:
         return default_groove(start, meters)
+    own = _in_region_meter(own, start, meters)
     profile = groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0])
     return replace(profile, weight=BESIDE_WEIGHT) if beside else profile
+
+
+def _in_region_meter(own: np.ndarray, start: int, meters: np.ndarray) -> np.ndarray:
+    """A drum voice's context notes (note array rows, ticks) in bars as long as the bar at `start`
+    when there are 8 or more, else all of them. Where the meter changes, a drum part keeps the
+    groove and the kit of the bars in the region's meter: a 3/4 section (kick, hi-hats) after 4/4
+    bars (kick, snare, hi-hats) was continued with the 4/4 bars' snare on beat 2 (QA)."""
+    same = bar_positions(own[:, 0], meters)[1] == bar_positions(np.array([start], dtype=np.int64), meters)[1][0]
+    return own[same] if np.count_nonzero(same) >= 8 else own
 
 
 def _new_part_centre(controls: Controls, role: int) -> float | None:
