@@ -8,18 +8,20 @@ layer that builds a continue request."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 import torch
 
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint, CheckpointError, load_checkpoint
-from composer.model.region_writer import write_region
+from composer.model.dynamics import follow_dynamics
+from composer.model.region_writer import score_meters, write_region
 from composer.model.sampling import Cancelled
 from composer.music.region import Controls, Region
 from composer.music.scales import Key
 from composer.music.score import Score, Voice
-from composer.request import GenerationRequest, apply_result, continue_request
+from composer.request import GenerationRequest, apply_result, continue_request, key_sections
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default.safetensors"
 
@@ -84,13 +86,53 @@ class CoWriter:
                                  "around them to go by: fill fewer bars or fewer voices")
             raise ValueError("there are no notes to continue: draw or play a few first")
         style = self.check_style(request.style)
-        results = write_region(
-            self.checkpoint, context, request.region, style=style, key=request.resolved_key(context),
-            chords=request.chords, controls=request.controls, temperature=request.temperature,
-            top_p=request.top_p, seed=request.seed, variations=request.variations,
-            max_notes=request.length, bars=request.bars, progress=progress, cancel=cancel,
-            replaced=[n for n in request.score.notes if request.region.contains(n.onset, n.voice)])
+        sections = key_sections(request, context)
+        if len(sections) > 1:
+            results = self._write_by_key_section(request, context, style, sections, progress, cancel)
+        else:
+            results = write_region(
+                self.checkpoint, context, request.region, style=style, key=request.resolved_key(context),
+                chords=request.chords, controls=request.controls, temperature=request.temperature,
+                top_p=request.top_p, seed=request.seed, variations=request.variations,
+                max_notes=request.length, bars=request.bars, progress=progress, cancel=cancel,
+                replaced=[n for n in request.score.notes if request.region.contains(n.onset, n.voice)])
         return [apply_result(request, notes, context) for notes in results]
+
+    def _write_by_key_section(self, request: GenerationRequest, context: Score, style: str | None,
+                              sections: list[tuple[int, int]], progress, cancel) -> list[list]:
+        """A region across written key changes, one key section after another, each locked to its
+        own key (request.resolved_key of that section); a later section of each variation is
+        written with the earlier ones' new notes as context, so the parts run on across the change.
+        One key lock for the whole span locked an added part to the key of the whole piece: a bass
+        added under a song in G major that modulates to Eb major played B, F# and A naturals in
+        the Eb bars (QA)."""
+        variations = request.variations
+        results: list[list] = [[] for _ in range(variations)]
+        calls, done = 1 + (len(sections) - 1) * variations, 0
+        for k, (start, end) in enumerate(sections):
+            part = replace(request, region=replace(request.region, start=start, end=end))
+            replaced = [n for n in request.score.notes if part.region.contains(n.onset, n.voice)]
+            rows = [None] if k == 0 else list(range(variations))
+            for i in rows:
+                score = context if i is None else context.copy(notes=[*context.notes, *results[i]])
+                step = (lambda d, t, base=done: progress(base * 1000 + d * 1000 // max(1, t), calls * 1000)) \
+                    if progress is not None else None
+                written = write_region(
+                    self.checkpoint, score, part.region, style=style, key=part.resolved_key(score),
+                    chords=request.chords, controls=request.controls, temperature=request.temperature,
+                    top_p=request.top_p, variations=variations if i is None else 1,
+                    seed=None if request.seed is None else request.seed + 7919 * k + (i or 0),
+                    max_notes=request.length, progress=step, cancel=cancel, replaced=replaced)
+                for j, notes in enumerate(written):
+                    results[j if i is None else i] += notes
+                done += 1
+        # Dynamics over the whole span, as one region's: a part added across the change takes the
+        # other parts' levels there, not its own first section's.
+        replaced = [n for n in request.score.notes if request.region.contains(n.onset, n.voice)]
+        drums = [i for i, v in enumerate(context.voices) if v.is_drum]
+        return [follow_dynamics(notes, context.notes, start=request.region.start, end=request.region.end,
+                                meters=score_meters(context), drum_voices=drums, replaced=replaced)
+                for notes in results]
 
 
 class Continuer(CoWriter):

@@ -107,6 +107,22 @@ class GenerationRequest:
         return f"write {voices} from tick {self.region.start} to {self.region.end}"
 
 
+def key_sections(request: GenerationRequest, context: Score | None = None) -> list[tuple[int, int]]:
+    """The spans [start, end) (ticks) a bounded region is written in under the auto key lock: cut
+    at the score's written key changes inside it, so each is locked to its own key; one span when
+    it crosses none, the key is given or off, the region is open (a continuation) or it writes
+    drums only."""
+    region = request.region
+    if request.key != "auto" or region.end is None:
+        return [(region.start, region.end)]
+    score = request.score if context is None else context
+    if all(v < len(score.voices) and score.voices[v].is_drum for v in region.voices):
+        return [(region.start, region.end)]
+    cuts = sorted({k.tick for k in getattr(score, "keys", None) or () if region.start < k.tick < region.end})
+    bounds = [region.start, *cuts, region.end]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
 MIN_SECTION_NOTES = 8  # fewer pitched notes in the region's key section: its written key is the lock
 
 

@@ -1,6 +1,7 @@
 """The auto key lock follows a written key change (the real CLI and the shipped model, with a MIDI
 file the test writes: a melody and a bass in G major, then a key signature of E flat major and
-four bars in it).
+four bars in it). A region across the change (Add part, a fill) is written section by section,
+each in its own key.
 
 Found by QA: `composer continue` locked the new notes to the key of the whole piece's notes
 (G major), so the continuation of the E flat major bars came out with B and F sharp naturals and
@@ -13,7 +14,7 @@ import mido
 from composer.cli import main
 from composer.io import read_score
 from composer.music.scales import Key
-from composer.request import bar_span, continue_request, fill_request
+from composer.request import add_part, bar_span, continue_request, fill_request, key_sections
 
 Q = 480
 G_MAJOR = Key.parse("G:major")
@@ -72,3 +73,37 @@ def test_a_continuation_after_a_key_change_keeps_the_new_key(tmp_path, capsys, o
         assert len(new) >= 4
         outside = sorted({n.pitch % 12 for n in new if not EB_MAJOR.contains(n.pitch)})
         assert not outside, f"pitch classes {outside} outside E flat major after the key change"
+
+
+def test_a_part_added_across_the_key_change_is_in_each_sections_key(tmp_path, capsys, one_thread):
+    """Add part over the whole piece: the G major bars in G major, the Eb major bars in Eb major
+    (one lock for the whole span put B, F# and A naturals in the Eb bars)."""
+    write_song(tmp_path / "song.mid")
+    score = read_score(tmp_path / "song.mid")
+    change = score.keys[1].tick
+    assert key_sections(add_part(score, "counter"))[1][0] == change
+    for part in ("bass", "counter"):
+        out = tmp_path / f"{part}.mid"
+        code = main(["accompany", str(tmp_path / "song.mid"), "--part", part, "-o", str(out), "--seed", "3",
+                     "--variations", "2"])
+        assert code == 0, capsys.readouterr().err
+        for number in (1, 2):
+            new = [n for n in read_score(out.with_name(f"{part}-{number}.mid")).notes if n.generated]
+            before = [n for n in new if n.onset < change]
+            after = [n for n in new if n.onset >= change]
+            assert len(before) >= 4 and len(after) >= 2, (part, len(before), len(after))
+            assert all(G_MAJOR.contains(n.pitch) for n in before), (part, [n.pitch for n in before])
+            assert all(EB_MAJOR.contains(n.pitch) for n in after), (part, [n.pitch for n in after])
+            assert max(abs(n.velocity - 80) for n in new) <= 12  # the song's level on both sides
+
+
+def test_only_bounded_pitched_regions_with_the_auto_key_are_cut(tmp_path):
+    write_song(tmp_path / "song.mid")
+    score = read_score(tmp_path / "song.mid")
+    change = score.keys[1].tick
+    assert len(key_sections(add_part(score, "bass"))) == 2
+    assert len(key_sections(add_part(score, "bass", key="G:major"))) == 1  # a key asked for holds throughout
+    assert len(key_sections(add_part(score, "drums"))) == 1
+    assert len(key_sections(continue_request(score, bars=2))) == 1
+    assert key_sections(fill_request(score, change - 4 * Q, change + 4 * Q)) == [
+        (change - 4 * Q, change), (change, change + 4 * Q)]
