@@ -119,8 +119,24 @@ def key_sections(request: GenerationRequest, context: Score | None = None) -> li
     if all(v < len(score.voices) and score.voices[v].is_drum for v in region.voices):
         return [(region.start, region.end)]
     cuts = sorted({k.tick for k in getattr(score, "keys", None) or () if region.start < k.tick < region.end})
+    if not cuts:
+        return [(region.start, region.end)]
     bounds = [region.start, *cuts, region.end]
-    return list(zip(bounds[:-1], bounds[1:]))
+    spans: list[tuple[int, int]] = []
+    keys: list = []
+    for start, end in zip(bounds[:-1], bounds[1:]):
+        key = replace(request, region=replace(region, start=start, end=end)).resolved_key(context)
+        if keys and keys[-1] == key:  # the same key again (a key signature restated): one section
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+            keys.append(key)
+    # Each section after the first costs a pass per variation: a file that changes key signature
+    # every bar or two is written in one pass, locked as before.
+    return spans if len(spans) <= MAX_KEY_SECTIONS else [(region.start, region.end)]
+
+
+MAX_KEY_SECTIONS = 8
 
 
 MIN_SECTION_NOTES = 8  # fewer pitched notes in the region's key section: its written key is the lock

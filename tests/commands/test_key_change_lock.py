@@ -107,3 +107,16 @@ def test_only_bounded_pitched_regions_with_the_auto_key_are_cut(tmp_path):
     assert len(key_sections(continue_request(score, bars=2))) == 1
     assert key_sections(fill_request(score, change - 4 * Q, change + 4 * Q)) == [
         (change - 4 * Q, change), (change, change + 4 * Q)]
+
+
+def test_sections_of_one_key_are_one_and_many_changes_are_one_pass(tmp_path):
+    from composer.music.score import KeyChange
+
+    write_song(tmp_path / "song.mid")
+    score = read_score(tmp_path / "song.mid")
+    g_only = score.copy(notes=[n for n in score.notes if n.onset < score.keys[1].tick])
+    g_only.keys = [score.keys[0], KeyChange(4 * 4 * Q, Key.parse("D:major"))]  # a key signature the notes do not follow
+    assert len(key_sections(add_part(g_only, "bass"))) == 1  # both sections' notes are in G major
+    every_bar = score.copy()
+    every_bar.keys = [KeyChange(bar * 4 * Q, G_MAJOR if bar % 2 == 0 else EB_MAJOR) for bar in range(12)]
+    assert len(key_sections(fill_request(every_bar, 0, 12 * 4 * Q))) == 1
