@@ -363,10 +363,12 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
             last_pitch=int(last[2]) if last is not None else -1,
             busy_until=int(np.ceil((earlier[:, 0] + earlier[:, 1]).max() / V.TICKS_PER_GRID)) if len(earlier) else 0,
-            # With fewer than 8 notes the whole range they span, a little wider: a cello of 7
-            # notes (D2-D3) had no register at all and filled its bars at D4-E4 over the tune.
+            # A bass or inner part with fewer than 8 notes: the whole range they span, a little
+            # wider (a cello of 7 notes, D2-D3, had no register and filled its bars at D4-E4 over
+            # the tune); a melody of a few notes (a short seed) stays free to find its line.
             register=(int(np.percentile(own[:, 2], 2)), int(np.percentile(own[:, 2], 98))) if len(own) >= 8 else (
-                (int(own[:, 2].min()) - FEW_NOTES_MARGIN, int(own[:, 2].max()) + FEW_NOTES_MARGIN) if len(own) else None),
+                (int(own[:, 2].min()) - FEW_NOTES_MARGIN, int(own[:, 2].max()) + FEW_NOTES_MARGIN)
+                if len(own) and role in _ACCOMPANYING else None),
             centre=float(np.median(own[:, 2])) if len(own) >= 8 else (
                 _new_part_centre(controls, role) if not len(own) else None),
             keys=tuple(sorted(set((_in_region_meter(own, region.start, meters) if role == drums_role

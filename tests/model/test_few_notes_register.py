@@ -1,4 +1,4 @@
-"""A voice with only a few notes around the region still keeps to its register (the shipped model,
+"""A bass with only a few notes around the region still keeps to its register (the shipped model,
 a short two-part piece written here).
 
 Found by QA with a MusicXML oboe-and-cello sketch of nine bars: filling bars 3-4 of both parts, the
