@@ -86,12 +86,18 @@ def test_quantise_on_input_snaps_and_keeps_the_raw_timing(connected, label, divi
     # Each note 12-18 ms off its grid line, early or late: what a human does.
     offsets = [0.015, -0.012, 0.018, -0.014]
     phrase = [(60 + i, 90, (i + 1) * step + off, step * 0.8) for i, off in enumerate(offsets)]
-    clock = midi.start_take(score(), 0, count_in_bars=0, grid=grid)
-    # Start the phrase on a beat of the take (tick 0 is heard at clock.origin).
-    start = clock.origin + math.ceil((time.perf_counter() + 0.05 - clock.origin) / beat) * beat
-    sent = keyboard.play(phrase, start=start)
-    time.sleep(0.02)
-    take = midi.stop_take()
+    # The dummy JACK server drops the MIDI of a cycle it misses (seen under load: one of the four
+    # notes never arrived); quantising is what is tested here, so a take that lost a note is
+    # played again (at most three times).
+    for _attempt in range(3):
+        clock = midi.start_take(score(), 0, count_in_bars=0, grid=grid)
+        # Start the phrase on a beat of the take (tick 0 is heard at clock.origin).
+        start = clock.origin + math.ceil((time.perf_counter() + 0.05 - clock.origin) / beat) * beat
+        sent = keyboard.play(phrase, start=start)
+        time.sleep(0.02)
+        take = midi.stop_take()
+        if len(take.raw) == len(sent):
+            break
     assert [n.onset % grid for n in take.quantised] == [0] * 4, take.quantised
     assert [n.pitch for n in take.quantised] == [p for p, *_ in sent]
     assert all(n.onset % grid != 0 for n in take.raw), "the raw take keeps the played timing"
