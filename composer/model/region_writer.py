@@ -383,7 +383,10 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # A voice of block chords keeps writing chords of its context's size.
             texture=texture,
             # A bass or inner line of single notes keeps its context's rhythm (a melody may vary its own).
-            rhythm=_line_rhythm(own, meters, region) if texture is None and mono and role in _ACCOMPANYING else None))
+            rhythm=_line_rhythm(own, meters, region) if texture is None and mono and role in _ACCOMPANYING else None,
+            # ... and any other pitched voice (a melody) enters where its context's notes fall.
+            entry=_line_rhythm(own, meters, region) if texture is None and role != drums_role
+            and not (mono and role in _ACCOMPANYING) else None))
     stop_at = None
     if bars is not None and end_g is None:
         # The rest of the bar the region starts in, then `bars` whole bars of the meter in force.

@@ -102,6 +102,7 @@ class TargetVoice:
     grid: int | None = None  # a pitched voice: the grid (grid units) its written context keeps (priors.written_grid)
     texture: Texture | None = None  # a pitched voice of block chords: its context's chord sizes and voicing
     rhythm: LineRhythm | None = None  # an accompanying line of single notes: its context's onsets and lengths
+    entry: LineRhythm | None = None  # any other pitched voice (a melody): where its first note may fall
 
 
 @dataclass
@@ -282,6 +283,11 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
     elif voice.rhythm is not None:  # an accompanying line: its next onset where its context's fall
         fresh = not (row.voice == voice.slot and row.count)
         texture = np.broadcast_to(voice.rhythm.prior(_positions(features, onsets), fresh)[None], (V.N_PITCH, V.N_DELTA))
+    elif voice.entry is not None and not any(n[0] == voice.score_voice for n in row.notes):
+        # A melody's first note where its context's notes fall: after another part's long note the
+        # model waited for that note's end (a fill of a tune that plays every downbeat began two
+        # beats late in 32 of 32 variations); after its first note it is free.
+        texture = np.broadcast_to(voice.entry.prior(_positions(features, onsets), True)[None], (V.N_PITCH, V.N_DELTA))
     if plan.chord_strength <= 0:
         return texture
     feats = (plan.prior_features_at or features)(onsets)
