@@ -31,21 +31,29 @@ def _file_pieces(paths, styles):
     from composer.io import SCORE_SUFFIXES, ScoreFileError, read_scores
     from composer.model.encoding import notes_to_array
 
-    pieces, problems = [], []
+    pieces, problems, names = [], [], {}
     for root in map(Path, paths):
         files = sorted(p for p in root.rglob("*") if p.suffix.lower() in SCORE_SUFFIXES) if root.is_dir() else [root]
         for file in files:
             style = next((part for part in reversed(file.parent.parts) if part in styles), None)
             try:
-                for score in read_scores(file):
+                scores = read_scores(file)
+                for index, score in enumerate(scores):
                     meters = [(m.tick, m.numerator, m.denominator) for m in getattr(score, "meters", [])]
                     pieces.append(EvalPiece(notes_to_array(score.notes), style,
                                             (score.time_signature.numerator, score.time_signature.denominator),
                                             tuple(i for i, v in enumerate(score.voices) if v.is_drum),
                                             meters=meters or None))
+                    names[id(pieces[-1])] = f"{file} (piece {index + 1})" if len(scores) > 1 else str(file)
             except ScoreFileError as error:
                 problems.append(str(error))
-    return pieces, problems
+    return pieces, problems, names
+
+
+def _unusable(task: str, seed_notes: int) -> str:
+    return {"continue": f"its melody has no note after the {seed_notes}-note seed",
+            "fill": f"it has no notes in and after the two bars after its {seed_notes}th melody note",
+            "accompany": f"it has no two pitched voices with a bass longer than {seed_notes} notes"}[task]
 
 
 def _flat(entry: dict) -> dict:
@@ -91,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
               "(the piece so far) only; for the corpus baselines build it with: composer data build", file=sys.stderr)
 
     styles = set(checkpoint.styles if checkpoint else corpus.styles if corpus else ())
-    pieces, problems = _file_pieces(args.paths, styles)
+    pieces, problems, names = _file_pieces(args.paths, styles)
     for problem in problems:
         print(f"skipped {problem}", file=sys.stderr)
     if args.split:
@@ -107,11 +115,13 @@ def run(args: argparse.Namespace) -> int:
         cases, extra = [p[0] for p in pairs], [p[1] for p in pairs]
     else:
         cases, extra = accompany_cases(pieces, args.seed_notes, args.max_notes), None
+    scored = {id(c.piece) for c in cases}
+    for piece in pieces:
+        if id(piece) in names and id(piece) not in scored:  # said, not silently dropped
+            print(f"not scored: {names[id(piece)]}: {_unusable(args.task, args.seed_notes)}", file=sys.stderr)
     if not cases:
-        why = {"continue": f"no piece is longer than the {args.seed_notes}-note seed",
-               "fill": f"no piece has notes in and after the two bars after its {args.seed_notes}th melody note",
-               "accompany": f"no piece has two pitched voices with a bass longer than {args.seed_notes} notes"}
-        print(f"error: {why[args.task]}", file=sys.stderr)
+        print(f"error: no piece can be scored for --task {args.task} (in each, {_unusable(args.task, args.seed_notes)})",
+              file=sys.stderr)
         return 2
 
     line = "bass" if args.task == "accompany" else "melody"
