@@ -6,8 +6,8 @@ was continued mezzo-forte, a fill's kick drum came out softer than the hi-hat. A
 dynamics are a property of the passage, not of the notes chosen, so they are read off the
 context, voice by voice:
 
-- level: the median velocity of the voice's nearest notes before the region and, when the
-  region is bounded, after it; across a fill the level moves in a straight line from one to the
+- level: the median velocity of the voice's notes in the bars just before the region and, when
+  the region is bounded, just after it; across a fill the level moves in a straight line from one to the
   other (a crescendo into a louder passage);
 - accent: how much louder or softer than the rest of its bar the voice plays at each position in
   the bar (the context's metric accents, ghost notes, off-beat hi-hats), shrunk toward 0 where the
@@ -30,7 +30,8 @@ import numpy as np
 from composer.model.encoding import bar_positions
 from composer.music.score import Note
 
-LEVEL_NOTES = 8  # the voice's notes on each side of the region whose median sets the level
+LEVEL_BARS = 2  # the bars on each side of the region whose notes' median sets a voice's level ...
+LEVEL_NOTES = 8  # ... or, where those hold fewer than 2 notes, this many nearest notes'
 ACCENT_PRIOR = 3.0  # pseudo-notes at the bar's median: a position's accent from n notes is shrunk by n / (n + 3)
 GRID = 60  # ticks: positions in the bar are compared on a 16th-note grid (480 ticks a quarter)
 
@@ -83,7 +84,7 @@ def follow_dynamics(written: Sequence[Note], context: Iterable[Note], *, start: 
                 # its accents taken out so they are not counted twice); empty bars move between
                 # the sides.
                 was = before.get(key if key is not None and len(before.get(key, ())) >= 2 else None)
-                level = _Nearby(was, meters, accents=_accents(was, meters)) if was else _Level(groups[key], start, end)
+                level = _Nearby(was, meters, accents=_accents(was, meters)) if was else _Level(groups[key], start, end, meters)
                 models[key] = (level, _accents(groups[key], meters))
             level, accents = models[key]
             out[i] = replace(note, velocity=_clip(level(note.onset) + accents.get(int(positions[i]), 0.0)))
@@ -91,12 +92,20 @@ def follow_dynamics(written: Sequence[Note], context: Iterable[Note], *, start: 
 
 
 class _Level:
-    """The median velocity of up to LEVEL_NOTES notes before `start` and after `end`, moving in a
-    straight line between them across the region (one side only: that side's level)."""
+    """The median velocity of the voice's notes in the LEVEL_BARS bars before `start` (and after
+    `end`), or where those hold fewer than 2, of the LEVEL_NOTES nearest, moving in a straight
+    line between the two sides across the region (one side only: that side's level). With the 8
+    nearest always, a bass of one note a bar was continued at the level of 8 bars back, not of
+    its last bars after a change of dynamics (92 where the last bars were 80, QA)."""
 
-    def __init__(self, notes: Sequence[Note], start: int, end: int | None):
-        before = sorted((n for n in notes if n.onset < start), key=lambda n: n.onset)[-LEVEL_NOTES:]
-        after = sorted((n for n in notes if end is not None and n.onset >= end), key=lambda n: n.onset)[:LEVEL_NOTES]
+    def __init__(self, notes: Sequence[Note], start: int, end: int | None, meters: np.ndarray | None = None):
+        span = LEVEL_BARS * int(bar_positions(np.array([start], dtype=np.int64), meters)[1][0])
+        before = sorted((n for n in notes if n.onset < start), key=lambda n: n.onset)
+        recent = [n for n in before if n.onset >= start - span]
+        before = recent if len(recent) >= 2 else before[-LEVEL_NOTES:]
+        after = sorted((n for n in notes if end is not None and n.onset >= end), key=lambda n: n.onset)
+        soon = [n for n in after if end is not None and n.onset < end + span]
+        after = soon if len(soon) >= 2 else after[:LEVEL_NOTES]
         if not before and not after:  # the voice's notes lie inside the region's span only (other voices' region)
             before = list(notes)[-LEVEL_NOTES:]
         self.before = float(np.median([n.velocity for n in before])) if before else None

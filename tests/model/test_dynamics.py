@@ -32,6 +32,15 @@ def test_the_level_moves_across_a_fill_from_the_voice_before_to_the_voice_after(
     assert [n.pitch for n in out] == [n.pitch for n in written]  # nothing but the velocity changes
 
 
+def test_a_continuation_takes_the_level_of_the_last_bars_not_of_eight_notes_back():
+    """A bass of one note a bar, ff for 6 bars then mf for 2: continued mf (QA: at 92, the median of
+    the 8 notes before, where the last bars were 80)."""
+    context = [Note(40, b * 4 * Q, 4 * Q, 110 if b < 6 else 80) for b in range(8)]
+    written = [Note(43, (8 + b) * 4 * Q, 4 * Q, 75) for b in range(2)]
+    out = follow_dynamics(written, context, start=8 * 4 * Q, end=None, meters=None)
+    assert [n.velocity for n in out] == [80, 80]
+
+
 def test_accents_by_position_in_the_bar_are_kept():
     # bars of 4/4 eighths: the downbeat 110, beat 3 90, the rest 60
     context = [Note(60, i * Q // 2, Q // 2, 110 if i % 8 == 0 else 90 if i % 8 == 4 else 60) for i in range(32)]
