@@ -312,6 +312,18 @@ def fill_request(score: Score, start: int, end: int, voices: tuple[int, ...] | N
     return GenerationRequest(score, Region(start, end, tuple(voices)), **options)
 
 
+def _unused_name(name: str, taken: list[str]) -> str:
+    """name, or "name 2", "name 3", ...: the first no voice has (case aside), so that a second added
+    bass is not a second "Bass" in the voicing panel, the tracks of an export or --voices."""
+    names = {t.casefold() for t in taken}
+    number = 1
+    candidate = name
+    while candidate.casefold() in names:
+        number += 1
+        candidate = f"{name} {number}"
+    return candidate
+
+
 def add_part(score: Score, part: str, start: int | None = None, end: int | None = None,
              **options: Any) -> GenerationRequest:
     """Append a voice for `part` (a key of PARTS) and ask for it over [start, end) (default: the
@@ -333,7 +345,8 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
     end = bar_at(score, max(0, score.end - 1))[1] if end is None else end
     roles = infer_roles(score)
     score = score.copy()
-    score.voices.append(Voice(name=name, program=program, is_drum=role == "drums", role=role))
+    score.voices.append(Voice(name=_unused_name(name, [v.name for v in score.voices]), program=program,
+                              is_drum=role == "drums", role=role))
     controls = options.pop("controls", None) or Controls()
     if part in ("counter", "bass") and controls.lowest is None and controls.highest is None:
         melody = sorted(n.pitch for n in score.notes if roles[n.voice] == "melody") or [72]
