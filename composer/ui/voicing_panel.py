@@ -35,6 +35,10 @@ class VoiceName(QWidget):
         self.edit = QLineEdit(name)
         self.edit.setToolTip("The voice's name (edit to rename it)")
         self.edit.setMinimumWidth(70)
+        # A name longer than the box shows its start ("Counter-mel"), not its end ("ter-melody"):
+        # QLineEdit scrolls to the cursor, which setText leaves at the end.
+        self.edit.setCursorPosition(0)
+        self.edit.editingFinished.connect(lambda: self.edit.setCursorPosition(0))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -44,6 +48,7 @@ class VoiceName(QWidget):
     def setText(self, text: str) -> None:  # noqa: N802 - QLabel's name, which callers used
         if not self.edit.hasFocus():
             self.edit.setText(text)
+            self.edit.setCursorPosition(0)
 
     def text(self) -> str:
         return self.edit.text()
