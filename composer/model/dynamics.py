@@ -64,9 +64,9 @@ def follow_dynamics(written: Sequence[Note], context: Iterable[Note], *, start: 
             kin = [n for n in context if (n.voice in drums) == (voice in drums)] or context
             if not kin:
                 continue
-            nearby = _Nearby(kin, meters)
-            for i in index:
-                out[i] = replace(written[i], velocity=_clip(nearby(written[i].onset)))
+            levels = _Nearby(kin, meters).many(np.array([written[i].onset for i in index], dtype=np.int64))
+            for i, level in zip(index, levels.tolist()):
+                out[i] = replace(written[i], velocity=_clip(level))
             continue
         groups = {None: own}
         before = {None: gone[voice]}  # the voice's notes the region replaces, if any
@@ -75,19 +75,23 @@ def follow_dynamics(written: Sequence[Note], context: Iterable[Note], *, start: 
                 groups.setdefault(n.pitch, []).append(n)
             for n in gone[voice]:
                 before.setdefault(n.pitch, []).append(n)
-        models: dict = {}
+        by_key: dict = defaultdict(list)
         for i in index:
-            note = written[i]
-            key = note.pitch if voice in drums and len(groups.get(note.pitch, ())) >= 2 else None
-            if key not in models:
-                # Bars that were written keep their own dynamics (an ff passage refilled stays ff,
-                # its accents taken out so they are not counted twice); empty bars move between
-                # the sides.
-                was = before.get(key if key is not None and len(before.get(key, ())) >= 2 else None)
-                level = _Nearby(was, meters, accents=_accents(was, meters)) if was else _Level(groups[key], start, end, meters)
-                models[key] = (level, _accents(groups[key], meters))
-            level, accents = models[key]
-            out[i] = replace(note, velocity=_clip(level(note.onset) + accents.get(int(positions[i]), 0.0)))
+            pitch = written[i].pitch
+            by_key[pitch if voice in drums and len(groups.get(pitch, ())) >= 2 else None].append(i)
+        for key, members in by_key.items():
+            # Bars that were written keep their own dynamics (an ff passage refilled stays ff, its
+            # accents taken out so they are not counted twice); empty bars move between the sides.
+            was = before.get(key if key is not None and len(before.get(key, ())) >= 2 else None)
+            onsets = np.array([written[i].onset for i in members], dtype=np.int64)
+            if was:
+                levels = _Nearby(was, meters, accents=_accents(was, meters)).many(onsets)
+            else:
+                level = _Level(groups[key], start, end, meters)
+                levels = np.array([level(int(t)) for t in onsets])
+            accents = _accents(groups[key], meters)
+            for i, value in zip(members, levels.tolist()):
+                out[i] = replace(written[i], velocity=_clip(value + accents.get(int(positions[i]), 0.0)))
     return out
 
 
@@ -137,17 +141,26 @@ class _Nearby:
         if accents:  # the level without the notes' own accents (they are added back per note)
             positions = bar_positions(self.onsets, meters)[0] // GRID
             self.velocities -= np.array([accents.get(int(p), 0.0) for p in positions])
-        self.bars = self.onsets - bar_positions(self.onsets, meters)[0]  # each note's bar line
+        bars = self.onsets - bar_positions(self.onsets, meters)[0]  # each note's bar line
+        self.by_bar = {int(b): float(np.median(self.velocities[bars == b])) for b in np.unique(bars)}
 
     def __call__(self, onset: int) -> float:
-        bar = onset - int(bar_positions(np.array([onset], dtype=np.int64), self.meters)[0][0])
-        same = self.velocities[self.bars == bar]
-        if len(same):
-            return float(np.median(same))
-        at = int(np.searchsorted(self.onsets, onset))
-        lo, hi = max(0, at - LEVEL_NOTES), min(len(self.onsets), at + LEVEL_NOTES)
-        nearest = np.argsort(np.abs(self.onsets[lo:hi] - onset), kind="stable")[:LEVEL_NOTES]
-        return float(np.median(self.velocities[lo:hi][nearest]))
+        return float(self.many(np.array([onset], dtype=np.int64))[0])
+
+    def many(self, onsets: np.ndarray) -> np.ndarray:
+        """The level at each of `onsets` (score ticks), as __call__ (one bar_positions call for all)."""
+        onsets = np.asarray(onsets, dtype=np.int64)
+        bars = onsets - bar_positions(onsets, self.meters)[0]
+        out = np.empty(len(onsets))
+        for i, (onset, bar) in enumerate(zip(onsets.tolist(), bars.tolist())):
+            level = self.by_bar.get(bar)
+            if level is None:  # its bar has none: the nearest notes in time
+                at = int(np.searchsorted(self.onsets, onset))
+                lo, hi = max(0, at - LEVEL_NOTES), min(len(self.onsets), at + LEVEL_NOTES)
+                nearest = np.argsort(np.abs(self.onsets[lo:hi] - onset), kind="stable")[:LEVEL_NOTES]
+                level = float(np.median(self.velocities[lo:hi][nearest]))
+            out[i] = level
+        return out
 
 
 def _accents(notes: Sequence[Note], meters: np.ndarray | None) -> dict[int, float]:
