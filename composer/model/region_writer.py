@@ -424,6 +424,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
 
 _ACCOMPANYING = (V.ROLES.index("bass"), V.ROLES.index("harmony"))
 FEW_NOTES_MARGIN = 2  # semitones beyond a few notes' range (sampling's REGISTER_MARGIN is added too)
+LINE_RHYTHM_BARS = 4  # bars a line of fewer than 8 notes must play in for its rhythm to be kept
 
 
 def _texture(own: np.ndarray, meters: np.ndarray, region: Region):
@@ -437,10 +438,14 @@ def _texture(own: np.ndarray, meters: np.ndarray, region: Region):
 
 def _line_rhythm(own: np.ndarray, meters: np.ndarray, region: Region):
     """priors.line_rhythm_of a line's context notes (own: note array rows), the bars near the
-    region weighing most; None with fewer than 8 notes."""
-    if len(own) < 8:
+    region weighing most; None with fewer than 8 notes in fewer than LINE_RHYTHM_BARS bars."""
+    if len(own) < 2:
         return None
     since, bar_ticks = bar_positions(own[:, 0], meters)
+    # A whole-note bass plays one note a bar: 6 of them around a 2-bar fill of an 8-bar sketch are
+    # 6 bars of evidence, and without the prior the fill moved in quarters and eighths (QA).
+    if len(own) < 8 and len(np.unique(own[:, 0] - since)) < LINE_RHYTHM_BARS:
+        return None
     return line_rhythm_of((since, bar_ticks, own[:, 0]), np.rint(own[:, 1] / V.TICKS_PER_GRID),
                           recency_weights(own[:, 0], bar_ticks, region.start, region.end))
 
