@@ -108,7 +108,7 @@ class MidiControls(QObject):
         b.ports_changed.connect(lambda _ports: self._fill_ports())
         b.key_lit.connect(self._key_lit)
         b.live_notes.connect(window.roll.set_ghosts)
-        b.position.connect(window.roll.set_playhead)
+        b.position.connect(self._take_moved)
         b.duet_message.connect(window.show_status)
         window.cowriter.model_state_changed.connect(self._model_state)  # the duet answers with it
         window.voicing_panel.current_voice_changed.connect(b.service.set_voice)
@@ -201,6 +201,17 @@ class MidiControls(QObject):
         keyboard.update()
 
     # --- recording ---------------------------------------------------------------------------
+    def _take_moved(self, tick: int) -> None:
+        """Where a take (or call and response) is, shown as playback's position is: the roll's line,
+        the ruler's playhead, the transport's readout, and the view follows it (View > Follow
+        Playback). Only the roll's line moved, so a long take ran off-screen under a frozen readout."""
+        w = self.window
+        w.roll.set_playhead(tick)
+        w.editor.ruler.update()
+        w.transport.show_position(tick)
+        if w.follow_action.isChecked():
+            w.roll.follow(tick)
+
     def _update_record(self) -> None:
         """Record only with a MIDI input to record from; otherwise off, and its tooltip says why
         (a count-in that records nothing helps no one)."""
@@ -231,6 +242,7 @@ class MidiControls(QObject):
             return
         take = service.stop_take()
         w.roll.set_ghosts([])
+        self._take_moved(w.playback.position)  # back where playback is (land() moves it after the take)
         if take is None:
             return
         self.land(take.raw, take.quantised, "Record take")

@@ -141,6 +141,10 @@ class TransportBar(QToolBar):
     def loop_changed_hook(self) -> None:
         """Replaced by the window to repaint the ruler and roll."""
 
+    def show_position(self, tick: int) -> None:
+        """Show `tick` (ticks) in the position readout: playback's position, or a take's."""
+        self._show_position(tick)
+
     def _show_position(self, tick: int) -> None:
         seconds = self.document.score().seconds_at(tick) if tick else 0.0
         self.position.setText(position_text(tick, self.document.meter_map(), seconds))
