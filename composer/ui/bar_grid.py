@@ -38,6 +38,29 @@ def bar_number(meters: MeterMap, tick: int) -> int:
     return meters.bar_index(tick) + (0 if meters.pickup_ticks else 1)
 
 
+def snap(meters: MeterMap, tick: float, grid: int, floor: bool = False) -> int:
+    """`tick` on the grid of `grid` ticks counted from the bar line of its bar (the next bar line is
+    a grid point too), the nearest point or, with floor, the one at or before it. As the beat lines
+    are drawn: after an eighth-note pickup the quarter grid is on the beats, not on the 'and's, and a
+    half-note grid in 3/4 starts again at every bar line."""
+    start, end = bar_at(meters, int(tick // 1))
+    low = start + int((tick - start) // grid) * grid
+    if floor:
+        return low
+    high = min(low + grid, end)
+    return low if tick - low < high - tick else high
+
+
+def grid_points(meters: MeterMap, start: int, stop: int, grid: int) -> list[int]:
+    """Ticks of the snap grid in [start, stop], counted from each bar line (bar lines included)."""
+    points: list[int] = []
+    bar, end = bar_at(meters, start)
+    while bar <= stop:
+        points.extend(t for t in range(bar, end, grid) if start <= t <= stop)
+        bar, end = end, bar_at(meters, end)[1]
+    return points
+
+
 def bar_at(meters: MeterMap, tick: int) -> tuple[int, int]:
     """Ticks [start, end) of the bar holding `tick`; a pickup bar starts before 0 and a bar cut
     short by a meter change ends at that change."""

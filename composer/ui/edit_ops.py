@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from composer.music.meter import MeterMap
 from composer.music.score import TICKS_PER_QUARTER, Note
 from composer.music.transform import grid_ticks, quantise
+from composer.ui import bar_grid
 
 MIN_PITCH, MAX_PITCH = 0, 127
 
@@ -32,19 +34,26 @@ SNAP_CHOICES = [Snap(d, t) for d in (1, 2, 4, 8, 16, 32) for t in (False, True)
                 if not (t and d == 1)]  # a whole-note triplet is rarely wanted
 
 
-def snap_round(tick: float, grid: int) -> int:
+def snap_round(tick: float, grid: int, meters: MeterMap | None = None) -> int:
+    """The nearest grid point: counted from each bar line of `meters` (bar_grid.snap), or without
+    a meter map from tick 0."""
+    if meters is not None:
+        return bar_grid.snap(meters, tick, grid)
     return int(round(tick / grid)) * grid
 
 
-def snap_floor(tick: float, grid: int) -> int:
+def snap_floor(tick: float, grid: int, meters: MeterMap | None = None) -> int:
+    """The grid point at or before tick (as snap_round counts the grid)."""
+    if meters is not None:
+        return bar_grid.snap(meters, tick, grid, floor=True)
     return int(tick // grid) * grid
 
 
-def move_delta(anchor: Note, raw_ticks: float, grid: int, free: bool) -> int:
+def move_delta(anchor: Note, raw_ticks: float, grid: int, free: bool, meters: MeterMap | None = None) -> int:
     """How far to move a group so the grabbed note's onset lands on the grid (Alt = free)."""
     if free:
         return int(round(raw_ticks))
-    return snap_round(anchor.onset + raw_ticks, grid) - anchor.onset
+    return snap_round(anchor.onset + raw_ticks, grid, meters) - anchor.onset
 
 
 def moved(notes: dict[int, Note], ticks: int, semitones: int) -> dict[int, Note]:
@@ -59,11 +68,11 @@ def moved(notes: dict[int, Note], ticks: int, semitones: int) -> dict[int, Note]
     return {i: n.with_(onset=n.onset + ticks, pitch=n.pitch + semitones) for i, n in notes.items()}
 
 
-def resize_delta(anchor: Note, raw_ticks: float, grid: int, free: bool) -> int:
+def resize_delta(anchor: Note, raw_ticks: float, grid: int, free: bool, meters: MeterMap | None = None) -> int:
     """How much to lengthen a group so the grabbed note's end lands on the grid."""
     if free:
         return int(round(raw_ticks))
-    return snap_round(anchor.end + raw_ticks, grid) - anchor.end
+    return snap_round(anchor.end + raw_ticks, grid, meters) - anchor.end
 
 
 def resized(notes: dict[int, Note], ticks: int, minimum: int) -> dict[int, Note]:
@@ -88,9 +97,18 @@ def transposed(notes: dict[int, Note], semitones: int) -> dict[int, Note]:
     return {i: n.with_(pitch=n.pitch + semitones) for i, n in notes.items()}
 
 
-def quantised(notes: dict[int, Note], grid: int) -> dict[int, Note]:
-    ids = list(notes)
-    out = dict(zip(ids, quantise([notes[i] for i in ids], grid)))
+def quantised(notes: dict[int, Note], grid: int, meters: MeterMap | None = None) -> dict[int, Note]:
+    """Onsets and ends to the nearest grid point (the grid counted from each bar line of
+    `meters`, else from tick 0: composer.music.transform.quantise), never shorter than a grid
+    step; only the notes that change."""
+    if meters is None:
+        ids = list(notes)
+        out = dict(zip(ids, quantise([notes[i] for i in ids], grid)))
+    else:
+        out = {}
+        for i, n in notes.items():
+            onset = max(0, snap_round(n.onset, grid, meters))
+            out[i] = n.with_(onset=onset, duration=max(snap_round(n.end, grid, meters), onset + grid) - onset)
     return {i: n for i, n in out.items() if n != notes[i]}
 
 

@@ -140,5 +140,6 @@ class EditorView(QWidget):
         self.document.add_notes(notes, "Paste")
 
     def quantise_selection(self) -> None:
-        self.document.change_notes(edit_ops.quantised(self.document.selected_notes(), self.roll.snap.ticks),
+        self.document.change_notes(edit_ops.quantised(self.document.selected_notes(), self.roll.snap.ticks,
+                                                       self.document.meter_map()),
                                    "Quantise")

@@ -406,7 +406,7 @@ class PianoRoll(QAbstractScrollArea):
             grid = self.snap.ticks
             free = bool(mods & Qt.KeyboardModifier.AltModifier)
             tick = g.tick_at(pos.x())
-            onset = int(tick) if free else edit_ops.snap_floor(tick, grid)
+            onset = int(tick) if free else edit_ops.snap_floor(tick, grid, self.document.meter_map())
             note = Note(g.pitch_at(pos.y()), max(0, onset), self._last_length, self.draw_velocity, self.current_voice)
             self._start_sound(note.pitch, note.velocity, note.voice)
             self._drag = Drag("draw", pos, new_note=note)
@@ -434,13 +434,13 @@ class PianoRoll(QAbstractScrollArea):
         if d.kind == "draw" and d.new_note is not None:
             start = d.new_note.onset
             end_tick = g.tick_at(pos.x())
-            end = int(end_tick) if free else edit_ops.snap_round(end_tick, grid)
+            end = int(end_tick) if free else edit_ops.snap_round(end_tick, grid, self.document.meter_map())
             length = max(1 if free else grid, end - start)
             if abs(pos.x() - d.origin.x()) > 3:
                 d.new_note = d.new_note.with_(duration=length)
         elif d.kind == "move" and d.anchor is not None:
             anchor = d.originals[d.anchor]
-            dt = edit_ops.move_delta(anchor, raw_ticks, grid, free)
+            dt = edit_ops.move_delta(anchor, raw_ticks, grid, free, self.document.meter_map())
             dp = g.pitch_at(pos.y()) - g.pitch_at(d.origin.y())
             d.preview = edit_ops.moved(d.originals, dt, dp)
             new_pitch = d.preview[d.anchor].pitch if d.preview else anchor.pitch
@@ -448,7 +448,7 @@ class PianoRoll(QAbstractScrollArea):
                 self._start_sound(new_pitch, anchor.velocity, anchor.voice)
         elif d.kind == "resize" and d.anchor is not None:
             anchor = d.originals[d.anchor]
-            dd = edit_ops.resize_delta(anchor, raw_ticks, grid, free)
+            dd = edit_ops.resize_delta(anchor, raw_ticks, grid, free, self.document.meter_map())
             d.preview = edit_ops.resized(d.originals, dd, 1 if free else grid)
         self.viewport().update()
 

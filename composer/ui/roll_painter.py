@@ -14,7 +14,7 @@ from composer.music.meter import MeterMap
 from composer.music.score import Note
 from composer.ui import bar_grid, palette
 from composer.ui.note_store import NoteStore
-from composer.ui.roll_geometry import RollGeometry, grid_lines
+from composer.ui.roll_geometry import RollGeometry
 
 BLACK_KEYS = {1, 3, 6, 8, 10}
 MIN_GRID_PX = 6  # grid lines closer than this are noise
@@ -138,7 +138,7 @@ def grid_ticks(f: RollFrame, t0: int, t1: int) -> dict[str, list[int]]:
     grid: list[int] = []
     if g.x(f.grid) >= MIN_GRID_PX:
         taken = set(bars) | set(beats)
-        grid = [t for t in grid_lines(t0, t1, f.grid) if t not in taken]
+        grid = [t for t in bar_grid.grid_points(meters, t0, t1, f.grid) if t not in taken]
     return {"grid": grid,
             "beat": beats if g.x(shortest_beat) >= MIN_GRID_PX else [],
             "bar": bars if g.x(shortest_bar) >= MIN_GRID_PX else []}

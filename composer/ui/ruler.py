@@ -93,7 +93,7 @@ class Ruler(QWidget):
         return {"bars": bars, "beats": beats, "meters": bar_grid.meter_marks(meters, t0, t1)}
 
     def _snapped(self, x: float) -> int:
-        return max(0, edit_ops.snap_round(self.tick_at(x), self.roll.snap.ticks))
+        return max(0, edit_ops.snap_round(self.tick_at(x), self.roll.snap.ticks, self.roll.document.meter_map()))
 
     def _bar(self, tick: int) -> tuple[int, int]:
         """Ticks [start, end) of the bar holding tick, by the meter map (a pickup bar from 0)."""
