@@ -189,7 +189,8 @@ def _evaluate(checkpoint: Checkpoint, pieces: list) -> dict:
     """composer.evaluate's "continue" task: melody, 16-note seed, the next <= 64 notes scored."""
     from composer.evaluate import continue_cases, evaluate_model
 
-    return evaluate_model(checkpoint, continue_cases(pieces))
+    # (a style the checkpoint does not know is scored as neutral: the "before" of an adaptation)
+    return evaluate_model(checkpoint, continue_cases(pieces), unlabeled="neutral")
 
 
 def pitch_figures(checkpoint: Checkpoint, pieces: list, style: str | None) -> dict:

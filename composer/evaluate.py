@@ -320,13 +320,21 @@ def _correct(result: dict, name: str) -> np.ndarray:
     raise KeyError(f"score_region returned no top-1 flags for {name} ({', '.join(result)})")
 
 
-def evaluate_model(checkpoint, cases: Sequence[Case], scorer: Scorer | None = None) -> Rows:
-    """Per-style (and "all") sums for the neural model over the cases."""
+INFER = "infer"  # composer.model.scoring.INFER_STYLE (kept here: this module does not import torch)
+
+
+def evaluate_model(checkpoint, cases: Sequence[Case], scorer: Scorer | None = None, unlabeled: str = INFER) -> Rows:
+    """Per-style (and "all") sums for the neural model over the cases. A piece whose style the
+    model does not know (None: a file outside any style folder) is scored as `unlabeled` says:
+    "infer" (the posterior mixture over the model's styles, composer.model.scoring) or "neutral"."""
     scorer = scorer or model_scorer()
     rows: Rows = defaultdict(Row)
+    known = set(getattr(checkpoint, "styles", ()))
     for case in cases:
         piece = case.piece
-        result = scorer(checkpoint, case.notes, meters=piece.meter_rows, style=piece.style, key=piece.key,
+        unknown = piece.style is None or bool(known) and piece.style not in known
+        style = INFER if unknown and unlabeled == INFER else piece.style
+        result = scorer(checkpoint, case.notes, meters=piece.meter_rows, style=style, key=piece.key,
                         chords=piece.chords, region_start=case.region_start, region_end=case.region_end,
                         voices=case.voices, drum_voices=case.drum_voices)
         nll = {name: np.asarray(result[name], dtype=np.float64) for name in ATTRIBUTES}

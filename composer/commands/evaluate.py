@@ -21,6 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed-notes", type=int, default=16)
     parser.add_argument("--max-notes", type=int, default=64)
     parser.add_argument("--by-style", action="store_true", help="one row per style as well")
+    parser.add_argument("--unlabeled", choices=["infer", "neutral"], default="infer",
+                        help="pieces of no style the model knows (files outside a style-named folder): infer = "
+                             "each note predicted by the mixture of the model's styles weighted by their "
+                             "posterior given the notes before it (default); neutral = the neutral style")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object, last line")
 
 
@@ -139,10 +143,16 @@ def run(args: argparse.Namespace) -> int:
         ppm = PPMBaseline.short_term_only()
 
     rows = {}
+    unlabeled = sum(1 for c in cases if checkpoint is not None and c.piece.style not in checkpoint.styles)
+    if unlabeled:
+        how = (f"each note predicted by the mixture of the model's {len(checkpoint.styles)} styles weighted by "
+               "their posterior given the notes before it (--unlabeled neutral: the neutral style)"
+               if args.unlabeled == "infer" else "in the neutral style (--unlabeled infer: the mixture of its styles)")
+        print(f"{unlabeled} of {len(cases)} pieces have no style the model knows: {how}", file=sys.stderr)
     if checkpoint is not None:
-        rows["model"] = evaluate_model(checkpoint, cases)
+        rows["model"] = evaluate_model(checkpoint, cases, unlabeled=args.unlabeled)
         if extra is not None:
-            rows["continue"] = evaluate_model(checkpoint, extra)
+            rows["continue"] = evaluate_model(checkpoint, extra, unlabeled=args.unlabeled)
     rows.update(ppm.evaluate(cases))
     if ngram is not None:
         rows["ngram"] = ngram.evaluate(cases)
@@ -160,6 +170,8 @@ def run(args: argparse.Namespace) -> int:
         if args.by_style:
             overall["by_style"] = {k: _flat(v) for k, v in result.items() if k != "all"}
         overall["model"] = "baselines" if checkpoint is None else str(args.model or default_model_path())
+        if unlabeled:
+            overall["unlabeled"] = {"pieces": unlabeled, "style": args.unlabeled}
         if corpus is None:
             overall["corpus_baselines"] = "not built: run `composer data build`"
         print(json.dumps(overall))
