@@ -187,6 +187,20 @@ def _same_onset_ok(row: _Row, voice: TargetVoice, pitch: int) -> bool:
     return pitch < row.pitch or (pitch == row.pitch and voice.slot != row.voice)
 
 
+def _held_to_room(lengths: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """A kept length prior (N_DURATION,) log-shares with the share of the lengths that do not fit
+    (ok False past the longest that does: the region's or the asked bars' end) moved onto that
+    longest length: a bass holding each 3/4 bar's note holds a 2/4 bar's to its end. Without it,
+    the model chose among lengths its context never played (a quarter, then a silent beat)."""
+    fits = np.flatnonzero(ok)
+    if not len(fits) or fits[-1] + 1 >= len(lengths):
+        return lengths
+    longest = int(fits[-1])
+    out = lengths.copy()
+    out[longest] = np.logaddexp(lengths[longest], np.logaddexp.reduce(lengths[longest + 1:]))
+    return out
+
+
 def _positions(features, onsets: np.ndarray) -> np.ndarray:
     """Positions in the bar (grid ticks) of onsets, by features_at's cheap path where it has one."""
     cheap = getattr(features, "positions", None)
@@ -513,6 +527,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 lengths = kept.durations
                 if lengths.ndim == 2:
                     lengths = lengths[int(np.clip(_positions(features, onsets[b:b + 1])[0], 0, V.MAX_POSITION - 1))]
+                lengths = _held_to_room(lengths, duration_ok[b])
                 duration_logits[b] += torch.as_tensor(DURATION_STRENGTH * lengths, dtype=duration_logits.dtype,
                                                       device=device)
         duration = pick(torch.where(torch.as_tensor(duration_ok, device=device), duration_logits, neg_inf),
