@@ -276,6 +276,7 @@ class MidiControls(QObject):
             self._duet_pending = False
             exchanges = self.bridge.service.stop_call_response()
             w.roll.set_ghosts([])
+            self._take_moved(w.playback.position)  # as after a take
             notes = [n for e in exchanges for n in (*e.call, *e.answer)]
             self.land(sorted(notes, key=lambda n: (n.onset, n.pitch)), None,
                       f"Call and response ({len(exchanges)} exchanges)")

@@ -64,3 +64,37 @@ def test_the_readout_ruler_and_view_follow_a_take(qtbot, monkeypatch, jack_serve
         assert window.transport.position.text() == before_text
     finally:
         window.document.undo_stack.setClean()  # qtbot closes the window: no save prompt
+
+
+def test_call_and_response_without_a_phrase_leaves_the_playhead_where_it_was(qtbot, monkeypatch, jack_server,
+                                                                             keyboard, tmp_path):
+    import torch
+
+    from composer.model.checkpoint import Checkpoint
+    from composer.model.network import NetworkConfig, Seq2Seq
+    from composer.ui.main_window import MainWindow
+
+    torch.manual_seed(11)
+    checkpoint = tmp_path / "random.safetensors"  # untrained: no answer is asked for here
+    Checkpoint(model=Seq2Seq(NetworkConfig(n_styles=1, embed=32, encoder_hidden=16, decoder_hidden=32)),
+               styles=["neutral"]).save(checkpoint)
+    monkeypatch.setenv("COMPOSER_MIDI_API", "jack")
+    window = MainWindow(load_model=False, start_audio=False)
+    qtbot.addWidget(window)
+    doc, controls, roll = window.document, window.midi, window.roll
+    try:
+        window.settings.checkpoint = str(checkpoint)
+        controls.choose(keyboard.name)
+        wait_connected(keyboard.name)
+        doc.set_score_field("tempos", [TempoChange(0, 960.0)], "Tempo")
+        before_text = window.transport.position.text()
+        controls.duet_action.setChecked(True)
+        qtbot.waitUntil(lambda: controls.bridge.service.duet_running, timeout=20000)
+        qtbot.waitUntil(lambda: roll.playhead > 4 * Q, timeout=10000)  # its clock runs on
+        assert window.transport.position.text() != before_text
+        controls.duet_action.setChecked(False)  # nothing played: nothing lands
+        qtbot.wait(50)
+        assert roll.playhead == window.playback.position == 0
+        assert window.transport.position.text() == before_text
+    finally:
+        window.document.undo_stack.setClean()
