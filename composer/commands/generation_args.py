@@ -226,6 +226,12 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
         options = request_options(args)
     except OptionError as error:
         return fail(str(error))
+    try:  # the environment's number format, before the file: a wrong one is not the file's fault
+        from composer.model.precision import inference_dtype
+
+        inference_dtype()
+    except ValueError as error:
+        return fail(f"{error} (the environment variable; unset it for the default)")
     try:
         cowriter = CoWriter.load(args.model)
     except CheckpointError as error:
