@@ -133,6 +133,9 @@ class TransportBar(QToolBar):
             start, end = bar_grid.bar_at(meters, self.playback.position)
             for _ in range(3):  # four bars from the playhead's, as the meter map has them
                 end = bar_grid.bar_at(meters, end)[1]
+            if start < 0:  # from a pickup: four bars' time, as a repeat sign takes the pickup's
+                # beats from the last bar (the pickup and bars 1-3 put an extra beat in every pass)
+                end = min(end - start, bar_grid.bar_at(meters, end)[1])
             self.playback.set_loop(True, (max(0, start), end))
         else:
             self.playback.set_loop(on)
