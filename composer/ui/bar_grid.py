@@ -45,6 +45,8 @@ def snap(meters: MeterMap, tick: float, grid: int, floor: bool = False) -> int:
     half-note grid in 3/4 starts again at every bar line."""
     start, end = bar_at(meters, int(tick // 1))
     low = start + int((tick - start) // grid) * grid
+    if low < 0 <= tick:  # in a pickup the piece's start is a grid point too (nothing comes before it)
+        low = 0
     if floor:
         return low
     high = min(low + grid, end)

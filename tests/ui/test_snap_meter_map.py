@@ -74,6 +74,8 @@ def test_quantise_ruler_and_grid_lines_follow_the_bar_lines(editor):
     QTest.mouseClick(editor.ruler, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                      QPoint(x, editor.ruler.height() // 2))
     assert seen and seen[-1] == BAR1 + 2 * Q  # beat 3 of bar 1
+    meters = doc.meter_map()  # the pickup's eighth stays where the piece starts, not on bar 1's downbeat
+    assert edit_ops.snap_round(0, Q, meters) == 0 and edit_ops.snap_round(100, Q, meters) == 0
     lines = grid_ticks(roll.frame(), 0, BAR1 + 4 * Q)  # 1/4 snap: its grid is the beats drawn
     assert lines["grid"] == [] and BAR1 + Q in lines["beat"]  # a 4/4 grid from tick 0 drew the 'and's
 
