@@ -91,6 +91,7 @@ class PianoRoll(QAbstractScrollArea):
         self.horizontalScrollBar().valueChanged.connect(self._scrolled)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         document.notes_changed.connect(self._notes_changed)
+        self.view_changed.connect(self._view_moved)
         document.selection_changed.connect(self.viewport().update)
         document.score_settings_changed.connect(lambda _name: self.viewport().update())
         self._update_ranges()
@@ -144,6 +145,12 @@ class PianoRoll(QAbstractScrollArea):
     def _scrolled(self) -> None:
         self.viewport().update()
         self.view_changed.emit()
+
+    def _view_moved(self) -> None:
+        """Scrolled or zoomed under a still pointer: its readout says what is under it now (it
+        went on naming the bar it was over before Zoom to Fit or a wheel scroll)."""
+        if self._drag is None and self._readout_at is not None:
+            self._update_readout(self._readout_at)
 
     def _notes_changed(self) -> None:
         self._update_ranges()
