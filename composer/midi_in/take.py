@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from composer.music.meter import MeterChange
+from composer.music.meter import MeterChange, MeterMap
 from composer.music.score import Note, Score, TempoChange
 from composer.music.transform import quantise
 from composer.midi_in.clock import TakeClock
@@ -54,6 +54,7 @@ class TakeTransport:
         self.engine = engine
         self.score = score
         self.grid = grid
+        self.meters = MeterMap(score.meters)  # the grid counts from each bar line, as the window's Quantise
         self.start_tick = start_tick
         count_in = count_in_bars * score.time_signature.bar_ticks
         rolled = pre_rolled(score, count_in, play_score)
@@ -77,7 +78,7 @@ class TakeTransport:
         self.clock = TakeClock(score, start_tick, origin, factor)
 
     def shown(self, notes: list[Note]) -> list[Note]:
-        return quantise(notes, self.grid) if self.grid else notes
+        return quantise(notes, self.grid, meters=self.meters) if self.grid else notes
 
     def finish(self, notes: list[Note], now: float) -> Take:
         """Stop the play-along and give the engine its score back."""
@@ -87,4 +88,5 @@ class TakeTransport:
             self.engine.load(self.score)
             self._sounding = False
         raw = sorted(notes, key=lambda n: (n.onset, n.pitch))
-        return Take(raw, quantise(raw, self.grid) if self.grid else None, self.start_tick, self.grid)
+        return Take(raw, quantise(raw, self.grid, meters=self.meters) if self.grid else None, self.start_tick,
+                    self.grid)

@@ -161,3 +161,27 @@ class MeterMap:
     def at(self, tick: int) -> MeterChange:
         """The change in force at tick."""
         return self.changes[int(self._segment(np.array([tick]))[0])]
+
+    def bar_span(self, tick: int) -> tuple[int, int]:
+        """Ticks [start, end) of the bar holding `tick`; a pickup bar starts before 0 and a bar cut
+        short by a meter change ends at that change."""
+        change = self.at(tick)
+        start = tick - (tick - change.tick) % change.bar_ticks
+        end = start + change.bar_ticks
+        later = [c.tick for c in self.changes if start < c.tick < end]
+        return start, min([end, *later])
+
+    def snap(self, tick: float, grid: int, floor: bool = False) -> int:
+        """`tick` on the grid of `grid` ticks counted from the bar line of its bar (the next bar line
+        is a grid point too; in a pickup, so is tick 0, where the piece starts): the nearest point,
+        half way going later, or with floor the one at or before it. After an eighth-note pickup a
+        quarter grid is on the beats, not on the 'and's; a half-note grid in 3/4 starts again at
+        every bar line."""
+        start, end = self.bar_span(int(tick // 1))
+        low = start + int((tick - start) // grid) * grid
+        if low < 0 <= tick:
+            low = 0
+        if floor:
+            return low
+        high = min(low + grid, end)
+        return low if tick - low < high - tick else high

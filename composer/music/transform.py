@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from composer.music.meter import MeterMap
 from composer.music.score import TICKS_PER_QUARTER, Note, Score
 
 LOWEST_PITCH, HIGHEST_PITCH = 21, 108  # the 88-key piano: the playable range for augmentation
@@ -27,19 +28,23 @@ def _nearest(tick: int, grid: int) -> int:
     return (tick + grid // 2) // grid * grid
 
 
-def quantise(notes: Iterable[Note], grid: int, *, ends: bool = True, strength: float = 1.0) -> list[Note]:
-    """Move onsets (and, with `ends`, note ends) toward the nearest multiple of `grid` ticks.
+def quantise(notes: Iterable[Note], grid: int, *, ends: bool = True, strength: float = 1.0,
+             meters: MeterMap | None = None) -> list[Note]:
+    """Move onsets (and, with `ends`, note ends) toward the nearest multiple of `grid` ticks, or
+    with a meter map the nearest point of the grid counted from each bar line (MeterMap.snap: after
+    an eighth-note pickup, or a 5/8 bar, a triplet grid from tick 0 is off the beats).
 
     strength 1.0 snaps fully; 0.5 moves half way. A note never shrinks below one grid step
     when its end is quantised, so short grace notes survive instead of vanishing."""
     if grid < 1:
         raise ValueError("grid must be at least one tick")
+    nearest = (lambda t: meters.snap(t, grid)) if meters is not None else (lambda t: _nearest(t, grid))
     out = []
     for note in notes:
-        onset = note.onset + round((_nearest(note.onset, grid) - note.onset) * strength)
+        onset = note.onset + round((nearest(note.onset) - note.onset) * strength)
         end = note.end
         if ends:
-            end = end + round((_nearest(end, grid) - end) * strength)
+            end = end + round((nearest(end) - end) * strength)
             end = max(end, onset + (grid if strength >= 1.0 else 1))
         else:
             end = onset + note.duration

@@ -39,18 +39,9 @@ def bar_number(meters: MeterMap, tick: int) -> int:
 
 
 def snap(meters: MeterMap, tick: float, grid: int, floor: bool = False) -> int:
-    """`tick` on the grid of `grid` ticks counted from the bar line of its bar (the next bar line is
-    a grid point too), the nearest point or, with floor, the one at or before it. As the beat lines
-    are drawn: after an eighth-note pickup the quarter grid is on the beats, not on the 'and's, and a
-    half-note grid in 3/4 starts again at every bar line."""
-    start, end = bar_at(meters, int(tick // 1))
-    low = start + int((tick - start) // grid) * grid
-    if low < 0 <= tick:  # in a pickup the piece's start is a grid point too (nothing comes before it)
-        low = 0
-    if floor:
-        return low
-    high = min(low + grid, end)
-    return low if tick - low < high - tick else high
+    """`tick` on the snap grid counted from its bar's bar line, as the beat lines are drawn
+    (composer.music.meter.MeterMap.snap)."""
+    return meters.snap(tick, grid, floor)
 
 
 def grid_points(meters: MeterMap, start: int, stop: int, grid: int) -> list[int]:
@@ -66,11 +57,7 @@ def grid_points(meters: MeterMap, start: int, stop: int, grid: int) -> list[int]
 def bar_at(meters: MeterMap, tick: int) -> tuple[int, int]:
     """Ticks [start, end) of the bar holding `tick`; a pickup bar starts before 0 and a bar cut
     short by a meter change ends at that change."""
-    change = meters.at(tick)
-    start = tick - (tick - change.tick) % change.bar_ticks
-    end = start + change.bar_ticks
-    later = [c.tick for c in meters.changes if start < c.tick < end]
-    return start, min([end, *later])
+    return meters.bar_span(tick)
 
 
 class BarBeat(NamedTuple):

@@ -101,14 +101,8 @@ def quantised(notes: dict[int, Note], grid: int, meters: MeterMap | None = None)
     """Onsets and ends to the nearest grid point (the grid counted from each bar line of
     `meters`, else from tick 0: composer.music.transform.quantise), never shorter than a grid
     step; only the notes that change."""
-    if meters is None:
-        ids = list(notes)
-        out = dict(zip(ids, quantise([notes[i] for i in ids], grid)))
-    else:
-        out = {}
-        for i, n in notes.items():
-            onset = max(0, snap_round(n.onset, grid, meters))
-            out[i] = n.with_(onset=onset, duration=max(snap_round(n.end, grid, meters), onset + grid) - onset)
+    ids = list(notes)
+    out = dict(zip(ids, quantise([notes[i] for i in ids], grid, meters=meters)))
     return {i: n for i, n in out.items() if n != notes[i]}
 
 
