@@ -32,7 +32,7 @@ from composer.music.score import Note
 
 LEVEL_BARS = 2  # the bars on each side of the region whose notes' median sets a voice's level ...
 LEVEL_NOTES = 8  # ... or, where those hold fewer than 2 notes, this many nearest notes'
-ACCENT_PRIOR = 3.0  # pseudo-notes at the bar's median: a position's accent from n notes is shrunk by n / (n + 3)
+ACCENT_PRIOR = 1.0  # pseudo-note at the bar's median: a position's accent from n notes is shrunk by n / (n + 1)
 GRID = 60  # ticks: positions in the bar are compared on a 16th-note grid (480 ticks a quarter)
 
 

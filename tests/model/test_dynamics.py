@@ -51,6 +51,21 @@ def test_accents_by_position_in_the_bar_are_kept():
     assert min(downbeats) >= max(others) + 25
 
 
+def test_ghost_notes_and_backbeats_keep_their_levels():
+    """A snare of ghost notes (30) and backbeats (110) over 8 bars: continued so (QA: with accents
+    shrunk by n / (n + 3) the ghosts came back at 53-58)."""
+    context = []
+    for bar in range(8):
+        for beat in range(4):
+            tick = bar * 4 * Q + beat * Q
+            context += [Note(38, tick, 60, 110 if beat in (1, 3) else 30, 1), Note(38, tick + Q // 2, 60, 30, 1)]
+    written = [Note(38, 32 * Q + k * Q // 2, 60, 75, 1) for k in range(8)]
+    velocities = [n.velocity for n in follow_dynamics(written, context, start=32 * Q, end=None, meters=None,
+                                                      drum_voices=[1])]
+    ghosts = [v for k, v in enumerate(velocities) if k not in (2, 6)]
+    assert max(ghosts) <= 35 and min(velocities[2], velocities[6]) >= 100, velocities
+
+
 def test_a_drum_kit_is_read_drum_by_drum():
     kit = []
     for beat in range(16):
