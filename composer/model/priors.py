@@ -161,6 +161,11 @@ def estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarr
             weight[pitch % 12] += overlap * (2.0 if onset <= start < onset + duration else 1.0)
         if weight.sum() <= 0:
             continue
+        # The lowest note sounding at the bar line (else the bar's lowest) is likely the root: a
+        # tune G A B C over a G bass scored G major, C major and E minor alike, and C won by
+        # coming first, so an added harmony part played A minor and C chords over the G bass.
+        at_line = inside & (onsets <= start) & (onsets + durations > start)
+        low = pitches[at_line if at_line.any() else inside].min() % 12
         best, best_score = None, -np.inf
         for root in range(12):
             for quality, tones in _TRIADS:
@@ -169,12 +174,15 @@ def estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarr
                 score = covered - 0.5 * (weight.sum() - covered)
                 if key_classes is not None and classes <= key_classes:
                     score += 0.1 * weight.sum()
+                if root == low:
+                    score += BASS_ROOT * weight.sum()
                 if score > best_score:
                     best, best_score = (root, quality), score
         rows.append((int(start), length, best[0], best[1]))
     return np.array(rows, dtype=np.int64).reshape(-1, 4)
 
 
+BASS_ROOT = 0.1  # share of a bar's weight that a triad rooted on its lowest note gains (estimate_chords)
 REPEAT_NEIGHBOURS = 4  # semitones either side of a melody's last pitch whose bonus its repeat gets on average
 
 

@@ -68,6 +68,39 @@ STANDARD_KIT = (36, 38, 42, 46, 49, 51)  # GM: kick, snare, closed and open hi-h
 DEFAULT_GROOVE_OTHERS = 2.0  # log-ratio taken off the kit's keys that the default beat does not play
 
 
+def default_comping(start: int, meters: np.ndarray, top: float):
+    """A harmony part added where it has no notes yet: the Texture of four bars of plain block-chord
+    comping in the meter in force at `start` (close-position triads with their top note at `top`;
+    a chord on each half bar in 4/4 and compound 6/8 or 12/8, one a bar otherwise, held to the
+    next). The model, which learnt lines, wrote an added harmony part as a single line (about
+    one onset in 20 a chord, QA), sometimes doubling the tune."""
+    _, bar = bar_positions(np.array([max(0, start)]), meters)
+    bar_ticks = int(bar[0])
+    numerator = int(meters[np.searchsorted(meters[:, 0], start, side="right") - 1, 1]) if len(meters) else 4
+    per_bar = 2 if numerator in (4, 6, 12) else 1
+    length = bar_ticks // per_bar
+    rows = []
+    top = int(round(top))
+    for k in range(4 * per_bar):  # (four bars: texture_of wants 4 onsets or more)
+        thirds = (4, 3) if k % 2 == 0 else (3, 4)  # major and minor shapes: both intervals in the voicing
+        for pitch in (top, top - thirds[0], top - thirds[0] - thirds[1]):
+            rows.append((k * length, pitch))
+    ticks = np.array([t for t, _ in rows], dtype=np.int64)
+    pitches = np.array([p for _, p in rows], dtype=np.int64)
+    return texture_of(np.rint(ticks / V.TICKS_PER_GRID), pitches, (ticks % bar_ticks, np.full(len(ticks), bar_ticks), ticks),
+                      np.full(len(ticks), max(1, length // V.TICKS_PER_GRID)))
+
+
+def _comping_top(pitched: np.ndarray, region: Region) -> float:
+    """Where an added harmony part's chords have their top note: a fourth under the tune (the
+    highest of the other pitched voices by median), between G3 and D5."""
+    others = pitched[~np.isin(pitched[:, 4], list(region.voices))] if len(pitched) else pitched
+    if not len(others):
+        return 67.0
+    tune = max(float(np.median(others[others[:, 4] == v, 2])) for v in np.unique(others[:, 4]))
+    return float(np.clip(tune - 5, 55, 74))
+
+
 def default_groove(start: int, meters: np.ndarray):
     """A drum part added where there are no drums yet: the GrooveProfile of two bars of the plain
     beat a drummer starts from in the meter in force at `start` (eighth-note hi-hat; kick on the
@@ -359,6 +392,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         earlier = own[own[:, 0] < region.start]
         last = earlier[np.argmax(earlier[:, 0])] if len(earlier) else None
         texture = None if role == drums_role else _texture(own, meters, region)
+        if texture is None and role == V.ROLES.index("harmony") and not len(own):
+            texture = default_comping(region.start, meters, _comping_top(pitched_notes, region))
         targets.append(TargetVoice(
             slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
             last_pitch=int(last[2]) if last is not None else -1,
