@@ -104,9 +104,9 @@ def _comping_top(pitched: np.ndarray, region: Region) -> float:
 def default_groove(start: int, meters: np.ndarray):
     """A drum part added where there are no drums yet: the GrooveProfile of two bars of the plain
     beat a drummer starts from in the meter in force at `start` (eighth-note hi-hat; kick on the
-    downbeat and, in four, the third beat; snare on the backbeats, or on the second half of a
-    compound or odd bar). The model alone, never having seen drums beside a melody, played
-    congas and whistles along with the tune."""
+    downbeat and, in four, the third beat; snare on the backbeats, on two and three in three, or on
+    the second half of a compound or odd bar). The model alone, never having seen drums beside a
+    melody, played congas and whistles along with the tune."""
     since, bar = bar_positions(np.array([max(0, start)]), meters)
     bar_ticks = int(bar[0])
     numerator = int(meters[np.searchsorted(meters[:, 0], start, side="right") - 1, 1]) if len(meters) else 4
@@ -121,6 +121,8 @@ def default_groove(start: int, meters: np.ndarray):
             notes += [(origin + 2 * beat, 36), (origin + beat, 38), (origin + 3 * beat, 38)]
         elif numerator == 2:
             notes.append((origin + beat, 38))
+        elif numerator == 3:  # a waltz: kick on one, snare on two and three
+            notes += [(origin + beat, 38), (origin + 2 * beat, 38)]
         else:
             notes.append((origin + bar_ticks // 2 // eighth * eighth, 38))
     onsets = np.array([t for t, _ in notes], dtype=np.int64)
@@ -490,7 +492,8 @@ def _drum_groove(own: np.ndarray, start: int, meters: np.ndarray, beside: bool) 
     BESIDE_WEIGHT when other parts sound beside it in the region; the default beat for a voice
     with fewer than 8 notes."""
     if len(own) < 8:
-        return default_groove(start, meters)
+        default = default_groove(start, meters)
+        return replace(default, weight=BESIDE_WEIGHT) if beside else default
     own = _in_region_meter(own, start, meters)
     profile = groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0])
     return replace(profile, weight=BESIDE_WEIGHT) if beside else profile

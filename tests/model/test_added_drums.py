@@ -1,0 +1,32 @@
+"""Add part > Drums plays a plain beat with the kick on every downbeat, in three as in four: the
+default beat of a new drum part weighed as much as a written drum part's beside other parts
+(BESIDE_WEIGHT), and three has its own (kick on one, snare on two and three). Before: the kick on
+the downbeat in 30 % of 3/4 bars and 65 % of 4/4 bars, the snare on the and of two in 3/4 (QA)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from composer.music import Note, Score, Voice
+from composer.music.score import TimeSignature
+from composer.request import add_part
+
+Q = 480
+TUNE = [67, 69, 71, 72, 74, 72, 71, 69, 67, 66, 67, 69, 71, 67, 62, 67] * 3
+
+
+@pytest.mark.parametrize("numerator", [3, 4])
+def test_added_drums_keep_the_kick_on_every_downbeat(cowriter, numerator):
+    bars = len(TUNE) // numerator
+    score = Score(notes=[Note(p, i * Q, Q, 90, 0) for i, p in enumerate(TUNE[: bars * numerator])],
+                  voices=[Voice("Flute", 73)], time_signature=TimeSignature(numerator, 4))
+    where = Counter()
+    for variation in cowriter.generate(add_part(score, "drums", variations=4, seed=2)):
+        hits = [n for n in variation.notes if n.generated]
+        kicked = {n.onset // (numerator * Q) for n in hits if n.pitch in (35, 36) and n.onset % (numerator * Q) == 0}
+        assert len(kicked) >= 0.9 * bars, (len(kicked), bars)
+        where.update((n.onset % (numerator * Q)) // Q for n in hits if n.pitch in (38, 40) and n.onset % Q == 0)
+    backbeats = (1, 2) if numerator == 3 else (1, 3)
+    assert sum(where[b] for b in backbeats) >= 0.9 * sum(where.values()), where
