@@ -60,13 +60,15 @@ def follow_dynamics(written: Sequence[Note], context: Iterable[Note], *, start: 
     for voice in sorted({n.voice for n in written}):
         index = [i for i, n in enumerate(written) if n.voice == voice]
         own = by_voice.get(voice, [])
-        if not own:  # a new part: the level of the other voices of its kind around each note, no accents
-            kin = [n for n in context if (n.voice in drums) == (voice in drums)] or context
-            if not kin:
+        if not own:  # a new part: the level of the other voices of its kind around each note
+            kin = [n for n in context if (n.voice in drums) == (voice in drums)]
+            if not kin and not context:
                 continue
-            levels = _Nearby(kin, meters).many(np.array([written[i].onset for i in index], dtype=np.int64))
+            levels = _Nearby(kin or context, meters).many(np.array([written[i].onset for i in index], dtype=np.int64))
             for i, level in zip(index, levels.tolist()):
-                out[i] = replace(written[i], velocity=_clip(level))
+                # A kit added where there are no drums plays a drummer's plain balance on top.
+                accent = _kit_accent(written[i].pitch, int(positions[i])) if voice in drums and not kin else 0.0
+                out[i] = replace(written[i], velocity=_clip(level + accent))
             continue
         groups = {None: own}
         before = {None: gone[voice]}  # the voice's notes the region replaces, if any
@@ -182,6 +184,22 @@ def _accents(notes: Sequence[Note], meters: np.ndarray | None) -> dict[int, floa
         mask = positions == position
         accents[int(position)] = float(deviation[mask].sum() / (mask.sum() + ACCENT_PRIOR))
     return accents
+
+
+# A drum part added where there are no drums (no kit to read levels from): a drummer's plain
+# balance around the other parts' level, per General MIDI key. Before, every drum of the new part
+# took the one level of the tune (QA): kick, snare and hi-hat alike.
+KIT_ACCENT = {35: 10.0, 36: 10.0, 38: 5.0, 40: 5.0, 42: -15.0, 44: -20.0, 46: -10.0}
+OFFBEAT_HAT = -10.0  # a hi-hat between the beats, below the one on the beat
+
+
+def _kit_accent(key: int, position: int) -> float:
+    """KIT_ACCENT for a drum key at a 16th-note position of the bar (GRID ticks), the off-beat
+    hi-hat softer still."""
+    accent = KIT_ACCENT.get(key, 0.0)
+    if key in (42, 44, 46) and position % 4:  # (4 sixteenths a quarter)
+        accent += OFFBEAT_HAT
+    return accent
 
 
 def _clip(velocity: float) -> int:

@@ -30,3 +30,17 @@ def test_added_drums_keep_the_kick_on_every_downbeat(cowriter, numerator):
         where.update((n.onset % (numerator * Q)) // Q for n in hits if n.pitch in (38, 40) and n.onset % Q == 0)
     backbeats = (1, 2) if numerator == 3 else (1, 3)
     assert sum(where[b] for b in backbeats) >= 0.9 * sum(where.values()), where
+
+
+def test_added_drums_play_a_drummers_balance_not_one_level(cowriter):
+    """Kick and snare over the hi-hat, the off-beat hats softer (composer.model.dynamics.KIT_ACCENT),
+    around the tune's level: every drum of a new part had the tune's one velocity (QA)."""
+    score = Score(notes=[Note(p, i * Q, Q, 80, 0) for i, p in enumerate(TUNE)], voices=[Voice("Flute", 73)])
+    for variation in cowriter.generate(add_part(score, "drums", variations=2, seed=3)):
+        hits = [n for n in variation.notes if n.generated]
+        kick = [n.velocity for n in hits if n.pitch == 36]
+        on_beat = [n.velocity for n in hits if n.pitch == 42 and n.onset % Q == 0]
+        off_beat = [n.velocity for n in hits if n.pitch == 42 and n.onset % Q]
+        assert kick and on_beat and off_beat
+        assert min(kick) > max(on_beat) > max(off_beat)
+        assert abs(max(kick) - 80) <= 15
