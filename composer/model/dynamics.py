@@ -33,7 +33,8 @@ from composer.music.score import Note
 LEVEL_BARS = 2  # the bars on each side of the region whose notes' median sets a voice's level ...
 LEVEL_NOTES = 8  # ... or, where those hold fewer than 2 notes, this many nearest notes'
 ACCENT_PRIOR = 1.0  # pseudo-note at the bar's median: a position's accent from n notes is shrunk by n / (n + 1)
-GRID = 60  # ticks: positions in the bar are compared on a 16th-note grid (480 ticks a quarter)
+GRID = 60  # ticks: positions in the bar are compared on a 32nd-note grid (480 ticks a quarter)
+TICKS_PER_QUARTER = 480
 
 
 def follow_dynamics(written: Sequence[Note], context: Iterable[Note], *, start: int, end: int | None,
@@ -166,7 +167,7 @@ class _Nearby:
 
 
 def _accents(notes: Sequence[Note], meters: np.ndarray | None) -> dict[int, float]:
-    """Per 16th-note position in the bar: the mean of (velocity - its bar's median velocity) over
+    """Per 32nd-note position in the bar (GRID): the mean of (velocity - its bar's median velocity) over
     the notes at that position, shrunk by n / (n + ACCENT_PRIOR)."""
     if not notes:
         return {}
@@ -194,10 +195,10 @@ OFFBEAT_HAT = -10.0  # a hi-hat between the beats, below the one on the beat
 
 
 def _kit_accent(key: int, position: int) -> float:
-    """KIT_ACCENT for a drum key at a 16th-note position of the bar (GRID ticks), the off-beat
-    hi-hat softer still."""
+    """KIT_ACCENT for a drum key at a position of the bar (GRID ticks), the hi-hat between the
+    beats (quarter notes) softer still."""
     accent = KIT_ACCENT.get(key, 0.0)
-    if key in (42, 44, 46) and position % 4:  # (4 sixteenths a quarter)
+    if key in (42, 44, 46) and (position * GRID) % TICKS_PER_QUARTER:
         accent += OFFBEAT_HAT
     return accent
 
