@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
 from PySide6.QtCore import QObject, Signal
 
+from composer.music.region import Region
 from composer.music.score import Note, Score
 from composer.request import GenerationRequest, continue_request
 from composer.ui.document import ScoreDocument
@@ -233,7 +234,29 @@ class CoWriter(QObject):
             request = continue_request(seed, **_continue_options(seed, options))
         except ValueError as error:
             return str(error)
+        if not base:
+            request = self._up_to_what_follows(request)
+            if isinstance(request, str):
+                return request
         return self.generate_request(request, base=base)
+
+    def _up_to_what_follows(self, request: GenerationRequest) -> GenerationRequest | str:
+        """A continue request from a seed in the middle of the piece (a selection, or the notes
+        before the playhead) whose voices have music after it: the gap up to that music, written
+        with the whole piece as context so it leads into it (a fill), instead of new notes on top
+        of the ones that follow (Accept layered them, QA). No gap: the reason, naming Fill."""
+        start, voices = request.region.start, set(request.region.voices)
+        seed = set(request.score.notes)
+        later = [n for n in self.document.store.notes()
+                 if n.voice in voices and n.onset >= start and n not in seed]
+        if not later:
+            return request
+        end = min(n.onset for n in later)
+        if end - start < MIN_GAP:
+            return ("The voices being continued have music right after the seed, so there is no room "
+                    "to continue: select bars on the ruler and use Fill to rewrite them.")
+        region = Region(start, end, request.region.voices)
+        return replace(request, score=self.document.score(), region=region, length=None, bars=None)
 
     def generate_request(self, request: GenerationRequest, *, base: Iterable[Note] = ()) -> str | None:
         """Start any generation (continue, fill, add part); returns None, or the reason it
@@ -340,6 +363,9 @@ def _ids_of(document: ScoreDocument, notes: list[Note]) -> list[int]:
             wanted[note] -= 1
             ids.append(note_id)
     return ids
+
+
+MIN_GAP = 120  # ticks (a sixteenth): the least room after a mid-piece seed that a continuation fills
 
 
 def _continue_options(seed: Score, options: dict) -> dict:

@@ -1,0 +1,63 @@
+"""Continue from a seed in the middle of the piece (a selection, or the notes before the playhead)
+fills the gap up to the music that follows in the continued voices, instead of writing new notes
+on top of it (QA: the new notes overlapped the notes after the seed, and Accept layered them).
+Real window with the shipped model in its process (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from composer.music.score import Note, Score
+from composer.ui.main_window import MainWindow
+
+Q = 480
+MODEL_TIMEOUT_MS = 60000
+TUNE = [60, 62, 64, 65, 67, 65, 64, 62]
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(load_model=True, start_audio=False)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.cowriter.state == "ready", timeout=MODEL_TIMEOUT_MS)
+    yield w
+    w.document.undo_stack.setClean()
+    w.close()
+    w.deleteLater()
+
+
+def test_a_selection_in_the_middle_is_continued_up_to_the_music_after_it(qtbot, window):
+    # bars 1-2 and bars 5-6 written, bars 3-4 empty: select bars 1-2 and Continue
+    notes = [Note(p, i * Q, Q, 80) for i, p in enumerate(TUNE)] + [Note(p, (16 + i) * Q, Q, 80)
+                                                                    for i, p in enumerate(TUNE)]
+    window.document.load(Score(notes=notes))
+    window.after_load()
+    window.document.set_selection({i for i, n in window.document.store.items() if n.onset < 8 * Q})
+    panel = window.cowriter_panel
+    panel.seed_range.setCurrentIndex(panel.seed_range.findData("selection"))
+    panel.length.setValue(32)
+    panel.variation_count.setValue(2)
+    QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(panel.variations.variations) == 2, timeout=MODEL_TIMEOUT_MS)
+    for variation in panel.variations.variations:
+        new = variation.new_notes(window.document.store.notes())
+        assert new and min(n.onset for n in new) >= 8 * Q
+        assert max(n.end for n in new) <= 16 * Q, "new notes must not overlap the music after the gap"
+    QTest.mouseClick(panel.variations.accept_button, Qt.MouseButton.LeftButton)
+    kept = [n for n in window.document.score().notes if not n.generated]
+    assert sorted(kept, key=lambda n: n.onset) == notes  # the music after the gap is untouched
+
+
+def test_no_room_after_the_seed_is_said(qtbot, window):
+    notes = [Note(p, i * Q, Q, 80) for i, p in enumerate(TUNE * 2)]
+    window.document.load(Score(notes=notes))
+    window.after_load()
+    window.document.set_selection({i for i, n in window.document.store.items() if n.onset < 8 * Q})
+    panel = window.cowriter_panel
+    panel.seed_range.setCurrentIndex(panel.seed_range.findData("selection"))
+    QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
+    assert not window.cowriter.busy
+    assert "use Fill" in panel.last_error
