@@ -39,6 +39,11 @@ for _i, _name in enumerate(QUALITIES):
 # strong-beat notes chord tones (people 77.8 %; 76.1 % before at 1.4), repeated notes 18.3 % at
 # 1.7 (people 19.1 %, the model without chords 19.2 %, 23.8 % before).
 CHORD_STRENGTH = 1.7
+# An added harmony part's block chords (region_writer.default_comping) are the chords: every note
+# of them gets this bonus on a chord tone, whatever the beat. At CHORD_STRENGTH and the metric
+# weight the model's own pitches won (G B D under a bar of A minor in a waltz, QA; of a tune's
+# chords in 6/8 only 5 of 32 were the bar's chord, 31-32 at 5.0).
+COMPING_CHORD_STRENGTH = 5.0
 # The share of strong-beat melody notes that are chord tones in people's music of each style with
 # chords (train split; `python bench/cowriter_music.py --human-shares` measures them), and the share
 # of the lead sheets CHORD_STRENGTH was tuned on. A style follows its chords as its people do: its

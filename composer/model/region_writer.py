@@ -69,10 +69,10 @@ DEFAULT_GROOVE_OTHERS = 2.0  # log-ratio taken off the kit's keys that the defau
 
 
 def default_comping(start: int, meters: np.ndarray, top: float):
-    """A harmony part added where it has no notes yet: the Texture of four bars of plain block-chord
-    comping in the meter in force at `start` (close-position triads with their top note at `top`;
-    a chord on each half bar in 4/4 and compound 6/8 or 12/8, one a bar otherwise, held to the
-    next). The model, which learnt lines, wrote an added harmony part as a single line (about
+    """A harmony part added where it has no notes yet: the Texture of six bars of plain block-chord
+    comping in the meter in force at `start` (close-position triads in every inversion, with their
+    top note at `top`; a chord on each half bar in 4/4 and compound 6/8 or 12/8, one a bar
+    otherwise, held to the next). The model, which learnt lines, wrote an added harmony part as a single line (about
     one onset in 20 a chord, QA), sometimes doubling the tune."""
     _, bar = bar_positions(np.array([max(0, start)]), meters)
     bar_ticks = int(bar[0])
@@ -81,9 +81,14 @@ def default_comping(start: int, meters: np.ndarray, top: float):
     length = bar_ticks // per_bar
     rows = []
     top = int(round(top))
-    for k in range(4 * per_bar):  # (four bars: texture_of wants 4 onsets or more)
-        thirds = (4, 3) if k % 2 == 0 else (3, 4)  # major and minor shapes: both intervals in the voicing
-        for pitch in (top, top - thirds[0], top - thirds[0] - thirds[1]):
+    # Every close-position shape of a major and a minor triad, top-down: root position and both
+    # inversions. With root position alone (thirds only) a chord could only have its fifth on top,
+    # so where the chord's fifth lay far from `top` the part played the wrong chord: G B D over an
+    # A minor bar of a waltz with "Am" written above it (QA).
+    shapes = ((3, 4), (4, 3), (5, 3), (5, 4), (3, 5), (4, 5))
+    for k in range(len(shapes) * per_bar):  # (six bars: texture_of wants 4 onsets or more)
+        gaps = shapes[k % len(shapes)]
+        for pitch in (top, top - gaps[0], top - gaps[0] - gaps[1]):
             rows.append((k * length, pitch))
     ticks = np.array([t for t, _ in rows], dtype=np.int64)
     pitches = np.array([p for _, p in rows], dtype=np.int64)
@@ -394,7 +399,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         earlier = own[own[:, 0] < region.start]
         last = earlier[np.argmax(earlier[:, 0])] if len(earlier) else None
         texture = None if role == drums_role else _texture(own, meters, region)
-        if texture is None and role == V.ROLES.index("harmony") and not len(own):
+        comping = texture is None and role == V.ROLES.index("harmony") and not len(own)
+        if comping:
             texture = default_comping(region.start, meters, _comping_top(pitched_notes, region))
         targets.append(TargetVoice(
             slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
@@ -418,7 +424,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             groove=_drum_groove(own, region.start, meters, beside) if role == drums_role else None,
             grid=None if role == drums_role else written_grid(bar_positions(grid_notes[:, 0], meters)[0]),
             # A voice of block chords keeps writing chords of its context's size.
-            texture=texture,
+            texture=texture, comping=comping,
             # A bass or inner line of single notes keeps its context's rhythm (a melody may vary its own).
             rhythm=_line_rhythm(own, meters, region) if texture is None and mono and role in _ACCOMPANYING else None,
             # ... and any other pitched voice (a melody) enters where its context's notes fall.

@@ -18,8 +18,8 @@ import torch
 from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
-from composer.model.priors import (DURATION_STRENGTH, MAX_STACK, GrooveProfile, LineRhythm, Texture, chord_tone_prior,
-                                    unrepeated)
+from composer.model.priors import (COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK, GrooveProfile, LineRhythm,
+                                    Texture, chord_tone_prior, unrepeated)
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -101,6 +101,7 @@ class TargetVoice:
     loop_exempt: frozenset[int] = frozenset()  # cycle lengths its context itself loops in (composer.model.loops)
     grid: int | None = None  # a pitched voice: the grid (grid units) its written context keeps (priors.written_grid)
     texture: Texture | None = None  # a pitched voice of block chords: its context's chord sizes and voicing
+    comping: bool = False  # an added harmony part of block chords: its every note a chord tone (COMPING_CHORD_STRENGTH)
     rhythm: LineRhythm | None = None  # an accompanying line of single notes: its context's onsets and lengths
     entry: LineRhythm | None = None  # any other pitched voice (a melody): where its first note may fall
 
@@ -307,7 +308,11 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
     feats = (plan.prior_features_at or features)(onsets)
     if not (feats["chord_root"] < 12).any():
         return texture
-    chords = chord_tone_prior(feats["chord_root"], feats["chord_quality"], feats["metric"], plan.chord_strength)
+    if voice.comping:
+        chords = chord_tone_prior(feats["chord_root"], feats["chord_quality"], np.ones(len(onsets)),
+                                  max(plan.chord_strength, COMPING_CHORD_STRENGTH))
+    else:
+        chords = chord_tone_prior(feats["chord_root"], feats["chord_quality"], feats["metric"], plan.chord_strength)
     if voice.role == V.ROLES.index("melody"):  # a tune repeating its last note: no more bonus than moving
         chords = unrepeated(chords, row.last_pitch.get(voice.slot, -1))
     return chords if texture is None else chords + texture
