@@ -109,12 +109,14 @@ def _comping_top(pitched: np.ndarray, region: Region) -> float:
 def default_groove(start: int, meters: np.ndarray):
     """A drum part added where there are no drums yet: the GrooveProfile of two bars of the plain
     beat a drummer starts from in the meter in force at `start` (eighth-note hi-hat; kick on the
-    downbeat and, in four, the third beat; snare on the backbeats, on two and three in three, or on
-    the second half of a compound or odd bar). The model alone, never having seen drums beside a
+    downbeat and, in four, the third beat; snare on the backbeats, on two and three in three, on the
+    second (and fourth) dotted beat of a compound bar, or on the beat starting an odd bar's second
+    half: 5/4 as 3 + 2). The model alone, never having seen drums beside a
     melody, played congas and whistles along with the tune."""
     since, bar = bar_positions(np.array([max(0, start)]), meters)
     bar_ticks = int(bar[0])
-    numerator = int(meters[np.searchsorted(meters[:, 0], start, side="right") - 1, 1]) if len(meters) else 4
+    numerator, denominator = (int(x) for x in meters[np.searchsorted(meters[:, 0], start, side="right") - 1, 1:3]) \
+        if len(meters) else (4, 4)
     beat = bar_ticks // max(1, numerator if numerator not in (6, 9, 12) else numerator // 3)
     eighth = 240
     notes = []
@@ -128,8 +130,11 @@ def default_groove(start: int, meters: np.ndarray):
             notes.append((origin + beat, 38))
         elif numerator == 3:  # a waltz: kick on one, snare on two and three
             notes += [(origin + beat, 38), (origin + 2 * beat, 38)]
-        else:
-            notes.append((origin + bar_ticks // 2 // eighth * eighth, 38))
+        elif numerator in (6, 9, 12):  # compound: on the second (and fourth) dotted beat
+            notes += [(origin + k * beat, 38) for k in range(1, numerator // 3, 2)]
+        else:  # an odd bar: on the beat that starts its second group (5/4 as 3 + 2: on four; 7/8: 4 + 3)
+            unit = 4 * V.TICKS_PER_QUARTER // denominator  # (the half bar on a beat: it was on the and of three)
+            notes.append((origin + -(-(bar_ticks // 2) // unit) * unit, 38))
     onsets = np.array([t for t, _ in notes], dtype=np.int64)
     keys = np.array([k for _, k in notes], dtype=np.int64)
     profile = groove_profile(onsets % bar_ticks, np.full(len(onsets), bar_ticks), keys, onsets)
