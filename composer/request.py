@@ -14,7 +14,7 @@ from typing import Any
 
 from composer.music.region import ROLES, Controls, Region
 from composer.music.roles import infer_roles
-from composer.music.scales import Key, estimate_key
+from composer.music.scales import Key, estimate_key, fitted_scale
 from composer.music.score import Note, Score, Voice
 
 # The parts "add a part" offers: name shown -> (role, GM program 0-based, voice name).
@@ -94,7 +94,7 @@ class GenerationRequest:
                 tones += [Note(60 + (root + i) % 12, chord.onset, chord.duration, 80)
                           for i in CHORD_INTERVALS[QUALITIES[quality]]]
             if tones:
-                return estimate_key(tones)
+                return fitted_scale(estimate_key(tones), tones)
         drums = {i for i, v in enumerate(context.voices) if v.is_drum}
         pitched = [n for n in context.notes if n.voice not in drums]
         return key_of_section(getattr(context, "keys", None) or (), pitched, start, end)
@@ -149,8 +149,9 @@ def key_of_section(keys, pitched: list[Note], start: int, end: int | None) -> Ke
     G major that modulates to Eb major was continued, and filled, locked to the key of the whole
     piece's notes (G major, or G minor for a mixture), so its Eb-major bars got B and F# naturals.
     With one key (or none) written: the whole piece's notes, as before."""
+    # (estimate_key says major or minor; the notes decide which minor or mode: fitted_scale)
     if len(keys) < 2:
-        return estimate_key(pitched)
+        return fitted_scale(estimate_key(pitched), pitched)
     ticks = sorted(k.tick for k in keys)
     first = max((t for t in ticks if t <= start), default=ticks[0])
     last = start if end is None else max(start, end - 1)
@@ -158,7 +159,7 @@ def key_of_section(keys, pitched: list[Note], start: int, end: int | None) -> Ke
     stop = None if end is None or not after else after[0]
     section = [n for n in pitched if n.onset >= first and (stop is None or n.onset < stop)]
     if len(section) >= MIN_SECTION_NOTES:
-        return estimate_key(section)
+        return fitted_scale(estimate_key(section), section)
     written = max((k for k in keys if k.tick <= start), key=lambda k: k.tick, default=keys[0])
     return written.key
 

@@ -118,3 +118,30 @@ def estimate_key(notes: Iterable) -> Key | None:
             if r > best_r:
                 best, best_r = Key(tonic, scale), r
     return best
+
+
+# Scales of a tonic a key lock may settle on once estimate_key has said major or minor: the
+# minor key's raised sixth and seventh (E major's G# in A minor, the melodic minor's F#) and the
+# modes (D dorian's B natural) are no wrong notes.
+_FAMILY = {"major": ("major", "mixolydian", "lydian"),
+           "minor": ("minor", "harmonic_minor", "melodic_minor", "dorian", "phrygian")}
+
+
+def fitted_scale(key: Key | None, notes: Iterable) -> Key | None:
+    """The scale of `key`'s tonic, among the seven-note scales of its family (major: major,
+    mixolydian, lydian; minor: natural, harmonic and melodic minor, dorian, phrygian), that holds
+    the largest share of the notes' duration-weighted pitch classes; `key` itself on a tie. A key
+    lock on the estimated A minor forbade the G# of the tune's own E major chords, and D minor the
+    B naturals of a D dorian tune (Bb chords under them), QA. None stays None."""
+    if key is None or key.scale not in _FAMILY:
+        return key
+    histogram = [0.0] * 12
+    for note in notes:
+        histogram[note.pitch % 12] += note.duration
+    best, best_share = key, sum(histogram[c] for c in key.pitch_classes)
+    for scale in _FAMILY[key.scale]:
+        candidate = Key(key.tonic, scale)
+        share = sum(histogram[c] for c in candidate.pitch_classes)
+        if share > best_share:
+            best, best_share = candidate, share
+    return best
