@@ -98,12 +98,15 @@ def default_comping(start: int, meters: np.ndarray, top: float):
 
 def _comping_top(pitched: np.ndarray, region: Region) -> float:
     """Where an added harmony part's chords have their top note: a fourth under the tune (the
-    highest of the other pitched voices by median), between G3 and D5."""
+    highest of the other pitched voices by median) and under its low notes (its 10th percentile),
+    between G3 and D5. A fourth under the median alone put chords under a tune of E4-E5 up to
+    G4, over its own low notes (6 of 48 chord notes, QA)."""
     others = pitched[~np.isin(pitched[:, 4], list(region.voices))] if len(pitched) else pitched
     if not len(others):
         return 67.0
-    tune = max(float(np.median(others[others[:, 4] == v, 2])) for v in np.unique(others[:, 4]))
-    return float(np.clip(tune - 5, 55, 74))
+    voice = max(np.unique(others[:, 4]), key=lambda v: float(np.median(others[others[:, 4] == v, 2])))
+    tune = others[others[:, 4] == voice, 2]
+    return float(np.clip(min(np.median(tune) - 5, np.percentile(tune, 10) - 1), 55, 74))
 
 
 def default_groove(start: int, meters: np.ndarray):

@@ -1,0 +1,27 @@
+"""Add part > Harmony keeps its chords under the tune's low notes, not only a fourth under its
+middle (region_writer._comping_top): under a tune of E4-E5 over an E pedal the chords went up to
+G4, over the tune's own E4-G4 (6 of 48 chord notes over a tune note sounding, QA)."""
+
+from __future__ import annotations
+
+import pytest
+
+from composer.music import Note, Score, Voice
+from composer.request import add_part
+
+Q = 480
+TUNE = [64, 67, 71, 76, 74, 71, 69, 67, 66, 69, 74, 72, 71, 71, 71, 71,
+        64, 67, 71, 76, 74, 71, 69, 67, 66, 69, 71, 63, 64, 64, 64, 64]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_added_chords_stay_under_the_tune(cowriter, seed):
+    notes = [Note(p, i * Q, Q, 80, 0) for i, p in enumerate(TUNE)]
+    notes += [Note(40, b * 4 * Q, 4 * Q, 80, 1) for b in range(len(TUNE) // 4)]  # an E2 pedal
+    score = Score(notes=notes, voices=[Voice("Flute", 73), Voice("Bass", 33)])
+    (variation,) = cowriter.generate(add_part(score, "harmony", seed=seed))
+    new = [n for n in variation.notes if n.generated]
+    over = [n for n in new for t in notes if t.voice == 0 and n.pitch > t.pitch
+            and t.onset < n.onset + n.duration and n.onset < t.onset + t.duration]
+    assert len(new) >= 24
+    assert len({(n.onset, n.pitch) for n in over}) <= 0.03 * len(new), sorted({(n.onset, n.pitch) for n in over})
