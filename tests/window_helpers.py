@@ -18,3 +18,12 @@ def close_window(w) -> None:
     w.document.undo_stack.setClean()
     w.close()
     w.deleteLater()
+
+
+def isolate_settings(config_dir, monkeypatch) -> None:
+    """The window's settings (QSettings, COMPOSER_CONFIG_DIR) in `config_dir`, not the user's."""
+    from PySide6.QtCore import QSettings
+
+    monkeypatch.setenv("COMPOSER_CONFIG_DIR", str(config_dir))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config_dir))

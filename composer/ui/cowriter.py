@@ -244,19 +244,21 @@ class CoWriter(QObject):
         """A continue request from a seed in the middle of the piece (a selection, or the notes
         before the playhead) whose voices have music after it: the gap up to that music, written
         with the whole piece as context so it leads into it (a fill), instead of new notes on top
-        of the ones that follow (Accept layered them, QA). No gap: the reason, naming Fill."""
+        of the ones that follow (Accept layered them, QA). No gap (a note in the middle selected,
+        e.g. after moving it): the continuation goes after the end of the piece, as with nothing
+        selected."""
         start, voices = request.region.start, set(request.region.voices)
         seed = set(request.score.notes)
         later = [n for n in self.document.store.notes()
                  if n.voice in voices and n.onset >= start and n not in seed]
         if not later:
             return request
+        score = self.document.score()
         end = min(n.onset for n in later)
         if end - start < MIN_GAP:
-            return ("The voices being continued have music right after the seed, so there is no room "
-                    "to continue: select bars on the ruler and use Fill to rewrite them.")
-        region = Region(start, end, request.region.voices)
-        return replace(request, score=self.document.score(), region=region, length=None, bars=None)
+            return replace(request, score=score, region=Region(score.end, None, request.region.voices))
+        return replace(request, score=score, region=Region(start, end, request.region.voices), length=None,
+                       bars=None)
 
     def generate_request(self, request: GenerationRequest, *, base: Iterable[Note] = ()) -> str | None:
         """Start any generation (continue, fill, add part); returns None, or the reason it

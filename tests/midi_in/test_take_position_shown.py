@@ -16,15 +16,12 @@ import pytest  # noqa: E402
 from composer.music.score import TICKS_PER_QUARTER as Q  # noqa: E402
 from composer.music.score import Note, TempoChange  # noqa: E402
 from midi_keys import wait_connected  # noqa: E402
+from window_helpers import isolate_settings  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
-    from PySide6.QtCore import QSettings
-
-    monkeypatch.setenv("COMPOSER_CONFIG_DIR", str(tmp_path / "config"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config"))
+    isolate_settings(tmp_path / "config", monkeypatch)
 
 
 def test_the_readout_ruler_and_view_follow_a_take(qtbot, monkeypatch, jack_server, keyboard):

@@ -14,15 +14,12 @@ import pytest  # noqa: E402
 
 from composer.music.score import TempoChange  # noqa: E402
 from midi_keys import wait_connected  # noqa: E402
+from window_helpers import isolate_settings  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
-    from PySide6.QtCore import QSettings
-
-    monkeypatch.setenv("COMPOSER_CONFIG_DIR", str(tmp_path / "config"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config"))
+    isolate_settings(tmp_path / "config", monkeypatch)
 
 
 def make_window(qtbot):

@@ -8,15 +8,12 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from window_helpers import isolate_settings  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
-    from PySide6.QtCore import QSettings
-
-    monkeypatch.setenv("COMPOSER_CONFIG_DIR", str(tmp_path / "config"))
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "config"))
+    isolate_settings(tmp_path / "config", monkeypatch)
     yield tmp_path / "config"
 
 
@@ -33,3 +30,18 @@ def window(qtbot):
     w.document.undo_stack.setClean()  # no save prompt on the way out
     w.close()
     w.deleteLater()
+
+
+@pytest.fixture
+def editor(qtbot):
+    """The piano roll's editor view (roll, ruler, velocity lane) on an empty document, shown at
+    900 x 600 (a module may override it, asking for this one, to load a score first)."""
+    from composer.ui.document import ScoreDocument
+    from composer.ui.editor_view import EditorView
+
+    view = EditorView(ScoreDocument())
+    view.resize(900, 600)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    return view

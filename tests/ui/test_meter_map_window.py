@@ -4,7 +4,6 @@ readouts, bar selection and Shift-arrow moves. Real widgets (pytest-qt); scores 
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
@@ -13,8 +12,6 @@ from composer.io import read_score, write_midi
 from composer.music.meter import MeterChange, pickup_meter
 from composer.music.score import TICKS_PER_QUARTER as Q, Note, Score
 from composer.ui import palette
-from composer.ui.document import ScoreDocument
-from composer.ui.editor_view import EditorView
 from composer.ui.roll_painter import grid_ticks
 from tests.window_helpers import close_window, open_window
 
@@ -24,16 +21,6 @@ CHANGES = [MeterChange(0, 4, 4), MeterChange(4 * BAR4, 3, 4), MeterChange(4 * BA
 BAR5, BAR6, BAR7 = 4 * BAR4, 4 * BAR4 + BAR3, 4 * BAR4 + 2 * BAR3
 PICKUP = [pickup_meter(4, 4, Q)]  # a one-quarter pickup, then 4/4: bar 1 starts at tick 480
 RULER_LINE = QColor(190, 195, 205)
-
-
-@pytest.fixture
-def editor(qtbot):
-    view = EditorView(ScoreDocument())
-    view.resize(900, 600)
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
 
 
 def load(editor, meters, notes=()) -> None:

@@ -7,18 +7,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from composer.music.score import TICKS_PER_QUARTER as Q, Note, Score
-from composer.ui.document import ScoreDocument
-from composer.ui.editor_view import EditorView
-
-
-@pytest.fixture
-def editor(qtbot):
-    view = EditorView(ScoreDocument())
-    view.resize(900, 600)
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
 
 
 def drag(widget, start: QPoint, end: QPoint, modifiers=Qt.KeyboardModifier.NoModifier,

@@ -8,20 +8,14 @@ import pytest
 from PySide6.QtTest import QTest
 
 from composer.music.score import TICKS_PER_QUARTER as Q, Note, Score
-from composer.ui.document import ScoreDocument
-from composer.ui.editor_view import EditorView
 from composer.ui.piano_roll import readout_text
 
 
 @pytest.fixture
-def editor(qtbot):
-    view = EditorView(ScoreDocument())
-    view.resize(900, 600)
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
-    view.document.load(Score(notes=[Note(60, 0, Q), Note(60, 64 * Q, Q)]))
-    return view
+def editor(editor):
+    """The conftest's editor with two notes 16 bars apart (room to zoom and scroll)."""
+    editor.document.load(Score(notes=[Note(60, 0, Q), Note(60, 64 * Q, Q)]))
+    return editor
 
 
 def expected(roll, pos) -> str:

@@ -7,30 +7,17 @@ lines were off by the same eighth, and a 1/2 snap in 3/4 ignored the bar lines. 
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from composer.music.meter import MeterChange, pickup_meter
 from composer.music.score import TICKS_PER_QUARTER as Q, Note, Score
 from composer.ui import edit_ops
-from composer.ui.document import ScoreDocument
-from composer.ui.editor_view import EditorView
 from composer.ui.roll_painter import grid_ticks
 
 E = Q // 2
 PICKUP = [pickup_meter(4, 4, E)]  # an eighth-note pickup, then 4/4: bar 1 starts at tick 240
 BAR1 = E
-
-
-@pytest.fixture
-def editor(qtbot):
-    view = EditorView(ScoreDocument())
-    view.resize(900, 600)
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
 
 
 def load(editor, meters, notes) -> None:
