@@ -253,15 +253,18 @@ class GrooveProfile:
             return np.zeros(len(positions))
         return self.weight * (ONSET_STRENGTH if strength is None else strength) * onset_prior(self.occupancy, positions)
 
-    def prior(self, pitches: np.ndarray, positions: np.ndarray, strength: float | None = None) -> np.ndarray:
+    def prior(self, pitches: np.ndarray, positions: np.ndarray, strength: float | None = None,
+              fresh: bool = False) -> np.ndarray:
         """(len(pitches), len(positions)) log-prior for those keys at those bar positions
-        (strength None: GROOVE_STRENGTH)."""
+        (strength None: GROOVE_STRENGTH); fresh: the voice has no note at positions[0] yet, so a
+        key there starts its onset too (is its highest)."""
         positions = np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)
         strength = GROOVE_STRENGTH if strength is None else strength
         pitches = np.asarray(pitches)[:, None]
         prior = self.log_ratio[pitches, positions[None]]
         if self.log_top is not None:  # positions[1:] are new onsets: their first key is their highest
-            prior[:, 1:] = self.log_top[pitches, positions[None, 1:]]
+            first = 0 if fresh else 1
+            prior[:, first:] = self.log_top[pitches, positions[None, first:]]
         return self.weight * strength * prior
 
 

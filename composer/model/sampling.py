@@ -276,7 +276,11 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         if voice.groove is None:
             return None
         positions = features(onsets)["position"]
-        prior = voice.groove.prior(np.arange(V.N_PITCH), positions) + voice.groove.onset_prior(positions)[None]
+        # A first key at the current onset (the last note was another voice's) is the top of its
+        # onset: with the kick's odds there a new part's first downbeat had no hi-hat (0 of 12, QA).
+        fresh = not any(n[2] == row.onset and n[0] == voice.score_voice for n in row.notes[-MAX_STACK * 4:])
+        prior = voice.groove.prior(np.arange(V.N_PITCH), positions, fresh=fresh) + \
+            voice.groove.onset_prior(positions)[None]
         if row.voice == voice.slot:  # its last note was this drum voice's: stack under it or move on
             prior = prior + voice.groove.stack_prior(row.pitch, positions[0], V.N_DELTA)[None]
         return prior
