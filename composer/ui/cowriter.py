@@ -257,8 +257,8 @@ class CoWriter(QObject):
         end = min(n.onset for n in later)
         if end - start < MIN_GAP:
             return replace(request, score=score, region=Region(score.end, None, request.region.voices))
-        return replace(request, score=score, region=Region(start, end, request.region.voices), length=None,
-                       bars=None)
+        # (the asked number of notes still bounds it: a long gap is not filled to its end unasked)
+        return replace(request, score=score, region=Region(start, end, request.region.voices), bars=None)
 
     def generate_request(self, request: GenerationRequest, *, base: Iterable[Note] = ()) -> str | None:
         """Start any generation (continue, fill, add part); returns None, or the reason it
