@@ -24,6 +24,17 @@ def song() -> Score:
     return Score(notes=notes, meters=[PICKUP, THREE_FOUR])
 
 
+def _audition(qtbot, window, existing: list[Note], new: list[Note]) -> int:
+    """Offer a variation adding `new` to the window's notes and press Audition: the tick it plays from."""
+    variation = Variation(1, window.document.score().copy(notes=existing + new), {}, added=new,
+                          context=notes_fingerprint(existing))
+    window.cowriter.variations_ready.emit([variation])
+    qtbot.wait(10)
+    with qtbot.waitSignal(window.cowriter_panel.audition_requested, timeout=2000) as played:
+        QTest.mouseClick(window.cowriter_panel.variations.audition_button, Qt.MouseButton.LeftButton)
+    return played.args[1]
+
+
 def test_audition_starts_a_bar_before_the_new_notes(qtbot, window):
     window.document.load(song())
     window.after_load()
@@ -31,13 +42,7 @@ def test_audition_starts_a_bar_before_the_new_notes(qtbot, window):
     end = max(n.end for n in existing)  # bar 13 (3/4)
     qtbot.waitUntil(lambda: window.playback.score.end == end, timeout=2000)  # the player has the song
     new = [Note(70, end + i * Q, Q, 80, generated=True) for i in range(6)]
-    variation = Variation(1, window.document.score().copy(notes=existing + new), {}, added=new,
-                          context=notes_fingerprint(existing))
-    window.cowriter.variations_ready.emit([variation])
-    qtbot.wait(10)
-    with qtbot.waitSignal(window.cowriter_panel.audition_requested, timeout=2000) as played:
-        QTest.mouseClick(window.cowriter_panel.variations.audition_button, Qt.MouseButton.LeftButton)
-    assert played.args[1] == end - 3 * Q  # the bar line of bar 12, a 3/4 bar before the new notes
+    assert _audition(qtbot, window, existing, new) == end - 3 * Q  # the bar line of bar 12, a 3/4 bar before the new notes
     qtbot.waitUntil(lambda: window.playback.position >= end - 3 * Q, timeout=2000)
     window.playback.stop()
 
@@ -47,11 +52,5 @@ def test_a_new_note_in_the_first_bar_auditions_from_the_start(qtbot, window):
     window.after_load()
     existing = window.document.store.notes()
     new = [Note(74, 2 * Q, Q, 80, generated=True)]  # in bar 1: nothing before the pickup to lead in
-    variation = Variation(1, window.document.score().copy(notes=existing + new), {}, added=new,
-                          context=notes_fingerprint(existing))
-    window.cowriter.variations_ready.emit([variation])
-    qtbot.wait(10)
-    with qtbot.waitSignal(window.cowriter_panel.audition_requested, timeout=2000) as played:
-        QTest.mouseClick(window.cowriter_panel.variations.audition_button, Qt.MouseButton.LeftButton)
-    assert played.args[1] == 0
+    assert _audition(qtbot, window, existing, new) == 0
     window.playback.stop()

@@ -25,19 +25,26 @@ def window(qtbot):
     close_window(w)
 
 
-def test_a_selection_in_the_middle_is_continued_up_to_the_music_after_it(qtbot, window):
-    # bars 1-2 and bars 5-6 written, bars 3-4 empty: select bars 1-2 and Continue
-    notes = [Note(p, i * Q, Q, 80) for i, p in enumerate(TUNE)] + [Note(p, (16 + i) * Q, Q, 80)
-                                                                    for i, p in enumerate(TUNE)]
+def _continue_bars_1_2(qtbot, window, notes: list[Note], length: int, variations: int):
+    """Load `notes`, select bars 1-2 (the first 8 quarters), Continue from the selection and wait
+    for the variations; -> the co-writer panel."""
     window.document.load(Score(notes=notes))
     window.after_load()
     window.document.set_selection({i for i, n in window.document.store.items() if n.onset < 8 * Q})
     panel = window.cowriter_panel
     panel.seed_range.setCurrentIndex(panel.seed_range.findData("selection"))
-    panel.length.setValue(32)
-    panel.variation_count.setValue(2)
+    panel.length.setValue(length)
+    panel.variation_count.setValue(variations)
     QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(panel.variations.variations) == 2, timeout=MODEL_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: len(panel.variations.variations) == variations, timeout=MODEL_TIMEOUT_MS)
+    return panel
+
+
+def test_a_selection_in_the_middle_is_continued_up_to_the_music_after_it(qtbot, window):
+    # bars 1-2 and bars 5-6 written, bars 3-4 empty: select bars 1-2 and Continue
+    notes = [Note(p, i * Q, Q, 80) for i, p in enumerate(TUNE)] + [Note(p, (16 + i) * Q, Q, 80)
+                                                                    for i, p in enumerate(TUNE)]
+    panel = _continue_bars_1_2(qtbot, window, notes, length=32, variations=2)
     for variation in panel.variations.variations:
         new = variation.new_notes(window.document.store.notes())
         assert new and min(n.onset for n in new) >= 8 * Q
@@ -49,13 +56,6 @@ def test_a_selection_in_the_middle_is_continued_up_to_the_music_after_it(qtbot, 
 
 def test_with_no_room_after_the_seed_the_piece_is_continued_at_its_end(qtbot, window):
     notes = [Note(p, i * Q, Q, 80) for i, p in enumerate(TUNE * 2)]
-    window.document.load(Score(notes=notes))
-    window.after_load()
-    window.document.set_selection({i for i, n in window.document.store.items() if n.onset < 8 * Q})
-    panel = window.cowriter_panel
-    panel.seed_range.setCurrentIndex(panel.seed_range.findData("selection"))
-    panel.length.setValue(8)
-    QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(panel.variations.variations) >= 1, timeout=MODEL_TIMEOUT_MS)
+    panel = _continue_bars_1_2(qtbot, window, notes, length=8, variations=1)
     new = panel.variations.current().new_notes(window.document.store.notes())
     assert new and min(n.onset for n in new) >= 16 * Q  # after the piece, not on top of bars 3-4
