@@ -32,17 +32,21 @@ class Take:
         return self.quantised if self.quantised is not None else self.raw
 
 
-def pre_rolled(score: Score, ticks: int, with_notes: bool) -> Score:
-    """The score moved `ticks` later (tempo changes too), so playing from tick t sounds the
-    original's t - ticks: a count-in before tick 0."""
+def pre_rolled(score: Score, ticks: int, with_notes: bool, start: int = 0) -> Score:
+    """The score moved `ticks` later, so playing from tick t >= start + ticks sounds the original's
+    t - ticks, and [start, start + ticks) is a count-in: `ticks` should be whole bars of the meter
+    in force at `start` (TakeTransport uses the bars of that meter).
+
+    The count-in clicks the meter and tempo in force at `start`, not those of the bar before it
+    nor the piece's first ones: the meter and tempo changes at or before `start` stay where they
+    are and later ones move with the notes, so a take from bar 7 of a piece in 4/4 then 3/4 from
+    bar 5 counts in three beats, on the bar lines of the bars that follow."""
     notes = [n.with_(onset=n.onset + ticks) for n in score.notes] if with_notes else []
     moved = score.copy(notes=notes)
-    moved.tempos = [TempoChange(0, score.tempos[0].bpm)] + [TempoChange(t.tick + ticks, t.bpm)
-                                                          for t in score.tempos[1:]]
-    # Later meter changes move with the notes (the metronome follows the meter map); the first
-    # meter stays where it is, so the count-in is more bars of it when `ticks` is whole bars of it.
-    moved.meters = [score.meters[0]] + [MeterChange(m.tick + ticks, m.numerator, m.denominator)
-                                        for m in score.meters[1:]]
+    moved.tempos = [t if t.tick <= start else TempoChange(t.tick + ticks, t.bpm) for t in score.tempos]
+    # The meter at `start` keeps its bar lines, which whole bars of it carry on past the count-in.
+    moved.meters = [m if m.tick <= start else MeterChange(m.tick + ticks, m.numerator, m.denominator)
+                    for m in score.meters]
     return moved
 
 
@@ -56,8 +60,10 @@ class TakeTransport:
         self.grid = grid
         self.meters = MeterMap(score.meters)  # the grid counts from each bar line, as the window's Quantise
         self.start_tick = start_tick
-        count_in = count_in_bars * score.time_signature.bar_ticks
-        rolled = pre_rolled(score, count_in, play_score)
+        # Bars of the meter in force where the take starts (the piece's first meter counted 4/4 clicks
+        # into a 3/4 section, off its bar lines).
+        count_in = count_in_bars * self.meters.at(start_tick).bar_ticks
+        rolled = pre_rolled(score, count_in, play_score, start_tick)
         count_in_seconds = rolled.seconds_at(start_tick + count_in) - rolled.seconds_at(start_tick)
         factor = 1.0
         lead = 0.0
