@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
-from typing import Iterable
+from functools import lru_cache
+from typing import Iterable, Sequence
 
 PITCH_CLASS_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 _LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
@@ -47,6 +49,41 @@ def pitch_class_of(name: str) -> int:
 def note_name(pitch: int) -> str:
     """MIDI pitch -> scientific name, middle C (60) = 'C4'."""
     return f"{PITCH_CLASS_NAMES[pitch % 12]}{pitch // 12 - 1}"
+
+
+def spelled_name(pitch: int, key: "Key | None") -> str:
+    """MIDI pitch -> scientific name spelled in `key`: a black key is a sharp in a key whose
+    signature has sharps (D major: 'C#4', 'G#4') and a flat in one with flats (Bb major: 'Db4',
+    'Ab4'); white keys keep their letter (a keyboard's F is not written E#); a key without
+    sharps or flats (C major, A minor, D dorian) or no key names as note_name. The signature is
+    music21's (key_signature_sharps)."""
+    sharps = key_signature_sharps(key) if key is not None else 0
+    pc = pitch % 12
+    if sharps == 0 or pc in _LETTER_PC.values():
+        return note_name(pitch)
+    octave = pitch // 12 - 1  # a black key's sharp and flat names share the octave (C#4 = Db4)
+    return f"{_PC_LETTER[pc - 1]}#{octave}" if sharps > 0 else f"{_PC_LETTER[(pc + 1) % 12]}b{octave}"
+
+
+_PC_LETTER = {pc: letter for letter, pc in _LETTER_PC.items()}
+# music21's key modes for our scales: a scale not among them is written with its family's signature.
+_SIGNATURE_MODE = {"harmonic_minor": "minor", "melodic_minor": "minor", "minor_pentatonic": "minor",
+                   "blues": "minor", "major_pentatonic": "major", "chromatic": "major"}
+
+
+@lru_cache(maxsize=128)
+def key_signature_sharps(key: "Key") -> int:
+    """Sharps (> 0) or flats (< 0) in the key signature of `key` (music21.key.Key.sharps), its
+    tonic spelled as the signature with fewer accidentals has (pitch class 1 major is Db, 5 flats,
+    not C#, 7 sharps; on a tie, F# and Eb minor, the PITCH_CLASS_NAMES spelling)."""
+    from music21 import key as m21key
+
+    mode = _SIGNATURE_MODE.get(key.scale, key.scale)
+    names = [PITCH_CLASS_NAMES[key.tonic]]
+    if key.tonic not in _LETTER_PC.values():  # a black key: its other spelling too
+        names += [f"{_PC_LETTER[key.tonic - 1]}#", f"{_PC_LETTER[(key.tonic + 1) % 12]}b"]
+    signatures = [m21key.Key(name.replace("b", "-"), mode).sharps for name in names]
+    return min(signatures, key=abs)  # min keeps the first of a tie: the PITCH_CLASS_NAMES spelling
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,3 +182,13 @@ def fitted_scale(key: Key | None, notes: Iterable) -> Key | None:
         if share > best_share:
             best, best_share = candidate, share
     return best
+
+
+def key_at(keys: Sequence, tick: int) -> Key | None:
+    """The key in force at `tick` in a key map (composer.music.score.KeyChange list, sorted by
+    tick, as Score keeps it): the last change at or before it, the first before any; None when
+    no key is written."""
+    if not keys:
+        return None
+    index = bisect.bisect_right([k.tick for k in keys], tick) - 1
+    return keys[max(index, 0)].key

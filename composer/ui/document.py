@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoStack
 
 from composer.music.limits import MAX_VOICES, field_problem, notes_problem
 from composer.music.meter import MeterMap, normalised
+from composer.music.scales import Key, key_at
 from composer.music.score import Note, Score, Voice
 from composer.ui.note_store import NoteStore
 from composer.ui.undo_commands import EditNotesCommand, SetScoreFieldCommand
@@ -75,6 +76,11 @@ class ScoreDocument(QObject):
         if self._meter_map is None or self._meter_map.changes != self._meta.meters:
             self._meter_map = MeterMap(self._meta.meters)
         return self._meter_map
+
+    def key_at(self, tick: int) -> Key | None:
+        """The written key in force at `tick` (composer.music.scales.key_at over the key map),
+        None when the score has no key; the keyboard and note names spell pitches by it."""
+        return key_at(self._meta.keys, tick)
 
     @property
     def bpm(self) -> float:

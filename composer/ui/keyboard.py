@@ -1,4 +1,5 @@
-"""The piano keyboard left of the roll: note names, and a click plays the key."""
+"""The piano keyboard left of the roll: note names (spelled in the written key in view, as
+PianoRoll.spelling_key says), and a click plays the key."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter
 from PySide6.QtWidgets import QWidget
 
 from composer.music.instruments import drum_name
-from composer.music.scales import note_name
+from composer.music.scales import spelled_name
 from composer.ui.piano_roll import PianoRoll
 from composer.ui.roll_painter import BLACK_KEYS
 
@@ -36,6 +37,8 @@ class Keyboard(QWidget):
         self.setFixedWidth(KEYBOARD_WIDTH)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         roll.view_changed.connect(self.update)
+        roll.spelling_changed.connect(self.update)
+        roll.document.score_settings_changed.connect(lambda _name: self.update())  # a key set, a file opened
         self._font = QFont(self.font())
         self._font.setPointSizeF(7.5)
 
@@ -46,8 +49,9 @@ class Keyboard(QWidget):
             self.update()
 
     def label(self, pitch: int) -> str:
-        """The row's name as shown: the drum on a drum voice, else the note name."""
-        return (drum_label(pitch) if self.drums else None) or note_name(pitch)
+        """The row's name as shown: the drum on a drum voice, else the note name in the written
+        key in view (D major's 'C#4', Bb major's 'Db4')."""
+        return (drum_label(pitch) if self.drums else None) or spelled_name(pitch, self.roll.spelling_key())
 
     def pitch_at(self, y: int) -> int:
         return self.roll.geometry_.pitch_at(y + self.roll.scroll_y())
@@ -61,6 +65,7 @@ class Keyboard(QWidget):
         p.setFont(self._font)
         low, high = g.pitch_at(sy + h), g.pitch_at(sy)
         show_all = g.row_height >= 12
+        key = self.roll.spelling_key()
         if self.drums:
             self._paint_drums(p, low, high)
             p.end()
@@ -79,11 +84,11 @@ class Keyboard(QWidget):
             if pitch % 12 == 0 or (show_all and not black):
                 p.setPen(QColor(40, 40, 40) if pitch % 12 else QColor(20, 60, 140))
                 p.drawText(rect.adjusted(0, 0, -3, 0), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                           note_name(pitch))
+                           spelled_name(pitch, key))
             elif show_all and black and g.row_height >= 14:
                 p.setPen(QColor(200, 200, 200))
                 p.drawText(QRect(2, y, int(self.width() * 0.6), g.row_height), Qt.AlignmentFlag.AlignVCenter,
-                           note_name(pitch))
+                           spelled_name(pitch, key))
         p.setPen(QColor(120, 120, 120))
         p.drawLine(self.width() - 1, 0, self.width() - 1, h)
         p.end()

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEasingCurve, QPoint, QPointF, QPropertyAnimation, QR
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
-from composer.music.scales import note_name
+from composer.music.scales import Key, spelled_name
 from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note, TimeSignature
 from composer.music.meter import MeterMap
 from composer.ui import bar_grid, edit_ops
@@ -39,9 +39,11 @@ def bar_beat(tick: int, meters: MeterMap | TimeSignature) -> str:
     return text + f".{where.hundredths:02d}" if where.ticks else text
 
 
-def readout_text(pitch: int, tick: int, meters: MeterMap | TimeSignature, velocity: int | None = None) -> str:
-    """What the pointer is on: 'E5  3:2  vel 80' (velocity only over or while dragging a note)."""
-    text = f"{note_name(pitch)}  {bar_beat(tick, meters)}"
+def readout_text(pitch: int, tick: int, meters: MeterMap | TimeSignature, velocity: int | None = None,
+                 key: Key | None = None) -> str:
+    """What the pointer is on: 'E5  3:2  vel 80' (velocity only over or while dragging a note),
+    the pitch spelled in `key` (the written key at `tick`: 'Eb5' in Bb major, 'D#5' in D major)."""
+    text = f"{spelled_name(pitch, key)}  {bar_beat(tick, meters)}"
     return text if velocity is None else f"{text}  vel {velocity}"
 
 
@@ -61,6 +63,7 @@ class PianoRoll(QAbstractScrollArea):
     view_changed = Signal()  # scrolled or zoomed: keyboard, ruler and lane repaint
     audition = Signal(int, int, int)  # pitch, velocity, voice: let the user hear a note
     audition_off = Signal(int, int)  # pitch, voice
+    spelling_changed = Signal()  # the playhead crossed into another written key: the keyboard respells
 
     def __init__(self, document: ScoreDocument, parent: QWidget | None = None):
         super().__init__(parent)
@@ -119,6 +122,13 @@ class PianoRoll(QAbstractScrollArea):
     def visible_ticks(self) -> tuple[int, int]:
         g = self.geometry_
         return int(g.tick_at(self.scroll_x())), int(g.tick_at(self.scroll_x() + self.viewport().width()))
+
+    def spelling_key(self) -> Key | None:
+        """The written key the keyboard names its keys in: the one at the playhead while the
+        playhead is in view (where one plays and records), else the one at the view's left edge
+        (a score scrolled to its Bb major bars names Bb major's flats). None: no key written."""
+        left, right = self.visible_ticks()
+        return self.document.key_at(self.playhead if left <= self.playhead <= right else left)
 
     # --- scrolling and zoom ------------------------------------------------------------------
     def _content_width(self) -> int:
@@ -274,8 +284,11 @@ class PianoRoll(QAbstractScrollArea):
     # --- state set by the window -------------------------------------------------------------
     def set_playhead(self, tick: int) -> None:
         if tick != self.playhead:
+            before = self.spelling_key()
             self.playhead = tick
             self.viewport().update()
+            if self.spelling_key() != before:
+                self.spelling_changed.emit()
 
     def set_loop(self, loop: tuple[int, int] | None) -> None:
         self.loop = loop
@@ -313,7 +326,7 @@ class PianoRoll(QAbstractScrollArea):
         return RollFrame(
             geometry=self.geometry_, scroll_x=self.scroll_x(), scroll_y=self.scroll_y(),
             width=vp.width(), height=vp.height(), store=self.document.store,
-            selection=self.document.selection, meters=self.document.meter_map(),
+            selection=self.document.selection, meters=self.document.meter_map(), key_at=self.document.key_at,
             grid=self.snap.ticks,
             preview=d.preview if d else {}, new_notes=[d.new_note] if d and d.new_note else [],
             ghosts=self.ghosts, replaced=self.replaced, loop=self.loop, playhead=self.playhead,
@@ -356,11 +369,11 @@ class PianoRoll(QAbstractScrollArea):
                 note = self.document.store[note_id] if note_id is not None else None
             if note is not None:
                 tick = note.end if d is not None and d.kind == "resize" else note.onset
-                text = readout_text(note.pitch, tick, sig, note.velocity)
+                text = readout_text(note.pitch, tick, sig, note.velocity, self.document.key_at(note.onset))
             elif d is None or d.kind != "rubber":
                 content = self.content_pos(view_pos)
                 tick = int(self.geometry_.tick_at(content.x()))
-                text = readout_text(self.geometry_.pitch_at(content.y()), tick, sig)
+                text = readout_text(self.geometry_.pitch_at(content.y()), tick, sig, key=self.document.key_at(tick))
         if text != self.readout or view_pos != self._readout_at:
             self.readout, self._readout_at = text, view_pos
             self.viewport().update()
