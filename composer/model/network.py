@@ -245,6 +245,7 @@ class Seq2Seq(nn.Module):
         self.local_duration = nn.Embedding(V.N_DURATION * LOCAL, c.memory_dim)
         self._fused: tuple | None = None  # local_code's stacked tables (fused_sum)
         self._cells: tuple | None = None  # the decoder's stacked cell weights (_cell_weights)
+        self._side: tuple | None = None  # the gates' stacked focus and match weights (_side_gates)
         # Reduced-precision copies of the LSTM weights for inference (composer.model.precision).
         self._cast = {"encoder": CastCache(), "decoder": CastCache(), "cells": CastCache()}
         self.combine = nn.Linear(hd + enc_out + hd, hd)
@@ -610,8 +611,8 @@ class Seq2Seq(nn.Module):
                 bias = bias + tables[i][runs[..., i]]
             bias = bias[:, None, :]
         weights = self._memory_weights(query, keys, valid, bias)
-        matched = self._matched(weights, [runs[:, None, :, i] for i in range(runs.shape[-1])]) \
-            if bias is not None else None
+        # (_matched's numbers as one product: (B, 1, S + L) x (B, S + L, streams))
+        matched = torch.bmm(weights, runs.to(weights.dtype)) / self.config.match if bias is not None else None
         readout = torch.bmm(weights, values)
         hidden = torch.tanh(_linear(self.combine, torch.cat([out, context, readout], dim=-1)))[:, 0]
         history["pending_key"] = torch.cat([_linear(self.key_dec, x), local[:, 0]], dim=-1)
@@ -651,15 +652,13 @@ class Seq2Seq(nn.Module):
     # -- heads ---------------------------------------------------------------------------------
     def _copy_mix(self, name: str, log_gen: torch.Tensor, hidden: torch.Tensor, copies: list[torch.Tensor],
                   focus: torch.Tensor, agree: torch.Tensor | None = None,
-                  matched: torch.Tensor | None = None) -> torch.Tensor:
+                  matched: torch.Tensor | None = None, shared: dict | None = None) -> torch.Tensor:
         """log of gate-weighted generated + copied distributions; leaked copy mass goes to the
         generated one, so the result sums to one. For pitch, `agree` (..., 1) is how much of the
         attended history sits at the current pitch level: the absolute copy keeps that share of
         its gate, the rest moves to the interval copy (a transposed restatement is copied as
         intervals, an exact one either way)."""
-        gate = _linear(self.gates[name], hidden) + _linear(self.gate_focus[name], focus)
-        if matched is not None and self.gate_match is not None:
-            gate = gate + _linear(self.gate_match[name], _as_dtype(matched, gate.dtype))
+        gate = _linear(self.gates[name], hidden) + self._side_gates(focus, matched, shared)[name]
         gates = list(torch.softmax(_as_dtype(gate, torch.float32), dim=-1).split(1, dim=-1))  # (..., 1) each
         if agree is not None:
             moved = gates[2] * (1.0 - agree)
@@ -673,6 +672,36 @@ class Seq2Seq(nn.Module):
             leak = lost if leak is None else leak + lost
         mixed = mixed + leak * generated
         return torch.log(mixed.clamp(min=1e-30))
+
+    def _side_gates(self, focus: torch.Tensor, matched: torch.Tensor | None,
+                    shared: dict | None) -> dict[str, torch.Tensor]:
+        """gate_focus[name](focus) + gate_match[name](matched) of every copied attribute, from one
+        matrix product over [focus, matched] (B, T, 2 + streams) -> {name: (B, T, gates)}. These
+        inputs are the same for every head of a step, so the result is kept in `shared`."""
+        if shared is not None and "side_gates" in shared:
+            return shared["side_gates"]
+        names = list(self.gate_focus)
+        layers = [self.gate_focus[n] for n in names]
+        with_match = matched is not None and self.gate_match is not None
+        params = [p for n, f in zip(names, layers)
+                  for p in (f.weight, f.bias) + ((self.gate_match[n].weight,) if with_match else ())]
+        stamp = (with_match,) + tuple((p.data_ptr(), p._version) for p in params)
+        if torch.is_grad_enabled() or self._side is None or self._side[0] != stamp:
+            weight = torch.cat([torch.cat([f.weight, self.gate_match[n].weight], dim=1) if with_match else f.weight
+                                for n, f in zip(names, layers)])
+            bias = torch.cat([f.bias for f in layers])
+            if torch.is_grad_enabled():
+                self._side = None
+            else:  # cached while the weights stay the same tensors (as _cell_weights)
+                self._side = (stamp, weight, bias)
+        else:
+            _, weight, bias = self._side
+        inputs = torch.cat([focus, _as_dtype(matched, focus.dtype)], dim=-1) if with_match else focus
+        side = nn.functional.linear(inputs, weight, bias)
+        out = dict(zip(names, side.split([f.out_features for f in layers], dim=-1)))
+        if shared is not None:
+            shared["side_gates"] = out
+        return out
 
     def head_logprobs(self, index: int, hidden: torch.Tensor, weights: torch.Tensor | None, succ: torch.Tensor | None,
                       ref: torch.Tensor, matched: torch.Tensor | None = None, shared: dict | None = None) -> torch.Tensor:
@@ -713,10 +742,11 @@ class Seq2Seq(nn.Module):
             same = (level == ref[..., None]) & valid
             total = shared["focus"][..., 1:]  # weights.sum(-1, keepdim=True)
             agree = (weights * same).sum(-1, keepdim=True) / total.clamp(min=1e-6)
-            return self._copy_mix(name, log_gen, hidden, copies, focus, _as_dtype(agree, torch.float32), matched)
+            return self._copy_mix(name, log_gen, hidden, copies, focus, _as_dtype(agree, torch.float32), matched,
+                                  shared)
         if name not in shared:
             shared[name] = _scatter_copy(weights, succ[..., column(name)][:, None, :], valid, V.TARGET_SIZES[name])
-        return self._copy_mix(name, log_gen, hidden, [shared[name]], focus, matched=matched)
+        return self._copy_mix(name, log_gen, hidden, [shared[name]], focus, matched=matched, shared=shared)
 
     def logits(self, hidden: torch.Tensor, chosen: torch.Tensor, ref: torch.Tensor, weights: torch.Tensor | None = None,
                succ: torch.Tensor | None = None, matched: torch.Tensor | None = None) -> list[torch.Tensor]:
@@ -724,9 +754,9 @@ class Seq2Seq(nn.Module):
         attributes in `chosen` (B, T, >= 4; negative values, i.e. padding, are read as 0).
         ref (B, T): each target's reference pitch. weights/succ: the history attention (B, T, P)
         and the successors (B, P, 7) it points at."""
-        outputs, h = [], hidden
+        outputs, h, shared = [], hidden, {}
         for i in range(len(V.TARGETS)):
-            outputs.append(self.head_logprobs(i, h, weights, succ, ref, matched))
+            outputs.append(self.head_logprobs(i, h, weights, succ, ref, matched, shared))
             if i < len(self.condition):
                 h = h + self.condition[i](chosen[..., i].clamp(min=0))
         return outputs

@@ -68,6 +68,16 @@ def pick(logits: torch.Tensor, temperature: float, top_p: float, generator: torc
         return logits.argmax(dim=-1)
     logits = logits.float()
     probs = torch.softmax(logits / temperature if temperature != 1 else logits, dim=-1)  # (x / 1 is x)
+    if top_p < 1.0:
+        top, likeliest = probs.max(dim=-1)
+        if bool((top >= top_p).all()):
+            # Every row's likeliest entry alone holds top_p of the mass: the nucleus is that entry,
+            # which the draw below returns whatever it draws (half the draws while continuing, most
+            # of a fill's voice, onset and velocity draws). The draw is still made, so the generator's
+            # stream, and every later note, stays the same. (The full path's test differs only for a
+            # top probability within a float rounding of top_p.)
+            torch.rand(probs.shape[0], 1, generator=generator, device=probs.device)
+            return likeliest
     sorted_probs, order = probs.sort(dim=-1, descending=True)
     cumulative = sorted_probs.cumsum(dim=-1)
     if top_p < 1.0:
@@ -323,19 +333,25 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
 
 
 def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior: torch.Tensor,
-                  allowed: np.ndarray, same_onset: np.ndarray) -> torch.Tensor:
+                  allowed: np.ndarray, same_onset: np.ndarray, pitches: torch.Tensor | None = None) -> torch.Tensor:
     """(R, N_PITCH) log of E_onset~p(onset | pitch)[exp f(pitch, onset)] for R rows at once: the
     pitch marginal of the model's joint (pitch, onset) distribution tilted by exp(f). prior
     (R, N_PITCH, N_DELTA): f; delta_logprobs (R, K, N_DELTA): the delta head given each of K
     candidate pitches (R, K) (other pitches use the first's); allowed (R, N_DELTA): the onset mask
-    but for delta 0, which same_onset (R, N_PITCH) gives per pitch. (Each row's numbers are those
-    of the row alone: log-sum-exp reduces each row by itself.)"""
+    but for delta 0, which same_onset (R, N_PITCH) gives per pitch; pitches (N_PITCH,) bool: the
+    pitches some row can still draw (None: all), the others left 0 uncomputed (a key lock and a
+    register leave ~20 of 128: most of this function's time). (Each row's numbers are those of the
+    row alone: log-sum-exp reduces each row by itself.)"""
     rows, k = candidates.shape
     device, neg_inf = prior.device, torch.tensor(float("-inf"), device=prior.device)
     index = torch.zeros(rows, V.N_PITCH, dtype=torch.long, device=device)
     index.scatter_(1, candidates, torch.arange(k, device=device).expand(rows, k))
+    if pitches is not None:
+        columns = torch.nonzero(pitches)[:, 0]
+        index, prior, same_onset = index[:, columns], prior[:, columns], same_onset[:, columns.cpu().numpy()]
+    n = index.shape[1]
     first = torch.as_tensor(same_onset & allowed[:, :1], device=device)  # delta 0 allowed, per pitch
-    mask = torch.as_tensor(np.broadcast_to(allowed[:, None], (rows, V.N_PITCH, V.N_DELTA)).copy(), device=device)
+    mask = torch.as_tensor(np.broadcast_to(allowed[:, None], (rows, n, V.N_DELTA)).copy(), device=device)
     mask[..., 0] = first
     logp = torch.where(mask, delta_logprobs.gather(1, index[..., None].expand(-1, -1, V.N_DELTA)), neg_inf)
     # Each pitch's onset distribution is one of 2K rows (its candidate's, delta 0 allowed or not):
@@ -345,7 +361,10 @@ def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior:
     norms = torch.logsumexp(torch.where(variants, delta_logprobs[:, None], neg_inf), dim=-1).view(rows, 2 * k)
     norm = norms.gather(1, first.long() * k + index)[..., None]
     tilted = torch.logsumexp(logp - norm + prior, dim=-1)
-    return torch.where(torch.isfinite(tilted), tilted, torch.zeros_like(tilted))
+    tilted = torch.where(torch.isfinite(tilted), tilted, torch.zeros_like(tilted))
+    if pitches is None:
+        return tilted
+    return torch.zeros(rows, V.N_PITCH, device=device).index_copy_(1, columns, tilted)
 
 
 def _condition(model: Seq2Seq, index: int, chosen: torch.Tensor) -> torch.Tensor:
@@ -490,7 +509,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 same[i] = r.pitch < 0 if r.count == 0 else \
                     (every_pitch < r.pitch) | ((every_pitch == r.pitch) & (tv.slot != r.voice))  # _same_onset_ok
             chosen = torch.tensor(tilted_rows, device=device)
-            pitch_logits[chosen] += _pitch_priors(given[chosen], candidates[chosen], prior, allowed, same)
+            pitch_logits[chosen] += _pitch_priors(given[chosen], candidates[chosen], prior, allowed, same,
+                                                  pitches=torch.isfinite(pitch_logits[chosen]).any(0))
         pitch = pick(pitch_logits, temperature, top_p, generator)
         pitches = pitch.tolist()
         h = h + _condition(model, 1, pitch)[:, None]

@@ -1,6 +1,7 @@
 """The sampler's shortcuts compute exactly what the plain computations give: the history kept in
 preallocated buffers (no concatenation per step), the local code of the latest step alone, and
-the score features looked up in tables instead of computed per call."""
+the score features looked up in tables instead of computed per call, the pitch prior computed
+for the drawable pitches alone."""
 
 import numpy as np
 import torch
@@ -151,3 +152,65 @@ def test_one_memory_row_repeated_as_views_decodes_as_copies_do():
             outputs.append(steps)
         for (h, w, m), (h2, w2, m2) in zip(*outputs):
             assert torch.equal(h, h2) and torch.equal(w, w2) and torch.equal(m, m2)
+
+
+def test_pitch_prior_of_the_drawable_pitches_is_the_full_prior_there():
+    """_pitch_priors for the pitches some row can draw gives, there, the numbers of the full
+    computation (bit for bit: each entry is reduced by itself) and leaves 0 elsewhere."""
+    from composer.model.sampling import _pitch_priors
+
+    rng = np.random.default_rng(3)
+    rows, k = 3, 8
+    delta = torch.log_softmax(torch.as_tensor(rng.normal(size=(rows, k, V.N_DELTA)), dtype=torch.float32), dim=-1)
+    candidates = torch.stack([torch.randperm(V.N_PITCH, generator=torch.Generator().manual_seed(r))[:k]
+                              for r in range(rows)])
+    prior = torch.as_tensor(rng.normal(size=(rows, V.N_PITCH, V.N_DELTA)), dtype=torch.float32)
+    allowed = rng.random((rows, V.N_DELTA)) < 0.6
+    same = rng.random((rows, V.N_PITCH)) < 0.5
+    drawable = torch.zeros(V.N_PITCH, dtype=torch.bool)
+    drawable[[50, 52, 55, 57, 59, 60, 62, int(candidates[0, 0])]] = True
+    full = _pitch_priors(delta, candidates, prior, allowed, same)
+    part = _pitch_priors(delta, candidates, prior, allowed, same, pitches=drawable)
+    assert torch.equal(part[:, drawable], full[:, drawable])
+    assert not part[:, ~drawable].any()
+    assert full[:, ~drawable].abs().sum() > 0  # (the full prior is not 0 there: the test can fail)
+
+
+def test_side_gates_are_the_focus_and_match_layers_summed():
+    """The gates' focus and match parts of every copied attribute from one stacked product are the
+    two layers' outputs summed, with gradients too (training) and from the cache (sampling)."""
+    model, _ = _model_and_batch()
+    with torch.no_grad():
+        for layer in list(model.gate_focus.values()) + list(model.gate_match.values()):
+            layer.weight.normal_()
+            if layer.bias is not None:
+                layer.bias.normal_()
+    focus, matched = torch.rand(2, 5, 2), torch.rand(2, 5, 3)
+    for grad in (True, False, False):  # the second no-grad call reads the cached stack
+        with torch.set_grad_enabled(grad):
+            side = model._side_gates(focus, matched, None)
+        for name in model.gate_focus:
+            expected = model.gate_focus[name](focus) + model.gate_match[name](matched)
+            assert torch.allclose(side[name], expected, atol=1e-6)
+            assert side[name].requires_grad == grad
+
+
+def test_pick_of_rows_whose_likeliest_entry_holds_top_p_is_what_the_full_draw_gives():
+    """Where every row's likeliest entry alone holds top_p of the mass, pick returns it without the
+    sort and the inverse-CDF draw: the same entries the full draw gives (there, whatever it draws),
+    and the generator's stream moves on as it does, so later draws are the same too."""
+    from composer.model.sampling import pick
+
+    sure = torch.full((3, 12), -8.0)
+    sure[torch.arange(3), torch.tensor([4, 0, 11])] = 6.0  # each ~0.99999 of its row
+    unsure = torch.zeros(1, 12)  # uniform: not decided by its likeliest entry alone
+    for seed in range(20):
+        short, full = torch.Generator().manual_seed(seed), torch.Generator().manual_seed(seed)
+        picked = pick(sure, 1.0, 0.95, short)
+        drawn = pick(torch.cat([sure, unsure]), 1.0, 0.95, full)[:3]  # one unsure row: the full draw
+        assert picked.tolist() == drawn.tolist() == [4, 0, 11]
+        # (the batch of 4 drew 4 numbers, the batch of 3 drew 3: compare the streams per row count)
+        again_short, again_full = torch.Generator().manual_seed(seed), torch.Generator().manual_seed(seed)
+        pick(sure, 1.0, 0.95, again_short)
+        torch.rand(3, 1, generator=again_full)
+        assert torch.equal(torch.rand(5, generator=again_short), torch.rand(5, generator=again_full))
