@@ -19,6 +19,7 @@ from composer.model.dynamics import follow_dynamics
 from composer.model.region_writer import score_meters, write_region
 from composer.model.sampling import Cancelled
 from composer.music.region import Controls, Region
+from composer.music.roles import infer_roles
 from composer.music.scales import Key
 from composer.music.score import Score, Voice
 from composer.request import GenerationRequest, apply_result, continue_request, key_sections
@@ -130,8 +131,9 @@ class CoWriter:
         # other parts' levels there, not its own first section's.
         replaced = [n for n in request.score.notes if request.region.contains(n.onset, n.voice)]
         drums = [i for i, v in enumerate(context.voices) if v.is_drum]
+        roles = infer_roles(context)
         return [follow_dynamics(notes, context.notes, start=request.region.start, end=request.region.end,
-                                meters=score_meters(context), drum_voices=drums, replaced=replaced)
+                                meters=score_meters(context), drum_voices=drums, replaced=replaced, roles=roles)
                 for notes in results]
 
 

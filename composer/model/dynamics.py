@@ -16,7 +16,9 @@ context, voice by voice:
 
 A voice with no notes of its own (a part being added) takes the level of the other voices of its
 kind around each of its notes (in its bar, else the LEVEL_NOTES nearest in time); with no
-context at all, the model's own velocities stay.
+context at all, the model's own velocities stay. An added harmony (comping) part sits under the
+tune, as an accompanist plays: in a bar where other accompanying parts (bass, harmony) play, at
+their level; elsewhere at the tune's level times COMPING_SHARE, one dynamic marking softer.
 """
 
 from __future__ import annotations
@@ -35,18 +37,26 @@ LEVEL_NOTES = 8  # ... or, where those hold fewer than 2 notes, this many neares
 ACCENT_PRIOR = 1.0  # pseudo-note at the bar's median: a position's accent from n notes is shrunk by n / (n + 1)
 GRID = 60  # ticks: positions in the bar are compared on a 32nd-note grid (480 ticks a quarter)
 TICKS_PER_QUARTER = 480
+# An added comping part under a tune with no other accompaniment: the tune's level times this. Under
+# the General MIDI / DLS velocity curve (gain 40 log10(v / 127) dB), which FluidSynth's default
+# velocity modulator follows, a velocity ratio is one loudness step wherever it applies:
+# 0.8 = -3.9 dB, one dynamic marking (mf 80 -> mp 64 on the common 16-a-step scale). At the tune's
+# own level (as before) the chords were as loud as the melody they accompany (QA).
+COMPING_SHARE = 0.8
+ACCOMPANYING_ROLES = ("bass", "harmony")
 
 
 def follow_dynamics(written: Sequence[Note], context: Iterable[Note], *, start: int, end: int | None,
                     meters: np.ndarray | None, drum_voices: Iterable[int] = (),
-                    replaced: Iterable[Note] = ()) -> list[Note]:
+                    replaced: Iterable[Note] = (), roles: Sequence[str] | None = None) -> list[Note]:
     """`written` (the new notes of a region [start, end) in score ticks; end None: open) with
     velocities from the dynamics of `context` (the score's other notes), as the module says.
     meters: the score's meter map (rows tick, numerator, denominator; None = 4/4); drum_voices:
     the voices read per drum key; replaced: the notes the region held before (a fill over written
     bars): a voice that had notes there keeps their level bar by bar, with its accents, rather
-    than moving from the level before to the level after. Returns new Note objects in the same
-    order."""
+    than moving from the level before to the level after. roles: each score voice's role
+    (composer.music.roles.infer_roles; None: every new part at its kind's level): a new "harmony"
+    voice sits under the tune (module doc). Returns new Note objects in the same order."""
     context = [n for n in context if n.velocity > 0]
     drums = set(drum_voices)
     by_voice: dict[int, list[Note]] = defaultdict(list)
@@ -64,6 +74,11 @@ def follow_dynamics(written: Sequence[Note], context: Iterable[Note], *, start: 
         if not own:  # a new part: the level of the other voices of its kind around each note
             kin = [n for n in context if (n.voice in drums) == (voice in drums)]
             if not kin and not context:
+                continue
+            if roles is not None and voice < len(roles) and roles[voice] == "harmony" and kin and voice not in drums:
+                onsets = np.array([written[i].onset for i in index], dtype=np.int64)
+                for i, level in zip(index, _comping_levels(kin, roles, onsets, meters).tolist()):
+                    out[i] = replace(written[i], velocity=_clip(level))
                 continue
             levels = _Nearby(kin or context, meters).many(np.array([written[i].onset for i in index], dtype=np.int64))
             for i, level in zip(index, levels.tolist()):
@@ -96,6 +111,24 @@ def follow_dynamics(written: Sequence[Note], context: Iterable[Note], *, start: 
             for i, value in zip(members, levels.tolist()):
                 out[i] = replace(written[i], velocity=_clip(value + accents.get(int(positions[i]), 0.0)))
     return out
+
+
+def _comping_levels(pitched: Sequence[Note], roles: Sequence[str], onsets: np.ndarray,
+                    meters: np.ndarray | None) -> np.ndarray:
+    """The level of a new comping part at each of `onsets` (score ticks), given the other pitched
+    notes: in a bar where accompanying parts (ACCOMPANYING_ROLES) play, their median; elsewhere the
+    tune's (the other pitched parts') level times COMPING_SHARE, bar by bar as _Nearby."""
+    accompanying = [n for n in pitched if n.voice < len(roles) and roles[n.voice] in ACCOMPANYING_ROLES]
+    tune = [n for n in pitched if not (n.voice < len(roles) and roles[n.voice] in ACCOMPANYING_ROLES)]
+    under = _Nearby(tune, meters).many(onsets) * COMPING_SHARE if tune else None
+    if not accompanying:
+        return under
+    beside = _Nearby(accompanying, meters)
+    levels = beside.many(onsets)
+    if under is None:
+        return levels
+    playing = beside.plays_in(onsets)  # bars without accompaniment: under the tune
+    return np.where(playing, levels, under)
 
 
 class _Level:
@@ -149,6 +182,12 @@ class _Nearby:
 
     def __call__(self, onset: int) -> float:
         return float(self.many(np.array([onset], dtype=np.int64))[0])
+
+    def plays_in(self, onsets: np.ndarray) -> np.ndarray:
+        """Whether the notes have any in the bar of each of `onsets` (score ticks): bool array."""
+        onsets = np.asarray(onsets, dtype=np.int64)
+        bars = onsets - bar_positions(onsets, self.meters)[0]
+        return np.array([int(b) in self.by_bar for b in bars.tolist()], dtype=bool)
 
     def many(self, onsets: np.ndarray) -> np.ndarray:
         """The level at each of `onsets` (score ticks), as __call__ (one bar_positions call for all)."""

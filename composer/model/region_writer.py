@@ -261,8 +261,9 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     # Velocities from the context's dynamics (composer.model.dynamics: the model learnt none).
     context = [n for n in score.notes if not region.contains(n.onset, n.voice)]
     drums = [i for i, v in enumerate(score.voices) if v.is_drum]
+    roles = score_roles(score)  # an added harmony part sits under the tune
     return [follow_dynamics(notes, context, start=region.start, end=region.end, meters=score_meters(score),
-                            drum_voices=drums, replaced=replaced) for notes in written]
+                            drum_voices=drums, replaced=replaced, roles=roles) for notes in written]
 
 
 def _write_voices(checkpoint: Checkpoint, score: Score, region: Region, *, seed: int | None, variations: int,
