@@ -169,18 +169,33 @@ class StepEmbedding(nn.Module):
             return out
         return fused_sum([t.weight for t in self.tables], steps, self)
 
+    def fused(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """(table, offsets) for bag_sum: forward's numbers without gradients."""
+        return fused_table([t.weight for t in self.tables], self)
 
-def fused_sum(weights: list[torch.Tensor], index: torch.Tensor, owner) -> torch.Tensor:
-    """sum_i weights[i][index[..., i]] in one embedding_bag call: index (..., n) -> (..., dim).
-    The stacked table is cached on `owner` while the weights stay the same tensors, unchanged."""
+
+def fused_table(weights: list[torch.Tensor], owner) -> tuple[torch.Tensor, torch.Tensor]:
+    """The tables `weights` stacked into one (sum of rows, dim), with each table's first row in it
+    (n,): fused_sum's operands. Cached on `owner` while the weights stay the same tensors."""
     stamp = tuple((w.data_ptr(), w._version) for w in weights)
     cached = owner._fused
     if cached is None or cached[0] != stamp:
         sizes = torch.tensor([0] + [w.shape[0] for w in weights[:-1]], device=weights[0].device)
         cached = owner._fused = (stamp, torch.cat([w.detach() for w in weights]), sizes.cumsum(0))
-    _, table, offsets = cached
+    return cached[1], cached[2]
+
+
+def bag_sum(table: torch.Tensor, offsets: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    """sum_i table[offsets[i] + index[..., i]] in one embedding_bag call: index (..., n) -> (..., dim)."""
     flat = (index.reshape(-1, index.shape[-1]) + offsets).reshape(-1, index.shape[-1])
     return nn.functional.embedding_bag(flat, table, mode="sum").reshape(*index.shape[:-1], table.shape[1])
+
+
+def fused_sum(weights: list[torch.Tensor], index: torch.Tensor, owner) -> torch.Tensor:
+    """sum_i weights[i][index[..., i]] in one embedding_bag call: index (..., n) -> (..., dim).
+    The stacked table is cached on `owner` while the weights stay the same tensors (checking
+    that costs ~15 us a call: a sampling run takes the table once, fused_table, and calls bag_sum)."""
+    return bag_sum(*fused_table(weights, owner), index)
 
 
 class Head(nn.Module):
@@ -244,10 +259,9 @@ class Seq2Seq(nn.Module):
         self.local_delta = nn.Embedding(V.N_DELTA * LOCAL, c.memory_dim)
         self.local_duration = nn.Embedding(V.N_DURATION * LOCAL, c.memory_dim)
         self._fused: tuple | None = None  # local_code's stacked tables (fused_sum)
-        self._cells: tuple | None = None  # the decoder's stacked cell weights (_cell_weights)
-        self._side: tuple | None = None  # the gates' stacked focus and match weights (_side_gates)
         # Reduced-precision copies of the LSTM weights for inference (composer.model.precision).
         self._cast = {"encoder": CastCache(), "decoder": CastCache(), "cells": CastCache()}
+        self._cells: tuple | None = None  # the decoder's stacked cell weights (_cell_weights)
         self.combine = nn.Linear(hd + enc_out + hd, hd)
         # A learned attention bonus per exact-match length (interval stream, full stream). It starts
         # as a ramp (a longer shared context is more likely to continue alike, as in PPM*) rather
@@ -427,13 +441,20 @@ class Seq2Seq(nn.Module):
         weights = [tables[j % 3].weight for j in range(index.shape[-1])]
         return fused_sum(weights, index, self)
 
-    def _latest_local_code(self, recent: torch.Tensor) -> torch.Tensor:
-        """local_code(recent)[:, -1:] for recent (B, LOCAL, F), without coding the earlier rows:
-        the same table rows summed in the same order (one embedding_bag call)."""
-        rows, columns, offsets = (t.to(recent.device) for t in _LATEST_LOCAL)
-        index = recent[:, rows, columns] + offsets  # (B, 3 * LOCAL), in local_code's column order
+    def _latest_local_tables(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """_latest_local_code's operands: the step rows and feature columns it reads, the stacked
+        table and each column's offset in it (lag and table together)."""
         tables = (self.local_interval, self.local_delta, self.local_duration)
-        return fused_sum([tables[j % 3].weight for j in range(index.shape[-1])], index[:, None], self)
+        table, offsets = fused_table([tables[j % 3].weight for j in range(3 * LOCAL)], self)
+        rows, columns, lags = (t.to(table.device) for t in _LATEST_LOCAL)
+        return rows, columns, table, offsets + lags
+
+    def _latest_local_code(self, recent: torch.Tensor, tables: tuple | None = None) -> torch.Tensor:
+        """local_code(recent)[:, -1:] for recent (B, LOCAL, F), without coding the earlier rows:
+        the same table rows summed in the same order (one embedding_bag call). tables: what
+        _latest_local_tables gives, where the caller keeps it (a sampling run's history)."""
+        rows, columns, table, offsets = tables or self._latest_local_tables()
+        return bag_sum(table, offsets, recent[:, rows, columns][:, None])  # local_code's column order
 
     # -- decoder -------------------------------------------------------------------------------
     def _attend_encoder(self, out: torch.Tensor, memory: dict) -> torch.Tensor:
@@ -536,7 +557,11 @@ class Seq2Seq(nn.Module):
 
         history = {"all_keys": buffer(memory["mem_keys"], False), "all_values": buffer(memory["mem_values"], False),
                    "all_succ": buffer(memory["succ"], True), "all_valid": buffer(memory["succ_valid"], True),
-                   "memory_length": s, "recent": recent, "length": 0}
+                   "memory_length": s, "recent": recent, "length": 0,
+                   # The run's weights in the shapes a step reads (the weights cannot change within one)
+                   "cells": self._cell_weights(memory["style"]),
+                   "bags": {"embed": self.embed.fused(), "successor": self.successor.fused(),
+                            "local": self._latest_local_tables()}}
         for name in ("keys", "values", "succ"):  # the decoder's own steps (views of the same buffers)
             history[name] = history[f"all_{name}"][:, s:]
         if self.config.match:
@@ -574,15 +599,10 @@ class Seq2Seq(nn.Module):
         The LSTM cell is written out: oneDNN's fused RNN kernel costs ~1.7 ms per call on a CPU,
         against ~0.05 ms for these few matrix products. Call `remember` once the step's note is
         chosen, so that later steps can copy it."""
-        x = self.embed(step) + memory["style"]
+        x = bag_sum(*history["bags"]["embed"], step) + memory["style"]  # = self.embed(step) + ...
         h_all, c_all = state
         new_h, new_c = [], []
-        dtype = cell_dtype(x, self.decoder.training)
-        cells = self._cell_weights()
-        if dtype != x.dtype:  # the matrix products in reduced precision, the state in float32
-            cells = self._cast["cells"].get([t for pair in cells for t in pair], dtype)
-            cells = list(zip(cells[::2], cells[1::2]))
-        for layer, (weight, bias) in enumerate(cells):
+        for layer, (weight, bias) in enumerate(history["cells"]):
             gates = _as_dtype(nn.functional.linear(_as_dtype(torch.cat([x, h_all[layer]], dim=1), weight.dtype),
                                                    weight, bias), x.dtype)
             i, f, g, o = gates.chunk(4, dim=1)
@@ -594,7 +614,7 @@ class Seq2Seq(nn.Module):
         context = self._attend_encoder(out, memory)
         length = history["length"]
         history["recent"] = torch.cat([history["recent"][:, 1:], step[:, None]], dim=1)
-        local = self._latest_local_code(history["recent"])
+        local = self._latest_local_code(history["recent"], history["bags"]["local"])
         query = torch.cat([_linear(self.query, out), local], dim=-1) / math.sqrt(self.config.memory_dim)
         seen = history["memory_length"] + length
         keys, values = history["all_keys"][:, :seen], history["all_values"][:, :seen]
@@ -619,9 +639,12 @@ class Seq2Seq(nn.Module):
         return hidden, (torch.stack(new_h), torch.stack(new_c)), weights[:, 0], \
             None if matched is None else matched[:, 0]
 
-    def _cell_weights(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    def _cell_weights(self, rows: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
         """Per decoder layer, [W_ih | W_hh] (4H, E + H) and b_ih + b_hh: one matrix product per layer
-        and step instead of two and an addition. Cached while the weights stay the same tensors."""
+        and step instead of two and an addition; in the format of cell_dtype for steps of rows
+        (B, E) (the matrix products in reduced precision, the state in float32). Asked once per
+        sampling run (init_history), the weights being unable to change within one; kept while
+        they stay the same tensors (stacking and casting them take ~1 ms)."""
         names = [(f"weight_ih_l{k}", f"weight_hh_l{k}", f"bias_ih_l{k}", f"bias_hh_l{k}")
                  for k in range(self.config.decoder_layers)]
         params = [getattr(self.decoder, name) for layer in names for name in layer]
@@ -632,13 +655,17 @@ class Seq2Seq(nn.Module):
                         (getattr(self.decoder, b_ih) + getattr(self.decoder, b_hh)).detach())
                        for w_ih, w_hh, b_ih, b_hh in names]
             cached = self._cells = (stamp, weights)
-        return cached[1]
+        dtype = cell_dtype(rows, self.decoder.training)
+        if dtype == rows.dtype:
+            return cached[1]
+        cast = self._cast["cells"].get([t for pair in cached[1] for t in pair], dtype)
+        return list(zip(cast[::2], cast[1::2]))
 
     def remember(self, history: dict, succ: torch.Tensor) -> None:
         """Append the step just decoded (its key from decode_step, its chosen note `succ` (B, 7))."""
         i = history["length"]
         history["keys"][:, i] = history.pop("pending_key")
-        history["values"][:, i] = self.successor(succ[:, :5].clamp(min=0))
+        history["values"][:, i] = bag_sum(*history["bags"]["successor"], succ[:, :5].clamp(min=0))  # self.successor
         history["succ"][:, i] = succ
         history["all_valid"][:, history["memory_length"] + i] = succ[:, 6] > 0
         history["length"] = i + 1
@@ -673,32 +700,30 @@ class Seq2Seq(nn.Module):
         mixed = mixed + leak * generated
         return torch.log(mixed.clamp(min=1e-30))
 
+    def side_gate_weights(self) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """The gates' focus and match layers of every copied attribute stacked into one layer over
+        [focus, matched] (2 + streams inputs): (weight (sum of gates, 2 + streams), bias), or None
+        without copying. A sampling run makes it once and passes it in `shared` (head_logprobs)."""
+        if self.gate_focus is None:
+            return None
+        names = list(self.gate_focus)
+        weight = torch.cat([torch.cat([self.gate_focus[n].weight, self.gate_match[n].weight], dim=1)
+                            if self.gate_match is not None else self.gate_focus[n].weight for n in names])
+        return weight, torch.cat([self.gate_focus[n].bias for n in names])
+
     def _side_gates(self, focus: torch.Tensor, matched: torch.Tensor | None,
                     shared: dict | None) -> dict[str, torch.Tensor]:
         """gate_focus[name](focus) + gate_match[name](matched) of every copied attribute, from one
         matrix product over [focus, matched] (B, T, 2 + streams) -> {name: (B, T, gates)}. These
-        inputs are the same for every head of a step, so the result is kept in `shared`."""
+        inputs are the same for every head of a step, so the result is kept in `shared` (and the
+        stacked weights read from shared["side_weights"] where the caller put them there)."""
         if shared is not None and "side_gates" in shared:
             return shared["side_gates"]
-        names = list(self.gate_focus)
-        layers = [self.gate_focus[n] for n in names]
-        with_match = matched is not None and self.gate_match is not None
-        params = [p for n, f in zip(names, layers)
-                  for p in (f.weight, f.bias) + ((self.gate_match[n].weight,) if with_match else ())]
-        stamp = (with_match,) + tuple((p.data_ptr(), p._version) for p in params)
-        if torch.is_grad_enabled() or self._side is None or self._side[0] != stamp:
-            weight = torch.cat([torch.cat([f.weight, self.gate_match[n].weight], dim=1) if with_match else f.weight
-                                for n, f in zip(names, layers)])
-            bias = torch.cat([f.bias for f in layers])
-            if torch.is_grad_enabled():
-                self._side = None
-            else:  # cached while the weights stay the same tensors (as _cell_weights)
-                self._side = (stamp, weight, bias)
-        else:
-            _, weight, bias = self._side
-        inputs = torch.cat([focus, _as_dtype(matched, focus.dtype)], dim=-1) if with_match else focus
-        side = nn.functional.linear(inputs, weight, bias)
-        out = dict(zip(names, side.split([f.out_features for f in layers], dim=-1)))
+        weight, bias = shared["side_weights"] if shared and "side_weights" in shared else self.side_gate_weights()
+        if self.gate_match is not None:  # (a model without match lengths has matched None and no match layers)
+            focus = torch.cat([focus, _as_dtype(matched, focus.dtype)], dim=-1)
+        side = nn.functional.linear(focus, weight, bias)
+        out = dict(zip(self.gate_focus, side.split([f.out_features for f in self.gate_focus.values()], dim=-1)))
         if shared is not None:
             shared["side_gates"] = out
         return out

@@ -437,6 +437,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
     drum_role = V.ROLES.index("drums")
     plan_slots = set(slots)
     by_voices: dict[tuple, tuple] = {}  # voice per row -> (pitch mask, register pull or None)
+    side = model.side_gate_weights()  # the gates' stacked layers, once a run (head_logprobs)
+    per_run = {} if side is None else {"side_weights": side}
     iterations = 0
     while not all(r.done for r in rows) and iterations < capacity:
         iterations += 1
@@ -448,7 +450,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
         h, w = hidden[:, None], weights[:, None]
         m = None if matched is None else matched[:, None]
 
-        shared: dict = {}  # what the heads of this step share (model.head_logprobs)
+        shared: dict = dict(per_run)  # what the heads of this step share (model.head_logprobs)
 
         def head(index: int, ref: torch.Tensor) -> torch.Tensor:
             return model.head_logprobs(index, h, w, succ, ref[:, None], m, shared)[:, 0]

@@ -178,7 +178,8 @@ def test_pitch_prior_of_the_drawable_pitches_is_the_full_prior_there():
 
 def test_side_gates_are_the_focus_and_match_layers_summed():
     """The gates' focus and match parts of every copied attribute from one stacked product are the
-    two layers' outputs summed, with gradients too (training) and from the cache (sampling)."""
+    two layers' outputs summed: with gradients (training), and from the stacked weights a
+    sampling run makes once and passes along."""
     model, _ = _model_and_batch()
     with torch.no_grad():
         for layer in list(model.gate_focus.values()) + list(model.gate_match.values()):
@@ -186,9 +187,11 @@ def test_side_gates_are_the_focus_and_match_layers_summed():
             if layer.bias is not None:
                 layer.bias.normal_()
     focus, matched = torch.rand(2, 5, 2), torch.rand(2, 5, 3)
-    for grad in (True, False, False):  # the second no-grad call reads the cached stack
+    with torch.no_grad():
+        stacked = model.side_gate_weights()
+    for grad, shared in ((True, None), (False, {"side_weights": stacked})):
         with torch.set_grad_enabled(grad):
-            side = model._side_gates(focus, matched, None)
+            side = model._side_gates(focus, matched, shared)
         for name in model.gate_focus:
             expected = model.gate_focus[name](focus) + model.gate_match[name](matched)
             assert torch.allclose(side[name], expected, atol=1e-6)
