@@ -325,15 +325,38 @@ def _unused_name(name: str, taken: list[str]) -> str:
     return candidate
 
 
-def add_part(score: Score, part: str, start: int | None = None, end: int | None = None,
-             **options: Any) -> GenerationRequest:
+class HarmonyPartExists(ValueError):
+    """Add part > Harmony on a score that already has a harmony part over the span asked
+    (composer.music.harmony_part): another would double it. `complement` says which part it is and
+    how a second one would be written (add_part(..., anyway=True)); str() is the command line's
+    message (naming --anyway), question() the window's."""
+
+    def __init__(self, complement):
+        self.complement = complement
+        super().__init__(f"{complement.found_text()}, so another would double it: add --anyway to write one "
+                         f"that complements it ({complement.plan_text()}), or choose another --part "
+                         f"({', '.join(p for p in PARTS if p != 'harmony')})")
+
+    def question(self) -> str:
+        """The window's question: what is there, and what Add Anyway writes."""
+        c = self.complement
+        found = c.found_text()
+        return (f"{found[0].upper()}{found[1:]}, so another harmony part would double it.\n\n"
+                f"Add it anyway, and the new part complements {c.name}: {c.plan_text()}. "
+                "Or choose another part (bass, counter-melody, drums).")
+
+
+def add_part(score: Score, part: str, start: int | None = None, end: int | None = None, *,
+             anyway: bool = False, **options: Any) -> GenerationRequest:
     """Append a voice for `part` (a key of PARTS) and ask for it over [start, end) (default: the
     whole piece, whole bars: from the first downbeat, after a pickup). The other voices are the
     context. A counter-melody with no range control gets one below the melody's median (so it does
     not double the tune); a bass gets E1 up to
     an octave under the melody's median, at most G3 (MIDI 28-55). The co-writer pulls a new part to
     the middle of its range and takes only the pitch class from the model for it
-    (composer.model.region_writer._new_part_centre)."""
+    (composer.model.region_writer._new_part_centre). A harmony part where the score has one over
+    the span already raises HarmonyPartExists (a second would double it) unless `anyway`: then the
+    new part is written to complement it (composer.music.harmony_part)."""
     if part not in PARTS:
         raise ValueError(f"unknown part {part!r}; choose one of {', '.join(PARTS)}")
     if not score.notes:
@@ -344,6 +367,14 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
     # whole bars: from the first bar line, so a part never enters under a pickup (anacrusis)
     start = _first_bar_line(score) if start is None else start
     end = bar_at(score, max(0, score.end - 1))[1] if end is None else end
+    if part == "harmony" and not anyway:
+        from composer.music.harmony_part import complement_for, find_harmony_part
+
+        there = find_harmony_part(score, start, end)
+        if there is not None:
+            given = options.get("controls")
+            raise HarmonyPartExists(complement_for(
+                score, there, start, end, keep_range=given is not None and (given.lowest, given.highest) != (None, None)))
     roles = infer_roles(score)
     score = score.copy()
     score.voices.append(Voice(name=_unused_name(name, [v.name for v in score.voices]), program=program,
@@ -359,6 +390,6 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
     return GenerationRequest(score, Region(start, end, (len(score.voices) - 1,)), controls=controls, **options)
 
 
-__all__ = ["GenerationRequest", "PARTS", "ROLES", "add_part", "apply_result", "bar_at", "bar_number", "bar_span",
+__all__ = ["GenerationRequest", "HarmonyPartExists", "PARTS", "ROLES", "add_part", "apply_result", "bar_at", "bar_number", "bar_span",
            "clear_region", "continue_request", "fill_request", "parse_bars", "sounding_at_end", "voice_indices",
            "voices_with_notes"]

@@ -14,6 +14,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
     parser.add_argument("--part", required=True, choices=list(PARTS), help="the part to add")
     parser.add_argument("--bars", type=bars_text, help="bars to write it in, e.g. 1-8 (default: the whole piece)")
+    parser.add_argument("--anyway", action="store_true",
+                        help="add a harmony part even where the piece has one (refused otherwise, as it would "
+                             "double it): the new one complements it, in another rhythm and register")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,6 +24,24 @@ def run(args: argparse.Namespace) -> int:
         from composer.request import add_part
 
         span = chosen_bars(score, args.bars) if args.bars else (None, None)
-        return add_part(score, args.part, *span, **options)
+        request = add_part(score, args.part, *span, anyway=args.anyway, **options)
+        if args.part == "harmony" and args.anyway:
+            _say_complement(args.file, request)
+        return request
 
     return run_request(args, build)
+
+
+def _say_complement(file: str, request) -> None:
+    """With --anyway beside a harmony part already there: say how the new one is written (the
+    co-writer shapes it to complement that part, composer.music.harmony_part)."""
+    import sys
+
+    from composer.music.harmony_part import complement_for, find_harmony_part
+
+    region, controls = request.region, request.controls
+    there = find_harmony_part(request.score, region.start, region.end, exclude=region.voices)
+    if there is not None:
+        plan = complement_for(request.score, there, region.start, region.end, exclude=region.voices,
+                              keep_range=(controls.lowest, controls.highest) != (None, None))
+        print(f"notice: {file}: the new harmony part complements {plan.name}: {plan.plan_text()}", file=sys.stderr)

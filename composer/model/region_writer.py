@@ -26,6 +26,7 @@ from composer.model.priors import (BESIDE_WEIGHT, GrooveProfile, estimate_chords
                                    written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, sample_region
 from composer.music.limits import BARS_REQUEST_NOTES, VOICE_FILL_NOTES
+from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
 from composer.music.region import Controls, Region
 from composer.music.scales import Key
 from composer.music.score import Note, Score
@@ -68,16 +69,17 @@ STANDARD_KIT = (36, 38, 42, 46, 49, 51)  # GM: kick, snare, closed and open hi-h
 DEFAULT_GROOVE_OTHERS = 2.0  # log-ratio taken off the kit's keys that the default beat does not play
 
 
-def default_comping(start: int, meters: np.ndarray, top: float):
+def default_comping(start: int, meters: np.ndarray, top: float, per_bar: int | None = None):
     """A harmony part added where it has no notes yet: the Texture of six bars of plain block-chord
     comping in the meter in force at `start` (close-position triads in every inversion, with their
     top note at `top`; a chord on each half bar in 4/4 and compound 6/8 or 12/8, one a bar
-    otherwise, held to the next). The model, which learnt lines, wrote an added harmony part as a single line (about
+    otherwise, or `per_bar` chords a bar, each held to the next). The model, which learnt lines, wrote an added harmony part as a single line (about
     one onset in 20 a chord, QA), sometimes doubling the tune."""
     _, bar = bar_positions(np.array([max(0, start)]), meters)
     bar_ticks = int(bar[0])
     numerator = int(meters[np.searchsorted(meters[:, 0], start, side="right") - 1, 1]) if len(meters) else 4
-    per_bar = 2 if numerator in (4, 6, 12) else 1
+    if per_bar is None:
+        per_bar = 2 if numerator in (4, 6, 12) else 1
     length = bar_ticks // per_bar
     rows = []
     top = int(round(top))
@@ -103,10 +105,20 @@ def _comping_top(pitched: np.ndarray, region: Region) -> float:
     G4, over its own low notes (6 of 48 chord notes, QA)."""
     others = pitched[~np.isin(pitched[:, 4], list(region.voices))] if len(pitched) else pitched
     if not len(others):
-        return 67.0
+        return comping_top(())
     voice = max(np.unique(others[:, 4]), key=lambda v: float(np.median(others[others[:, 4] == v, 2])))
-    tune = others[others[:, 4] == voice, 2]
-    return float(np.clip(min(np.median(tune) - 5, np.percentile(tune, 10) - 1), 55, 74))
+    return comping_top(others[others[:, 4] == voice, 2].tolist())
+
+
+def _beside_harmony(score: Score, region: Region, controls: Controls) -> Complement | None:
+    """How a new harmony part complements the harmony part the score already has over the region
+    (composer.music.harmony_part: add_part asks the person first, and says this), or None. A range
+    the person gave the part is theirs: then only the rhythm differs."""
+    voice = find_harmony_part(score, region.start, region.end, exclude=region.voices)
+    if voice is None:
+        return None
+    return complement_for(score, voice, region.start, region.end, exclude=region.voices,
+                          keep_range=controls.lowest is not None or controls.highest is not None)
 
 
 def default_groove(start: int, meters: np.ndarray):
@@ -409,8 +421,12 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         last = earlier[np.argmax(earlier[:, 0])] if len(earlier) else None
         texture = None if role == drums_role else _texture(own, meters, region)
         comping = texture is None and role == V.ROLES.index("harmony") and not len(own)
+        beside = _beside_harmony(score, region, controls) if comping else None
         if comping:
-            texture = default_comping(region.start, meters, _comping_top(pitched_notes, region))
+            # Beside a harmony part already there: another rhythm and register (not doubling it).
+            top = _comping_top(pitched_notes, region) if beside is None or beside.top is None else beside.top
+            texture = default_comping(region.start, meters, top, None if beside is None else beside.chords_a_bar)
+        fence = (beside.lowest, beside.highest) if beside is not None and beside.lowest is not None else None
         targets.append(TargetVoice(
             slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
             last_pitch=int(last[2]) if last is not None else -1,
@@ -418,9 +434,9 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # A bass or inner part with fewer than 8 notes: the whole range they span, a little
             # wider (a cello of 7 notes, D2-D3, had no register and filled its bars at D4-E4 over
             # the tune); a melody of a few notes (a short seed) stays free to find its line.
-            register=(int(np.percentile(own[:, 2], 2)), int(np.percentile(own[:, 2], 98))) if len(own) >= 8 else (
-                (int(own[:, 2].min()) - FEW_NOTES_MARGIN, int(own[:, 2].max()) + FEW_NOTES_MARGIN)
-                if len(own) and role in _ACCOMPANYING else None),
+            register=fence if fence is not None else (int(np.percentile(own[:, 2], 2)), int(np.percentile(own[:, 2], 98)))
+            if len(own) >= 8 else ((int(own[:, 2].min()) - FEW_NOTES_MARGIN, int(own[:, 2].max()) + FEW_NOTES_MARGIN)
+                                   if len(own) and role in _ACCOMPANYING else None),
             centre=float(np.median(own[:, 2])) if len(own) >= 8 else (
                 _new_part_centre(controls, role) if not len(own) else None),
             keys=tuple(sorted(set((_in_region_meter(own, region.start, meters) if role == drums_role
