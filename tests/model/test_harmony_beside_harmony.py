@@ -77,6 +77,7 @@ def test_a_harmony_part_added_anyway_complements_the_piano(cowriter, every_beat)
         new = [n for n in variation.notes if n.generated]
         onsets = Counter(n.onset for n in new)
         assert len(new) >= 20
+        assert {n.velocity for n in new} == {70}  # at the piano's level (the accompaniment's), under the tune's 90
         assert sum(size >= 3 for size in onsets.values()) >= 0.8 * len(onsets), onsets  # block chords
         per_bar = len(onsets) / 8
         if every_beat:  # the piano moves on every beat: one held chord a bar
