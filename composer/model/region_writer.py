@@ -421,12 +421,16 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         last = earlier[np.argmax(earlier[:, 0])] if len(earlier) else None
         texture = None if role == drums_role else _texture(own, meters, region)
         comping = texture is None and role == V.ROLES.index("harmony") and not len(own)
-        beside = _beside_harmony(score, region, controls) if comping else None
+        # (not `beside`, the other parts' notes in the region, which the drum groove reads below)
+        complement = _beside_harmony(score, region, controls) if comping else None
         if comping:
             # Beside a harmony part already there: another rhythm and register (not doubling it).
-            top = _comping_top(pitched_notes, region) if beside is None or beside.top is None else beside.top
-            texture = default_comping(region.start, meters, top, None if beside is None else beside.chords_a_bar)
-        fence = (beside.lowest, beside.highest) if beside is not None and beside.lowest is not None else None
+            top = _comping_top(pitched_notes, region) if complement is None or complement.top is None \
+                else complement.top
+            texture = default_comping(region.start, meters, top,
+                                      None if complement is None else complement.chords_a_bar)
+        fence = (complement.lowest, complement.highest) \
+            if complement is not None and complement.lowest is not None else None
         targets.append(TargetVoice(
             slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
             last_pitch=int(last[2]) if last is not None else -1,
