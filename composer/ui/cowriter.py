@@ -230,23 +230,31 @@ class CoWriter(QObject):
         if not seed.notes:
             return "There are no seed notes: select some notes, or move the playhead after the notes to continue."
         self.last_seed, self.last_options = seed, dict(options)
+        request = self.continue_request_for(seed, options, moved=not base)
+        if isinstance(request, str):
+            return request
+        return self.generate_request(request, base=base)
+
+    def continue_request_for(self, seed: Score, options: dict, *, moved: bool = True) -> GenerationRequest | str:
+        """The request Continue runs for `seed` (a Score holding the seed notes) with the panel's
+        `options` (continue_score's names; "key_detected": the key was detected from the seed);
+        `moved`: placed as _up_to_what_follows says. A str says why there is none."""
         try:
             request = continue_request(seed, **_continue_options(seed, options))
         except ValueError as error:
             return str(error)
-        if not base:
-            request = self._up_to_what_follows(request)
-            if isinstance(request, str):
-                return request
-        return self.generate_request(request, base=base)
+        return self._up_to_what_follows(request, options.get("key_detected", False)) if moved else request
 
-    def _up_to_what_follows(self, request: GenerationRequest) -> GenerationRequest | str:
+    def _up_to_what_follows(self, request: GenerationRequest, key_detected: bool = False) -> GenerationRequest | str:
         """A continue request from a seed in the middle of the piece (a selection, or the notes
         before the playhead) whose voices have music after it: the gap up to that music, written
         with the whole piece as context so it leads into it (a fill), instead of new notes on top
         of the ones that follow (Accept layered them, QA). No gap (a note in the middle selected,
         e.g. after moving it): the continuation goes after the end of the piece, as with nothing
-        selected."""
+        selected, and a key detected from the seed is detected again there, from the whole piece
+        (composer.request.key_of_section), as with nothing selected: the notes an Accept leaves
+        selected (10 notes of a fill in C major: G G F E D D over A) read as D major, and the C
+        major piece was continued with F#s (QA)."""
         start, voices = request.region.start, set(request.region.voices)
         seed = set(request.score.notes)
         later = [n for n in self.document.store.notes()
@@ -256,7 +264,8 @@ class CoWriter(QObject):
         score = self.document.score()
         end = min(n.onset for n in later)
         if end - start < MIN_GAP:
-            return replace(request, score=score, region=Region(score.end, None, request.region.voices))
+            return replace(request, score=score, region=Region(score.end, None, request.region.voices),
+                           **({"key": "auto"} if key_detected else {}))
         # (the asked number of notes still bounds it: a long gap is not filled to its end unasked)
         return replace(request, score=score, region=Region(start, end, request.region.voices), bars=None)
 

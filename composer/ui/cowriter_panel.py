@@ -234,7 +234,13 @@ class CoWriterPanel(QWidget):
 
     def _update_detected(self) -> None:
         if self.key_mode.currentData() == KEY_DETECT:
-            key = self.seed_key(self.seed_notes())
+            seed = sorted(self.seed_notes(), key=lambda n: (n.onset, n.pitch))
+            key = self.seed_key(seed)
+            if seed:  # the key Continue locks to: where it moves the seed, detected there (CoWriter)
+                request = self.cowriter.continue_request_for(self.document.score().copy(notes=seed),
+                                                             {**self._voice_options(), "key": key, "key_detected": True})
+                if not isinstance(request, str) and request.key == "auto":
+                    key = request.resolved_key()
             self.detected_key.setText(f"Detected: {key}" if key else "Detected: (no seed notes)")
 
     # --- the seed and options ----------------------------------------------------------------
@@ -274,9 +280,11 @@ class CoWriterPanel(QWidget):
             key = Key(self.tonic.currentIndex(), self.scale.currentText())
         return {"length": self.length.value(), "variations": self.variation_count.value(),
                 "style": self.style_box.currentData(), "temperature": self.temperature.value(),
-                "top_p": self.top_p.value(), "key": key, "seed": random.randrange(2**31),
-                "controls": self.controls(),
-                **({"voice": self.voice} if self.voice is not None else {}),
+                "top_p": self.top_p.value(), "key": key, "key_detected": mode == KEY_DETECT,
+                "seed": random.randrange(2**31), "controls": self.controls(), **self._voice_options()}
+
+    def _voice_options(self) -> dict:
+        return {**({"voice": self.voice} if self.voice is not None else {}),
                 **({"voices": tuple(self.voices())} if self.voices() else {})}
 
     def _start(self, seed: Score, options: dict, base: list[Note] | tuple = ()) -> None:
