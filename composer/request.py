@@ -148,20 +148,41 @@ def key_of_section(keys, pitched: list[Note], start: int, end: int | None) -> Ke
     or that section's written key when it holds fewer than MIN_SECTION_NOTES notes. A piece in
     G major that modulates to Eb major was continued, and filled, locked to the key of the whole
     piece's notes (G major, or G minor for a mixture), so its Eb-major bars got B and F# naturals.
-    With one key (or none) written: the whole piece's notes, as before."""
+    With one key (or none) written: the whole piece's notes, as before. Either way the written
+    key stands where the notes fit it as well as the estimate (estimated_or_written)."""
     # (estimate_key says major or minor; the notes decide which minor or mode: fitted_scale)
     if len(keys) < 2:
-        return fitted_scale(estimate_key(pitched), pitched)
+        return estimated_or_written(keys[0].key if keys else None, pitched)
     ticks = sorted(k.tick for k in keys)
     first = max((t for t in ticks if t <= start), default=ticks[0])
     last = start if end is None else max(start, end - 1)
     after = [t for t in ticks if t > last]
     stop = None if end is None or not after else after[0]
     section = [n for n in pitched if n.onset >= first and (stop is None or n.onset < stop)]
-    if len(section) >= MIN_SECTION_NOTES:
-        return fitted_scale(estimate_key(section), section)
     written = max((k for k in keys if k.tick <= start), key=lambda k: k.tick, default=keys[0])
+    if len(section) >= MIN_SECTION_NOTES:
+        return estimated_or_written(written.key, section)
     return written.key
+
+
+def estimated_or_written(written: Key | None, pitched: list[Note]) -> Key | None:
+    """The key the notes are in (estimate_key, then fitted_scale), unless the written key
+    signature's scale (fitted to the notes: C major with B flats is C mixolydian) allows other
+    pitches and holds as much of their duration: eight notes of C major (C E G C B G E D) read as
+    E minor, and a fill of the next bars in a piece written in C major was locked to E minor (F#
+    allowed, F forbidden; QA). A signature the notes contradict (a stray C major over a tune with
+    F# and C#) loses. None without notes."""
+    estimated = fitted_scale(estimate_key(pitched), pitched)
+    if written is None or estimated is None:
+        return estimated
+    kept = fitted_scale(written, pitched)
+    held = [0.0] * 12
+    for note in pitched:
+        held[note.pitch % 12] += note.duration
+    share = lambda key: sum(held[c] for c in key.pitch_classes)  # noqa: E731
+    # (the same notes under another name, G major read under a D major signature as D mixolydian,
+    # keep the estimate's name: the lock is the same)
+    return kept if kept.pitch_classes != estimated.pitch_classes and share(kept) >= share(estimated) else estimated
 
 
 # ----------------------------------------------------------------------------- bars

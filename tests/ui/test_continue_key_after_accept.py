@@ -29,8 +29,7 @@ BASS = [48, 43] + [45] * 4 + [41, 43, 48, 43, 45, 41, 41, 43, 48, 48]
 
 def write_piece(path) -> None:
     mid = mido.MidiFile(ticks_per_beat=Q)
-    conductor = mido.MidiTrack([mido.MetaMessage("key_signature", key="C", time=0)])
-    mid.tracks.append(conductor)
+    mid.tracks.append(mido.MidiTrack())  # no key signature: the key is the notes' (else C major stands)
     for name, channel, program, pitches, lengths in (("Soprano", 0, 73, SOPRANO, SOPRANO_LENGTHS),
                                                      ("Bass", 1, 32, BASS, [2] * len(BASS))):
         track = mido.MidiTrack([mido.MetaMessage("track_name", name=name, time=0),
