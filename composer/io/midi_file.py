@@ -276,6 +276,8 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
         score.tempos = _tempo_map(tempos, ticks)
     else:
         score.tempos = [TempoChange(0, _SMPTE_BPM)]
+    if score.meters and score.meters[0].tick < 0:
+        features.add("pickup")  # a short first bar read as a pickup, said as the ABC reader says it
     score.features = frozenset(features)
     score.problems = tuple(problems)
     return MidiReadReport(score, problems)

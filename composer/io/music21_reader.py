@@ -202,6 +202,8 @@ def score_from_music21(stream, *, title: str = "") -> Score:
             meters.append(MeterChange(0, int(found.numerator), int(found.denominator)))
     if meters and meters[0].tick == 0:
         meters[0] = pickup_meter(meters[0].numerator, meters[0].denominator, _pickup_ticks(first_part))
+    if meters and meters[0].tick < 0:
+        features.add("pickup")  # as the ABC reader says it (composer data info counts them)
 
     keys = []
     for signature in first_part.recurse().getElementsByClass(m21key.KeySignature):
