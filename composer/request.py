@@ -256,7 +256,9 @@ def parse_bars(text: str) -> tuple[int, int]:
         parts = []
     if len(parts) == 1:
         parts = parts * 2
-    if len(parts) != 2 or parts[0] > parts[1] or parts[0] < 0:
+    if len(parts) == 2 and 0 <= parts[1] < parts[0]:  # '5-3': say so, not only the form
+        raise ValueError(f"bars {text!r} run backwards: give a range of bars first bar first, {parts[1]}-{parts[0]}")
+    if len(parts) != 2 or parts[0] < 0:
         raise ValueError(f"bars {text!r}: give a bar or a range of bars, e.g. 5-6")
     return parts[0], parts[1]
 
