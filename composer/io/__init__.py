@@ -48,8 +48,17 @@ def _within_limits(score: Score, path: Path) -> Score:
 
 
 def read_score(path: str | Path) -> Score:
-    """Read any supported file into one Score (the first piece of a multi-piece file)."""
-    return read_scores(path)[0]
+    """Read any supported file into one Score (the first piece of a multi-piece file, which says
+    so in its problems: the others were left out without a word, QA)."""
+    scores = read_scores(path)
+    first = scores[0]
+    if len(scores) > 1:
+        named = f" ({first.title})" if getattr(first, "title", "") else ""
+        problem = (f"the file holds {len(scores)} tunes; this is the first{named}: to work on another, "
+                   "save it in a file of its own")
+        log.warning("%s: %s", path, problem)
+        first.problems = (*getattr(first, "problems", ()), problem)
+    return first
 
 
 def write_midi(score: Score, path: str | Path, **options) -> None:
