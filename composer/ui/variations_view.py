@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
 )
 
 from composer.music.score import Note
@@ -70,6 +70,10 @@ class VariationsView(QWidget):
         self.list.setIconSize(PREVIEW)
         self.list.setSpacing(2)
         self.list.setMinimumHeight(2 * PREVIEW.height() + 24)  # two previews, however small the window
+        # ... and more where there is room, but the panel is laid out from those two: counted at its
+        # preferred height, the list left the panel 2 px to spare in its dock, and the out-of-date
+        # line then brought both scroll bars (Add part cut off, QA)
+        self.list.setSizePolicy(self.list.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Ignored)
         self.list.currentRowChanged.connect(self._row_changed)
         self.list.itemDoubleClicked.connect(lambda _item: self._emit(self.accept_requested))
         self.audition_button = QPushButton("▶ Audition")
@@ -118,7 +122,10 @@ class VariationsView(QWidget):
         if stale != self.stale:
             self.stale = stale
             self.stale_label.setVisible(stale)
-            self.regenerate_button.setText("↻ Regenerate from the score now" if stale else "↻ Regenerate")
+            # (the label keeps its length: "Regenerate from the score now" widened the panel past
+            # its dock; the warning line above says it, and the tooltip)
+            self.regenerate_button.setToolTip("Write new variations from the score as it is now" if stale
+                                              else "Write new variations from the same seed and settings")
             self._update_buttons()
 
     def current(self) -> Variation | None:
