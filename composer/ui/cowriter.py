@@ -251,10 +251,11 @@ class CoWriter(QObject):
         with the whole piece as context so it leads into it (a fill), instead of new notes on top
         of the ones that follow (Accept layered them, QA). No gap (a note in the middle selected,
         e.g. after moving it): the continuation goes after the end of the piece, as with nothing
-        selected, and a key detected from the seed is detected again there, from the whole piece
-        (composer.request.key_of_section), as with nothing selected: the notes an Accept leaves
-        selected (10 notes of a fill in C major: G G F E D D over A) read as D major, and the C
-        major piece was continued with F#s (QA)."""
+        selected. Either way the whole piece is the context, so a key detected from the seed is
+        detected again for where the notes go, as Fill does (composer.request.key_of_section):
+        the notes an Accept leaves selected (10 notes of a fill in C major: G G F E D D over A)
+        read as D major, and the C major piece was continued with F#s; one note drawn (and so
+        selected) read as its own major key (QA)."""
         start, voices = request.region.start, set(request.region.voices)
         seed = set(request.score.notes)
         later = [n for n in self.document.store.notes()
@@ -263,11 +264,11 @@ class CoWriter(QObject):
             return request
         score = self.document.score()
         end = min(n.onset for n in later)
+        key = {"key": "auto"} if key_detected else {}
         if end - start < MIN_GAP:
-            return replace(request, score=score, region=Region(score.end, None, request.region.voices),
-                           **({"key": "auto"} if key_detected else {}))
+            return replace(request, score=score, region=Region(score.end, None, request.region.voices), **key)
         # (the asked number of notes still bounds it: a long gap is not filled to its end unasked)
-        return replace(request, score=score, region=Region(start, end, request.region.voices), bars=None)
+        return replace(request, score=score, region=Region(start, end, request.region.voices), bars=None, **key)
 
     def generate_request(self, request: GenerationRequest, *, base: Iterable[Note] = ()) -> str | None:
         """Start any generation (continue, fill, add part); returns None, or the reason it

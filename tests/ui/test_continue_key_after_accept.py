@@ -1,6 +1,7 @@
 """Continue from a few selected notes in the middle of a piece (the notes an Accept leaves
-selected) is written at the piece's end with the whole piece as context, so "Key lock: Detect
-from seed" locks it to the whole piece's key, and the panel's Detected line says that key.
+selected, a note just drawn) is written at the piece's end, or in the gap after them, with the
+whole piece as context, so "Key lock: Detect from seed" locks it as Fill would, from the piece,
+and the panel's Detected line says that key.
 
 Found by QA in the window: a C major two-voice piece, Fill bars 2-3, Accept, Continue: the 10
 accepted notes (G G F E D D over A) read "Detected: D:major", and the continuation after bar 8 was
@@ -56,6 +57,18 @@ def test_the_detected_line_says_the_key_continue_locks_to(window, qtbot, tmp_pat
     assert str(panel.seed_key(panel.seed_notes())) == "D:major"  # the selection alone reads as D major
     qtbot.waitUntil(lambda: not panel._detect_timer.isActive(), timeout=2000)  # the line follows the selection
     assert panel.detected_key.text() == "Detected: C:major"
+
+
+def test_one_note_selected_before_a_gap_is_not_a_key(window, qtbot, tmp_path):
+    panel = open_and_select_bars_2_3(window, qtbot, tmp_path)
+    doc = window.document
+    # bars 4-5 emptied: Continue from the bass's first A fills the gap after it, up to bar 6
+    assert doc.delete_notes([i for i, n in doc.store.items() if 12 * Q <= n.onset < 20 * Q])
+    doc.set_selection([i for i, n in doc.store.items() if n.onset == 10 * Q and n.pitch == 45])
+    assert str(panel.seed_key(panel.seed_notes())) == "A:major"  # one A, on its own
+    qtbot.waitUntil(lambda: not panel._detect_timer.isActive(), timeout=2000)
+    shown = Key.parse(panel.detected_key.text().removeprefix("Detected: "))
+    assert shown.pitch_classes == C_MAJOR, shown  # the piece's notes (read as A minor without bars 4-5)
 
 
 @pytest.fixture
