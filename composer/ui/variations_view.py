@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
 from composer.music.score import Note
@@ -50,6 +50,16 @@ def preview_notes(variation: Variation) -> tuple[list[Note], list[Note]]:
     return [n for n in variation.score.notes if n not in fresh and n.end > low and n.onset < high], new
 
 
+class _PreviewList(QListWidget):
+    """The variation list; it prefers its minimum height (two previews) and grows into the room
+    left. At QListWidget's own preferred height the panel had 2 px to spare in its dock at the
+    default window size, and the out-of-date line then brought both scroll bars (Add part cut
+    off at the right edge, QA)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+
 class VariationsView(QWidget):
     selected = Signal(object)  # Variation | None
     audition_requested = Signal(object)
@@ -66,14 +76,10 @@ class VariationsView(QWidget):
         self.stale_label.setWordWrap(True)
         self.stale_label.setStyleSheet("color: #c08a1a")
         self.stale_label.hide()
-        self.list = QListWidget()
+        self.list = _PreviewList()
         self.list.setIconSize(PREVIEW)
         self.list.setSpacing(2)
         self.list.setMinimumHeight(2 * PREVIEW.height() + 24)  # two previews, however small the window
-        # ... and more where there is room, but the panel is laid out from those two: counted at its
-        # preferred height, the list left the panel 2 px to spare in its dock, and the out-of-date
-        # line then brought both scroll bars (Add part cut off, QA)
-        self.list.setSizePolicy(self.list.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Ignored)
         self.list.currentRowChanged.connect(self._row_changed)
         self.list.itemDoubleClicked.connect(lambda _item: self._emit(self.accept_requested))
         self.audition_button = QPushButton("▶ Audition")

@@ -36,3 +36,7 @@ def test_the_panel_still_fits_when_its_variations_are_out_of_date(window, qtbot)
     assert not area.horizontalScrollBar().isVisible(), "the panel is wider than its dock"
     assert not area.verticalScrollBar().isVisible(), (
         f"the panel needs {panel.minimumSizeHint().height()} px, the dock gives {area.viewport().height()}")
+    view = panel.variations  # one under the other, nothing drawn over the list
+    assert view.stale_label.geometry().bottom() < view.list.geometry().top()
+    assert view.list.geometry().bottom() < view.audition_button.geometry().top()
+    assert view.list.height() >= view.list.minimumHeight()
