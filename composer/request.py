@@ -171,10 +171,11 @@ def estimated_or_written(written: Key | None, pitched: list[Note]) -> Key | None
     pitches and holds as much of their duration: eight notes of C major (C E G C B G E D) read as
     E minor, and a fill of the next bars in a piece written in C major was locked to E minor (F#
     allowed, F forbidden; QA). A signature the notes contradict (a stray C major over a tune with
-    F# and C#) loses. None without notes."""
+    F# and C#) loses. Without notes, the written key (None when there is none): a bass added to a
+    drum groove in a file marked E minor was held to no key (QA)."""
     estimated = fitted_scale(estimate_key(pitched), pitched)
     if written is None or estimated is None:
-        return estimated
+        return estimated or written
     kept = fitted_scale(written, pitched)
     held = [0.0] * 12
     for note in pitched:

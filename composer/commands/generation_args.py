@@ -248,6 +248,9 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
     try:
         score = load_project(args.file).score if is_project_path(args.file) else read_score(args.file)
         request = build(score, options)
+        unkeyed = _unkeyed(request)
+        if unkeyed:
+            print(f"notice: {args.file}: {unkeyed}", file=sys.stderr)
         variations = cowriter.generate(request)
     except ScoreFileError as error:
         return fail(str(error))
@@ -281,6 +284,21 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
                   f"the {request.bars} bars may not all be filled: continue {path.name} for more, or ask for "
                   "fewer bars", file=sys.stderr)
     return 0
+
+
+def _unkeyed(request) -> str | None:
+    """What to say when the auto key lock finds no key for pitched new notes (no pitched notes,
+    chords or key signature around them, as in a drum groove): a bass added to drums alone wandered
+    through all twelve notes without a word (QA). None otherwise."""
+    if request.key != "auto":
+        return None
+    voices = request.score.voices
+    if not any(v < len(voices) and not voices[v].is_drum for v in request.region.voices):
+        return None
+    if request.resolved_key() is not None:
+        return None
+    return ("there are no pitched notes, chords or key signature to take a key from, so the new notes "
+            "keep to no key: give one with --key (e.g. --key E:minor), or --chords")
 
 
 def _style_hint(style: str, known: list[str], model: str | None) -> str:
