@@ -165,6 +165,18 @@ def key_of_section(keys, pitched: list[Note], start: int, end: int | None) -> Ke
     return written.key
 
 
+def finds_no_key(request: GenerationRequest) -> bool:
+    """True when the request asks for the auto key lock and it finds none for pitched new notes (no
+    pitched notes, chords or key signature around them, as beside a drum groove): the front ends
+    say so, since a bass added to drums alone wandered through all twelve notes without a word (QA)."""
+    if request.key != "auto":
+        return False
+    voices = request.score.voices
+    if not any(v < len(voices) and not voices[v].is_drum for v in request.region.voices):
+        return False
+    return request.resolved_key() is None
+
+
 def estimated_or_written(written: Key | None, pitched: list[Note]) -> Key | None:
     """The key the notes are in (estimate_key, then fitted_scale), unless the written key
     signature's scale (fitted to the notes: C major with B flats is C mixolydian) allows other

@@ -287,15 +287,10 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
 
 
 def _unkeyed(request) -> str | None:
-    """What to say when the auto key lock finds no key for pitched new notes (no pitched notes,
-    chords or key signature around them, as in a drum groove): a bass added to drums alone wandered
-    through all twelve notes without a word (QA). None otherwise."""
-    if request.key != "auto":
-        return None
-    voices = request.score.voices
-    if not any(v < len(voices) and not voices[v].is_drum for v in request.region.voices):
-        return None
-    if request.resolved_key() is not None:
+    """What to say when the auto key lock finds no key (composer.request.finds_no_key). None otherwise."""
+    from composer.request import finds_no_key
+
+    if not finds_no_key(request):
         return None
     return ("there are no pitched notes, chords or key signature to take a key from, so the new notes "
             "keep to no key: give one with --key (e.g. --key E:minor), or --chords")

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QMessageBox, QPushButton, QToolButton
 
 from composer.music.scales import Key
-from composer.request import GenerationRequest, HarmonyPartExists, add_part, bar_at, fill_request
+from composer.request import GenerationRequest, HarmonyPartExists, add_part, bar_at, fill_request, finds_no_key
 
 PART_LABELS = {"bass": "&Bass", "harmony": "&Harmony", "counter": "&Counter-melody", "drums": "&Drums"}
 NO_SELECTION = ("Select the bars to fill first: Ctrl-drag on the ruler (or double-click a bar), or select "
@@ -173,3 +173,6 @@ class RegionActions(QObject):
         reason = self.panel.cowriter.generate_request(request)
         if reason:
             self.panel._error(reason)
+        elif finds_no_key(request):  # e.g. a bass added to drums alone (QA)
+            self.panel.message.emit("There are no pitched notes, chords or key signature to take a key from, "
+                                    "so the new notes keep to no key: choose one under Key lock")
