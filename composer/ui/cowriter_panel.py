@@ -237,8 +237,8 @@ class CoWriterPanel(QWidget):
             seed = sorted(self.seed_notes(), key=lambda n: (n.onset, n.pitch))
             key = self.seed_key(seed)
             if seed:  # the key Continue locks to: where it moves the seed, detected there (CoWriter)
-                request = self.cowriter.continue_request_for(self.document.score().copy(notes=seed),
-                                                             {**self._voice_options(), "key": key, "key_detected": True})
+                options = {**self._voice_options(), "key": key, "key_detected": True}
+                request = self.cowriter.continue_request_for(self.document.score().copy(notes=seed), options)
                 if not isinstance(request, str) and request.key == "auto":
                     key = request.resolved_key()
             self.detected_key.setText(f"Detected: {key}" if key else "Detected: (no seed notes)")

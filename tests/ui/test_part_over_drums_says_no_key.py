@@ -22,7 +22,8 @@ def window(qtbot):
 
 
 def test_add_part_over_drums_alone_says_there_is_no_key(qtbot, window):
-    hits = [Note(42, i * Q // 2, Q // 2, 90) for i in range(16)] + [Note(36, i * Q, Q // 2, 100) for i in range(0, 8, 2)]
+    hits = [Note(42, i * Q // 2, Q // 2, 90) for i in range(16)] + [Note(36, i * Q, Q // 2, 100)
+                                                                     for i in range(0, 8, 2)]
     window.document.load(Score(notes=hits, voices=[Voice("Kit", is_drum=True)]))
     window.after_load()
     assert window.document.score().voices[0].is_drum
