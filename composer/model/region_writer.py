@@ -121,6 +121,31 @@ def _beside_harmony(score: Score, region: Region, controls: Controls) -> Complem
                           keep_range=controls.lowest is not None or controls.highest is not None)
 
 
+def default_bass_line(start: int, meters: np.ndarray):
+    """A bass part added where it has no notes yet: the LineRhythm of six bars of the plain lines a
+    bass player starts from in the meter in force at `start`, each note held to the next: a note on
+    every beat, on the downbeat and the half bar (in four; the second group of an odd bar, the
+    second dotted beat of 6/8), and one held the whole bar, twice each (compound meters count
+    their dotted beats). The model alone, with no bass of the piece to follow, left a quarter of
+    the downbeats empty and played off the beat (QA)."""
+    _, bar = bar_positions(np.array([max(0, start)]), meters)
+    bar_ticks = int(bar[0])
+    numerator, denominator = (int(x) for x in meters[np.searchsorted(meters[:, 0], start, side="right") - 1, 1:3]) \
+        if len(meters) else (4, 4)
+    beats = numerator // 3 if numerator in (6, 9, 12) and denominator == 8 else numerator
+    beat = bar_ticks // max(1, beats)
+    half = -(-beats // 2) * beat if beats >= 2 else bar_ticks  # the beat starting the bar's second half / group
+    patterns = [list(range(0, bar_ticks, beat)), [0] + ([half] if half < bar_ticks else []), [0]] * 2
+    onsets, durations = [], []
+    for b, pattern in enumerate(patterns):
+        ends = pattern[1:] + [bar_ticks]
+        onsets += [b * bar_ticks + t for t in pattern]
+        durations += [e - t for t, e in zip(pattern, ends)]
+    ticks = np.array(onsets, dtype=np.int64)
+    return line_rhythm_of((ticks % bar_ticks, np.full(len(ticks), bar_ticks), ticks),
+                          np.rint(np.array(durations) / V.TICKS_PER_GRID))
+
+
 def default_groove(start: int, meters: np.ndarray):
     """A drum part added where there are no drums yet: the GrooveProfile of two bars of the plain
     beat a drummer starts from in the meter in force at `start` (eighth-note hi-hat; kick on the
@@ -455,7 +480,9 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # A voice of block chords keeps writing chords of its context's size.
             texture=texture, comping=comping,
             # A bass or inner line of single notes keeps its context's rhythm (a melody may vary its own).
-            rhythm=_line_rhythm(own, meters, region) if texture is None and mono and role in _ACCOMPANYING else None,
+            rhythm=(_line_rhythm(own, meters, region) if len(own) or role != V.ROLES.index("bass")
+                    else default_bass_line(region.start, meters))
+            if texture is None and mono and role in _ACCOMPANYING else None,
             # ... and any other pitched voice (a melody) enters where its context's notes fall.
             entry=_line_rhythm(own, meters, region) if texture is None and role != drums_role
             and not (mono and role in _ACCOMPANYING) else None))

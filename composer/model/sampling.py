@@ -18,8 +18,8 @@ import torch
 from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
-from composer.model.priors import (COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK, GrooveProfile, LineRhythm,
-                                    Texture, chord_tone_prior, unrepeated)
+from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
+                                    GrooveProfile, LineRhythm, Texture, chord_tone_prior, root_prior, unrepeated)
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -329,6 +329,13 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         chords = chord_tone_prior(feats["chord_root"], feats["chord_quality"], feats["metric"], plan.chord_strength)
     if voice.role == V.ROLES.index("melody"):  # a tune repeating its last note: no more bonus than moving
         chords = unrepeated(chords, row.last_pitch.get(voice.slot, -1))
+    elif voice.role == V.ROLES.index("bass") and BASS_ROOT_STRENGTH > 0:
+        # A bass line: the root where the chord arrives, on the downbeat or a strong beat where it
+        # changes; elsewhere any chord tone (a root on every beat droned, 3 pitches in 8 bars).
+        roots, qualities = feats["chord_root"], feats["chord_quality"]
+        change = np.r_[False, (roots[1:] != roots[:-1]) | (qualities[1:] != qualities[:-1])]
+        arrives = (feats["position"] == 0) | ((feats["metric"] >= 1.0) & change)
+        chords = chords + root_prior(roots, arrives.astype(np.float64), BASS_ROOT_STRENGTH)
     return chords if texture is None else chords + texture
 
 
