@@ -322,7 +322,12 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
     feats = (plan.prior_features_at or features)(onsets)
     if not (feats["chord_root"] < 12).any():
         return texture
-    if voice.comping:
+    # A part of chords plays the chord on every onset: an added comping part, and a chordal part of
+    # the piece's own under chords written or given (not estimated from its own notes). At the
+    # melody's strength and metric weight an oom-pah-pah left hand under "C | G | D7 | G" kept its
+    # context's chords: 55-75 % of its notes chord tones (QA).
+    if voice.comping or (voice.texture is not None and voice.role != V.ROLES.index("drums")
+                         and plan.prior_features_at is None):
         chords = chord_tone_prior(feats["chord_root"], feats["chord_quality"], np.ones(len(onsets)),
                                   max(plan.chord_strength, COMPING_CHORD_STRENGTH))
     else:
