@@ -361,25 +361,33 @@ def _unused_name(name: str, taken: list[str]) -> str:
     return candidate
 
 
-class HarmonyPartExists(ValueError):
-    """Add part > Harmony on a score that already has a harmony part over the span asked
-    (composer.music.harmony_part): another would double it. `complement` says which part it is and
-    how a second one would be written (add_part(..., anyway=True)); str() is the command line's
-    message (naming --anyway), question() the window's."""
+PART_WORDS = {"bass": "bass", "harmony": "harmony", "counter": "counter-melody", "drums": "drum"}
+
+
+class PartExists(ValueError):
+    """Add part > Harmony, Drums or Bass on a score that already has a part of the kind over the span
+    asked (composer.music.second_part.find_part_there): another would double it. `complement` says
+    which part it is (voice, name, part) and how a second one would be written (add_part(...,
+    anyway=True)); str() is the command line's message (naming --anyway), question() the window's."""
 
     def __init__(self, complement):
         self.complement = complement
+        self.part = complement.part
+        others = ", ".join(p for p in PARTS if p != self.part)
         super().__init__(f"{complement.found_text()}, so another would double it: add --anyway to write one "
-                         f"that complements it ({complement.plan_text()}), or choose another --part "
-                         f"({', '.join(p for p in PARTS if p != 'harmony')})")
+                         f"that complements it ({complement.plan_text()}), or choose another --part ({others})")
 
     def question(self) -> str:
         """The window's question: what is there, and what Add Anyway writes."""
         c = self.complement
         found = c.found_text()
-        return (f"{found[0].upper()}{found[1:]}, so another harmony part would double it.\n\n"
+        others = ", ".join(PART_WORDS[p] if p != "drums" else "drums" for p in PARTS if p != self.part)
+        return (f"{found[0].upper()}{found[1:]}, so another {PART_WORDS[self.part]} part would double it.\n\n"
                 f"Add it anyway, and the new part complements {c.name}: {c.plan_text()}. "
-                "Or choose another part (bass, counter-melody, drums).")
+                f"Or choose another part ({others}).")
+
+
+HarmonyPartExists = PartExists  # (its first name, when only harmony was asked about)
 
 
 def add_part(score: Score, part: str, start: int | None = None, end: int | None = None, *,
@@ -390,9 +398,10 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
     not double the tune); a bass gets E1 up to
     an octave under the melody's median, at most G3 (MIDI 28-55). The co-writer pulls a new part to
     the middle of its range and takes only the pitch class from the model for it
-    (composer.model.region_writer._new_part_centre). A harmony part where the score has one over
-    the span already raises HarmonyPartExists (a second would double it) unless `anyway`: then the
-    new part is written to complement it (composer.music.harmony_part)."""
+    (composer.model.region_writer._new_part_centre). A harmony, drum or bass part where the score
+    has one over the span already raises PartExists (a second would double it) unless `anyway`:
+    then the new part is written to complement it (composer.music.second_part: for a bass, its
+    range is set here, an octave away)."""
     if part not in PARTS:
         raise ValueError(f"unknown part {part!r}; choose one of {', '.join(PARTS)}")
     if not score.notes:
@@ -403,14 +412,13 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
     # whole bars: from the first bar line, so a part never enters under a pickup (anacrusis)
     start = _first_bar_line(score) if start is None else start
     end = bar_at(score, max(0, score.end - 1))[1] if end is None else end
-    if part == "harmony" and not anyway:
-        from composer.music.harmony_part import complement_for, find_harmony_part
+    given = options.get("controls")
+    keep_range = given is not None and (given.lowest, given.highest) != (None, None)
+    from composer.music.second_part import find_part_there
 
-        there = find_harmony_part(score, start, end)
-        if there is not None:
-            given = options.get("controls")
-            raise HarmonyPartExists(complement_for(
-                score, there, start, end, keep_range=given is not None and (given.lowest, given.highest) != (None, None)))
+    there = find_part_there(score, part, start, end, keep_range=keep_range)
+    if there is not None and not anyway:
+        raise PartExists(there)
     roles = infer_roles(score)
     score = score.copy()
     score.voices.append(Voice(name=_unused_name(name, [v.name for v in score.voices]), program=program,
@@ -423,9 +431,12 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
             controls = replace(controls, lowest=max(21, median - 15), highest=max(33, median - 3))
         else:  # a new bass has no notes of its own to keep it low: it drifted up into the tune (D4-A4)
             controls = replace(controls, lowest=28, highest=max(40, min(55, median - 12)))  # E1 .. <= G3
+            if there is not None and there.lowest is not None:  # beside a bass there: an octave away from it
+                controls = replace(controls, lowest=there.lowest, highest=there.highest)
     return GenerationRequest(score, Region(start, end, (len(score.voices) - 1,)), controls=controls, **options)
 
 
-__all__ = ["GenerationRequest", "HarmonyPartExists", "PARTS", "ROLES", "add_part", "apply_result", "bar_at", "bar_number", "bar_span",
+__all__ = ["GenerationRequest", "HarmonyPartExists", "PARTS", "PART_WORDS", "PartExists", "ROLES", "add_part",
+           "apply_result", "bar_at", "bar_number", "bar_span",
            "clear_region", "continue_request", "fill_request", "parse_bars", "sounding_at_end", "voice_indices",
            "voices_with_notes"]

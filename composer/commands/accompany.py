@@ -15,8 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--part", required=True, choices=list(PARTS), help="the part to add")
     parser.add_argument("--bars", type=bars_text, help="bars to write it in, e.g. 1-8 (default: the whole piece)")
     parser.add_argument("--anyway", action="store_true",
-                        help="add a harmony part even where the piece has one (refused otherwise, as it would "
-                             "double it): the new one complements it, in another rhythm and register")
+                        help="add a harmony, drum or bass part even where the piece has one (refused otherwise, "
+                             "as it would double it): the new one complements it (harmony and bass: in another "
+                             "rhythm and register; drums: hand percussion, not the kit's kick, snare and hi-hat)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,23 +26,25 @@ def run(args: argparse.Namespace) -> int:
 
         span = chosen_bars(score, args.bars) if args.bars else (None, None)
         request = add_part(score, args.part, *span, anyway=args.anyway, **options)
-        if args.part == "harmony" and args.anyway:
-            _say_complement(args.file, request)
+        if args.anyway:
+            _say_complement(args.file, args.part, request)
         return request
 
     return run_request(args, build)
 
 
-def _say_complement(file: str, request) -> None:
-    """With --anyway beside a harmony part already there: say how the new one is written (the
-    co-writer shapes it to complement that part, composer.music.harmony_part)."""
+def _say_complement(file: str, part: str, request) -> None:
+    """With --anyway beside a part of the kind already there: say how the new one is written (the
+    co-writer shapes it to complement that part, composer.music.second_part), before it is."""
     import sys
 
-    from composer.music.harmony_part import complement_for, find_harmony_part
+    from composer.music.second_part import find_part_there
+    from composer.request import PART_WORDS
 
     region, controls = request.region, request.controls
-    there = find_harmony_part(request.score, region.start, region.end, exclude=region.voices)
-    if there is not None:
-        plan = complement_for(request.score, there, region.start, region.end, exclude=region.voices,
-                              keep_range=(controls.lowest, controls.highest) != (None, None))
-        print(f"notice: {file}: the new harmony part complements {plan.name}: {plan.plan_text()}", file=sys.stderr)
+    # (a bass's range is the request's already: add_part set it an octave away)
+    given = part != "bass" and (controls.lowest, controls.highest) != (None, None)
+    plan = find_part_there(request.score, part, region.start, region.end, exclude=region.voices, keep_range=given)
+    if plan is not None:
+        print(f"notice: {file}: the new {PART_WORDS[part]} part complements {plan.name}: {plan.plan_text()}",
+              file=sys.stderr)

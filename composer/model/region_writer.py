@@ -27,6 +27,8 @@ from composer.model.priors import (BESIDE_WEIGHT, GrooveProfile, estimate_chords
 from composer.model.sampling import RegionPlan, TargetVoice, sample_region
 from composer.music.limits import BARS_REQUEST_NOTES, VOICE_FILL_NOTES
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
+from composer.music.second_part import (BassComplement, DrumComplement, bass_complement, drum_complement,
+                                        find_bass_part, find_drum_part)
 from composer.music.region import Controls, Region
 from composer.music.scales import Key
 from composer.music.score import Note, Score
@@ -121,13 +123,32 @@ def _beside_harmony(score: Score, region: Region, controls: Controls) -> Complem
                           keep_range=controls.lowest is not None or controls.highest is not None)
 
 
-def default_bass_line(start: int, meters: np.ndarray):
+def _beside_drums(score: Score, region: Region) -> DrumComplement | None:
+    """The hand percussion a new drum part plays beside the drum part the score already has over
+    the region (composer.music.second_part: add_part asks the person first, and says this), or None."""
+    voice = find_drum_part(score, region.start, region.end, exclude=region.voices)
+    return None if voice is None else drum_complement(score, voice, region.start, region.end)
+
+
+def _beside_bass(score: Score, region: Region, controls: Controls) -> BassComplement | None:
+    """How a new bass complements the bass the score already has over the region (its rhythm here;
+    its range, an octave away, is the request's, composer.request.add_part), or None."""
+    voice = find_bass_part(score, region.start, region.end, exclude=region.voices)
+    if voice is None:
+        return None
+    return bass_complement(score, voice, region.start, region.end, exclude=region.voices,
+                           keep_range=controls.lowest is not None or controls.highest is not None)
+
+
+def default_bass_line(start: int, meters: np.ndarray, notes_a_bar: int | None = None):
     """A bass part added where it has no notes yet: the LineRhythm of six bars of the plain lines a
     bass player starts from in the meter in force at `start`, each note held to the next: a note on
     every beat, on the downbeat and the half bar (in four; the second group of an odd bar, the
     second dotted beat of 6/8), and one held the whole bar, twice each (compound meters count
     their dotted beats). The model alone, with no bass of the piece to follow, left a quarter of
-    the downbeats empty and played off the beat (QA)."""
+    the downbeats empty and played off the beat (QA). notes_a_bar: one of these lines alone, six
+    bars of it (1: the note held a bar; else a note on each beat), for a second bass beside one
+    (composer.music.second_part)."""
     _, bar = bar_positions(np.array([max(0, start)]), meters)
     bar_ticks = int(bar[0])
     numerator, denominator = (int(x) for x in meters[np.searchsorted(meters[:, 0], start, side="right") - 1, 1:3]) \
@@ -136,6 +157,8 @@ def default_bass_line(start: int, meters: np.ndarray):
     beat = bar_ticks // max(1, beats)
     half = -(-beats // 2) * beat if beats >= 2 else bar_ticks  # the beat starting the bar's second half / group
     patterns = [list(range(0, bar_ticks, beat)), [0] + ([half] if half < bar_ticks else []), [0]] * 2
+    if notes_a_bar is not None:
+        patterns = [[0] if notes_a_bar == 1 else list(range(0, bar_ticks, beat))] * 6
     onsets, durations = [], []
     for b, pattern in enumerate(patterns):
         ends = pattern[1:] + [bar_ticks]
@@ -146,13 +169,20 @@ def default_bass_line(start: int, meters: np.ndarray):
                           np.rint(np.array(durations) / V.TICKS_PER_GRID))
 
 
-def default_groove(start: int, meters: np.ndarray):
+PERCUSSION_ROLES = ("hat", "kick", "snare", "offbeat")  # what each of a percussion kit's keys plays, in order
+
+
+def default_groove(start: int, meters: np.ndarray, percussion: tuple[int, ...] | None = None):
     """A drum part added where there are no drums yet: the GrooveProfile of two bars of the plain
     beat a drummer starts from in the meter in force at `start` (eighth-note hi-hat; kick on the
     downbeat and, in four, the third beat; snare on the backbeats, on two and three in three, on the
     second (and fourth) dotted beat of a compound bar, or on the beat starting an odd bar's second
     half: 5/4 as 3 + 2). The model alone, never having seen drums beside a
-    melody, played congas and whistles along with the tune."""
+    melody, played congas and whistles along with the tune. percussion: the keys of a second kit
+    part beside a drummer (composer.music.second_part: shaker, tambourine, congas), which play the
+    same plain beat in their own roles (PERCUSSION_ROLES: the shaker the eighths, a low drum the
+    kick's beats, the tambourine the backbeats, a high drum the eighth after each backbeat); the
+    fifth, if any, is colour."""
     since, bar = bar_positions(np.array([max(0, start)]), meters)
     bar_ticks = int(bar[0])
     numerator, denominator = (int(x) for x in meters[np.searchsorted(meters[:, 0], start, side="right") - 1, 1:3]) \
@@ -175,6 +205,13 @@ def default_groove(start: int, meters: np.ndarray):
         else:  # an odd bar: on the beat that starts its second group (5/4 as 3 + 2: on four; 7/8: 4 + 3)
             unit = 4 * V.TICKS_PER_QUARTER // denominator  # (the half bar on a beat: it was on the and of three)
             notes.append((origin + -(-(bar_ticks // 2) // unit) * unit, 38))
+    if percussion:
+        # The kit's roles to the percussion's: shaker for hi-hat, tambourine for snare, low conga
+        # for kick; a high conga answers each backbeat an eighth later.
+        hat, kick, snare, offbeat = (tuple(percussion) + (None,) * 4)[:4]
+        part = {42: hat, 36: kick, 38: snare}
+        notes = [(t, part[k]) for t, k in notes if part[k] is not None] + \
+            ([(t + eighth, offbeat) for t, k in notes if k == 38 and (t + eighth) % bar_ticks] if offbeat else [])
     onsets = np.array([t for t, _ in notes], dtype=np.int64)
     keys = np.array([k for _, k in notes], dtype=np.int64)
     profile = groove_profile(onsets % bar_ticks, np.full(len(onsets), bar_ticks), keys, onsets)
@@ -446,6 +483,10 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         last = earlier[np.argmax(earlier[:, 0])] if len(earlier) else None
         texture = None if role == drums_role else _texture(own, meters, region)
         comping = texture is None and role == V.ROLES.index("harmony") and not len(own)
+        # A new drum part or bass beside one the piece has: another kit, another rhythm (second_part).
+        percussion = _beside_drums(score, region) if role == drums_role and len(own) < 8 else None
+        second_bass = _beside_bass(score, region, controls) if role == V.ROLES.index("bass") and not len(own) \
+            else None
         # (not `beside`, the other parts' notes in the region, which the drum groove reads below)
         complement = _beside_harmony(score, region, controls) if comping else None
         if comping:
@@ -470,18 +511,21 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                 _new_part_centre(controls, role) if not len(own) else None),
             keys=tuple(sorted(set((_in_region_meter(own, region.start, meters) if role == drums_role
                                    else own)[:, 2].tolist()))) if len(own) >= 8
-            else (STANDARD_KIT if role == V.ROLES.index("drums") else None),
+            else ((percussion.keys if percussion is not None else STANDARD_KIT)
+                  if role == V.ROLES.index("drums") else None),
             # The loop guard continues the voice's own line, and lets it loop where its context does.
             line=tuple(earlier[np.argsort(earlier[:, 0], kind="stable"), 2][-64:].tolist()),
             loop_exempt=allowed_periods(own[np.argsort(own[:, 0], kind="stable"), 2].tolist()),
             # A drum voice keeps the grid and the feel (which key on which position) of its context.
-            groove=_drum_groove(own, region.start, meters, beside) if role == drums_role else None,
+            groove=_drum_groove(own, region.start, meters, beside, None if percussion is None else percussion.keys)
+            if role == drums_role else None,
             grid=None if role == drums_role else written_grid(bar_positions(grid_notes[:, 0], meters)[0]),
             # A voice of block chords keeps writing chords of its context's size.
             texture=texture, comping=comping,
             # A bass or inner line of single notes keeps its context's rhythm (a melody may vary its own).
             rhythm=(_line_rhythm(own, meters, region) if len(own) or role != V.ROLES.index("bass")
-                    else default_bass_line(region.start, meters))
+                    else default_bass_line(region.start, meters,
+                                           None if second_bass is None else second_bass.notes_a_bar))
             if texture is None and mono and role in _ACCOMPANYING else None,
             # ... and any other pitched voice (a melody) enters where its context's notes fall.
             entry=_line_rhythm(own, meters, region) if texture is None and role != drums_role
@@ -549,12 +593,13 @@ def _line_rhythm(own: np.ndarray, meters: np.ndarray, region: Region):
                           recency_weights(own[:, 0], bar_ticks, region.start, region.end))
 
 
-def _drum_groove(own: np.ndarray, start: int, meters: np.ndarray, beside: bool) -> GrooveProfile:
+def _drum_groove(own: np.ndarray, start: int, meters: np.ndarray, beside: bool,
+                 percussion: tuple[int, ...] | None = None) -> GrooveProfile:
     """The groove a drum voice keeps: its context notes' (own: note array rows), weighted
     BESIDE_WEIGHT when other parts sound beside it in the region; the default beat for a voice
-    with fewer than 8 notes."""
+    with fewer than 8 notes (on `percussion`'s keys beside a drum part, default_groove)."""
     if len(own) < 8:
-        default = default_groove(start, meters)
+        default = default_groove(start, meters, percussion)
         return replace(default, weight=BESIDE_WEIGHT) if beside else default
     own = _in_region_meter(own, start, meters)
     profile = groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0])

@@ -2,7 +2,7 @@
 
 Add part > Harmony wrote a comping part of block chords under the tune whatever the score held, so
 a piece with its own piano comping got a second, doubling one in the same register and rhythm
-(QA). composer.request.add_part asks first (HarmonyPartExists); if the person adds it anyway, the
+(QA). composer.request.add_part asks first (PartExists); if the person adds it anyway, the
 co-writer (composer.model.region_writer) writes it to complement the one there, as an arranger
 writes a pad beside a comping piano: another rhythm (one held chord a bar beside a part that moves,
 a chord on each beat beside one that holds) and, where there is room under the tune, another
@@ -62,6 +62,7 @@ class Complement:
     lowest: int | None = None
     highest: int | None = None
     where: str = ""
+    part: str = "harmony"  # (composer.music.second_part's complements name their part too)
 
     @property
     def held(self) -> bool:

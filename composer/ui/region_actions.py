@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QMessageBox, QPushButton, QToolButton
 
 from composer.music.scales import Key
-from composer.request import GenerationRequest, HarmonyPartExists, add_part, bar_at, fill_request, finds_no_key
+from composer.request import PART_WORDS, GenerationRequest, PartExists, add_part, bar_at, fill_request, finds_no_key
 
 PART_LABELS = {"bass": "&Bass", "harmony": "&Harmony", "counter": "&Counter-melody", "drums": "&Drums"}
 NO_SELECTION = ("Select the bars to fill first: Ctrl-drag on the ruler (or double-click a bar), or select "
@@ -48,7 +48,7 @@ class RegionActions(QObject):
         # Bars picked in one piece mean nothing in the next: they stayed selected after File > Open,
         # and Add part then wrote only those bars of the new piece (Fill rewrote them).
         self.document.loaded.connect(lambda: self.ruler.select_bars(0, 0))
-        self.harmony_question: QMessageBox | None = None  # open while asking about a second harmony part
+        self.part_question: QMessageBox | None = None  # open while asking about a second part of a kind
 
     def _bars_picked(self, start: int, end: int) -> None:
         if end > start and self.document.selection:
@@ -119,20 +119,28 @@ class RegionActions(QObject):
         start, end, voices = span
         self._run(lambda: fill_request(self.document.score(), start, end, voices, **self._options()), self.fill)
 
+    @property
+    def harmony_question(self) -> QMessageBox | None:
+        """(part_question's first name, when only harmony was asked about)"""
+        return self.part_question
+
     def add_part(self, part: str, anyway: bool = False) -> None:
-        """Add part > `part`; a harmony part where the piece has one is asked about first
-        (ask_about_harmony), unless `anyway`."""
+        """Add part > `part`; a harmony, drum or bass part where the piece has one is asked about
+        first (ask_about_part), unless `anyway`."""
         span = self.ruler.bar_selection or (None, None)
         self._run(lambda: add_part(self.document.score(), part, *span, anyway=anyway, **self._options()),
                   lambda: self.add_part(part, anyway))
 
-    def ask_about_harmony(self, exists: HarmonyPartExists) -> None:
-        """The piece already has a harmony part: say which, and what a second one would play; Add
-        Anyway writes it (complementing the one there), Choose Another Part opens the Add part
-        menu, Cancel does nothing. Window-modal and opened, never exec'd: the GUI thread goes on."""
-        if self.harmony_question is not None:
-            self.harmony_question.close()
-        box = QMessageBox(QMessageBox.Icon.Question, "Add Part: Harmony", exists.question(),
+    def ask_about_part(self, exists: PartExists) -> None:
+        """The piece already has a part of the kind asked (harmony, drums, bass): say which, and what
+        a second one would play; Add Anyway writes it (complementing the one there), Choose Another
+        Part opens the Add part menu, Cancel does nothing. Window-modal and opened, never exec'd:
+        the GUI thread goes on."""
+        if self.part_question is not None:
+            self.part_question.close()
+        part = exists.part
+        title = PART_LABELS.get(part, part).replace("&", "")
+        box = QMessageBox(QMessageBox.Icon.Question, f"Add Part: {title}", exists.question(),
                           QMessageBox.StandardButton.NoButton, self.window)
         anyway = box.addButton("Add Anyway", QMessageBox.ButtonRole.AcceptRole)
         other = box.addButton("Choose Another Part…", QMessageBox.ButtonRole.ActionRole)
@@ -143,23 +151,24 @@ class RegionActions(QObject):
 
         def answered(_result: int) -> None:
             clicked = box.clickedButton()
-            self.harmony_question = None
+            self.part_question = None
             if clicked is anyway:
-                self.panel.message.emit(f"Adding a harmony part that complements {plan.name}: {plan.plan_text()}")
-                self.add_part("harmony", anyway=True)
+                self.panel.message.emit(f"Adding a {PART_WORDS[part]} part that complements {plan.name}: "
+                                        f"{plan.plan_text()}")
+                self.add_part(part, anyway=True)
             elif clicked is other:
                 button = self.part_button
                 self.add_part_menu.popup(button.mapToGlobal(QPoint(0, button.height())))
 
         box.finished.connect(answered)
-        self.harmony_question = box
+        self.part_question = box
         box.open()
 
     def _run(self, build, again) -> None:
         try:
             request: GenerationRequest = build()
-        except HarmonyPartExists as exists:
-            self.ask_about_harmony(exists)
+        except PartExists as exists:
+            self.ask_about_part(exists)
             return
         except ValueError as error:
             self.panel._error(str(error))

@@ -84,8 +84,9 @@ def test_a_part_added_across_the_key_change_is_in_each_sections_key(tmp_path, ca
     assert key_sections(add_part(score, "counter"))[1][0] == change
     for part in ("bass", "counter"):
         out = tmp_path / f"{part}.mid"
+        # (the song has a bass: a second is asked for anyway, tests/commands/test_drums_bass_part_exists.py)
         code = main(["accompany", str(tmp_path / "song.mid"), "--part", part, "-o", str(out), "--seed", "3",
-                     "--variations", "2"])
+                     "--variations", "2", *(["--anyway"] if part == "bass" else [])])
         assert code == 0, capsys.readouterr().err
         for number in (1, 2):
             new = [n for n in read_score(out.with_name(f"{part}-{number}.mid")).notes if n.generated]
@@ -101,8 +102,8 @@ def test_only_bounded_pitched_regions_with_the_auto_key_are_cut(tmp_path):
     write_song(tmp_path / "song.mid")
     score = read_score(tmp_path / "song.mid")
     change = score.keys[1].tick
-    assert len(key_sections(add_part(score, "bass"))) == 2
-    assert len(key_sections(add_part(score, "bass", key="G:major"))) == 1  # a key asked for holds throughout
+    assert len(key_sections(add_part(score, "bass", anyway=True))) == 2  # (beside the song's bass)
+    assert len(key_sections(add_part(score, "bass", key="G:major", anyway=True))) == 1  # a key asked for holds throughout
     assert len(key_sections(add_part(score, "drums"))) == 1
     assert len(key_sections(continue_request(score, bars=2))) == 1
     assert key_sections(fill_request(score, change - 4 * Q, change + 4 * Q)) == [
@@ -116,7 +117,7 @@ def test_sections_of_one_key_are_one_and_many_changes_are_one_pass(tmp_path):
     score = read_score(tmp_path / "song.mid")
     g_only = score.copy(notes=[n for n in score.notes if n.onset < score.keys[1].tick])
     g_only.keys = [score.keys[0], KeyChange(4 * 4 * Q, Key.parse("D:major"))]  # a key signature the notes do not follow
-    assert len(key_sections(add_part(g_only, "bass"))) == 1  # both sections' notes are in G major
+    assert len(key_sections(add_part(g_only, "bass", anyway=True))) == 1  # both sections' notes are in G major
     every_bar = score.copy()
     every_bar.keys = [KeyChange(bar * 4 * Q, G_MAJOR if bar % 2 == 0 else EB_MAJOR) for bar in range(12)]
     assert len(key_sections(fill_request(every_bar, 0, 12 * 4 * Q))) == 1

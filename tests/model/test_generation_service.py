@@ -109,13 +109,14 @@ def test_key_auto_follows_the_chords_asked_for_the_region():
 
 def test_add_part_appends_a_voice_with_its_role_and_program(cowriter):
     score = four_voice_score(4)
-    bass = add_part(score, "bass", seed=1)
-    # (the score has a "Bass" already: the new one is "Bass 2", tests/commands/test_added_part_name.py)
+    # (the score has a "Bass" already: a second one is asked for anyway, tests/model/test_drums_bass_beside.py;
+    # the new one is "Bass 2", tests/commands/test_added_part_name.py)
+    bass = add_part(score, "bass", seed=1, anyway=True)
     assert bass.score.voices[-1] == Voice("Bass 2", program=33, role="bass") and bass.region.voices == (4,)
     assert bass.region.start == 0 and bass.region.end == 4 * BAR and len(score.voices) == 4  # input untouched
     # (the score has a harmony part, "Chords": a second one is asked for anyway, tests/model/test_harmony_beside_harmony.py)
     assert add_part(score, "harmony", anyway=True).score.voices[-1].program == 48  # a piano is already there
-    drums = add_part(score, "drums").score.voices[-1]
+    drums = add_part(score, "drums", anyway=True).score.voices[-1]  # (a kit is there too: asked anyway)
     assert drums.is_drum and drums.role == "drums"
     counter = add_part(score, "counter")
     assert counter.controls.highest < 76 and counter.score.voices[-1].role == "melody"  # under the tune
