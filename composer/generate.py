@@ -110,6 +110,9 @@ class CoWriter:
         variations = request.variations
         results: list[list] = [[] for _ in range(variations)]
         calls, done = 1 + (len(sections) - 1) * variations, 0
+        # Parts being added (no notes in the context): after the first section their notes are the
+        # earlier sections', and they are still planned as added parts (region_writer: new_parts).
+        added = tuple(v for v in request.region.voices if not any(n.voice == v for n in context.notes))
         for k, (start, end) in enumerate(sections):
             part = replace(request, region=replace(request.region, start=start, end=end))
             replaced = [n for n in request.score.notes if part.region.contains(n.onset, n.voice)]
@@ -123,7 +126,8 @@ class CoWriter:
                     chords=request.chords, controls=request.controls, temperature=request.temperature,
                     top_p=request.top_p, variations=variations if i is None else 1,
                     seed=None if request.seed is None else request.seed + 7919 * k + (i or 0),
-                    max_notes=request.length, progress=step, cancel=cancel, replaced=replaced)
+                    max_notes=request.length, progress=step, cancel=cancel, replaced=replaced,
+                    new_parts=added if k else ())
                 for j, notes in enumerate(written):
                     results[j if i is None else i] += notes
                 done += 1

@@ -306,7 +306,8 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
                  key: Key | None = None, chords=None, controls: Controls | None = None, temperature: float = 1.0,
                  top_p: float = 0.95, seed: int | None = None, variations: int = 1, max_notes: int | None = None,
                  bars: int | None = None, progress: Callable[[int, int], None] | None = None,
-                 cancel: Callable[[], bool] | None = None, replaced: Sequence[Note] = ()) -> list[list[Note]]:
+                 cancel: Callable[[], bool] | None = None, replaced: Sequence[Note] = (),
+                 new_parts: Sequence[int] = ()) -> list[list[Note]]:
     """New notes for `region` of `score`, `variations` times (each a list of Note with
     generated=True, in the region's voices, sorted by onset).
 
@@ -319,12 +320,16 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     controls: composer.music.region.Controls; max_notes bounds the notes written per voice
     (default 32 for an open region, 256 for a bounded one); bars ends an open region after that
     many bars. replaced: the notes the region held before (their dynamics are kept, see
-    composer.model.dynamics). Raises ValueError for a region voice that is not in the score or a
+    composer.model.dynamics). new_parts: region voices that are parts being added whose notes before
+    the region were written by the same request (a part added across a key change, a key section
+    at a time: composer.generate): planned as the new parts they are (chords estimated from the
+    other parts where the score has none; a harmony part plays them on every onset). Raises ValueError for a region voice that is not in the score or a
     style the model does not know; composer.model.sampling.Cancelled when cancel() turns True."""
     for v in region.voices:
         if not 0 <= v < len(score.voices):
             raise ValueError(f"region voice {v} is not a voice of the score ({len(score.voices)} voices)")
     common = dict(style=style, key=key, chords=chords, controls=controls, temperature=temperature, top_p=top_p,
+                  new_parts=tuple(new_parts),
                   cancel=cancel)
     if len(region.voices) == 1:
         written = _write_voice(checkpoint, score, region, seed=seed, variations=variations, max_notes=max_notes,
@@ -416,7 +421,8 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, temper
 
 def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_register: bool = False,
                 style: str | None = None, key: Key | None = None, chords=None, controls: Controls | None = None,
-                max_notes: int | None = None, bars: int | None = None, context_only: bool = False):
+                max_notes: int | None = None, bars: int | None = None, context_only: bool = False,
+                new_parts: Sequence[int] = ()):
     """(RegionPlan, encoder Context, style index) for writing the region's voices of `score`;
     context_only: (the voice slots and the decoder's first input instead of a plan, Context, style
     index), for another version of a score whose plan is made already (_write_beside)."""
@@ -521,7 +527,9 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             if role == drums_role else None,
             grid=None if role == drums_role else written_grid(bar_positions(grid_notes[:, 0], meters)[0]),
             # A voice of block chords keeps writing chords of its context's size.
-            texture=texture, comping=comping,
+            # (a harmony part added across a key change, in a later section: still an added part)
+            texture=texture, comping=comping or (v in new_parts and role == V.ROLES.index("harmony")
+                                                 and texture is not None),
             # A bass or inner line of single notes keeps its context's rhythm (a melody may vary its own).
             rhythm=(_line_rhythm(own, meters, region) if len(own) or role != V.ROLES.index("bass")
                     else default_bass_line(region.start, meters,
@@ -549,7 +557,10 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                       pull_register=pull_register or any(t.register is None and t.centre is not None for t in targets),
                       chord_strength=0.0 if chord_rows is None else (
                           style_chord_strength(style) if controls.chord_strength is None else controls.chord_strength))
-    sparse = {v for v in region.voices if np.count_nonzero(array[:, 4] == v) < 8}  # (almost) no notes of its own
+    # (almost) no notes of its own, or only those the request wrote before a key change: after the
+    # change an added part had no chords to follow, where the score has none, and its first bar in
+    # Eb major played C major's D G C or F minor's C F Ab under Eb G Bb (QA: 6 of 9 variations)
+    sparse = {v for v in region.voices if np.count_nonzero(array[:, 4] == v) < 8 or v in new_parts}
     if chord_rows is None and any(t.score_voice in sparse and t.role in _ACCOMPANYING for t in targets) and len(pitched_notes):
         # A bass or harmony part with (almost) no notes of its own where the score has no chord
         # symbols: the chord-tone prior follows triads estimated from the other parts (bar by bar),

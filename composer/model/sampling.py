@@ -19,7 +19,8 @@ from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
-                                    GrooveProfile, LineRhythm, Texture, chord_tone_prior, root_prior, unrepeated)
+                                    GrooveProfile, LineRhythm, Texture, chord_tone_prior, chord_tones, root_prior,
+                                    unrepeated)
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -302,7 +303,12 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
                 break
             above.insert(0, note[1])
         positions = _positions(features, onsets) if voice.texture.occupancy is not None else None
-        texture = voice.texture.prior(above, V.N_DELTA, positions)
+        chord = None
+        if plan.chord_strength > 0 and _plays_chords(plan, voice):  # a note under completes the chord there
+            here = (plan.prior_features_at or features)(onsets[:1])
+            chord = chord_tones(int(here["chord_root"][0]), int(here["chord_quality"][0]),
+                                None if plan.key is None else plan.key.pitch_classes)
+        texture = voice.texture.prior(above, V.N_DELTA, positions, chord)
     elif voice.texture is not None and voice.texture.occupancy is not None:
         # Its next chord after another voice's note (or the region's first): where its context's
         # chords start too. Without this a skank under a tune began every continuation on the
@@ -326,8 +332,7 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
     # the piece's own under chords written or given (not estimated from its own notes). At the
     # melody's strength and metric weight an oom-pah-pah left hand under "C | G | D7 | G" kept its
     # context's chords: 55-75 % of its notes chord tones (QA).
-    if voice.comping or (voice.texture is not None and voice.role != V.ROLES.index("drums")
-                         and plan.prior_features_at is None):
+    if _plays_chords(plan, voice):
         chords = chord_tone_prior(feats["chord_root"], feats["chord_quality"], np.ones(len(onsets)),
                                   max(plan.chord_strength, COMPING_CHORD_STRENGTH))
     else:
@@ -342,6 +347,13 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         arrives = (feats["position"] == 0) | ((feats["metric"] >= 1.0) & change)
         chords = chords + root_prior(roots, arrives.astype(np.float64), BASS_ROOT_STRENGTH)
     return chords if texture is None else chords + texture
+
+
+def _plays_chords(plan: RegionPlan, voice: TargetVoice) -> bool:
+    """Whether the voice plays the chord on every onset (_joint_prior: an added comping part, or a
+    chordal part of the piece's own under chords written or given)."""
+    return voice.comping or (voice.texture is not None and voice.role != V.ROLES.index("drums")
+                             and plan.prior_features_at is None)
 
 
 def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior: torch.Tensor,
