@@ -175,10 +175,11 @@ def bass_complement(score: Score, voice: int, start: int | None = None, end: int
               if v != voice and v < len(score.voices) and not score.voices[v].is_drum]
     tune = max(others, key=lambda p: float(np.median(p))) if others else []
     ceiling = int(np.percentile(tune, 10)) - BASS_UNDER_TUNE if len(tune) else 127
-    if high + OCTAVE <= ceiling:
-        return BassComplement(**found, lowest=low + OCTAVE, highest=high + OCTAVE, where="above")
+    top = max(high, low + OCTAVE - 1)  # an octave of room at least: a bass on one note still finds every root
+    if top + OCTAVE <= ceiling:
+        return BassComplement(**found, lowest=low + OCTAVE, highest=top + OCTAVE, where="above")
     if low - OCTAVE >= LOWEST_BASS:
-        return BassComplement(**found, lowest=low - OCTAVE, highest=high - OCTAVE, where="below")
+        return BassComplement(**found, lowest=low - OCTAVE, highest=top - OCTAVE, where="below")
     return BassComplement(**found)
 
 

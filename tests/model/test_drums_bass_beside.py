@@ -73,3 +73,13 @@ def test_a_bass_added_anyway_plays_an_octave_above_and_holds(cowriter):
         assert all(48 <= n.pitch <= 62 for n in new), sorted(n.pitch for n in new)
         assert len({n.onset for n in new}) / 8 <= 1.5, sorted(n.onset for n in new)  # held, not every beat
         assert sum(n.onset % BAR == 0 for n in new) >= 0.75 * 8  # on the downbeats
+
+
+def test_a_bass_on_one_note_leaves_the_second_an_octave_of_room():
+    """A pedal bass (C2 only): the second bass gets C3-B3, not C3 alone (it could find no other root)."""
+    from composer.music.second_part import bass_complement
+
+    notes = [Note(p, i * Q, Q - 20, 90, 0) for i, p in enumerate(TUNE)]
+    notes += [Note(36, b * BAR + h * 2 * Q, 2 * Q - 20, 80, 1) for b in range(8) for h in range(2)]
+    plan = bass_complement(Score(notes=notes, voices=[Voice("Flute", 73), Voice("Bass", 33)]), 1)
+    assert (plan.lowest, plan.highest, plan.where, plan.held) == (48, 59, "above", True)
