@@ -33,8 +33,9 @@ from composer.music.score import Note, Score
 
 MIN_NOTES = 8  # notes (hits) in the span for a drum or bass part to count as there
 # GM hand percussion a second kit part plays, in order of use: maracas (the shaker), tambourine,
-# open and low conga, mute high conga; then cabasa, cowbell, claves, high and low bongo.
-PERCUSSION = (70, 54, 63, 64, 62, 69, 56, 75, 60, 61)
+# open and low conga, mute high conga; then cabasa, cowbell, claves, high and low bongo, high and
+# low timbale, agogo, wood block, triangle (a drum part that plays them all leaves none else).
+PERCUSSION = (70, 54, 63, 64, 62, 69, 56, 75, 60, 61, 65, 66, 67, 68, 76, 77, 80, 81)
 PERCUSSION_KEYS = 5  # how many of them the new part plays
 MOVING_ABOVE = 1.5  # a bass with more onsets a bar than this moves: the new one holds one a bar
 OCTAVE = 12
