@@ -177,8 +177,9 @@ def bass_complement(score: Score, voice: int, start: int | None = None, end: int
     tune = max(others, key=lambda p: float(np.median(p))) if others else []
     ceiling = int(np.percentile(tune, 10)) - BASS_UNDER_TUNE if len(tune) else 127
     top = max(high, low + OCTAVE - 1)  # an octave of room at least: a bass on one note still finds every root
-    if top + OCTAVE <= ceiling:
-        return BassComplement(**found, lowest=low + OCTAVE, highest=top + OCTAVE, where="above")
+    if high + OCTAVE <= ceiling:  # the widened octave ends under the tune (D2-A2 under F#4: C3-B3, not none)
+        highest = min(top + OCTAVE, ceiling)
+        return BassComplement(**found, lowest=min(low + OCTAVE, highest - OCTAVE + 1), highest=highest, where="above")
     if low - OCTAVE >= LOWEST_BASS:
         return BassComplement(**found, lowest=low - OCTAVE, highest=top - OCTAVE, where="below")
     return BassComplement(**found)
