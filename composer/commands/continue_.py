@@ -41,7 +41,12 @@ def run(args: argparse.Namespace) -> int:
         from composer.request import continue_request
 
         if getattr(args, "chords", None):
-            given = parse_chord_bars(args.chords, score.meter_map(), score.end)
+            from composer.model.vocab import TICKS_PER_GRID
+
+            # From where the new bars are counted: the end rounded up to the grid (a last note let go
+            # 10 ticks before bar 9 put the first chord over bar 8, the piece's own; QA)
+            start = -(-score.end // TICKS_PER_GRID) * TICKS_PER_GRID
+            given = parse_chord_bars(args.chords, score.meter_map(), start)
             score.chords = with_chords(score.chords, given)  # the score's own chords before, these after
             options = {**options, "chords": score.chords}
         return continue_request(score, chosen_voices(score, args.voices), length=args.length, bars=args.bars,
