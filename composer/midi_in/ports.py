@@ -136,7 +136,6 @@ class MidiSystem:
         """Listen to the source called `name`; False when no such port exists now, or (on JACK)
         when the connection to it did not appear within LINK_SECONDS (it went away meanwhile)."""
         with self._lock:
-            previous = self._ours  # our last port: JACK may show its link for another cycle
             self._close()
             links = self._jack_links()
             names = list(self._in.get_ports())
@@ -146,7 +145,7 @@ class MidiSystem:
             names = list(self._in.get_ports())
             if name not in names:
                 return False
-            before = links.listeners(name, LOCAL_PORT) - {previous} if links else set()
+            before = links.listeners(name, LOCAL_PORT) if links else set()
             self._in.open_port(names.index(name), LOCAL_PORT)
             self.port, self.virtual = name, False
             if links is not None:
@@ -159,17 +158,19 @@ class MidiSystem:
 
     def _await_link(self, links: JackLinks, name: str, before: set[str]) -> str | None:
         """Our port once JACK shows it connected to `name` (JACK switches its graph once a
-        cycle, so not at once): the one port named like ours linked to it that was not before
-        (`before`: other Composers listening to it). "" when two such appeared (another Composer
-        opened it too: ours cannot be told); None when none did. rtmidi ignores a failed
-        jack_connect, so without this a source gone between listing and opening looked open."""
+        cycle, so not at once); "" when it cannot be told from another Composer's; None when no
+        link appeared. rtmidi ignores a failed jack_connect, so without this a source gone
+        between listing and opening looked open."""
         deadline = time.perf_counter() + LINK_SECONDS
         while True:
-            new = links.listeners(name, LOCAL_PORT) - before
+            now = links.listeners(name, LOCAL_PORT)
+            new = now - before
             if len(new) == 1:
                 return new.pop()
+            if len(now) == 1:  # the same name as before (a reopen): it is ours
+                return now.pop()
             if time.perf_counter() > deadline:
-                return "" if new else None
+                return "" if now else None
             time.sleep(0.002)
 
     def _jack_links(self) -> JackLinks | None:
