@@ -8,9 +8,9 @@ The name alone is not enough: a keyboard pulled out and plugged in again between
 a new port under the old name) leaves the list as it was while the port Composer listened to
 is gone, and Composer showed "connected" and heard nothing. So each poll also asks whether the
 open port is still linked (MidiSystem.linked: JACK's connection graph) and, when not, reports
-the loss and reopens. One lock covers a whole poll and every open/close (MidiInput takes it
-too), so a loss decided by one poll can never close a port that another poll, or the user, has
-just opened.
+the loss and reopens. On JACK, port events wake the thread at once instead of at the next tick.
+One lock covers a whole poll and every open/close (MidiInput takes it too), so a loss decided
+by one poll can never close a port that another poll, or the user, has just opened.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ class PortWatcher:
         self._last_ports: list[str] | None = None
         self.lock = threading.RLock()  # one poll, or one open/close, at a time
         self._stop = threading.Event()
+        self._wake = threading.Event()
+        system.on_change = self._wake.set  # JACK's port events: poll now (nothing more there)
         self._thread = threading.Thread(target=self._run, name="composer-midi-hotplug", daemon=True)
         self._thread.start()
 
@@ -53,6 +55,7 @@ class PortWatcher:
                 self._last_ports = ports
                 self._on_ports(ports)
             wanted = self.wanted
+            gone_at = self.system.take_gone(wanted or "")  # read every poll: never a stale time
             if wanted is None:
                 return
             if self.connected:
@@ -64,13 +67,17 @@ class PortWatcher:
                     log.info("MIDI in: %s is no longer linked (replaced under its name); reopening", wanted)
                 self.connected = False
                 self.system.close_port()
-                self._on_lost(wanted, time.perf_counter())
+                self._on_lost(wanted, gone_at if gone_at is not None else time.perf_counter())
             if wanted in ports and self.system.open(wanted):
                 self.connected = True
                 self._on_back(wanted)
 
     def _run(self) -> None:
-        while not self._stop.wait(self._interval):
+        while True:
+            self._wake.wait(self._interval)
+            if self._stop.is_set():
+                return
+            self._wake.clear()
             try:
                 self.check()
             except Exception:  # a MIDI system hiccup must not end the watching
@@ -78,5 +85,7 @@ class PortWatcher:
 
     def close(self) -> None:
         self._stop.set()
+        self._wake.set()
+        self.system.on_change = lambda: None
         if self._thread is not threading.current_thread():
             self._thread.join(2.0)

@@ -86,6 +86,7 @@ class MidiSystem:
             raise MidiUnavailable(f"No MIDI system available ({tried}).")
         self.port: str | None = None  # the open source's name, or the virtual port's
         self.virtual = False
+        self.on_change: Callable[[], None] = lambda: None  # a port came, went or was (dis)connected
         self._links: JackLinks | None = None  # JACK only: is the open source really linked to us?
         self._links_tried = False
         self._ours: str | None = None  # our JACK input port's full name, when known
@@ -154,6 +155,7 @@ class MidiSystem:
                     self._close()
                     return False
                 self._ours = ours or None
+                links.take_gone(name)  # what went before this open is no loss of it
             return True
 
     def _await_link(self, links: JackLinks, name: str, before: set[str]) -> str | None:
@@ -177,7 +179,7 @@ class MidiSystem:
         if not self._links_tried and self.backend.name == "jack":
             self._links_tried = True
             try:
-                self._links = JackLinks(self._client_name)
+                self._links = JackLinks(self._client_name, lambda: self.on_change())
             except JackLinksUnavailable as error:
                 log.warning("MIDI in: a keyboard replugged quickly may not be noticed: %s", error)
         return self._links
@@ -190,6 +192,10 @@ class MidiSystem:
             if self._links is None or self._ours is None or self.port is None or self.virtual:
                 return None
             return self._links.linked(self.port, self._ours)
+
+    def take_gone(self, name: str) -> float | None:
+        """perf_counter of when the port `name` went away, if JACK said so since the last call."""
+        return self._links.take_gone(name) if self._links is not None else None
 
     def open_virtual(self, name: str = "input") -> str:
         """A port other programs connect to; returns the name they see."""
