@@ -15,14 +15,12 @@ by one poll can never close a port that another poll, or the user, has just open
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from typing import Callable
 
 from composer.midi_in.ports import MidiSystem
 
-log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
 
 
@@ -55,7 +53,7 @@ class PortWatcher:
                 self._last_ports = ports
                 self._on_ports(ports)
             wanted = self.wanted
-            gone_at = self.system.take_gone(wanted or "")  # read every poll: never a stale time
+            gone_at = self.system.take_gone(wanted) if wanted else None
             if wanted is None:
                 return
             if self.connected:
@@ -63,8 +61,6 @@ class PortWatcher:
                     return
                 # Gone, or replaced under the same name since the last poll: either way the
                 # port we listened to is dead. Report it (held notes end), then reopen if back.
-                if wanted in ports:
-                    log.info("MIDI in: %s is no longer linked (replaced under its name); reopening", wanted)
                 self.connected = False
                 self.system.close_port()
                 self._on_lost(wanted, gone_at if gone_at is not None else time.perf_counter())
@@ -81,7 +77,9 @@ class PortWatcher:
             try:
                 self.check()
             except Exception:  # a MIDI system hiccup must not end the watching
-                log.exception("MIDI port poll failed")
+                import logging
+
+                logging.getLogger(__name__).exception("MIDI port poll failed")
 
     def close(self) -> None:
         self._stop.set()

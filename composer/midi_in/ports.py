@@ -155,7 +155,6 @@ class MidiSystem:
                     self._close()
                     return False
                 self._ours = ours or None
-                links.take_gone(name)  # what went before this open is no loss of it
             return True
 
     def _await_link(self, links: JackLinks, name: str, before: set[str]) -> str | None:
