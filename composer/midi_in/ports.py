@@ -8,16 +8,11 @@ why there are no ports instead of the program failing to start.
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
-
-from composer.midi_in.jack_links import JackLinks, JackLinksUnavailable
-
-log = logging.getLogger(__name__)
 
 ENV_API = "COMPOSER_MIDI_API"  # force a backend: alsa, jack, coremidi, winmm
 _API_NAMES = {"alsa": "API_LINUX_ALSA", "jack": "API_UNIX_JACK", "coremidi": "API_MACOSX_CORE",
@@ -53,9 +48,6 @@ def _candidates(rtmidi, api: str | None) -> list[tuple[str, int]]:
     return [(names[a], a) for a in rtmidi.get_compiled_api() if a in names]
 
 
-LOCAL_PORT = "input"  # the name of Composer's own input port (JACK shows "Composer:input")
-LINK_SECONDS = 1.0  # how long open() waits for JACK to show the new connection (a few cycles)
-
 _HINTS = {"alsa": "no ALSA sequencer (/dev/snd/seq); containers have none: run on the host or start JACK",
           "jack": "no JACK server running", "coremidi": "CoreMIDI did not answer",
           "winmm": "Windows MIDI did not answer"}
@@ -86,10 +78,6 @@ class MidiSystem:
             raise MidiUnavailable(f"No MIDI system available ({tried}).")
         self.port: str | None = None  # the open source's name, or the virtual port's
         self.virtual = False
-        self.on_change: Callable[[], None] = lambda: None  # a port came, went or was (dis)connected
-        self._links: JackLinks | None = None  # JACK only: is the open source really linked to us?
-        self._links_tried = False
-        self._ours: str | None = None  # our JACK input port's full name, when known
 
     def _new_client(self, code: int):
         client = self._rtmidi.MidiIn(code, name=self._client_name)
@@ -134,11 +122,9 @@ class MidiSystem:
             return [(message, self._offset + elapsed) for message, elapsed in out]
 
     def open(self, name: str) -> bool:
-        """Listen to the source called `name`; False when no such port exists now, or (on JACK)
-        when the connection to it did not appear within LINK_SECONDS (it went away meanwhile)."""
+        """Listen to the source called `name`; False when no such port exists now."""
         with self._lock:
             self._close()
-            links = self._jack_links()
             names = list(self._in.get_ports())
             if name not in names:
                 return False
@@ -146,55 +132,9 @@ class MidiSystem:
             names = list(self._in.get_ports())
             if name not in names:
                 return False
-            before = links.listeners(name, LOCAL_PORT) if links else set()
-            self._in.open_port(names.index(name), LOCAL_PORT)
+            self._in.open_port(names.index(name), "input")
             self.port, self.virtual = name, False
-            if links is not None:
-                ours = self._await_link(links, name, before)
-                if ours is None:
-                    self._close()
-                    return False
-                self._ours = ours or None
             return True
-
-    def _await_link(self, links: JackLinks, name: str, before: set[str]) -> str | None:
-        """Our port once JACK shows it connected to `name` (JACK switches its graph once a
-        cycle, so not at once); "" when it cannot be told from another Composer's; None when no
-        link appeared. rtmidi ignores a failed jack_connect, so without this a source gone
-        between listing and opening looked open."""
-        deadline = time.perf_counter() + LINK_SECONDS
-        while True:
-            now = links.listeners(name, LOCAL_PORT)
-            new = now - before
-            if len(new) == 1:
-                return new.pop()
-            if len(now) == 1:  # the same name as before (a reopen): it is ours
-                return now.pop()
-            if time.perf_counter() > deadline:
-                return "" if now else None
-            time.sleep(0.002)
-
-    def _jack_links(self) -> JackLinks | None:
-        if not self._links_tried and self.backend.name == "jack":
-            self._links_tried = True
-            try:
-                self._links = JackLinks(self._client_name, lambda: self.on_change())
-            except JackLinksUnavailable as error:
-                log.warning("MIDI in: a keyboard replugged quickly may not be noticed: %s", error)
-        return self._links
-
-    def linked(self) -> bool | None:
-        """Whether the open source is still connected to us: False once the port behind its name
-        went away, even if a new one came back under that name. None when this cannot be told
-        (not JACK, no JACK-Client, a virtual port, nothing open)."""
-        with self._lock:
-            if self._links is None or self._ours is None or self.port is None or self.virtual:
-                return None
-            return self._links.linked(self.port, self._ours)
-
-    def take_gone(self, name: str) -> float | None:
-        """perf_counter of when the port `name` went away, if JACK said so since the last call."""
-        return self._links.take_gone(name) if self._links is not None else None
 
     def open_virtual(self, name: str = "input") -> str:
         """A port other programs connect to; returns the name they see."""
@@ -215,15 +155,12 @@ class MidiSystem:
     def _close(self) -> None:
         if self._in.is_port_open():
             self._in.close_port()
-        self.port, self.virtual, self._ours = None, False, None
+        self.port, self.virtual = None, False
 
     def close(self) -> None:
         with self._lock:
             self._close()
             self._in.delete()
-            if self._links is not None:
-                self._links.close()
-                self._links = None
 
 
 def list_input_ports(api: str | None = None) -> list[str]:

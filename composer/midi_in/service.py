@@ -108,33 +108,30 @@ class MidiInput:
         as soon as it appears (False is returned meanwhile)."""
         if self._system is None:
             return False
-        with self._watcher.lock:  # not interleaved with a poll (it could close what opens here)
-            ok = self._system.open(name)
-            self._watcher.want(name, ok)
-            self._set_status("connected" if ok else "disconnected", name,
-                             f"MIDI in: {name}" if ok else f"MIDI in: {name} is not connected; waiting for it")
+        ok = self._system.open(name)
+        self._watcher.want(name, ok)
+        self._set_status("connected" if ok else "disconnected", name,
+                         f"MIDI in: {name}" if ok else f"MIDI in: {name} is not connected; waiting for it")
         return ok
 
     def open_virtual(self, name: str = "input") -> str | None:
         if self._system is None:
             return None
-        with self._watcher.lock:
-            self._watcher.want(None, False)
-            try:
-                port = self._system.open_virtual(name)
-            except MidiUnavailable as error:
-                self._set_status("none", None, str(error))
-                return None
-            self._set_status("virtual", port, f"MIDI in: virtual port '{port}' (connect a keyboard to it)")
+        self._watcher.want(None, False)
+        try:
+            port = self._system.open_virtual(name)
+        except MidiUnavailable as error:
+            self._set_status("none", None, str(error))
+            return None
+        self._set_status("virtual", port, f"MIDI in: virtual port '{port}' (connect a keyboard to it)")
         return port
 
     def close_port(self) -> None:
         if self._system is not None:
-            with self._watcher.lock:
-                self._watcher.want(None, False)
-                self._system.close_port()
-                self._dispatcher.post(MidiEvent(Kind.PORT_LOST, time.perf_counter()))
-                self._set_status("none", None, "No MIDI input chosen")
+            self._watcher.want(None, False)
+            self._system.close_port()
+            self._dispatcher.post(MidiEvent(Kind.PORT_LOST, time.perf_counter()))
+            self._set_status("none", None, "No MIDI input chosen")
 
     def check_ports(self) -> None:
         """Poll for devices now (the watcher does this on its own twice a second)."""
