@@ -25,26 +25,29 @@ def run(args: argparse.Namespace) -> int:
         from composer.request import add_part
 
         span = chosen_bars(score, args.bars) if args.bars else (None, None)
+        given = options.get("controls")  # the person's, before add_part sets a new bass's range
+        range_given = given is not None and (given.lowest, given.highest) != (None, None)
         request = add_part(score, args.part, *span, anyway=args.anyway, **options)
         if args.anyway:
-            _say_complement(args.file, args.part, request)
+            _say_complement(args.file, args.part, request, range_given)
         return request
 
     return run_request(args, build)
 
 
-def _say_complement(file: str, part: str, request) -> None:
+def _say_complement(file: str, part: str, request, range_given: bool) -> None:
     """With --anyway beside a part of the kind already there: say how the new one is written (the
-    co-writer shapes it to complement that part, composer.music.second_part), before it is."""
+    co-writer shapes it to complement that part, composer.music.second_part), before it is.
+    range_given: the person gave --lowest or --highest (theirs is kept, as add_part keeps it)."""
     import sys
 
     from composer.music.second_part import find_part_there
     from composer.request import PART_WORDS
 
-    region, controls = request.region, request.controls
-    # (a bass's range is the request's already: add_part set it an octave away)
-    given = part != "bass" and (controls.lowest, controls.highest) != (None, None)
-    plan = find_part_there(request.score, part, region.start, region.end, exclude=region.voices, keep_range=given)
+    region = request.region
+    # Not the request's range: add_part sets a new bass's, so it told "an octave above" over a range given
+    plan = find_part_there(request.score, part, region.start, region.end, exclude=region.voices,
+                           keep_range=range_given)
     if plan is not None:
         print(f"notice: {file}: the new {PART_WORDS[part]} part complements {plan.name}: {plan.plan_text()}",
               file=sys.stderr)
