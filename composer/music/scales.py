@@ -55,17 +55,23 @@ def spelled_name(pitch: int, key: "Key | None") -> str:
     """MIDI pitch -> scientific name spelled in `key`: a black key is a sharp in a key whose
     signature has sharps (D major: 'C#4', 'G#4') and a flat in one with flats (Bb major: 'Db4',
     'Ab4'); white keys keep their letter (a keyboard's F is not written E#); a key without
-    sharps or flats (C major, A minor, D dorian) or no key names as note_name. The signature is
+    sharps or flats (C major, D dorian) or no key names as note_name; a minor key's raised 6th and
+    7th are sharps whatever its signature (A minor's F# and G#, D minor's C#). The signature is
     music21's (key_signature_sharps)."""
     sharps = key_signature_sharps(key) if key is not None else 0
     pc = pitch % 12
-    if sharps == 0 or pc in _LETTER_PC.values():
+    if pc in _LETTER_PC.values():
+        return note_name(pitch)
+    if key is not None and key.scale in _MINORS and (pc - key.tonic) % 12 in (9, 11):
+        sharps = 1  # a minor key's raised 6th and 7th are sharps: A minor's G# (was 'Ab'), D minor's C#
+    if sharps == 0:
         return note_name(pitch)
     octave = pitch // 12 - 1  # a black key's sharp and flat names share the octave (C#4 = Db4)
     return f"{_PC_LETTER[pc - 1]}#{octave}" if sharps > 0 else f"{_PC_LETTER[(pc + 1) % 12]}b{octave}"
 
 
 _PC_LETTER = {pc: letter for letter, pc in _LETTER_PC.items()}
+_MINORS = ("minor", "harmonic_minor", "melodic_minor")  # the keys whose 6th and 7th are raised with a sharp
 # music21's key modes for our scales: a scale not among them is written with its family's signature.
 _SIGNATURE_MODE = {"harmonic_minor": "minor", "melodic_minor": "minor", "minor_pentatonic": "minor",
                    "blues": "minor", "major_pentatonic": "major", "chromatic": "major"}
