@@ -63,6 +63,7 @@ class Complement:
     highest: int | None = None
     where: str = ""
     part: str = "harmony"  # (composer.music.second_part's complements name their part too)
+    range_given: bool = False  # the person gave the range: theirs (lowest, highest stay None)
 
     @property
     def held(self) -> bool:
@@ -76,6 +77,8 @@ class Complement:
     def plan_text(self) -> str:
         """What the new part plays, e.g. 'held chords, one a bar, in F#3-F4 below its chords'."""
         rhythm = "held chords, one a bar" if self.held else "a chord on each beat"
+        if self.range_given:  # (it said "no room beside it" over the range the person gave)
+            return f"{rhythm}, in the range given"
         if self.lowest is None or self.highest is None:
             return f"{rhythm}, in the same register (there is no room beside it under the tune)"
         return f"{rhythm}, in {note_name(self.lowest)}-{note_name(self.highest)} {self.where} its chords"
@@ -125,7 +128,7 @@ def complement_for(score: Score, voice: int, start: int | None = None, end: int 
     found = dict(voice=voice, name=score.voices[voice].name, chords=_chord_onsets(own), onsets=len(onsets),
                  per_bar=per_bar, chords_a_bar=chords_a_bar)
     if keep_range:
-        return Complement(**found)
+        return Complement(**found, range_given=True)
     pitches = np.array([n.pitch for n in own])
     low, high = int(np.percentile(pitches, 10)), int(np.percentile(pitches, 90))
     pitched = defaultdict(list)
