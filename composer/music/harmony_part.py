@@ -93,10 +93,11 @@ def find_harmony_part(score: Score, start: int | None = None, end: int | None = 
                       exclude: Iterable[int] = ()) -> int | None:
     """The voice of `score` that already plays the harmony over [start, end) (ticks; None: from the
     start / to the end): a pitched voice of role "harmony" (composer.music.roles) whose notes there
-    sound 2+ pitches together at CHORD_SHARE of its onsets or more, at MIN_CHORDS onsets at least;
-    the one with most notes there, or None. `exclude`: voices not to count (the part being added)."""
+    sound 2+ pitches together at CHORD_SHARE of its onsets or more, at MIN_CHORDS onsets at least
+    (one a bar in a span of fewer bars: bars_in_span); the one with most notes there, or None. `exclude`: voices not to count (the part being added)."""
     roles = infer_roles(score)
     skip = set(exclude)
+    bars = bars_in_span(score, start, end)
     notes_of: dict[int, list[Note]] = defaultdict(list)
     for n in score.notes:
         if n.voice not in skip and (start is None or n.onset >= start) and (end is None or n.onset < end):
@@ -105,9 +106,19 @@ def find_harmony_part(score: Score, start: int | None = None, end: int | None = 
     for voice, notes in notes_of.items():
         if voice >= len(score.voices) or score.voices[voice].is_drum or roles[voice] != "harmony":
             continue
-        if polyphony_share(notes) >= CHORD_SHARE and _chord_onsets(notes) >= MIN_CHORDS:
+        if polyphony_share(notes) >= CHORD_SHARE and _chord_onsets(notes) >= min(MIN_CHORDS, bars):
             found.append((len(notes), -voice, voice))
     return max(found)[2] if found else None
+
+
+def bars_in_span(score: Score, start: int | None, end: int | None) -> int:
+    """How many bars [start, end) touches (None: from the first note / to the last note's end), at
+    least 1. A part counts as there with a chord (a note) a bar in a span shorter than its minimum:
+    one or two bars of comping or a bass in half notes never made 4 chords (8 notes) (QA)."""
+    meters = score.meter_map()
+    first = start if start is not None else min((n.onset for n in score.notes), default=0)
+    last = (end if end is not None else score.end) - 1
+    return 1 if last < first else meters.bar_index(last) - meters.bar_index(first) + 1
 
 
 def complement_for(score: Score, voice: int, start: int | None = None, end: int | None = None,
@@ -151,4 +162,4 @@ def _chord_onsets(notes: list[Note]) -> int:
     return sum(1 for c in count.values() if c > 1)
 
 
-__all__ = ["Complement", "comping_top", "complement_for", "find_harmony_part"]
+__all__ = ["Complement", "bars_in_span", "comping_top", "complement_for", "find_harmony_part"]

@@ -26,6 +26,7 @@ from typing import Iterable
 
 import numpy as np
 
+from composer.music.harmony_part import bars_in_span
 from composer.music.instruments import GM_DRUM_KEYS
 from composer.music.roles import infer_roles
 from composer.music.scales import note_name
@@ -127,20 +128,24 @@ class BassComplement:
 def find_drum_part(score: Score, start: int | None = None, end: int | None = None,
                    exclude: Iterable[int] = ()) -> int | None:
     """The drum voice (Voice.is_drum) with most hits over [start, end) (ticks; None: open), at least
-    MIN_NOTES, or None. `exclude`: voices not to count (the part being added)."""
+    MIN_NOTES (one a bar in a span of fewer bars), or None. `exclude`: voices not to count (the part
+    being added)."""
+    least = min(MIN_NOTES, bars_in_span(score, start, end))
     found = [(len(notes), -v, v) for v, notes in _in_span(score, start, end, set(exclude)).items()
-             if v < len(score.voices) and score.voices[v].is_drum and len(notes) >= MIN_NOTES]
+             if v < len(score.voices) and score.voices[v].is_drum and len(notes) >= least]
     return max(found)[2] if found else None
 
 
 def find_bass_part(score: Score, start: int | None = None, end: int | None = None,
                    exclude: Iterable[int] = ()) -> int | None:
     """The pitched voice of role "bass" (composer.music.roles) with most notes over [start, end), at
-    least MIN_NOTES, or None."""
+    least MIN_NOTES (one a bar in a span of fewer bars: 5 notes of a bass line in bars 7-8 went
+    uncounted, and a second bass doubled it there, QA), or None."""
     roles = infer_roles(score)
+    least = min(MIN_NOTES, bars_in_span(score, start, end))
     found = [(len(notes), -v, v) for v, notes in _in_span(score, start, end, set(exclude)).items()
              if v < len(score.voices) and not score.voices[v].is_drum and roles[v] == "bass"
-             and len(notes) >= MIN_NOTES]
+             and len(notes) >= least]
     return max(found)[2] if found else None
 
 
