@@ -89,7 +89,7 @@ class BassComplement:
     """A bass part found in a score, and how a second one complements it.
 
     voice, name: the part there; notes, per_bar: its notes and onsets a bar in the span; low, high:
-    its range (10th-90th percentile); notes_a_bar: the new part's rhythm (1: one note held a bar,
+    its range (10th-90th percentile, notes it plays); notes_a_bar: the new part's rhythm (1: one note held a bar,
     else one on each beat); lowest, highest: the new part's range (None: the same register);
     where: "above" or "below" it, or ""."""
 
@@ -169,7 +169,8 @@ def bass_complement(score: Score, voice: int, start: int | None = None, end: int
     inside = _in_span(score, start, end, set(exclude))
     own = inside[voice]
     pitches = np.array([n.pitch for n in own])
-    low, high = int(np.percentile(pitches, 10)), int(np.percentile(pitches, 90))
+    # notes it plays (interpolated, D G A read "D2-Ab2" and C D E G A "C#2-A2": QA)
+    low, high = int(np.percentile(pitches, 10, method="lower")), int(np.percentile(pitches, 90, method="higher"))
     per_bar = _per_bar(score, own)
     first = score.meter_map().at(min(n.onset for n in own) if start is None else start)
     beats = first.numerator // 3 if first.numerator in (6, 9, 12) and first.denominator == 8 else first.numerator

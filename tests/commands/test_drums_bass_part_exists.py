@@ -21,7 +21,7 @@ from tests.model.test_drums_bass_beside import band
 @pytest.mark.parametrize("part, name, notice", [
     ("drums", '"Drums"', "the new drum part complements Drums: other instruments of the kit, hand percussion: "
                          "Maracas, Tambourine, Open Hi Conga"),
-    ("bass", '"Bass"', "the new bass part complements Bass: held notes, one a bar, an octave above it (C3-C#4)")])
+    ("bass", '"Bass"', "the new bass part complements Bass: held notes, one a bar, an octave above it (C3-D4)")])  # its C2-D3 up an octave
 def test_accompany_says_the_piece_has_the_part(tmp_path, capsys, one_thread, part, name, notice):
     song, out = tmp_path / "song.mid", tmp_path / "out.mid"
     write_midi(band(), song)

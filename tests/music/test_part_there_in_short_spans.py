@@ -50,3 +50,14 @@ def test_bars_where_it_does_not_play_are_free(part):
     assert find_part_there(score, part, 6 * BAR, 8 * BAR) is None
     request = add_part(score, part, 6 * BAR, 8 * BAR)  # no question: nothing of the kind plays there
     assert len(request.score.voices) == 5 and request.region.start == 6 * BAR
+
+
+
+def test_the_bass_range_said_is_of_notes_it_plays():
+    """Its 10th-90th percentile, interpolated, named notes the bass never plays: D2 D2 G2 G2 A2 in
+    bars 7-8 read "D2-Ab2" (QA)."""
+    score = band()
+    score.notes = [n for n in score.notes if n.voice != 1 or n.onset < 6 * BAR]
+    score.notes += [Note(p, 6 * BAR + i * Q * 8 // 5, Q, 80, 1) for i, p in enumerate([38, 38, 43, 43, 45])]
+    there = find_part_there(score, "bass", 6 * BAR, 8 * BAR)
+    assert (there.low, there.high) == (38, 45) and "D2-A2" in there.found_text(), there.found_text()
