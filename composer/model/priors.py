@@ -532,6 +532,10 @@ class LineRhythm:
 
     occupancy: np.ndarray
     durations: np.ndarray
+    # A line made up for a new part (region_writer.default_bass_line), in one meter: its notes end
+    # by the bar line, so that in another meter's shorter bar a held note does not cover the next
+    # downbeat (a whole-note pattern of 4/4 took 7 of 96 downbeats of the 3/4 bars after it, QA).
+    within_bar: bool = False
 
     def prior(self, positions: np.ndarray, fresh: bool) -> np.ndarray:
         """(len(positions),) log-prior of the line's next onset at positions[d] of the bar, d grid

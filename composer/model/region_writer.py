@@ -165,8 +165,9 @@ def default_bass_line(start: int, meters: np.ndarray, notes_a_bar: int | None = 
         onsets += [b * bar_ticks + t for t in pattern]
         durations += [e - t for t, e in zip(pattern, ends)]
     ticks = np.array(onsets, dtype=np.int64)
-    return line_rhythm_of((ticks % bar_ticks, np.full(len(ticks), bar_ticks), ticks),
+    line = line_rhythm_of((ticks % bar_ticks, np.full(len(ticks), bar_ticks), ticks),
                           np.rint(np.array(durations) / V.TICKS_PER_GRID))
+    return None if line is None else replace(line, within_bar=True)
 
 
 PERCUSSION_ROLES = ("hat", "kick", "snare", "offbeat")  # what each of a percussion kit's keys plays, in order

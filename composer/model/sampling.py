@@ -578,6 +578,10 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
         duration_logits = head(3, ref)
         for b, v in enumerate(voices):  # a chordal voice or accompanying line keeps its context's lengths (per bar position)
             kept = (slots[v].texture or slots[v].rhythm) if v in slots and not rows[b].done else None
+            if kept is not None and getattr(kept, "within_bar", False):  # (priors.LineRhythm.within_bar)
+                at = features(onsets[b:b + 1])
+                duration_ok[b] &= np.arange(V.N_DURATION) < max(1, int(at["bar_len"][0] - at["position"][0]))
+                duration_ok[b, 0] = True
             if kept is not None and kept.durations is not None:
                 lengths = kept.durations
                 if lengths.ndim == 2:

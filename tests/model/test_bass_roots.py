@@ -66,3 +66,19 @@ def test_added_bass_plays_the_downbeats_in_other_meters(cowriter, meter):
         downbeats = {n.onset // bar for n in new if n.onset % bar == 0}
         assert len(downbeats) >= 0.95 * (count // numerator), (len(downbeats), count // numerator)
         assert all(n.onset % beat == 0 for n in new), sorted({n.onset % bar for n in new})
+
+
+def test_added_bass_plays_the_downbeats_after_a_meter_change(cowriter):
+    """The plain lines are made in the meter where the part starts; in the shorter bars of a later
+    meter their notes still end by the bar line (LineRhythm.within_bar): a whole note of 4/4 had
+    covered the next 3/4 downbeat (89 of 96 played, QA)."""
+    from composer.music.meter import MeterChange
+
+    change = 4 * BAR  # four bars of 4/4, then eight of 3/4
+    tune = [Note(p, i * Q, Q, 90, 0) for i, p in enumerate([67, 71, 74, 71, 72, 76, 79, 76] * 2)]
+    tune += [Note(p, change + i * Q, Q, 90, 0) for i, p in enumerate([76, 79, 83, 72, 76, 79, 74, 78, 81, 79, 74, 71] * 2)]
+    score = Score(notes=tune, voices=[Voice("Flute", 73)], meters=[MeterChange(0, 4, 4), MeterChange(change, 3, 4)])
+    lines = [change + b * 3 * Q for b in range(8)]
+    for variation in cowriter.generate(add_part(score, "bass", variations=6, seed=5)):
+        onsets = {n.onset for n in variation.notes if n.generated}
+        assert all(t in onsets for t in lines), [b for b, t in enumerate(lines) if t not in onsets]
