@@ -52,6 +52,17 @@ def score_keys(score: Score) -> list[tuple[int, str]] | None:
     return [(0, str(score.key))] if score.key is not None else None
 
 
+def slash_basses(score: Score, chords=None) -> np.ndarray | None:
+    """The bass notes of the slash chords among `chords` (default: the score's): (K, 3) int64 rows
+    (onset, end, bass pitch class) in grid ticks, by onset; None without slash chords."""
+    from composer.music.chords import slash_bass
+
+    chosen = chords if chords is not None else getattr(score, "chords", None)
+    rows = [(c.onset // V.TICKS_PER_GRID, -(-c.end // V.TICKS_PER_GRID), slash_bass(c.figure))
+            for c in chosen or () if slash_bass(c.figure) is not None]
+    return np.array(sorted(rows), dtype=np.int64).reshape(-1, 3) if rows else None
+
+
 def score_chords(score: Score, chords=None) -> np.ndarray | None:
     chosen = chords if chords is not None else getattr(score, "chords", None)
     if not chosen:
@@ -556,6 +567,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                       density=density, bar=bar, start_bar=int(features(np.array([start_g]))["bar_index"][0]),
                       # a new part (no notes of its own) is pulled to the middle of its asked range
                       pull_register=pull_register or any(t.register is None and t.centre is not None for t in targets),
+                      slash_basses=slash_basses(score, chords),
                       chord_strength=0.0 if chord_rows is None else (
                           style_chord_strength(style) if controls.chord_strength is None else controls.chord_strength))
     # (almost) no notes of its own, or only those the request wrote before a key change: after the

@@ -19,8 +19,8 @@ from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
-                                    GrooveProfile, LineRhythm, Texture, chord_tone_prior, chord_tones, root_prior,
-                                    unrepeated)
+                                    SLASH_BASS_STRENGTH, GrooveProfile, LineRhythm, Texture, chord_tone_prior,
+                                    chord_tones, root_prior, unrepeated)
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -148,6 +148,9 @@ class RegionPlan:
     # voices that ended at different bars, in one pass.
     row_ends: tuple[int | None, ...] | None = None
     prior_features_at: Callable[[np.ndarray], dict] | None = None  # chords for the prior only (None: features_at's)
+    # The bass notes slash chords name ("Eb/G"): rows (onset, end, pitch class) in grid ticks, the
+    # bass line's note where the chord arrives instead of the root (None: no slash chords).
+    slash_basses: np.ndarray | None = None
 
 
 def _guard_loops(pitch_logits: torch.Tensor, rows: list, voice: torch.Tensor, slots: dict) -> None:
@@ -345,7 +348,13 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         roots, qualities = feats["chord_root"], feats["chord_quality"]
         change = np.r_[False, (roots[1:] != roots[:-1]) | (qualities[1:] != qualities[:-1])]
         arrives = (feats["position"] == 0) | ((feats["metric"] >= 1.0) & change)
-        chords = chords + root_prior(roots, arrives.astype(np.float64), BASS_ROOT_STRENGTH)
+        weight = arrives.astype(np.float64)
+        if plan.slash_basses is not None and plan.prior_features_at is None:  # "Eb/G": G in the bass
+            rows = np.searchsorted(plan.slash_basses[:, 0], onsets, side="right") - 1
+            inside = (rows >= 0) & (onsets < plan.slash_basses[np.maximum(rows, 0), 1])
+            roots = np.where(inside, plan.slash_basses[np.maximum(rows, 0), 2], roots)
+            weight *= np.where(inside, SLASH_BASS_STRENGTH / BASS_ROOT_STRENGTH, 1.0)
+        chords = chords + root_prior(roots, weight, BASS_ROOT_STRENGTH)
     return chords if texture is None else chords + texture
 
 

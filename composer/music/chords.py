@@ -120,6 +120,23 @@ def root_and_quality(figure: str) -> tuple[int, int]:
     return root.pitchClass, QUALITY_INDEX[_quality_from_intervals(intervals)]
 
 
+@lru_cache(maxsize=4096)
+def slash_bass(figure: str) -> int | None:
+    """The bass pitch class a slash chord names ("Eb/G" -> 7), or None: no slash, the bass is the
+    root ("C/C"), or the figure is not one root_and_quality reads."""
+    from music21 import pitch
+
+    try:
+        root, _ = root_and_quality(figure)
+        _, bass = _music21_figure(figure)
+    except ValueError:
+        return None
+    if bass is None:
+        return None
+    pc = pitch.Pitch(bass).pitchClass
+    return None if pc == root else pc
+
+
 def is_chord_figure(figure: str) -> bool:
     try:
         root_and_quality(figure)

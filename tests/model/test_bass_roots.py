@@ -82,3 +82,31 @@ def test_added_bass_plays_the_downbeats_after_a_meter_change(cowriter):
     for variation in cowriter.generate(add_part(score, "bass", variations=6, seed=5)):
         onsets = {n.onset for n in variation.notes if n.generated}
         assert all(t in onsets for t in lines), [b for b, t in enumerate(lines) if t not in onsets]
+
+
+def test_added_bass_plays_the_bass_note_of_slash_chords(cowriter):
+    """A slash chord names the bass note ("C/B": B under C major): a lead sheet's descending line
+    C C/B Am Am/G F G/F C/E G is played where the chords arrive (priors.SLASH_BASS_STRENGTH), not
+    the roots (QA: Eb/G got Eb). Before: 26 of 64 downbeats; with the roots' bonus 30."""
+    figures = "C C/B Am Am/G F G/F C/E G".split()
+    bass = [0, 11, 9, 7, 5, 5, 4, 7]  # the pitch class each chord wants in the bass
+    tune = [(72, 76, 79, 76), (74, 79, 74, 71), (72, 76, 72, 69), (76, 72, 69, 72),
+            (77, 72, 69, 72), (74, 71, 74, 77), (79, 76, 72, 76), (74, 71, 67, 71)]
+    notes = [Note(p, b * BAR + i * Q, Q, 90, 0) for b, bar in enumerate(tune * 2) for i, p in enumerate(bar)]
+    score = Score(notes=notes, voices=[Voice("Flute", 73)])
+    score.chords = [ChordSymbol(b * BAR, BAR, figures[b % 8]) for b in range(16)]
+    hits = total = 0
+    for variation in cowriter.generate(add_part(score, "bass", variations=4, seed=3)):
+        for n in variation.notes:
+            if n.generated and n.onset % BAR == 0:
+                total += 1
+                hits += n.pitch % 12 == bass[n.onset // BAR % 8]
+    assert total >= 0.95 * 4 * 16
+    assert hits >= 0.6 * total, f"the chord's bass note on {hits} of {total} downbeats"
+
+
+def test_slash_bass_reads_the_written_bass_note():
+    from composer.music.chords import slash_bass
+
+    assert [slash_bass(f) for f in ("Eb/G", "D/F#", "Am7/G", "Bb7/Ab")] == [7, 6, 7, 8]
+    assert [slash_bass(f) for f in ("C", "C/C", "N.C.", "H/X")] == [None, None, None, None]
