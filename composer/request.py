@@ -293,6 +293,31 @@ def apply_result(request: GenerationRequest, new: list[Note], context: Score | N
     return context.copy(notes=[*context.notes, *kept])
 
 
+def same_variations(variations: list[Score]) -> dict[int, int]:
+    """{variation number: the earlier variation number whose new notes it repeats exactly} (from 1;
+    new notes: those marked generated, compared by pitch, onset, duration and voice). A piece that
+    states a whole tune twice is continued with a third statement note for note: the model's copy
+    of it is certain, so every variation was the same without a word (QA)."""
+    seen: dict[tuple, int] = {}
+    same = {}
+    for number, score in enumerate(variations, start=1):
+        key = tuple(sorted((n.onset, n.pitch, n.duration, n.voice) for n in score.notes if n.generated))
+        if key in seen:
+            same[number] = seen[key]
+        else:
+            seen[key] = number
+    return same
+
+
+def same_variations_text(same: dict[int, int]) -> str | None:
+    """What to say of same_variations' result (None when every variation differs)."""
+    if not same:
+        return None
+    repeats = ", ".join(f"{k} is the same as {v}" for k, v in sorted(same.items()))
+    return (f"variation {repeats}: the music before them repeats itself, and the co-writer is sure it "
+            "comes round again; for others raise the temperature or top-p, or ask for other bars or voices")
+
+
 def voices_with_notes(score: Score, start: int = 0, end: int | None = None) -> tuple[int, ...]:
     """Voices with a note starting in [start, end)."""
     return tuple(sorted({n.voice for n in score.notes if n.onset >= start and (end is None or n.onset < end)}))
@@ -438,5 +463,5 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
 
 __all__ = ["GenerationRequest", "HarmonyPartExists", "PARTS", "PART_WORDS", "PartExists", "ROLES", "add_part",
            "apply_result", "bar_at", "bar_number", "bar_span",
-           "clear_region", "continue_request", "fill_request", "parse_bars", "sounding_at_end", "voice_indices",
-           "voices_with_notes"]
+           "clear_region", "continue_request", "fill_request", "parse_bars", "same_variations",
+           "same_variations_text", "sounding_at_end", "voice_indices", "voices_with_notes"]

@@ -283,6 +283,11 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
             print(f"notice: {path}: {stopped} stopped at the most new notes one request writes in a voice, so "
                   f"the {request.bars} bars may not all be filled: continue {path.name} for more, or ask for "
                   "fewer bars", file=sys.stderr)
+    from composer.request import same_variations, same_variations_text
+
+    same = same_variations_text(same_variations(variations))
+    if same:
+        print(f"notice: {same} (--temperature, --top-p)", file=sys.stderr)
     return 0
 
 

@@ -19,7 +19,7 @@ from composer.ui.style_box import fill_style_box, select_style, styles_listed
 from composer.music.region import Controls
 from composer.music.scales import PITCH_CLASS_NAMES, SCALES, Key
 from composer.music.score import Note, Score
-from composer.request import key_of_section
+from composer.request import key_of_section, same_variations, same_variations_text
 from composer.ui.cowriter import CoWriter, Variation
 from composer.ui.document import ScoreDocument
 from composer.ui.generation_controls import GenerationControls
@@ -378,7 +378,12 @@ class CoWriterPanel(QWidget):
         self.variations.set_stale(self.variations_stale())
         seconds = variations[0].options.get("seconds", 0) if variations else 0
         count = f"{len(variations)} variation{'s' * (len(variations) != 1)}"
-        self.message.emit(f"{count} written in {duration_text(seconds)}: audition, then accept one")
+        same = same_variations_text(same_variations([v.score for v in variations]))
+        if same:  # said, not hidden: the list would show four entries of one result
+            self.message.emit(f"{count} written in {duration_text(seconds)}; {same[0].upper()}{same[1:]} "
+                              "(Temperature, Top-p in the panel)")
+        else:
+            self.message.emit(f"{count} written in {duration_text(seconds)}: audition, then accept one")
 
     def _failed(self, message: str) -> None:
         self._error(message)

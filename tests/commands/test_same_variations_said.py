@@ -1,0 +1,40 @@
+"""Variations that come out the same are said, not handed over as if they differed: a piece that
+states a whole tune twice is continued with a third statement note for note, the model's copy of
+it being certain, and `composer continue --variations 4` wrote four files of one result without a
+word (QA). The real command, the shipped model, a tune written here (ABC, stated twice)."""
+
+from __future__ import annotations
+
+from composer.cli import main
+from composer.music import Note, Score, Voice
+from composer.request import same_variations, same_variations_text
+
+JIG = """X:1
+T:Test Jig
+M:6/8
+L:1/8
+K:G
+D|GAG GAB|c2B AGF|GAG GBd|e2d dBG|
+GAG GAB|c2B AGF|GFG ABc|d3 d2:|
+"""
+
+
+def test_same_variations_are_named_by_number():
+    def variation(pitches):
+        return Score(notes=[Note(60, 0, 480, 80, 0)] + [Note(p, 480 * (i + 1), 480, 80, 0, True)
+                                                         for i, p in enumerate(pitches)], voices=[Voice()])
+
+    same = same_variations([variation([62, 64]), variation([62, 65]), variation([62, 64]), variation([62, 65])])
+    assert same == {3: 1, 4: 2}
+    assert same_variations_text(same).startswith("variation 3 is the same as 1, 4 is the same as 2: ")
+    assert same_variations_text(same_variations([variation([62]), variation([64])])) is None
+
+
+def test_continue_says_when_its_variations_are_the_same(tmp_path, capsys, one_thread):
+    tune = tmp_path / "jig.abc"
+    tune.write_text(JIG)
+    code = main(["continue", str(tune), "-o", str(tmp_path / "out.mid"), "--style", "irish", "--variations", "4",
+                 "--seed", "11", "--bars", "8"])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "variation 2 is the same as 1" in err and "raise the temperature or top-p" in err, err

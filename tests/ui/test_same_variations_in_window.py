@@ -1,0 +1,39 @@
+"""The window says when its variations came out the same (composer.request.same_variations): a
+jig whose A part is stated twice (ABC with a repeat) continued in four variations restates it a
+third time note for note in all four (QA), and the list showed four entries of one result without
+a word. Real window (pytest-qt, offscreen) and the shipped model in its process; a file the test
+writes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from window_helpers import close_window, open_window
+
+MODEL_TIMEOUT_MS = 60000
+JIG = """X:1
+T:Test Jig
+M:6/8
+L:1/8
+K:G
+D|GAG GAB|c2B AGF|GAG GBd|e2d dBG|
+GAG GAB|c2B AGF|GFG ABc|d3 d2:|
+"""
+
+
+def test_the_window_says_its_variations_are_the_same(qtbot, tmp_path):
+    window = open_window(qtbot, load_model=True)
+    try:
+        qtbot.waitUntil(lambda: window.cowriter.state == "ready", timeout=MODEL_TIMEOUT_MS)
+        (tmp_path / "jig.abc").write_text(JIG)
+        assert window.files.open_path(tmp_path / "jig.abc", confirmed=True)
+        qtbot.waitUntil(lambda: len(window.document.store.notes()) == 84, timeout=5000)
+        panel = window.cowriter_panel
+        panel.length.setValue(24)
+        panel.variation_count.setValue(4)
+        QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(panel.variations.variations) == 4, timeout=MODEL_TIMEOUT_MS)
+        message = window.status.currentMessage()
+        assert "is the same as 1" in message and "Temperature, Top-p" in message, message
+    finally:
+        close_window(window)
