@@ -1,5 +1,6 @@
 """Music the part/fill tests write for themselves: a four-voice piece (melody, chords, bass,
-drums) in D major, and a small untrained checkpoint for tests of the plumbing (not of quality)."""
+drums) in D major, a jig whose A part is stated twice (ABC), and a small untrained checkpoint for
+tests of the plumbing (not of quality)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,15 @@ Q = 480
 D_MAJOR_CHORDS = [(62, 66, 69), (67, 71, 74), (69, 73, 76), (62, 66, 69)]  # D G A D in the 4th octave
 BASS_ROOTS = [38, 43, 45, 38]  # D2 G2 A2 D2
 MELODY = [74, 76, 78, 79, 81, 79, 78, 76, 78, 76, 74, 73, 74, 76, 73, 74]  # around D5-A5, in quarters
+# A jig's A part with a repeat sign: 8 bars of 6/8 stated twice (84 notes), in G major.
+REPEATED_JIG = """X:1
+T:Test Jig
+M:6/8
+L:1/8
+K:G
+D|GAG GAB|c2B AGF|GAG GBd|e2d dBG|
+GAG GAB|c2B AGF|GFG ABc|d3 d2:|
+"""
 
 
 def four_voice_score(bars: int = 8) -> Score:

@@ -5,18 +5,15 @@ word (QA). The real command, the shipped model, a tune written here (ABC, stated
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from composer.cli import main
 from composer.music import Note, Score, Voice
 from composer.request import same_variations, same_variations_text
 
-JIG = """X:1
-T:Test Jig
-M:6/8
-L:1/8
-K:G
-D|GAG GAB|c2B AGF|GAG GBd|e2d dBG|
-GAG GAB|c2B AGF|GFG ABc|d3 d2:|
-"""
+sys.path.insert(0, str(Path(__file__).parent.parent))
+from parts_music import REPEATED_JIG  # noqa: E402
 
 
 def test_same_variations_are_named_by_number():
@@ -32,7 +29,7 @@ def test_same_variations_are_named_by_number():
 
 def test_continue_says_when_its_variations_are_the_same(tmp_path, capsys, one_thread):
     tune = tmp_path / "jig.abc"
-    tune.write_text(JIG)
+    tune.write_text(REPEATED_JIG)
     code = main(["continue", str(tune), "-o", str(tmp_path / "out.mid"), "--style", "irish", "--variations", "4",
                  "--seed", "11", "--bars", "8"])
     assert code == 0

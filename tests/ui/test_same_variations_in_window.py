@@ -8,24 +8,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from parts_music import REPEATED_JIG
 from window_helpers import close_window, open_window
 
 MODEL_TIMEOUT_MS = 60000
-JIG = """X:1
-T:Test Jig
-M:6/8
-L:1/8
-K:G
-D|GAG GAB|c2B AGF|GAG GBd|e2d dBG|
-GAG GAB|c2B AGF|GFG ABc|d3 d2:|
-"""
 
 
 def test_the_window_says_its_variations_are_the_same(qtbot, tmp_path):
     window = open_window(qtbot, load_model=True)
     try:
         qtbot.waitUntil(lambda: window.cowriter.state == "ready", timeout=MODEL_TIMEOUT_MS)
-        (tmp_path / "jig.abc").write_text(JIG)
+        (tmp_path / "jig.abc").write_text(REPEATED_JIG)
         assert window.files.open_path(tmp_path / "jig.abc", confirmed=True)
         qtbot.waitUntil(lambda: len(window.document.store.notes()) == 84, timeout=5000)
         panel = window.cowriter_panel
