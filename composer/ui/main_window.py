@@ -142,8 +142,12 @@ class MainWindow(QMainWindow):
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.document.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        # (after the stack's own slot: what was undone is then its redo text, and the reverse)
+        undo.triggered.connect(lambda: self._say_undo("Undone", self.document.undo_stack.redoText()))
+        redo.triggered.connect(lambda: self._say_undo("Redone", self.document.undo_stack.undoText()))
         edit.addAction(undo)
         edit.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
         edit.addSeparator()
         for action in self.editor.edit_actions:
             edit.addAction(action)
@@ -305,6 +309,11 @@ class MainWindow(QMainWindow):
 
     def show_status(self, text: str) -> None:
         self.status.showMessage(text, 8000)
+
+    def _say_undo(self, done: str, what: str) -> None:
+        """Undo or Redo says what it did, so a line like "Accepted variation 1 ... (Ctrl+Z undoes
+        it)" does not stay up after the undo it offered (QA)."""
+        self.show_status(f"{done}: {what}" if what else done)
 
     def show_error(self, text: str) -> None:
         """A message for the user, not a traceback; non-blocking so work (and tests) go on."""
