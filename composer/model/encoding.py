@@ -157,7 +157,7 @@ def encode(array: np.ndarray, bar_length: int | None = None, *, meters: np.ndarr
     tick, numerator, denominator) the meter map. roles/voice_slots map score voices to role and
     slot indices (default: inferred / voices in score order). keys: [(tick, "G:major")] key map
     (or one `key`); chords: (K, 4) rows onset, duration (ticks), root pitch class, quality index.
-    Duplicate (onset, pitch) notes of one voice are dropped. Context features (segment, region) are "before",
+    Duplicate (onset, pitch) notes of one voice are dropped (the first in the array is kept). Context features (segment, region) are "before",
     no region; callers that write regions set them."""
     array = np.asarray(array, dtype=np.int64).reshape(-1, 5)
     onset = np.rint(array[:, ONSET] / V.TICKS_PER_GRID).astype(np.int64)
