@@ -27,3 +27,24 @@ def isolate_settings(config_dir, monkeypatch) -> None:
     monkeypatch.setenv("COMPOSER_CONFIG_DIR", str(config_dir))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config_dir))
+
+
+def model_window_on(qtbot, score, timeout_ms: int = 90000):
+    """A shown window with `score` loaded and its model process ready (the checkpoint the app
+    would use), asking for one variation at a time. Close it with close_window."""
+    import pytest
+
+    from composer.generate import default_model_path
+
+    if not default_model_path().exists():
+        pytest.fail(f"the model {default_model_path()} is missing")
+    w = open_window(qtbot, load_model=True)
+    w.document.load(score)
+    qtbot.waitUntil(lambda: w.cowriter.state == "ready", timeout=timeout_ms)
+    w.cowriter_panel.variation_count.setValue(1)
+    return w
+
+
+def box_button(box, text: str):
+    """The button of a QMessageBox whose text (without its & shortcut mark) is `text`."""
+    return next(b for b in box.buttons() if b.text().replace("&", "") == text)

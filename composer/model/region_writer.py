@@ -82,15 +82,23 @@ STANDARD_KIT = (36, 38, 42, 46, 49, 51)  # GM: kick, snare, closed and open hi-h
 DEFAULT_GROOVE_OTHERS = 2.0  # log-ratio taken off the kit's keys that the default beat does not play
 
 
+def _meter_at(start: int, meters: np.ndarray) -> tuple[int, int, int]:
+    """(bar length in ticks, numerator, denominator) of the meter in force at tick `start` (meters:
+    rows tick, numerator, denominator; 4/4 without any)."""
+    _, bar = bar_positions(np.array([max(0, start)]), meters)
+    if not len(meters):
+        return int(bar[0]), 4, 4
+    numerator, denominator = (int(x) for x in meters[np.searchsorted(meters[:, 0], start, side="right") - 1, 1:3])
+    return int(bar[0]), numerator, denominator
+
+
 def default_comping(start: int, meters: np.ndarray, top: float, per_bar: int | None = None):
     """A harmony part added where it has no notes yet: the Texture of six bars of plain block-chord
     comping in the meter in force at `start` (close-position triads in every inversion, with their
     top note at `top`; a chord on each half bar in 4/4 and compound 6/8 or 12/8, one a bar
     otherwise, or `per_bar` chords a bar, each held to the next). The model, which learnt lines, wrote an added harmony part as a single line (about
     one onset in 20 a chord, QA), sometimes doubling the tune."""
-    _, bar = bar_positions(np.array([max(0, start)]), meters)
-    bar_ticks = int(bar[0])
-    numerator = int(meters[np.searchsorted(meters[:, 0], start, side="right") - 1, 1]) if len(meters) else 4
+    bar_ticks, numerator, _ = _meter_at(start, meters)
     if per_bar is None:
         per_bar = 2 if numerator in (4, 6, 12) else 1
     length = bar_ticks // per_bar
@@ -160,10 +168,7 @@ def default_bass_line(start: int, meters: np.ndarray, notes_a_bar: int | None = 
     the downbeats empty and played off the beat (QA). notes_a_bar: one of these lines alone, six
     bars of it (1: the note held a bar; else a note on each beat), for a second bass beside one
     (composer.music.second_part)."""
-    _, bar = bar_positions(np.array([max(0, start)]), meters)
-    bar_ticks = int(bar[0])
-    numerator, denominator = (int(x) for x in meters[np.searchsorted(meters[:, 0], start, side="right") - 1, 1:3]) \
-        if len(meters) else (4, 4)
+    bar_ticks, numerator, denominator = _meter_at(start, meters)
     beats = numerator // 3 if numerator in (6, 9, 12) and denominator == 8 else numerator
     beat = bar_ticks // max(1, beats)
     half = -(-beats // 2) * beat if beats >= 2 else bar_ticks  # the beat starting the bar's second half / group
@@ -195,10 +200,7 @@ def default_groove(start: int, meters: np.ndarray, percussion: tuple[int, ...] |
     same plain beat in their own roles (PERCUSSION_ROLES: the shaker the eighths, a low drum the
     kick's beats, the tambourine the backbeats, a high drum the eighth after each backbeat); the
     fifth, if any, is colour."""
-    since, bar = bar_positions(np.array([max(0, start)]), meters)
-    bar_ticks = int(bar[0])
-    numerator, denominator = (int(x) for x in meters[np.searchsorted(meters[:, 0], start, side="right") - 1, 1:3]) \
-        if len(meters) else (4, 4)
+    bar_ticks, numerator, denominator = _meter_at(start, meters)
     beat = bar_ticks // max(1, numerator if numerator not in (6, 9, 12) else numerator // 3)
     eighth = 240
     notes = []

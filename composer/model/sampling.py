@@ -458,6 +458,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
     # (no bound: past any onset)
     row_ends = np.array([V.OPEN_END if e is None else e for e in ends], dtype=np.int64)
     open_rows = np.array([e is None for e in ends])
+    # each row's end as a bound on onsets and note ends (None: every row open)
+    row_bound = None if open_rows.all() else np.where(open_rows, np.iinfo(np.int64).max, row_ends)
     # The bookkeeping of each step is done on Python ints and numpy arrays, one tensor made from
     # them where the model needs one: a handful of torch calls on 4-element tensors cost more
     # than the decoder's matrix products (~25 % of a step).
@@ -568,8 +570,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                      temperature, top_p, generator)
         h = h + _condition(model, 2, delta)[:, None]
         onsets = np.array([r.onset for r in rows], dtype=np.int64) + np.array(delta.tolist(), dtype=np.int64)
-        for bound in (None if open_rows.all() else np.where(open_rows, np.iinfo(np.int64).max, row_ends),
-                      plan.stop_at):  # a voice that may stop, stopped: its next onset is past the end
+        for bound in (row_bound, plan.stop_at):  # a voice that may stop, stopped: its next onset is past the end
             if bound is not None:
                 for b in np.flatnonzero(onsets >= bound):
                     if not skip[b] and not rows[b].done and voices[b] in slots:
@@ -579,15 +580,14 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
         if c.density is not None:  # leave room in the bar for the asked number of notes
             longest = max(1, plan.bar // max(1, int(round(c.density))))
             duration_ok &= np.arange(V.N_DURATION)[None] < longest
-        for bound in (None if open_rows.all() else np.where(open_rows, np.iinfo(np.int32).max, row_ends),
-                      plan.stop_at):  # a note ends by the region's end / the asked bars
+        for bound in (row_bound, plan.stop_at):  # a note ends by the region's end / the asked bars
             if bound is not None:
                 room = np.maximum(bound - onsets, 1)
                 duration_ok &= np.arange(V.N_DURATION)[None] < room[:, None]
         duration_logits = head(3, ref)
         for b, v in enumerate(voices):  # a chordal voice or accompanying line keeps its context's lengths (per bar position)
             kept = (slots[v].texture or slots[v].rhythm) if v in slots and not rows[b].done else None
-            if kept is not None and getattr(kept, "within_bar", False):  # (priors.LineRhythm.within_bar)
+            if isinstance(kept, LineRhythm) and kept.within_bar:
                 at = features(onsets[b:b + 1])
                 duration_ok[b] &= np.arange(V.N_DURATION) < max(1, int(at["bar_len"][0] - at["position"][0]))
                 duration_ok[b, 0] = True

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
+from window_helpers import box_button, close_window, model_window_on
 
 from composer.music.second_part import PERCUSSION
-from composer.ui.main_window import MainWindow
 
 from tests.model.test_drums_bass_beside import band
 
@@ -22,24 +22,9 @@ MODEL_TIMEOUT_MS = 90000
 
 @pytest.fixture
 def window(qtbot):
-    from composer.generate import default_model_path
-
-    if not default_model_path().exists():
-        pytest.fail(f"the model {default_model_path()} is missing")
-    w = MainWindow(load_model=True, start_audio=False)
-    w.show()
-    qtbot.waitExposed(w)
-    w.document.load(band())
-    qtbot.waitUntil(lambda: w.cowriter.state == "ready", timeout=MODEL_TIMEOUT_MS)
-    w.cowriter_panel.variation_count.setValue(1)
+    w = model_window_on(qtbot, band(), MODEL_TIMEOUT_MS)
     yield w
-    w.document.undo_stack.setClean()
-    w.close()
-    w.deleteLater()
-
-
-def _button(box: QMessageBox, text: str):
-    return next(b for b in box.buttons() if b.text().replace("&", "") == text)
+    close_window(w)
 
 
 def _ask(qtbot, window, part: str) -> QMessageBox:
@@ -61,12 +46,12 @@ def test_the_window_asks_before_a_second_drum_or_bass_part(qtbot, window, part, 
     box = _ask(qtbot, window, part)
     text = box.text()
     assert box.windowTitle() == title and found in text and "double" in text and plan in text, text
-    _button(box, "Cancel").click()
+    box_button(box, "Cancel").click()
     qtbot.waitUntil(lambda: not box.isVisible())
     assert not window.cowriter.busy and len(window.document.voices) == 3
 
     box = _ask(qtbot, window, part)
-    _button(box, "Add Anyway").click()
+    box_button(box, "Add Anyway").click()
     assert f"complements {'Drums' if part == 'drums' else 'Bass'}" in window.status.currentMessage()
     panel = window.cowriter_panel
     qtbot.waitUntil(lambda: bool(panel.variations.variations) or bool(window.last_error), timeout=MODEL_TIMEOUT_MS)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
+from window_helpers import box_button, close_window, model_window_on
 
 from composer.music import Note, Score, Voice
-from composer.ui.main_window import MainWindow
 
 MODEL_TIMEOUT_MS = 90000
 Q = 480
@@ -31,24 +31,9 @@ def tune_and_piano() -> Score:
 
 @pytest.fixture
 def window(qtbot):
-    from composer.generate import default_model_path
-
-    if not default_model_path().exists():
-        pytest.fail(f"the model {default_model_path()} is missing")
-    w = MainWindow(load_model=True, start_audio=False)
-    w.show()
-    qtbot.waitExposed(w)
-    w.document.load(tune_and_piano())
-    qtbot.waitUntil(lambda: w.cowriter.state == "ready", timeout=MODEL_TIMEOUT_MS)
-    w.cowriter_panel.variation_count.setValue(1)
+    w = model_window_on(qtbot, tune_and_piano(), MODEL_TIMEOUT_MS)
     yield w
-    w.document.undo_stack.setClean()
-    w.close()
-    w.deleteLater()
-
-
-def _button(box: QMessageBox, text: str):
-    return next(b for b in box.buttons() if b.text().replace("&", "") == text)
+    close_window(w)
 
 
 def _ask(qtbot, window) -> QMessageBox:
@@ -66,18 +51,18 @@ def test_the_window_asks_before_a_second_harmony_part(qtbot, window):
     text = box.text()
     assert '"Piano"' in text and "double" in text and "Add it anyway" in text and "below its chords" in text, text
 
-    _button(box, "Cancel").click()
+    box_button(box, "Cancel").click()
     qtbot.waitUntil(lambda: not box.isVisible())
     assert not window.cowriter.busy and len(window.document.voices) == 2
 
     box = _ask(qtbot, window)
-    _button(box, "Choose Another Part…").click()
+    box_button(box, "Choose Another Part…").click()
     qtbot.waitUntil(window.regions.add_part_menu.isVisible)  # the parts to choose from
     window.regions.add_part_menu.close()
     assert not window.cowriter.busy
 
     box = _ask(qtbot, window)
-    _button(box, "Add Anyway").click()
+    box_button(box, "Add Anyway").click()
     assert "complements Piano" in window.status.currentMessage()
     panel = window.cowriter_panel
     qtbot.waitUntil(lambda: bool(panel.variations.variations) or bool(window.last_error), timeout=MODEL_TIMEOUT_MS)
