@@ -412,9 +412,6 @@ class PartExists(ValueError):
                 f"Or choose another part ({others}).")
 
 
-HarmonyPartExists = PartExists  # (its first name, when only harmony was asked about)
-
-
 def add_part(score: Score, part: str, start: int | None = None, end: int | None = None, *,
              anyway: bool = False, **options: Any) -> GenerationRequest:
     """Append a voice for `part` (a key of PARTS) and ask for it over [start, end) (default: the
@@ -461,7 +458,7 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
     return GenerationRequest(score, Region(start, end, (len(score.voices) - 1,)), controls=controls, **options)
 
 
-__all__ = ["GenerationRequest", "HarmonyPartExists", "PARTS", "PART_WORDS", "PartExists", "ROLES", "add_part",
+__all__ = ["GenerationRequest", "PARTS", "PART_WORDS", "PartExists", "ROLES", "add_part",
            "apply_result", "bar_at", "bar_number", "bar_span",
            "clear_region", "continue_request", "fill_request", "parse_bars", "same_variations",
            "same_variations_text", "sounding_at_end", "voice_indices", "voices_with_notes"]

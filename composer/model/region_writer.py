@@ -58,8 +58,8 @@ def slash_basses(score: Score, chords=None) -> np.ndarray | None:
     from composer.music.chords import slash_bass
 
     chosen = chords if chords is not None else getattr(score, "chords", None)
-    rows = [(c.onset // V.TICKS_PER_GRID, -(-c.end // V.TICKS_PER_GRID), slash_bass(c.figure))
-            for c in chosen or () if slash_bass(c.figure) is not None]
+    rows = [(c.onset // V.TICKS_PER_GRID, -(-c.end // V.TICKS_PER_GRID), bass)
+            for c in chosen or () if (bass := slash_bass(c.figure)) is not None]
     return np.array(sorted(rows), dtype=np.int64).reshape(-1, 3) if rows else None
 
 

@@ -119,11 +119,6 @@ class RegionActions(QObject):
         start, end, voices = span
         self._run(lambda: fill_request(self.document.score(), start, end, voices, **self._options()), self.fill)
 
-    @property
-    def harmony_question(self) -> QMessageBox | None:
-        """(part_question's first name, when only harmony was asked about)"""
-        return self.part_question
-
     def add_part(self, part: str, anyway: bool = False) -> None:
         """Add part > `part`; a harmony, drum or bass part where the piece has one is asked about
         first (ask_about_part), unless `anyway`."""

@@ -2,7 +2,7 @@
 
 Found by QA: over a tune with its own piano comping (a chord on every beat), Add part > Harmony
 wrote a second comping part of block chords in the piano's register, two a bar: it doubled the
-piano. Now add_part refuses with a message naming the part (HarmonyPartExists: add it anyway, or
+piano. Now add_part refuses with a message naming the part (PartExists: add it anyway, or
 choose another part) and, added anyway, the new part complements it: one held chord a bar beside a
 part that moves (a chord on each beat beside one that holds), below the piano's chords where there
 is room under the tune. Scores written by the test; the shipped model."""
@@ -16,7 +16,7 @@ import pytest
 from composer.music import Note, Score, Voice
 from composer.music.harmony_part import complement_for, find_harmony_part
 from composer.music.region import Controls
-from composer.request import HarmonyPartExists, add_part
+from composer.request import PartExists, add_part
 
 Q = 480
 BAR = 4 * Q
@@ -50,7 +50,7 @@ def test_a_piano_comping_part_is_found_and_a_line_or_a_bass_is_not():
 
 
 def test_add_part_harmony_says_the_piece_has_one():
-    with pytest.raises(HarmonyPartExists) as caught:
+    with pytest.raises(PartExists) as caught:
         add_part(with_piano(piano()), "harmony")
     text = str(caught.value)
     assert '"Piano"' in text and "double" in text and "--anyway" in text and "another --part" in text

@@ -39,7 +39,7 @@ def window(qtbot):
 def _ask(qtbot, window) -> QMessageBox:
     regions = window.regions
     regions.part_actions["harmony"].trigger()  # returns with the question up: nothing blocks
-    box = regions.harmony_question
+    box = regions.part_question
     assert box is not None
     qtbot.waitUntil(box.isVisible)
     assert not window.cowriter.busy and not window.cowriter_panel.variations.variations  # nothing written yet
