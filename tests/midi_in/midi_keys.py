@@ -81,6 +81,23 @@ def wait_connected(port: str, timeout: float = 5.0) -> None:
     time.sleep(0.02)
 
 
+def wait_heard(keyboard: Keyboard, held, pitch: int = 21, tries: int = 20, wait=None) -> None:
+    """Play `pitch` (not recording) until the app shows it held (`held()` is the set of held
+    pitches), then release it: proves MIDI reaches the app, not just that JACK lists the connection.
+    A connection JACK lists can still drop the first messages on a busy machine (the graph takes
+    another cycle or two), which failed a CI run once. `wait(condition, s)` pumps the caller's
+    event loop (Qt); default polls."""
+    wait = wait or (lambda condition, s: wait_for(condition, s))
+    for _ in range(tries):
+        keyboard.on(pitch, 1)
+        heard = wait(lambda: pitch in held(), 0.25)
+        keyboard.off(pitch)
+        if heard:
+            assert wait(lambda: pitch not in held(), 2.0), f"{pitch} never released"
+            return
+    raise AssertionError(f"{keyboard.name}: nothing played reached the app in {tries} tries")
+
+
 def wait_for(condition, timeout: float = 5.0, step: float = 0.01) -> bool:
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:

@@ -13,7 +13,7 @@ import time  # noqa: E402
 import pytest  # noqa: E402
 
 from composer.music.score import TempoChange  # noqa: E402
-from midi_keys import wait_connected  # noqa: E402
+from midi_keys import wait_connected, wait_heard  # noqa: E402
 from window_helpers import isolate_settings  # noqa: E402
 
 
@@ -28,6 +28,19 @@ def make_window(qtbot):
     window = MainWindow(load_model=False, start_audio=False)
     qtbot.addWidget(window)
     return window
+
+
+def qt_wait(qtbot):
+    """wait(condition, seconds) -> bool for midi_keys.wait_heard, pumping Qt's events meanwhile."""
+    from pytestqt.exceptions import TimeoutError as QtTimeout
+
+    def wait(condition, seconds):
+        try:
+            qtbot.waitUntil(condition, timeout=int(seconds * 1000))
+            return True
+        except QtTimeout:
+            return False
+    return wait
 
 
 def menu_texts(menu) -> list[str]:
@@ -61,6 +74,7 @@ def test_a_take_lands_in_the_score_as_one_undo_step(qtbot, monkeypatch, jack_ser
         qtbot.waitUntil(lambda: window.status.midi.state == "ok")
         wait_connected(keyboard.name)
         assert keyboard.name in window.status.midi.text()
+        wait_heard(keyboard, lambda: window.editor.keyboard.lit, wait=qt_wait(qtbot))  # not recording yet
         doc.set_score_field("tempos", [TempoChange(0, 480.0)], "Tempo")  # a half-second count-in
         steps = doc.undo_stack.count()
         for action in controls.quantise_group.actions():
@@ -111,6 +125,7 @@ def test_call_and_response_in_the_window_keeps_every_exchange(qtbot, monkeypatch
         window.cowriter_panel.length.setValue(6)
         controls.choose(keyboard.name)
         wait_connected(keyboard.name)
+        wait_heard(keyboard, lambda: window.editor.keyboard.lit, wait=qt_wait(qtbot))  # before the duet
         doc.set_score_field("tempos", [TempoChange(0, 480.0)], "Tempo")  # a short answer
         controls.duet_action.setChecked(True)  # loads the model in the background, then starts
         qtbot.waitUntil(lambda: controls.bridge.service.duet_running, timeout=20000)
