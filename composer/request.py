@@ -309,13 +309,19 @@ def same_variations(variations: list[Score]) -> dict[int, int]:
     return same
 
 
-def same_variations_text(same: dict[int, int]) -> str | None:
-    """What to say of same_variations' result (None when every variation differs)."""
+def same_variations_text(same: dict[int, int], temperature: float | None = None) -> str | None:
+    """What to say of same_variations' result (None when every variation differs). A variation
+    that came out the same as an earlier one is written again to leave it where the co-writer was
+    least sure (composer.model.sampling.branch_points), so one still the same had no other note
+    it could take: temperature 0 (only the likeliest), or every note bound by the controls."""
     if not same:
         return None
     repeats = ", ".join(f"{k} is the same as {v}" for k, v in sorted(same.items()))
-    return (f"variation {repeats}: the music before them repeats itself, and the co-writer is sure it "
-            "comes round again; for others raise the temperature or top-p, or ask for other bars or voices")
+    if temperature == 0:
+        return f"variation {repeats}: temperature 0 takes only the likeliest notes; raise it for others"
+    return (f"variation {repeats}: the co-writer found no other notes to write there within the controls; "
+            "for others raise the temperature or top-p, loosen the key lock, range or density, or ask for "
+            "other bars or voices")
 
 
 def voices_with_notes(score: Score, start: int = 0, end: int | None = None) -> tuple[int, ...]:

@@ -285,7 +285,7 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
                   "fewer bars", file=sys.stderr)
     from composer.request import same_variations, same_variations_text
 
-    same = same_variations_text(same_variations(variations))
+    same = same_variations_text(same_variations(variations), request.temperature)
     if same:
         print(f"notice: {same} (--temperature, --top-p)", file=sys.stderr)
     return 0

@@ -24,7 +24,7 @@ from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, GrooveProfile, estimate_chords, groove_profile, metric_weight,
                                    line_rhythm_of, recency_weights, style_chord_strength, texture_of,
                                    written_grid)
-from composer.model.sampling import RegionPlan, TargetVoice, sample_region
+from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
 from composer.music.limits import BARS_REQUEST_NOTES, VOICE_FILL_NOTES
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
 from composer.music.second_part import (BassComplement, DrumComplement, bass_complement, drum_complement,
@@ -429,8 +429,14 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, temper
     plan, context, style_index = _plan_voice(checkpoint, score, region, **planning)
     model = evaluation_mode(checkpoint.model_for(style_index))
     memory = _encode(model, [context], style_index)
-    return _as_notes(sample_region(model, memory, plan, variations, temperature=temperature, top_p=top_p, seed=seed,
-                                   progress=progress, cancel=cancel))
+    seed = seed if seed is not None else int(torch.seed() % 2**63)  # the same draws again, if branching
+    record = [] if variations > 1 else None
+    sampling = dict(temperature=temperature, top_p=top_p, seed=seed, cancel=cancel)
+    results = sample_region(model, memory, plan, variations, progress=progress, record=record, **sampling)
+    branches = branch_points(results, record or [], temperature)
+    if branches:  # variations that came out the same leave the first where the co-writer was least sure
+        results = sample_region(model, memory, plan, variations, branches=branches, **sampling)
+    return _as_notes(results)
 
 
 def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_register: bool = False,

@@ -9,6 +9,7 @@ heads' order: voice, pitch, delta (onset), duration, velocity.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -405,13 +406,71 @@ def _condition(model: Seq2Seq, index: int, chosen: torch.Tensor) -> torch.Tensor
     return torch.nn.functional.embedding(chosen, model.condition[index].weight)
 
 
+@dataclass
+class PitchStep:
+    """One decoder step's pitch draw, as sample_region(record=...) keeps it: the logits drawn from
+    (variations, N_PITCH; priors and masks applied), the pitches drawn, and which rows wrote a note."""
+
+    logits: torch.Tensor
+    pitches: list[int]
+    emitted: np.ndarray
+
+
+def branch_points(results: list[list[tuple]], record: list[PitchStep], temperature: float) -> dict[int, tuple[int, int]]:
+    """Where variations that came out the same as an earlier one should leave it: {row: (step,
+    pitch it drew there)} for sample_region(branches=...).
+
+    A piece that states a tune twice is continued with a third statement note for note, the copy
+    so sure (p > 0.99 at almost every note) that top-p sampling leaves nothing else to draw: four
+    variations were one (QA). Each repeat takes instead the co-writer's other choices at the step
+    where they are likeliest, weighted by how much of the variation is still to come (a late
+    branch changes little): the second repeat the best such step, the third the next, and so on,
+    so they differ from the first and from each other. The step's other choices keep their
+    relative odds (the drawn pitch masked, top-p over the rest). An idea from diverse decoding
+    (Vijayakumar et al. 2018, diverse beam search), applied only where sampling gave no diversity."""
+    if temperature <= 0 or not record:
+        return {}
+    first_of: dict[tuple, int] = {}
+    branches: dict[int, tuple[int, int]] = {}
+    for row, notes in enumerate(results):
+        key = tuple(notes)
+        if key not in first_of:
+            first_of[key] = row
+            continue
+        original = first_of[key]
+        twins = [r for r, n in enumerate(results) if tuple(n) == key]
+        rank = twins.index(row) - 1  # 0 for the first repeat
+        steps = [i for i, s in enumerate(record) if s.emitted[original]]
+        if not steps:
+            continue
+        total = len(steps)
+        scored = []
+        for k, i in enumerate(steps):
+            logits = record[i].logits[original].detach().float() / temperature
+            others = logits.clone()
+            others[record[i].pitches[original]] = float("-inf")
+            if torch.isfinite(others).any():  # (in logs: a low temperature leaves odds below a float's range)
+                other = float(torch.logsumexp(others, 0) - torch.logsumexp(logits, 0))
+                scored.append((other + math.log((total - k) / total), i))
+        scored.sort(reverse=True)
+        if rank < len(scored):
+            step = scored[rank][1]
+            branches[row] = (step, record[step].pitches[original])
+    return branches
+
+
 @torch.inference_mode()
 def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: int, *, temperature: float = 1.0,
                   top_p: float = 0.95, seed: int | None = None, progress: Callable[[int, int], None] | None = None,
-                  cancel: Callable[[], bool] | None = None) -> list[list[tuple[int, int, int, int, int]]]:
+                  cancel: Callable[[], bool] | None = None, record: list | None = None,
+                  branches: dict[int, tuple[int, int]] | None = None) -> list[list[tuple[int, int, int, int, int]]]:
     """Write the region `variations` times. memory: model.encode of the context (batch 1, shared
     by the variations) or of one context per variation (batch `variations`).
-    Returns per variation the notes (score voice, pitch, onset grid, duration grid, velocity bin)."""
+    Returns per variation the notes (score voice, pitch, onset grid, duration grid, velocity bin).
+
+    record: a list that gets one PitchStep per decoder step (for branch_points); branches: {row:
+    (step, pitch)}, that row may not draw that pitch at that step (a run with the same seed
+    repeats the others' draws, so the row leaves the notes it had there: see branch_points)."""
     evaluation_mode(model)
     device = next(model.parameters()).device
     generator = torch.Generator(device=device)
@@ -548,6 +607,10 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             chosen = torch.tensor(tilted_rows, device=device)
             pitch_logits[chosen] += _pitch_priors(given[chosen], candidates[chosen], prior, allowed, same,
                                                   pitches=torch.isfinite(pitch_logits[chosen]).any(0))
+        if branches:
+            for b, (at, avoid) in branches.items():
+                if at == iterations - 1 and torch.isfinite(pitch_logits[b]).sum() > 1:
+                    pitch_logits[b, avoid] = float("-inf")
         pitch = pick(pitch_logits, temperature, top_p, generator)
         pitches = pitch.tolist()
         h = h + _condition(model, 1, pitch)[:, None]
@@ -629,6 +692,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
         remembered = np.stack([columns["voice"], columns["pitch"], columns["delta"], columns["duration"], interval,
                                shift, emitted.astype(np.int64)], axis=-1)
         model.remember(history, torch.as_tensor(remembered, device=device))
+        if record is not None:
+            record.append(PitchStep(pitch_logits, pitches, emitted))
         velocities = columns["velocity"].tolist()
         for b, r in enumerate(rows):
             if not emitted[b]:

@@ -378,7 +378,8 @@ class CoWriterPanel(QWidget):
         self.variations.set_stale(self.variations_stale())
         seconds = variations[0].options.get("seconds", 0) if variations else 0
         count = f"{len(variations)} variation{'s' * (len(variations) != 1)}"
-        same = same_variations_text(same_variations([v.score for v in variations]))
+        same = same_variations_text(same_variations([v.score for v in variations]),
+                                    variations[0].options.get("temperature") if variations else None)
         if same:  # said, not hidden: the list would show four entries of one result
             self.message.emit(f"{count} written in {duration_text(seconds)}; {same[0].upper()}{same[1:]} "
                               "(Temperature, Top-p in the panel)")

@@ -1,0 +1,71 @@
+"""Variations that come out the same as an earlier one leave it where the co-writer was least
+sure (composer.model.sampling.branch_points): a jig whose A part is stated twice was continued
+with a third statement note for note in all four variations (QA; the copy is p > 0.99 at almost
+every note, so top-p left nothing else to draw). The shipped model; a tune written here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+import composer.model.region_writer as region_writer
+from composer.io import read_score
+from composer.model.sampling import PitchStep, branch_points
+from composer.request import continue_request
+
+sys.path.insert(0, str(Path(__file__).parent.parent))
+from parts_music import REPEATED_JIG  # noqa: E402
+
+
+def test_a_repeated_tune_gets_four_different_variations_the_first_the_restatement(cowriter, monkeypatch, tmp_path):
+    (tmp_path / "jig.abc").write_text(REPEATED_JIG)
+    score = read_score(tmp_path / "jig.abc")
+    passes = []
+    real = region_writer.sample_region
+
+    def kept(model, memory, plan, variations, **options):
+        notes = real(model, memory, plan, variations, **options)
+        passes.append((notes, options.get("record"), options.get("branches")))
+        return notes
+
+    monkeypatch.setattr(region_writer, "sample_region", kept)
+    variations = cowriter.generate(continue_request(score, bars=8, variations=4, seed=11, style="irish"))
+    (first, record, _), (second, _, branches) = passes  # one more pass, for the repeats only
+    repeats = [row for row in range(1, 4) if first[row] in first[:row]]
+    assert len(repeats) >= 2, "the premise: without branching, some variations are the same"
+    new = [tuple(sorted((n.onset, n.pitch, n.duration) for n in v.notes if n.generated)) for v in variations]
+    assert len(set(new)) == 4
+    assert sorted(branches) == repeats
+    for row in range(4):
+        if row not in branches:
+            assert second[row] == first[row]  # the others are the model's own answers, unchanged
+    for row, (step, pitch) in branches.items():
+        at = sum(bool(s.emitted[row]) for s in record[:step])  # the branch's note index
+        assert second[row][:at] == first[row][:at]  # the same notes up to the branch ...
+        assert second[row][at][1] != pitch == first[row][at][1]  # ... where it takes another pitch
+
+
+def _steps(rows: int, chosen: list[int], runner_up: list[float]) -> list[PitchStep]:
+    """One PitchStep per entry: every row drew chosen[i] with p = 1 - runner_up[i], the rest on pitch 0."""
+    steps = []
+    for pitch, other in zip(chosen, runner_up):
+        logits = torch.full((rows, 128), float("-inf"))
+        logits[:, pitch] = float(np.log(1 - other))
+        logits[:, 0] = float(np.log(other))
+        steps.append(PitchStep(logits, [pitch] * rows, np.ones(rows, bool)))
+    return steps
+
+
+def test_branch_points_go_to_the_repeats_only_at_their_likeliest_distinct_steps():
+    record = _steps(4, [60, 62, 64, 65, 67], [0.01, 0.2, 0.05, 0.3, 0.4])
+    same, other = [(0, 60, 0, 2, 5)] * 5, [(0, 61, 0, 2, 5)] * 5
+    branches = branch_points([same, same, other, same], record, temperature=1.0)
+    # weighted by the part still to come: 0.2 x 4/5 = 0.16 (step 1) > 0.3 x 2/5 = 0.12 (step 3) > 0.4 x 1/5
+    assert branches == {1: (1, 62), 3: (3, 65)}
+    assert branch_points([same, other], record, temperature=1.0) == {}  # all differ already
+    assert branch_points([same, same], record, temperature=0.0) == {}  # temperature 0 asks for the likeliest
+    # any temperature above 0 branches, by the odds at that temperature: (0.4/0.6)^10 x 1/5 is now the best
+    assert branch_points([same, same], record, temperature=0.1) == {1: (4, 67)}
