@@ -658,3 +658,66 @@ def groove_profile(since_ticks: np.ndarray, bar_ticks: np.ndarray, pitches: np.n
     overall = (stacked.sum() + 0.5) / (seen.sum() + 1.0)
     stack = np.clip((stacked + overall) / (seen + 1.0), 0.02, 0.98)
     return GrooveProfile(step=step, log_ratio=log_ratio, occupancy=occupancy, log_top=log_top, stack=stack)
+
+
+# An ostinato: a bass riff, an Alberti or arpeggio figure that an accompanying line states bar for
+# bar. Written beside the tune, such a line lost it from its first bar (a one-bar riff stated 8
+# times came back 0 times in 16 continued bars; QA): the encoder stream interleaves the voices, so
+# what follows a riff note there is often the tune's next note, and the copy took its interval.
+# Log-odds toward the figure's next note (its pitch at its onset). Over three riffs (a rock riff, an
+# Alberti figure, a walking line) under a tune, 4 bars x 12 continuations each: 3.0 kept 54-77 % of
+# the notes and no bar whole (single wrong notes in every bar, heard as mistakes); 5.0 31-46 % of
+# the bars; 7.0 77-85 % of the bars and 97-98 % of the notes, a player who keeps the riff and
+# varies a bar in four or five. Without it: 15-25 % of the notes, no bar.
+OSTINATO_STRENGTH = 7.0
+OSTINATO_STATEMENTS = 3  # statements in a row, at the end of the line's context, that make one
+OSTINATO_BARS = (1, 2)  # figure lengths looked for, in bars (the shortest that repeats wins)
+
+
+@dataclass(frozen=True)
+class Ostinato:
+    """A figure of single notes repeated every `period` grid ticks from `anchor` (a bar line, grid
+    ticks): its notes' offsets in the period (ascending) and pitches."""
+
+    anchor: int
+    period: int
+    offsets: tuple[int, ...]
+    pitches: tuple[int, ...]
+
+    def next_note(self, after: int) -> tuple[int, int]:
+        """(grid onset, pitch) of the figure's first note at or after grid tick `after`."""
+        turn, offset = divmod(after - self.anchor, self.period)
+        for o, pitch in zip(self.offsets, self.pitches):
+            if o >= offset:
+                return self.anchor + turn * self.period + o, pitch
+        return self.anchor + (turn + 1) * self.period + self.offsets[0], self.pitches[0]
+
+    def prior(self, after: int, origin: int, strength: float = OSTINATO_STRENGTH) -> np.ndarray | None:
+        """(N_PITCH, N_DELTA) log-prior: `strength` on the figure's next note at or after `after`
+        (its pitch at its onset, as a delta from `origin`, the sampler's last onset), 0 elsewhere;
+        None when that onset is beyond the deltas."""
+        onset, pitch = self.next_note(after)
+        delta = onset - origin
+        if not 0 <= delta < V.N_DELTA:
+            return None
+        out = np.zeros((V.N_PITCH, V.N_DELTA))
+        out[pitch, delta] = strength
+        return out
+
+
+def find_ostinato(onsets: np.ndarray, pitches: np.ndarray, end: int, bar: int,
+                  statements: int = OSTINATO_STATEMENTS) -> Ostinato | None:
+    """The figure a line of single notes (grid onsets ascending, pitches) states at least
+    `statements` times in a row, bar for bar, in the bars before the bar line `end` (grid ticks;
+    bars of `bar` ticks), by onset and pitch; the shortest of OSTINATO_BARS; None if none. A
+    figure needs two notes (one repeated note is a pedal, which the model keeps by itself)."""
+    for bars in OSTINATO_BARS:
+        period = bars * bar
+        windows = []
+        for k in range(1, statements + 1):
+            inside = (onsets >= end - k * period) & (onsets < end - (k - 1) * period)
+            windows.append((tuple((onsets[inside] - (end - k * period)).tolist()), tuple(pitches[inside].tolist())))
+        first = windows[0]
+        if len(first[0]) >= 2 and len(set(first[1])) >= 2 and all(w == first for w in windows[1:]):
+            return Ostinato(anchor=end, period=period, offsets=first[0], pitches=first[1])
+    return None

@@ -20,7 +20,7 @@ from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
-                                    SLASH_BASS_STRENGTH, GrooveProfile, LineRhythm, Texture, chord_tone_prior,
+                                    SLASH_BASS_STRENGTH, GrooveProfile, LineRhythm, Ostinato, Texture, chord_tone_prior,
                                     chord_tones, root_prior, unrepeated)
 from composer.music.region import Controls
 from composer.music.scales import Key
@@ -116,6 +116,7 @@ class TargetVoice:
     comping: bool = False  # an added harmony part of block chords: its every note a chord tone (COMPING_CHORD_STRENGTH)
     rhythm: LineRhythm | None = None  # an accompanying line of single notes: its context's onsets and lengths
     entry: LineRhythm | None = None  # any other pitched voice (a melody): where its first note may fall
+    ostinato: Ostinato | None = None  # an accompanying line of single notes: the figure its context repeats
 
 
 @dataclass
@@ -327,6 +328,11 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         # model waited for that note's end (a fill of a tune that plays every downbeat began two
         # beats late in 32 of 32 variations); after its first note it is free.
         texture = voice.entry.prior(_positions(features, onsets), True)
+    if voice.ostinato is not None:  # an accompanying line's riff: its next note where the figure has it
+        written = [n[2] for n in row.notes if n[0] == voice.score_voice]
+        riff = voice.ostinato.prior(written[-1] + 1 if written else plan.start, row.onset)
+        if riff is not None:
+            texture = riff if texture is None else riff + (texture if texture.ndim == 2 else texture[None])
     if plan.chord_strength <= 0:
         return texture
     feats = (plan.prior_features_at or features)(onsets)
