@@ -16,6 +16,7 @@ Grid units are composer.model.vocab grid ticks (12 per quarter); positions count
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -664,6 +665,7 @@ def groove_profile(since_ticks: np.ndarray, bar_ticks: np.ndarray, pitches: np.n
 # bar. Written beside the tune, such a line lost it from its first bar (a one-bar riff stated 8
 # times came back 0 times in 16 continued bars; QA): the encoder stream interleaves the voices, so
 # what follows a riff note there is often the tune's next note, and the copy took its interval.
+# Over chords written or given, the figure moves with their roots.
 # Log-odds toward the figure's next note (its pitch at its onset). Over three riffs (a rock riff, an
 # Alberti figure, a walking line) under a tune, 4 bars x 12 continuations each: 3.0 kept 54-77 % of
 # the notes and no bar whole (single wrong notes in every bar, heard as mistakes); 5.0 31-46 % of
@@ -677,40 +679,59 @@ OSTINATO_BARS = (1, 2)  # figure lengths looked for, in bars (the shortest that 
 @dataclass(frozen=True)
 class Ostinato:
     """A figure of single notes repeated every `period` grid ticks from `anchor` (a bar line, grid
-    ticks): its notes' offsets in the period (ascending) and pitches."""
+    ticks): its notes' offsets in the period (ascending) and pitches; roots: the chord root (pitch
+    class) under each note in its last statement, -1 where none is known (None: no chords known)."""
 
     anchor: int
     period: int
     offsets: tuple[int, ...]
     pitches: tuple[int, ...]
+    roots: tuple[int, ...] | None = None
 
-    def next_note(self, after: int) -> tuple[int, int]:
-        """(grid onset, pitch) of the figure's first note at or after grid tick `after`."""
+    def next_note(self, after: int, root_at: Callable[[int], int] | None = None) -> tuple[int, int]:
+        """(grid onset, pitch) of the figure's first note at or after grid tick `after`. With
+        root_at (grid onset -> the chord root there, -1 none) the note moves with the chords: by
+        the nearest interval (-6..+5 semitones) from its root in the figure to the root there, as a
+        riff played over I goes up a fourth where the chord is IV."""
         turn, offset = divmod(after - self.anchor, self.period)
-        for o, pitch in zip(self.offsets, self.pitches):
-            if o >= offset:
-                return self.anchor + turn * self.period + o, pitch
-        return self.anchor + (turn + 1) * self.period + self.offsets[0], self.pitches[0]
+        k = next((i for i, o in enumerate(self.offsets) if o >= offset), None)
+        if k is None:
+            turn, k = turn + 1, 0
+        onset, pitch = self.anchor + turn * self.period + self.offsets[k], self.pitches[k]
+        if root_at is not None and self.roots is not None and self.roots[k] >= 0:
+            root = root_at(onset)
+            if root >= 0:
+                pitch += (root - self.roots[k] + 6) % 12 - 6
+        return onset, pitch
 
-    def prior(self, after: int, origin: int, strength: float = OSTINATO_STRENGTH) -> np.ndarray | None:
+    def prior(self, after: int, origin: int, root_at: Callable[[int], int] | None = None,
+              strength: float = OSTINATO_STRENGTH) -> np.ndarray | None:
         """(N_PITCH, N_DELTA) log-prior: `strength` on the figure's next note at or after `after`
-        (its pitch at its onset, as a delta from `origin`, the sampler's last onset), 0 elsewhere;
-        None when that onset is beyond the deltas."""
-        onset, pitch = self.next_note(after)
+        (next_note: its pitch at its onset, as a delta from `origin`, the sampler's last onset), 0
+        elsewhere; None when that onset is beyond the deltas."""
+        onset, pitch = self.next_note(after, root_at)
         delta = onset - origin
-        if not 0 <= delta < V.N_DELTA:
+        if not 0 <= delta < V.N_DELTA or not 0 <= pitch < V.N_PITCH:
             return None
         out = np.zeros((V.N_PITCH, V.N_DELTA))
         out[pitch, delta] = strength
         return out
 
 
+def chord_roots(features: Callable[[np.ndarray], dict], onsets: np.ndarray) -> np.ndarray:
+    """The chord root (pitch class) at each grid onset by a plan's features_at, -1 where none."""
+    roots = np.asarray(features(np.asarray(onsets, dtype=np.int64))["chord_root"])
+    return np.where(roots < 12, roots, -1)
+
+
 def find_ostinato(onsets: np.ndarray, pitches: np.ndarray, end: int, bar: int,
-                  statements: int = OSTINATO_STATEMENTS) -> Ostinato | None:
+                  statements: int = OSTINATO_STATEMENTS,
+                  root_at: Callable[[np.ndarray], np.ndarray] | None = None) -> Ostinato | None:
     """The figure a line of single notes (grid onsets ascending, pitches) states at least
     `statements` times in a row, bar for bar, in the bars before the bar line `end` (grid ticks;
     bars of `bar` ticks), by onset and pitch; the shortest of OSTINATO_BARS; None if none. A
-    figure needs two notes (one repeated note is a pedal, which the model keeps by itself)."""
+    figure needs two notes (one repeated note is a pedal, which the model keeps by itself).
+    root_at: grid onsets -> the chord roots there (-1 none), for Ostinato.roots (None: unknown)."""
     for bars in OSTINATO_BARS:
         period = bars * bar
         windows = []
@@ -719,5 +740,12 @@ def find_ostinato(onsets: np.ndarray, pitches: np.ndarray, end: int, bar: int,
             windows.append((tuple((onsets[inside] - (end - k * period)).tolist()), tuple(pitches[inside].tolist())))
         first = windows[0]
         if len(first[0]) >= 2 and len(set(first[1])) >= 2 and all(w == first for w in windows[1:]):
-            return Ostinato(anchor=end, period=period, offsets=first[0], pitches=first[1])
+            roots = None
+            if root_at is not None:
+                # Only a figure that kept to its chords: the same roots under every statement (one
+                # played unchanged over changing chords is a pedal riff, which stays put).
+                under = {tuple(int(r) for r in root_at(end - k * period + np.array(first[0], dtype=np.int64)))
+                         for k in range(1, statements + 1)}
+                roots = next(iter(under)) if len(under) == 1 else None
+            return Ostinato(anchor=end, period=period, offsets=first[0], pitches=first[1], roots=roots)
     return None

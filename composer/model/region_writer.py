@@ -21,9 +21,9 @@ from composer.model.dataset import bos_step, decoder_inputs, local_prefix, regio
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
 from composer.model.loops import allowed_periods
 from composer.model.network import evaluation_mode
-from composer.model.priors import (BESIDE_WEIGHT, OSTINATO_STATEMENTS, GrooveProfile, Ostinato, estimate_chords,
-                                   find_ostinato, groove_profile, line_rhythm_of, metric_weight, recency_weights,
-                                   style_chord_strength, texture_of, written_grid)
+from composer.model.priors import (BESIDE_WEIGHT, OSTINATO_STATEMENTS, GrooveProfile, Ostinato, chord_roots,
+                                   estimate_chords, find_ostinato, groove_profile, line_rhythm_of, metric_weight,
+                                   recency_weights, style_chord_strength, texture_of, written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
 from composer.music.limits import BARS_REQUEST_NOTES, VOICE_FILL_NOTES
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
@@ -558,10 +558,9 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # ... and any other pitched voice (a melody) enters where its context's notes fall.
             entry=_line_rhythm(own, meters, region) if texture is None and role != drums_role
             and not (mono and role in _ACCOMPANYING) else None,
-            # ... and goes on with the figure it repeats, if any (over chords written or given it
-            # follows them instead: a riff stated over one chord is no guide to the next).
-            ostinato=_ostinato(earlier, start_g, features)
-            if texture is None and mono and role in _ACCOMPANYING and chord_rows is None else None))
+            # ... and goes on with the figure it repeats, if any (moving with written or given chords).
+            ostinato=_ostinato(earlier, start_g, features, chord_rows is not None)
+            if texture is None and mono and role in _ACCOMPANYING else None))
     stop_at = None
     if bars is not None and end_g is None:
         # The rest of the bar the region starts in, then `bars` whole bars of the meter in force.
@@ -662,16 +661,18 @@ def _new_part_centre(controls: Controls, role: int) -> float | None:
     return (controls.lowest + controls.highest) / 2
 
 
-def _ostinato(earlier: np.ndarray, start: int, features) -> Ostinato | None:
+def _ostinato(earlier: np.ndarray, start: int, features, chords: bool) -> Ostinato | None:
     """The figure a line's notes before the region (rows onset, duration, pitch, ... in ticks)
     repeat bar for bar up to the bar line at or before `start` (grid ticks), if any
-    (priors.find_ostinato)."""
+    (priors.find_ostinato); chords: the score has chords (written or given), which the figure's
+    notes then move with."""
     if len(earlier) < 2 * OSTINATO_STATEMENTS:
         return None
     at = features(np.array([start]))
     end = start - int(at["position"][0])
     order = np.argsort(earlier[:, 0], kind="stable")
-    return find_ostinato(earlier[order, 0] // V.TICKS_PER_GRID, earlier[order, 2], end, int(at["bar_len"][0]))
+    return find_ostinato(earlier[order, 0] // V.TICKS_PER_GRID, earlier[order, 2], end, int(at["bar_len"][0]),
+                         root_at=(lambda onsets: chord_roots(features, onsets)) if chords else None)
 
 
 def _as_notes(results) -> list[list[Note]]:

@@ -20,8 +20,8 @@ from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
-                                    SLASH_BASS_STRENGTH, GrooveProfile, LineRhythm, Ostinato, Texture, chord_tone_prior,
-                                    chord_tones, root_prior, unrepeated)
+                                    SLASH_BASS_STRENGTH, GrooveProfile, LineRhythm, Ostinato, Texture, chord_roots,
+                                    chord_tone_prior, chord_tones, root_prior, unrepeated)
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -330,7 +330,9 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         texture = voice.entry.prior(_positions(features, onsets), True)
     if voice.ostinato is not None:  # an accompanying line's riff: its next note where the figure has it
         written = [n[2] for n in row.notes if n[0] == voice.score_voice]
-        riff = voice.ostinato.prior(written[-1] + 1 if written else plan.start, row.onset)
+        root_at = None if voice.ostinato.roots is None else \
+            (lambda onset: int(chord_roots(features, np.array([onset]))[0]))
+        riff = voice.ostinato.prior(written[-1] + 1 if written else plan.start, row.onset, root_at)
         if riff is not None:
             texture = riff if texture is None else riff + (texture if texture.ndim == 2 else texture[None])
     if plan.chord_strength <= 0:

@@ -1,17 +1,16 @@
 """An accompanying line that repeats a figure bar for bar keeps it when continued beside the tune
 (composer.model.priors.Ostinato): a one-bar bass riff stated 8 times under a tune came back in 0
-of 48 continued bars, 15-25 % of its notes (QA). Unit tests of the figure finder, and the shipped
-model on a piece written here."""
+of 48 continued bars, 15-25 % of its notes (QA). Over chords written or given, the figure moves
+with their roots. Unit tests of the figure finder, and the shipped model on pieces written here."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-import composer.model.region_writer as region_writer
 from composer.model.priors import OSTINATO_STRENGTH, Ostinato, find_ostinato
 from composer.music import Note, Score, Voice
-from composer.music.chords import parse_chord_bars
+from composer.music.chords import ChordSymbol, parse_chord_bars, with_chords
 from composer.request import continue_request
 
 Q = 480  # ticks per quarter
@@ -65,6 +64,22 @@ def test_the_prior_points_at_the_next_note_of_the_figure_across_the_bar_line():
     assert riff.prior(BAR + 13, origin=BAR - 200) is None  # beyond the deltas
 
 
+def test_the_figure_moves_with_the_chord_roots_when_it_kept_to_one_chord():
+    onsets, pitches = line(ROCK, 4)
+    a_minor = find_ostinato(onsets, pitches, 4 * BAR, BAR, root_at=lambda t: np.full(len(t), 9))
+    assert a_minor.roots == (9,) * 8
+    roots = {4 * BAR: 2, 5 * BAR: 4, 6 * BAR: -1}  # D, E, no chord
+
+    def root_at(onset: int) -> int:
+        return roots[onset // BAR * BAR]
+    assert a_minor.next_note(4 * BAR, root_at) == (4 * BAR, 45 + 5)  # A to D: up a fourth
+    assert a_minor.next_note(5 * BAR + 1, root_at) == (5 * BAR + 6, 45 - 5)  # A to E: down a fourth
+    assert a_minor.next_note(6 * BAR + 7, root_at) == (6 * BAR + 12, 48)  # no chord: as written
+    # A riff played unchanged over changing chords is a pedal riff: no roots to move with.
+    changing = find_ostinato(onsets, pitches, 4 * BAR, BAR, root_at=lambda t: np.where(t // BAR % 2, 2, 9))
+    assert changing is not None and changing.roots is None
+
+
 def riff_under_tune(figure: list[int]) -> Score:
     notes = []
     for b in range(8):
@@ -92,18 +107,23 @@ def test_a_riff_under_a_tune_goes_on_when_both_are_continued(cowriter, figure):
     assert len({tuple(n.pitch for n in v.notes if n.generated) for v in variations}) > 1  # still variations
 
 
-def test_over_given_chords_the_line_follows_them_not_the_riff(cowriter, monkeypatch):
-    seen = []
-    real = region_writer.sample_region
-
-    def kept(model, memory, plan, variations, **options):
-        seen.append([v.ostinato for v in plan.voices])
-        return real(model, memory, plan, variations, **options)
-
-    monkeypatch.setattr(region_writer, "sample_region", kept)
+def test_over_given_chords_the_riff_moves_with_their_roots(cowriter):
+    """A riff written over A minor, continued under --chords "Dm | Em" (as the command lays them
+    out): up a fourth over D minor, down a fourth over E minor (the nearest way to each root)."""
     score = riff_under_tune(ROCK)
-    cowriter.generate(continue_request(score, (1,), bars=2, variations=1, seed=0))
-    chords = parse_chord_bars("F | G", score.meter_map(), start=score.end)  # as --chords lays them out
-    cowriter.generate(continue_request(score, (1,), bars=2, variations=1, seed=0, chords=chords))
-    assert seen[0][0] is not None and seen[0][0].pitches == tuple(ROCK)
-    assert seen[1] == [None]
+    score.chords = [ChordSymbol(b * 4 * Q, 4 * Q, "Am") for b in range(8)]
+    given = parse_chord_bars("Dm | Em", score.meter_map(), start=score.end)
+    score.chords = with_chords(score.chords, given)
+    variations = cowriter.generate(continue_request(score, bars=2, variations=4, seed=3, chords=score.chords))
+    agree = total = whole = 0
+    for v in variations:
+        bass = sorted((n for n in v.notes if n.generated and n.voice == 1), key=lambda n: n.onset)
+        for shift, bar in ((5, 8), (-5, 9)):
+            figure = [p + shift for p in ROCK]
+            notes = [n for n in bass if n.onset // (4 * Q) == bar]
+            whole += [n.pitch for n in notes] == figure
+            for n in notes:
+                eighth, rest = divmod(n.onset % (4 * Q), Q // 2)
+                total += 1
+                agree += rest == 0 and n.pitch == figure[eighth]
+    assert total >= 60 and agree >= 0.7 * total and whole >= 3, (agree, total, whole)  # 8 bars
