@@ -96,7 +96,8 @@ class CoWriter:
                 chords=request.chords, controls=request.controls, temperature=request.temperature,
                 top_p=request.top_p, seed=request.seed, variations=request.variations,
                 max_notes=request.length, bars=request.bars, progress=progress, cancel=cancel,
-                replaced=[n for n in request.score.notes if request.region.contains(n.onset, n.voice)])
+                replaced=[n for n in request.score.notes if request.region.contains(n.onset, n.voice)],
+                key_detected=request.key_widens_to_chords())
         return [apply_result(request, notes, context) for notes in results]
 
     def _write_by_key_section(self, request: GenerationRequest, context: Score, style: str | None,
@@ -127,7 +128,7 @@ class CoWriter:
                     top_p=request.top_p, variations=variations if i is None else 1,
                     seed=None if request.seed is None else request.seed + 7919 * k + (i or 0),
                     max_notes=request.length, progress=step, cancel=cancel, replaced=replaced,
-                    new_parts=added if k else ())
+                    new_parts=added if k else (), key_detected=request.key_widens_to_chords())
                 for j, notes in enumerate(written):
                     results[j if i is None else i] += notes
                 done += 1

@@ -49,6 +49,13 @@ class GenerationRequest:
     seed: int | None = None
     length: int | None = None
     bars: int | None = None
+    # The Key given was detected from the music (the window's "Detect from seed"), not chosen:
+    # like "auto", the chords written or given over the region widen it by their tones.
+    key_detected: bool = False
+
+    def key_widens_to_chords(self) -> bool:
+        """Whether the key lock is the music's (auto or detected), which written chords widen."""
+        return self.key == "auto" or self.key_detected
 
     def __post_init__(self) -> None:
         if self.variations < 1:

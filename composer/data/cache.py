@@ -31,8 +31,9 @@ import numpy as np
 from composer.music.chords import chord_rows
 from composer.music.score import Score
 
-FORMAT_VERSION = 4  # 2: chord tracks (chords, chord_offsets); 3: meter and key maps, reading features;
-# 4: grace notes sound, MusicXML repeats/transposition/dynamics/drums, reading problems per file
+FORMAT_VERSION = 5  # 2: chord tracks (chords, chord_offsets); 3: meter and key maps, reading features;
+# 4: grace notes sound, MusicXML repeats/transposition/dynamics/drums, reading problems per file;
+# 5: MusicXML chord symbols written out with the repeats, as the notes are
 NOTE_COLUMNS = ("onset", "duration", "pitch", "velocity", "voice")
 ONSET, DURATION, PITCH, VELOCITY, VOICE = range(5)
 MAX_TITLE = 160

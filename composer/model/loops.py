@@ -12,31 +12,44 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
+
 PERIODS = range(1, 9)  # cycle lengths guarded, in notes
+# Longer figures, up to four bars of eighths: a long continuation could copy a 12- or 25-note
+# figure of its own for 150 notes in a row (QA: 157 of 200 notes one 2-bar figure; with
+# nothing in the seed to restate, the model's memory of what it wrote itself says "again").
+LONG_PERIODS = range(9, 33)
 
 
 def most_repeats(period: int) -> int:
     """How many statements in a row a cycle of `period` notes may make: four (issue 12's rule for
     4-note cycles), 12 notes' worth of a 2-note cycle (a trill) and 8 repeated notes (16 of one
-    pitch in a row, as sampled melodies did, is a stuck note)."""
+    pitch in a row, as sampled melodies did, is a stuck note); a figure longer than 8 notes three
+    (a phrase stated a third time is a refrain; a fourth, and 100 of 200 notes were one figure)."""
+    if period > PERIODS[-1]:
+        return 3
     return 8 if period == 1 else max(4, -(-12 // period))
 
 
 def longest_cycle_run(pitches: Sequence[int], period: int = 4) -> int:
     """The most times in a row a `period`-note cycle is stated in `pitches` (1 = never repeated)."""
-    pitches = list(pitches)
-    best = 1
-    for start in range(len(pitches) - period):
-        runs, i = 1, start + period
-        while i + period <= len(pitches) and pitches[i:i + period] == pitches[start:start + period]:
-            runs, i = runs + 1, i + period
-        best = max(best, runs)
-    return best
+    line = np.asarray(pitches)
+    if len(line) <= period:
+        return 1
+    # k statements in a row <=> (k - 1) * period notes in a row equal to the note a period before
+    same = np.r_[False, line[period:] == line[:-period], False]
+    edges = np.flatnonzero(np.diff(same.astype(np.int8)))
+    longest = int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
+    return 1 + longest // period
 
 
 def allowed_periods(seed: Sequence[int]) -> frozenset[int]:
-    """Cycle lengths the seed itself loops in beyond most_repeats: the guard leaves those alone."""
-    return frozenset(p for p in PERIODS if longest_cycle_run(seed, p) > most_repeats(p))
+    """Cycle lengths the seed itself loops in beyond most_repeats (a figure longer than 8 notes:
+    as often; the piece's own refrain, which may come once more): the guard leaves those alone."""
+    def loops(p: int) -> bool:
+        runs = longest_cycle_run(seed, p)
+        return runs > most_repeats(p) or (p > PERIODS[-1] and runs >= most_repeats(p))
+    return frozenset(p for p in (*PERIODS, *LONG_PERIODS) if len(seed) >= p * 2 and loops(p))
 
 
 def loop_bans(pitches: Sequence[int], exempt: frozenset[int] = frozenset()) -> set[int]:
@@ -52,4 +65,16 @@ def loop_bans(pitches: Sequence[int], exempt: frozenset[int] = frozenset()) -> s
         tail = list(pitches[-need:])
         if all(tail[i] == tail[i - period] for i in range(period, need)):
             banned.add(tail[need - period])
+    line = None
+    for period in LONG_PERIODS:  # (the same rule, in one array comparison each)
+        need = period * (most_repeats(period) + 1) - 1
+        if len(pitches) < need:
+            break
+        if period in exempt:
+            continue
+        if line is None:
+            line = np.asarray(pitches[-(LONG_PERIODS[-1] * (most_repeats(LONG_PERIODS[-1]) + 1)):])
+        tail = line[-need:]
+        if tail[-1] == tail[-1 - period] and np.array_equal(tail[period:], tail[:-period]):
+            banned.add(int(tail[need - period]))
     return banned

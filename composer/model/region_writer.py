@@ -21,8 +21,9 @@ from composer.model.dataset import bos_step, decoder_inputs, local_prefix, regio
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
 from composer.model.loops import allowed_periods
 from composer.model.network import evaluation_mode
-from composer.model.priors import (BESIDE_WEIGHT, OSTINATO_STATEMENTS, GrooveProfile, Ostinato, chord_roots,
-                                   estimate_chords, find_ostinato, groove_profile, line_rhythm_of, metric_weight,
+from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, OSTINATO_STATEMENTS, RECALL_NOTES, RECALL_SHORTEST,
+                                   GrooveProfile, Ostinato, chord_roots, chord_tones, estimate_chords, find_ostinato,
+                                   grid_of, groove_profile, line_rhythm_of, metric_weight, on_beat_pull, played_grid,
                                    recency_weights, style_chord_strength, texture_of, written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
 from composer.music.limits import BARS_REQUEST_NOTES, VOICE_FILL_NOTES
@@ -80,6 +81,7 @@ def score_roles(score: Score) -> list[str]:
 
 STANDARD_KIT = (36, 38, 42, 46, 49, 51)  # GM: kick, snare, closed and open hi-hat, crash, ride
 DEFAULT_GROOVE_OTHERS = 2.0  # log-ratio taken off the kit's keys that the default beat does not play
+SWING_WEIGHT = 3.0  # the default beat's weight, swung (_drum_groove)
 
 
 def _meter_at(start: int, meters: np.ndarray) -> tuple[int, int, int]:
@@ -189,7 +191,7 @@ def default_bass_line(start: int, meters: np.ndarray, notes_a_bar: int | None = 
 PERCUSSION_ROLES = ("hat", "kick", "snare", "offbeat")  # what each of a percussion kit's keys plays, in order
 
 
-def default_groove(start: int, meters: np.ndarray, percussion: tuple[int, ...] | None = None):
+def default_groove(start: int, meters: np.ndarray, percussion: tuple[int, ...] | None = None, swing: bool = False):
     """A drum part added where there are no drums yet: the GrooveProfile of two bars of the plain
     beat a drummer starts from in the meter in force at `start` (eighth-note hi-hat; kick on the
     downbeat and, in four, the third beat; snare on the backbeats, on two and three in three, on the
@@ -199,14 +201,20 @@ def default_groove(start: int, meters: np.ndarray, percussion: tuple[int, ...] |
     part beside a drummer (composer.music.second_part: shaker, tambourine, congas), which play the
     same plain beat in their own roles (PERCUSSION_ROLES: the shaker the eighths, a low drum the
     kick's beats, the tambourine the backbeats, a high drum the eighth after each backbeat); the
-    fifth, if any, is colour."""
+    fifth, if any, is colour. swing: the hi-hat's off-beat eighths swung, two thirds into each
+    quarter (asked with the swing or triplet grid, or under a tune in triplets): with the swing grid
+    the straight off-beats were masked and the hats played quarters; under running triplets they
+    played straight eighths, two against three (QA)."""
     bar_ticks, numerator, denominator = _meter_at(start, meters)
     beat = bar_ticks // max(1, numerator if numerator not in (6, 9, 12) else numerator // 3)
     eighth = 240
+    quarter = V.TICKS_PER_QUARTER
+    hats = [t for q in range(0, bar_ticks, quarter) for t in (q, q + 2 * quarter // 3) if t < bar_ticks] \
+        if swing and numerator not in (6, 9, 12) else list(range(0, bar_ticks, eighth))
     notes = []
     for b in range(2):
         origin = b * bar_ticks
-        notes += [(origin + t, 42) for t in range(0, bar_ticks, eighth)]
+        notes += [(origin + t, 42) for t in hats]
         notes.append((origin, 36))
         if numerator == 4:
             notes += [(origin + 2 * beat, 36), (origin + beat, 38), (origin + 3 * beat, 38)]
@@ -321,7 +329,7 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
                  top_p: float = 0.95, seed: int | None = None, variations: int = 1, max_notes: int | None = None,
                  bars: int | None = None, progress: Callable[[int, int], None] | None = None,
                  cancel: Callable[[], bool] | None = None, replaced: Sequence[Note] = (),
-                 new_parts: Sequence[int] = ()) -> list[list[Note]]:
+                 new_parts: Sequence[int] = (), key_detected: bool = False) -> list[list[Note]]:
     """New notes for `region` of `score`, `variations` times (each a list of Note with
     generated=True, in the region's voices, sorted by onset).
 
@@ -330,7 +338,8 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     sets the span (`bars`, or `max_notes` notes) and the others fill it.
 
     key: a key lock (pitches outside it get probability 0) and, when the score has no key, the
-    key the model is told; chords: ChordSymbols to follow (default: the score's chord track);
+    key the model is told; key_detected: the lock was detected from the music, not chosen, and
+    then the tones of the chords written or given over the region are allowed too; chords: ChordSymbols to follow (default: the score's chord track);
     controls: composer.music.region.Controls; max_notes bounds the notes written per voice
     (default 32 for an open region, 256 for a bounded one); bars ends an open region after that
     many bars. replaced: the notes the region held before (their dynamics are kept, see
@@ -343,7 +352,7 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
         if not 0 <= v < len(score.voices):
             raise ValueError(f"region voice {v} is not a voice of the score ({len(score.voices)} voices)")
     common = dict(style=style, key=key, chords=chords, controls=controls, temperature=temperature, top_p=top_p,
-                  new_parts=tuple(new_parts),
+                  new_parts=tuple(new_parts), key_detected=key_detected,
                   cancel=cancel)
     if len(region.voices) == 1:
         written = _write_voice(checkpoint, score, region, seed=seed, variations=variations, max_notes=max_notes,
@@ -442,7 +451,7 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, temper
 def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_register: bool = False,
                 style: str | None = None, key: Key | None = None, chords=None, controls: Controls | None = None,
                 max_notes: int | None = None, bars: int | None = None, context_only: bool = False,
-                new_parts: Sequence[int] = ()):
+                new_parts: Sequence[int] = (), key_detected: bool = False):
     """(RegionPlan, encoder Context, style index) for writing the region's voices of `score`;
     context_only: (the voice slots and the decoder's first input instead of a plan, Context, style
     index), for another version of a score whose plan is made already (_write_beside)."""
@@ -523,6 +532,12 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                                       None if complement is None else complement.chords_a_bar)
         fence = (complement.lowest, complement.highest) \
             if complement is not None and complement.lowest is not None else None
+        # An accompanying part goes on with the figure it repeats, if any: a riff, or a loop of
+        # chords (a piano's 4-bar loop under a long continuation had stuck on one G triad for 40
+        # bars; QA).
+        played = None if role == drums_role or len(own) < 8 else _played_grid(own, meters)
+        riff = _ostinato(earlier, start_g, features, chord_rows is not None) \
+            if (texture is not None or mono) and role in _ACCOMPANYING else None
         targets.append(TargetVoice(
             slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
             last_pitch=int(last[2]) if last is not None else -1,
@@ -540,12 +555,16 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             else ((percussion.keys if percussion is not None else STANDARD_KIT)
                   if role == V.ROLES.index("drums") else None),
             # The loop guard continues the voice's own line, and lets it loop where its context does.
-            line=tuple(earlier[np.argsort(earlier[:, 0], kind="stable"), 2][-64:].tolist()),
+            line=tuple(earlier[np.argsort(earlier[:, 0], kind="stable"), 2][-LOOP_LINE:].tolist()),
             loop_exempt=allowed_periods(own[np.argsort(own[:, 0], kind="stable"), 2].tolist()),
             # A drum voice keeps the grid and the feel (which key on which position) of its context.
-            groove=_drum_groove(own, region.start, meters, beside, None if percussion is None else percussion.keys)
+            groove=_drum_groove(own, region.start, meters, beside, None if percussion is None else percussion.keys,
+                                swing=controls.grid in ("swing", "triplet") or (
+                                    len(pitched_notes) >= 8 and grid_of(bar_positions(pitched_notes[:, 0], meters)[0])
+                                    == GRID_STEPS["triplet"]))
             if role == drums_role else None,
             grid=None if role == drums_role else written_grid(bar_positions(grid_notes[:, 0], meters)[0]),
+            played=played[0] if played else None, on_beat=played[1] if played else 0.0,
             # A voice of block chords keeps writing chords of its context's size.
             # (a harmony part added across a key change, in a later section: still an added part)
             texture=texture, comping=comping or (v in new_parts and role == V.ROLES.index("harmony")
@@ -558,9 +577,12 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # ... and any other pitched voice (a melody) enters where its context's notes fall.
             entry=_line_rhythm(own, meters, region) if texture is None and role != drums_role
             and not (mono and role in _ACCOMPANYING) else None,
-            # ... and goes on with the figure it repeats, if any (moving with written or given chords).
-            ostinato=_ostinato(earlier, start_g, features, chord_rows is not None)
-            if texture is None and mono and role in _ACCOMPANYING else None))
+            # (moving with written or given chords)
+            ostinato=riff,
+            # A line of single notes beside other parts recalls its own phrases (priors.recalled_note),
+            # unless asked for another number of notes a bar than its own.
+            recall=_recall_line(earlier) if riff is None and texture is None and mono and role != drums_role
+            and controls.density is None and bool(np.any(array[:, 4] != v)) else None))
     stop_at = None
     if bars is not None and end_g is None:
         # The rest of the bar the region starts in, then `bars` whole bars of the meter in force.
@@ -579,6 +601,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                       # a new part (no notes of its own) is pulled to the middle of its asked range
                       pull_register=pull_register or any(t.register is None and t.centre is not None for t in targets),
                       slash_basses=slash_basses(score, chords),
+                      chord_pitch_classes=_chord_pitch_classes(chord_rows, region, key) if key_detected else frozenset(),
                       chord_strength=0.0 if chord_rows is None else (
                           style_chord_strength(style) if controls.chord_strength is None else controls.chord_strength))
     # (almost) no notes of its own, or only those the request wrote before a key change: after the
@@ -601,6 +624,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
 
 
 _ACCOMPANYING = (V.ROLES.index("bass"), V.ROLES.index("harmony"))
+LOOP_LINE = 160  # a line's last context pitches the loop guard continues (5 statements of its longest figure)
 FEW_NOTES_MARGIN = 2  # semitones beyond a few notes' range (sampling's REGISTER_MARGIN is added too)
 LINE_RHYTHM_BARS = 4  # bars a line of fewer than 8 notes must play in for its rhythm to be kept
 
@@ -629,13 +653,18 @@ def _line_rhythm(own: np.ndarray, meters: np.ndarray, region: Region):
 
 
 def _drum_groove(own: np.ndarray, start: int, meters: np.ndarray, beside: bool,
-                 percussion: tuple[int, ...] | None = None) -> GrooveProfile:
+                 percussion: tuple[int, ...] | None = None, swing: bool = False) -> GrooveProfile:
     """The groove a drum voice keeps: its context notes' (own: note array rows), weighted
     BESIDE_WEIGHT when other parts sound beside it in the region; the default beat for a voice
-    with fewer than 8 notes (on `percussion`'s keys beside a drum part, default_groove)."""
+    with fewer than 8 notes (on `percussion`'s keys beside a drum part, swung or not:
+    default_groove)."""
     if len(own) < 8:
-        default = default_groove(start, meters, percussion)
-        return replace(default, weight=BESIDE_WEIGHT) if beside else default
+        default = default_groove(start, meters, percussion, swing)
+        default = replace(default, weight=BESIDE_WEIGHT) if beside else default
+        # The model, which learnt drums from straight grooves alone, skips a swung off-beat for
+        # the next beat at odds the usual weight does not overcome: under a quarter-note tune 1
+        # swung hat in 16 beats; weight x2 2-3; x3 14-16 (and 23-28 of 28 under a lead sheet).
+        return replace(default, weight=default.weight * SWING_WEIGHT) if swing else default
     own = _in_region_meter(own, start, meters)
     profile = groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0])
     return replace(profile, weight=BESIDE_WEIGHT) if beside else profile
@@ -670,9 +699,50 @@ def _ostinato(earlier: np.ndarray, start: int, features, chords: bool) -> Ostina
         return None
     at = features(np.array([start]))
     end = start - int(at["position"][0])
-    order = np.argsort(earlier[:, 0], kind="stable")
+    order = np.lexsort((-earlier[:, 2], earlier[:, 0] // V.TICKS_PER_GRID))  # a chord's notes top down
     return find_ostinato(earlier[order, 0] // V.TICKS_PER_GRID, earlier[order, 2], end, int(at["bar_len"][0]),
                          root_at=(lambda onsets: chord_roots(features, onsets)) if chords else None)
+
+
+def _chord_pitch_classes(chord_rows: np.ndarray | None, region: Region, key: Key | None) -> frozenset[int]:
+    """The pitch classes of the chords written or given over the region (rows onset, duration,
+    root, quality in ticks) that the key lock lacks, for a lock detected from the music (a key a
+    person chose stays as chosen). A detected lock is the key of the notes: a tune in A minor
+    without a G# locked an E7 bar to G natural, comped as E minor or A minor under a chord symbol
+    that says E7 (16 of 16 chords; QA); a chord a person wrote is harmony."""
+    if chord_rows is None or key is None or not len(chord_rows):
+        return frozenset()
+    onsets, ends = chord_rows[:, 0], chord_rows[:, 0] + chord_rows[:, 1]
+    over = (ends > region.start) & (True if region.end is None else onsets < region.end)
+    tones: set[int] = set()
+    for root, quality in chord_rows[over, 2:4].tolist():
+        chord = chord_tones(int(root), int(quality))
+        if chord is not None:
+            tones |= set(np.flatnonzero(chord).tolist())
+    return frozenset(tones - key.pitch_classes)
+
+
+def _played_grid(own: np.ndarray, meters: np.ndarray) -> tuple[int, float] | None:
+    """(priors.played_grid, priors.on_beat_pull) of a part's notes (rows onset, ... in ticks), or
+    None; for a part not written on a grid (written_grid None: checked first where both are set)."""
+    since, _ = bar_positions(own[:, 0], meters)
+    since = np.rint(np.asarray(since) / V.TICKS_PER_GRID).astype(np.int64)
+    step = played_grid(since)
+    return None if step is None else (step, on_beat_pull(since, step))
+
+
+def _recall_line(earlier: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """A line's last RECALL_NOTES notes before the region (rows onset, duration, pitch, ... in
+    ticks) as (grid onsets, pitches, grid lengths), one note per onset (the highest), or None if
+    too few."""
+    if len(earlier) < RECALL_SHORTEST + 2:
+        return None
+    order = np.lexsort((-earlier[:, 2], earlier[:, 0]))
+    rows = earlier[order]
+    onsets = rows[:, 0] // V.TICKS_PER_GRID
+    first = np.r_[True, onsets[1:] != onsets[:-1]]
+    lengths = np.maximum(1, np.rint(rows[first, 1] / V.TICKS_PER_GRID)).astype(np.int64)
+    return onsets[first][-RECALL_NOTES:], rows[first, 2][-RECALL_NOTES:], lengths[-RECALL_NOTES:]
 
 
 def _as_notes(results) -> list[list[Note]]:

@@ -21,7 +21,8 @@ from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
                                     SLASH_BASS_STRENGTH, GrooveProfile, LineRhythm, Ostinato, Texture, chord_roots,
-                                    chord_tone_prior, chord_tones, root_prior, unrepeated)
+                                    chord_tone_prior, chord_tones, near_grid, recall_weight, recalled_note,
+                                    root_prior, unrepeated)
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -53,11 +54,14 @@ class SamplingOptions:
             raise ValueError("top-p must be in (0, 1]")
 
 
-def allowed_pitches(key: Key | None, lowest: int = LOWEST, highest: int = HIGHEST) -> torch.Tensor:
+def allowed_pitches(key: Key | None, lowest: int = LOWEST, highest: int = HIGHEST,
+                    also: frozenset[int] = frozenset()) -> torch.Tensor:
+    """(N_PITCH,) bool: the pitches from lowest to highest in the key (None: any), or of a pitch
+    class in `also`."""
     mask = torch.zeros(V.N_PITCH, dtype=torch.bool)
     mask[max(0, lowest):min(127, highest) + 1] = True
     if key is not None:
-        mask &= torch.tensor([key.contains(p) for p in range(V.N_PITCH)])
+        mask &= torch.tensor([key.contains(p) or p % 12 in also for p in range(V.N_PITCH)])
     return mask
 
 
@@ -112,11 +116,15 @@ class TargetVoice:
     line: tuple[int, ...] = ()  # a monophonic pitched voice: its last context pitches (the loop guard's seed)
     loop_exempt: frozenset[int] = frozenset()  # cycle lengths its context itself loops in (composer.model.loops)
     grid: int | None = None  # a pitched voice: the grid (grid units) its written context keeps (priors.written_grid)
+    played: int | None = None  # ... or the grid a played context keeps near (priors.played_grid)
+    on_beat: float = 0.0  # a played line: log-odds of an onset on that grid's points (priors.on_beat_pull)
     texture: Texture | None = None  # a pitched voice of block chords: its context's chord sizes and voicing
     comping: bool = False  # an added harmony part of block chords: its every note a chord tone (COMPING_CHORD_STRENGTH)
     rhythm: LineRhythm | None = None  # an accompanying line of single notes: its context's onsets and lengths
     entry: LineRhythm | None = None  # any other pitched voice (a melody): where its first note may fall
-    ostinato: Ostinato | None = None  # an accompanying line of single notes: the figure its context repeats
+    ostinato: Ostinato | None = None  # an accompanying part: the figure (line or chords) its context repeats
+    # a line of single notes beside other parts: its context notes (grid onsets, pitches, lengths), to recall from
+    recall: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 @dataclass
@@ -153,6 +161,13 @@ class RegionPlan:
     # The bass notes slash chords name ("Eb/G"): rows (onset, end, pitch class) in grid ticks, the
     # bass line's note where the chord arrives instead of the root (None: no slash chords).
     slash_basses: np.ndarray | None = None
+    # Pitch classes of the chords written or given over the region that the key lock lacks (E7's
+    # G# in A minor, a secondary dominant's leading note): allowed too, so the chord can sound.
+    chord_pitch_classes: frozenset[int] = frozenset()
+
+    def allowed_pitch_classes(self) -> frozenset[int] | None:
+        """The key lock's pitch classes and the written chords' (None: no lock)."""
+        return None if self.key is None else self.key.pitch_classes | self.chord_pitch_classes
 
 
 def _guard_loops(pitch_logits: torch.Tensor, rows: list, voice: torch.Tensor, slots: dict) -> None:
@@ -182,6 +197,7 @@ class _Row:
     per_bar: dict = field(default_factory=dict)  # (slot, bar index) -> notes written
     dead: set = field(default_factory=set)  # slots with no valid onset left
     notes: list = field(default_factory=list)  # (score_voice, pitch, onset, duration, velocity bin)
+    recalled: tuple | None = None  # this step's recalled note (onset, pitch, length, weight: _recalled)
 
 
 GRID_STEP = {"straight": 3, "triplet": 4}  # 16ths; 8th-note triplets
@@ -252,6 +268,8 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | No
         ok &= _positions(features, onsets) % voice.groove.step == 0
     elif voice.grid is not None:  # a quantised part stays on its grid (no note 1/12 beat early or late)
         ok &= _positions(features, onsets) % voice.grid == 0
+    elif voice.played is not None:  # a played line stays near its beats, with its feel
+        ok &= near_grid(_positions(features, onsets), voice.played)
     if c.density is not None:
         # At most round(density) notes in a bar, and a bar is left only once it holds at least one
         # fewer than that (bars skipped entirely hold none). A bar with no allowed onset left is
@@ -311,8 +329,7 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         chord = None
         if plan.chord_strength > 0 and _plays_chords(plan, voice):  # a note under completes the chord there
             here = (plan.prior_features_at or features)(onsets[:1])
-            chord = chord_tones(int(here["chord_root"][0]), int(here["chord_quality"][0]),
-                                None if plan.key is None else plan.key.pitch_classes)
+            chord = chord_tones(int(here["chord_root"][0]), int(here["chord_quality"][0]), plan.allowed_pitch_classes())
         texture = voice.texture.prior(above, V.N_DELTA, positions, chord)
     elif voice.texture is not None and voice.texture.occupancy is not None:
         # Its next chord after another voice's note (or the region's first): where its context's
@@ -329,10 +346,14 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         # beats late in 32 of 32 variations); after its first note it is free.
         texture = voice.entry.prior(_positions(features, onsets), True)
     if voice.ostinato is not None:  # an accompanying line's riff: its next note where the figure has it
-        written = [n[2] for n in row.notes if n[0] == voice.score_voice]
+        mine = [n for n in row.notes if n[0] == voice.score_voice]
         root_at = None if voice.ostinato.roots is None else \
             (lambda onset: int(chord_roots(features, np.array([onset]))[0]))
-        riff = voice.ostinato.prior(written[-1] + 1 if written else plan.start, row.onset, root_at)
+        if mine and voice.texture is not None:  # chords, written top down: the next note under, or on
+            last = mine[-1][2]
+            riff = voice.ostinato.prior(last, row.onset, root_at, below=min(n[1] for n in mine if n[2] == last))
+        else:  # (a line: its next note after its last, whatever pitch that took)
+            riff = voice.ostinato.prior(mine[-1][2] + 1 if mine else plan.start, row.onset, root_at)
         if riff is not None:
             texture = riff if texture is None else riff + (texture if texture.ndim == 2 else texture[None])
     if plan.chord_strength <= 0:
@@ -409,6 +430,33 @@ def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior:
     return torch.zeros(rows, V.N_PITCH, device=device).index_copy_(1, columns, tilted)
 
 
+def _recalled(row: _Row, voice: TargetVoice | None) -> tuple[int, int, int, float] | None:
+    """(grid onset, pitch, grid length, mixture weight) of the note a line beside other parts
+    recalls next (priors.recalled_note over its context and the notes this row wrote in it)."""
+    if voice is None or voice.recall is None:
+        return None
+    onsets, pitches, lengths = voice.recall
+    own = [n for n in row.notes if n[0] == voice.score_voice]
+    if own:
+        onsets = np.concatenate([onsets, [n[2] for n in own]])
+        pitches = np.concatenate([pitches, [n[1] for n in own]])
+        lengths = np.concatenate([lengths, [n[3] for n in own]])
+    found = recalled_note(onsets, pitches, within=len(voice.recall[0]))
+    if found is None:
+        return None
+    return found[0], found[1], int(lengths[found[3]]), recall_weight(found[2])
+
+
+def _mix_recalled(logits: torch.Tensor, index: int, weight: float) -> torch.Tensor:
+    """log((1 - weight) softmax(logits) + weight onehot(index)) for one row of logits (entries at
+    -inf stay there); the logits unchanged where `index` is out of range or masked."""
+    if not 0 <= index < logits.shape[-1] or not bool(torch.isfinite(logits[index])) or weight <= 0:
+        return logits
+    mixed = torch.log_softmax(logits.float(), dim=-1) + math.log1p(-weight)
+    mixed[index] = torch.logaddexp(mixed[index], torch.tensor(math.log(weight)))
+    return mixed.to(logits.dtype)
+
+
 def _condition(model: Seq2Seq, index: int, chosen: torch.Tensor) -> torch.Tensor:
     """model.condition[index](chosen) without the module call."""
     return torch.nn.functional.embedding(chosen, model.condition[index].weight)
@@ -438,15 +486,17 @@ def branch_points(results: list[list[tuple]], record: list[PitchStep], temperatu
     (Vijayakumar et al. 2018, diverse beam search), applied only where sampling gave no diversity."""
     if temperature <= 0 or not record:
         return {}
+    # (the same notes but for the velocity bin are the same: written notes take their velocity
+    # from the music around them, composer.model.dynamics)
+    keys = [tuple(note[:4] for note in notes) for notes in results]
     first_of: dict[tuple, int] = {}
     branches: dict[int, tuple[int, int]] = {}
-    for row, notes in enumerate(results):
-        key = tuple(notes)
+    for row, key in enumerate(keys):
         if key not in first_of:
             first_of[key] = row
             continue
         original = first_of[key]
-        twins = [r for r, n in enumerate(results) if tuple(n) == key]
+        twins = [r for r, k in enumerate(keys) if k == key]
         rank = twins.index(row) - 1  # 0 for the first repeat
         steps = [i for i, s in enumerate(record) if s.emitted[original]]
         if not steps:
@@ -493,7 +543,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
     voice_mask = torch.zeros(V.N_VOICE, dtype=torch.bool)
     voice_mask[[v.slot for v in plan.voices]] = True
     pitched = allowed_pitches(plan.key, c.lowest if c.lowest is not None else LOWEST,
-                              c.highest if c.highest is not None else HIGHEST)
+                              c.highest if c.highest is not None else HIGHEST, plan.chord_pitch_classes)
     # The pitch range is a control of pitched voices: a drum voice keeps its kit (keys are drums, not pitches).
     drums = allowed_pitches(None, DRUM_LOWEST, DRUM_HIGHEST)
     if not pitched.any() and any(v.role != V.ROLES.index("drums") for v in plan.voices):
@@ -619,6 +669,10 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             for b, (at, avoid) in branches.items():
                 if at == iterations - 1 and torch.isfinite(pitch_logits[b]).sum() > 1:
                     pitch_logits[b, avoid] = float("-inf")
+        for b, r in enumerate(rows):  # a line beside other parts: what followed its last notes before
+            r.recalled = _recalled(r, slots.get(voices[b])) if not r.done else None
+            if r.recalled is not None:
+                pitch_logits[b] = _mix_recalled(pitch_logits[b], r.recalled[1], r.recalled[3])
         pitch = pick(pitch_logits, temperature, top_p, generator)
         pitches = pitch.tolist()
         h = h + _condition(model, 1, pitch)[:, None]
@@ -637,8 +691,16 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             delta_logits[chosen] += prior[torch.arange(len(tilted_rows), device=device), pitch[chosen]]
         for b, f in onset_priors.items():
             delta_logits[b] += torch.as_tensor(f, dtype=delta_logits.dtype, device=device)
-        delta = pick(torch.where(torch.as_tensor(delta_ok, device=device), delta_logits, neg_inf),
-                     temperature, top_p, generator)
+        for b, r in enumerate(rows):  # a played line: its notes on the beat as often as the player's
+            tv = slots.get(voices[b])
+            if tv is not None and tv.played is not None and tv.on_beat > 0 and not r.done:
+                on = _positions(features, r.onset + np.arange(V.N_DELTA)) % tv.played == 0
+                delta_logits[b] += torch.as_tensor(tv.on_beat * on, dtype=delta_logits.dtype, device=device)
+        delta_logits = torch.where(torch.as_tensor(delta_ok, device=device), delta_logits, neg_inf)
+        for b, r in enumerate(rows):  # ... its onset, where its pitch was taken
+            if r.recalled is not None and pitches[b] == r.recalled[1]:
+                delta_logits[b] = _mix_recalled(delta_logits[b], r.recalled[0] - r.onset, r.recalled[3])
+        delta = pick(delta_logits, temperature, top_p, generator)
         h = h + _condition(model, 2, delta)[:, None]
         onsets = np.array([r.onset for r in rows], dtype=np.int64) + np.array(delta.tolist(), dtype=np.int64)
         for bound in (row_bound, plan.stop_at):  # a voice that may stop, stopped: its next onset is past the end
@@ -669,6 +731,11 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 lengths = _held_to_room(lengths, duration_ok[b])
                 duration_logits[b] += torch.as_tensor(DURATION_STRENGTH * lengths, dtype=duration_logits.dtype,
                                                       device=device)
+        for b, r in enumerate(rows):  # ... and its length, where its pitch and onset were taken
+            if r.recalled is not None and (int(onsets[b]), pitches[b]) == r.recalled[:2]:
+                duration_logits[b] = _mix_recalled(torch.where(torch.as_tensor(duration_ok[b], device=device),
+                                                               duration_logits[b], neg_inf),
+                                                   r.recalled[2] - 1, r.recalled[3])
         duration = pick(torch.where(torch.as_tensor(duration_ok, device=device), duration_logits, neg_inf),
                         temperature, top_p, generator)
         h = h + _condition(model, 3, duration)[:, None]

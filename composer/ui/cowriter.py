@@ -360,7 +360,10 @@ class CoWriter(QObject):
             replaced = _ids_of(doc, variation.removed)
             if replaced:
                 doc.delete_notes(replaced, text)
-            doc.add_notes(notes, text)
+            # Nothing left selected: a selection seeds Continue, and the accepted notes, left
+            # selected unseen, made the next Continue write their voice alone (an added bass ran
+            # on for 67 bars after the tune stopped; QA).
+            doc.add_notes(notes, text, select=False)
         finally:
             doc.undo_stack.endMacro()
         return len(notes)
@@ -389,4 +392,5 @@ def _continue_options(seed: Score, options: dict) -> dict:
     return dict(voices=voices, length=options.get("length"), bars=options.get("bars"),
                 variations=options.get("variations", 1), style=options.get("style"), key=options.get("key"),
                 temperature=options.get("temperature", 1.0), top_p=options.get("top_p", 0.95),
-                seed=options.get("seed"), **({"controls": options["controls"]} if options.get("controls") else {}))
+                seed=options.get("seed"), key_detected=bool(options.get("key_detected")),
+                **({"controls": options["controls"]} if options.get("controls") else {}))

@@ -112,13 +112,14 @@ class ScoreDocument(QObject):
     def selected_notes(self) -> dict[int, Note]:
         return self.store.subset(self.selection)
 
-    def add_notes(self, notes: list[Note], text: str = "Add notes") -> list[int]:
+    def add_notes(self, notes: list[Note], text: str = "Add notes", select: bool = True) -> list[int]:
+        """Add notes as one undo step; they become the selection (select False: nothing is)."""
         if not notes:
             return []
         if self._outside_limits(notes_problem(notes, len(self._meta.voices))):
             return []
         ids = self.store.new_ids(len(notes))
-        self.undo_stack.push(EditNotesCommand(self, text, {}, dict(zip(ids, notes))))
+        self.undo_stack.push(EditNotesCommand(self, text, {}, dict(zip(ids, notes)), None if select else set()))
         return ids
 
     def change_notes(self, new: dict[int, Note], text: str) -> bool:

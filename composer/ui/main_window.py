@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         doc.score_settings_changed.connect(lambda _name: self._score_sync.start())
         doc.score_settings_changed.connect(
             lambda name: self._voice_picked(self.voicing_panel.current_voice) if name == "voices" else None)
-        doc.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        doc.undo_stack.cleanChanged.connect(self._update_title)
         self.files.path_changed.connect(lambda _path: self._update_title())
         pb.position_changed.connect(self._playhead_moved)
         self.editor.ruler.seek_requested.connect(pb.seek)
@@ -326,9 +326,13 @@ class MainWindow(QMainWindow):
         box.open()
         self._message_box = box
 
-    def _update_title(self) -> None:
-        dirty = "" if self.document.undo_stack.isClean() else "*"
-        self.setWindowTitle(f"{self.files.display_name()}{dirty} — Composer")
+    def _update_title(self, clean: bool | None = None) -> None:
+        """The title: the file's name, * while unsaved. clean: as the undo stack's cleanChanged
+        says it (read from the stack otherwise): the stack emits it as it goes with a window
+        closed on Discard, and reading the stack then printed a traceback (QA)."""
+        if clean is None:
+            clean = self.document.undo_stack.isClean()
+        self.setWindowTitle(f"{self.files.display_name()}{'' if clean else '*'} — Composer")
 
     # --- recovery, drag and drop, closing ----------------------------------------------------
     def offer_recovery(self, opening: str | None = None) -> bool:

@@ -45,3 +45,32 @@ def test_mxl_whose_container_names_its_file_unescaped_still_reads(tmp_path):
         archive.writestr("Lulu's Back in Town.xml", xml.read_bytes())
     score = read_score(path)
     assert [n.pitch for n in score.notes] == [60] and score.chords == [ChordSymbol(0, 4 * Q, "C7")]
+
+
+def test_musicxml_chords_are_written_out_with_the_repeats_as_the_notes_are(tmp_path):
+    """|: D | A7 |1 Bm :|2 G |]: the chords as played are D A7 Bm D A7 G. They were read as
+    written (D A7 Bm G): after the repeat the second ending's G sat over the repeat of bar 1, and
+    the last two bars had none (QA; 41 % of one OpenEWLD song played on without chords)."""
+    from music21 import bar, harmony, meter, note, spanner, stream
+
+    part = stream.Part()
+    measures = []
+    for number, (figure, pitch) in enumerate((("D", 74), ("A7", 76), ("Bm", 71), ("G", 67)), start=1):
+        m = stream.Measure(number=number)
+        if number == 1:
+            m.append(meter.TimeSignature("3/4"))
+            m.leftBarline = bar.Repeat(direction="start")
+        m.append(harmony.ChordSymbol(figure))
+        m.append(note.Note(pitch, quarterLength=3))
+        if number == 3:
+            m.rightBarline = bar.Repeat(direction="end")
+        measures.append(m)
+        part.append(m)
+    part.insert(0, spanner.RepeatBracket(measures[2], number=1))
+    part.insert(0, spanner.RepeatBracket(measures[3], number=2))
+    path = tmp_path / "repeat.musicxml"
+    stream.Score([part]).write("musicxml", fp=path)
+    score = read_score(path)
+    assert [n.pitch for n in sorted(score.notes, key=lambda n: n.onset)] == [74, 76, 71, 74, 76, 67]
+    assert [(c.onset // (3 * Q), c.figure) for c in score.chords] == \
+        [(0, "D"), (1, "A7"), (2, "Bm"), (3, "D"), (4, "A7"), (5, "G")]

@@ -31,3 +31,17 @@ def test_varied_lines_are_never_constrained():
     line = [67, 69, 71, 72, 74, 72, 71, 69, 67, 66, 67, 71, 74, 76, 74, 72] * 2
     assert longest_cycle_run(line) == 1
     assert all(loop_bans(line[:n]) == set() for n in range(len(line)))
+
+
+def test_a_figure_longer_than_eight_notes_may_come_three_times_in_a_row():
+    """A long continuation could copy a 12- or 25-note figure of its own for 150 notes in a row
+    (QA: 157 of 200 notes one 2-bar figure); a longer figure is stated three times at most."""
+    figure = [64, 67, 69, 67, 64, 62, 60, 62, 64, 67, 64, 62]  # 12 notes, two bars of eighths
+    line = figure * 3 + figure[:11]
+    assert most_repeats(12) == 3 and loop_bans(line) == {62}
+    assert loop_bans(figure * 2 + figure[:11]) == set()  # the third statement is free
+    assert longest_cycle_run(line + [62], 12) == 4
+    assert 12 in allowed_periods(figure * 3) and 12 not in allowed_periods(figure * 2)  # a refrain of the piece
+    long_riff = list(range(50, 66))  # a 16-note bass figure its context states five times: its style
+    exempt = allowed_periods(long_riff * 5)
+    assert 16 in exempt and loop_bans(long_riff * 5 + long_riff[:15], exempt) == set()

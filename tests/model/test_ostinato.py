@@ -64,6 +64,17 @@ def test_the_prior_points_at_the_next_note_of_the_figure_across_the_bar_line():
     assert riff.prior(BAR + 13, origin=BAR - 200) is None  # beyond the deltas
 
 
+def test_a_figure_of_chords_is_written_top_down_then_on():
+    chords = Ostinato(anchor=0, period=BAR, offsets=(0, 0, 0, 24, 24, 24), pitches=(55, 52, 48, 57, 53, 50))
+    assert chords.next_note(0) == (0, 55)
+    assert chords.next_note(0, below=55) == (0, 52)  # the next note under the one written
+    assert chords.next_note(0, below=48) == (24, 57)  # the chord is complete: the next one
+    assert chords.next_note(24, below=50) == (BAR, 55)  # round to the next statement
+    onsets, pitches = np.array([b * BAR + o for b in range(3) for o in chords.offsets]), np.array(chords.pitches * 3)
+    found = find_ostinato(onsets, pitches, 3 * BAR, BAR)
+    assert (found.offsets, found.pitches, found.anchor) == (chords.offsets, chords.pitches, 3 * BAR)
+
+
 def test_the_figure_moves_with_the_chord_roots_when_it_kept_to_one_chord():
     onsets, pitches = line(ROCK, 4)
     a_minor = find_ostinato(onsets, pitches, 4 * BAR, BAR, root_at=lambda t: np.full(len(t), 9))
@@ -127,3 +138,34 @@ def test_over_given_chords_the_riff_moves_with_their_roots(cowriter):
                 total += 1
                 agree += rest == 0 and n.pitch == figure[eighth]
     assert total >= 60 and agree >= 0.7 * total and whole >= 3, (agree, total, whole)  # 8 bars
+
+
+LOOP = [(48, 52, 55), (45, 48, 52), (41, 45, 48), (43, 47, 50)]  # C | Am | F | G, a bar each
+
+
+def chord_loop_piece(bars: int = 16) -> Score:
+    """A tune in eighths over a piano's half-note triads on the loop C | Am | F | G."""
+    tune = [72, 74, 76, 79, 76, 74, 72, 71, 69, 72, 76, 72, 65, 69, 72, 69, 67, 71, 74, 71, 67, 74, 71, 67]
+    notes = []
+    for b in range(bars):
+        for i in range(8):
+            notes.append(Note(tune[(b * 8 + i) % len(tune)], b * 4 * Q + i * Q // 2, Q // 2, 90, 0))
+        for half in range(2):
+            notes += [Note(p, b * 4 * Q + half * 2 * Q, 2 * Q, 70, 1) for p in LOOP[b % 4]]
+    return Score(notes=notes, voices=[Voice("Melody", 73), Voice("Piano", 0)])
+
+
+def test_a_loop_of_chords_goes_on_under_a_long_continuation(cowriter):
+    """A piano's 4-bar loop of triads under a long continuation had stuck on one G triad for
+    35-42 bars (QA: 69-84 chords in a row)."""
+    score = chord_loop_piece()
+    variations = cowriter.generate(continue_request(score, bars=12, variations=2, seed=1))
+    for v in variations:
+        onsets: dict[int, set[int]] = {}
+        for n in v.notes:
+            if n.generated and n.voice == 1:
+                onsets.setdefault(n.onset, set()).add(n.pitch)
+        assert len(onsets) >= 16
+        bars = [t // (4 * Q) for t in sorted(onsets)]
+        on_loop = sum(onsets[t] == set(LOOP[b % 4]) for t, b in zip(sorted(onsets), bars))
+        assert on_loop >= 0.75 * len(onsets), (on_loop, len(onsets))

@@ -1,5 +1,5 @@
-"""Continue from a few selected notes in the middle of a piece (the notes an Accept leaves
-selected, a note just drawn) is written at the piece's end, or in the gap after them, with the
+"""Continue from a few selected notes in the middle of a piece (notes just accepted, then
+selected; a note just drawn) is written at the piece's end, or in the gap after them, with the
 whole piece as context, so "Key lock: Detect from seed" locks it as Fill would, from the piece,
 and the panel's Detected line says that key.
 
@@ -21,7 +21,7 @@ from composer.music.scales import Key
 Q = 480
 MODEL_TIMEOUT_MS = 60000
 C_MAJOR = Key(0, "major").pitch_classes
-# bar 1 and bars 4-8 as written; bars 2-3 what the fill wrote (the notes left selected)
+# bar 1 and bars 4-8 as written; bars 2-3 what the fill wrote (the notes then selected)
 SOPRANO = ([60, 62, 64, 65] + [67, 67, 65, 64, 62, 62]
            + [67, 65, 64, 60, 67, 69, 71, 72, 71, 69, 67, 65, 64, 62, 60, 62, 64, 62, 60, 60])
 SOPRANO_LENGTHS = [1] * 8 + [3] + [1] * 21

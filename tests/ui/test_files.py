@@ -176,3 +176,23 @@ def test_export_wav_renders_through_fluidsynth_in_the_background(qtbot, window, 
     with wave.open(str(out)) as wav:
         seconds = wav.getnframes() / wav.getframerate()
     assert 1.0 <= seconds <= 1.0 + 3.5  # two quarter notes at 120 bpm plus the release tail
+
+
+def test_closing_on_discard_is_quiet(qtbot, tmp_path):
+    """File > Quit with unsaved work, Discard: the window closed as asked, then printed a
+    traceback (the undo stack's cleanChanged reached the title after the stack was gone; QA).
+    pytest-qt fails a test on any exception raised in a Qt slot."""
+    window = MainWindow(load_model=False, start_audio=False)
+    window.show()
+    qtbot.waitExposed(window)
+    draw(window, 0, 60)
+    assert "*" in window.windowTitle()  # unsaved
+
+    def discard():
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox) and "Save the changes" in box.text()
+        box.button(QMessageBox.StandardButton.Discard).click()
+    QTimer.singleShot(50, discard)
+    assert window.close()
+    window.deleteLater()
+    qtbot.wait(100)  # the deferred deletion and whatever it emits

@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from parts_music import four_voice_score  # noqa: E402
+from window_helpers import box_button  # noqa: E402
 
 from composer.ui.main_window import MainWindow  # noqa: E402
 from composer.ui.region_actions import NO_SELECTION  # noqa: E402
@@ -144,3 +145,19 @@ def test_continue_writes_each_voice_in_its_own_voice(qtbot, window):
     assert {n.voice for n in variation.added} == {0, 1, 2, 3}, window.last_error
     assert min(n.onset for n in variation.added) >= 8 * BAR
     assert len(window.document.voices) == 4
+
+
+def test_continue_after_accepting_an_added_part_carries_every_voice(qtbot, window):
+    """After Add part ▸ Bass and Accept, Continue wrote the new bass alone: the accepted notes
+    stayed selected (unseen) and seeded it (QA: the tune stopped at bar 4, the bass ran to bar
+    71). Accept now leaves nothing selected."""
+    window.regions.part_actions["bass"].trigger()
+    box_button(window.regions.part_question, "Add Anyway").click()
+    variation = wait_for_variations(qtbot, window)[0]
+    assert window.cowriter_panel.accept() == len(variation.added)
+    assert not window.document.selection
+    panel = window.cowriter_panel
+    panel.length.setValue(24)
+    QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
+    continued = wait_for_variations(qtbot, window, previous=variation)[0]
+    assert {n.voice for n in continued.added} == {0, 1, 2, 3, 4}, window.last_error
