@@ -227,7 +227,7 @@ def _has_pickup(score: Score) -> bool:
     return bool(meters) and meters[0].tick < 0
 
 
-def _first_bar_line(score: Score) -> int:
+def first_bar_line(score: Score) -> int:
     """Tick of the first full bar's downbeat: after a pickup its length, else 0."""
     if not _has_pickup(score):
         return 0
@@ -445,8 +445,11 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
     if part == "harmony" and any(v.program == 0 and not v.is_drum for v in score.voices):
         program = 48  # String Ensemble 1: a piano part already there keeps its own colour
     # whole bars: from the first bar line, so a part never enters under a pickup (anacrusis)
-    start = _first_bar_line(score) if start is None else start
+    start = first_bar_line(score) if start is None else start
     end = bar_at(score, max(0, score.end - 1))[1] if end is None else end
+    if end <= start:  # (said in ticks before: "region end 480 is not after its start 480"; QA)
+        raise ValueError("the music is only a pickup before the first bar line, and a part begins on a bar "
+                         "line: write at least one whole bar, or give the bars to write (--bars)")
     given = options.get("controls")
     keep_range = given is not None and (given.lowest, given.highest) != (None, None)
     from composer.music.second_part import find_part_there
@@ -473,5 +476,5 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
 
 __all__ = ["GenerationRequest", "PARTS", "PART_WORDS", "PartExists", "ROLES", "add_part",
            "apply_result", "bar_at", "bar_number", "bar_span",
-           "clear_region", "continue_request", "fill_request", "parse_bars", "same_variations",
+           "clear_region", "continue_request", "fill_request", "first_bar_line", "parse_bars", "same_variations",
            "same_variations_text", "sounding_at_end", "voice_indices", "voices_with_notes"]

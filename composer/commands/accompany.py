@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from composer.commands.generation_args import add_common, bars_text, chosen_bars, run_request
+from composer.commands.generation_args import add_chords, add_common, bars_text, chosen_bars, given_chords, run_request
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="add a harmony, drum or bass part even where the piece has one (refused otherwise, "
                              "as it would double it): the new one complements it (harmony and bass: in another "
                              "rhythm and register; drums: hand percussion, not the kit's kick, snare and hi-hat)")
+    add_chords(parser, "from the first bar it is written in (the first full bar, or --bars)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,6 +26,11 @@ def run(args: argparse.Namespace) -> int:
         from composer.request import add_part
 
         span = chosen_bars(score, args.bars) if args.bars else (None, None)
+        if args.chords:
+            from composer.request import first_bar_line
+
+            start = span[0] if span[0] is not None else first_bar_line(score)
+            options = {**options, "chords": given_chords(score, args.chords, start)}
         given = options.get("controls")  # the person's, before add_part sets a new bass's range
         range_given = given is not None and (given.lowest, given.highest) != (None, None)
         request = add_part(score, args.part, *span, anyway=args.anyway, **options)

@@ -5,20 +5,9 @@ from __future__ import annotations
 
 import argparse
 
-from composer.commands.generation_args import add_common, bounded_count, chosen_voices, run_request
+from composer.commands.generation_args import (add_chords, add_common, bounded_count, chosen_voices, given_chords,
+                                               run_request)
 from composer.music.limits import MAX_CONTINUE_BARS, MAX_NEW_NOTES
-
-
-def _chords_text(text: str) -> str:
-    """Validate --chords early (argparse names the option); bars are laid out once the score is read."""
-    from composer.music.chords import parse_chord_bars
-    from composer.music.meter import MeterChange, MeterMap
-
-    try:
-        parse_chord_bars(text, MeterMap([MeterChange(0, 4, 4)]))
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,14 +19,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"bars to write, 1-{MAX_CONTINUE_BARS} (default 4 unless --length is given)")
     parser.add_argument("--length", type=bounded_count("new notes", MAX_NEW_NOTES, more),
                         help=f"the most new notes of the first voice written (1-{MAX_NEW_NOTES}); other voices fill the bars it spans")
-    parser.add_argument("--chords", type=_chords_text, metavar='"C | Am | F G7 | %"',
-                        help="chords to follow, one bar per '|'-separated cell from the bar where the score ends "
-                             "(several chords in a bar share it; %% repeats a bar; N.C. = none)")
+    add_chords(parser, "from the bar where the score ends")
 
 
 def run(args: argparse.Namespace) -> int:
     def build(score, options):
-        from composer.music.chords import parse_chord_bars, with_chords
         from composer.request import continue_request
 
         if getattr(args, "chords", None):
@@ -46,9 +32,7 @@ def run(args: argparse.Namespace) -> int:
             # From where the new bars are counted: the end rounded up to the grid (a last note let go
             # 10 ticks before bar 9 put the first chord over bar 8, the piece's own; QA)
             start = -(-score.end // TICKS_PER_GRID) * TICKS_PER_GRID
-            given = parse_chord_bars(args.chords, score.meter_map(), start)
-            score.chords = with_chords(score.chords, given)  # the score's own chords before, these after
-            options = {**options, "chords": score.chords}
+            options = {**options, "chords": given_chords(score, args.chords, start)}
         return continue_request(score, chosen_voices(score, args.voices), length=args.length, bars=args.bars,
                                 **options)
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from composer.commands.generation_args import add_common, bars_text, chosen_bars, chosen_voices, run_request
+from composer.commands.generation_args import (add_chords, add_common, bars_text, chosen_bars, chosen_voices,
+                                               given_chords, run_request)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,6 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bars", type=bars_text, required=True, help="bars to write, e.g. 5-6 (bar 1 = the first full bar)")
     parser.add_argument("--voices", help="voices to rewrite, by name, number (1 = first) or role, comma-separated "
                         "(default: every voice with notes in those bars)")
+    add_chords(parser, "from the first of those bars")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,6 +26,8 @@ def run(args: argparse.Namespace) -> int:
         notice = _past_the_end(score, args.bars, start, end)
         if notice:
             print(f"notice: {args.file}: {notice}", file=sys.stderr)
+        if args.chords:
+            options = {**options, "chords": given_chords(score, args.chords, start)}
         return fill_request(score, start, end, chosen_voices(score, args.voices), **options)
 
     return run_request(args, build)

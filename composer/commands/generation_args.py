@@ -350,3 +350,31 @@ def _numbered(name: str, number: int) -> str:
             return f"{name[:-len(suffix)]}-{number}{name[-len(suffix):]}"
     stem, dot, ext = name.rpartition(".")
     return f"{stem}-{number}.{ext}" if dot else f"{name}-{number}"
+
+
+def _chords_text(text: str) -> str:
+    """Validate --chords early (argparse names the option); bars are laid out once the score is read."""
+    from composer.music.chords import parse_chord_bars
+    from composer.music.meter import MeterChange, MeterMap
+
+    try:
+        parse_chord_bars(text, MeterMap([MeterChange(0, 4, 4)]))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def add_chords(parser: argparse.ArgumentParser, where: str) -> None:
+    """--chords for a command whose chords are laid out `where` (help text: "from the bar ...")."""
+    parser.add_argument("--chords", type=_chords_text, metavar='"C | Am | F G7 | %"',
+                        help=f"chords to follow, one bar per '|'-separated cell {where} (several chords in a "
+                             "bar share it; %% repeats a bar; N.C. = none)")
+
+
+def given_chords(score, text: str, start: int) -> list:
+    """The score's chord track with --chords laid out from the bar holding tick `start` (its own
+    chords before, these from there on); the score's chords become that too."""
+    from composer.music.chords import parse_chord_bars, with_chords
+
+    score.chords = with_chords(score.chords, parse_chord_bars(text, score.meter_map(), start))
+    return score.chords

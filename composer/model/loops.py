@@ -65,16 +65,16 @@ def loop_bans(pitches: Sequence[int], exempt: frozenset[int] = frozenset()) -> s
         tail = list(pitches[-need:])
         if all(tail[i] == tail[i - period] for i in range(period, need)):
             banned.add(tail[need - period])
-    line = None
+    line, last = None, pitches[-1] if len(pitches) else None
     for period in LONG_PERIODS:  # (the same rule, in one array comparison each)
         need = period * (most_repeats(period) + 1) - 1
         if len(pitches) < need:
             break
-        if period in exempt:
+        if period in exempt or pitches[-1 - period] != last:  # (most periods fail at the last note)
             continue
         if line is None:
             line = np.asarray(pitches[-(LONG_PERIODS[-1] * (most_repeats(LONG_PERIODS[-1]) + 1)):])
         tail = line[-need:]
-        if tail[-1] == tail[-1 - period] and np.array_equal(tail[period:], tail[:-period]):
+        if np.array_equal(tail[period:], tail[:-period]):
             banned.add(int(tail[need - period]))
     return banned

@@ -834,6 +834,61 @@ def recall_weight(length: int) -> float:
     return RECALL_LONG if length >= RECALL_LONG_FROM else RECALL_SHORT
 
 
+@dataclass(frozen=True)
+class RecallState:
+    """Where a line stands in LineRecall: each context occurrence's match length with the line's
+    last notes, and its last note (grid onset, pitch)."""
+
+    runs: np.ndarray
+    onset: int
+    pitch: int
+
+
+class LineRecall:
+    """recalled_note for a line that grows a note at a time, its occurrences searched in its
+    context only (recalled_note's `within`): the match lengths are updated for each new note
+    instead of recomputed (~10 us a note, against ~100 us for the whole search at every step).
+    onsets, pitches, lengths: the context line (grid units; one note per onset)."""
+
+    def __init__(self, onsets: np.ndarray, pitches: np.ndarray, lengths: np.ndarray):
+        self.onsets, self.pitches, self.lengths = (np.asarray(a, dtype=np.int64) for a in (onsets, pitches, lengths))
+        gaps = np.diff(self.onsets)
+        self.gaps = gaps
+        self.tokens = self.pitches[1:] * 1_000_003 + gaps  # token i: note i + 1
+        self.candidates = self.tokens[:-1]  # occurrences end at tokens 0 .. n - 3: a note follows in the context
+        n = len(self.onsets)
+        found_runs = np.zeros(len(self.candidates), dtype=np.int64)
+        if len(self.candidates):
+            alive = np.ones(len(self.candidates), dtype=bool)
+            ends = np.arange(len(self.candidates))
+            last = len(self.tokens) - 1
+            for lag in range(min(RECALL_LONGEST, last + 1)):
+                at = ends - lag
+                ok = alive & (at >= 0)
+                ok[ok] = self.tokens[at[ok]] == self.tokens[last - lag]
+                alive = ok
+                if not alive.any():
+                    break
+                found_runs += alive
+        self.first = RecallState(found_runs, int(self.onsets[-1]) if n else 0, int(self.pitches[-1]) if n else -1)
+
+    def advance(self, state: RecallState, onset: int, pitch: int) -> RecallState:
+        """The state after the line's next note (grid onset, pitch)."""
+        token = pitch * 1_000_003 + (onset - state.onset)
+        grown = np.minimum(np.concatenate([[0], state.runs[:-1]]) + 1, RECALL_LONGEST)
+        return RecallState(np.where(self.candidates == token, grown, 0), onset, pitch)
+
+    def recalled(self, state: RecallState) -> tuple[int, int, int, int] | None:
+        """recalled_note's (grid onset, pitch, match length, grid length) from this state."""
+        if not len(state.runs):
+            return None
+        best = int(state.runs.max())
+        if best < RECALL_SHORTEST:
+            return None
+        j = int(np.flatnonzero(state.runs == best)[-1])
+        return state.onset + int(self.gaps[j + 1]), int(self.pitches[j + 2]), best, int(self.lengths[j + 2])
+
+
 def recalled_note(onsets: np.ndarray, pitches: np.ndarray, longest: int = RECALL_LONGEST,
                   shortest: int = RECALL_SHORTEST, within: int | None = None) -> tuple[int, int, int, int] | None:
     """(grid onset, pitch, match length, index in the line) of the note that followed the

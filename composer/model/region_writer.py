@@ -22,9 +22,9 @@ from composer.model.encoding import bar_positions, chords_at, encode, keys_at, n
 from composer.model.loops import allowed_periods
 from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, OSTINATO_STATEMENTS, RECALL_NOTES, RECALL_SHORTEST,
-                                   GrooveProfile, Ostinato, chord_roots, chord_tones, estimate_chords, find_ostinato,
-                                   grid_of, groove_profile, line_rhythm_of, metric_weight, on_beat_pull, played_grid,
-                                   recency_weights, style_chord_strength, texture_of, written_grid)
+                                   GrooveProfile, LineRecall, Ostinato, chord_roots, chord_tones, estimate_chords,
+                                   find_ostinato, grid_of, groove_profile, line_rhythm_of, metric_weight, on_beat_pull,
+                                   played_grid, recency_weights, style_chord_strength, texture_of, written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
 from composer.music.limits import BARS_REQUEST_NOTES, VOICE_FILL_NOTES
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
@@ -731,10 +731,9 @@ def _played_grid(own: np.ndarray, meters: np.ndarray) -> tuple[int, float] | Non
     return None if step is None else (step, on_beat_pull(since, step))
 
 
-def _recall_line(earlier: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """A line's last RECALL_NOTES notes before the region (rows onset, duration, pitch, ... in
-    ticks) as (grid onsets, pitches, grid lengths), one note per onset (the highest), or None if
-    too few."""
+def _recall_line(earlier: np.ndarray) -> LineRecall | None:
+    """The priors.LineRecall of a line's last RECALL_NOTES notes before the region (rows onset,
+    duration, pitch, ... in ticks), one note per onset (the highest), or None if too few."""
     if len(earlier) < RECALL_SHORTEST + 2:
         return None
     order = np.lexsort((-earlier[:, 2], earlier[:, 0]))
@@ -742,7 +741,7 @@ def _recall_line(earlier: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     onsets = rows[:, 0] // V.TICKS_PER_GRID
     first = np.r_[True, onsets[1:] != onsets[:-1]]
     lengths = np.maximum(1, np.rint(rows[first, 1] / V.TICKS_PER_GRID)).astype(np.int64)
-    return onsets[first][-RECALL_NOTES:], rows[first, 2][-RECALL_NOTES:], lengths[-RECALL_NOTES:]
+    return LineRecall(onsets[first][-RECALL_NOTES:], rows[first, 2][-RECALL_NOTES:], lengths[-RECALL_NOTES:])
 
 
 def _as_notes(results) -> list[list[Note]]:

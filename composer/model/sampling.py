@@ -21,8 +21,8 @@ from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
                                     SLASH_BASS_STRENGTH, GrooveProfile, LineRhythm, Ostinato, Texture, chord_roots,
-                                    chord_tone_prior, chord_tones, near_grid, recall_weight, recalled_note,
-                                    root_prior, unrepeated)
+                                    LineRecall, chord_tone_prior, chord_tones, near_grid, recall_weight, root_prior,
+                                    unrepeated)
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -123,8 +123,7 @@ class TargetVoice:
     rhythm: LineRhythm | None = None  # an accompanying line of single notes: its context's onsets and lengths
     entry: LineRhythm | None = None  # any other pitched voice (a melody): where its first note may fall
     ostinato: Ostinato | None = None  # an accompanying part: the figure (line or chords) its context repeats
-    # a line of single notes beside other parts: its context notes (grid onsets, pitches, lengths), to recall from
-    recall: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    recall: LineRecall | None = None  # a line of single notes beside other parts: its context, to recall from
 
 
 @dataclass
@@ -198,6 +197,7 @@ class _Row:
     dead: set = field(default_factory=set)  # slots with no valid onset left
     notes: list = field(default_factory=list)  # (score_voice, pitch, onset, duration, velocity bin)
     recalled: tuple | None = None  # this step's recalled note (onset, pitch, length, weight: _recalled)
+    recall_states: dict = field(default_factory=dict)  # slot -> priors.RecallState after its written notes
 
 
 GRID_STEP = {"straight": 3, "triplet": 4}  # 16ths; 8th-note triplets
@@ -432,19 +432,13 @@ def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior:
 
 def _recalled(row: _Row, voice: TargetVoice | None) -> tuple[int, int, int, float] | None:
     """(grid onset, pitch, grid length, mixture weight) of the note a line beside other parts
-    recalls next (priors.recalled_note over its context and the notes this row wrote in it)."""
+    recalls next (priors.LineRecall over its context, after the notes this row wrote in it)."""
     if voice is None or voice.recall is None:
         return None
-    onsets, pitches, lengths = voice.recall
-    own = [n for n in row.notes if n[0] == voice.score_voice]
-    if own:
-        onsets = np.concatenate([onsets, [n[2] for n in own]])
-        pitches = np.concatenate([pitches, [n[1] for n in own]])
-        lengths = np.concatenate([lengths, [n[3] for n in own]])
-    found = recalled_note(onsets, pitches, within=len(voice.recall[0]))
+    found = voice.recall.recalled(row.recall_states.get(voice.slot, voice.recall.first))
     if found is None:
         return None
-    return found[0], found[1], int(lengths[found[3]]), recall_weight(found[2])
+    return found[0], found[1], found[3], recall_weight(found[2])
 
 
 def _mix_recalled(logits: torch.Tensor, index: int, weight: float) -> torch.Tensor:
@@ -777,6 +771,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             r.notes.append((slots[v].score_voice, p, o, d, velocities[b]))
             r.onset, r.pitch, r.voice, r.count = o, p, v, r.count + 1
             r.last_pitch[v] = p
+            if slots[v].recall is not None:
+                r.recall_states[v] = slots[v].recall.advance(r.recall_states.get(v, slots[v].recall.first), o, p)
             r.busy[v] = max(r.busy.get(v, 0), o + d)
             r.sounding.setdefault(v, []).append((o, o + d))
             r.sounding[v] = r.sounding[v][-16:]

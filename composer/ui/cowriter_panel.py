@@ -19,6 +19,7 @@ from composer.ui.style_box import fill_style_box, select_style, styles_listed
 from composer.music.region import Controls
 from composer.music.scales import PITCH_CLASS_NAMES, SCALES, Key
 from composer.music.score import Note, Score
+from composer.music.limits import MAX_NEW_NOTES
 from composer.request import key_of_section, same_variations, same_variations_text
 from composer.ui.cowriter import CoWriter, Variation
 from composer.ui.document import ScoreDocument
@@ -67,7 +68,8 @@ class CoWriterPanel(QWidget):
         self.top_p = QDoubleSpinBox(decimals=2, minimum=0.5, maximum=1.0, singleStep=0.01, value=0.95)
         self.top_p.setToolTip("Nucleus sampling: only the most likely choices covering this share are used")
         form.addRow("Top-p", self.top_p)
-        self.length = QSpinBox(minimum=4, maximum=256, value=32, suffix=" notes")
+        # the most one request writes, as on the command line (256 here had cut a typed 2000 to 200; QA)
+        self.length = QSpinBox(minimum=4, maximum=MAX_NEW_NOTES, value=32, suffix=" notes")
         form.addRow("Length", self.length)
         self.variation_count = QSpinBox(minimum=1, maximum=8, value=3)
         form.addRow("Variations", self.variation_count)

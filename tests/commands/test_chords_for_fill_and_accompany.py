@@ -1,0 +1,38 @@
+"""`composer fill` and `composer accompany` take --chords as `continue` does, laid out from the
+first bar they write: "add a bass to my tune over C | E7 | Am | G7" could not be said on the
+command line, though the help of --chord-strength named --chords (QA). The real commands, the
+shipped model, a tune written here."""
+
+from __future__ import annotations
+
+from composer.cli import main
+from composer.io import read_score
+
+TUNE = "X:1\nT:t\nM:4/4\nL:1/4\nK:C\nc e g e|d f a f|e g b g|c4|c e g e|d f a f|e g b g|c4|\n"
+BAR = 1920
+
+
+def roots_played(path, voice: int, bars: range, roots: list[int]) -> int:
+    notes = [n for n in read_score(path).notes if n.voice == voice]
+    return sum(any(n.pitch % 12 == root and n.onset // BAR == bar for n in notes) for bar, root in zip(bars, roots))
+
+
+def test_accompany_follows_the_chords_given_from_its_first_bar(tmp_path, one_thread):
+    (tmp_path / "t.abc").write_text(TUNE)
+    code = main(["accompany", str(tmp_path / "t.abc"), "--part", "bass", "--chords", "F | G | A | D",
+                 "-o", str(tmp_path / "b.mid"), "--seed", "1", "--variations", "2", "--bars", "5-8"])
+    assert code == 0
+    # F G A D over bars 5-8 (the tune says C Dm Em C there): the bass plays their roots
+    assert sum(roots_played(tmp_path / f"b-{k}.mid", 1, range(4, 8), [5, 7, 9, 2]) for k in (1, 2)) >= 5
+
+
+def test_fill_follows_the_chords_given_from_the_first_bar_it_writes(tmp_path, one_thread, capsys):
+    (tmp_path / "t.abc").write_text(TUNE)
+    code = main(["fill", str(tmp_path / "t.abc"), "--bars", "5-6", "--chords", "Ab | Bb", "-o",
+                 str(tmp_path / "f.mid"), "--seed", "1", "--key", "off"])
+    assert code == 0, capsys.readouterr().err
+    new = [n for n in read_score(tmp_path / "f.mid").notes if 4 * BAR <= n.onset < 6 * BAR]
+    strong = [n for n in new if n.onset % (BAR // 2) == 0]  # beats 1 and 3
+    tones = {4: (8, 0, 3), 5: (10, 2, 5)}  # bar 5: Ab C Eb, bar 6: Bb D F
+    on_chord = sum(n.pitch % 12 in tones[n.onset // BAR] for n in strong)
+    assert strong and on_chord >= len(strong) / 2, ([n.pitch for n in strong], on_chord)
