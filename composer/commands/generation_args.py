@@ -8,7 +8,7 @@ import argparse
 import math
 from typing import Any, Callable
 
-from composer.music.limits import BARS_REQUEST_NOTES, MAX_VARIATIONS, VOICE_FILL_NOTES
+from composer.music.limits import BARS_REQUEST_NOTES, MAX_VARIATIONS, voice_fill_cap
 from composer.music.region import GRIDS
 
 
@@ -334,14 +334,14 @@ def _input_among_outputs(args: argparse.Namespace):
 
 def _stopped_short(request, new: list) -> str:
     """'Chords (256), Drums (256)': the voices of a --bars continuation that the model stopped at its
-    note cap (composer.music.limits: BARS_REQUEST_NOTES for the voice written first, VOICE_FILL_NOTES
+    note cap (composer.music.limits: BARS_REQUEST_NOTES for the voice written first, voice_fill_cap
     for each after it) rather than at the last bar; '' when none did."""
     if request.bars is None or request.length is not None or request.region.end is not None:
         return ""  # only an open-ended --bars request has a span the cap can cut short
     first_cap = min(BARS_REQUEST_NOTES, 48 * request.bars * len(request.region.voices))  # region_writer's
     counts = {v: sum(n.voice == v for n in new) for v in request.region.voices}
     return ", ".join(f"{request.score.voices[v].name} ({count})" for v, count in counts.items()
-                     if count in (first_cap, VOICE_FILL_NOTES) or count >= BARS_REQUEST_NOTES)
+                     if count in (first_cap, voice_fill_cap(request.bars)) or count >= BARS_REQUEST_NOTES)
 
 
 def _numbered(name: str, number: int) -> str:

@@ -26,7 +26,7 @@ from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, OSTINATO_STATEMENT
                                    find_ostinato, grid_of, groove_profile, line_rhythm_of, metric_weight, on_beat_pull,
                                    played_grid, recency_weights, style_chord_strength, texture_of, written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
-from composer.music.limits import BARS_REQUEST_NOTES, VOICE_FILL_NOTES
+from composer.music.limits import BARS_REQUEST_NOTES, voice_fill_cap
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
 from composer.music.second_part import (BassComplement, DrumComplement, bass_complement, drum_complement,
                                         find_bass_part, find_drum_part)
@@ -408,7 +408,8 @@ def _write_voices(checkpoint: Checkpoint, score: Score, region: Region, *, seed:
                             [Region(region.start, end, (voice,)) for end in spans],
                             seed=None if seed is None else seed + 1000 * offset,
                             # a note count sizes the first voice; the others fill the span it set
-                            max_notes=VOICE_FILL_NOTES, bars=None, progress=None,
+                            max_notes=voice_fill_cap((max(spans) - region.start) / score.time_signature.bar_ticks),
+                            bars=None, progress=None,
                             pull_register=True, **common)
         for i, notes in enumerate(new):
             written[i] += notes

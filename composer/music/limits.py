@@ -31,10 +31,18 @@ MAX_NEW_NOTES = 4096  # --length: several minutes of a busy tune; longer pieces 
 MAX_CONTINUE_BARS = 256  # --bars: longer than most whole songs; more is continued from the result
 MAX_VARIATIONS = 32  # --variations: more takes than anyone auditions, each one a file on disk
 # Where composer.model.region_writer stops a --bars continuation (its literals; keep in step): the
-# first voice written at this many new notes, each voice after it at VOICE_FILL_NOTES. The last bars
+# first voice written at this many new notes, each voice after it at voice_fill_cap. The last bars
 # of that voice may then be empty, and the command says so.
 BARS_REQUEST_NOTES = 1024
 VOICE_FILL_NOTES = 256
+VOICE_FILL_PER_BAR = 24  # ... or this many a bar of the span (a drum kit's eighths, kicks and snares), if more
+
+
+def voice_fill_cap(span_bars: float) -> int:
+    """The most new notes a voice written after the first gets over `span_bars` bars (the span the
+    first voice set): VOICE_FILL_NOTES, or VOICE_FILL_PER_BAR a bar where that is more, at most
+    BARS_REQUEST_NOTES. At 256 a drum part stopped at bar 36 of a 56-bar continuation (QA)."""
+    return int(min(BARS_REQUEST_NOTES, max(VOICE_FILL_NOTES, VOICE_FILL_PER_BAR * span_bars)))
 
 
 class LimitError(ValueError):

@@ -18,7 +18,7 @@ from parts_music import four_voice_score, random_checkpoint  # noqa: E402
 from composer.cli import build_parser, main  # noqa: E402
 from composer.io import read_score, write_midi  # noqa: E402
 from composer.music.limits import (MAX_CONTINUE_BARS, MAX_NEW_NOTES, MAX_VARIATIONS,  # noqa: E402
-                                   VOICE_FILL_NOTES)
+                                   voice_fill_cap)
 
 
 @pytest.fixture(scope="module")
@@ -68,16 +68,17 @@ def test_the_bounds_themselves_are_accepted():
 def test_a_long_bars_continuation_cut_short_by_the_note_cap_says_so(files, capsys):
     model = random_checkpoint(files / "random.safetensors")
     out = files / "long.mid"
-    code = main(["continue", str(files / "seed.mid"), "-o", str(out), "--model", str(model), "--bars", "100",
+    code = main(["continue", str(files / "seed.mid"), "-o", str(out), "--model", str(model), "--bars", "200",
                  "--seed", "1"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     source, result = read_score(files / "seed.mid"), read_score(out)
     new = [n for n in result.notes if n.onset >= source.end]
-    capped = [v.name for i, v in enumerate(result.voices) if sum(n.voice == i for n in new) == VOICE_FILL_NOTES]
-    assert capped, "the test needs a voice that reached the cap (the random model's drums do in 100 bars)"
-    assert "notice:" in captured.err and "100 bars may not all be filled" in captured.err
-    assert all(f"{name} ({VOICE_FILL_NOTES})" in captured.err for name in capped)
+    cap = voice_fill_cap(200)  # a voice written after the first: 24 notes a bar, at most 1024
+    capped = [v.name for i, v in enumerate(result.voices) if sum(n.voice == i for n in new) == cap]
+    assert capped, "the test needs a voice that reached the cap (the random model's drums do in 200 bars)"
+    assert "notice:" in captured.err and "200 bars may not all be filled" in captured.err
+    assert all(f"{name} ({cap})" in captured.err for name in capped)
 
     code = main(["continue", str(files / "seed.mid"), "-o", str(files / "short.mid"), "--model", str(model),
                  "--bars", "2", "--seed", "1"])
