@@ -347,7 +347,17 @@ class CoWriter(QObject):
         doc = self.document
         if variation.is_stale(doc.store.notes()):
             return 0
-        notes = variation.new_notes(doc.store.notes())
+        # New against what stays: a fill over accepted co-writer notes that kept some of them as
+        # they were (equal by value) had those counted as already there, then deleted with the
+        # notes it replaces: a bar of the tune emptied, 14 of 21 notes added (QA).
+        leaving = Counter(variation.removed)
+        staying = []
+        for note in doc.store.notes():
+            if leaving[note] > 0:
+                leaving[note] -= 1
+            else:
+                staying.append(note)
+        notes = variation.new_notes(staying)
         if not notes:
             return 0
         text = f"Accept variation {variation.number}"

@@ -130,3 +130,21 @@ def test_each_previewed_outline_is_drawn_in_its_voice_colour(qtbot, window):
     assert palette.voice_colour(0) != palette.voice_colour(1)
     # the voice's colour is the hue its notes are drawn in
     assert palette.voice_colour(1).hue() == palette.note_fill(1, 3, False, False).hue()
+
+
+def test_accept_keeps_the_notes_a_fill_wrote_as_they_were(qtbot, window):
+    """A fill over notes the co-writer wrote (and Accept put in) that keeps some as they were:
+    those were counted as already there, then deleted with the notes the fill replaces, and a bar
+    of the tune was left empty (QA: 14 of 21 notes added)."""
+    doc = window.document
+    doc.load(four_bars())
+    window.after_load()
+    existing = doc.store.notes()
+    removed = [n for n in existing if in_fill(n)]
+    kept = [n for n in existing if not in_fill(n)]
+    same = [n for n in removed if n.voice == 0][:2]  # written again as they were
+    new = same + [Note(84, SPAN[0] + BAR, BAR // 2, 96, 0, generated=True)]
+    variation = Variation(1, doc.score().copy(notes=kept + new), {}, added=new,
+                          context=notes_fingerprint(existing), removed=removed)
+    assert window.cowriter.accept(variation) == len(new)
+    assert Counter(n for n in doc.store.notes() if in_fill(n)) == Counter(new)  # what was auditioned, all of it
