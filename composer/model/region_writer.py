@@ -701,8 +701,14 @@ def _ostinato(earlier: np.ndarray, start: int, features, chords: bool) -> Ostina
     at = features(np.array([start]))
     end = start - int(at["position"][0])
     order = np.lexsort((-earlier[:, 2], earlier[:, 0] // V.TICKS_PER_GRID))  # a chord's notes top down
-    return find_ostinato(earlier[order, 0] // V.TICKS_PER_GRID, earlier[order, 2], end, int(at["bar_len"][0]),
+    riff = find_ostinato(earlier[order, 0] // V.TICKS_PER_GRID, earlier[order, 2], end, int(at["bar_len"][0]),
                          root_at=(lambda onsets: chord_roots(features, onsets)) if chords else None)
+    if riff is not None and chords and riff.roots is not None and max(riff.roots) < 0 \
+            and (chord_roots(features, start + np.arange(riff.period)) >= 0).any():
+        # Chords given over the region, none known under the figure: nothing to move it by, and
+        # kept as it was it overruled them (a piano loop played 3 of 8 given chords; QA).
+        return None
+    return riff
 
 
 def _chord_pitch_classes(chord_rows: np.ndarray | None, region: Region, key: Key | None) -> frozenset[int]:
