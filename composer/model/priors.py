@@ -813,6 +813,10 @@ RECALL_SHORT, RECALL_LONG = 0.3, 0.8  # mixture weights after 3-5 and after 6 or
 RECALL_LONG_FROM = 6
 RECALL_SHORTEST = 3  # a shorter match recalls nothing
 RECALL_LONGEST = 16  # notes of match looked at, at most
+# The weight in the variations after the first: with the full weight a verse stated twice over a
+# bass came back note for note in 7 of 18 variations, three of them the same but for a last beat
+# (QA; the first variation is the likeliest continuation, the others are there to differ).
+RECALL_OTHERS = 0.4
 RECALL_NOTES = 256  # the line's last notes searched
 # Tuned on the validation split, teacher-forced pitch NLL of a line continued after its 16th note
 # in full context, against the model alone: (a) the top voice of 90 polyphonic pieces (chorales,
@@ -850,8 +854,10 @@ class LineRecall:
     instead of recomputed (~10 us a note, against ~100 us for the whole search at every step).
     onsets, pitches, lengths: the context line (grid units; one note per onset)."""
 
-    def __init__(self, onsets: np.ndarray, pitches: np.ndarray, lengths: np.ndarray):
+    def __init__(self, onsets: np.ndarray, pitches: np.ndarray, lengths: np.ndarray, roots: np.ndarray | None = None):
         self.onsets, self.pitches, self.lengths = (np.asarray(a, dtype=np.int64) for a in (onsets, pitches, lengths))
+        # the chord root under each context note (-1 unknown; None: no chords known)
+        self.roots = None if roots is None else np.asarray(roots, dtype=np.int64)
         gaps = np.diff(self.onsets)
         self.gaps = gaps
         self.tokens = self.pitches[1:] * 1_000_003 + gaps  # token i: note i + 1
@@ -878,15 +884,25 @@ class LineRecall:
         grown = np.minimum(np.concatenate([[0], state.runs[:-1]]) + 1, RECALL_LONGEST)
         return RecallState(np.where(self.candidates == token, grown, 0), onset, pitch)
 
-    def recalled(self, state: RecallState) -> tuple[int, int, int, int] | None:
-        """recalled_note's (grid onset, pitch, match length, grid length) from this state."""
+    def recalled(self, state: RecallState, root_at: Callable[[int], int] | None = None) -> tuple[int, int, int, int] | None:
+        """recalled_note's (grid onset, pitch, match length, grid length) from this state; None
+        also where root_at (grid onset -> chord root, -1 none) says there is a chord there other
+        than the one known under the recalled note (a verse recalled over new given chords sang
+        the old tune against them: 4 of 14 strong beats in the chord, 10-14 of 16 before; QA)."""
         if not len(state.runs):
             return None
         best = int(state.runs.max())
         if best < RECALL_SHORTEST:
             return None
         j = int(np.flatnonzero(state.runs == best)[-1])
-        return state.onset + int(self.gaps[j + 1]), int(self.pitches[j + 2]), best, int(self.lengths[j + 2])
+        onset = state.onset + int(self.gaps[j + 1])
+        if root_at is not None and self.roots is not None:
+            here = root_at(onset)
+            # (a chord there, and under the recalled note another one or none known: a verse
+            # without chord symbols recalled under --chords sang the old tune against them)
+            if here >= 0 and here != self.roots[j + 2]:
+                return None
+        return onset, int(self.pitches[j + 2]), best, int(self.lengths[j + 2])
 
 
 def recalled_note(onsets: np.ndarray, pitches: np.ndarray, longest: int = RECALL_LONGEST,

@@ -582,7 +582,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             ostinato=riff,
             # A line of single notes beside other parts recalls its own phrases (priors.recalled_note),
             # unless asked for another number of notes a bar than its own.
-            recall=_recall_line(earlier) if riff is None and texture is None and mono and role != drums_role
+            recall=_recall_line(earlier, features if chord_rows is not None else None)
+            if riff is None and texture is None and mono and role != drums_role
             and controls.density is None and bool(np.any(array[:, 4] != v)) else None))
     stop_at = None
     if bars is not None and end_g is None:
@@ -738,9 +739,10 @@ def _played_grid(own: np.ndarray, meters: np.ndarray) -> tuple[int, float] | Non
     return None if step is None else (step, on_beat_pull(since, step))
 
 
-def _recall_line(earlier: np.ndarray) -> LineRecall | None:
+def _recall_line(earlier: np.ndarray, features=None) -> LineRecall | None:
     """The priors.LineRecall of a line's last RECALL_NOTES notes before the region (rows onset,
-    duration, pitch, ... in ticks), one note per onset (the highest), or None if too few."""
+    duration, pitch, ... in ticks), one note per onset (the highest), or None if too few;
+    features: the plan's, where chords are written or given (the chord root under each note)."""
     if len(earlier) < RECALL_SHORTEST + 2:
         return None
     order = np.lexsort((-earlier[:, 2], earlier[:, 0]))
@@ -748,7 +750,9 @@ def _recall_line(earlier: np.ndarray) -> LineRecall | None:
     onsets = rows[:, 0] // V.TICKS_PER_GRID
     first = np.r_[True, onsets[1:] != onsets[:-1]]
     lengths = np.maximum(1, np.rint(rows[first, 1] / V.TICKS_PER_GRID)).astype(np.int64)
-    return LineRecall(onsets[first][-RECALL_NOTES:], rows[first, 2][-RECALL_NOTES:], lengths[-RECALL_NOTES:])
+    onsets = onsets[first][-RECALL_NOTES:]
+    roots = None if features is None else chord_roots(features, onsets)
+    return LineRecall(onsets, rows[first, 2][-RECALL_NOTES:], lengths[-RECALL_NOTES:], roots)
 
 
 def _as_notes(results) -> list[list[Note]]:

@@ -20,9 +20,9 @@ from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
-                                    SLASH_BASS_STRENGTH, GrooveProfile, LineRhythm, Ostinato, Texture, chord_roots,
-                                    LineRecall, chord_tone_prior, chord_tones, near_grid, recall_weight, root_prior,
-                                    unrepeated)
+                                    RECALL_OTHERS, SLASH_BASS_STRENGTH, GrooveProfile, LineRecall, LineRhythm, Ostinato,
+                                    Texture, chord_roots, chord_tone_prior, chord_tones, near_grid, recall_weight,
+                                    root_prior, unrepeated)
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -430,12 +430,14 @@ def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior:
     return torch.zeros(rows, V.N_PITCH, device=device).index_copy_(1, columns, tilted)
 
 
-def _recalled(row: _Row, voice: TargetVoice | None) -> tuple[int, int, int, float] | None:
+def _recalled(row: _Row, voice: TargetVoice | None, features) -> tuple[int, int, int, float] | None:
     """(grid onset, pitch, grid length, mixture weight) of the note a line beside other parts
-    recalls next (priors.LineRecall over its context, after the notes this row wrote in it)."""
+    recalls next (priors.LineRecall over its context, after the notes this row wrote in it; not
+    where the chord differs from the one under the recalled note)."""
     if voice is None or voice.recall is None:
         return None
-    found = voice.recall.recalled(row.recall_states.get(voice.slot, voice.recall.first))
+    found = voice.recall.recalled(row.recall_states.get(voice.slot, voice.recall.first),
+                                  lambda onset: int(chord_roots(features, np.array([onset]))[0]))
     if found is None:
         return None
     return found[0], found[1], found[3], recall_weight(found[2])
@@ -466,6 +468,20 @@ class PitchStep:
     emitted: np.ndarray
 
 
+NEAR_TWIN_SHARE = 0.75  # a variation sharing this much of its start with an earlier one counts as the same ...
+NEAR_TWIN_NOTES = 8  # ... when that is this many notes or more
+
+
+def _shared_start(a: tuple, b: tuple) -> int:
+    """How many notes two variations share from their first."""
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def branch_points(results: list[list[tuple]], record: list[PitchStep], temperature: float) -> dict[int, tuple[int, int]]:
     """Where variations that came out the same as an earlier one should leave it: {row: (step,
     pitch it drew there)} for sample_region(branches=...).
@@ -476,38 +492,48 @@ def branch_points(results: list[list[tuple]], record: list[PitchStep], temperatu
     where they are likeliest, weighted by how much of the variation is still to come (a late
     branch changes little): the second repeat the best such step, the third the next, and so on,
     so they differ from the first and from each other. The step's other choices keep their
-    relative odds (the drawn pitch masked, top-p over the rest). An idea from diverse decoding
-    (Vijayakumar et al. 2018, diverse beam search), applied only where sampling gave no diversity."""
+    relative odds (the drawn pitch masked, top-p over the rest). A variation that shares
+    NEAR_TWIN_SHARE of its start with an earlier one (and NEAR_TWIN_NOTES notes or more) counts
+    as the same, and leaves it within what they share: three "variations" of a verse recalled a
+    third time differed only in their last beat (QA). An idea from diverse decoding (Vijayakumar
+    et al. 2018, diverse beam search), applied only where sampling gave no diversity."""
     if temperature <= 0 or not record:
         return {}
     # (the same notes but for the velocity bin are the same: written notes take their velocity
     # from the music around them, composer.model.dynamics)
     keys = [tuple(note[:4] for note in notes) for notes in results]
-    first_of: dict[tuple, int] = {}
-    branches: dict[int, tuple[int, int]] = {}
+    twins_of: dict[int, list[int]] = {}  # an original row -> the later rows that are (nearly) it
+    shared: dict[int, int] = {}  # a later row -> the notes it shares with its original
     for row, key in enumerate(keys):
-        if key not in first_of:
-            first_of[key] = row
-            continue
-        original = first_of[key]
-        twins = [r for r, k in enumerate(keys) if k == key]
-        rank = twins.index(row) - 1  # 0 for the first repeat
-        steps = [i for i, s in enumerate(record) if s.emitted[original]]
-        if not steps:
-            continue
-        total = len(steps)
-        scored = []
-        for k, i in enumerate(steps):
-            logits = record[i].logits[original].detach().float() / temperature
-            others = logits.clone()
-            others[record[i].pitches[original]] = float("-inf")
-            if torch.isfinite(others).any():  # (in logs: a low temperature leaves odds below a float's range)
-                other = float(torch.logsumexp(others, 0) - torch.logsumexp(logits, 0))
-                scored.append((other + math.log((total - k) / total), i))
-        scored.sort(reverse=True)
-        if rank < len(scored):
-            step = scored[rank][1]
-            branches[row] = (step, record[step].pitches[original])
+        for original in twins_of:
+            common = _shared_start(key, keys[original])
+            same = common == len(key) == len(keys[original])
+            if same or (common >= NEAR_TWIN_NOTES and common >= NEAR_TWIN_SHARE * min(len(key), len(keys[original]))):
+                twins_of[original].append(row)
+                shared[row] = common
+                break
+        else:
+            twins_of[row] = []
+    branches: dict[int, tuple[int, int]] = {}
+    for original, twins in twins_of.items():
+        for rank, row in enumerate(twins):
+            # its own steps up to where it leaves the original (the same as the original's there)
+            steps = [i for i, s in enumerate(record) if s.emitted[row]][:shared[row]]
+            if not steps:
+                continue
+            total = len(steps)
+            scored = []
+            for k, i in enumerate(steps):
+                logits = record[i].logits[row].detach().float() / temperature
+                others = logits.clone()
+                others[record[i].pitches[row]] = float("-inf")
+                if torch.isfinite(others).any():  # (in logs: a low temperature leaves odds below a float's range)
+                    other = float(torch.logsumexp(others, 0) - torch.logsumexp(logits, 0))
+                    scored.append((other + math.log((total - k) / total), i))
+            scored.sort(reverse=True)
+            if rank < len(scored):
+                step = scored[rank][1]
+                branches[row] = (step, record[step].pitches[row])
     return branches
 
 
@@ -664,7 +690,9 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 if at == iterations - 1 and torch.isfinite(pitch_logits[b]).sum() > 1:
                     pitch_logits[b, avoid] = float("-inf")
         for b, r in enumerate(rows):  # a line beside other parts: what followed its last notes before
-            r.recalled = _recalled(r, slots.get(voices[b])) if not r.done else None
+            r.recalled = _recalled(r, slots.get(voices[b]), features) if not r.done else None
+            if r.recalled is not None and b > 0:  # the other variations recall less: they vary
+                r.recalled = (*r.recalled[:3], r.recalled[3] * RECALL_OTHERS)
             if r.recalled is not None:
                 pitch_logits[b] = _mix_recalled(pitch_logits[b], r.recalled[1], r.recalled[3])
         pitch = pick(pitch_logits, temperature, top_p, generator)
