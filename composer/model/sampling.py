@@ -20,7 +20,7 @@ from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
-                                    RECALL_OTHERS, SLASH_BASS_STRENGTH, GrooveProfile, LineRecall, LineRhythm, Ostinato,
+                                    OSTINATO_WEIGHT, RECALL_OTHERS, SLASH_BASS_STRENGTH, GrooveProfile, LineRecall, LineRhythm, Ostinato,
                                     Texture, chord_roots, chord_tone_prior, chord_tones, near_grid, recall_weight,
                                     root_prior, unrepeated)
 from composer.music.region import Controls
@@ -346,14 +346,7 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         # beats late in 32 of 32 variations); after its first note it is free.
         texture = voice.entry.prior(_positions(features, onsets), True)
     if voice.ostinato is not None:  # an accompanying line's riff: its next note where the figure has it
-        mine = [n for n in row.notes if n[0] == voice.score_voice]
-        root_at = None if voice.ostinato.roots is None else \
-            (lambda onset: int(chord_roots(features, np.array([onset]))[0]))
-        if mine and voice.texture is not None:  # chords, written top down: the next note under, or on
-            last = mine[-1][2]
-            riff = voice.ostinato.prior(last, row.onset, root_at, below=min(n[1] for n in mine if n[2] == last))
-        else:  # (a line: its next note after its last, whatever pitch that took)
-            riff = voice.ostinato.prior(mine[-1][2] + 1 if mine else plan.start, row.onset, root_at)
+        riff = voice.ostinato.prior(*_riff_next(row, voice, plan, features), origin=row.onset)
         if riff is not None:
             texture = riff if texture is None else riff + (texture if texture.ndim == 2 else texture[None])
     if plan.chord_strength <= 0:
@@ -441,6 +434,28 @@ def _recalled(row: _Row, voice: TargetVoice | None, features) -> tuple[int, int,
     if found is None:
         return None
     return found[0], found[1], found[3], recall_weight(found[2])
+
+
+def _riff_next(row: _Row, voice: TargetVoice, plan: RegionPlan, features) -> tuple[int, Callable | None, int | None]:
+    """Ostinato.next_note's (after, root_at, below) for the row's next note in an accompanying
+    part with a figure: after the notes the row wrote in it (chords are written top down: the next
+    note under the last, or on), moved with the chords where they are known."""
+    mine = [n for n in row.notes if n[0] == voice.score_voice]
+    root_at = None if voice.ostinato.roots is None else (lambda onset: int(chord_roots(features, np.array([onset]))[0]))
+    if mine and voice.texture is not None:
+        last = mine[-1][2]
+        return last, root_at, min(n[1] for n in mine if n[2] == last)
+    return (mine[-1][2] + 1 if mine else plan.start), root_at, None  # (a line: after its last, whatever pitch)
+
+
+def _riff_note(row: _Row, voice: TargetVoice, plan: RegionPlan, features) -> tuple[int, int, None, float]:
+    """(grid onset, pitch, None, OSTINATO_WEIGHT): the figure's next note, mixed into the
+    distributions as a recalled note is, over the log-odds bonus the joint prior gives it: where
+    the model expects something else the bonus alone lost (a bass loop's downbeat took the
+    previous bar's note in 35 of 56 bars; QA)."""
+    after, root_at, below = _riff_next(row, voice, plan, features)
+    onset, pitch = voice.ostinato.next_note(after, root_at, below)
+    return onset, pitch, None, OSTINATO_WEIGHT
 
 
 def _mix_recalled(logits: torch.Tensor, index: int, weight: float) -> torch.Tensor:
@@ -689,10 +704,16 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             for b, (at, avoid) in branches.items():
                 if at == iterations - 1 and torch.isfinite(pitch_logits[b]).sum() > 1:
                     pitch_logits[b, avoid] = float("-inf")
-        for b, r in enumerate(rows):  # a line beside other parts: what followed its last notes before
-            r.recalled = _recalled(r, slots.get(voices[b]), features) if not r.done else None
-            if r.recalled is not None and b > 0:  # the other variations recall less: they vary
-                r.recalled = (*r.recalled[:3], r.recalled[3] * RECALL_OTHERS)
+        for b, r in enumerate(rows):  # a riff's next note; a line beside other parts: what followed its last notes
+            tv = slots.get(voices[b])
+            if r.done or tv is None:
+                r.recalled = None
+            elif tv.ostinato is not None:
+                r.recalled = _riff_note(r, tv, plan, features)
+            else:
+                r.recalled = _recalled(r, tv, features)
+                if r.recalled is not None and b > 0:  # the other variations recall less: they vary
+                    r.recalled = (*r.recalled[:3], r.recalled[3] * RECALL_OTHERS)
             if r.recalled is not None:
                 pitch_logits[b] = _mix_recalled(pitch_logits[b], r.recalled[1], r.recalled[3])
         pitch = pick(pitch_logits, temperature, top_p, generator)
@@ -754,7 +775,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 duration_logits[b] += torch.as_tensor(DURATION_STRENGTH * lengths, dtype=duration_logits.dtype,
                                                       device=device)
         for b, r in enumerate(rows):  # ... and its length, where its pitch and onset were taken
-            if r.recalled is not None and (int(onsets[b]), pitches[b]) == r.recalled[:2]:
+            if r.recalled is not None and r.recalled[2] is not None and (int(onsets[b]), pitches[b]) == r.recalled[:2]:
                 duration_logits[b] = _mix_recalled(torch.where(torch.as_tensor(duration_ok[b], device=device),
                                                                duration_logits[b], neg_inf),
                                                    r.recalled[2] - 1, r.recalled[3])

@@ -188,3 +188,18 @@ def test_given_chords_over_a_loop_with_no_written_chords_are_followed(cowriter):
         # the loop's own chords where the given ones differ: 5-6 of 8 with the loop kept; as
         # the model and the chord prior follow given chords without a loop (60-85 % of notes)
         assert loop_kept <= 2 and in_chord >= 0.6 * len(piano), (loop_kept, in_chord, len(piano))
+
+
+def test_a_bass_loop_keeps_its_roots_on_the_downbeats(cowriter):
+    """A bass's 4-bar root-fifth loop beside a tune and a piano loop: the continued bass played
+    the previous bar's note on beat 1 in most bars, the model expecting it there over the riff's
+    bonus (QA: the loop's root on beat 1 in 21 of 56 bars)."""
+    score = chord_loop_piece(bars=16)
+    roots = [36, 45, 41, 43]  # C A F G
+    notes = list(score.notes) + [Note(roots[b % 4] + (7 if beat % 2 else 0), b * 4 * Q + beat * Q, Q, 85, 2)
+                                 for b in range(16) for beat in range(4)]
+    score = Score(notes=notes, voices=[*score.voices, Voice("Bass", 33)])
+    for v in cowriter.generate(continue_request(score, bars=8, variations=2, seed=1)):
+        downbeats = [n for n in v.notes if n.generated and n.voice == 2 and n.onset % (4 * Q) == 0]
+        on_root = sum(n.pitch % 12 == roots[n.onset // (4 * Q) % 4] % 12 for n in downbeats)
+        assert len(downbeats) >= 7 and on_root >= len(downbeats) - 1, (on_root, len(downbeats))
