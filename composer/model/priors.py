@@ -734,15 +734,18 @@ class Ostinato:
     offsets: tuple[int, ...]
     pitches: tuple[int, ...]
     roots: tuple[int, ...] | None = None
+    thirds: tuple[int, ...] | None = None  # the third (3 minor, 4 major, -1 none) of the chord under each note
 
     def next_note(self, after: int, root_at: Callable[[int], int] | None = None,
-                  below: int | None = None) -> tuple[int, int]:
+                  below: int | None = None, third_at: Callable[[int], int] | None = None) -> tuple[int, int]:
         """(grid onset, pitch) of the figure's next note: its first at or after grid tick `after`;
         with `below` (the lowest pitch just written at `after`), the next note under it there, else
         the first after `after` (a chord is written top down). With root_at (grid onset -> the
         chord root there, -1 none) the note moves with the chords: by the nearest interval (-6..+5
         semitones) from its root in the figure to the root there, as a riff played over I goes up
-        a fourth where the chord is IV."""
+        a fourth where the chord is IV; with third_at (grid onset -> 3 or 4 semitones, -1 none)
+        a note on its chord's third takes the third of the chord there (a riff kept to A minor,
+        moved under F major, had played its C as Ab: the minor third over a major chord; QA)."""
         turn, offset = divmod(after - self.anchor, self.period)
         if below is None:
             k = next((i for i, o in enumerate(self.offsets) if o >= offset), None)
@@ -755,21 +758,39 @@ class Ostinato:
         if root_at is not None and self.roots is not None and self.roots[k] >= 0:
             root = root_at(onset)
             if root >= 0:
+                third = self.thirds[k] if self.thirds is not None else -1
+                on_third = third > 0 and (self.pitches[k] - self.roots[k]) % 12 == third
                 pitch += (root - self.roots[k] + 6) % 12 - 6
+                there = third_at(onset) if third_at is not None and on_third else -1
+                if there > 0:
+                    pitch += there - third
         return onset, pitch
 
-    def prior(self, after: int, root_at: Callable[[int], int] | None = None, below: int | None = None, *,
-              origin: int, strength: float = OSTINATO_STRENGTH) -> np.ndarray | None:
+    def prior(self, after: int, root_at: Callable[[int], int] | None = None, below: int | None = None,
+              third_at: Callable[[int], int] | None = None, *, origin: int,
+              strength: float = OSTINATO_STRENGTH) -> np.ndarray | None:
         """(N_PITCH, N_DELTA) log-prior: `strength` on the figure's next note (next_note: its pitch
         at its onset, as a delta from `origin`, the sampler's last onset), 0 elsewhere; None when
         that onset is beyond the deltas."""
-        onset, pitch = self.next_note(after, root_at, below)
+        onset, pitch = self.next_note(after, root_at, below, third_at)
         delta = onset - origin
         if not 0 <= delta < V.N_DELTA or not 0 <= pitch < V.N_PITCH:
             return None
         out = np.zeros((V.N_PITCH, V.N_DELTA))
         out[pitch, delta] = strength
         return out
+
+
+_MINOR_THIRD = frozenset(QUALITY_INDEX[q] for q in ("min", "dim", "min6", "min7", "minmaj7", "dim7", "hdim7"))
+_MAJOR_THIRD = frozenset(QUALITY_INDEX[q] for q in ("maj", "aug", "6", "dom7", "maj7", "aug7"))
+
+
+def chord_thirds(features: Callable[[np.ndarray], dict], onsets: np.ndarray) -> np.ndarray:
+    """The third of the chord at each grid onset by a plan's features_at: 3 (minor), 4 (major),
+    -1 where there is no chord or no third (sus)."""
+    qualities = np.asarray(features(np.asarray(onsets, dtype=np.int64))["chord_quality"])
+    return np.array([3 if q in _MINOR_THIRD else 4 if q in _MAJOR_THIRD else -1 for q in qualities.tolist()],
+                    dtype=np.int64)
 
 
 def chord_roots(features: Callable[[np.ndarray], dict], onsets: np.ndarray) -> np.ndarray:
@@ -780,12 +801,14 @@ def chord_roots(features: Callable[[np.ndarray], dict], onsets: np.ndarray) -> n
 
 def find_ostinato(onsets: np.ndarray, pitches: np.ndarray, end: int, bar: int,
                   statements: int = OSTINATO_STATEMENTS,
-                  root_at: Callable[[np.ndarray], np.ndarray] | None = None) -> Ostinato | None:
+                  root_at: Callable[[np.ndarray], np.ndarray] | None = None,
+                  third_at: Callable[[np.ndarray], np.ndarray] | None = None) -> Ostinato | None:
     """The figure a line (grid onsets ascending, the notes of a chord top down; pitches) states at least
     `statements` times in a row, bar for bar, in the bars before the bar line `end` (grid ticks;
     bars of `bar` ticks), by onset and pitch; the shortest of OSTINATO_BARS; None if none. A
     figure needs two notes (one repeated note is a pedal, which the model keeps by itself).
-    root_at: grid onsets -> the chord roots there (-1 none), for Ostinato.roots (None: unknown)."""
+    root_at: grid onsets -> the chord roots there (-1 none), for Ostinato.roots (None: unknown);
+    third_at likewise for Ostinato.thirds."""
     for bars in OSTINATO_BARS:
         period = bars * bar
         windows = []
@@ -801,7 +824,10 @@ def find_ostinato(onsets: np.ndarray, pitches: np.ndarray, end: int, bar: int,
                 under = {tuple(int(r) for r in root_at(end - k * period + np.array(first[0], dtype=np.int64)))
                          for k in range(1, statements + 1)}
                 roots = next(iter(under)) if len(under) == 1 else None
-            return Ostinato(anchor=end, period=period, offsets=first[0], pitches=first[1], roots=roots)
+            thirds = None
+            if roots is not None and third_at is not None:
+                thirds = tuple(int(t) for t in third_at(end - period + np.array(first[0], dtype=np.int64)))
+            return Ostinato(anchor=end, period=period, offsets=first[0], pitches=first[1], roots=roots, thirds=thirds)
     return None
 
 

@@ -22,9 +22,10 @@ from composer.model.encoding import bar_positions, chords_at, encode, keys_at, n
 from composer.model.loops import allowed_periods
 from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, OSTINATO_STATEMENTS, RECALL_NOTES, RECALL_SHORTEST,
-                                   GrooveProfile, LineRecall, Ostinato, chord_roots, chord_tones, estimate_chords,
-                                   find_ostinato, grid_of, groove_profile, line_rhythm_of, metric_weight, on_beat_pull,
-                                   played_grid, recency_weights, style_chord_strength, texture_of, written_grid)
+                                   GrooveProfile, LineRecall, Ostinato, chord_roots, chord_thirds, chord_tones,
+                                   estimate_chords, find_ostinato, grid_of, groove_profile, line_rhythm_of, metric_weight,
+                                   on_beat_pull, played_grid, recency_weights, style_chord_strength, texture_of,
+                                   written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
 from composer.music.limits import BARS_REQUEST_NOTES, voice_fill_cap
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
@@ -703,7 +704,8 @@ def _ostinato(earlier: np.ndarray, start: int, features, chords: bool) -> Ostina
     end = start - int(at["position"][0])
     order = np.lexsort((-earlier[:, 2], earlier[:, 0] // V.TICKS_PER_GRID))  # a chord's notes top down
     riff = find_ostinato(earlier[order, 0] // V.TICKS_PER_GRID, earlier[order, 2], end, int(at["bar_len"][0]),
-                         root_at=(lambda onsets: chord_roots(features, onsets)) if chords else None)
+                         root_at=(lambda onsets: chord_roots(features, onsets)) if chords else None,
+                         third_at=(lambda onsets: chord_thirds(features, onsets)) if chords else None)
     if riff is not None and chords and riff.roots is not None and max(riff.roots) < 0 \
             and (chord_roots(features, start + np.arange(riff.period)) >= 0).any():
         # Chords given over the region, none known under the figure: nothing to move it by, and

@@ -20,9 +20,9 @@ from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
-                                    OSTINATO_WEIGHT, RECALL_OTHERS, SLASH_BASS_STRENGTH, GrooveProfile, LineRecall, LineRhythm, Ostinato,
-                                    Texture, chord_roots, chord_tone_prior, chord_tones, near_grid, recall_weight,
-                                    root_prior, unrepeated)
+                                    OSTINATO_WEIGHT, RECALL_OTHERS, SLASH_BASS_STRENGTH, GrooveProfile, LineRecall,
+                                    LineRhythm, Ostinato, Texture, chord_roots, chord_thirds, chord_tone_prior,
+                                    chord_tones, near_grid, recall_weight, root_prior, unrepeated)
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -436,16 +436,19 @@ def _recalled(row: _Row, voice: TargetVoice | None, features) -> tuple[int, int,
     return found[0], found[1], found[3], recall_weight(found[2])
 
 
-def _riff_next(row: _Row, voice: TargetVoice, plan: RegionPlan, features) -> tuple[int, Callable | None, int | None]:
-    """Ostinato.next_note's (after, root_at, below) for the row's next note in an accompanying
-    part with a figure: after the notes the row wrote in it (chords are written top down: the next
-    note under the last, or on), moved with the chords where they are known."""
+def _riff_next(row: _Row, voice: TargetVoice, plan: RegionPlan, features) -> tuple:
+    """Ostinato.next_note's (after, root_at, below, third_at) for the row's next note in an
+    accompanying part with a figure: after the notes the row wrote in it (chords are written top
+    down: the next note under the last, or on), moved with the chords where they are known."""
     mine = [n for n in row.notes if n[0] == voice.score_voice]
-    root_at = None if voice.ostinato.roots is None else (lambda onset: int(chord_roots(features, np.array([onset]))[0]))
+    root_at = third_at = None
+    if voice.ostinato.roots is not None:
+        root_at = lambda onset: int(chord_roots(features, np.array([onset]))[0])  # noqa: E731
+        third_at = lambda onset: int(chord_thirds(features, np.array([onset]))[0])  # noqa: E731
     if mine and voice.texture is not None:
         last = mine[-1][2]
-        return last, root_at, min(n[1] for n in mine if n[2] == last)
-    return (mine[-1][2] + 1 if mine else plan.start), root_at, None  # (a line: after its last, whatever pitch)
+        return last, root_at, min(n[1] for n in mine if n[2] == last), third_at
+    return (mine[-1][2] + 1 if mine else plan.start), root_at, None, third_at  # (a line: after its last note)
 
 
 def _riff_note(row: _Row, voice: TargetVoice, plan: RegionPlan, features) -> tuple[int, int, None, float]:
@@ -453,8 +456,7 @@ def _riff_note(row: _Row, voice: TargetVoice, plan: RegionPlan, features) -> tup
     distributions as a recalled note is, over the log-odds bonus the joint prior gives it: where
     the model expects something else the bonus alone lost (a bass loop's downbeat took the
     previous bar's note in 35 of 56 bars; QA)."""
-    after, root_at, below = _riff_next(row, voice, plan, features)
-    onset, pitch = voice.ostinato.next_note(after, root_at, below)
+    onset, pitch = voice.ostinato.next_note(*_riff_next(row, voice, plan, features))
     return onset, pitch, None, OSTINATO_WEIGHT
 
 

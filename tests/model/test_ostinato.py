@@ -91,6 +91,25 @@ def test_the_figure_moves_with_the_chord_roots_when_it_kept_to_one_chord():
     assert changing is not None and changing.roots is None
 
 
+def test_a_note_on_the_third_takes_the_third_of_the_chord_it_moves_to():
+    """A riff kept to A minor, moved under F major, had played its C (A minor's third) as Ab, a
+    minor third over a major chord (QA)."""
+    onsets, pitches = line(ROCK, 4)  # A A C D E D C G
+    a_minor = find_ostinato(onsets, pitches, 4 * BAR, BAR, root_at=lambda t: np.full(len(t), 9),
+                            third_at=lambda t: np.full(len(t), 3))
+    assert a_minor.thirds == (3,) * 8
+
+    def f_major(_onset: int) -> int:
+        return 5
+
+    def major(_onset: int) -> int:
+        return 4
+    moved = [a_minor.next_note(4 * BAR + o, f_major, third_at=major)[1] for o in range(0, 48, 6)]
+    assert moved == [41, 41, 45, 46, 48, 46, 45, 39]  # F F A Bb C Bb A Eb: the C a major third up, as A
+    minor = [a_minor.next_note(4 * BAR + o, f_major, third_at=lambda _o: 3)[1] for o in range(0, 48, 6)]
+    assert minor[2] == 44  # (under F minor: Ab, its third)
+
+
 def riff_under_tune(figure: list[int]) -> Score:
     notes = []
     for b in range(8):
