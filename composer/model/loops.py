@@ -15,10 +15,11 @@ from typing import Sequence
 import numpy as np
 
 PERIODS = range(1, 9)  # cycle lengths guarded, in notes
-# Longer figures, up to four bars of eighths: a long continuation could copy a 12- or 25-note
+# Longer figures, up to six bars of eighths: a long continuation could copy a 12- or 25-note
 # figure of its own for 150 notes in a row (QA: 157 of 200 notes one 2-bar figure; with
-# nothing in the seed to restate, the model's memory of what it wrote itself says "again").
-LONG_PERIODS = range(9, 33)
+# nothing in the seed to restate, the model's memory of what it wrote itself says "again"); a
+# 36-note phrase then came four times (up to 32 notes guarded; QA).
+LONG_PERIODS = range(9, 49)
 
 
 def most_repeats(period: int) -> int:

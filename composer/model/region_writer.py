@@ -627,7 +627,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
 
 
 _ACCOMPANYING = (V.ROLES.index("bass"), V.ROLES.index("harmony"))
-LOOP_LINE = 160  # a line's last context pitches the loop guard continues (5 statements of its longest figure)
+LOOP_LINE = 192  # a line's last context pitches the loop guard continues (4 statements of its longest figure)
 FEW_NOTES_MARGIN = 2  # semitones beyond a few notes' range (sampling's REGISTER_MARGIN is added too)
 LINE_RHYTHM_BARS = 4  # bars a line of fewer than 8 notes must play in for its rhythm to be kept
 

@@ -45,3 +45,9 @@ def test_a_figure_longer_than_eight_notes_may_come_three_times_in_a_row():
     long_riff = list(range(50, 66))  # a 16-note bass figure its context states five times: its style
     exempt = allowed_periods(long_riff * 5)
     assert 16 in exempt and loop_bans(long_riff * 5 + long_riff[:15], exempt) == set()
+
+
+def test_a_phrase_of_six_bars_is_guarded_too():
+    """A 36-note phrase came four times in a row when figures up to 32 notes were guarded (QA)."""
+    phrase = [60 + (i * 5) % 12 for i in range(36)]
+    assert loop_bans(phrase * 3 + phrase[:35]) == {phrase[35]}
