@@ -200,9 +200,14 @@ def estimated_or_written(written: Key | None, pitched: list[Note]) -> Key | None
     for note in pitched:
         held[note.pitch % 12] += note.duration
     share = lambda key: sum(held[c] for c in key.pitch_classes)  # noqa: E731
-    # (the same notes under another name, G major read under a D major signature as D mixolydian,
-    # keep the estimate's name: the lock is the same)
-    return kept if kept.pitch_classes != estimated.pitch_classes and share(kept) >= share(estimated) else estimated
+    if kept.pitch_classes == estimated.pitch_classes:
+        # The same notes under another name: the lock is the same, and the name is the one a
+        # musician reads: a major or minor key over a mode on another degree (G major read under
+        # a D major signature as D mixolydian is G major; a piece under a G signature whose bass
+        # held D read "B phrygian", QA: G major).
+        plain = ("major", "minor")
+        return kept if kept.scale in plain and estimated.scale not in plain else estimated
+    return kept if share(kept) >= share(estimated) else estimated
 
 
 # ----------------------------------------------------------------------------- bars
