@@ -29,6 +29,13 @@ def isolate_settings(config_dir, monkeypatch) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config_dir))
 
 
+def ready_model_window(qtbot, timeout_ms: int = 60000):
+    """A shown window whose model process is ready. Close it with close_window."""
+    w = open_window(qtbot, load_model=True)
+    qtbot.waitUntil(lambda: w.cowriter.state == "ready", timeout=timeout_ms)
+    return w
+
+
 def model_window_on(qtbot, score, timeout_ms: int = 90000):
     """A shown window with `score` loaded and its model process ready (the checkpoint the app
     would use), asking for one variation at a time. Close it with close_window."""

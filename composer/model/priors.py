@@ -894,20 +894,8 @@ class LineRecall:
         self.tokens = self.pitches[1:] * 1_000_003 + gaps  # token i: note i + 1
         self.candidates = self.tokens[:-1]  # occurrences end at tokens 0 .. n - 3: a note follows in the context
         n = len(self.onsets)
-        found_runs = np.zeros(len(self.candidates), dtype=np.int64)
-        if len(self.candidates):
-            alive = np.ones(len(self.candidates), dtype=bool)
-            ends = np.arange(len(self.candidates))
-            last = len(self.tokens) - 1
-            for lag in range(min(RECALL_LONGEST, last + 1)):
-                at = ends - lag
-                ok = alive & (at >= 0)
-                ok[ok] = self.tokens[at[ok]] == self.tokens[last - lag]
-                alive = ok
-                if not alive.any():
-                    break
-                found_runs += alive
-        self.first = RecallState(found_runs, int(self.onsets[-1]) if n else 0, int(self.pitches[-1]) if n else -1)
+        self.first = RecallState(_match_runs(self.tokens, len(self.candidates), RECALL_LONGEST),
+                                 int(self.onsets[-1]) if n else 0, int(self.pitches[-1]) if n else -1)
 
     def advance(self, state: RecallState, onset: int, pitch: int) -> RecallState:
         """The state after the line's next note (grid onset, pitch)."""
@@ -936,6 +924,24 @@ class LineRecall:
         return onset, int(self.pitches[j + 2]), best, int(self.lengths[j + 2])
 
 
+def _match_runs(tokens: np.ndarray, count: int, longest: int) -> np.ndarray:
+    """(count,) for each occurrence ending at token j < count, how many tokens (up to `longest`)
+    it shares with the end of `tokens`, read backwards (PPM*'s context match)."""
+    runs = np.zeros(count, dtype=np.int64)
+    alive = np.ones(count, dtype=bool)
+    ends = np.arange(count)
+    last = len(tokens) - 1
+    for lag in range(min(longest, last + 1)):
+        at = ends - lag
+        ok = alive & (at >= 0)
+        ok[ok] = tokens[at[ok]] == tokens[last - lag]
+        alive = ok
+        if not alive.any():
+            break
+        runs += alive
+    return runs
+
+
 def recalled_note(onsets: np.ndarray, pitches: np.ndarray, longest: int = RECALL_LONGEST,
                   shortest: int = RECALL_SHORTEST, within: int | None = None) -> tuple[int, int, int, int] | None:
     """(grid onset, pitch, match length, index in the line) of the note that followed the
@@ -952,19 +958,10 @@ def recalled_note(onsets: np.ndarray, pitches: np.ndarray, longest: int = RECALL
     tokens = pitches[1:].astype(np.int64) * 1_000_003 + gaps  # token i: note i + 1
     last = len(tokens) - 1
     # an occurrence ends at token j; the note after it, token j + 1, is note j + 2
-    ends = np.arange(last if within is None else max(0, min(last, within - 2)))
-    if not len(ends):
+    count = last if within is None else max(0, min(last, within - 2))
+    if not count:
         return None
-    runs = np.zeros(len(ends), dtype=np.int64)
-    alive = np.ones(len(ends), dtype=bool)
-    for lag in range(min(longest, last + 1)):
-        at = ends - lag
-        ok = alive & (at >= 0)
-        ok[ok] = tokens[at[ok]] == tokens[last - lag]
-        alive = ok
-        if not alive.any():
-            break
-        runs += alive
+    runs = _match_runs(tokens, count, longest)
     best = int(runs.max())
     if best < shortest:
         return None

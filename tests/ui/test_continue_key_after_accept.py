@@ -14,7 +14,7 @@ import mido
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from window_helpers import close_window, open_window
+from window_helpers import close_window, ready_model_window
 
 from composer.music.scales import Key
 
@@ -73,8 +73,7 @@ def test_one_note_selected_before_a_gap_is_not_a_key(window, qtbot, tmp_path):
 
 @pytest.fixture
 def model_window(qtbot):
-    w = open_window(qtbot, load_model=True)
-    qtbot.waitUntil(lambda: w.cowriter.state == "ready", timeout=MODEL_TIMEOUT_MS)
+    w = ready_model_window(qtbot, MODEL_TIMEOUT_MS)
     yield w
     close_window(w)
 

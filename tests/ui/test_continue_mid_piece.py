@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from window_helpers import close_window, open_window
+from window_helpers import close_window, ready_model_window
 
 from composer.music.score import Note, Score
 
@@ -19,8 +19,7 @@ TUNE = [60, 62, 64, 65, 67, 65, 64, 62]
 
 @pytest.fixture
 def window(qtbot):
-    w = open_window(qtbot, load_model=True)
-    qtbot.waitUntil(lambda: w.cowriter.state == "ready", timeout=MODEL_TIMEOUT_MS)
+    w = ready_model_window(qtbot, MODEL_TIMEOUT_MS)
     yield w
     close_window(w)
 

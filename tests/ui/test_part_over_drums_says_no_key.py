@@ -5,7 +5,7 @@ a word, QA). Real window with the shipped model in its process (pytest-qt, offsc
 from __future__ import annotations
 
 import pytest
-from window_helpers import close_window, open_window
+from window_helpers import close_window, ready_model_window
 
 from composer.music.score import Note, Score, Voice
 
@@ -15,8 +15,7 @@ MODEL_TIMEOUT_MS = 60000
 
 @pytest.fixture
 def window(qtbot):
-    w = open_window(qtbot, load_model=True)
-    qtbot.waitUntil(lambda: w.cowriter.state == "ready", timeout=MODEL_TIMEOUT_MS)
+    w = ready_model_window(qtbot, MODEL_TIMEOUT_MS)
     yield w
     close_window(w)
 
