@@ -15,6 +15,16 @@ def _task_weights(text: str) -> tuple[float, float, float]:
     return weights  # type: ignore[return-value]
 
 
+def _balance(text: str) -> float:
+    try:
+        power = float(text)
+    except ValueError:
+        power = -1.0
+    if not 0 < power <= 1:
+        raise argparse.ArgumentTypeError(f"expected a power above 0 and at most 1, got {text!r}")
+    return power
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--out", default="models/model.safetensors", help="checkpoint to write (best epoch)")
     parser.add_argument("--cache", help="corpus cache directory (default: the `composer data build` cache)")
@@ -47,6 +57,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--polyphonic-tasks", metavar="C,F,A", type=_task_weights,
                         help="how often continue, fill and accompany examples are drawn from pieces of several voices "
                              "(default 0.65,0.2,0.15, as for every piece); accompany can only come from those")
+    parser.add_argument("--style-balance", type=_balance, default=1.0, metavar="POWER",
+                        help="each style's share of the training examples is its share of the corpus to this "
+                             "power: 1 (default) as in the corpus, 0.5 gives small styles more (0 < POWER <= 1)")
     parser.add_argument("--exclude-style", action="append", metavar="STYLE",
                         help="leave a style of the corpus out altogether (repeatable): a base that never heard it, "
                              "to measure `composer adapt` on it")
@@ -95,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
                          max_minutes=args.max_minutes, max_steps_per_epoch=args.max_steps_per_epoch,
                          target_length=args.target_length, augment=not args.no_augment,
                          windows_per_piece=args.windows_per_piece, melody_probability=args.melody_probability,
-                         polyphonic_task_weights=args.polyphonic_tasks, network=network)
+                         polyphonic_task_weights=args.polyphonic_tasks, style_balance=args.style_balance,
+                         network=network)
     model = None
     if args.init_from and not args.resume:
         from composer.model.checkpoint import CheckpointError, load_checkpoint

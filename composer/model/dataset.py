@@ -313,15 +313,19 @@ class RegionSampler:
     the share of accompany examples that continue one voice beside the others with no end;
     polyphonic_task_weights: task weights for pieces of several voices (default task_weights).
     Accompany can only be drawn from those (about one piece in eight of the corpus), so with one
-    set of weights it is a small share of all examples."""
+    set of weights it is a small share of all examples. style_balance: each style's share of the
+    examples is proportional to its share of the corpus raised to this power (1 = as in the
+    corpus; 0.5 = a style with a quarter of the examples gets half as many as the largest:
+    temperature sampling over languages in multilingual translation, Arivazhagan et al. 2019),
+    the examples per epoch staying the same; drum kits and pitched pieces are balanced apart."""
 
     def __init__(self, pieces: list[TrainingPiece], *, batch_size: int = 32, target_length: int = 96,
                  task_weights=(0.65, 0.2, 0.15), context_caps=(16, 48, 128, 256, 512),
                  context_weights=(0.2, 0.3, 0.25, 0.15, 0.1), melody_probability: float = 0.5,
                  style_dropout: float = 0.1, key_dropout: float = 0.3, chord_dropout: float = 0.2,
                  density_probability: float = 0.5, transpose: int = 5, windows_per_piece: int = 2,
-                 open_accompany: float = 0.4, polyphonic_task_weights=None, rank: int = 0, world: int = 1,
-                 fixed: bool = False):
+                 open_accompany: float = 0.4, polyphonic_task_weights=None, style_balance: float = 1.0,
+                 rank: int = 0, world: int = 1, fixed: bool = False):
         self.pieces = [p for p in pieces if len(p) >= 8]
         self.batch_size, self.target_length = batch_size, target_length
         self.task_weights = np.asarray(task_weights, float) / sum(task_weights)
@@ -334,9 +338,28 @@ class RegionSampler:
         self.rank, self.world, self.fixed = rank, world, fixed
         # Long pieces give more windows (up to windows_per_piece), short ones one.
         self.weights = np.array([min(windows_per_piece, max(1, len(p) // (target_length + 32))) for p in self.pieces])
+        self.expected = self.weights.astype(float)  # examples per piece per epoch (fractional when balanced)
+        if style_balance != 1.0 and len(self.pieces):
+            # Drum kits and pitched music are balanced apart, each keeping its share (12 small
+            # drum styles would otherwise take examples from the melodies).
+            styles = np.array([p.style for p in self.pieces])
+            drums = np.array([bool(np.all(p.steps.role == DRUMS)) for p in self.pieces])
+            for group in (drums, ~drums):
+                totals = np.bincount(styles[group], weights=self.weights[group])
+                share = totals ** style_balance
+                share *= totals.sum() / share.sum()
+                self.expected[group] = self.weights[group] * share[styles[group]] / totals[styles[group]]
 
     def steps_per_epoch(self) -> int:
-        return -(-int(self.weights.sum()) // (self.batch_size * self.world))
+        return -(-int(round(self.expected.sum())) // (self.batch_size * self.world))
+
+    def _counts(self, rng: np.random.Generator) -> np.ndarray:
+        """Examples of each piece this epoch: the expected number, rounded up or down at random
+        where it is fractional (the same numbers as self.weights when styles are not balanced)."""
+        whole = np.floor(self.expected)
+        if np.array_equal(whole, self.expected):
+            return self.weights
+        return (whole + (rng.random(len(whole)) < self.expected - whole)).astype(int)
 
     def example(self, piece: TrainingPiece, rng: np.random.Generator, max_context: int) -> Example | None:
         steps = piece.steps
@@ -400,7 +423,7 @@ class RegionSampler:
         return steps
 
     def batches(self, rng: np.random.Generator) -> Iterator[Batch]:
-        order = np.repeat(np.arange(len(self.pieces)), self.weights)
+        order = np.repeat(np.arange(len(self.pieces)), self._counts(rng))
         order = order[rng.permutation(len(order))][self.rank :: self.world]
         for begin in range(0, len(order), self.batch_size):
             cap = int(rng.choice(self.context_caps, p=self.context_weights))

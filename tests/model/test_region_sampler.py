@@ -74,3 +74,28 @@ def test_training_batches_have_fewer_context_lengths_on_the_ladder():
     assert len({len(e.src) for e in cut}) < len(free) / 2
     assert np.mean([len(e.src) in CONTEXT_LADDER for e in cut]) > 0.7
     assert all(len(c.src) <= len(e.src) and len(c.targets) == len(e.targets) for c, e in zip(cut, examples))
+
+
+def style_shares(pieces, balance: float) -> dict[int, float]:
+    sampler = RegionSampler(pieces, style_balance=balance, transpose=0, batch_size=8)
+    rng = np.random.default_rng(0)
+    drawn = np.concatenate([np.repeat([p.style for p in sampler.pieces], sampler._counts(rng)) for _ in range(200)])
+    return {style: float(np.mean(drawn == style)) for style in np.unique(drawn)}
+
+
+def test_style_balance_gives_small_styles_more_examples_and_leaves_drums_their_share():
+    rng = np.random.default_rng(3)
+
+    def tune(style: int, drums: bool = False):
+        notes = np.array([(i * 12, 12, (38 if drums else 60) + int(rng.integers(0, 7)), 80, 0) for i in range(40)])
+        return make_piece(notes, style=style, drum_voices=(0,) if drums else ())
+
+    pieces = [tune(1) for _ in range(36)] + [tune(2) for _ in range(4)] + [tune(3, drums=True) for _ in range(10)]
+    corpus = style_shares(pieces, 1.0)
+    assert abs(corpus[2] - 4 / 50) < 1e-9 and abs(corpus[3] - 10 / 50) < 1e-9  # as in the corpus
+    balanced = style_shares(pieces, 0.5)
+    # Among the 40 pitched pieces, sqrt(36) : sqrt(4) = 6 : 2, so the small style has a quarter of their share.
+    assert abs(balanced[2] - 0.8 * 2 / 8) < 0.01 and abs(balanced[1] - 0.8 * 6 / 8) < 0.01
+    assert abs(balanced[3] - 10 / 50) < 0.01  # drum kits keep theirs
+    # The examples per epoch stay the same.
+    assert RegionSampler(pieces, style_balance=0.5).steps_per_epoch() == RegionSampler(pieces).steps_per_epoch()
