@@ -58,7 +58,8 @@ def trained(user_folder, tmp_path_factory):
     composer("data", "build", "--source", user_folder, "--cache", cache, "--quiet", "--workers", "1")
     model = out / "model.safetensors"
     log = composer("train", "--cache", cache, "-o", model, "--epochs", "4", "--batch-size", "16", "--embed", "48",
-                   "--encoder-hidden", "24", "--decoder-hidden", "48", "--threads", "1", "--quiet", "--seed", "1")
+                   "--encoder-hidden", "24", "--decoder-hidden", "48", "--threads", "1", "--quiet", "--seed", "1",
+                   "--style-balance", "0.5")
     return cache, model, log
 
 
@@ -69,6 +70,15 @@ def test_train_prints_metrics_and_writes_checkpoint_and_csv(trained):
         assert word in log
     header = model.with_suffix(".csv").read_text().splitlines()[0]
     assert "val_pitch_ppl" in header and "train_pitch_acc" in header
+    from composer.model.checkpoint import read_config
+
+    assert read_config(model)["training"]["style_balance"] == 0.5  # the run's settings are in the card
+
+
+def test_train_refuses_a_style_balance_outside_its_range(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "composer", "train", "--style-balance", "2", "-o",
+                             str(tmp_path / "m.safetensors")], capture_output=True, text=True)
+    assert result.returncode == 2 and "--style-balance" in result.stderr and "at most 1" in result.stderr
 
 
 def test_evaluate_reports_model_ppm_and_ngram(trained, user_folder):
