@@ -96,6 +96,14 @@ MAX_STACK = 8  # notes at one onset the texture prior counts up to
 MAX_GAP = 24  # widest interval (semitones) between neighbouring notes of a chord the voicing prior knows
 _VOICING_SMOOTH = 0.5  # pseudo-count of each interval in a context's voicing
 CHORD_FIT_PENALTY = 2.0  # nats (before TEXTURE_STRENGTH) off a chord note that makes no chord with those above
+# Low interval limits: the lowest pitch a chord's interval may have as its lower note before it
+# sounds muddy, by the interval's size in semitones (index 1..11; 0 and the octave: none), as
+# arrangers' tables give them (e.g. Berklee's: m2 E3, M2 Eb3, m3 C3, M3 Bb2, P4 A2, tritone B2,
+# P5 Bb1, m6 G2, M6 and sevenths F2), the minor second raised to middle C: in a piano's left hand it
+# is a cluster (a continued waltz left hand put D3+Eb3 on its downbeats, QA F16). A note under a
+# chord's lowest note closer than its limit loses LOW_INTERVAL_PENALTY nats before TEXTURE_STRENGTH.
+LOW_INTERVAL_LIMITS = np.array([0, 60, 51, 48, 46, 45, 47, 34, 43, 41, 41, 41])
+LOW_INTERVAL_PENALTY = 2.0
 # Nats per semitone a chord's top note (or a single note) lies beyond 3 from its context's at that
 # bar position. At 1 a stride part's bass notes on beats 1 and 3 rose to G3-E4 in 56 % of continued
 # bars (the model steps from the last chord's lowest note); at 2, 0 % (3 seeds x 4 variations).
@@ -243,6 +251,41 @@ def chord_tones(root: int, quality: int, allowed=None) -> np.ndarray | None:
     if allowed is not None and not set(np.flatnonzero(tones).tolist()) <= set(allowed):
         return None
     return tones
+
+
+# Nats taken from a note outside a detected key lock that the lock was widened to for a written or
+# given chord (region_writer._chord_pitch_classes), at an onset under another chord, and from the
+# key's own note at the other third under a chord whose third is outside the key (A under Fm in C
+# major, G under E7 in A minor: the altered third's natural form). Widened for the whole region, the
+# Ab of an Fm bar came once under F major and never under Fm in 8 variations, and A came 6 times
+# under Fm (QA N9).
+WIDENED_LOCK_PENALTY = 8.0
+# Quality -> its third (semitones above the root) and the other third, for the qualities with one.
+_THIRDS = {QUALITY_INDEX[q]: (3, 4) for q in ("min", "dim", "min6", "min7", "minmaj7", "dim7", "hdim7")} | \
+    {QUALITY_INDEX[q]: (4, 3) for q in ("maj", "aug", "6", "dom7", "maj7", "aug7")}
+
+
+def widened_lock_prior(roots: np.ndarray, qualities: np.ndarray, key_pitch_classes: frozenset[int],
+                       widened: frozenset[int], penalty: float = WIDENED_LOCK_PENALTY) -> np.ndarray:
+    """(N_PITCH, n) log-prior of a detected key lock widened to chords' tones, chord by chord: at each
+    of n onsets (roots / qualities: vocab indices from chords_at), -penalty for a widened pitch class
+    (outside the key) that is not a tone of the chord there, and for the key's note at the other
+    third of a chord whose third lies outside the key; 0 elsewhere. The lock as a local chord scale:
+    an Fm bar in C major is C major with Ab for A (Levine, *The Jazz Theory Book*, 1995, ch. 3)."""
+    roots, qualities = np.asarray(roots), np.asarray(qualities)
+    known = (roots < 12) & (qualities < len(QUALITIES))
+    intervals = (np.arange(12)[:, None] - np.where(known, roots, 0)[None]) % 12
+    tones = _TONE_TABLE[np.where(known, qualities, len(QUALITIES))[None], intervals]  # (12, n)
+    out = np.zeros((12, len(roots)))
+    for pc in widened:
+        out[pc, ~tones[pc]] = -penalty
+    for j in np.flatnonzero(known):
+        thirds = _THIRDS.get(int(qualities[j]))
+        if thirds is not None and (int(roots[j]) + thirds[0]) % 12 not in key_pitch_classes:
+            natural = (int(roots[j]) + thirds[1]) % 12
+            if natural in key_pitch_classes and not tones[natural, j]:
+                out[natural, j] = -penalty
+    return out[np.arange(V.N_PITCH) % 12]
 
 
 def root_prior(roots: np.ndarray, weights: np.ndarray, strength: float) -> np.ndarray:
@@ -432,7 +475,9 @@ class Texture:
         a note under them fits as one of them only, not as a tone of any chord they belong to. An
         added comping part's first chord under "C" was D3 G3 C4 (a Gsus4 that fits C and G) in 3
         of 9 variations, where the model, with no chord of its own before, leant 2.8 nats to D3
-        and only the chord-tone bonus (COMPING_CHORD_STRENGTH) held it back (QA)."""
+        and only the chord-tone bonus (COMPING_CHORD_STRENGTH) held it back (QA). A note closer
+        under the lowest than its interval's low limit (LOW_INTERVAL_LIMITS) loses
+        LOW_INTERVAL_PENALTY."""
         key = (tuple(above), n_delta, None if positions is None else np.asarray(positions).tobytes(),
                None if chord is None else chord.tobytes())
         if key in self._answers:
@@ -447,7 +492,9 @@ class Texture:
         fits = _TEMPLATES[_TEMPLATES[:, classes].all(1)].any(0)  # pitch classes completing a chord with them
         if chord is not None and chord[classes].all():  # ... the chord sounding there, when they are its tones
             fits = chord
-        out[:, 0] = np.log(rate) + voicing - np.where(fits[np.arange(V.N_PITCH) % 12], 0.0, CHORD_FIT_PENALTY)
+        muddy = (gap >= 1) & (gap < 12) & (np.arange(V.N_PITCH) < LOW_INTERVAL_LIMITS[np.clip(gap, 0, 11)])
+        out[:, 0] = np.log(rate) + voicing - np.where(fits[np.arange(V.N_PITCH) % 12], 0.0, CHORD_FIT_PENALTY) \
+            - LOW_INTERVAL_PENALTY * muddy
         out *= TEXTURE_STRENGTH
         out[:, 1:] += self._top_pull(None if positions is None else np.asarray(positions)[1:], n_delta - 1)
         if self.occupancy is not None and positions is not None:

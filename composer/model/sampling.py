@@ -22,7 +22,8 @@ from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
                                     OSTINATO_WEIGHT, RECALL_OTHERS, SLASH_BASS_STRENGTH, GrooveProfile, LineRecall,
                                     LineRhythm, Ostinato, Texture, chord_roots, chord_thirds, chord_tone_prior,
-                                    chord_tones, near_grid, recall_weight, root_prior, unrepeated)
+                                    chord_tones, near_grid, recall_weight, root_prior, unrepeated,
+                                    widened_lock_prior)
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -378,6 +379,10 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
             roots = np.where(inside, plan.slash_basses[np.maximum(rows, 0), 2], roots)
             weight *= np.where(inside, SLASH_BASS_STRENGTH / BASS_ROOT_STRENGTH, 1.0)
         chords = chords + root_prior(roots, weight, BASS_ROOT_STRENGTH)
+    if plan.chord_pitch_classes and plan.key is not None:  # a detected lock widened chord by chord (after
+        # unrepeated: a repeated note gets no bonus, and no pass either)
+        chords = chords + widened_lock_prior(feats["chord_root"], feats["chord_quality"], plan.key.pitch_classes,
+                                             plan.chord_pitch_classes)
     return chords if texture is None else chords + texture
 
 

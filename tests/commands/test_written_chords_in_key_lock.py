@@ -45,3 +45,37 @@ def test_an_added_harmony_plays_the_written_e7_with_its_g_sharp(tmp_path, one_th
         over_e7 = [n.pitch % 12 for n in harmony if n.onset // BAR in E7_BARS]
         assert 8 in over_e7 and 7 not in over_e7, over_e7  # G#, never G natural (G-B-D before)
         assert not [n for n in harmony if n.pitch % 12 == 8 and n.onset // BAR not in E7_BARS]  # only there
+
+
+def test_the_widened_lock_holds_chord_by_chord():
+    from composer.model.priors import WIDENED_LOCK_PENALTY, widened_lock_prior
+
+    c_major = Key(0, "major")
+    # onsets under F, Fm, C (roots/qualities as vocab indices)
+    roots = np.array([5, 5, 0])
+    qualities = np.array([QUALITY_INDEX["maj"], QUALITY_INDEX["min"], QUALITY_INDEX["maj"]])
+    prior = widened_lock_prior(roots, qualities, c_major.pitch_classes, frozenset({8}))
+    ab, a = prior[68], prior[69]  # Ab4, A4
+    assert list(ab) == [-WIDENED_LOCK_PENALTY, 0.0, -WIDENED_LOCK_PENALTY]  # Fm's Ab under Fm only
+    assert list(a) == [0.0, -WIDENED_LOCK_PENALTY, 0.0]  # A, the third Ab stands for, not under Fm
+    assert not prior[[60, 62, 64, 65, 67, 71]].any()  # the rest of C major is left alone
+    # E7 in A minor: G# under E7 only, G natural not under it.
+    prior = widened_lock_prior(np.array([4, 9]), np.array([QUALITY_INDEX["dom7"], QUALITY_INDEX["min"]]),
+                               Key(9, "minor").pitch_classes, frozenset({8}))
+    assert list(prior[68]) == [0.0, -WIDENED_LOCK_PENALTY] and list(prior[67]) == [-WIDENED_LOCK_PENALTY, 0.0]
+
+
+def test_a_borrowed_chords_note_is_written_under_that_chord_only(tmp_path, one_thread):
+    # QA N9: over given chords C | F | Fm | C | Am | F | Fm | C, the lock widened for the whole
+    # region put Ab once under F major, and A (against Fm's Ab) 6 times under Fm, in 8 variations.
+    (tmp_path / "scale.abc").write_text("X:1\nT:Scale\nM:4/4\nL:1/4\nK:C\nC D E F|G A B c|c B A G|F E D C|\n")
+    chords = "C F Fm C Am F Fm C".split()
+    assert main(["continue", str(tmp_path / "scale.abc"), "-o", str(tmp_path / "c.mid"), "--bars", "8",
+                 "--chords", " | ".join(chords), "--seed", "1", "--variations", "8"]) == 0
+    clashes = []
+    for k in range(1, 9):
+        for n in read_score(tmp_path / f"c-{k}.mid").notes:
+            bar = n.onset // BAR - 4
+            if 0 <= bar < 8 and ((n.pitch % 12 == 8) != (chords[bar] == "Fm") and n.pitch % 12 in (8, 9)):
+                clashes.append((k, bar, chords[bar], n.pitch))
+    assert not clashes, clashes
