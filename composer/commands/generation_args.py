@@ -220,8 +220,8 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
     clash = None if args.list_styles else _input_among_outputs(args)
     if clash:  # "-o song.mid" on song.mid replaced it: with --only-new its notes were gone
         return fail(f"{clash}: that is the input file; give -o another name (writing over it would lose "
-                    "its notes with --only-new, and what Composer does not read, such as the sustain pedal "
-                    "and pitch bend)")
+                    "its notes with --only-new, and what Composer does not read, such as pitch bend and "
+                    "the sustain pedal's own events)")
     try:
         options = request_options(args)
     except OptionError as error:
@@ -247,6 +247,8 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
         return fail(f"--style: {error}{_style_hint(args.style, cowriter.styles, args.model)}")
     try:
         score = load_project(args.file).score if is_project_path(args.file) else read_score(args.file)
+        for notice in score.notices:  # what reading interpreted (pedal, repeats), as the window says it
+            print(f"notice: {args.file}: {notice}", file=sys.stderr)
         request = build(score, options)
         unkeyed = _unkeyed(request)
         if unkeyed:

@@ -102,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
     if not score.notes:
         print(f"composer render: {args.input}: the score has no notes to render", file=sys.stderr)
         return 1
+    for notice in score.notices:  # what reading interpreted (pedal, repeats), as the window says it
+        print(f"composer render: {args.input}: {notice}", file=sys.stderr)
     show = not args.quiet and sys.stderr.isatty()
 
     def progress(fraction: float) -> None:

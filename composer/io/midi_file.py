@@ -22,9 +22,10 @@ from composer.io.errors import ScoreFileError, checked_size
 from composer.io.midi_writer import CHORD_MARK, COMPOSER_TAG, GENERATED_MARK, KEY_MARK, write_midi
 from composer.io.smf_reader import (
     CONTROL_CHANGE, META, META_INSTRUMENT_NAME, META_KEY_SIGNATURE, META_SEQUENCER_SPECIFIC,
-    META_SET_TEMPO, META_TIME_SIGNATURE, META_TRACK_NAME, NOTE_OFF, NOTE_ON, PROGRAM_CHANGE,
-    SmfError, SmfFile, Track, parse_smf,
+    META_SET_TEMPO, META_TIME_SIGNATURE, META_TRACK_NAME, NOTE_OFF, NOTE_ON, PITCH_BEND, PROGRAM_CHANGE,
+    SUSTAIN_PEDAL, SmfError, SmfFile, Track, parse_smf,
 )
+from composer.io.midi_pedal import bend_gestures, sustained
 from composer.music.chords import ChordSymbol
 from composer.music.scales import Key
 from composer.music.instruments import program_name
@@ -204,10 +205,13 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
     key_events: list[tuple[int, Key]] = []
     exact_keys: dict[int, Key] = {}
     chord_events: list[tuple[int, int, str]] = []  # (file tick, duration in file ticks, figure)
+    bends: dict[int, list[tuple[int, int]]] = {}  # channel -> (file tick, 14-bit value)
     for index, track in enumerate(smf.tracks):
         for event in track.events:
             tick, kind = event[0], event[1]
-            if kind == PROGRAM_CHANGE:
+            if kind == PITCH_BEND:
+                bends.setdefault(event[2], []).append((tick, event[3] | event[4] << 7))
+            elif kind == PROGRAM_CHANGE:
                 settings.setdefault((PROGRAM_CHANGE, event[2]), []).append((tick, index, event[3]))
             elif kind == CONTROL_CHANGE:
                 settings.setdefault((event[3], event[2]), []).append((tick, index, event[4]))
@@ -239,6 +243,9 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
     for values in settings.values():
         values.sort(key=lambda e: e[0])  # stable: ties keep track order
     by_track = {kind: _by_track(values) for kind, values in settings.items()}
+    pedals = {channel: [(tick, value) for tick, _track, value in events]
+              for (kind, channel), events in settings.items() if kind == SUSTAIN_PEDAL}
+    raw, held = sustained(raw, pedals, max(track.end_tick for track in smf.tracks))
 
     voice_of: dict[tuple[int, int], int] = {}
     first_onset: dict[tuple[int, int], int] = {}
@@ -251,12 +258,14 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
         channels_per_track[track] = channels_per_track.get(track, 0) + 1
     split = _program_splits(raw, first_onset, settings, by_track)
     voices: list[Voice] = []
+    pair_names: dict[tuple[int, int], str] = {}
     for pair in sorted(first_onset):
         track, channel = pair
         onset = first_onset[pair]
         name = names.get(track) or instruments.get(track) or ("Drums" if channel == 9 else f"Track {track + 1}")
         if channels_per_track[track] > 1:
             name = f"{name} (ch {channel + 1})"
+        pair_names[pair] = name[:64]
         program, volume, pan = (_channel_setting(settings.get((kind, channel), []), by_track.get((kind, channel), {}),
                                                  track, onset) for kind in (PROGRAM_CHANGE, 7, 10))
         for segment_program in (split[pair][2] if pair in split else (None,)):
@@ -267,6 +276,11 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
                                 pan=64 if pan is None else pan))
     if split:
         features.add("program changes")
+    notices = []
+    if held:
+        features.add("sustain pedal")
+        notices.append(_pedal_notice(held, pair_names))
+    problems += _bend_problems(bends, pair_names)
 
     notes = _scaled_notes(raw, voice_of, ticks, split)
     score = Score(notes=notes, voices=voices, meters=meter_map_from_events(meter_events, ticks),
@@ -280,7 +294,34 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
         features.add("pickup")  # a short first bar read as a pickup, said as the ABC reader says it
     score.features = frozenset(features)
     score.problems = tuple(problems)
+    score.notices = tuple(notices)
     return MidiReadReport(score, problems)
+
+
+def _named_counts(counts: dict, pair_names: dict) -> str:
+    """'24 notes in Piano LH, 3 in Piano RH' from {(track, channel): count} (voices in order)."""
+    parts = [f"{counts[pair]} in {pair_names[pair]}" for pair in sorted(counts) if pair in pair_names]
+    return ", ".join(parts)
+
+
+def _pedal_notice(held: dict, pair_names: dict) -> str:
+    total = sum(held.values())
+    where = _named_counts(held, pair_names)
+    return (f"sustain pedal (CC64) applied to note lengths, as a synthesiser plays it: {total} "
+            f"note{'s' if total != 1 else ''} held until the pedal lifts ({where})")
+
+
+def _bend_problems(bends: dict[int, list[tuple[int, int]]], pair_names: dict) -> list[str]:
+    """'pitch bend not read: 3 bends in Lead ignored ...', one line per channel that bends where
+    notes sound (a bend on a channel without notes changes nothing one hears)."""
+    problems = []
+    for channel in sorted(bends):
+        count = bend_gestures(sorted(bends[channel], key=_tick_of))
+        voices = [name for (track, ch), name in sorted(pair_names.items()) if ch == channel]
+        if count and voices:
+            problems.append(f"pitch bend not read: {count} bend{'s' if count != 1 else ''} in "
+                            f"{' / '.join(voices)} ignored (the notes play at their written pitch)")
+    return problems
 
 
 def _chord_track(events: list[tuple[int, int, str]], ticks) -> list[ChordSymbol]:

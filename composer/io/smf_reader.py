@@ -8,8 +8,9 @@ it really has, a damaged track keeps the events before the damage, and the other
 It is also several times faster than building a mido message per event (bench/midi_io.py),
 which matters when a user points the trainer at a folder of thousands of files.
 
-Only the events Composer uses are kept (notes, program, volume, pan, tempo, meter, key, names,
-Composer's own sequencer-specific markers); sysex and everything else is skipped by length.
+Only the events Composer uses are kept (notes, program, volume, pan, sustain pedal, pitch bend,
+tempo, meter, key, names, Composer's own sequencer-specific markers); sysex and everything else is
+skipped by length.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Kept channel messages, by the high nibble of their status byte.
-NOTE_OFF, NOTE_ON, CONTROL_CHANGE, PROGRAM_CHANGE = 0x80, 0x90, 0xB0, 0xC0
-KEPT_CONTROLLERS = frozenset({7, 10})  # channel volume, pan
+NOTE_OFF, NOTE_ON, CONTROL_CHANGE, PROGRAM_CHANGE, PITCH_BEND = 0x80, 0x90, 0xB0, 0xC0, 0xE0
+SUSTAIN_PEDAL = 64  # CC64, the damper pedal (MIDI 1.0 spec, control change table)
+KEPT_CONTROLLERS = frozenset({7, 10, SUSTAIN_PEDAL})  # channel volume, pan, sustain pedal
 META = 0xFF
 META_TRACK_NAME, META_INSTRUMENT_NAME = 0x03, 0x04
 META_END_OF_TRACK, META_SET_TEMPO = 0x2F, 0x51
@@ -182,7 +184,8 @@ def _parse_track(chunk: bytes) -> tuple[Track, int]:
             if first > 0x7F or second > 0x7F:  # clip stray high bits, as mido's clip=True does
                 first, second = min(first, 0x7F), min(second, 0x7F)
             i += width
-            if high in (NOTE_ON, NOTE_OFF, PROGRAM_CHANGE) or (high == CONTROL_CHANGE and first in KEPT_CONTROLLERS):
+            if high in (NOTE_ON, NOTE_OFF, PROGRAM_CHANGE, PITCH_BEND) or (high == CONTROL_CHANGE
+                                                                           and first in KEPT_CONTROLLERS):
                 events.append((tick, high, status & 0x0F, first, second))
             continue
 

@@ -114,6 +114,10 @@ class Score:
     features: frozenset[str] = frozenset()
     problems: tuple[str, ...] = ()
     chords: list["ChordSymbol"] = field(default_factory=list)  # noqa: F821 - composer.music.chords, by onset
+    # What an interpretation changed from the file as stored, said to the person on opening
+    # (window status, command-line notice) but not listed as damage by `composer data build`:
+    # "sustain pedal (CC64) applied to note lengths ...", "repeats written out as played ...".
+    notices: tuple[str, ...] = ()
 
     def __post_init__(self, time_signature: TimeSignature | None, key) -> None:
         if not self.voices:

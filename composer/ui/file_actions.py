@@ -103,12 +103,15 @@ class FileActions(QObject):
         self.settings.set_last_directory(path)
         self._set_project(project, path if is_project_path(path) else None, path)
         problems = getattr(project.score, "problems", ())  # what the reader worked around (limits, damage)
-        changed = f" ({'; '.join(problems[:3])}{'; …' if len(problems) > 3 else ''})" if problems else ""
+        notices = getattr(project.score, "notices", ())  # what it interpreted (repeats written out, pedal)
+        said = (*problems, *notices)
+        changed = f" ({'; '.join(said[:3])}{'; …' if len(said) > 3 else ''})" if said else ""
         self.window.show_status(f"Opened {Path(path).name}: {len(project.score.notes)} notes{changed}")
         if problems:  # a notice that stays until read (non-blocking), naming the file and each problem
             listed = "\n".join(f"• {p}" for p in problems[:8]) + (f"\n… and {len(problems) - 8} more" if len(problems) > 8 else "")
+            also = "".join(f"\n• {n}" for n in notices)
             self.window.show_error(f"{Path(path).name} was opened, but not everything in it could be read "
-                                   f"as written:\n\n{listed}")
+                                   f"as written:\n\n{listed}" + (f"\n\nAlso, as read:{also}" if also else ""))
         self.opened.emit(path)
 
     def _read_failed(self, message: str, path: str) -> None:
