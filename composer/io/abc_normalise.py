@@ -244,6 +244,7 @@ class NormalisedTune:
     programs: list = field(default_factory=list)  # per voice (part order): %%MIDI program or None
     names: list = field(default_factory=list)  # per voice (part order): its V: name= (or nm=), or ""
     ticks: int = 0  # length of the performed tune
+    written_ticks: int = 0  # length of the first voice as written, no repeat taken
 
 
 class _Voice:
@@ -782,6 +783,8 @@ def normalise_tune(tune: str) -> NormalisedTune:
         body.append(text)
         if number == 0:
             result.notes, result.ticks = notes, _ticks(position)
+            result.written_ticks = _ticks(sum((item.duration for item in reader.voices[name].items
+                                               if isinstance(item, _Music)), Fraction(0)))
             result.meters = _meter_map(first_meter, meters, first_bar, meter)
             result.keys = [(0, key.name)] if key.name else []
             result.keys += [(tick, name) for tick, name in keys if name]

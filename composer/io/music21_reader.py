@@ -14,7 +14,7 @@ from composer.io import abc_normalise, abc_text, music21_screens, musicxml_prepa
 from composer.io.errors import ScoreFileError, checked_size
 from composer.music.chords import ChordSymbol, plain_figure
 from composer.music.scales import Key
-from composer.music.meter import MeterChange, pickup_meter
+from composer.music.meter import MeterChange, MeterMap, pickup_meter
 from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, KeyChange, Note, Score, TempoChange, Voice
 
 MUSIC21_SUFFIXES = {".abc", ".xml", ".mxl", ".musicxml", ".krn"}
@@ -177,6 +177,7 @@ def score_from_music21(stream, *, title: str = "") -> Score:
     parts = list(getattr(stream, "parts", [])) or [stream]
     features: set[str] = set()
     problems: list[str] = []
+    written = max((_ticks(part.highestTime) for part in parts), default=0)
     parts = [_performed_part(part, features, problems) for part in parts]
     voices, notes = [], []
     for index, part in enumerate(parts):
@@ -229,7 +230,26 @@ def score_from_music21(stream, *, title: str = "") -> Score:
         log.warning("chord symbols left out (%s: %s)", type(error).__name__, error)
     if tempos:
         score.tempos = tempos if tempos[0].tick == 0 else [TempoChange(0, tempos[0].bpm), *tempos]
+    if "repeats" in features:
+        _say_repeats(score, written, max((_ticks(part.highestTime) for part in parts), default=0))
     return score
+
+
+def _say_repeats(score: Score, written: int, played: int) -> None:
+    """Add the notice that repeats were written out as played, with both lengths in bars, since
+    bar numbers (the ruler's, Fill's --bars) count played bars (QA: a fiddler asking for bars 5-6
+    did not know that was the A part's second time)."""
+    if any(n.startswith("repeats written out") for n in score.notices) or played <= 0:
+        return
+    meters = MeterMap(score.meters)
+    first = 0 if meters.pickup_ticks else 1
+
+    def bars(ticks: int) -> int:
+        return meters.bar_index(max(0, ticks - 1)) + first
+
+    as_written = f" from {bars(written)} written" if 0 < written < played else ""
+    score.notices += (f"repeats written out as played: {bars(played)} bars{as_written}; bar numbers count "
+                      "played bars",)
 
 
 MAX_TEXT_BYTES = 16 * 2**20  # the largest corpus file is ~1.3 MB; music21 takes minutes on 16 MB
@@ -297,6 +317,8 @@ def _apply_abc_reading(score: Score, normal) -> None:
     score.keys = keys or score.keys
     score.features = score.features | frozenset(normal.features)
     score.problems = tuple(normal.problems) + score.problems
+    if "repeats" in normal.features:
+        _say_repeats(score, normal.written_ticks, normal.ticks)
     for voice, program in zip(score.voices, normal.programs):  # %%MIDI program
         if program is not None:
             voice.program = program

@@ -1,0 +1,81 @@
+"""QA (qa12 F8, F14): opening a tune whose repeats were written out as played, or a MIDI file
+whose sustain pedal was written into the note lengths, said only "Opened x: N notes". Now the
+status line says what reading interpreted, and a file with problems lists both in its notice
+(a pitch bend not read is a problem). Real window, real files written here."""
+
+from __future__ import annotations
+
+import mido
+import pytest
+
+from composer.ui.main_window import MainWindow
+
+REEL = """X:1
+T:Reel with endings
+M:4/4
+L:1/8
+K:D
+A|:FAAF BAFA|dBAF ABde|fBBA Bcde|1 fedB AFEA:|2 fedB AFED||
+|:fabf bafa|dfaf gfef|1 gfef gbag|fedB AFED:|2 gfeg fedB|AFEF D4|]
+"""
+PLAIN = "X:1\nT:Plain\nM:4/4\nL:1/4\nK:C\nC D E F | G A B c |]\n"
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(load_model=False, start_audio=False)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.document.undo_stack.setClean()
+    if w._message_box is not None:
+        w._message_box.close()
+    w.close()
+    w.deleteLater()
+
+
+def _open(qtbot, window, path) -> str:
+    assert window.files.open_path(path, confirmed=True)
+    qtbot.waitUntil(lambda: not window.files.reading, timeout=20000)
+    qtbot.wait(20)
+    return window.status.currentMessage()
+
+
+def _midi(path, pedal: bool, bend: bool) -> None:
+    smf = mido.MidiFile(type=1, ticks_per_beat=480)
+    track = mido.MidiTrack([mido.MetaMessage("track_name", name="Keys", time=0)])
+    if pedal:
+        track.append(mido.Message("control_change", control=64, value=127, time=0))
+    track += [mido.Message("note_on", note=60, velocity=80, time=0),
+              mido.Message("note_off", note=60, velocity=0, time=240)]
+    if bend:
+        track += [mido.Message("pitchwheel", pitch=3000, time=0), mido.Message("pitchwheel", pitch=0, time=100)]
+    track.append(mido.Message("control_change", control=64, value=0, time=1680 - (100 if bend else 0)))
+    smf.tracks.append(track)
+    smf.save(path)
+
+
+def test_repeats_written_out_are_said_on_opening(qtbot, window, tmp_path):
+    (tmp_path / "plain.abc").write_text(PLAIN)
+    status = _open(qtbot, window, tmp_path / "plain.abc")
+    assert status == "Opened plain.abc: 8 notes"
+    (tmp_path / "reel.abc").write_text(REEL)
+    status = _open(qtbot, window, tmp_path / "reel.abc")
+    assert status.startswith("Opened reel.abc: ")
+    assert "(repeats written out as played: 16 bars from 11 written; bar numbers count played bars)" in status
+    assert window.last_error == ""  # an interpretation, no damage: no warning box
+
+
+def test_the_pedal_is_said_and_a_bend_listed(qtbot, window, tmp_path):
+    _midi(tmp_path / "pedal.mid", pedal=True, bend=False)
+    status = _open(qtbot, window, tmp_path / "pedal.mid")
+    assert "sustain pedal (CC64) applied to note lengths" in status and "1 note held" in status
+    assert window.document.score().notes[0].duration == 1920  # held to the pedal's lift at the bar line
+    assert window.last_error == ""
+
+    _midi(tmp_path / "bend.mid", pedal=True, bend=True)
+    _open(qtbot, window, tmp_path / "bend.mid")
+    assert "bend.mid was opened" in window.last_error
+    assert "• pitch bend not read: 1 bend in Keys ignored" in window.last_error
+    assert "Also, as read:\n• sustain pedal (CC64) applied" in window.last_error
+    assert window._message_box is not None and window._message_box.isVisible()
