@@ -21,8 +21,8 @@ from composer.model.dataset import bos_step, decoder_inputs, local_prefix, regio
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
 from composer.model.loops import allowed_periods
 from composer.model.network import evaluation_mode
-from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, OSTINATO_STATEMENTS, RECALL_NOTES, RECALL_SHORTEST,
-                                   GrooveProfile, LineRecall, Ostinato, chord_roots, chord_thirds, chord_tones,
+from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, OSTINATO_STATEMENTS, RECALL_NOTES,
+                                   RECALL_SHORTEST, GrooveProfile, LineRecall, Ostinato, chord_roots, chord_thirds, chord_tones,
                                    estimate_chords, find_ostinato, grid_of, groove_profile, line_rhythm_of, metric_weight,
                                    on_beat_pull, played_grid, recency_weights, style_chord_strength, texture_of,
                                    written_grid)
@@ -632,9 +632,32 @@ FEW_NOTES_MARGIN = 2  # semitones beyond a few notes' range (sampling's REGISTER
 LINE_RHYTHM_BARS = 4  # bars a line of fewer than 8 notes must play in for its rhythm to be kept
 
 
+def _without_cadence(own: np.ndarray, meters: np.ndarray, region: Region) -> np.ndarray:
+    """A voice's context notes (note array rows, ticks) without its final cadence where the
+    region starts after it: the last bar it plays, when that bar holds a single onset (a
+    note or chord) held to the bar line and at least MIN_RHYTHM_BARS bars of the voice come before
+    it. A piece's last chord is its ending, not its texture, yet as the bar nearest the region it
+    weighed most (recency_weights): a waltz left hand of oom-pah-pah bars ending on a dotted-half
+    chord was continued as one note held a bar (37 of 48 bars, QA F16)."""
+    if len(own) < 2 or own[:, 0].max() >= region.start:  # (a voice going on after the region: no ending)
+        return own
+    last = int(own[:, 0].max())
+    since, bar = bar_positions(np.array([last], dtype=np.int64), meters)
+    bar_start = last - int(since[0])
+    final = own[:, 0] >= bar_start
+    if np.any(own[final, 0] != last) or (own[final, 0] + own[final, 1]).max() < bar_start + int(bar[0]) - V.TICKS_PER_GRID:
+        return own
+    rest = own[~final]
+    if len(rest) < 2 or len(np.unique(rest[:, 0] - bar_positions(rest[:, 0], meters)[0])) < MIN_RHYTHM_BARS:
+        return own
+    return rest
+
+
 def _texture(own: np.ndarray, meters: np.ndarray, region: Region):
     """priors.texture_of a pitched voice's context notes (own: note array rows), the rhythm it
-    plays near the region weighing most (a part that changed rhythm goes on in the new one)."""
+    plays near the region weighing most (a part that changed rhythm goes on in the new one), its
+    final cadence left out (_without_cadence)."""
+    own = _without_cadence(own, meters, region)
     since, bar_ticks = bar_positions(own[:, 0], meters)
     return texture_of(np.rint(own[:, 0] / V.TICKS_PER_GRID), own[:, 2], (since, bar_ticks, own[:, 0]),
                       np.rint(own[:, 1] / V.TICKS_PER_GRID),
@@ -643,7 +666,9 @@ def _texture(own: np.ndarray, meters: np.ndarray, region: Region):
 
 def _line_rhythm(own: np.ndarray, meters: np.ndarray, region: Region):
     """priors.line_rhythm_of a line's context notes (own: note array rows), the bars near the
-    region weighing most; None with fewer than 8 notes in fewer than LINE_RHYTHM_BARS bars."""
+    region weighing most, its final cadence left out (_without_cadence); None with fewer than 8
+    notes in fewer than LINE_RHYTHM_BARS bars."""
+    own = _without_cadence(own, meters, region)
     if len(own) < 2:
         return None
     since, bar_ticks = bar_positions(own[:, 0], meters)
