@@ -258,22 +258,37 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
         channels_per_track[track] = channels_per_track.get(track, 0) + 1
     split = _program_splits(raw, first_onset, settings, by_track)
     voices: list[Voice] = []
-    pair_names: dict[tuple[int, int], str] = {}
+    channels: list[int] = []  # each voice's channel, to tell same-named voices apart
+    named: list[int] = []  # voices named by their instrument
+    first_voice: dict[tuple[int, int], int] = {}
     for pair in sorted(first_onset):
         track, channel = pair
         onset = first_onset[pair]
-        name = names.get(track) or instruments.get(track) or ("Drums" if channel == 9 else f"Track {track + 1}")
-        if channels_per_track[track] > 1:
-            name = f"{name} (ch {channel + 1})"
-        pair_names[pair] = name[:64]
         program, volume, pan = (_channel_setting(settings.get((kind, channel), []), by_track.get((kind, channel), {}),
                                                  track, onset) for kind in (PROGRAM_CHANGE, 7, 10))
+        own = names.get(track) or instruments.get(track)
+        several = channels_per_track[track] > 1
+        if not several:
+            name = own or ("Drums" if channel == 9 else f"Track {track + 1}")
+        first_voice[pair] = len(voices)
         for segment_program in (split[pair][2] if pair in split else (None,)):
             voice_of[(track, channel, segment_program)] = len(voices)
-            voice_name = name if segment_program is None else f"{name} ({program_name(segment_program)})"
-            voices.append(Voice(name=voice_name[:64], program=(program if segment_program is None else segment_program) or 0,
+            sound = program if segment_program is None else segment_program
+            if several:  # one track, several instruments (a type-0 file): each voice named by what it
+                # plays, first, so that names cut short still differ ('Band groov' x 3 in the
+                # Voicing panel, QA F18); the track's name after it when other tracks play too
+                voice_name = "Drums" if channel == 9 else program_name(sound or 0)
+                if own and len(channels_per_track) > 1:
+                    voice_name = f"{voice_name} ({own})"
+                named.append(len(voices))
+            else:
+                voice_name = name if segment_program is None else f"{name} ({program_name(segment_program)})"
+            voices.append(Voice(name=voice_name[:64], program=sound or 0,
                                 is_drum=channel == 9, volume=100 if volume is None else volume,
                                 pan=64 if pan is None else pan))
+            channels.append(channel)
+    _distinct_names(voices, channels, named)
+    pair_names = {pair: voices[index].name for pair, index in first_voice.items()}
     if split:
         features.add("program changes")
     notices = []
@@ -296,6 +311,21 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
     score.problems = tuple(problems)
     score.notices = tuple(notices)
     return MidiReadReport(score, problems)
+
+
+def _distinct_names(voices: list[Voice], channels: list[int], named: list[int]) -> None:
+    """Voices named by their instrument (`named`: their indices) that share a name, e.g. two
+    pianos on channels 1 and 2 of one track, get the channel after it ('Acoustic Grand Piano
+    (ch 2)'), so each can be told apart and picked by --voices. Names from the file's own track
+    names are left as they are (a file Composer wrote reads back with the names it had)."""
+    groups: dict[str, list[int]] = {}
+    for index in named:
+        groups.setdefault(voices[index].name.casefold(), []).append(index)
+    for same in groups.values():
+        if len(same) > 1:
+            for index in same:
+                suffix = f" (ch {channels[index] + 1})"
+                voices[index].name = voices[index].name[:64 - len(suffix)] + suffix
 
 
 def _named_counts(counts: dict, pair_names: dict) -> str:

@@ -178,10 +178,13 @@ def score_from_music21(stream, *, title: str = "") -> Score:
     features: set[str] = set()
     problems: list[str] = []
     written = max((_ticks(part.highestTime) for part in parts), default=0)
+    staves = _staff_labels(parts)
     parts = [_performed_part(part, features, problems) for part in parts]
     voices, notes = [], []
     for index, part in enumerate(parts):
         voices.append(_voice_of(part, index))
+        if staves[index] and voices[-1].name:
+            voices[-1].name = f"{voices[-1].name[:64 - len(staves[index]) - 3]} ({staves[index]})"
         notes.extend(_part_notes(part, index, features))
 
     tempos = []
@@ -233,6 +236,28 @@ def score_from_music21(stream, *, title: str = "") -> Score:
     if "repeats" in features:
         _say_repeats(score, written, max((_ticks(part.highestTime) for part in parts), default=0))
     return score
+
+
+def _staff_labels(parts) -> list[str]:
+    """Per part, what tells the staves of one part apart ('' for a part of one staff): music21
+    makes each staff of a grand-staff part a PartStaff of the same name, and two voices called
+    'Piano' could not be told apart or picked by --voices (QA F18). Two staves are played by two
+    hands (piano, harp, organ manuals): 'RH'/'LH'; more are numbered 'staff 1', 'staff 2', ..."""
+    from music21 import stream
+
+    groups: dict[tuple, list[int]] = {}
+    for index, part in enumerate(parts):
+        if isinstance(part, stream.PartStaff):
+            owner = str(part.id).rsplit("-Staff", 1)[0]  # music21's ids: 'P1-Staff1', 'P1-Staff2'
+            groups.setdefault((owner, part.partName), []).append(index)
+    labels = [""] * len(parts)
+    for members in groups.values():
+        if len(members) == 2:
+            labels[members[0]], labels[members[1]] = "RH", "LH"
+        elif len(members) > 2:
+            for number, index in enumerate(members, 1):
+                labels[index] = f"staff {number}"
+    return labels
 
 
 def _say_repeats(score: Score, written: int, played: int) -> None:

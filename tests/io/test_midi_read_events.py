@@ -86,8 +86,8 @@ def test_tracks_and_channels_become_voices_with_their_settings(file_of):
     score = read_midi(file_of(smf(conductor, strings, bass)))
     assert score.title == "My Song"
     assert [(v.name, v.program, v.is_drum, v.volume, v.pan) for v in score.voices] == [
-        ("Strings (ch 1)", 48, False, 90, 20),
-        ("Strings (ch 4)", 40, False, 100, 64),  # its only program change comes after its note
+        ("String Ensemble 1 (Strings)", 48, False, 90, 20),  # a track of several channels: by instrument (QA F18)
+        ("Violin (Strings)", 40, False, 100, 64),  # its only program change comes after its note
         ("Bass", 33, False, 70, 64),  # program from the conductor track; volume set after the note
     ]
     assert score.tempos == [TempoChange(0, 100.0), TempoChange(960, 140.0)]
@@ -100,8 +100,9 @@ def test_type_0_file_splits_channels_into_voices(file_of):
     data = smf(track(name("Type0"), tempo(0, 120), event(0, 0xC0, 5), event(0, 0xC9, 0),
                      note(0, 60, 480), note(0, 36, 120, channel=9)), fmt=0)
     score = read_midi(file_of(data))
-    assert [(v.name, v.program, v.is_drum) for v in score.voices] == [("Type0 (ch 1)", 5, False),
-                                                                      ("Type0 (ch 10)", 0, True)]
+    assert [(v.name, v.program, v.is_drum) for v in score.voices] == [("Electric Piano 2", 5, False),
+                                                                      ("Drums", 0, True)]
+    assert score.title == "Type0"  # the only track's name is the piece's, not each voice's
 
 
 def test_type_2_file_plays_its_sequences_one_after_another(file_of):
