@@ -25,6 +25,7 @@ from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, O
                                    RECALL_SHORTEST, GrooveProfile, LineRecall, Ostinato, chord_roots, chord_thirds, chord_tones,
                                    estimate_chords, find_ostinato, grid_of, groove_profile, line_rhythm_of, metric_weight,
                                    on_beat_pull, played_grid, recency_weights, style_chord_strength, texture_of,
+                                   unplayed_subdivisions,
                                    written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
 from composer.music.limits import BARS_REQUEST_NOTES, voice_fill_cap
@@ -162,31 +163,72 @@ def _beside_bass(score: Score, region: Region, controls: Controls) -> BassComple
                            keep_range=controls.lowest is not None or controls.highest is not None)
 
 
-def default_bass_line(start: int, meters: np.ndarray, notes_a_bar: int | None = None):
-    """A bass part added where it has no notes yet: the LineRhythm of six bars of the plain lines a
-    bass player starts from in the meter in force at `start`, each note held to the next: a note on
-    every beat, on the downbeat and the half bar (in four; the second group of an odd bar, the
-    second dotted beat of 6/8), and one held the whole bar, twice each (compound meters count
-    their dotted beats). The model alone, with no bass of the piece to follow, left a quarter of
-    the downbeats empty and played off the beat (QA). notes_a_bar: one of these lines alone, six
-    bars of it (1: the note held a bar; else a note on each beat), for a second bass beside one
-    (composer.music.second_part)."""
-    bar_ticks, numerator, denominator = _meter_at(start, meters)
+def _plain_lines(bar_ticks: int, numerator: int, denominator: int, walking: bool) -> list[list[int]]:
+    """Six bars of the plain lines a bass player starts from in one meter (onset ticks in the bar):
+    in a bar of four beats or more (4/4, 12/8 by its dotted beats, 5/4) a note on every beat in
+    three bars, on one, the half bar and the beat after it in two (the last beat an approach to
+    the next bar), and root and fifth on one and the half bar in one; walking (jazz styles): every
+    beat in five; in shorter bars every beat, one and the second half or group, and one alone,
+    twice each. In four, an equal share of the three (every beat, half notes, a whole note) played
+    beats 1-3 and held the third to the bar line: beat 4 in 2 of 56 bars, a waltz's figure (QA F10)."""
     beats = numerator // 3 if numerator in (6, 9, 12) and denominator == 8 else numerator
     beat = bar_ticks // max(1, beats)
     half = -(-beats // 2) * beat if beats >= 2 else bar_ticks  # the beat starting the bar's second half / group
-    patterns = [list(range(0, bar_ticks, beat)), [0] + ([half] if half < bar_ticks else []), [0]] * 2
-    if notes_a_bar is not None:
-        patterns = [[0] if notes_a_bar == 1 else list(range(0, bar_ticks, beat))] * 6
-    onsets, durations = [], []
-    for b, pattern in enumerate(patterns):
-        ends = pattern[1:] + [bar_ticks]
-        onsets += [b * bar_ticks + t for t in pattern]
-        durations += [e - t for t, e in zip(pattern, ends)]
-    ticks = np.array(onsets, dtype=np.int64)
-    line = line_rhythm_of((ticks % bar_ticks, np.full(len(ticks), bar_ticks), ticks),
+    every = list(range(0, bar_ticks, beat))
+    if beats >= 4:
+        return [every] * 5 + [[0, half]] if walking else [every] * 3 + [[0, half, half + beat]] * 2 + [[0, half]]
+    return [every, [0] + ([half] if half < bar_ticks else []), [0]] * 2
+
+
+def default_bass_line(start: int, meters: np.ndarray, notes_a_bar: int | None = None, end: int | None = None,
+                      walking: bool = False):
+    """A bass part added where it has no notes yet: the LineRhythm of the plain lines a bass player
+    starts from (_plain_lines; walking: a jazz style's) in each meter in force from `start` to
+    `end` (ticks; None: the score's end), each note held to the next. The model alone, with no
+    bass of the piece to follow, left a quarter of the downbeats empty and played off the beat
+    (QA). Where the meter changes, each position of the bar is played as often as the meter that
+    plays it most does (meters of one beat unit: a 3/4 section then a 4/4 one kept beat 4 for the
+    4/4 bars); a meter of another beat unit (6/8 beside 4/4) is left to the start's.
+    notes_a_bar: one of these lines alone, six bars of it (1: the note held a bar; else a note on
+    each beat), for a second bass beside one (composer.music.second_part)."""
+    in_force = int(np.searchsorted(meters[:, 0], start, side="right")) - 1 if len(meters) else 0
+    later = meters[max(in_force, 0) + 1:] if len(meters) else meters
+    if end is not None:
+        later = later[later[:, 0] < end]
+    first = _meter_at(start, meters)
+    unit = first[0] // max(1, first[1] // 3 if first[1] in (6, 9, 12) and first[2] == 8 else first[1])
+    shapes = [first]
+    for numerator, denominator in dict.fromkeys((int(n), int(d)) for n, d in later[:, 1:3].tolist()):
+        bar_ticks = 4 * V.TICKS_PER_QUARTER * numerator // denominator
+        beats = numerator // 3 if numerator in (6, 9, 12) and denominator == 8 else numerator
+        if (bar_ticks, numerator, denominator) not in shapes and bar_ticks // max(1, beats) == unit:
+            shapes.append((bar_ticks, numerator, denominator))
+    since, lengths, onsets, durations, occupancies = [], [], [], [], []
+    origin = 0
+    for bar_ticks, numerator, denominator in shapes:
+        patterns = _plain_lines(bar_ticks, numerator, denominator, walking)
+        if notes_a_bar is not None:
+            beats = numerator // 3 if numerator in (6, 9, 12) and denominator == 8 else numerator
+            patterns = [[0] if notes_a_bar == 1 else list(range(0, bar_ticks, bar_ticks // max(1, beats)))] * 6
+        ticks, held = [], []
+        for b, pattern in enumerate(patterns):
+            ends = pattern[1:] + [bar_ticks]
+            ticks += [origin + b * bar_ticks + t for t in pattern]
+            held += [e - t for t, e in zip(pattern, ends)]
+        ticks = np.array(ticks, dtype=np.int64)
+        one = line_rhythm_of(((ticks - origin) % bar_ticks, np.full(len(ticks), bar_ticks), ticks),
+                             np.rint(np.array(held) / V.TICKS_PER_GRID))
+        if one is None:
+            return None
+        occupancies.append(one.occupancy)
+        since.append((ticks - origin) % bar_ticks)
+        lengths.append(np.full(len(ticks), bar_ticks))
+        onsets.append(ticks)
+        durations += held
+        origin += len(patterns) * bar_ticks
+    line = line_rhythm_of((np.concatenate(since), np.concatenate(lengths), np.concatenate(onsets)),
                           np.rint(np.array(durations) / V.TICKS_PER_GRID))
-    return None if line is None else replace(line, within_bar=True)
+    return None if line is None else replace(line, occupancy=np.max(occupancies, axis=0), within_bar=True)
 
 
 PERCUSSION_ROLES = ("hat", "kick", "snare", "offbeat")  # what each of a percussion kit's keys plays, in order
@@ -567,6 +609,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             if role == drums_role else None,
             grid=None if role == drums_role else written_grid(bar_positions(grid_notes[:, 0], meters)[0]),
             played=played[0] if played else None, on_beat=played[1] if played else 0.0,
+            subdivisions=played[2] if played else None,
             # A voice of block chords keeps writing chords of its context's size.
             # (a harmony part added across a key change, in a later section: still an added part)
             texture=texture, comping=comping or (v in new_parts and role == V.ROLES.index("harmony")
@@ -574,7 +617,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # A bass or inner line of single notes keeps its context's rhythm (a melody may vary its own).
             rhythm=(_line_rhythm(own, meters, region) if len(own) or role != V.ROLES.index("bass")
                     else default_bass_line(region.start, meters,
-                                           None if second_bass is None else second_bass.notes_a_bar))
+                                           None if second_bass is None else second_bass.notes_a_bar, region.end,
+                                           walking=style is not None and "jazz" in style))
             if texture is None and mono and role in _ACCOMPANYING else None,
             # ... and any other pitched voice (a melody) enters where its context's notes fall.
             entry=_line_rhythm(own, meters, region) if texture is None and role != drums_role
@@ -757,13 +801,14 @@ def _chord_pitch_classes(chord_rows: np.ndarray | None, region: Region, key: Key
     return frozenset(tones - key.pitch_classes)
 
 
-def _played_grid(own: np.ndarray, meters: np.ndarray) -> tuple[int, float] | None:
-    """(priors.played_grid, priors.on_beat_pull) of a part's notes (rows onset, ... in ticks), or
-    None; for a part not written on a grid (written_grid None: checked first where both are set)."""
+def _played_grid(own: np.ndarray, meters: np.ndarray) -> tuple[int, float, np.ndarray | None] | None:
+    """(priors.played_grid, priors.on_beat_pull, priors.unplayed_subdivisions) of a part's notes
+    (rows onset, ... in ticks), or None; for a part not written on a grid (written_grid None:
+    checked first where both are set)."""
     since, _ = bar_positions(own[:, 0], meters)
     since = np.rint(np.asarray(since) / V.TICKS_PER_GRID).astype(np.int64)
     step = played_grid(since)
-    return None if step is None else (step, on_beat_pull(since, step))
+    return None if step is None else (step, on_beat_pull(since, step), unplayed_subdivisions(since, step))
 
 
 def _recall_line(earlier: np.ndarray, features=None) -> LineRecall | None:
