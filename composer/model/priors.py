@@ -681,6 +681,36 @@ def on_beat_pull(since_grid: np.ndarray, step: int) -> float:
     return float(np.clip(np.log((exact + 0.05) / (beside + 0.05)), 0.0, 3.0))
 
 
+# Log-odds taken from a played line's onset at a point of its grid within the quarter that its
+# context (16 onsets or more) plays less than UNPLAYED_SHARE of the time, and at the points beside
+# it: a swung eighth line (long-short, onsets at 0 and 320 ticks of each beat, on the triplet grid)
+# was continued as running triplets, 5-11 of its onsets at 160 where the player had none (QA N7).
+UNPLAYED_SUBDIVISION = 6.0
+UNPLAYED_SHARE = 0.05
+QUARTER_UNITS = 12  # grid units in a quarter note
+
+
+def unplayed_subdivisions(since_grid: np.ndarray, step: int) -> np.ndarray | None:
+    """(QUARTER_UNITS,) log-prior over positions within the quarter (grid units): -UNPLAYED_SUBDIVISION
+    around the points of a played line's grid `step` (played_grid) that its onsets (grid units
+    since their bar line) come to less than UNPLAYED_SHARE of the time, 0 elsewhere; None for
+    fewer than 16 onsets or no such point. The line keeps its subdivision of the beat, as it keeps
+    its grid (played_grid) and its beat (on_beat_pull)."""
+    since_grid = np.asarray(since_grid, dtype=np.int64)
+    if len(since_grid) < 16:
+        return None
+    nearest = (np.rint(since_grid / step).astype(np.int64) * step) % QUARTER_UNITS
+    points = np.arange(0, QUARTER_UNITS, step)
+    share = np.array([np.mean(nearest == p) for p in points])
+    unplayed = points[share < UNPLAYED_SHARE]
+    if not len(unplayed):
+        return None
+    out = np.zeros(QUARTER_UNITS)
+    for p in unplayed:
+        out[np.arange(p - PLAYED_SLACK, p + PLAYED_SLACK + 1) % QUARTER_UNITS] = -UNPLAYED_SUBDIVISION
+    return out
+
+
 def near_grid(positions: np.ndarray, step: int) -> np.ndarray:
     """(n,) bool: the positions (grid units since the bar line) within PLAYED_SLACK of the grid."""
     off = np.asarray(positions) % step

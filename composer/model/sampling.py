@@ -20,8 +20,8 @@ from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
-                                    OSTINATO_WEIGHT, RECALL_OTHERS, SLASH_BASS_STRENGTH, GrooveProfile, LineRecall,
-                                    LineRhythm, Ostinato, Texture, chord_roots, chord_thirds, chord_tone_prior,
+                                    OSTINATO_WEIGHT, QUARTER_UNITS, RECALL_OTHERS, SLASH_BASS_STRENGTH, GrooveProfile,
+                                    LineRecall, LineRhythm, Ostinato, Texture, chord_roots, chord_thirds, chord_tone_prior,
                                     chord_tones, near_grid, recall_weight, root_prior, unrepeated,
                                     widened_lock_prior)
 from composer.music.region import Controls
@@ -119,6 +119,7 @@ class TargetVoice:
     grid: int | None = None  # a pitched voice: the grid (grid units) its written context keeps (priors.written_grid)
     played: int | None = None  # ... or the grid a played context keeps near (priors.played_grid)
     on_beat: float = 0.0  # a played line: log-odds of an onset on that grid's points (priors.on_beat_pull)
+    subdivisions: np.ndarray | None = None  # ... and its log-prior per position in the quarter (priors.unplayed_subdivisions)
     texture: Texture | None = None  # a pitched voice of block chords: its context's chord sizes and voicing
     comping: bool = False  # an added harmony part of block chords: its every note a chord tone (COMPING_CHORD_STRENGTH)
     rhythm: LineRhythm | None = None  # an accompanying line of single notes: its context's onsets and lengths
@@ -743,9 +744,13 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             delta_logits[b] += torch.as_tensor(f, dtype=delta_logits.dtype, device=device)
         for b, r in enumerate(rows):  # a played line: its notes on the beat as often as the player's
             tv = slots.get(voices[b])
-            if tv is not None and tv.played is not None and tv.on_beat > 0 and not r.done:
-                on = _positions(features, r.onset + np.arange(V.N_DELTA)) % tv.played == 0
-                delta_logits[b] += torch.as_tensor(tv.on_beat * on, dtype=delta_logits.dtype, device=device)
+            if tv is not None and tv.played is not None and (tv.on_beat > 0 or tv.subdivisions is not None) \
+                    and not r.done:
+                positions = _positions(features, r.onset + np.arange(V.N_DELTA))
+                pull = tv.on_beat * (positions % tv.played == 0)
+                if tv.subdivisions is not None:  # ... and at the points of the beat the player plays
+                    pull = pull + tv.subdivisions[positions % QUARTER_UNITS]
+                delta_logits[b] += torch.as_tensor(pull, dtype=delta_logits.dtype, device=device)
         delta_logits = torch.where(torch.as_tensor(delta_ok, device=device), delta_logits, neg_inf)
         for b, r in enumerate(rows):  # ... its onset, where its pitch was taken
             if r.recalled is not None and pitches[b] == r.recalled[1]:

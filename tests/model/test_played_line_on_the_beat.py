@@ -10,7 +10,7 @@ import random
 
 import numpy as np
 
-from composer.model.priors import near_grid, on_beat_pull, played_grid
+from composer.model.priors import near_grid, on_beat_pull, played_grid, unplayed_subdivisions
 from composer.music import Note, Score, Voice
 from composer.request import continue_request
 
@@ -47,3 +47,37 @@ def test_a_played_take_is_continued_on_the_beat(cowriter):
         off = np.abs((onsets + EIGHTH // 2) % EIGHTH - EIGHTH // 2)
         assert len(onsets) >= 8
         assert off.max() <= 40 and np.median(off) <= 20, off  # (a median 80 ticks off before)
+
+
+def swung_take(seed: int = 3) -> Score:
+    """A played swung eighth line: long-short pairs, the off-beat at 320 ticks (2:1), each onset
+    moved by up to 20 ticks, 32 beats."""
+    rng = random.Random(seed)
+    scale, step, notes = [60, 62, 64, 65, 67, 69, 71, 72, 74, 76], 4, []
+    for beat in range(32):
+        for off, length in ((0, 300), (320, 150)):
+            step = max(0, min(9, step + rng.choice([-2, -1, 1, 1, 2, -1])))
+            notes.append(Note(scale[step], max(0, beat * Q + off + rng.randint(-20, 20)), length,
+                              rng.randint(60, 100), 0))
+    return Score(notes=notes, voices=[Voice("Sax", 65)])
+
+
+def test_a_swung_line_keeps_its_subdivision_of_the_beat():
+    swung = np.array([0, 8] * 12) + np.arange(24) // 2 * 12  # grid units: 0 and 320 ticks of each beat
+    prior = unplayed_subdivisions(swung, 4)
+    assert prior is not None and prior[4] < 0 and prior[0] == prior[8] == 0  # the middle triplet, unplayed
+    assert unplayed_subdivisions(np.arange(24) * 4, 4) is None  # running triplets: every point played
+    assert unplayed_subdivisions(swung[:15], 4) is None  # too few notes to say
+
+
+def test_a_played_swung_line_is_not_continued_as_running_triplets(cowriter):
+    # QA N7: continued as triplets, 5-11 of each variation's onsets on the middle triplet (160
+    # ticks), where the player had none; 25 of 89 new notes over 3 variations.
+    score = swung_take()
+    end = max(n.onset for n in score.notes)
+    middle = total = 0
+    for v in cowriter.generate(continue_request(score, bars=4, variations=3, seed=1)):
+        within = np.array([n.onset % Q for n in v.notes if n.generated and n.onset > end])
+        middle += int(np.sum(np.abs(within - Q // 3) <= 40))
+        total += len(within)
+    assert total >= 30 and middle <= 0.12 * total, (middle, total)
