@@ -288,6 +288,28 @@ def parse_bars(text: str) -> tuple[int, int]:
     return parts[0], parts[1]
 
 
+def past_the_end(score: Score, start: int, end: int) -> str:
+    """What to tell the person when a Fill of ticks [start, end) reaches past the last bar of the
+    music ('' when it does not): there is nothing after to fill towards, so those bars are a
+    continuation (e.g. 'bars 50-51 are after the end of the piece (48 bars): continuing it
+    instead; bar 49 stays empty'). The command line and the window say the same."""
+    if not score.notes or end <= start:
+        return ""
+    last_tick = max(0, score.end - 1)
+    if end <= bar_at(score, last_tick)[1]:
+        return ""
+    bars = bar_number(score, last_tick)
+    first, last = bar_number(score, start), bar_number(score, end - 1)
+    after = max(first, bars + 1)
+    span = f"bar {after} is" if after == last else f"bars {after}-{last} are"
+    piece = f"the end of the piece ({bars} bar{'s' if bars != 1 else ''})"
+    if start < bar_at(score, last_tick)[1]:
+        return f"{span} after {piece}: those are a continuation, with nothing after them to lead into"
+    gap = "" if first == bars + 1 else (
+        f"; bar {bars + 1} stays empty" if first == bars + 2 else f"; bars {bars + 1}-{first - 1} stay empty")
+    return f"{span} after {piece}: continuing it instead{gap}"
+
+
 # ----------------------------------------------------------------------------- regions
 
 def clear_region(score: Score, region: Region) -> Score:
@@ -481,5 +503,6 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
 
 __all__ = ["GenerationRequest", "PARTS", "PART_WORDS", "PartExists", "ROLES", "add_part",
            "apply_result", "bar_at", "bar_number", "bar_span",
-           "clear_region", "continue_request", "fill_request", "first_bar_line", "parse_bars", "same_variations",
+           "clear_region", "continue_request", "fill_request", "first_bar_line", "parse_bars", "past_the_end",
+           "same_variations",
            "same_variations_text", "sounding_at_end", "voice_indices", "voices_with_notes"]

@@ -54,6 +54,7 @@ class CoWriterPanel(QWidget):
         # The voices ticked to write in (Voicing panel); empty = each voice sounding at the end.
         self.voices: Callable[[], list[int]] = list
         self.last_error = ""
+        self.request_notice = ""  # what the running request changes from what was asked, said with its result
         # Redoes the last request from the score as it is now (Regenerate on out-of-date variations).
         # Continue sets it; Fill and Add part set their own.
         self.last_request: Callable[[], None] = self.continue_seed
@@ -382,16 +383,20 @@ class CoWriterPanel(QWidget):
         count = f"{len(variations)} variation{'s' * (len(variations) != 1)}"
         same = same_variations_text(same_variations([v.score for v in variations]),
                                     variations[0].options.get("temperature") if variations else None)
+        notice, self.request_notice = self.request_notice, ""
+        notice = f". {notice}" if notice else ""
         if same:  # said, not hidden: the list would show four entries of one result
             self.message.emit(f"{count} written in {duration_text(seconds)}; {same[0].upper()}{same[1:]} "
-                              "(Temperature, Top-p in the panel)")
+                              f"(Temperature, Top-p in the panel){notice}")
         else:
-            self.message.emit(f"{count} written in {duration_text(seconds)}: audition, then accept one")
+            self.message.emit(f"{count} written in {duration_text(seconds)}: audition, then accept one{notice}")
 
     def _failed(self, message: str) -> None:
+        self.request_notice = ""
         self._error(message)
 
     def _cancelled(self) -> None:
+        self.request_notice = ""
         self.message.emit("Generation cancelled")
 
     def _error(self, message: str) -> None:

@@ -12,7 +12,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QMessageBox, QPushButton, QToolButton
 
 from composer.music.scales import Key
-from composer.request import PART_WORDS, GenerationRequest, PartExists, add_part, bar_at, fill_request, finds_no_key
+from composer.request import (PART_WORDS, GenerationRequest, PartExists, add_part, bar_at, fill_request, finds_no_key,
+                              past_the_end)
 
 PART_LABELS = {"bass": "&Bass", "harmony": "&Harmony", "counter": "&Counter-melody", "drums": "&Drums"}
 NO_SELECTION = ("Select the bars to fill first: Ctrl-drag on the ruler (or double-click a bar), or select "
@@ -117,7 +118,13 @@ class RegionActions(QObject):
             self.panel._error(NO_SELECTION)
             return
         start, end, voices = span
+        was_busy = self.panel.cowriter.busy
         self._run(lambda: fill_request(self.document.score(), start, end, voices, **self._options()), self.fill)
+        notice = past_the_end(self.document.score(), start, end)
+        if notice and self.panel.cowriter.busy and not was_busy:  # started: said now, and with its variations
+            notice = notice[0].upper() + notice[1:]
+            self.panel.request_notice = notice
+            self.panel.message.emit(notice)
 
     def add_part(self, part: str, anyway: bool = False) -> None:
         """Add part > `part`; a harmony, drum or bass part where the piece has one is asked about
