@@ -667,7 +667,55 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             plan = replace(plan, prior_features_at=ScoreFeatures(meters, keys, estimated),
                            chord_strength=style_chord_strength(style) if controls.chord_strength is None
                            else controls.chord_strength)
+    elif chord_rows is None and any(t.role in _ACCOMPANYING for t in targets) and len(pitched_notes) \
+            and not any(n.onset >= region.start for n in score.notes if not n.generated):
+        # A band's loop continued (bass or harmony parts going on after the piece's own notes, no
+        # chord symbols): the chord-tone prior follows the context's progression cycled on, for the
+        # sampler only. A 4-bar Am | F | G | E loop had been continued as G major for 8 of 8
+        # chords, its bass leaving the roots (QA F2).
+        loop = progression_loop(pitched_notes[pitched_notes[:, 0] < region.start], meters, region.start,
+                                key.pitch_classes if key is not None else None)
+        if loop is not None:
+            # (the piece's own chords widen a lock detected from it, as written ones do: the loop's E
+            # major in A minor kept its G#)
+            plan = replace(plan, prior_features_at=ScoreFeatures(meters, keys, loop), prior_chords_cycled=True,
+                           chord_pitch_classes=_chord_pitch_classes(loop, region, key) if key_detected else frozenset(),
+                           chord_strength=style_chord_strength(style) if controls.chord_strength is None
+                           else controls.chord_strength)
     return plan, context, style_index
+
+
+LOOP_BARS = (4, 8, 2)  # progression lengths a continuation cycles, the likeliest first
+LOOP_AGREEMENT = 0.75  # share of bars a progression must repeat in the context to be a loop
+LOOP_AHEAD = 256  # bars of a cycled progression laid ahead of a continuation
+
+
+def progression_loop(notes: np.ndarray, meters: np.ndarray, start: int,
+                     key_classes: frozenset[int] | None) -> np.ndarray | None:
+    """Chord rows (onset, duration, root, quality; ticks) from `start` on: the progression of the
+    context's last LOOP_BARS bars (estimated bar by bar, priors.estimate_chords) cycled on, where
+    the context is that progression stated once (the whole context L bars long) or its last 2 L
+    bars repeat it in LOOP_AGREEMENT of the bars; None otherwise (a piece going somewhere, not
+    round). notes: the pitched notes before `start` (note array rows, ticks)."""
+    chords = estimate_chords(notes[:, 0], notes[:, 1], notes[:, 2], meters, key_classes) if len(notes) else None
+    if chords is None or not len(chords):
+        return None
+    chords = chords[chords[:, 0] + chords[:, 1] <= start]
+    bars = [tuple(row) for row in chords[:, 2:4].tolist()]
+    for length in LOOP_BARS:
+        if len(bars) == length or (len(bars) >= 2 * length and np.mean(
+                [a == b for a, b in zip(bars[-length:], bars[-2 * length:-length])]) >= LOOP_AGREEMENT):
+            cycle = bars[-length:]
+            break
+    else:
+        return None
+    rows, onset = [], start
+    for i in range(LOOP_AHEAD):
+        since, bar = bar_positions(np.array([onset], dtype=np.int64), meters)
+        length = int(bar[0]) - int(since[0])
+        rows.append((onset, length, *cycle[i % len(cycle)]))
+        onset += length
+    return np.array(rows, dtype=np.int64)
 
 
 _ACCOMPANYING = (V.ROLES.index("bass"), V.ROLES.index("harmony"))

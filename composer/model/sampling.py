@@ -159,6 +159,7 @@ class RegionPlan:
     # voices that ended at different bars, in one pass.
     row_ends: tuple[int | None, ...] | None = None
     prior_features_at: Callable[[np.ndarray], dict] | None = None  # chords for the prior only (None: features_at's)
+    prior_chords_cycled: bool = False  # ... which are the piece's own progression cycled on (as sure as written)
     # The bass notes slash chords name ("Eb/G"): rows (onset, end, pitch class) in grid ticks, the
     # bass line's note where the chord arrives instead of the root (None: no slash chords).
     slash_basses: np.ndarray | None = None
@@ -391,7 +392,7 @@ def _plays_chords(plan: RegionPlan, voice: TargetVoice) -> bool:
     """Whether the voice plays the chord on every onset (_joint_prior: an added comping part, or a
     chordal part of the piece's own under chords written or given)."""
     return voice.comping or (voice.texture is not None and voice.role != V.ROLES.index("drums")
-                             and plan.prior_features_at is None)
+                             and (plan.prior_features_at is None or plan.prior_chords_cycled))
 
 
 def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior: torch.Tensor,
