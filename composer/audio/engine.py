@@ -119,7 +119,7 @@ class SoundEngine:
             # changes (and a pickup) as soon as a voice was muted.
             replaced = Score(notes=score.notes, voices=list(voices), tempos=score.tempos,
                              meters=list(score.meters), keys=list(score.keys), chords=list(score.chords),
-                             title=score.title, style=score.style)
+                             pedals=list(score.pedals), title=score.title, style=score.style)
             if channel_plan(voices) == self._channels:
                 self._voices = list(voices)
                 self._player.score = replaced

@@ -6,6 +6,12 @@ a couple of seconds is scheduled ahead; `pump()` tops it up (called by the engin
 thread live, and before every block offline). A short window keeps stop, seek, loop and tempo
 changes instant: pending events are removed from the sequencer and the window is refilled.
 
+The score's sustain pedal (composer.music.score.Pedal) goes out as CC64 on its voice's channel at
+its times, pressed again where playback starts, loops or is rescheduled inside a pedalled span;
+a lift goes out one millisecond early, so a lift and a press at one tick (a re-pedal, a loop's
+seam) reach the synth in that order (the sequencer does not order two controller events of one
+time).
+
 Not thread-safe by itself: the engine serialises every call with one lock.
 """
 
@@ -15,7 +21,7 @@ import enum
 from dataclasses import dataclass
 
 from composer.audio.synth_host import SynthHost
-from composer.audio.timeline import NoteTimeline, TempoMap, beats_in
+from composer.audio.timeline import NoteTimeline, PlayPedal, TempoMap, beats_in
 from composer.audio.voicing import (
     METRONOME_ACCENT_KEY,
     METRONOME_CHANNEL,
@@ -169,6 +175,8 @@ class Player:
         # Notes already sounding lost their note-offs with the pending events: re-send them.
         for note in self.timeline.sounding_at(position):
             self.host.schedule_off(self._ms(min(note.end, self._pass_end())), note.channel, note.pitch)
+        for pedal in self.timeline.pedals_down_at(position):  # and pedals down their lifts
+            self._lift(pedal, self._pedal_cut())
         self.pump()
 
     # -- the clock -----------------------------------------------------------------------
@@ -214,6 +222,7 @@ class Player:
             if self.loop is not None:
                 self._anchors.append(_Anchor(self._ms(pass_end), self.loop.start))
                 self._fill = self.loop.start
+                self._press_held_pedals(self.loop.start)
                 if self._anchors[-1].ms >= horizon:
                     break
             elif self._open_end:
@@ -230,6 +239,7 @@ class Player:
         self._anchors = [_Anchor(self.host.now_ms() + (self.lead_ms if lead else 0), tick)]
         self._fill = tick
         self._end_ms = None
+        self._press_held_pedals(tick)
         self.pump()
 
     def _pass_end(self) -> int:
@@ -263,12 +273,38 @@ class Player:
         while len(self._anchors) > 1 and self._anchors[1].ms <= before_ms:
             self._anchors.pop(0)
 
+    def _pedal_cut(self) -> int | None:
+        """Where the current pass cuts what sounds (a loop's or a region's end), or None."""
+        return self._pass_end() if (self.loop is not None or self._end is not None) else None
+
+    def _lift(self, pedal: PlayPedal, cut: int | None) -> int:
+        """Schedule the pedal's lift (at the cut if that is sooner); its sequencer time."""
+        at = self._ms(pedal.end if cut is None else min(pedal.end, cut)) - 1
+        self.host.schedule_pedal(at, pedal.channel, False)
+        return at
+
+    def _press(self, pedal: PlayPedal, tick: int, cut: int | None) -> None:
+        """The pedal down from `tick` to its lift; nothing when that is under a millisecond (the
+        lift would reach the synth first and leave the pedal down)."""
+        at = self._ms(tick)
+        if self._ms(pedal.end if cut is None else min(pedal.end, cut)) - 1 > at:
+            self.host.schedule_pedal(at, pedal.channel, True)
+            self._lift(pedal, cut)
+
+    def _press_held_pedals(self, tick: int) -> None:
+        """A pass that starts inside a pedalled span starts with the pedal down."""
+        cut = self._pedal_cut()
+        for pedal in self.timeline.pedals_down_at(tick):
+            self._press(pedal, tick, cut)
+
     def _schedule(self, start: int, stop: int, pass_end: int) -> None:
         cut = pass_end if (self.loop is not None or self._end is not None) else None
         for note in self.timeline.starting_in(start, stop):
             end = note.end if cut is None else min(note.end, cut)
             self.host.schedule_on(self._ms(note.onset), note.channel, note.pitch, note.velocity)
             self.host.schedule_off(self._ms(end), note.channel, note.pitch)
+        for pedal in self.timeline.pedals_starting_in(start, stop):
+            self._press(pedal, pedal.onset, cut)
         if self.metronome:
             for tick, accent in beats_in(self.score, start, stop):
                 key = METRONOME_ACCENT_KEY if accent else METRONOME_KEY

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from composer.audio.errors import AudioError
 from composer.music.meter import MeterChange
-from composer.music.score import KeyChange, Score, TempoChange
+from composer.music.score import KeyChange, Pedal, Score, TempoChange, united_pedals
 
 MAX_SILENCE_SECONDS = 10.0
 MAX_RENDER_SECONDS = 6 * 3600.0  # six hours of audio, about 3.6 GB of 44.1 kHz stereo WAV
@@ -56,8 +56,8 @@ def describe(shortened: list[Shortened], limit: float = MAX_SILENCE_SECONDS) -> 
 
 def shorten_silences(score: Score, max_seconds: float = MAX_SILENCE_SECONDS) -> tuple[Score, list[Shortened]]:
     """A copy of `score` in which every stretch longer than max_seconds where no note sounds is
-    cut to max_seconds (notes, tempo, meter and key changes after it move earlier), and what was
-    cut. The score itself is unchanged; with nothing to cut the same score is returned."""
+    cut to max_seconds (notes, pedals, tempo, meter and key changes after it move earlier), and
+    what was cut. The score itself is unchanged; with nothing to cut the same score is returned."""
     notes = sorted(score.notes, key=lambda n: n.onset)
     cuts: list[tuple[int, int]] = []  # (tick where the cut begins, ticks removed)
     shortened: list[Shortened] = []
@@ -91,6 +91,8 @@ def shorten_silences(score: Score, max_seconds: float = MAX_SILENCE_SECONDS) -> 
     copy.meters = list({m.tick: m for m in copy.meters}.values())
     copy.keys = list({k.tick: KeyChange(k.tick, k.key) for k in
                       (KeyChange(moved(k.tick), k.key) for k in score.keys)}.values())
+    copy.pedals = united_pedals(Pedal(p.voice, moved(p.onset), moved(p.end)) for p in score.pedals
+                                if moved(p.end) > moved(p.onset))
     return copy, shortened
 
 

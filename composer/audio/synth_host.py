@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from ctypes import c_int, c_void_p
+from ctypes import c_int, c_short, c_void_p
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +53,9 @@ class SynthHost:
                                              c_void_p, c_int, c_int, c_int)
             self._set_channel_type = c_function("fluid_synth_set_channel_type", c_int,
                                                 c_void_p, c_int, c_int)
+            # pyfluidsynth's Sequencer sends notes only; a controller event is built with the C API
+            # (fluid_event_control_change(evt, channel, short control, int value), FluidSynth 2.x).
+            self._event_cc = c_function("fluid_event_control_change", None, c_void_p, c_int, c_short, c_int)
         except BaseException:
             self.close()
             raise
@@ -138,6 +141,17 @@ class SynthHost:
 
     def schedule_off(self, ms: int, channel: int, key: int) -> None:
         self.sequencer.note_off(max(0, ms), channel, key, dest=self.dest)
+
+    def schedule_pedal(self, ms: int, channel: int, down: bool) -> None:
+        """The sustain pedal (CC64 127 down, 0 up, MIDI 1.0) on `channel` at sequencer time `ms`."""
+        if self._event_cc is None:  # a FluidSynth without the call: notes still play, unpedalled
+            return
+        event = self.sequencer._create_event(dest=self.dest)
+        try:
+            self._event_cc(event, channel, _CC_SUSTAIN, 127 if down else 0)
+            self.sequencer._schedule_event(event, max(0, ms))
+        finally:
+            self._fs.delete_fluid_event(event)
 
     def cancel_scheduled(self) -> None:
         self._check_open()

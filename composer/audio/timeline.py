@@ -1,4 +1,5 @@
-"""A score turned into what the scheduler sends: notes on channels, beats, and the tempo map.
+"""A score turned into what the scheduler sends: notes and sustain pedals on channels, beats, and
+the tempo map.
 
 Pure (no FluidSynth). Ticks are score ticks (TICKS_PER_QUARTER per quarter note); times are
 seconds of playback, after the transport's tempo factor.
@@ -24,8 +25,18 @@ class PlayNote:
     velocity: int
 
 
+@dataclass(frozen=True, slots=True)
+class PlayPedal:
+    """The sustain pedal (CC64) down on `channel` from `onset` to `end` (score ticks)."""
+
+    onset: int
+    end: int
+    channel: int
+
+
 class NoteTimeline:
-    """The score's notes sorted by onset, ready for windowed look-ups."""
+    """The score's notes and sustain pedals sorted by onset, ready for windowed look-ups. The end
+    is the last note's end or pedal lift, whichever is later (notes ring until the lift)."""
 
     def __init__(self, score: Score):
         channels = channel_plan(score.voices)
@@ -36,7 +47,10 @@ class NoteTimeline:
         ]
         self.notes = _untangle_repeats(notes)
         self.onsets = [n.onset for n in self.notes]
-        self.end = max((n.end for n in self.notes), default=0)
+        self.pedals = _channel_pedals(score, channels)
+        self.pedal_onsets = [p.onset for p in self.pedals]
+        self.end = max(max((n.end for n in self.notes), default=0),
+                       max((p.end for p in self.pedals), default=0) if self.notes else 0)
 
     def starting_in(self, start: int, stop: int) -> list[PlayNote]:
         """Notes whose onset lies in [start, stop)."""
@@ -45,6 +59,34 @@ class NoteTimeline:
     def sounding_at(self, tick: int) -> list[PlayNote]:
         """Notes that began before `tick` and still sound at it."""
         return [n for n in self.notes[:bisect.bisect_left(self.onsets, tick)] if n.end > tick]
+
+    def pedals_starting_in(self, start: int, stop: int) -> list[PlayPedal]:
+        """Pedal presses whose onset lies in [start, stop)."""
+        return self.pedals[bisect.bisect_left(self.pedal_onsets, start):bisect.bisect_left(self.pedal_onsets, stop)]
+
+    def pedals_down_at(self, tick: int) -> list[PlayPedal]:
+        """Pedals pressed before `tick` and still down at it (to press again when playback starts
+        or loops there)."""
+        return [p for p in self.pedals[:bisect.bisect_left(self.pedal_onsets, tick)] if p.end > tick]
+
+
+def _channel_pedals(score: Score, channels: list[int]) -> list[PlayPedal]:
+    """The score's pedal spans on their voices' channels, by onset; voices sharing a channel
+    (past 62 voices) share one pedal, so their overlapping spans are made one."""
+    by_channel: dict[int, list[tuple[int, int]]] = {}
+    for pedal in getattr(score, "pedals", ()):
+        channel = channels[pedal.voice] if pedal.voice < len(channels) else channels[0]
+        by_channel.setdefault(channel, []).append((pedal.onset, pedal.end))
+    out: list[PlayPedal] = []
+    for channel, spans in by_channel.items():
+        united: list[list[int]] = []
+        for onset, end in sorted(spans):
+            if united and onset < united[-1][1]:
+                united[-1][1] = max(united[-1][1], end)
+            else:
+                united.append([onset, end])
+        out += [PlayPedal(onset, end, channel) for onset, end in united]
+    return sorted(out, key=lambda p: (p.onset, p.channel))
 
 
 def _untangle_repeats(notes: list[PlayNote]) -> list[PlayNote]:

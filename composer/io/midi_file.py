@@ -25,12 +25,12 @@ from composer.io.smf_reader import (
     META_SET_TEMPO, META_TIME_SIGNATURE, META_TRACK_NAME, NOTE_OFF, NOTE_ON, PITCH_BEND, PROGRAM_CHANGE,
     SUSTAIN_PEDAL, SmfError, SmfFile, Track, parse_smf,
 )
-from composer.io.midi_pedal import bend_gestures, sustained
+from composer.io.midi_controllers import bend_gestures, pedal_spans
 from composer.music.chords import ChordSymbol
 from composer.music.scales import Key
 from composer.music.instruments import program_name
 from composer.music.meter import MeterChange, normalised
-from composer.music.score import DEFAULT_BPM, TICKS_PER_QUARTER, KeyChange, Note, Score, TempoChange, Voice
+from composer.music.score import DEFAULT_BPM, TICKS_PER_QUARTER, KeyChange, Note, Pedal, Score, TempoChange, Voice
 
 log = logging.getLogger(__name__)
 
@@ -243,9 +243,12 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
     for values in settings.values():
         values.sort(key=lambda e: e[0])  # stable: ties keep track order
     by_track = {kind: _by_track(values) for kind, values in settings.items()}
-    pedals = {channel: [(tick, value) for tick, _track, value in events]
-              for (kind, channel), events in settings.items() if kind == SUSTAIN_PEDAL}
-    raw, held = sustained(raw, pedals, max(track.end_tick for track in smf.tracks))
+    # The sustain pedal, per channel (channel state is global: a pedal in the left hand's track
+    # holds the right hand's notes on the same channel), kept as spans beside the notes.
+    pedal_events = {channel: [(tick, value) for tick, _track, value in events]
+                    for (kind, channel), events in settings.items() if kind == SUSTAIN_PEDAL}
+    file_end = max(track.end_tick for track in smf.tracks)
+    spans = {channel: found for channel, events in pedal_events.items() if (found := pedal_spans(events, file_end))}
 
     voice_of: dict[tuple[int, int], int] = {}
     first_onset: dict[tuple[int, int], int] = {}
@@ -292,15 +295,16 @@ def _score_from_smf(smf: SmfFile, path: Path) -> MidiReadReport:
     if split:
         features.add("program changes")
     notices = []
-    if held:
+    pedals = _pedals(spans, voice_of, ticks)
+    if pedals:
         features.add("sustain pedal")
-        notices.append(_pedal_notice(held, pair_names))
+        notices.append(_pedal_notice(spans, voice_of, voices))
     problems += _bend_problems(bends, pair_names)
 
     notes = _scaled_notes(raw, voice_of, ticks, split)
     score = Score(notes=notes, voices=voices, meters=meter_map_from_events(meter_events, ticks),
                   keys=_key_map(key_events, exact_keys, ticks), title=names.get(0, ""),
-                  chords=_chord_track(chord_events, ticks))
+                  chords=_chord_track(chord_events, ticks), pedals=pedals)
     if smf.ticks_per_quarter:
         score.tempos = _tempo_map(tempos, ticks)
     else:
@@ -328,17 +332,32 @@ def _distinct_names(voices: list[Voice], channels: list[int], named: list[int]) 
                 voices[index].name = voices[index].name[:64 - len(suffix)] + suffix
 
 
-def _named_counts(counts: dict, pair_names: dict) -> str:
-    """'24 notes in Piano LH, 3 in Piano RH' from {(track, channel): count} (voices in order)."""
-    parts = [f"{counts[pair]} in {pair_names[pair]}" for pair in sorted(counts) if pair in pair_names]
-    return ", ".join(parts)
+def _pedal_voices(channel: int, voice_of: dict) -> list[int]:
+    """The voices read from `channel` (every track, every program segment), in order."""
+    return sorted({voice for (track, ch, _program), voice in voice_of.items() if ch == channel})
 
 
-def _pedal_notice(held: dict, pair_names: dict) -> str:
-    total = sum(held.values())
-    where = _named_counts(held, pair_names)
-    return (f"sustain pedal (CC64) applied to note lengths, as a synthesiser plays it: {total} "
-            f"note{'s' if total != 1 else ''} held until the pedal lifts ({where})")
+def _pedals(spans: dict[int, list[tuple[int, int]]], voice_of: dict, ticks) -> list[Pedal]:
+    """Each channel's pedal spans (file ticks) on every voice read from that channel, in score
+    ticks; a span that rounds to nothing is left out, a channel without notes is not heard."""
+    pedals = []
+    for channel, found in spans.items():
+        for voice in _pedal_voices(channel, voice_of):
+            pedals += [Pedal(voice, ticks(down), ticks(up)) for down, up in found if ticks(up) > ticks(down)]
+    return pedals
+
+
+def _pedal_notice(spans: dict[int, list[tuple[int, int]]], voice_of: dict, voices: list[Voice]) -> str:
+    """'sustain pedal kept for playback: 12 pedal presses in Left Hand, Right Hand (notes keep
+    their played lengths)': presses counted per channel, named by the voices it holds."""
+    parts = []
+    for channel in sorted(spans, key=lambda c: min(_pedal_voices(c, voice_of), default=len(voices))):
+        held = _pedal_voices(channel, voice_of)
+        if held:
+            count = len(spans[channel])
+            parts.append(f"{count} pedal press{'es' if count != 1 else ''} in "
+                         f"{', '.join(voices[v].name for v in held)}")
+    return f"sustain pedal kept for playback: {'; '.join(parts)} (notes keep their played lengths)"
 
 
 def _bend_problems(bends: dict[int, list[tuple[int, int]]], pair_names: dict) -> list[str]:

@@ -2,7 +2,8 @@
 
 Track 0 is the conductor (title, meter map with its pickup, key map, chord track as markers, tempo map);
 then one track per
-voice with its name, program, volume (CC7) and pan (CC10). Drums go on channel 10 (index 9);
+voice with its name, program, volume (CC7), pan (CC10) and sustain pedal (CC64 127 down, 0 up, MIDI
+1.0; composer.music.score.Pedal). Drums go on channel 10 (index 9);
 other voices take channels 1-9, 11-16 in order and wrap past fifteen of them (voices that share a
 channel then share its program). Muted and solo voices are written like any other: mute and solo
 are playback settings, not part of the music.
@@ -18,7 +19,7 @@ from composer.io import safe_write
 from composer.io.errors import ScoreFileError
 from composer.music.scales import SCALES, Key
 from composer.music.meter import MeterChange
-from composer.music.score import TICKS_PER_QUARTER, Note, Score
+from composer.music.score import TICKS_PER_QUARTER, Note, Pedal, Score
 
 # Sequencer-specific meta events carrying what plain MIDI cannot say. 0x7D is the manufacturer ID
 # the MIDI standard reserves for non-commercial use; other programs skip these events.
@@ -131,7 +132,8 @@ def _append_timed(track: mido.MidiTrack, events: list[tuple[int, mido.Message]])
         last = tick
 
 
-def _voice_track(score: Score, index: int, channel: int, notes: list[Note]) -> mido.MidiTrack:
+def _voice_track(score: Score, index: int, channel: int, notes: list[Note],
+                 pedals: list[Pedal] = ()) -> mido.MidiTrack:
     voice = score.voices[index]
     track = mido.MidiTrack()
     track.append(mido.MetaMessage("track_name", name=_latin1_carrier(voice.name)))
@@ -147,6 +149,12 @@ def _voice_track(score: Score, index: int, channel: int, notes: list[Note]) -> m
         if note.generated:
             on.insert(0, _sequencer_specific(GENERATED_MARK))
         keyed.append((note.onset, 1, note.pitch, order, on))
+    # The pedal, at one tick: a lift first (a re-pedal reads back as two spans), a press after the
+    # note-offs (a note released as the pedal goes down is not held by it) and before the note-ons.
+    for pedal in pedals:
+        keyed.append((pedal.end, -1, 0, 0, [mido.Message("control_change", channel=channel, control=64, value=0)]))
+        keyed.append((pedal.onset, 0.5, 0, 0,
+                      [mido.Message("control_change", channel=channel, control=64, value=127)]))
     keyed.sort(key=lambda e: e[:4])
     _append_timed(track, [(tick, message) for tick, _, _, _, messages in keyed for message in messages])
     return track
@@ -162,10 +170,15 @@ def build_midi_file(score: Score, *, only_generated: bool = False) -> mido.MidiF
     by_voice: list[list[Note]] = [[] for _ in score.voices]
     for note in sorted(notes, key=lambda n: (n.onset, n.pitch)):
         by_voice[note.voice].append(note)
+    pedals: list[list[Pedal]] = [[] for _ in score.voices]
+    if not only_generated:  # the co-writer's notes alone do not need the player's pedal
+        for pedal in getattr(score, "pedals", ()):
+            if pedal.voice < len(pedals):
+                pedals[pedal.voice].append(pedal)
     midi = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_QUARTER)
     midi.tracks.append(_conductor_track(score))
     for index, channel in enumerate(assign_channels(score)):
-        midi.tracks.append(_voice_track(score, index, channel, by_voice[index]))
+        midi.tracks.append(_voice_track(score, index, channel, by_voice[index], pedals[index]))
     return midi
 
 

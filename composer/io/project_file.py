@@ -28,7 +28,7 @@ from composer.music.chords import ChordSymbol
 from composer.music.region import ROLES
 from composer.music.scales import Key
 from composer.music.meter import DENOMINATORS, MeterChange
-from composer.music.score import KeyChange, Note, Score, TempoChange, Voice
+from composer.music.score import KeyChange, Note, Pedal, Score, TempoChange, Voice
 
 FORMAT = "composer-project"
 VERSION = 1
@@ -76,6 +76,8 @@ def project_to_dict(project: Project) -> dict[str, Any]:
             "keys": [[k.tick, str(k.key)] for k in score.keys],
             "tempos": [[t.tick, t.bpm] for t in score.tempos],
             "chords": [[c.onset, c.duration, c.figure] for c in score.chords],  # the chord track
+            # The sustain pedal, [voice, onset, end] spans; a file without it (older ones) has none.
+            "pedals": [[p.voice, p.onset, p.end] for p in score.pedals],
             "voices": [
                 {"name": v.name, "program": v.program, "is_drum": v.is_drum, "volume": v.volume,
                  "pan": v.pan, "mute": v.mute, "solo": v.solo, "role": v.role}
@@ -267,6 +269,15 @@ def _chord(raw: Any, index: int) -> ChordSymbol:
                        _str(raw[2], f"{what} figure", MAX_CHORD_FIGURE))
 
 
+def _pedal(raw: Any, index: int, voices: int) -> Pedal:
+    what = f"pedal {index + 1}"
+    _require(isinstance(raw, list) and len(raw) == 3, f"{what} must be [voice, onset, end]")
+    voice = _int(raw[0], f"{what} voice", 0, voices - 1)
+    onset = _int(raw[1], f"{what} onset", 0, MAX_TICK)
+    end = _int(raw[2], f"{what} end", onset + 1, MAX_TICK)
+    return Pedal(voice, onset, end)
+
+
 def _score(raw: Any) -> Score:
     _require(isinstance(raw, dict), "'score' must be an object")
     voices = [_voice(v, i) for i, v in enumerate(_list(raw.get("voices", [{}]), "voices", MAX_VOICES))]
@@ -301,8 +312,9 @@ def _score(raw: Any) -> Score:
     chords = sorted((_chord(c, i) for i, c in enumerate(_list(raw.get("chords", []), "chords", MAX_CHORDS))),
                     key=lambda c: c.onset)
     notes = [_note(n, i, len(voices)) for i, n in enumerate(_list(raw.get("notes", []), "notes", MAX_NOTES))]
+    pedals = [_pedal(p, i, len(voices)) for i, p in enumerate(_list(raw.get("pedals", []), "pedals", MAX_NOTES))]
     return Score(
-        notes=notes, voices=voices, tempos=tempos, meters=meters, keys=keys, chords=chords,
+        notes=notes, voices=voices, tempos=tempos, meters=meters, keys=keys, chords=chords, pedals=pedals,
         title=_str(raw.get("title", ""), "title", limits.MAX_TITLE),
         style=None if style is None else _str(style, "style", limits.MAX_STYLE),
     )

@@ -61,6 +61,11 @@ def score_problems(score) -> list[str]:
         problems.append(f"a note ends past tick {MAX_TICK}")
     if any(n.voice >= len(score.voices) for n in score.notes):
         problems.append("a note belongs to a voice the score does not have")
+    pedals = getattr(score, "pedals", None) or []
+    if len(pedals) > MAX_NOTES:
+        problems.append(f"{len(pedals):,} pedal presses (at most {MAX_NOTES:,})")
+    if any(p.voice >= len(score.voices) or p.end > MAX_TICK for p in pedals):
+        problems.append(f"a pedal on a voice the score does not have or past tick {MAX_TICK}")
     if len(score.tempos) > MAX_TEMPO_CHANGES:
         problems.append(f"{len(score.tempos):,} tempo changes (at most {MAX_TEMPO_CHANGES:,})")
     bad = next((t.bpm for t in score.tempos if not (math.isfinite(t.bpm) and MIN_BPM <= t.bpm <= MAX_BPM)), None)
@@ -101,6 +106,8 @@ def fit_score(score) -> list[str]:
             raise LimitError(f"every note ends past tick {MAX_TICK} (centuries in): damage, not music")
         score.notes = [n for n in score.notes if n.end <= MAX_TICK]
         changed.append(f"{len(late)} notes ending past tick {MAX_TICK} (centuries in) were left out")
+    if any(p.end > MAX_TICK for p in getattr(score, "pedals", None) or []):
+        score.pedals = [p for p in score.pedals if p.end <= MAX_TICK]
     wild = [t.bpm for t in score.tempos if not (math.isfinite(t.bpm) and MIN_BPM <= t.bpm <= MAX_BPM)]
     if wild:
         score.tempos = [replace(t, bpm=min(MAX_BPM, max(MIN_BPM, t.bpm)) if math.isfinite(t.bpm) else 120.0)
@@ -142,6 +149,9 @@ def _merge_voices(score) -> str:
               for i, v in enumerate(merged)]
     score.voices = merged
     score.notes = [n if n.voice == new_index[n.voice] else replace(n, voice=new_index[n.voice]) for n in score.notes]
+    if getattr(score, "pedals", None):  # a merged voice keeps its pedal (overlapping spans made one)
+        from composer.music.score import united_pedals
+        score.pedals = united_pedals(replace(p, voice=new_index[p.voice]) for p in score.pedals)
     return (f"{before} voices were merged into {len(merged)}, one per instrument (Composer edits at most "
             f"{MAX_VOICES} voices)")
 

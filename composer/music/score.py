@@ -69,6 +69,42 @@ class TempoChange:
 
 
 @dataclass(frozen=True, slots=True)
+class Pedal:
+    """The sustain (damper) pedal held down on one voice from `onset` to `end` (ticks, end > onset).
+
+    A performance controller kept beside the notes, as a MIDI file keeps CC64 (MIDI 1.0: values
+    64-127 down, 0-63 up): playback and MIDI export send it on the voice's channel, and a note
+    released under it rings on in the synth, but the notes keep their played lengths (the piano
+    roll and the co-writer see what the fingers held). Raises ValueError for an empty span."""
+
+    voice: int
+    onset: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.voice < 0:
+            raise ValueError(f"pedal voice {self.voice} is negative")
+        if self.onset < 0:
+            raise ValueError(f"pedal onset {self.onset} is negative")
+        if self.end <= self.onset:
+            raise ValueError(f"pedal from {self.onset} to {self.end} must end after it starts")
+
+
+def united_pedals(pedals: Iterable[Pedal]) -> list[Pedal]:
+    """Pedal spans sorted by (voice, onset), the overlapping spans of one voice made one (a voice
+    has one pedal); spans that only touch stay apart, as a lift and a press at one tick."""
+    out: list[Pedal] = []
+    for pedal in sorted(pedals, key=lambda p: (p.voice, p.onset, p.end)):
+        last = out[-1] if out else None
+        if last is not None and last.voice == pedal.voice and pedal.onset < last.end:
+            if pedal.end > last.end:
+                out[-1] = Pedal(last.voice, last.onset, pedal.end)
+        else:
+            out.append(pedal)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
 class TimeSignature:
     numerator: int = 4
     denominator: int = 4
@@ -116,8 +152,11 @@ class Score:
     chords: list["ChordSymbol"] = field(default_factory=list)  # noqa: F821 - composer.music.chords, by onset
     # What an interpretation changed from the file as stored, said to the person on opening
     # (window status, command-line notice) but not listed as damage by `composer data build`:
-    # "sustain pedal (CC64) applied to note lengths ...", "repeats written out as played ...".
+    # "sustain pedal kept for playback: ...", "repeats written out as played ...".
     notices: tuple[str, ...] = ()
+    # The sustain pedal (Pedal spans, by voice then onset): a controller playback and MIDI export
+    # send, never written into the notes' lengths.
+    pedals: list[Pedal] = field(default_factory=list)
 
     def __post_init__(self, time_signature: TimeSignature | None, key) -> None:
         if not self.voices:
@@ -135,6 +174,7 @@ class Score:
             if not keys or keys[-1].key != by_tick[tick].key:  # the same key again is no change
                 keys.append(by_tick[tick])
         self.keys = keys
+        self.pedals = united_pedals(self.pedals)
 
     def meter_map(self) -> MeterMap:
         return MeterMap(self.meters)
@@ -179,6 +219,7 @@ class Score:
             meters=list(self.meters),
             keys=list(self.keys),
             chords=list(self.chords),
+            pedals=list(self.pedals),
         )
 
     def seconds_at(self, tick: int) -> float:
