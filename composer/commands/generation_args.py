@@ -220,8 +220,7 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
     clash = None if args.list_styles else _input_among_outputs(args)
     if clash:  # "-o song.mid" on song.mid replaced it: with --only-new its notes were gone
         return fail(f"{clash}: that is the input file; give -o another name (writing over it would lose "
-                    "its notes with --only-new, and what Composer does not read, such as pitch bend and "
-                    "the sustain pedal's own events)")
+                    "its notes with --only-new, and what Composer does not read, such as pitch bend)")
     try:
         options = request_options(args)
     except OptionError as error:
@@ -267,6 +266,8 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
             if is_project_path(path):  # --only-new: the co-writer's notes alone, as the MIDI export writes them
                 written = variation.copy(notes=[n for n in variation.notes if n.generated]) if args.only_new \
                     else variation
+                if args.only_new:
+                    written.pedals = []  # the player's pedal belongs to the notes left out
                 save_project(Project(score=written), path)
             else:
                 write_midi(variation, path, only_generated=args.only_new)
