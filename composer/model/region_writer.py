@@ -228,7 +228,8 @@ def default_bass_line(start: int, meters: np.ndarray, notes_a_bar: int | None = 
         origin += len(patterns) * bar_ticks
     line = line_rhythm_of((np.concatenate(since), np.concatenate(lengths), np.concatenate(onsets)),
                           np.rint(np.array(durations) / V.TICKS_PER_GRID))
-    return None if line is None else replace(line, occupancy=np.max(occupancies, axis=0), within_bar=True)
+    return None if line is None else replace(line, occupancy=np.max(occupancies, axis=0), within_bar=True,
+                                             walking=walking and notes_a_bar is None)
 
 
 PERCUSSION_ROLES = ("hat", "kick", "snare", "offbeat")  # what each of a percussion kit's keys plays, in order

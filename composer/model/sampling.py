@@ -20,9 +20,10 @@ from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
-                                    OSTINATO_WEIGHT, QUARTER_UNITS, RECALL_OTHERS, SLASH_BASS_STRENGTH, GrooveProfile,
-                                    LineRecall, LineRhythm, Ostinato, Texture, chord_roots, chord_thirds, chord_tone_prior,
-                                    chord_tones, near_grid, recall_weight, root_prior, unrepeated,
+                                    OSTINATO_WEIGHT, QUARTER_UNITS, RECALL_OTHERS, SLASH_BASS_STRENGTH,
+                                    WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, GrooveProfile, LineRecall,
+                                    LineRhythm, Ostinato, Texture, approach_prior, chord_roots, chord_thirds,
+                                    chord_tone_prior, chord_tones, near_grid, recall_weight, root_prior, unrepeated,
                                     widened_lock_prior)
 from composer.music.region import Controls
 from composer.music.scales import Key
@@ -381,6 +382,15 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
             roots = np.where(inside, plan.slash_basses[np.maximum(rows, 0), 2], roots)
             weight *= np.where(inside, SLASH_BASS_STRENGTH / BASS_ROOT_STRENGTH, 1.0)
         chords = chords + root_prior(roots, weight, BASS_ROOT_STRENGTH)
+        if voice.rhythm is not None and voice.rhythm.walking:
+            # A walking line moves on (but for the root where a chord arrives), leading to the root
+            # the next beat brings.
+            ahead = (plan.prior_features_at or features)(onsets + QUARTER_UNITS)
+            arriving = (ahead["position"] == 0) | ((ahead["metric"] >= 1.0) & (
+                (ahead["chord_root"] != feats["chord_root"]) | (ahead["chord_quality"] != feats["chord_quality"])))
+            chords = chords + approach_prior(ahead["chord_root"], arriving & ~arrives, WALKING_APPROACH_STRENGTH)
+            if 0 <= row.last_pitch.get(voice.slot, -1) < V.N_PITCH:
+                chords[row.last_pitch[voice.slot], 1:] -= np.where(weight[1:] > 0, 0.0, WALKING_REPEAT_PENALTY)
     if plan.chord_pitch_classes and plan.key is not None:  # a detected lock widened chord by chord (after
         # unrepeated: a repeated note gets no bonus, and no pass either)
         chords = chords + widened_lock_prior(feats["chord_root"], feats["chord_quality"], plan.key.pitch_classes,

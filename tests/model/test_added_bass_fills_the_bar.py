@@ -1,12 +1,15 @@
 """An added bass fills the bar in the piece's meter: in 4/4 a note on beat 4 in most bars (QA
 F10: 8 of 84 bars over a lead sheet, a waltz's figure in 4/4, also in jazz styles), walking
-quarters in a jazz style, and after a meter change each bar gets its own meter's beats (a 3/4
-section then a 4/4 one had no onset on beat 4 at all: the line was made in the start's meter).
+quarters in a jazz style that move (G2 G2 G2 G2 over Gm7 | C7), and after a meter change each bar
+gets its own meter's beats (a 3/4 section then a 4/4 one had no onset on beat 4 at all: the line
+was made in the start's meter).
 
 The plain lines a new bass keeps (region_writer._plain_lines) had one bar in three on every beat,
 one on one and three, one held: each position weighed on its own, beat 4 lost to holding beat 3's
 note to the bar line. Now most bars play every beat or 1-3-4; over a meter change each position is
-played as often as the meter that plays it most does (region_writer.default_bass_line)."""
+played as often as the meter that plays it most does (region_writer.default_bass_line). A walking
+line repeats its last note less and leads to the root the next beat brings
+(priors.WALKING_REPEAT_PENALTY, approach_prior): here 45 of 124 notes repeated the last before."""
 
 from __future__ import annotations
 
@@ -39,18 +42,22 @@ def _bars(variation, bar_starts: list[int]) -> list[set[int]]:
 
 def test_an_added_bass_in_four_plays_beat_four(cowriter):
     for style in (None, "jazz"):
-        bars, roots, arrivals = [], 0, 0
+        bars, roots, arrivals, repeats, steps = [], 0, 0, 0, 0
         for variation in cowriter.generate(add_part(_lead_sheet(), "bass", variations=4, seed=3, style=style)):
             bars += _bars(variation, [b * BAR for b in range(len(TUNE))])
+            line = [n.pitch for n in sorted(variation.notes, key=lambda n: n.onset) if n.generated]
+            repeats += sum(a == b for a, b in zip(line, line[1:]))
+            steps += len(line) - 1
             for n in variation.notes:
                 if n.generated and n.onset % BAR == 0:
                     arrivals += 1
                     roots += n.pitch % 12 == ROOTS[FIGURES[n.onset // BAR]]
         fourth = sum(3 in beats for beats in bars)
         assert fourth >= 0.75 * len(bars), f"{style}: beat 4 in {fourth} of {len(bars)} bars"
-        if style == "jazz":  # walking quarters
+        if style == "jazz":  # walking quarters, which move
             every = sum(beats >= {0, 1, 2, 3} for beats in bars)
             assert every >= 0.9 * len(bars), f"{style}: every beat in {every} of {len(bars)} bars"
+            assert repeats <= 0.2 * steps, f"{style}: {repeats} of {steps} notes repeat the one before"
         assert roots >= 0.6 * arrivals, f"{style}: the root on {roots} of {arrivals} downbeats"
 
 
