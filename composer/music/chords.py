@@ -145,6 +145,50 @@ def is_chord_figure(figure: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1024)
+def chord_tone_names(figure: str) -> dict[int, str]:
+    """Pitch class -> name of each tone of a chord figure as music21 spells the chord
+    (music21.harmony.ChordSymbol): 'E7' -> {4: 'E', 8: 'G#', 11: 'B', 2: 'D'}, 'Bb7' has 'Ab'
+    (flats written 'b'), a slash chord's bass too ('A/C#': 'C#'). {} for a figure music21 does
+    not read. Cached: treat the dict as read-only."""
+    from music21 import harmony, pitch
+
+    try:
+        head, bass = _music21_figure(figure)
+        pitches = list(harmony.ChordSymbol(head).pitches) + ([pitch.Pitch(bass)] if bass else [])
+    except Exception:  # music21 raises ValueError and its own exception types
+        return {}
+    names: dict[int, str] = {}
+    for p in pitches:
+        names.setdefault(p.pitchClass, p.name.replace("-", "b"))
+    return names
+
+
+def chord_at(chords, tick: int) -> "ChordSymbol | None":
+    """The chord symbol sounding at `tick` in a chord track sorted by onset (Score.chords), None
+    between chords and where none is written."""
+    import bisect
+
+    index = bisect.bisect_right(chords, tick, key=lambda c: c.onset) - 1
+    return chords[index] if index >= 0 and tick < chords[index].end else None
+
+
+def spelled_in_chord(pitch: int, key, chord: "ChordSymbol | None") -> str:
+    """MIDI pitch -> scientific name: a black key that is a tone of the written chord in force is
+    named as the chord spells it (the G# of an E7 in F major: 'G#4', where the key alone says
+    'Ab4'; the Ab of a Bb7 in D major: 'Ab4'), anything else as scales.spelled_name in `key`.
+    A lead sheet's chromatic notes are mostly tones of its secondary dominants, and composer's
+    notes keep no written spelling, so the chord is the best witness of it. White keys keep
+    their letter (the chord's E# is F), as spelled_name has them."""
+    from composer.music.scales import spelled_name
+
+    if chord is not None and pitch % 12 in (1, 3, 6, 8, 10):
+        name = chord_tone_names(chord.figure).get(pitch % 12)
+        if name is not None and len(name) == 2:  # one sharp or flat: a black key's octave is its letter's
+            return f"{name}{pitch // 12 - 1}"
+    return spelled_name(pitch, key)
+
+
 def figure_of(root: int, quality: int, bass: int | None = None) -> str:
     """A plain figure for a (root pitch class, quality index) pair: (9, QUALITY_INDEX['min7']) -> 'Am7'."""
     text = NOTE_NAMES[root % 12] + QUALITY_SUFFIX[QUALITIES[quality]]

@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoStack
 
 from composer.music.limits import MAX_VOICES, field_problem, notes_problem
 from composer.music.meter import MeterMap, normalised
+from composer.music.chords import ChordSymbol, chord_at, spelled_in_chord
 from composer.music.scales import Key, key_at
 from composer.music.score import Note, Score, Voice
 from composer.ui.note_store import NoteStore
@@ -81,6 +82,15 @@ class ScoreDocument(QObject):
         """The written key in force at `tick` (composer.music.scales.key_at over the key map),
         None when the score has no key; the keyboard and note names spell pitches by it."""
         return key_at(self._meta.keys, tick)
+
+    def chord_at(self, tick: int) -> ChordSymbol | None:
+        """The written chord symbol sounding at `tick` (the chord lane's), None where none is."""
+        return chord_at(self._meta.chords, tick)
+
+    def spelled(self, pitch: int, tick: int) -> str:
+        """A pitch's name at `tick` as the music there spells it: a tone of the written chord as
+        the chord spells it (E7's G#), else in the written key (composer.music.chords.spelled_in_chord)."""
+        return spelled_in_chord(pitch, self.key_at(tick), self.chord_at(tick))
 
     @property
     def bpm(self) -> float:

@@ -16,7 +16,8 @@ from PySide6.QtCore import QEasingCurve, QPoint, QPointF, QPropertyAnimation, QR
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
-from composer.music.scales import Key, spelled_name
+from composer.music.chords import ChordSymbol, spelled_in_chord
+from composer.music.scales import Key
 from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note, TimeSignature
 from composer.music.meter import MeterMap
 from composer.ui import bar_grid, edit_ops
@@ -40,10 +41,11 @@ def bar_beat(tick: int, meters: MeterMap | TimeSignature) -> str:
 
 
 def readout_text(pitch: int, tick: int, meters: MeterMap | TimeSignature, velocity: int | None = None,
-                 key: Key | None = None) -> str:
+                 key: Key | None = None, chord: ChordSymbol | None = None) -> str:
     """What the pointer is on: 'E5  3:2  vel 80' (velocity only over or while dragging a note),
-    the pitch spelled in `key` (the written key at `tick`: 'Eb5' in Bb major, 'D#5' in D major)."""
-    text = f"{spelled_name(pitch, key)}  {bar_beat(tick, meters)}"
+    the pitch spelled in `key` (the written key at `tick`: 'Eb5' in Bb major, 'D#5' in D major),
+    a tone of the written `chord` there as the chord spells it (E7's 'G#4' in F major)."""
+    text = f"{spelled_in_chord(pitch, key, chord)}  {bar_beat(tick, meters)}"
     return text if velocity is None else f"{text}  vel {velocity}"
 
 
@@ -63,7 +65,7 @@ class PianoRoll(QAbstractScrollArea):
     view_changed = Signal()  # scrolled or zoomed: keyboard, ruler and lane repaint
     audition = Signal(int, int, int)  # pitch, velocity, voice: let the user hear a note
     audition_off = Signal(int, int)  # pitch, voice
-    spelling_changed = Signal()  # the playhead crossed into another written key: the keyboard respells
+    spelling_changed = Signal()  # the playhead or pointer crossed into another written key: the keyboard respells
 
     def __init__(self, document: ScoreDocument, parent: QWidget | None = None):
         super().__init__(parent)
@@ -82,6 +84,7 @@ class PianoRoll(QAbstractScrollArea):
         self._sounding: tuple[int, int] | None = None
         self.readout = ""  # pitch, bar:beat (and velocity) under the pointer, drawn beside it
         self._readout_at: QPoint | None = None  # viewport position of the pointer
+        self._pointer_tick: int | None = None  # the tick last pointed at in the roll (spelling_key)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().setMouseTracking(True)
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -124,10 +127,17 @@ class PianoRoll(QAbstractScrollArea):
         return int(g.tick_at(self.scroll_x())), int(g.tick_at(self.scroll_x() + self.viewport().width()))
 
     def spelling_key(self) -> Key | None:
-        """The written key the keyboard names its keys in: the one at the playhead while the
-        playhead is in view (where one plays and records), else the one at the view's left edge
+        """The written key the keyboard names its keys in: the one where the pointer last was in
+        the roll while that tick is in view (the bars one looks at and writes in, kept when the
+        pointer moves on to the keyboard to play a row: a view of F major bars 1-4 and A major
+        bars 5-7 reads C#/F#/G# rows after pointing at bar 6, as the readout there names its
+        notes; it read F major's Db/Gb/Ab from the playhead at bar 1), else the one at the
+        playhead while the playhead is in view (where one plays and records; moving the playhead
+        with the pointer off the roll hands it the choice), else the one at the view's left edge
         (a score scrolled to its Bb major bars names Bb major's flats). None: no key written."""
         left, right = self.visible_ticks()
+        if self._pointer_tick is not None and left <= self._pointer_tick <= right:
+            return self.document.key_at(self._pointer_tick)
         return self.document.key_at(self.playhead if left <= self.playhead <= right else left)
 
     # --- scrolling and zoom ------------------------------------------------------------------
@@ -286,6 +296,8 @@ class PianoRoll(QAbstractScrollArea):
         if tick != self.playhead:
             before = self.spelling_key()
             self.playhead = tick
+            if self._readout_at is None:  # the pointer is off the roll: the playhead names the keys
+                self._pointer_tick = None
             self.viewport().update()
             if self.spelling_key() != before:
                 self.spelling_changed.emit()
@@ -326,7 +338,7 @@ class PianoRoll(QAbstractScrollArea):
         return RollFrame(
             geometry=self.geometry_, scroll_x=self.scroll_x(), scroll_y=self.scroll_y(),
             width=vp.width(), height=vp.height(), store=self.document.store,
-            selection=self.document.selection, meters=self.document.meter_map(), key_at=self.document.key_at,
+            selection=self.document.selection, meters=self.document.meter_map(), spell=self.document.spelled,
             grid=self.snap.ticks,
             preview=d.preview if d else {}, new_notes=[d.new_note] if d and d.new_note else [],
             ghosts=self.ghosts, replaced=self.replaced, loop=self.loop, playhead=self.playhead,
@@ -356,6 +368,11 @@ class PianoRoll(QAbstractScrollArea):
 
     def _update_readout(self, view_pos: QPoint | None) -> None:
         """The readout for the pointer (or the note being drawn, moved or resized)."""
+        if view_pos is not None:  # left: the tick stays, the keyboard keeps naming that bar's key
+            before = self.spelling_key()
+            self._pointer_tick = max(0, int(self.geometry_.tick_at(self.content_pos(view_pos).x())))
+            if self.spelling_key() != before:
+                self.spelling_changed.emit()
         text = ""
         if view_pos is not None:
             d, sig = self._drag, self.document.meter_map()
@@ -369,11 +386,13 @@ class PianoRoll(QAbstractScrollArea):
                 note = self.document.store[note_id] if note_id is not None else None
             if note is not None:
                 tick = note.end if d is not None and d.kind == "resize" else note.onset
-                text = readout_text(note.pitch, tick, sig, note.velocity, self.document.key_at(note.onset))
+                text = readout_text(note.pitch, tick, sig, note.velocity, self.document.key_at(note.onset),
+                                     self.document.chord_at(note.onset))
             elif d is None or d.kind != "rubber":
                 content = self.content_pos(view_pos)
                 tick = int(self.geometry_.tick_at(content.x()))
-                text = readout_text(self.geometry_.pitch_at(content.y()), tick, sig, key=self.document.key_at(tick))
+                text = readout_text(self.geometry_.pitch_at(content.y()), tick, sig, key=self.document.key_at(tick),
+                                     chord=self.document.chord_at(tick))
         if text != self.readout or view_pos != self._readout_at:
             self.readout, self._readout_at = text, view_pos
             self.viewport().update()

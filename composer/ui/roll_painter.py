@@ -10,7 +10,6 @@ from typing import Callable
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
-from composer.music.scales import Key, spelled_name
 from composer.music.meter import MeterMap
 from composer.music.score import Note
 from composer.ui import bar_grid, palette
@@ -37,7 +36,7 @@ class RollFrame:
     store: NoteStore
     selection: set[int]
     meters: MeterMap  # the score's meter map: bar and beat lines per meter section
-    key_at: Callable[[int], Key | None]  # the written key at a tick: note names are spelled in it
+    spell: Callable[[int, int], str]  # (pitch, tick) -> its name there: in the written chord, else key
     grid: int  # snap grid in ticks (480 per quarter)
     preview: dict[int, Note] = field(default_factory=dict)  # notes being dragged, by id
     new_notes: list[Note] = field(default_factory=list)  # a note being drawn
@@ -115,7 +114,7 @@ def _paint_labels(p: QPainter, f: RollFrame, t0: int, t1: int, low: int, high: i
         n = f.preview.get(i, f.store[i])
         rect = _rect(f, n)
         if rect.width() >= LABEL_MIN_WIDTH:
-            p.drawText(rect.adjusted(3, 0, -2, 0), align, spelled_name(n.pitch, f.key_at(n.onset)))
+            p.drawText(rect.adjusted(3, 0, -2, 0), align, f.spell(n.pitch, n.onset))
 
 
 def _paint_rows(p: QPainter, f: RollFrame, low: int, high: int) -> None:

@@ -99,7 +99,8 @@ class VelocityLane(QWidget):
         text = ""
         if note_id is not None:
             note = self._preview.get(note_id, self.document.store[note_id])
-            text = readout_text(note.pitch, note.onset, self.document.meter_map(), note.velocity)
+            text = readout_text(note.pitch, note.onset, self.document.meter_map(), note.velocity,
+                                self.document.key_at(note.onset), self.document.chord_at(note.onset))
         if (text, x) != (self.readout, self._readout_x):
             self.readout, self._readout_x = text, x
             self.update()
