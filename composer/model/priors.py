@@ -711,33 +711,34 @@ def on_beat_pull(since_grid: np.ndarray, step: int) -> float:
     return float(np.clip(np.log((exact + 0.05) / (beside + 0.05)), 0.0, 3.0))
 
 
-# Log-odds taken from a played line's onset at a point of its grid within the quarter that its
-# context (16 onsets or more) plays less than UNPLAYED_SHARE of the time, and at the points beside
-# it: a swung eighth line (long-short, onsets at 0 and 320 ticks of each beat, on the triplet grid)
-# was continued as running triplets, 5-11 of its onsets at 160 where the player had none (QA N7).
+# Log-odds taken from a swung line's onsets at the middle triplet of the beat (and the units beside
+# it): a played line on the triplet grid whose onsets come to the first and third triplets of each
+# quarter, and to the middle one less than UNPLAYED_SHARE of the time (16 onsets or more), is swung
+# eighths (long-short), and was continued as running triplets: 5-11 of each variation's onsets on
+# the middle triplet where the player had none (QA N7). Only there: a line of quarters on the
+# eighth grid may well go on in eighths (a density of 6 a bar asked of a waltz tune of quarters
+# got 4-5 with every off-beat eighth taken away).
 UNPLAYED_SUBDIVISION = 6.0
 UNPLAYED_SHARE = 0.05
 QUARTER_UNITS = 12  # grid units in a quarter note
+_TRIPLET = 4  # grid units of an eighth-note triplet
 
 
 def unplayed_subdivisions(since_grid: np.ndarray, step: int) -> np.ndarray | None:
-    """(QUARTER_UNITS,) log-prior over positions within the quarter (grid units): -UNPLAYED_SUBDIVISION
-    around the points of a played line's grid `step` (played_grid) that its onsets (grid units
-    since their bar line) come to less than UNPLAYED_SHARE of the time, 0 elsewhere; None for
-    fewer than 16 onsets or no such point. The line keeps its subdivision of the beat, as it keeps
-    its grid (played_grid) and its beat (on_beat_pull)."""
+    """(QUARTER_UNITS,) log-prior over positions within the quarter (grid units) for a played line
+    on grid `step` (played_grid) whose onsets (grid units since their bar line) are swung eighths:
+    -UNPLAYED_SUBDIVISION around the middle triplet, 0 elsewhere; None for another line or fewer
+    than 16 onsets. The line keeps its long-short subdivision of the beat, as it keeps its grid
+    (played_grid) and its beat (on_beat_pull)."""
     since_grid = np.asarray(since_grid, dtype=np.int64)
-    if len(since_grid) < 16:
+    if step != _TRIPLET or len(since_grid) < 16:
         return None
     nearest = (np.rint(since_grid / step).astype(np.int64) * step) % QUARTER_UNITS
-    points = np.arange(0, QUARTER_UNITS, step)
-    share = np.array([np.mean(nearest == p) for p in points])
-    unplayed = points[share < UNPLAYED_SHARE]
-    if not len(unplayed):
+    first, middle, last = (np.mean(nearest == p) for p in (0, _TRIPLET, 2 * _TRIPLET))
+    if middle >= UNPLAYED_SHARE or min(first, last) < UNPLAYED_SHARE:
         return None
     out = np.zeros(QUARTER_UNITS)
-    for p in unplayed:
-        out[np.arange(p - PLAYED_SLACK, p + PLAYED_SLACK + 1) % QUARTER_UNITS] = -UNPLAYED_SUBDIVISION
+    out[np.arange(_TRIPLET - PLAYED_SLACK, _TRIPLET + PLAYED_SLACK + 1)] = -UNPLAYED_SUBDIVISION
     return out
 
 

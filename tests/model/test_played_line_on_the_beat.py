@@ -68,6 +68,9 @@ def test_a_swung_line_keeps_its_subdivision_of_the_beat():
     assert prior is not None and prior[4] < 0 and prior[0] == prior[8] == 0  # the middle triplet, unplayed
     assert unplayed_subdivisions(np.arange(24) * 4, 4) is None  # running triplets: every point played
     assert unplayed_subdivisions(swung[:15], 4) is None  # too few notes to say
+    # A line of quarters on the eighth grid is not told to keep off the off-beat eighths.
+    assert unplayed_subdivisions(np.arange(24) * 12, 6) is None
+    assert unplayed_subdivisions(np.arange(24) * 12, 4) is None  # nor from the middle triplet: no swing
 
 
 def test_a_played_swung_line_is_not_continued_as_running_triplets(cowriter):
