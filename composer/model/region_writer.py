@@ -400,6 +400,7 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
                   cancel=cancel)
     if len(region.voices) == 1:
         written = _write_voice(checkpoint, score, region, seed=seed, variations=variations, max_notes=max_notes,
+                               original=replaced,
                                bars=bars, progress=progress, **common)
     else:
         written = _write_voices(checkpoint, score, region, seed=seed, variations=variations, max_notes=max_notes,
@@ -477,17 +478,19 @@ def _bars_end(score: Score, start: int, bars: int) -> int:
 def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, temperature: float = 1.0,
                  top_p: float = 0.95, seed: int | None = None, variations: int = 1,
                  progress: Callable[[int, int], None] | None = None, cancel: Callable[[], bool] | None = None,
-                 **planning) -> list[list[Note]]:
-    """write_region for the region's voices in one decoder pass (used for one voice); planning:
-    _plan_voice's options."""
+                 original: Sequence[Note] = (), **planning) -> list[list[Note]]:
+    """write_region for the region's voices in one decoder pass (used for one voice); original:
+    the notes the region held (a variation that gives them back is written again to differ);
+    planning: _plan_voice's options."""
     plan, context, style_index = _plan_voice(checkpoint, score, region, **planning)
     model = evaluation_mode(checkpoint.model_for(style_index))
     memory = _encode(model, [context], style_index)
     seed = seed if seed is not None else int(torch.seed() % 2**63)  # the same draws again, if branching
-    record = [] if variations > 1 else None
+    reference = _on_grid(n for n in original if n.voice in region.voices and region.contains(n.onset, n.voice))
+    record = [] if variations > 1 or reference else None
     sampling = dict(temperature=temperature, top_p=top_p, seed=seed, cancel=cancel)
     results = sample_region(model, memory, plan, variations, progress=progress, record=record, **sampling)
-    branches = branch_points(results, record or [], temperature)
+    branches = branch_points(results, record or [], temperature, reference)
     if branches:  # variations that came out the same leave the first where the co-writer was least sure
         results = sample_region(model, memory, plan, variations, branches=branches, **sampling)
     return _as_notes(results)
@@ -874,6 +877,18 @@ def _recall_line(earlier: np.ndarray, features=None) -> LineRecall | None:
     onsets = onsets[first][-RECALL_NOTES:]
     roots = None if features is None else chord_roots(features, onsets)
     return LineRecall(onsets, rows[first, 2][-RECALL_NOTES:], lengths[-RECALL_NOTES:], roots)
+
+
+def _on_grid(notes) -> list[tuple[int, int, int, int]] | None:
+    """Notes as sample_region writes them, (voice, pitch, onset, duration) in grid units, in its
+    order (by onset, a chord top-down); None when a note is off the grid (sampled notes never
+    equal it) or there is none."""
+    rows = []
+    for n in notes:
+        if n.onset % V.TICKS_PER_GRID or n.duration % V.TICKS_PER_GRID:
+            return None
+        rows.append((n.voice, n.pitch, n.onset // V.TICKS_PER_GRID, n.duration // V.TICKS_PER_GRID))
+    return sorted(rows, key=lambda r: (r[2], -r[1])) or None
 
 
 def _as_notes(results) -> list[list[Note]]:

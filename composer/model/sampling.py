@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -516,9 +516,12 @@ def _shared_start(a: tuple, b: tuple) -> int:
     return n
 
 
-def branch_points(results: list[list[tuple]], record: list[PitchStep], temperature: float) -> dict[int, tuple[int, int]]:
-    """Where variations that came out the same as an earlier one should leave it: {row: (step,
-    pitch it drew there)} for sample_region(branches=...).
+def branch_points(results: list[list[tuple]], record: list[PitchStep], temperature: float,
+                  reference: Sequence[tuple] | None = None) -> dict[int, tuple[int, int]]:
+    """Where variations that came out the same as an earlier one, or as `reference` (the notes the
+    region held, in results' form: a fill that gave back the bars it replaces, which a musician
+    takes for a fill that did nothing; QA), should leave it: {row: (step, pitch it drew there)}
+    for sample_region(branches=...).
 
     A piece that states a tune twice is continued with a third statement note for note, the copy
     so sure (p > 0.99 at almost every note) that top-p sampling leaves nothing else to draw: four
@@ -536,13 +539,17 @@ def branch_points(results: list[list[tuple]], record: list[PitchStep], temperatu
     # (the same notes but for the velocity bin are the same: written notes take their velocity
     # from the music around them, composer.model.dynamics)
     keys = [tuple(note[:4] for note in notes) for notes in results]
-    twins_of: dict[int, list[int]] = {}  # an original row -> the later rows that are (nearly) it
+    twins_of: dict[int, list[int]] = {}  # an original row (-1: the reference) -> the later rows that are (nearly) it
     shared: dict[int, int] = {}  # a later row -> the notes it shares with its original
+    if reference:
+        twins_of[-1] = []
+    key_of = {-1: tuple(tuple(note[:4]) for note in reference or ())}
     for row, key in enumerate(keys):
+        key_of[row] = key
         for original in twins_of:
-            common = _shared_start(key, keys[original])
-            same = common == len(key) == len(keys[original])
-            if same or (common >= NEAR_TWIN_NOTES and common >= NEAR_TWIN_SHARE * min(len(key), len(keys[original]))):
+            common = _shared_start(key, key_of[original])
+            same = common == len(key) == len(key_of[original])
+            if same or (common >= NEAR_TWIN_NOTES and common >= NEAR_TWIN_SHARE * min(len(key), len(key_of[original]))):
                 twins_of[original].append(row)
                 shared[row] = common
                 break

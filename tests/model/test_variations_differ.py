@@ -78,3 +78,38 @@ def test_branch_points_go_to_the_repeats_only_at_their_likeliest_distinct_steps(
     assert branch_points([same, same], record, temperature=0.0) == {}  # temperature 0 asks for the likeliest
     # any temperature above 0 branches, by the odds at that temperature: (0.4/0.6)^10 x 1/5 is now the best
     assert branch_points([same, same], record, temperature=0.1) == {1: (4, 67)}
+
+
+def test_a_variation_that_gives_back_the_notes_it_replaces_is_written_again():
+    record = _steps(2, [60, 62, 64, 65, 67], [0.01, 0.2, 0.05, 0.3, 0.4])
+    held, other = [(0, 60, 0, 2, 5)] * 5, [(0, 61, 0, 2, 5)] * 5
+    reference = [note[:4] for note in held]
+    # the first variation is the region's old notes: it leaves them where it was least sure
+    assert branch_points([held, other], record, temperature=1.0, reference=reference) == {0: (1, 62)}
+    assert branch_points([other, other[:4]], record, temperature=1.0, reference=reference) == {}
+
+
+REEL = """X:1
+T:The Silver Spear (test)
+R:reel
+M:4/4
+L:1/8
+K:D
+A|:FA (3AAA BAFA|dBAF ABde|fBBA Bcde|1 fedB AFEA:|2 fedB AFED||
+|:fa (3aaa bafa|dfaf gfef|1 gfef gbag|fedB AFED:|2 gfeg fedB|AFEF D4|]
+"""
+
+
+def test_a_fill_does_not_give_back_the_bars_it_replaces(cowriter, tmp_path):
+    # QA: Fill of bars 2-3 of a reel whose A part comes twice gave back the original bars note for
+    # note in 1 of 8 variations (a musician thinks Fill did nothing).
+    from composer.request import bar_span, fill_request
+
+    (tmp_path / "reel.abc").write_text(REEL)
+    score = read_score(tmp_path / "reel.abc")
+    start, end = bar_span(score, 2, 3)
+    request = fill_request(score, start, end, variations=8, seed=1)
+    held = sorted((n.onset, n.pitch, n.duration) for n in score.notes if start <= n.onset < end)
+    for k, version in enumerate(cowriter.generate(request), start=1):
+        new = sorted((n.onset, n.pitch, n.duration) for n in version.notes if n.generated)
+        assert new != held, f"variation {k} gave back the bars it fills"
