@@ -45,6 +45,8 @@ class TrainConfig:
     # Each style's share of the training examples ~ its share of the corpus ** style_balance
     # (1 = as in the corpus). Training only: validation keeps the corpus's own mix.
     style_balance: float = 1.0
+    # Share of training examples that are a synthetic phrase restated (dataset.restatement_piece).
+    restatements: float = 0.0
     # Early stopping (and the checkpoint kept) on these attributes' validation loss summed; empty:
     # on the whole loss. composer.adapt leaves out velocity, which the base never learnt.
     stop_on: tuple[str, ...] = ()
@@ -177,7 +179,8 @@ class Trainer:
                                      melody_probability=config.melody_probability,
                                      transpose=5 if config.augment else 0, windows_per_piece=config.windows_per_piece,
                                      polyphonic_task_weights=config.polyphonic_task_weights,
-                                     style_balance=config.style_balance, rank=self.rank,
+                                     style_balance=config.style_balance, restatements=config.restatements,
+                                     rank=self.rank,
                                      world=self.world, fixed=not config.augment)
         self.val_sampler = RegionSampler(data.validation, batch_size=config.batch_size,
                                          target_length=config.target_length, style_dropout=0.0,

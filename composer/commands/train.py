@@ -60,6 +60,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--style-balance", type=_balance, default=1.0, metavar="POWER",
                         help="each style's share of the training examples is its share of the corpus to this "
                              "power: 1 (default) as in the corpus, 0.5 gives small styles more (0 < POWER <= 1)")
+    parser.add_argument("--restatements", type=float, default=0.0, metavar="SHARE",
+                        help="share of training examples that are a random phrase stated again, as is or "
+                             "transposed (keeps the model's memory of the piece while fine-tuning; default 0)")
     parser.add_argument("--exclude-style", action="append", metavar="STYLE",
                         help="leave a style of the corpus out altogether (repeatable): a base that never heard it, "
                              "to measure `composer adapt` on it")
@@ -109,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
                          target_length=args.target_length, augment=not args.no_augment,
                          windows_per_piece=args.windows_per_piece, melody_probability=args.melody_probability,
                          polyphonic_task_weights=args.polyphonic_tasks, style_balance=args.style_balance,
+                         restatements=args.restatements,
                          network=network)
     model = None
     if args.init_from and not args.resume:

@@ -302,6 +302,39 @@ def collate(examples: list[Example]) -> Batch:
                                                    for e in examples])))
 
 
+RESTATED = (2, 5)  # statements of a synthetic phrase (fewest, most)
+TRANSPOSED_SHARE = 0.4  # of restatements moved by -7..+7 semitones (not 0)
+FILLER_SHARE = 0.2  # of restatements after 1-4 other notes
+
+
+def restatement_piece(rng: np.random.Generator) -> TrainingPiece:
+    """A synthetic melody: a random phrase of 8-16 notes (pitches drawn from two octaves, no note
+    repeated at once; eighths, quarters and dotted quarters on the beat grid), stated 2-5 times,
+    each restatement as it was or transposed (TRANSPOSED_SHARE), some after a few other notes
+    (FILLER_SHARE); neutral style. It keeps the memory of the piece in training: fine-tuning on the
+    corpus alone slowly lost the recall of a restated random phrase (95 % -> 94 %) and of a
+    transposed one (73 % -> 60 %), which corpus music holds too rarely to keep it. An induction
+    task in the spirit of the copy tasks that train pointer networks (Vinyals et al. 2015)."""
+    length = int(rng.integers(8, 17))
+    pitches = [int(rng.integers(55, 80))]
+    while len(pitches) < length:
+        p = int(rng.integers(55, 80))
+        if p != pitches[-1]:
+            pitches.append(p)
+    durations = rng.choice([240, 480, 720], size=length, p=[0.5, 0.4, 0.1])
+    notes, onset = [], 0
+    for k in range(int(rng.integers(RESTATED[0], RESTATED[1] + 1))):
+        shift = int(rng.integers(-7, 8)) if k and rng.random() < TRANSPOSED_SHARE else 0
+        if k and rng.random() < FILLER_SHARE:
+            for _ in range(int(rng.integers(1, 5))):
+                notes.append((onset, 240, int(rng.integers(55, 80)), 80, 0))
+                onset += 240
+        for pitch, duration in zip(pitches, durations):
+            notes.append((onset, int(duration), pitch + shift, 80, 0))
+            onset += int(duration)
+    return make_piece(np.array(notes, dtype=np.int64), style=0)
+
+
 class RegionSampler:
     """Cuts pieces into region examples (continue / fill / accompany) and yields batches.
 
@@ -317,7 +350,10 @@ class RegionSampler:
     examples is proportional to its share of the corpus raised to this power (1 = as in the
     corpus; 0.5 = a style with a quarter of the examples gets half as many as the largest:
     temperature sampling over languages in multilingual translation, Arivazhagan et al. 2019),
-    the examples per epoch staying the same; drum kits and pitched pieces are balanced apart."""
+    the examples per epoch staying the same; drum kits and pitched pieces are balanced apart.
+    restatements: the share of training examples replaced by a synthetic phrase stated again
+    (restatement_piece): a random phrase, restated as is or transposed, continued from a point
+    after its first statement."""
 
     def __init__(self, pieces: list[TrainingPiece], *, batch_size: int = 32, target_length: int = 96,
                  task_weights=(0.65, 0.2, 0.15), context_caps=(16, 48, 128, 256, 512),
@@ -325,7 +361,7 @@ class RegionSampler:
                  style_dropout: float = 0.1, key_dropout: float = 0.3, chord_dropout: float = 0.2,
                  density_probability: float = 0.5, transpose: int = 5, windows_per_piece: int = 2,
                  open_accompany: float = 0.4, polyphonic_task_weights=None, style_balance: float = 1.0,
-                 rank: int = 0, world: int = 1, fixed: bool = False):
+                 restatements: float = 0.0, rank: int = 0, world: int = 1, fixed: bool = False):
         self.pieces = [p for p in pieces if len(p) >= 8]
         self.batch_size, self.target_length = batch_size, target_length
         self.task_weights = np.asarray(task_weights, float) / sum(task_weights)
@@ -336,6 +372,7 @@ class RegionSampler:
         self.key_dropout, self.chord_dropout, self.density_probability = key_dropout, chord_dropout, density_probability
         self.transpose, self.windows_per_piece, self.open_accompany = transpose, windows_per_piece, open_accompany
         self.rank, self.world, self.fixed = rank, world, fixed
+        self.restatements = restatements
         # Long pieces give more windows (up to windows_per_piece), short ones one.
         self.weights = np.array([min(windows_per_piece, max(1, len(p) // (target_length + 32))) for p in self.pieces])
         self.expected = self.weights.astype(float)  # examples per piece per epoch (fractional when balanced)
@@ -427,7 +464,9 @@ class RegionSampler:
         order = order[rng.permutation(len(order))][self.rank :: self.world]
         for begin in range(0, len(order), self.batch_size):
             cap = int(rng.choice(self.context_caps, p=self.context_weights))
-            examples = [e for e in (self.example(self.pieces[i], rng, cap) for i in order[begin : begin + self.batch_size])
+            examples = [e for e in (self.example(restatement_piece(rng) if self.restatements and
+                                                 rng.random() < self.restatements else self.pieces[i], rng, cap)
+                                    for i in order[begin : begin + self.batch_size])
                         if e is not None]
             if examples:
                 yield collate(examples if self.fixed else [to_context_ladder(e) for e in examples])

@@ -99,3 +99,32 @@ def test_style_balance_gives_small_styles_more_examples_and_leaves_drums_their_s
     assert abs(balanced[3] - 10 / 50) < 0.01  # drum kits keep theirs
     # The examples per epoch stay the same.
     assert RegionSampler(pieces, style_balance=0.5).steps_per_epoch() == RegionSampler(pieces).steps_per_epoch()
+
+
+def test_restatement_pieces_state_a_phrase_again_as_is_or_transposed():
+    from composer.model.dataset import restatement_piece
+
+    rng = np.random.default_rng(5)
+    transposed = exact = 0
+    for _ in range(40):
+        piece = restatement_piece(rng)
+        pitches = piece.notes[:, 2]
+        assert piece.style == 0 and len(piece.voices) == 1 and np.all(np.diff(piece.notes[:, 0]) > 0)
+        # the phrase (its first 8-16 notes) comes again later: as is, or moved by one interval
+        length = next((n for n in range(8, 17) if len(pitches) >= 2 * n and np.array_equal(
+            np.diff(pitches[:n]), np.diff(pitches[n:2 * n]))), None)  # (None: other notes came first)
+        if length is not None:
+            shift = int(pitches[length] - pitches[0])
+            exact += shift == 0
+            transposed += shift != 0
+    assert exact > 10 and transposed > 3
+
+
+def test_a_share_of_examples_are_restatements():
+    pieces = [make_piece(two_voice_piece(), style=1) for _ in range(64)]
+    sampler = RegionSampler(pieces, restatements=0.25, transpose=0, batch_size=64)
+    batch = next(sampler.batches(np.random.default_rng(0)))
+    share = float((batch.style == 0).float().mean())  # restatements are neutral; style dropout 10 %
+    assert 0.2 < share < 0.5
+    plain = next(RegionSampler(pieces, transpose=0, batch_size=64, style_dropout=0.0).batches(np.random.default_rng(0)))
+    assert float((plain.style == 0).float().mean()) == 0.0
