@@ -517,7 +517,8 @@ def _shared_start(a: tuple, b: tuple) -> int:
 
 
 def branch_points(results: list[list[tuple]], record: list[PitchStep], temperature: float,
-                  reference: Sequence[tuple] | None = None) -> dict[int, tuple[int, int]]:
+                  reference: Sequence[tuple] | None = None,
+                  timeless: frozenset[int] = frozenset()) -> dict[int, tuple[int, int]]:
     """Where variations that came out the same as an earlier one, or as `reference` (the notes the
     region held, in results' form: a fill that gave back the bars it replaces, which a musician
     takes for a fill that did nothing; QA), should leave it: {row: (step, pitch it drew there)}
@@ -533,17 +534,23 @@ def branch_points(results: list[list[tuple]], record: list[PitchStep], temperatu
     NEAR_TWIN_SHARE of its start with an earlier one (and NEAR_TWIN_NOTES notes or more) counts
     as the same, and leaves it within what they share: three "variations" of a verse recalled a
     third time differed only in their last beat (QA). An idea from diverse decoding (Vijayakumar
-    et al. 2018, diverse beam search), applied only where sampling gave no diversity."""
+    et al. 2018, diverse beam search), applied only where sampling gave no diversity. timeless:
+    score voices whose notes' lengths do not count (drums: a hit sounds its own length), so that
+    drum parts differing only in how long their hits were written count as the same (QA F9:
+    three "variations" of an added drum part, identical in onset and key)."""
     if temperature <= 0 or not record:
         return {}
+
     # (the same notes but for the velocity bin are the same: written notes take their velocity
     # from the music around them, composer.model.dynamics)
-    keys = [tuple(note[:4] for note in notes) for notes in results]
+    def key_of_note(note) -> tuple:
+        return tuple(note[:3]) + ((0,) if note[0] in timeless else tuple(note[3:4]))
+    keys = [tuple(key_of_note(note) for note in notes) for notes in results]
     twins_of: dict[int, list[int]] = {}  # an original row (-1: the reference) -> the later rows that are (nearly) it
     shared: dict[int, int] = {}  # a later row -> the notes it shares with its original
     if reference:
         twins_of[-1] = []
-    key_of = {-1: tuple(tuple(note[:4]) for note in reference or ())}
+    key_of = {-1: tuple(key_of_note(note) for note in reference or ())}
     for row, key in enumerate(keys):
         key_of[row] = key
         for original in twins_of:
@@ -557,7 +564,8 @@ def branch_points(results: list[list[tuple]], record: list[PitchStep], temperatu
             twins_of[row] = []
     branches: dict[int, tuple[int, int]] = {}
     for original, twins in twins_of.items():
-        for rank, row in enumerate(twins):
+        taken: set[int] = set()  # the notes (ordinal in the shared start) earlier twins branch at
+        for row in twins:
             # its own steps up to where it leaves the original (the same as the original's there)
             steps = [i for i, s in enumerate(record) if s.emitted[row]][:shared[row]]
             if not steps:
@@ -570,11 +578,15 @@ def branch_points(results: list[list[tuple]], record: list[PitchStep], temperatu
                 others[record[i].pitches[row]] = float("-inf")
                 if torch.isfinite(others).any():  # (in logs: a low temperature leaves odds below a float's range)
                     other = float(torch.logsumexp(others, 0) - torch.logsumexp(logits, 0))
-                    scored.append((other + math.log((total - k) / total), i))
+                    scored.append((other + math.log((total - k) / total), k, i))
             scored.sort(reverse=True)
-            if rank < len(scored):
-                step = scored[rank][1]
-                branches[row] = (step, record[step].pitches[row])
+            # The best note no earlier twin branches at: twins that share less of the start rank
+            # them otherwise, and two that left at the same note went on the same (QA F9: two of
+            # three drum variations).
+            chosen = next(((k, i) for _, k, i in scored if k not in taken), None)
+            if chosen is not None:
+                taken.add(chosen[0])
+                branches[row] = (chosen[1], record[chosen[1]].pitches[row])
     return branches
 
 
