@@ -19,7 +19,7 @@ from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint
 from composer.model.dynamics import follow_dynamics
 from composer.model.dataset import bos_step, decoder_inputs, local_prefix, region_context
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
-from composer.model.loops import allowed_periods
+from composer.model.loops import allowed_periods, repeat_limit
 from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, OSTINATO_STATEMENTS, RECALL_NOTES,
                                    RECALL_SHORTEST, GrooveProfile, LineRecall, Ostinato, chord_roots, chord_thirds, chord_tones,
@@ -608,6 +608,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # The loop guard continues the voice's own line, and lets it loop where its context does.
             line=tuple(earlier[np.argsort(earlier[:, 0], kind="stable"), 2][-LOOP_LINE:].tolist()),
             loop_exempt=allowed_periods(own[np.argsort(own[:, 0], kind="stable"), 2].tolist()),
+            repeats=repeat_limit(own[np.argsort(own[:, 0], kind="stable"), 2].tolist()),
             # A drum voice keeps the grid and the feel (which key on which position) of its context.
             groove=_drum_groove(own, region.start, meters, beside, None if percussion is None else percussion.keys,
                                 style=style, swing=controls.grid in ("swing", "triplet") or (

@@ -117,6 +117,7 @@ class TargetVoice:
     groove: GrooveProfile | None = None  # a drum voice: the grid and feel of its context
     line: tuple[int, ...] = ()  # a monophonic pitched voice: its last context pitches (the loop guard's seed)
     loop_exempt: frozenset[int] = frozenset()  # cycle lengths its context itself loops in (composer.model.loops)
+    repeats: int | None = None  # notes of one pitch in a row it may write (loops.repeat_limit; None: loops' 8)
     grid: int | None = None  # a pitched voice: the grid (grid units) its written context keeps (priors.written_grid)
     played: int | None = None  # ... or the grid a played context keeps near (priors.played_grid)
     on_beat: float = 0.0  # a played line: log-odds of an onset on that grid's points (priors.on_beat_pull)
@@ -181,7 +182,7 @@ def _guard_loops(pitch_logits: torch.Tensor, rows: list, voice: torch.Tensor, sl
         if r.done or tv is None or not tv.monophonic or tv.role == V.ROLES.index("drums"):
             continue
         line = list(tv.line) + [n[1] for n in r.notes if n[0] == tv.score_voice]
-        for pitch in loop_bans(line, tv.loop_exempt):
+        for pitch in loop_bans(line, tv.loop_exempt, tv.repeats):
             if 0 <= pitch < V.N_PITCH and bool(torch.isfinite(pitch_logits[b]).sum() > 1):
                 pitch_logits[b, pitch] = float("-inf")
 
