@@ -28,7 +28,6 @@ from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, O
                                    unplayed_subdivisions,
                                    written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
-from composer.model.style_grooves import scaled, style_groove, style_kit
 from composer.music.limits import BARS_REQUEST_NOTES, voice_fill_cap
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
 from composer.music.second_part import (BassComplement, DrumComplement, bass_complement, drum_complement,
@@ -85,7 +84,6 @@ def score_roles(score: Score) -> list[str]:
 STANDARD_KIT = (36, 38, 42, 46, 49, 51)  # GM: kick, snare, closed and open hi-hat, crash, ride
 DEFAULT_GROOVE_OTHERS = 2.0  # log-ratio taken off the kit's keys that the default beat does not play
 SWING_WEIGHT = 3.0  # the default beat's weight, swung (_drum_groove)
-STYLE_GROOVE_SCALE = 1.5  # a groove style's measured odds, times this, steer a new drum part (_drum_groove)
 
 
 def _meter_at(start: int, meters: np.ndarray) -> tuple[int, int, int]:
@@ -603,7 +601,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                 _new_part_centre(controls, role) if not len(own) else None),
             keys=tuple(sorted(set((_in_region_meter(own, region.start, meters) if role == drums_role
                                    else own)[:, 2].tolist()))) if len(own) >= 8
-            else ((percussion.keys if percussion is not None else _added_kit(style, region.start, meters))
+            else ((percussion.keys if percussion is not None else STANDARD_KIT)
                   if role == V.ROLES.index("drums") else None),
             # The loop guard continues the voice's own line, and lets it loop where its context does.
             line=tuple(earlier[np.argsort(earlier[:, 0], kind="stable"), 2][-LOOP_LINE:].tolist()),
@@ -611,7 +609,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             repeats=repeat_limit(own[np.argsort(own[:, 0], kind="stable"), 2].tolist()),
             # A drum voice keeps the grid and the feel (which key on which position) of its context.
             groove=_drum_groove(own, region.start, meters, beside, None if percussion is None else percussion.keys,
-                                style=style, swing=controls.grid in ("swing", "triplet") or (
+                                swing=controls.grid in ("swing", "triplet") or (
                                     len(pitched_notes) >= 8 and grid_of(bar_positions(pitched_notes[:, 0], meters)[0])
                                     == GRID_STEPS["triplet"]))
             if role == drums_role else None,
@@ -781,20 +779,14 @@ def _line_rhythm(own: np.ndarray, meters: np.ndarray, region: Region):
 
 
 def _drum_groove(own: np.ndarray, start: int, meters: np.ndarray, beside: bool,
-                 percussion: tuple[int, ...] | None = None, swing: bool = False,
-                 style: str | None = None) -> GrooveProfile:
+                 percussion: tuple[int, ...] | None = None, swing: bool = False) -> GrooveProfile:
     """The groove a drum voice keeps: its context notes' (own: note array rows), weighted
     BESIDE_WEIGHT when other parts sound beside it in the region; the default beat for a voice
     with fewer than 8 notes (on `percussion`'s keys beside a drum part, swung or not:
-    default_groove), or in a groove_* style its measured profile (style_grooves.style_groove)."""
-    styled = style_groove(style, *_meter_at(start, meters)[1:], swing=swing) \
-        if len(own) < 8 and percussion is None else None
-    if styled is not None:
-        # Its odds scaled up, as the plain beat's (x2): the model never saw drums beside a melody.
-        styled = scaled(styled, STYLE_GROOVE_SCALE)
-        styled = replace(styled, weight=BESIDE_WEIGHT) if beside else styled
-        # (swung as the plain beat is, below: funk on the swing grid played 2 swung off-beats in 16 bars)
-        return replace(styled, weight=styled.weight * SWING_WEIGHT) if swing else styled
+    default_groove). (Groove styles' profiles measured on the Groove MIDI Dataset steered a new
+    part for an hour on 30 Nov: closer to each style's onset statistics, but a pop part without a
+    kick or backbeat and jazz parts needing three or four hands at once, QA qa14 D1/D2; a style's
+    groove needs a model of what two hands and two feet can play first.)"""
     if len(own) < 8:
         default = default_groove(start, meters, percussion, swing)
         default = replace(default, weight=BESIDE_WEIGHT) if beside else default
@@ -805,13 +797,6 @@ def _drum_groove(own: np.ndarray, start: int, meters: np.ndarray, beside: bool,
     own = _in_region_meter(own, start, meters)
     profile = groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0])
     return replace(profile, weight=BESIDE_WEIGHT) if beside else profile
-
-
-def _added_kit(style: str | None, start: int, meters: np.ndarray) -> tuple[int, ...]:
-    """The keys a new drum part plays: its groove style's kit where it has a measured profile in
-    the meter at `start` (the ride, pedal hat, toms of jazz), else STANDARD_KIT."""
-    kit = style_kit(style) if style_groove(style, *_meter_at(start, meters)[1:]) is not None else None
-    return kit or STANDARD_KIT
 
 
 def _in_region_meter(own: np.ndarray, start: int, meters: np.ndarray) -> np.ndarray:

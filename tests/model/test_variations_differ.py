@@ -113,3 +113,35 @@ def test_a_fill_does_not_give_back_the_bars_it_replaces(cowriter, tmp_path):
     for k, version in enumerate(cowriter.generate(request), start=1):
         new = sorted((n.onset, n.pitch, n.duration) for n in version.notes if n.generated)
         assert new != held, f"variation {k} gave back the bars it fills"
+
+
+# Drum variations that differ only in written hit lengths, and twins that share less of the start
+# (QA F9: three "variations" of an added drum part, identical in onset and key).
+def _drum_steps(rows: int, pitches: list[int], other_share: list[float]) -> list[PitchStep]:
+    out = []
+    for pitch, share in zip(pitches, other_share):
+        logits = torch.full((rows, 128), -30.0)
+        logits[:, pitch] = float(np.log(1 - share))
+        logits[:, 0] = float(np.log(share))
+        out.append(PitchStep(logits, [pitch] * rows, np.ones(rows, dtype=bool)))
+    return out
+
+
+def test_drum_variations_differing_only_in_hit_lengths_branch():
+    record = _drum_steps(2, [42, 36, 42, 38], [0.1, 0.3, 0.1, 0.1])
+    one = [(1, p, 6 * i, 2) for i, p in enumerate([42, 36, 42, 38])]
+    longer = [(v, p, o, 5) for v, p, o, _ in one]
+    assert branch_points([one, longer], record, temperature=1.0) == {}  # a pitched voice: a variation
+    assert branch_points([one, longer], record, temperature=1.0, timeless=frozenset({1})) == {1: (1, 36)}
+
+
+def test_twins_sharing_less_of_the_start_branch_at_different_notes():
+    # Rows 1 and 2 are twins of row 0: row 1 shares 12 of its 16 notes, row 2 all. Weighted by the
+    # part still to come, row 1 ranks note 1 first and row 2 note 9, then note 1: taking each
+    # twin's own rank-th best, both branched at note 1 and could come out the same again.
+    pitches = list(range(60, 76))
+    record = _drum_steps(3, pitches, [0.01, 0.2] + [0.01] * 7 + [0.5] + [0.01] * 6)
+    first = [(0, p, 6 * i, 6) for i, p in enumerate(pitches)]
+    twelve = first[:12] + [(0, 40 + i, 72 + 6 * i, 6) for i in range(4)]
+    branches = branch_points([first, twelve, first], record, temperature=1.0)
+    assert set(branches) == {1, 2} and branches[1][0] != branches[2][0], branches
