@@ -627,7 +627,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                                            walking=style is not None and "jazz" in style))
             if texture is None and mono and role in _ACCOMPANYING else None,
             # ... and any other pitched voice (a melody) enters where its context's notes fall.
-            entry=_line_rhythm(own, meters, region) if texture is None and role != drums_role
+            entry=_line_rhythm(own, meters, region, entry=True) if texture is None and role != drums_role
             and not (mono and role in _ACCOMPANYING) else None,
             # (moving with written or given chords)
             ostinato=riff,
@@ -762,17 +762,19 @@ def _texture(own: np.ndarray, meters: np.ndarray, region: Region):
                       recency_weights(own[:, 0], bar_ticks, region.start, region.end))
 
 
-def _line_rhythm(own: np.ndarray, meters: np.ndarray, region: Region):
+def _line_rhythm(own: np.ndarray, meters: np.ndarray, region: Region, entry: bool = False):
     """priors.line_rhythm_of a line's context notes (own: note array rows), the bars near the
     region weighing most, its final cadence left out (_without_cadence); None with fewer than 8
-    notes in fewer than LINE_RHYTHM_BARS bars."""
+    notes in fewer than LINE_RHYTHM_BARS bars, unless it is for the line's first note (entry:
+    where a line that plays every beat enters after a rest is clear from two bars; a fill of a
+    4-bar piece's right hand started one or two beats late in 5 of 10 variations, QA F3)."""
     own = _without_cadence(own, meters, region)
     if len(own) < 2:
         return None
     since, bar_ticks = bar_positions(own[:, 0], meters)
     # A whole-note bass plays one note a bar: 6 of them around a 2-bar fill of an 8-bar sketch are
     # 6 bars of evidence, and without the prior the fill moved in quarters and eighths (QA).
-    if len(own) < 8 and len(np.unique(own[:, 0] - since)) < LINE_RHYTHM_BARS:
+    if not entry and len(own) < 8 and len(np.unique(own[:, 0] - since)) < LINE_RHYTHM_BARS:
         return None
     return line_rhythm_of((since, bar_ticks, own[:, 0]), np.rint(own[:, 1] / V.TICKS_PER_GRID),
                           recency_weights(own[:, 0], bar_ticks, region.start, region.end))
