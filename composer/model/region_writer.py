@@ -28,6 +28,7 @@ from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, O
                                    unplayed_subdivisions,
                                    written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
+from composer.model.style_beats import style_beat, swung
 from composer.music.limits import BARS_REQUEST_NOTES, voice_fill_cap
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
 from composer.music.second_part import (BassComplement, DrumComplement, bass_complement, drum_complement,
@@ -235,7 +236,8 @@ def default_bass_line(start: int, meters: np.ndarray, notes_a_bar: int | None = 
 PERCUSSION_ROLES = ("hat", "kick", "snare", "offbeat")  # what each of a percussion kit's keys plays, in order
 
 
-def default_groove(start: int, meters: np.ndarray, percussion: tuple[int, ...] | None = None, swing: bool = False):
+def default_groove(start: int, meters: np.ndarray, percussion: tuple[int, ...] | None = None, swing: bool = False,
+                   style: str | None = None):
     """A drum part added where there are no drums yet: the GrooveProfile of two bars of the plain
     beat a drummer starts from in the meter in force at `start` (eighth-note hi-hat; kick on the
     downbeat and, in four, the third beat; snare on the backbeats, on two and three in three, on the
@@ -248,15 +250,17 @@ def default_groove(start: int, meters: np.ndarray, percussion: tuple[int, ...] |
     fifth, if any, is colour. swing: the hi-hat's off-beat eighths swung, two thirds into each
     quarter (asked with the swing or triplet grid, or under a tune in triplets): with the swing grid
     the straight off-beats were masked and the hats played quarters; under running triplets they
-    played straight eighths, two against three (QA)."""
+    played straight eighths, two against three (QA). style: a groove_* style's measured beat
+    instead, in 4/4 without percussion (composer.model.style_beats)."""
     bar_ticks, numerator, denominator = _meter_at(start, meters)
+    beat_of_style = None if percussion else style_beat(style, numerator, denominator, swing)
     beat = bar_ticks // max(1, numerator if numerator not in (6, 9, 12) else numerator // 3)
     eighth = 240
     quarter = V.TICKS_PER_QUARTER
     hats = [t for q in range(0, bar_ticks, quarter) for t in (q, q + 2 * quarter // 3) if t < bar_ticks] \
         if swing and numerator not in (6, 9, 12) else list(range(0, bar_ticks, eighth))
     notes = []
-    for b in range(2):
+    for b in range(2 if beat_of_style is None else 0):
         origin = b * bar_ticks
         notes += [(origin + t, 42) for t in hats]
         notes.append((origin, 36))
@@ -271,6 +275,8 @@ def default_groove(start: int, meters: np.ndarray, percussion: tuple[int, ...] |
         else:  # an odd bar: on the beat that starts its second group (5/4 as 3 + 2: on four; 7/8: 4 + 3)
             unit = 4 * V.TICKS_PER_QUARTER // denominator  # (the half bar on a beat: it was on the and of three)
             notes.append((origin + -(-(bar_ticks // 2) // unit) * unit, 38))
+    if beat_of_style is not None:
+        notes = [(b * bar_ticks + t, k) for b in range(2) for t, k in beat_of_style]
     if percussion:
         # The kit's roles to the percussion's: shaker for hi-hat, tambourine for snare, low conga
         # for kick; a high conga answers each backbeat an eighth later.
@@ -601,7 +607,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                 _new_part_centre(controls, role) if not len(own) else None),
             keys=tuple(sorted(set((_in_region_meter(own, region.start, meters) if role == drums_role
                                    else own)[:, 2].tolist()))) if len(own) >= 8
-            else ((percussion.keys if percussion is not None else STANDARD_KIT)
+            else ((percussion.keys if percussion is not None else _added_kit(style, region.start, meters))
                   if role == V.ROLES.index("drums") else None),
             # The loop guard continues the voice's own line, and lets it loop where its context does.
             line=tuple(earlier[np.argsort(earlier[:, 0], kind="stable"), 2][-LOOP_LINE:].tolist()),
@@ -609,7 +615,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             repeats=repeat_limit(own[np.argsort(own[:, 0], kind="stable"), 2].tolist()),
             # A drum voice keeps the grid and the feel (which key on which position) of its context.
             groove=_drum_groove(own, region.start, meters, beside, None if percussion is None else percussion.keys,
-                                swing=controls.grid in ("swing", "triplet") or (
+                                style=style, swing=controls.grid in ("swing", "triplet") or (
                                     len(pitched_notes) >= 8 and grid_of(bar_positions(pitched_notes[:, 0], meters)[0])
                                     == GRID_STEPS["triplet"]))
             if role == drums_role else None,
@@ -781,24 +787,34 @@ def _line_rhythm(own: np.ndarray, meters: np.ndarray, region: Region, entry: boo
 
 
 def _drum_groove(own: np.ndarray, start: int, meters: np.ndarray, beside: bool,
-                 percussion: tuple[int, ...] | None = None, swing: bool = False) -> GrooveProfile:
+                 percussion: tuple[int, ...] | None = None, swing: bool = False,
+                 style: str | None = None) -> GrooveProfile:
     """The groove a drum voice keeps: its context notes' (own: note array rows), weighted
     BESIDE_WEIGHT when other parts sound beside it in the region; the default beat for a voice
     with fewer than 8 notes (on `percussion`'s keys beside a drum part, swung or not:
-    default_groove). (Groove styles' profiles measured on the Groove MIDI Dataset steered a new
-    part for an hour on 30 Nov: closer to each style's onset statistics, but a pop part without a
-    kick or backbeat and jazz parts needing three or four hands at once, QA qa14 D1/D2; a style's
-    groove needs a model of what two hands and two feet can play first.)"""
+    default_groove; in a groove_* style, its measured beat, one key per limb: style_beats).
+    (Groove styles' per-key profiles measured on the Groove MIDI Dataset steered a new part for an
+    hour on 30 Nov: closer to each style's onset statistics, but a pop part without a kick or
+    backbeat and jazz parts needing three or four hands at once, QA qa14 D1/D2.)"""
     if len(own) < 8:
-        default = default_groove(start, meters, percussion, swing)
+        default = default_groove(start, meters, percussion, swing, style)
         default = replace(default, weight=BESIDE_WEIGHT) if beside else default
         # The model, which learnt drums from straight grooves alone, skips a swung off-beat for
         # the next beat at odds the usual weight does not overcome: under a quarter-note tune 1
         # swung hat in 16 beats; weight x2 2-3; x3 14-16 (and 23-28 of 28 under a lead sheet).
-        return replace(default, weight=default.weight * SWING_WEIGHT) if swing else default
+        # (and a style's beat played on triplets: jazz's, Afro-Cuban's)
+        on_triplets = swung(style) and percussion is None and style_beat(style, *_meter_at(start, meters)[1:])
+        return replace(default, weight=default.weight * SWING_WEIGHT) if swing or on_triplets else default
     own = _in_region_meter(own, start, meters)
     profile = groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0])
     return replace(profile, weight=BESIDE_WEIGHT) if beside else profile
+
+
+def _added_kit(style: str | None, start: int, meters: np.ndarray) -> tuple[int, ...]:
+    """The keys a new drum part plays: STANDARD_KIT and its groove style's beat's (the hi-hat foot
+    of jazz and Latin) where it has a measured beat in the meter at `start`."""
+    beat = style_beat(style, *_meter_at(start, meters)[1:])
+    return tuple(sorted(set(STANDARD_KIT) | {k for _, k in beat or ()}))
 
 
 def _in_region_meter(own: np.ndarray, start: int, meters: np.ndarray) -> np.ndarray:
