@@ -46,8 +46,29 @@ def describe(error: BaseException) -> str:
     return text if len(text) < 600 else text[:600] + "…"
 
 
+class _WindowGone(Exception):
+    """The window's end of the pipe is closed: it quit or was killed while the child worked."""
+
+
+def _send(replies, message: tuple) -> None:
+    """replies.send(message), raising _WindowGone where the window has gone away (a window killed
+    while the model loaded left a BrokenPipeError traceback on the terminal; QA qa14 W5)."""
+    try:
+        replies.send(message)
+    except (BrokenPipeError, ConnectionResetError, EOFError) as error:
+        raise _WindowGone() from error
+
+
 def _serve(requests, replies, cancels, checkpoint: str | None, threads: int, nice: int) -> None:
-    """The child's main loop (module level so the spawn start method can import it)."""
+    """The child's main loop (module level so the spawn start method can import it); it ends
+    quietly when the window goes away."""
+    try:
+        _serve_until_gone(requests, replies, cancels, checkpoint, threads, nice)
+    except _WindowGone:
+        return
+
+
+def _serve_until_gone(requests, replies, cancels, checkpoint: str | None, threads: int, nice: int) -> None:
     if nice and hasattr(os, "nice"):
         try:
             os.nice(nice)  # the GUI and audio of the parent win the CPU when it is scarce
@@ -59,9 +80,9 @@ def _serve(requests, replies, cancels, checkpoint: str | None, threads: int, nic
 
         continuer = CoWriter.load(checkpoint, threads=threads)
     except Exception as error:
-        replies.send(("load-failed", f"The co-writer model could not be loaded: {describe(error)}"))
+        _send(replies, ("load-failed", f"The co-writer model could not be loaded: {describe(error)}"))
         return
-    replies.send(("loaded", list(continuer.styles), str(getattr(continuer, "path", "") or ""),
+    _send(replies, ("loaded", list(continuer.styles), str(getattr(continuer, "path", "") or ""),
                   time.perf_counter() - started))
     while True:
         try:
@@ -77,18 +98,18 @@ def _serve(requests, replies, cancels, checkpoint: str | None, threads: int, nic
             now = time.perf_counter()
             if now - last_report[0] >= 0.05 or done == total:  # ~20 reports a second is plenty
                 last_report[0] = now
-                replies.send(("progress", job, done, total))
+                _send(replies, ("progress", job, done, total))
 
         try:
             results = continuer.generate(request, progress=progress, cancel=lambda: _is_cancelled(cancels, job))
         except Exception as error:
             if _is_cancelled(cancels, job) or type(error).__name__ == "Cancelled":
-                replies.send(("cancelled", job))
+                _send(replies, ("cancelled", job))
             else:
-                replies.send(("failed", job, f"The co-writer failed: {describe(error)}"))
+                _send(replies, ("failed", job, f"The co-writer failed: {describe(error)}"))
             continue
-        replies.send(("cancelled", job) if _is_cancelled(cancels, job)
-                     else ("done", job, [_pack(request, result) for result in results]))
+        _send(replies, ("cancelled", job) if _is_cancelled(cancels, job)
+              else ("done", job, [_pack(request, result) for result in results]))
 
 
 def _pack(request, result) -> list[tuple]:
