@@ -627,10 +627,13 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             texture=texture, comping=comping or (v in new_parts and role == V.ROLES.index("harmony")
                                                  and texture is not None),
             # A bass or inner line of single notes keeps its context's rhythm (a melody may vary its own).
+            # (a bass made up for a new part plays a bass player's plain lines, unless a density is
+            # asked: 8 a bar asked of an added bass had given 5, 12 had given 4, without a word; QA qa14 W6)
             rhythm=(_line_rhythm(own, meters, region) if len(own) or role != V.ROLES.index("bass")
                     else default_bass_line(region.start, meters,
                                            None if second_bass is None else second_bass.notes_a_bar, region.end,
-                                           walking=style is not None and "jazz" in style))
+                                           walking=style is not None and "jazz" in style)
+                    if len(own) or controls.density is None else None)
             if texture is None and mono and role in _ACCOMPANYING else None,
             # ... and any other pitched voice (a melody) enters where its context's notes fall.
             entry=_line_rhythm(own, meters, region, entry=True) if texture is None and role != drums_role
