@@ -658,7 +658,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     first_onset = max(first_onset, start_g - V.MAX_DELTA)
     plan = RegionPlan(start=start_g, end=end_g, voices=targets, first=dec_first.matrix()[0],
                       first_onset=first_onset, first_pitch=int(first.pitch[0]) if len(before) else -1,
-                      max_notes=limit, prefix=local_prefix(before), features_at=features, stop_at=stop_at, controls=controls, key=key,
+                      max_notes=limit, prefix=local_prefix(before), features_at=features, stop_at=stop_at,
+                      final_bar=_final_bar(score, end_g, features), controls=controls, key=key,
                       density=density, bar=bar, start_bar=int(features(np.array([start_g]))["bar_index"][0]),
                       # a new part (no notes of its own) is pulled to the middle of its asked range
                       pull_register=pull_register or any(t.register is None and t.centre is not None for t in targets),
@@ -731,6 +732,18 @@ def progression_loop(notes: np.ndarray, meters: np.ndarray, start: int,
         rows.append((onset, length, *cycle[i % len(cycle)]))
         onset += length
     return np.array(rows, dtype=np.int64)
+
+
+def _final_bar(score: Score, end_g: int | None, features) -> int | None:
+    """The last bar's downbeat (grid tick) of a region that ends the piece: the piece's own notes
+    sound in that bar and none past the region (a part added to a whole piece, the last bars
+    filled), else None (sampling.RegionPlan.final_bar). A continuation past the piece is not its
+    end: the music goes on."""
+    own = [n for n in score.notes if not n.generated]
+    if end_g is None or not own or max(n.onset + n.duration for n in score.notes) > end_g * V.TICKS_PER_GRID:
+        return None
+    final = int(end_g - 1 - int(features(np.array([end_g - 1]))["position"][0]))
+    return final if max(n.onset + n.duration for n in own) > final * V.TICKS_PER_GRID else None
 
 
 _ACCOMPANYING = (V.ROLES.index("bass"), V.ROLES.index("harmony"))

@@ -149,6 +149,9 @@ class RegionPlan:
     prefix: np.ndarray | None
     features_at: Callable[[np.ndarray], dict]
     stop_at: int | None = None
+    # The last bar's downbeat (grid tick) where the region ends the piece, else None: a bass line
+    # ends there, on the chord held to the end (FINAL_BAR_PENALTY).
+    final_bar: int | None = None
     controls: Controls = field(default_factory=Controls)
     key: Key | None = None
     density: int = 0
@@ -302,6 +305,18 @@ def _may_stop(voice: TargetVoice) -> bool:
     return (voice.texture is not None and voice.texture.occupancy is not None) or voice.rhythm is not None
 
 
+# Log-odds taken from a bass line's onsets after the last bar's downbeat where the region ends the
+# piece, and given to that note held to the end: with beat 4 an approach note in every
+# bar, an added bass ended the piece on a passing note (8 of 27 parts ended on the root; QA qa14 W1b).
+FINAL_BAR_PENALTY = 12.0
+FINAL_HOLD = 6.0  # log-odds given to that last note's length to the end
+
+
+def _ends_here(plan: "RegionPlan", voice: TargetVoice) -> bool:
+    """Whether the voice is a bass line keeping a rhythm (LineRhythm) in a region that ends the piece."""
+    return plan.final_bar is not None and voice.role == V.ROLES.index("bass") and voice.rhythm is not None
+
+
 PRIOR_CANDIDATES = 8  # likeliest pitches whose own onset distribution the pitch prior uses (others: the first's)
 
 
@@ -345,6 +360,12 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
     elif voice.rhythm is not None:  # an accompanying line: its next onset where its context's fall
         fresh = not (row.voice == voice.slot and row.count)
         texture = voice.rhythm.prior(_positions(features, onsets), fresh)  # (N_DELTA,): the same for every pitch
+        if _ends_here(plan, voice) and row.end is not None:  # ... ending the piece on the last bar's downbeat:
+            # no onset after it in the bar, and (once it is played) past the end, the voice's stop,
+            # free of the rhythm's cost of skipping beats (6 nats a beat it plays: it never stopped)
+            texture = np.where((onsets > plan.final_bar) & (onsets < row.end), -FINAL_BAR_PENALTY, texture)
+            texture = np.where(onsets >= row.end, 0.0 if row.onset >= plan.final_bar else -FINAL_BAR_PENALTY,
+                               texture)
     elif voice.entry is not None and not any(n[0] == voice.score_voice for n in row.notes):
         # A melody's first note where its context's notes fall: after another part's long note the
         # model waited for that note's end (a fill of a tune that plays every downbeat began two
@@ -815,6 +836,10 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 if lengths.ndim == 2:
                     lengths = lengths[int(np.clip(_positions(features, onsets[b:b + 1])[0], 0, V.MAX_POSITION - 1))]
                 lengths = _held_to_room(lengths, duration_ok[b])
+                if int(onsets[b]) == plan.final_bar and _ends_here(plan, slots[v]) and duration_ok[b].any():
+                    # the last note held to the end, whatever lengths the line played
+                    lengths = np.where(np.arange(V.N_DURATION) == np.flatnonzero(duration_ok[b])[-1], 0.0,
+                                       -FINAL_HOLD / DURATION_STRENGTH)
                 duration_logits[b] += torch.as_tensor(DURATION_STRENGTH * lengths, dtype=duration_logits.dtype,
                                                       device=device)
         for b, r in enumerate(rows):  # ... and its length, where its pitch and onset were taken

@@ -1,0 +1,23 @@
+"""An added bass ends the piece on the last bar's downbeat, held to the end: with beat 4 an
+approach note in every bar, it ended the piece on a passing note (8 of 27 parts ended on the root,
+QA qa14 W1b). The real command and the shipped model on a lead sheet written here."""
+
+from __future__ import annotations
+
+from composer.cli import main
+from composer.io import read_score
+
+TUNE = 'X:1\nT:Ending\nM:4/4\nL:1/4\nK:G\n"G"B d g d|"C"c e g e|"D7"d f a f|"G"g4|\n'
+BAR = 1920
+
+
+def test_an_added_bass_ends_on_the_last_downbeat_held_to_the_end(tmp_path, one_thread):
+    (tmp_path / "t.abc").write_text(TUNE)
+    assert main(["accompany", str(tmp_path / "t.abc"), "--part", "bass", "-o", str(tmp_path / "b.mid"),
+                 "--seed", "1", "--variations", "4"]) == 0
+    for k in range(1, 5):
+        bass = [n for n in read_score(tmp_path / f"b-{k}.mid").notes if n.generated]
+        last = [n for n in bass if n.onset >= 3 * BAR]
+        assert len(last) == 1 and last[0].onset == 3 * BAR and last[0].duration == BAR, \
+            [(n.pitch, n.onset - 3 * BAR, n.duration) for n in last]
+        assert last[0].pitch % 12 in (7, 11, 2)  # a tone of the last chord, G major
