@@ -170,7 +170,7 @@ def chords(checkpoint, corpus, variations: int, limit: int, split: str = "test",
                                   chords=given, region_start=int(piece.notes[min(16, len(piece.notes) - 1), 0]),
                                   voices=(0,), max_notes=64)
             nll[name].extend(scored["pitch"].tolist())
-    print(f"chord tones on strong beats, {len(test)} OpenEWLD test lead sheets: human "
+    print(f"chord tones on strong beats, {len(test)} OpenEWLD {split} lead sheets: human "
           f"{human[0] / max(1, human[1]):.1%} of {human[1]} notes; generated with the chords given "
           f"{generated[0] / max(1, generated[1]):.1%} of {generated[1]} notes")
     print(f"lead-sheet melodies, pitch cross-entropy (teacher-forced, after 16 notes): chords given "

@@ -27,7 +27,7 @@ from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, O
                                    on_beat_pull, played_grid, recency_weights, style_chord_strength, texture_of,
                                    unplayed_subdivisions,
                                    written_grid)
-from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
+from composer.model.sampling import RegionPlan, TargetVoice, Under, branch_points, sample_region
 from composer.model.style_beats import style_beat, swung
 from composer.music.limits import BARS_REQUEST_NOTES, voice_fill_cap
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
@@ -85,6 +85,9 @@ def score_roles(score: Score) -> list[str]:
 STANDARD_KIT = (36, 38, 42, 46, 49, 51)  # GM: kick, snare, closed and open hi-hat, crash, ride
 DEFAULT_GROOVE_OTHERS = 2.0  # log-ratio taken off the kit's keys that the default beat does not play
 SWING_WEIGHT = 3.0  # the default beat's weight, swung (_drum_groove)
+# A groove style's measured beat's weight, straight (_drum_groove): at 1 a model trained longer
+# dropped the Latin beat's downbeat kick from 30 of 72 bars (3 seeds x 3 variations); 1.5: 2 of 72.
+STYLE_BEAT_WEIGHT = 1.5
 
 
 def _meter_at(start: int, meters: np.ndarray) -> tuple[int, int, int]:
@@ -124,16 +127,33 @@ def default_comping(start: int, meters: np.ndarray, top: float, per_bar: int | N
                       np.full(len(ticks), max(1, length // V.TICKS_PER_GRID)))
 
 
-def _comping_top(pitched: np.ndarray, region: Region) -> float:
-    """Where an added harmony part's chords have their top note: a fourth under the tune (the
-    highest of the other pitched voices by median) and under its low notes (its 10th percentile),
-    between G3 and D5. A fourth under the median alone put chords under a tune of E4-E5 up to
-    G4, over its own low notes (6 of 48 chord notes, QA)."""
+def _tune(pitched: np.ndarray, region: Region) -> np.ndarray:
+    """The tune an added harmony part plays under: the notes (note array rows) of the highest of
+    the other pitched voices by median pitch (none: an empty array)."""
     others = pitched[~np.isin(pitched[:, 4], list(region.voices))] if len(pitched) else pitched
     if not len(others):
-        return comping_top(())
+        return others
     voice = max(np.unique(others[:, 4]), key=lambda v: float(np.median(others[others[:, 4] == v, 2])))
-    return comping_top(others[others[:, 4] == voice, 2].tolist())
+    return others[others[:, 4] == voice]
+
+
+def _comping_top(pitched: np.ndarray, region: Region) -> float:
+    """Where an added harmony part's chords have their top note: a fourth under the tune (_tune)
+    and under its low notes (its 10th percentile), between G3 and D5. A fourth under the median
+    alone put chords under a tune of E4-E5 up to G4, over its own low notes (6 of 48 chord notes, QA)."""
+    return comping_top(_tune(pitched, region)[:, 2].tolist())
+
+
+def _under_tune(pitched: np.ndarray, region: Region, meters: np.ndarray, per_bar: int | None) -> Under | None:
+    """The tune's notes an added harmony part's chords stay under (sampling.Under), in grid ticks,
+    with the chords' length (default_comping's), or None without a tune."""
+    tune = _tune(pitched, region)
+    if not len(tune):
+        return None
+    bar_ticks, numerator, _ = _meter_at(region.start, meters)
+    per_bar = per_bar or (2 if numerator in (4, 6, 12) else 1)
+    rows = np.stack([tune[:, 0] // V.TICKS_PER_GRID, -(-(tune[:, 0] + tune[:, 1]) // V.TICKS_PER_GRID), tune[:, 2]], 1)
+    return Under(rows[np.argsort(rows[:, 0], kind="stable")], max(1, bar_ticks // per_bar // V.TICKS_PER_GRID))
 
 
 def _beside_harmony(score: Score, region: Region, controls: Controls) -> Complement | None:
@@ -626,6 +646,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # (a harmony part added across a key change, in a later section: still an added part)
             texture=texture, comping=comping or (v in new_parts and role == V.ROLES.index("harmony")
                                                  and texture is not None),
+            under=_under_tune(pitched_notes, region, meters, None if complement is None else complement.chords_a_bar)
+            if comping and complement is None and controls.highest is None else None,
             # A bass or inner line of single notes keeps its context's rhythm (a melody may vary its own).
             # (a bass made up for a new part plays a bass player's plain lines, unless a density is
             # asked: 8 a bar asked of an added bass had given 5, 12 had given 4, without a word; QA qa14 W6)
@@ -638,6 +660,10 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # ... and any other pitched voice (a melody) enters where its context's notes fall.
             entry=_line_rhythm(own, meters, region, entry=True) if texture is None and role != drums_role
             and not (mono and role in _ACCOMPANYING) else None,
+            # ... and where it fills bars between its own notes, moves more or less as they do.
+            flow=_line_rhythm(own, meters, region) if texture is None and role != drums_role
+            and not (mono and role in _ACCOMPANYING) and region.end is not None and controls.density is None
+            else None,
             # (moving with written or given chords)
             ostinato=riff,
             # A line of single notes beside other parts recalls its own phrases (priors.recalled_note),
@@ -820,7 +846,11 @@ def _drum_groove(own: np.ndarray, start: int, meters: np.ndarray, beside: bool,
         # swung hat in 16 beats; weight x2 2-3; x3 14-16 (and 23-28 of 28 under a lead sheet).
         # (and a style's beat played on triplets: jazz's, Afro-Cuban's)
         on_triplets = swung(style) and percussion is None and style_beat(style, *_meter_at(start, meters)[1:])
-        return replace(default, weight=default.weight * SWING_WEIGHT) if swing or on_triplets else default
+        if swing or on_triplets:
+            return replace(default, weight=default.weight * SWING_WEIGHT)
+        if percussion is None and style_beat(style, *_meter_at(start, meters)[1:]):
+            return replace(default, weight=default.weight * STYLE_BEAT_WEIGHT)
+        return default
     own = _in_region_meter(own, start, meters)
     profile = groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0])
     return replace(profile, weight=BESIDE_WEIGHT) if beside else profile

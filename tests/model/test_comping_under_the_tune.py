@@ -25,3 +25,20 @@ def test_added_chords_stay_under_the_tune(cowriter, seed):
             and t.onset < n.onset + n.duration and n.onset < t.onset + t.duration]
     assert len(new) >= 24
     assert len({(n.onset, n.pitch) for n in over}) <= 0.03 * len(new), sorted({(n.onset, n.pitch) for n in over})
+
+
+def test_a_chord_stays_under_every_tune_note_sounding_while_it_does():
+    """sampling.Under: a chord starting at t (a half bar long) sounds with the tune's notes from t
+    to t + length, a note held from before included; nothing sounding, no ceiling."""
+    import numpy as np
+
+    from composer.model import vocab as V
+    from composer.model.sampling import UNDER_TUNE_PENALTY, Under
+
+    g = Q // V.TICKS_PER_GRID  # a quarter in grid ticks
+    tune = np.array([[0, 4 * g, 72], [4 * g, 5 * g, 71], [5 * g, 6 * g, 63], [8 * g, 9 * g, 70]])
+    under = Under(tune, 2 * g)
+    assert under.ceiling(np.array([0, 2 * g, 3 * g, 4 * g, 6 * g, 7 * g, 10 * g])).tolist() == \
+        [72, 72, 71, 63, V.N_PITCH, 70, V.N_PITCH]  # (2g: the held C5, then B4; 4g: the dip to D#4)
+    prior = under.prior(np.array([4 * g]))
+    assert prior[63, 0] == 0 and prior[64, 0] == -UNDER_TUNE_PENALTY and prior[40, 0] == 0
