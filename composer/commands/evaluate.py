@@ -18,8 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", default=None, help="checkpoint (default: the shipped model), or 'baselines' "
                         "(also 'ngram', 'ppm') for the baselines alone")
     parser.add_argument("--cache", help="corpus cache whose training split fits the baselines' long-term models")
-    parser.add_argument("--seed-notes", type=int, default=16)
-    parser.add_argument("--max-notes", type=int, default=64)
+    parser.add_argument("--seed-notes", type=int, default=16, help="notes given before the scored ones (the protocol: 16)")
+    parser.add_argument("--max-notes", type=int, default=64, help="most notes scored per piece (the protocol: 64)")
     parser.add_argument("--by-style", action="store_true", help="one row per style as well")
     parser.add_argument("--unlabeled", choices=["infer", "neutral"], default="infer",
                         help="pieces of no style the model knows (files outside a style-named folder): infer = "

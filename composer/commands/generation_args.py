@@ -21,9 +21,14 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--style", help="style name (see --list-styles); default: neutral")
     parser.add_argument("--key", type=_key, default="auto", help="key lock: 'auto' (detected from the music around; the "
                         "default), e.g. C:major, A:minor, D:dorian, or 'off'")
-    parser.add_argument("--temperature", type=_request_value("temperature", float), default=1.0)
-    parser.add_argument("--top-p", type=_request_value("top_p", float), default=0.95)
-    parser.add_argument("--variations", type=bounded_count("variations", MAX_VARIATIONS, "at a time"), default=1)
+    parser.add_argument("--temperature", type=_request_value("temperature", float), default=1.0,
+                        help="how adventurous the choices are: 1 as the model learnt (the default), lower is safer, "
+                        "0 always the likeliest note")
+    parser.add_argument("--top-p", type=_request_value("top_p", float), default=0.95,
+                        help="draw only from the likeliest choices that together hold this share of the "
+                        "probability (nucleus sampling; default 0.95, 1 = all)")
+    parser.add_argument("--variations", type=bounded_count("variations", MAX_VARIATIONS, "at a time"), default=1,
+                        help=f"how many different takes to write, each its own file (default 1, at most {MAX_VARIATIONS})")
     parser.add_argument("--seed", type=int, dest="random_seed", help="random seed for a repeatable result")
     parser.add_argument("--only-continuation", "--only-new", action="store_true", dest="only_new",
                         help="write only the new notes, at their place in the piece (MIDI or project)")

@@ -126,12 +126,16 @@ def offer_recovery(window: "MainWindow", opening: str | None = None) -> bool:
         return False
     sources = {path: autosave_source(path) for path in orphans}
     chosen = next((p for p in orphans if opening and sources[p] and _same_file(sources[p], opening)), orphans[0])
-    what = f"the changes to {Path(sources[chosen]).name}" if sources[chosen] else "the unsaved work"
+    what = f"the changes to {Path(sources[chosen]).name}" if sources[chosen] else "unsaved work on an untitled piece"
     when = time.strftime("%d %b %H:%M", time.localtime(chosen.stat().st_mtime)) if chosen.exists() else "earlier"
+    # The file the app was started with waits behind this question: say whether this is its work
+    # (QA qa14: an untitled piece's autosave was offered with no word of the file being opened).
+    other = opening is not None and not (sources[chosen] and _same_file(sources[chosen], opening))
+    choice = (f"Yes opens it instead of {Path(opening).name}; No deletes this autosave ({chosen.name}) and "
+              f"opens {Path(opening).name}.") if other else f"No deletes this autosave ({chosen.name})."
     answer = QMessageBox.question(
         window, "Recover unsaved work?",
-        f"Composer did not close properly last time. Recover {what} (autosaved {when})?\n\n"
-        f"No deletes this autosave ({chosen.name}).",
+        f"Composer did not close properly last time. Recover {what} (autosaved {when})?\n\n{choice}",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
     if answer == QMessageBox.StandardButton.Yes:
         return recover_into(window, chosen)

@@ -158,6 +158,22 @@ def test_declining_opens_the_file_and_removes_only_the_offered_autosave(qtbot, w
     assert pitches(window) == [55] and not orphaned_autosaves()
 
 
+def test_an_untitled_pieces_autosave_offered_on_opening_a_file_says_which_is_which(qtbot, windows, tmp_path):
+    """The file given on the command line waits behind the question: the question says the work
+    is an untitled piece's, not that file's, and what each answer opens (QA qa14)."""
+    song = tmp_path / "hymn.composer.json"
+    save_project(Project(Score(notes=[Note(55, 0, Q)])), song)
+    crashed = Child("yes", "-", "60,64")  # untitled work, crashed
+    crashed.autosaved()
+    crashed.kill()
+    shown = answer_recovery(qtbot, yes=False)
+    window = open_window(str(song), load_model=False, start_audio=False)
+    windows.append(window)
+    qtbot.waitUntil(lambda: window.files.path == str(song), timeout=20000)
+    assert "untitled piece" in shown[0] and "instead of hymn.composer.json" in shown[0], shown
+    assert "opens hymn.composer.json" in shown[0] and pitches(window) == [55]
+
+
 def dead_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
