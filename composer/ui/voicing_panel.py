@@ -34,7 +34,7 @@ class VoiceName(QWidget):
         self.swatch.setToolTip("This voice's colour in the piano roll")
         self.edit = QLineEdit(name)
         self.edit.setToolTip("The voice's name (edit to rename it)")
-        self.edit.setMinimumWidth(70)
+        self._fit(name)
         # A name longer than the box shows its start ("Counter-mel"), not its end ("ter-melody"):
         # QLineEdit scrolls to the cursor, which setText leaves at the end.
         self.edit.setCursorPosition(0)
@@ -45,10 +45,19 @@ class VoiceName(QWidget):
         layout.addWidget(self.swatch)
         layout.addWidget(self.edit, 1)
 
+    # The box is as wide as the name, up to this: cut at a fixed 70 px, two voices of one
+    # instrument read "Acoustic Gra" twice, their "(ch 1)" / "(ch 2)" out of sight (QA qa14).
+    MAX_NAME_WIDTH = 260
+
+    def _fit(self, name: str) -> None:
+        room = self.edit.fontMetrics().horizontalAdvance(name) + 16  # (the frame and text margins)
+        self.edit.setMinimumWidth(max(70, min(room, self.MAX_NAME_WIDTH)))
+
     def setText(self, text: str) -> None:  # noqa: N802 - QLabel's name, which callers used
         if not self.edit.hasFocus():
             self.edit.setText(text)
             self.edit.setCursorPosition(0)
+            self._fit(text)
 
     def text(self) -> str:
         return self.edit.text()

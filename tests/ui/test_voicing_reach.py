@@ -50,3 +50,18 @@ def test_the_draw_voice_is_shown_checked_after_a_file_is_loaded(qtbot, window):
     window.document.load(four_voices())  # and again, after a second file
     qtbot.wait(10)
     assert [i for i, row in enumerate(panel.rows) if row["pick"].isChecked()] == [0]
+
+
+def test_two_voices_of_one_instrument_show_their_whole_names(qtbot, window):
+    """A type-0 file's two channels of one instrument are named "Acoustic Grand Piano (ch 1)" and
+    "(ch 2)": the name boxes showed "Acoustic Gra" twice (QA qa14). Each box now fits its name."""
+    names = ["Acoustic Grand Piano (ch 1)", "Acoustic Grand Piano (ch 2)"]
+    window.resize(1400, 860)
+    window.document.load(Score(notes=[Note(60 + v, 0, 480, 90, voice=v) for v in range(2)],
+                               voices=[Voice(name, 0) for name in names]))
+    window.side_tabs.setCurrentIndex(1)
+    qtbot.waitExposed(window.voicing_panel)
+    for row, name in zip(window.voicing_panel.rows, names):
+        edit = row["name"].edit
+        qtbot.waitUntil(lambda edit=edit, name=name: edit.width() - 8 >= edit.fontMetrics().horizontalAdvance(name),
+                        timeout=3000)
