@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from composer.music.chords import ChordSymbol, spelled_in_chord
+from composer.music.instruments import drum_name
 from composer.music.scales import Key
 from composer.music.score import DEFAULT_VELOCITY, TICKS_PER_QUARTER, Note, TimeSignature
 from composer.music.meter import MeterMap
@@ -41,11 +42,14 @@ def bar_beat(tick: int, meters: MeterMap | TimeSignature) -> str:
 
 
 def readout_text(pitch: int, tick: int, meters: MeterMap | TimeSignature, velocity: int | None = None,
-                 key: Key | None = None, chord: ChordSymbol | None = None) -> str:
+                 key: Key | None = None, chord: ChordSymbol | None = None, drum: bool = False) -> str:
     """What the pointer is on: 'E5  3:2  vel 80' (velocity only over or while dragging a note),
     the pitch spelled in `key` (the written key at `tick`: 'Eb5' in Bb major, 'D#5' in D major),
-    a tone of the written `chord` there as the chord spells it (E7's 'G#4' in F major)."""
-    text = f"{spelled_in_chord(pitch, key, chord)}  {bar_beat(tick, meters)}"
+    a tone of the written `chord` there as the chord spells it (E7's 'G#4' in F major); in a drum
+    voice the drum its key plays ('Closed Hi-Hat  3:2', General MIDI), not a pitch spelled by the
+    key (a hi-hat read 'Gb2' in F major, 'F#2' in A major; QA qa14)."""
+    name = (drum_name(pitch) if drum else None) or spelled_in_chord(pitch, key, chord)
+    text = f"{name}  {bar_beat(tick, meters)}"
     return text if velocity is None else f"{text}  vel {velocity}"
 
 
@@ -387,15 +391,19 @@ class PianoRoll(QAbstractScrollArea):
             if note is not None:
                 tick = note.end if d is not None and d.kind == "resize" else note.onset
                 text = readout_text(note.pitch, tick, sig, note.velocity, self.document.key_at(note.onset),
-                                     self.document.chord_at(note.onset))
+                                     self.document.chord_at(note.onset), drum=self._is_drum(note.voice))
             elif d is None or d.kind != "rubber":
                 content = self.content_pos(view_pos)
                 tick = int(self.geometry_.tick_at(content.x()))
                 text = readout_text(self.geometry_.pitch_at(content.y()), tick, sig, key=self.document.key_at(tick),
-                                     chord=self.document.chord_at(tick))
+                                     chord=self.document.chord_at(tick), drum=self._is_drum(self.current_voice))
         if text != self.readout or view_pos != self._readout_at:
             self.readout, self._readout_at = text, view_pos
             self.viewport().update()
+
+    def _is_drum(self, voice: int) -> bool:
+        voices = self.document.voices
+        return 0 <= voice < len(voices) and voices[voice].is_drum
 
     def leaveEvent(self, event) -> None:  # noqa: N802
         self._update_readout(None)

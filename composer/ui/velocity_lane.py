@@ -99,8 +99,10 @@ class VelocityLane(QWidget):
         text = ""
         if note_id is not None:
             note = self._preview.get(note_id, self.document.store[note_id])
+            voices = self.document.voices
             text = readout_text(note.pitch, note.onset, self.document.meter_map(), note.velocity,
-                                self.document.key_at(note.onset), self.document.chord_at(note.onset))
+                                self.document.key_at(note.onset), self.document.chord_at(note.onset),
+                                drum=0 <= note.voice < len(voices) and voices[note.voice].is_drum)
         if (text, x) != (self.readout, self._readout_x):
             self.readout, self._readout_x = text, x
             self.update()
