@@ -660,10 +660,12 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # ... and any other pitched voice (a melody) enters where its context's notes fall.
             entry=_line_rhythm(own, meters, region, entry=True) if texture is None and role != drums_role
             and not (mono and role in _ACCOMPANYING) else None,
-            # ... and where it fills bars between its own notes, moves more or less as they do.
+            # ... and where it fills bars between its own notes, or goes on beside other parts
+            # (where the model, which reads the voices interleaved, let a hymn's tune rest for
+            # bars), moves more or less as its notes around do.
             flow=_line_rhythm(own, meters, region) if texture is None and role != drums_role
-            and not (mono and role in _ACCOMPANYING) and region.end is not None and controls.density is None
-            else None,
+            and not (mono and role in _ACCOMPANYING) and controls.density is None
+            and (region.end is not None or bool(np.any(array[:, 4] != v))) else None,
             # (moving with written or given chords)
             ostinato=riff,
             # A line of single notes beside other parts recalls its own phrases (priors.recalled_note),

@@ -126,7 +126,7 @@ class TargetVoice:
     comping: bool = False  # an added harmony part of block chords: its every note a chord tone (COMPING_CHORD_STRENGTH)
     rhythm: LineRhythm | None = None  # an accompanying line of single notes: its context's onsets and lengths
     entry: LineRhythm | None = None  # any other pitched voice (a melody): where its first note may fall
-    flow: LineRhythm | None = None  # a melody filling bars between its own: its context's rhythm, as a pull
+    flow: LineRhythm | None = None  # a melody filled, or continued in company: its context's rhythm, as a pull
     under: "Under | None" = None  # an added harmony part: the tune its chords stay under
     ostinato: Ostinato | None = None  # an accompanying part: the figure (line or chords) its context repeats
     recall: LineRecall | None = None  # a line of single notes beside other parts: its context, to recall from
@@ -347,13 +347,16 @@ def _may_stop(voice: TargetVoice) -> bool:
 FINAL_BAR_PENALTY = 12.0
 
 
-# A melody's fill keeps to the rhythm (onsets and lengths) of the tune around it at this share of
-# the strength an accompanying line keeps its own (priors.RHYTHM_STRENGTH, DURATION_STRENGTH):
-# free to vary it, not to ignore it. A model trained longer filled two bars of a tune in quarters
-# over held chords in half notes in 5 of 8 variations (1.9 distinct pitches a bar; the tune around
-# it 3.8). 6 seeds x 4 variations, distinct pitches a bar / successive notes repeating a pitch:
-# 0 1.9 / 21 %, 0.05 2.35 / 13 %, 0.12 2.68 / 17 %, 0.25 (and up: the context's lengths win) 2.8 / 23 %.
-FILL_RHYTHM_SHARE = 0.12
+# A melody's fill, or a melody continued beside other parts, keeps to the rhythm (onsets and
+# lengths) of its own notes around it at this share of the strength an accompanying line keeps its
+# own (priors.RHYTHM_STRENGTH, DURATION_STRENGTH): free to vary it, not to ignore it. The stage-9
+# weights filled two bars of a tune in quarters over held chords in half notes in 5 of 8 variations
+# (1.9 distinct pitches a bar; the tune around it 3.8). 6 seeds x 4 variations, distinct pitches a
+# bar / successive notes repeating a pitch: 0 1.9 / 21 %, 0.05 2.35 / 13 %, 0.12 2.68 / 17 %, 0.25
+# (and up: the context's lengths win) 2.8 / 23 %. A pedalled hymn's right hand in quarters over a
+# left hand of chords, continued 4 bars (3 seeds x 4 variations): 8.7 notes of 16 and rests of up
+# to 8 beats without it, 14.2 notes with it.
+MELODY_RHYTHM_SHARE = 0.12
 
 
 def _ends_here(plan: "RegionPlan", voice: TargetVoice) -> bool:
@@ -424,8 +427,8 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         # model waited for that note's end (a fill of a tune that plays every downbeat began two
         # beats late in 32 of 32 variations); after its first note it is free.
         texture = voice.entry.prior(_positions(features, onsets), True)
-    elif voice.flow is not None:  # ... and a fill's further notes, more freely
-        texture = FILL_RHYTHM_SHARE * voice.flow.prior(_positions(features, onsets), False)
+    elif voice.flow is not None:  # ... and its further notes, more freely (a fill, or beside other parts)
+        texture = MELODY_RHYTHM_SHARE * voice.flow.prior(_positions(features, onsets), False)
     if voice.ostinato is not None:  # an accompanying line's riff: its next note where the figure has it
         riff = voice.ostinato.prior(*_riff_next(row, voice, plan, features), origin=row.onset)
         if riff is not None:
@@ -884,7 +887,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             kept = (slots[v].texture or slots[v].rhythm) if v in slots and not rows[b].done else None
             share = 1.0
             if kept is None and v in slots and not rows[b].done and slots[v].flow is not None:
-                kept, share = slots[v].flow, FILL_RHYTHM_SHARE  # (a melody's fill: its lengths, more freely)
+                kept, share = slots[v].flow, MELODY_RHYTHM_SHARE  # (a melody's lengths, more freely)
             if isinstance(kept, LineRhythm) and kept.within_bar:
                 at = features(onsets[b:b + 1])
                 duration_ok[b] &= np.arange(V.N_DURATION) < max(1, int(at["bar_len"][0] - at["position"][0]))
