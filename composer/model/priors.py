@@ -271,6 +271,12 @@ def chord_tones(root: int, quality: int, allowed=None) -> np.ndarray | None:
 # Ab of an Fm bar came once under F major and never under Fm in 8 variations, and A came 6 times
 # under Fm (QA N9).
 WIDENED_LOCK_PENALTY = 8.0
+# ... and the nats given to such a widened tone under its own chord: allowed but not helped, G#
+# never came under the E7 of an A-minor tune in lines (0 of 28 added basses, melodies and counter-
+# melodies, QA qa14 W1): the model, told the key, holds to it. 8 bass lines (2 seeds) over two E7
+# bars: 3.0 put G# in 2 lines (3 notes of 8 each), 4.0 in 6 (1-5 of 8; one line E A G# G# | G# G# G# A),
+# 5.0 in 7 (4-6 of 8: the third more than the root).
+WIDENED_TONE_BONUS = 3.0
 # Quality -> its third (semitones above the root) and the other third, for the qualities with one.
 _THIRDS = {QUALITY_INDEX[q]: (3, 4) for q in ("min", "dim", "min6", "min7", "minmaj7", "dim7", "hdim7")} | \
     {QUALITY_INDEX[q]: (4, 3) for q in ("maj", "aug", "6", "dom7", "maj7", "aug7")}
@@ -281,7 +287,8 @@ def widened_lock_prior(roots: np.ndarray, qualities: np.ndarray, key_pitch_class
     """(N_PITCH, n) log-prior of a detected key lock widened to chords' tones, chord by chord: at each
     of n onsets (roots / qualities: vocab indices from chords_at), -penalty for a widened pitch class
     (outside the key) that is not a tone of the chord there, and for the key's note at the other
-    third of a chord whose third lies outside the key; 0 elsewhere. The lock as a local chord scale:
+    third of a chord whose third lies outside the key; WIDENED_TONE_BONUS for a widened pitch class
+    under its own chord; 0 elsewhere. The lock as a local chord scale:
     an Fm bar in C major is C major with Ab for A (Levine, *The Jazz Theory Book*, 1995, ch. 3)."""
     roots, qualities = np.asarray(roots), np.asarray(qualities)
     known = (roots < 12) & (qualities < len(QUALITIES))
@@ -290,6 +297,7 @@ def widened_lock_prior(roots: np.ndarray, qualities: np.ndarray, key_pitch_class
     out = np.zeros((12, len(roots)))
     for pc in widened:
         out[pc, ~tones[pc]] = -penalty
+        out[pc, tones[pc]] = WIDENED_TONE_BONUS
     for j in np.flatnonzero(known):
         thirds = _THIRDS.get(int(qualities[j]))
         if thirds is not None and (int(roots[j]) + thirds[0]) % 12 not in key_pitch_classes:
