@@ -8,7 +8,7 @@ import argparse
 import math
 from typing import Any, Callable
 
-from composer.music.limits import BARS_REQUEST_NOTES, MAX_VARIATIONS, voice_fill_cap
+from composer.music.limits import BARS_REQUEST_NOTES, MAX_VARIATIONS, region_fill_cap, voice_fill_cap
 from composer.music.region import GRIDS
 
 
@@ -287,7 +287,11 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
         else:
             print(f"{path}: {len(variation.notes) - len(new)} notes kept + {len(new)} new ({per_voice})")
         stopped = _stopped_short(request, new)
-        if stopped:
+        if stopped and request.region.end is not None:
+            print(f"notice: {path}: {stopped} stopped at the most new notes one request writes "
+                  f"({len(new)}), before the end of the bars asked: ask for fewer bars at a time (--bars)",
+                  file=sys.stderr)
+        elif stopped:
             print(f"notice: {path}: {stopped} stopped at the most new notes one request writes in a voice, so "
                   f"the {request.bars} bars may not all be filled: continue {path.name} for more, or ask for "
                   "fewer bars", file=sys.stderr)
@@ -341,11 +345,19 @@ def _input_among_outputs(args: argparse.Namespace):
 
 
 def _stopped_short(request, new: list) -> str:
-    """'Chords (256), Drums (256)': the voices of a --bars continuation that the model stopped at its
-    note cap (composer.music.limits: BARS_REQUEST_NOTES for the voice written first, voice_fill_cap
-    for each after it) rather than at the last bar; '' when none did."""
-    if request.bars is None or request.length is not None or request.region.end is not None:
-        return ""  # only an open-ended --bars request has a span the cap can cut short
+    """'Chords (256), Drums (256)': the voices of a --bars continuation, or of a region with an end
+    (a fill, an added part), that the model stopped at its note cap (composer.music.limits:
+    BARS_REQUEST_NOTES for the voice written first, voice_fill_cap for each after it;
+    region_fill_cap for a region) rather than at the last bar; '' when none did."""
+    region = request.region
+    if region.end is not None and request.length is None and request.bars is None:
+        cap = region_fill_cap((region.end - region.start) / request.score.time_signature.bar_ticks,
+                              len(region.voices))
+        if len(new) < cap:
+            return ""
+        return ", ".join(f"{request.score.voices[v].name} ({sum(n.voice == v for n in new)})" for v in region.voices)
+    if request.bars is None or request.length is not None or region.end is not None:
+        return ""  # otherwise only an open-ended --bars request has a span the cap can cut short
     first_cap = min(BARS_REQUEST_NOTES, 48 * request.bars * len(request.region.voices))  # region_writer's
     counts = {v: sum(n.voice == v for n in new) for v in request.region.voices}
     return ", ".join(f"{request.score.voices[v].name} ({count})" for v, count in counts.items()

@@ -29,7 +29,7 @@ from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, O
                                    written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, Under, branch_points, sample_region
 from composer.model.style_beats import style_beat, swung
-from composer.music.limits import BARS_REQUEST_NOTES, voice_fill_cap
+from composer.music.limits import BARS_REQUEST_NOTES, region_fill_cap, voice_fill_cap
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
 from composer.music.second_part import (BassComplement, DrumComplement, bass_complement, drum_complement,
                                         find_bass_part, find_drum_part)
@@ -565,8 +565,10 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         limit = max_notes
     elif bars is not None and end_g is None:  # enough for every voice to fill the bars
         limit = min(BARS_REQUEST_NOTES, 48 * bars * len(region.voices))
-    else:
-        limit = 32 if end_g is None else 256
+    elif end_g is None:
+        limit = 32
+    else:  # enough for every voice to fill the region (an added part over a whole piece)
+        limit = region_fill_cap((region.end - region.start) / score.time_signature.bar_ticks, len(region.voices))
     density = int(np.clip(round(controls.density), 1, V.MAX_DENSITY)) if controls.density is not None else 0
     dec_first = decoder_inputs(first, first.take(slice(0, 0)), start=start_g, end=end_g, bar=bar, density=density)
     if context_only:

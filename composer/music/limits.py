@@ -38,6 +38,14 @@ VOICE_FILL_NOTES = 256
 VOICE_FILL_PER_BAR = 24  # ... or this many a bar of the span (a drum kit's eighths, kicks and snares), if more
 
 
+def region_fill_cap(span_bars: float, voices: int) -> int:
+    """The most new notes a bounded region (a fill, an added part) is written with: VOICE_FILL_PER_BAR
+    a bar of it for each voice, at least VOICE_FILL_NOTES, at most MAX_NEW_NOTES (a request's
+    --length bound). At a flat 256 an added drum part stopped at bar 22 of 48, and a bass added to a
+    400-bar reel at bar 67, without a word (QA qa15 H1)."""
+    return int(min(MAX_NEW_NOTES, max(VOICE_FILL_NOTES, VOICE_FILL_PER_BAR * span_bars) * max(1, voices)))
+
+
 def voice_fill_cap(span_bars: float) -> int:
     """The most new notes a voice written after the first gets over `span_bars` bars (the span the
     first voice set): VOICE_FILL_NOTES, or VOICE_FILL_PER_BAR a bar where that is more, at most
