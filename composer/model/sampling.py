@@ -345,6 +345,9 @@ def _may_stop(voice: TargetVoice) -> bool:
 # piece, that note held to the end: with beat 4 an approach note in every
 # bar, an added bass ended the piece on a passing note (8 of 27 parts ended on the root; QA qa14 W1b).
 FINAL_BAR_PENALTY = 12.0
+# ... and the root bonus (BASS_ROOT_STRENGTH) that note gets, times this: at 1 (any arrival's) a
+# bass ended a G major piece on A2 in 1 of 4 variations (the stage-10 weights).
+FINAL_ROOT_WEIGHT = 4.0
 
 
 # A melody's fill, or a melody continued beside other parts, keeps to the rhythm (onsets and
@@ -456,6 +459,8 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         change = np.r_[False, (roots[1:] != roots[:-1]) | (qualities[1:] != qualities[:-1])]
         arrives = (feats["position"] == 0) | ((feats["metric"] >= 1.0) & change)
         weight = arrives.astype(np.float64)
+        if _ends_here(plan, voice):  # the piece's last note: its root (or slash bass), firmly
+            weight = np.where(onsets == plan.final_bar, FINAL_ROOT_WEIGHT, weight)
         if plan.slash_basses is not None and plan.prior_features_at is None:  # "Eb/G": G in the bass
             rows = np.searchsorted(plan.slash_basses[:, 0], onsets, side="right") - 1
             inside = (rows >= 0) & (onsets < plan.slash_basses[np.maximum(rows, 0), 1])
