@@ -22,12 +22,12 @@ from composer.model.encoding import bar_positions, chords_at, encode, keys_at, n
 from composer.model.loops import allowed_periods, repeat_limit
 from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, OSTINATO_STATEMENTS, RECALL_NOTES,
-                                   RECALL_SHORTEST, GrooveProfile, LineRecall, Ostinato, chord_roots, chord_thirds, chord_tones,
+                                   RECALL_SHORTEST, GrooveProfile, LineRecall, Ostinato, Under, chord_roots, chord_thirds, chord_tones,
                                    estimate_chords, find_ostinato, grid_of, groove_profile, line_rhythm_of, metric_weight,
                                    on_beat_pull, played_grid, recency_weights, style_chord_strength, texture_of,
                                    unplayed_subdivisions,
                                    written_grid)
-from composer.model.sampling import RegionPlan, TargetVoice, Under, branch_points, sample_region
+from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
 from composer.model.style_beats import style_beat, swung
 from composer.music.limits import BARS_REQUEST_NOTES, region_fill_cap, voice_fill_cap
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
@@ -145,7 +145,7 @@ def _comping_top(pitched: np.ndarray, region: Region) -> float:
 
 
 def _under_tune(pitched: np.ndarray, region: Region, meters: np.ndarray, per_bar: int | None) -> Under | None:
-    """The tune's notes an added harmony part's chords stay under (sampling.Under), in grid ticks,
+    """The tune's notes an added harmony part's chords stay under (priors.Under), in grid ticks,
     with the chords' length (default_comping's), or None without a tune."""
     tune = _tune(pitched, region)
     if not len(tune):
@@ -849,12 +849,10 @@ def _drum_groove(own: np.ndarray, start: int, meters: np.ndarray, beside: bool,
         # the next beat at odds the usual weight does not overcome: under a quarter-note tune 1
         # swung hat in 16 beats; weight x2 2-3; x3 14-16 (and 23-28 of 28 under a lead sheet).
         # (and a style's beat played on triplets: jazz's, Afro-Cuban's)
-        on_triplets = swung(style) and percussion is None and style_beat(style, *_meter_at(start, meters)[1:])
-        if swing or on_triplets:
+        measured = percussion is None and style_beat(style, *_meter_at(start, meters)[1:])
+        if swing or (measured and swung(style)):
             return replace(default, weight=default.weight * SWING_WEIGHT)
-        if percussion is None and style_beat(style, *_meter_at(start, meters)[1:]):
-            return replace(default, weight=default.weight * STYLE_BEAT_WEIGHT)
-        return default
+        return replace(default, weight=default.weight * STYLE_BEAT_WEIGHT) if measured else default
     own = _in_region_meter(own, start, meters)
     profile = groove_profile(*bar_positions(own[:, 0], meters), own[:, 2], own[:, 0])
     return replace(profile, weight=BESIDE_WEIGHT) if beside else profile

@@ -22,7 +22,7 @@ from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
                                     OSTINATO_WEIGHT, QUARTER_UNITS, RECALL_OTHERS, SLASH_BASS_STRENGTH,
                                     WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, GrooveProfile, LineRecall,
-                                    LineRhythm, Ostinato, Texture, approach_prior, chord_roots, chord_thirds,
+                                    LineRhythm, Ostinato, Texture, Under, approach_prior, chord_roots, chord_thirds,
                                     chord_tone_prior, chord_tones, near_grid, recall_weight, root_prior, unrepeated,
                                     widened_lock_prior)
 from composer.music.region import Controls
@@ -127,43 +127,9 @@ class TargetVoice:
     rhythm: LineRhythm | None = None  # an accompanying line of single notes: its context's onsets and lengths
     entry: LineRhythm | None = None  # any other pitched voice (a melody): where its first note may fall
     flow: LineRhythm | None = None  # a melody filled, or continued in company: its context's rhythm, as a pull
-    under: "Under | None" = None  # an added harmony part: the tune its chords stay under
+    under: Under | None = None  # an added harmony part: the tune its chords stay under
     ostinato: Ostinato | None = None  # an accompanying part: the figure (line or chords) its context repeats
     recall: LineRecall | None = None  # a line of single notes beside other parts: its context, to recall from
-
-
-# Nats taken from an added harmony part's note above the tune's lowest note sounding while its chord
-# does (Under). The texture's pull to a top note under the tune (harmony_part.comping_top) alone let
-# chords stand over the tune where it dipped: 2.3 % of chord notes over a tune note (stage-8
-# weights, 8 seeds), 4.4 % for a model trained longer (QA: 12 %).
-UNDER_TUNE_PENALTY = 8.0
-
-
-@dataclass(frozen=True)
-class Under:
-    """The tune an added harmony part's chords stay under: its notes as rows (onset, end, pitch),
-    grid ticks, sorted by onset, and the chords' length (grid ticks): a chord starting at t sounds
-    with the tune's notes from t to t + length."""
-
-    notes: np.ndarray
-    length: int
-
-    def ceiling(self, onsets: np.ndarray) -> np.ndarray:
-        """(len(onsets),) the lowest tune pitch sounding within [t, t + length) of each onset t
-        (N_PITCH where none does)."""
-        onsets = np.asarray(onsets, dtype=np.int64)
-        longest = int((self.notes[:, 1] - self.notes[:, 0]).max()) if len(self.notes) else 0
-        lo = np.searchsorted(self.notes[:, 0], onsets.min() - longest, side="left")  # (sounding at the first onset)
-        hi = np.searchsorted(self.notes[:, 0], onsets.max() + self.length, side="left")
-        near = self.notes[lo:hi]
-        if not len(near):
-            return np.full(len(onsets), V.N_PITCH)
-        sounding = (near[None, :, 0] < onsets[:, None] + self.length) & (near[None, :, 1] > onsets[:, None])
-        return np.where(sounding, near[None, :, 2], V.N_PITCH).min(1)
-
-    def prior(self, onsets: np.ndarray) -> np.ndarray:
-        """(N_PITCH, len(onsets)) log-prior: -UNDER_TUNE_PENALTY above each onset's ceiling."""
-        return np.where(np.arange(V.N_PITCH)[:, None] > self.ceiling(onsets)[None], -UNDER_TUNE_PENALTY, 0.0)
 
 
 @dataclass

@@ -28,12 +28,12 @@ def test_added_chords_stay_under_the_tune(cowriter, seed):
 
 
 def test_a_chord_stays_under_every_tune_note_sounding_while_it_does():
-    """sampling.Under: a chord starting at t (a half bar long) sounds with the tune's notes from t
+    """priors.Under: a chord starting at t (a half bar long) sounds with the tune's notes from t
     to t + length, a note held from before included; nothing sounding, no ceiling."""
     import numpy as np
 
     from composer.model import vocab as V
-    from composer.model.sampling import UNDER_TUNE_PENALTY, Under
+    from composer.model.priors import UNDER_TUNE_PENALTY, Under
 
     g = Q // V.TICKS_PER_GRID  # a quarter in grid ticks
     tune = np.array([[0, 4 * g, 72], [4 * g, 5 * g, 71], [5 * g, 6 * g, 63], [8 * g, 9 * g, 70]])
