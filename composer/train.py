@@ -316,4 +316,8 @@ class Trainer:
         if not self.out.exists():
             raise FileNotFoundError(f"cannot resume: {self.out} does not exist yet")
         load_training_state(self.out, self)  # the latest weights, not only the best ones
-        self.log(f"resumed from {self.out} after epoch {self.epoch} (best validation loss {self.best:.4f})")
+        saved_lr = self.optimizer.param_groups[0]["lr"]
+        for group in self.optimizer.param_groups:  # the command's --lr wins over the saved one: resuming to fine-tune
+            group["lr"] = self.config.lr
+        self.log(f"resumed from {self.out} after epoch {self.epoch} (best validation loss {self.best:.4f}); "
+                 f"learning rate {self.config.lr:g}" + (f" (was {saved_lr:g})" if saved_lr != self.config.lr else ""))

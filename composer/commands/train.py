@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "(style = sub-folder name); builds its cache first")
     parser.add_argument("--epochs", type=int, default=1000, help="most epochs (early stopping and --max-minutes usually end a run first)")
     parser.add_argument("--batch-size", type=int, default=32, help="region examples per step")
-    parser.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate (1e-4 to go on training a trained model)")
+    parser.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate (1e-4 to go on training a trained model; with --resume it replaces the saved rate)")
     parser.add_argument("--dropout", type=float, default=0.2, help="dropout between the layers")
     parser.add_argument("--patience", type=int, default=10, help="early stopping: epochs without improvement")
     parser.add_argument("--clip", type=float, default=1.0, help="gradient-norm clipping")

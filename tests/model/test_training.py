@@ -96,3 +96,19 @@ def test_early_stopping_can_watch_some_attributes_only(tmp_path, piece_arrays):
     assert trainer.best == min(scores)
     assert trainer.best != min(row["val_loss"] for row in trainer.history)
 
+
+
+def test_resume_takes_the_commands_learning_rate(tmp_path, piece_arrays):
+    """Resuming to fine-tune at a lower rate: the command's --lr applies, not the rate saved in the state."""
+    import dataclasses
+
+    torch.set_num_threads(1)
+    first = tiny_trainer(tmp_path, piece_arrays, epochs=1)
+    first.fit()
+    lines = []
+    config = dataclasses.replace(first.config, lr=1e-4, epochs=2)
+    resumed = Trainer(config, first.data, progress=False, log=lines.append, resume=True)
+    assert all(group["lr"] == 1e-4 for group in resumed.optimizer.param_groups)
+    assert any("learning rate 0.0001 (was 0.003)" in line for line in lines)
+    resumed.fit()
+    assert resumed.epoch == 2
