@@ -23,7 +23,8 @@ from composer.model.loops import allowed_periods, repeat_limit
 from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, OSTINATO_STATEMENTS, RECALL_NOTES,
                                    RECALL_SHORTEST, GrooveProfile, LineRecall, Ostinato, Under, chord_roots, chord_thirds, chord_tones,
-                                   estimate_chords, find_ostinato, grid_of, groove_profile, line_rhythm_of, metric_weight,
+                                   estimate_chords, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of, line_rhythm_of,
+                                   metric_weight,
                                    on_beat_pull, played_grid, recency_weights, style_chord_strength, texture_of,
                                    unplayed_subdivisions,
                                    written_grid)
@@ -670,6 +671,9 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             and (region.end is not None or bool(np.any(array[:, 4] != v))) else None,
             # (moving with written or given chords)
             ostinato=riff,
+            # A voice of chords holds each chord as long as its context does (where no chords are
+            # written or given: those lead it then).
+            harmony=_harmonic_rhythm(earlier, meters, region.start) if texture is not None and not comping else None,
             # A line of single notes beside other parts recalls its own phrases (priors.recalled_note),
             # unless asked for another number of notes a bar than its own.
             recall=_recall_line(earlier, features if chord_rows is not None else None)
@@ -801,6 +805,28 @@ def _without_cadence(own: np.ndarray, meters: np.ndarray, region: Region) -> np.
     if len(rest) < 2 or len(np.unique(rest[:, 0] - bar_positions(rest[:, 0], meters)[0])) < MIN_RHYTHM_BARS:
         return own
     return rest
+
+
+HARMONY_BARS = 8  # bars of a chordal voice's context before the region that tell its harmonic rhythm
+
+
+def _harmonic_rhythm(earlier: np.ndarray, meters: np.ndarray, start: int):
+    """priors.harmonic_rhythm_of a chordal voice's last HARMONY_BARS bars before the region
+    (earlier: its note array rows before the region's start, ticks), with those notes of its
+    last bar kept to tell what the span the region starts in already holds."""
+    if not len(earlier):
+        return None
+    rows = np.asarray(meters, dtype=np.int64).reshape(-1, 3)
+    meter = rows[max(0, int(np.searchsorted(rows[:, 0], start, side="right")) - 1)]
+    bar = int(meter[1]) * V.TICKS_PER_QUARTER * 4 // max(1, int(meter[2]))
+    near = earlier[earlier[:, 0] >= start - HARMONY_BARS * bar]
+    since, bar_ticks = bar_positions(near[:, 0], meters)
+    found = harmonic_rhythm_of(near[:, 0], near[:, 2], since, bar_ticks, int(meter[1]))
+    if found is None:
+        return None
+    last = near[near[:, 0] >= start - bar]
+    return replace(found, recent=tuple((int(round(o / V.TICKS_PER_GRID)), int(p) % 12)
+                                       for o, p in zip(last[:, 0], last[:, 2])))
 
 
 def _texture(own: np.ndarray, meters: np.ndarray, region: Region):

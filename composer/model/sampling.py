@@ -21,7 +21,7 @@ from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
                                     OSTINATO_WEIGHT, QUARTER_UNITS, RECALL_OTHERS, SLASH_BASS_STRENGTH,
-                                    WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, GrooveProfile, LineRecall,
+                                    WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, GrooveProfile, HarmonicRhythm, LineRecall,
                                     LineRhythm, Ostinato, Texture, Under, approach_prior, chord_roots, chord_thirds,
                                     chord_tone_prior, chord_tones, near_grid, recall_weight, root_prior, unrepeated,
                                     widened_lock_prior)
@@ -130,6 +130,7 @@ class TargetVoice:
     under: Under | None = None  # an added harmony part: the tune its chords stay under
     ostinato: Ostinato | None = None  # an accompanying part: the figure (line or chords) its context repeats
     recall: LineRecall | None = None  # a line of single notes beside other parts: its context, to recall from
+    harmony: HarmonicRhythm | None = None  # a chordal voice: how long its context holds one chord
 
 
 @dataclass
@@ -345,6 +346,27 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
     return under if prior is None else under + (prior if prior.ndim == 2 else prior[None])
 
 
+def _held_chord(row: _Row, voice: TargetVoice, onsets: np.ndarray, features,
+                texture: np.ndarray | None) -> np.ndarray | None:
+    """texture plus, for a chordal voice under no chords written, given or cycled, its harmonic
+    rhythm kept (priors.HarmonicRhythm): the chord its current span holds, held to the span's end."""
+    harmony = voice.harmony
+    if harmony is None:
+        return texture
+    earlier = [(n[2], n[1] % 12) for n in row.notes[-MAX_STACK * 8:] if n[0] == voice.score_voice]
+    known = [*harmony.recent, *earlier][-MAX_STACK * 8:]
+    if not known:
+        return texture
+    at = np.concatenate([onsets, [o for o, _ in known]])
+    feats = features(at)
+    span = harmony.span_ids(feats["bar_index"], feats["position"], feats["bar_len"])
+    here, theirs = span[: len(onsets)] == span[0], span[len(onsets):]
+    held = harmony.prior({pc for (_, pc), s in zip(known, theirs) if s == span[0]}, here)
+    if held is None:
+        return texture
+    return held if texture is None else held + (texture if texture.ndim == 2 else texture[None])
+
+
 def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> np.ndarray | None:
     """(N_PITCH, N_DELTA) log-prior f(pitch, onset of each delta) for this row's next note in this
     voice (composer.model.priors), (N_DELTA,) where it does not depend on the pitch (a line's
@@ -403,10 +425,10 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         if riff is not None:
             texture = riff if texture is None else riff + (texture if texture.ndim == 2 else texture[None])
     if plan.chord_strength <= 0:
-        return texture
+        return _held_chord(row, voice, onsets, features, texture)
     feats = (plan.prior_features_at or features)(onsets)
     if not (feats["chord_root"] < 12).any():
-        return texture
+        return _held_chord(row, voice, onsets, features, texture)
     # A part of chords plays the chord on every onset: an added comping part, and a chordal part of
     # the piece's own under chords written or given (not estimated from its own notes). At the
     # melody's strength and metric weight an oom-pah-pah left hand under "C | G | D7 | G" kept its
