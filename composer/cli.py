@@ -20,7 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "data": ("data", "build or inspect the training corpus cache"),
     "train": ("train", "train a co-writer model"),
     "adapt": ("adapt", "teach the co-writer a new style from a folder of your own music"),
-    "evaluate": ("evaluate", "score a model (and the n-gram baseline) on melodies"),
+    "evaluate": ("evaluate", "score a model against the PPM and n-gram baselines (nats per note)"),
     "continue": ("continue_", "continue a score, each voice sounding at the end in its own voice"),
     "fill": ("fill", "rewrite bars in the middle of a score (a gap) with the music around as context"),
     "accompany": ("accompany", "add a bass, harmony, counter-melody or drum part to a score"),
