@@ -21,7 +21,8 @@ from composer.model.dataset import bos_step, decoder_inputs, local_prefix, regio
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
 from composer.model.loops import allowed_periods, repeat_limit
 from composer.model.network import evaluation_mode
-from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, OSTINATO_STATEMENTS, RECALL_NOTES,
+from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, NEW_HARMONY_SHARE, NEW_HARMONY_SHIFT,
+                                   OSTINATO_STATEMENTS, RECALL_NOTES,
                                    RECALL_SHORTEST, GrooveProfile, LineRecall, Ostinato, Under, chord_roots, chord_thirds, chord_tones,
                                    estimate_chords, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of, line_rhythm_of,
                                    metric_weight,
@@ -422,6 +423,9 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     for v in region.voices:
         if not 0 <= v < len(score.voices):
             raise ValueError(f"region voice {v} is not a voice of the score ({len(score.voices)} voices)")
+    if (controls is None or controls.chord_strength is None) and _new_harmony(score, region, chords, replaced):
+        # (a strength the person chose stays as chosen)
+        controls = replace(controls or Controls(), chord_strength=style_chord_strength(style) + NEW_HARMONY_SHIFT)
     common = dict(style=style, key=key, chords=chords, controls=controls, temperature=temperature, top_p=top_p,
                   new_parts=tuple(new_parts), key_detected=key_detected,
                   cancel=cancel)
@@ -438,6 +442,31 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     roles = score_roles(score)  # an added harmony part sits under the tune
     return [follow_dynamics(notes, context, start=region.start, end=region.end, meters=score_meters(score),
                             drum_voices=drums, replaced=replaced, roles=roles) for notes in written]
+
+
+def _new_harmony(score: Score, region: Region, chords, replaced: Sequence[Note]) -> bool:
+    """Whether the chords over a fill (written or given) are a new harmony for its bars: the
+    pitched notes it replaces that fall on strong beats (metric weight 1: the downbeat, the middle
+    of a bar of an even number of beats) under a chord are chord tones less than
+    priors.NEW_HARMONY_SHARE of the time (at least two such notes; a gap, a continuation: False)."""
+    rows = score_chords(score, chords)
+    drums = {i for i, v in enumerate(score.voices) if v.is_drum}
+    old = [(n.onset, n.pitch) for n in replaced if n.voice not in drums and region.contains(n.onset, n.voice)]
+    if region.end is None or rows is None or len(old) < 2:
+        return False
+    ticks, pitches = np.array(old, dtype=np.int64).T
+    meters = score_meters(score)
+    since, bar = bar_positions(ticks, meters)
+    which = np.clip(np.searchsorted(meters[:, 0], ticks, side="right") - 1, 0, len(meters) - 1)
+    roots, qualities, _, _ = chords_at(ticks, rows)
+    hits = count = 0
+    for strong, pitch, root, quality in zip(metric_weight(since, bar, meters[which, 1], meters[which, 2]) >= 1.0,
+                                            pitches.tolist(), roots.tolist(), qualities.tolist()):
+        tones = chord_tones(int(root), int(quality)) if strong else None
+        if tones is not None:
+            count += 1
+            hits += bool(tones[pitch % 12])
+    return count >= 2 and hits < NEW_HARMONY_SHARE * count
 
 
 def _write_voices(checkpoint: Checkpoint, score: Score, region: Region, *, seed: int | None, variations: int,
