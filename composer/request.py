@@ -501,8 +501,46 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
     return GenerationRequest(score, Region(start, end, (len(score.voices) - 1,)), controls=controls, **options)
 
 
+def style_notice(request: GenerationRequest, name=str) -> str | None:
+    """What a part added in request.style plays where the style's name alone does not say it (None
+    where there is nothing to add), for the command line and the window alike; name: a style as
+    the person reads it (the command line's ids, the window's display names). Drums in a style
+    without a beat of its own play its drum family's measured beat (composer.model.style_beats:
+    'jazz' -> groove_jazz's ride, swung; QA qa15 L4); a groove style without a beat in the meter
+    leaves them the plain beat; a groove style is learnt from drums alone, so another part keeps
+    the plain rhythm (QA qa15 L4b: a funk bass the same as the neutral one, without a word)."""
+    from composer.model.style_beats import beat_style, style_beat, swung
+
+    style, region, score = request.style, request.region, request.score
+    if not style or style == "neutral" or len(region.voices) != 1:
+        return None
+    role = score.voices[region.voices[0]].role or infer_roles(score)[region.voices[0]]
+    family = beat_style(style)
+    if role != "drums":
+        if not style.startswith("groove_"):
+            return None
+        part = {"bass": "bass", "harmony": "harmony"}.get(role, "counter-melody")
+        return (f"only drums follow {name(style)}'s beat (a style learnt from drum grooves alone): "
+                f"the new {part} part keeps the plain rhythm")
+    others = {v for v, voice in enumerate(score.voices) if voice.is_drum and v not in region.voices}
+    if family is None or any(n.voice in others and region.start <= n.onset < (region.end or n.onset + 1) for n in score.notes):
+        return None  # (beside drums there, a new kit part plays hand percussion: second_part)
+    meter = score.meter_map().at(region.start)
+    beat = style_beat(style, meter.numerator, meter.denominator)
+    if beat is None:
+        return (f"{name(family)} has no beat measured in {meter.numerator}/{meter.denominator} (the Groove MIDI "
+                f"Dataset is nearly all 4/4): the drums play the plain {meter.numerator}/{meter.denominator} beat")
+    if family == style:
+        return None
+    hand = "ride" if any(k == 51 for _, k in beat) else "hi-hat"
+    feel = "swung" if swung(style, meter.numerator, meter.denominator) else "straight"
+    meter_text = "" if (meter.numerator, meter.denominator) == (4, 4) else f" {meter.numerator}/{meter.denominator}"
+    return (f"the drums play the {name(family)}{meter_text} beat ({hand}, {feel}), the groove style nearest to "
+            f"{name(style)}")
+
+
 __all__ = ["GenerationRequest", "PARTS", "PART_WORDS", "PartExists", "ROLES", "add_part",
            "apply_result", "bar_at", "bar_number", "bar_span",
            "clear_region", "continue_request", "fill_request", "first_bar_line", "parse_bars", "past_the_end",
            "same_variations",
-           "same_variations_text", "sounding_at_end", "voice_indices", "voices_with_notes"]
+           "same_variations_text", "sounding_at_end", "style_notice", "voice_indices", "voices_with_notes"]

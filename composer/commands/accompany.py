@@ -36,9 +36,22 @@ def run(args: argparse.Namespace) -> int:
         request = add_part(score, args.part, *span, anyway=args.anyway, **options)
         if args.anyway:
             _say_complement(args.file, args.part, request, range_given)
+        _say_style(args.file, request)
         return request
 
     return run_request(args, build)
+
+
+def _say_style(file: str, request) -> None:
+    """What the chosen style makes of the part, where its name alone does not say it (the drums of a
+    melodic style play its drum family's beat; a groove style moves only the drums)."""
+    import sys
+
+    from composer.request import style_notice
+
+    notice = style_notice(request)
+    if notice:
+        print(f"notice: {file}: {notice}", file=sys.stderr)
 
 
 def _say_complement(file: str, part: str, request, range_given: bool) -> None:

@@ -904,8 +904,9 @@ def _drum_groove(own: np.ndarray, start: int, meters: np.ndarray, beside: bool,
         # the next beat at odds the usual weight does not overcome: under a quarter-note tune 1
         # swung hat in 16 beats; weight x2 2-3; x3 14-16 (and 23-28 of 28 under a lead sheet).
         # (and a style's beat played on triplets: jazz's, Afro-Cuban's)
-        measured = percussion is None and style_beat(style, *_meter_at(start, meters)[1:])
-        if swing or (measured and swung(style)):
+        meter = _meter_at(start, meters)[1:]
+        measured = percussion is None and style_beat(style, *meter)
+        if swing or (measured and swung(style, *meter)):
             return replace(default, weight=default.weight * SWING_WEIGHT)
         return replace(default, weight=default.weight * STYLE_BEAT_WEIGHT) if measured else default
     own = _in_region_meter(own, start, meters)

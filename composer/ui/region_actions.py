@@ -11,9 +11,10 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QMessageBox, QPushButton, QToolButton
 
+from composer.data.styles import display_name
 from composer.music.scales import Key
 from composer.request import (PART_WORDS, GenerationRequest, PartExists, add_part, bar_at, fill_request, finds_no_key,
-                              past_the_end)
+                              past_the_end, style_notice)
 
 PART_LABELS = {"bass": "&Bass", "harmony": "&Harmony", "counter": "&Counter-melody", "drums": "&Drums"}
 NO_SELECTION = ("Select the bars to fill first: Ctrl-drag on the ruler (or double-click a bar), or select "
@@ -130,8 +131,19 @@ class RegionActions(QObject):
         """Add part > `part`; a harmony, drum or bass part where the piece has one is asked about
         first (ask_about_part), unless `anyway`."""
         span = self.ruler.bar_selection or (None, None)
-        self._run(lambda: add_part(self.document.score(), part, *span, anyway=anyway, **self._options()),
+        built = []
+        was_busy = self.panel.cowriter.busy
+        self._run(lambda: built.append(add_part(self.document.score(), part, *span, anyway=anyway,
+                                                **self._options())) or built[-1],
                   lambda: self.add_part(part, anyway))
+        # What the style makes of the part (the drums of Jazz standards play the Jazz groove's beat;
+        # a groove style moves only the drums), as it starts and with its variations, as accompany says it
+        notice = style_notice(built[-1], display_name) if built and self.panel.cowriter.busy and not was_busy \
+            else None
+        if notice:
+            notice = notice[0].upper() + notice[1:]
+            self.panel.request_notice = notice
+            self.panel.message.emit(notice)
 
     def ask_about_part(self, exists: PartExists) -> None:
         """The piece already has a part of the kind asked (harmony, drums, bass): say which, and what
