@@ -361,7 +361,8 @@ def _held_chord(row: _Row, voice: TargetVoice, onsets: np.ndarray, features,
     feats = features(at)
     span = harmony.span_ids(feats["bar_index"], feats["position"], feats["bar_len"])
     here, theirs = span[: len(onsets)] == span[0], span[len(onsets):]
-    held = harmony.prior({pc for (_, pc), s in zip(known, theirs) if s == span[0]}, here)
+    held = harmony.prior({pc for (_, pc), s in zip(known, theirs) if s == span[0]}, here,
+                         {pc for (_, pc), s in zip(known, theirs) if s == span[0] - 1})
     if held is None:
         return texture
     return held if texture is None else held + (texture if texture.ndim == 2 else texture[None])

@@ -39,7 +39,7 @@ def test_the_span_a_context_holds_one_chord_for():
         pitches += [bass] + [p for _ in (1, 2, 3) for p in triad]
     onsets, pitches = np.array(onsets), np.array(pitches)
     found = harmonic_rhythm_of(onsets, pitches, onsets % BAR, np.full(len(onsets), BAR), 4)
-    assert (found.divisions, found.size) == (1, 3)
+    assert (found.divisions, found.size) == (1, 3) and found.change == pytest.approx(6 / 7)  # G C D G G C D G
     # a new chord on every beat: the bar holds 6-8 pitch classes, a beat holds one chord
     beats = np.arange(32) * Q
     roots = np.array([0, 5, 7, 9, 2, 4, 11, 5] * 4)
@@ -64,6 +64,11 @@ def test_a_span_holding_a_chord_keeps_it_to_the_spans_end():
     # building the chord: over a D bass, E makes no triad with D (a D-E-A "sus2" is no chord it builds)
     building = rhythm.prior({2}, here)
     assert building[64, 0] < 0 and building[66, 0] == building[69, 0] == building[71, 0] == 0 and building[64, 2] == 0
+    # a context that changes chord at every span: completing the span before's chord again costs more
+    moving = HarmonicRhythm(divisions=1, size=3, change=1.0)
+    again = moving.prior({7, 11}, here, previous={7, 11, 2})
+    assert again[62, 0] == -moving.change_penalty < 0 and again[64, 0] == 0  # G B D again, or on to E minor
+    assert HarmonicRhythm(divisions=1, size=3, change=0.3).change_penalty == 0  # a context that mostly stays
 
 
 def left_hand_chords(variation) -> list[list[frozenset]]:
@@ -76,8 +81,10 @@ def left_hand_chords(variation) -> list[list[frozenset]]:
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_left_hand_continued_beside_its_tune_keeps_one_chord_a_bar(cowriter, seed):
-    changes, one_chord = [], []
+    changes, one_chord, moves = [], [], []
     for variation in cowriter.generate(continue_request(pedalled_hymn(), (0, 1), bars=4, variations=4, seed=seed)):
+        bars = [frozenset().union(*chords) for chords in left_hand_chords(variation) if chords]
+        moves += [a != b for a, b in zip(bars, bars[1:])]  # a bar on another chord than the bar before
         for chords in left_hand_chords(variation):
             changes.append(sum(a != b for a, b in zip(chords, chords[1:])))
             classes = sorted(set().union(*chords)) if chords else []
@@ -87,3 +94,5 @@ def test_a_left_hand_continued_beside_its_tune_keeps_one_chord_a_bar(cowriter, s
     # bars on one chord and 58 % of the bars' notes one chord of the vocabulary; with it 0.02, 98 %, 100 %.
     assert np.mean(changes) <= 0.3 and np.mean(np.array(changes) == 0) >= 0.8, changes
     assert np.mean(one_chord) >= 0.9, one_chord
+    # ... and where its context changes chord at every bar, it moves on: 50 % of bars without, 94 % with
+    assert np.mean(moves) >= 0.75, moves
