@@ -24,7 +24,8 @@ from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, NEW_HARMONY_SHARE, NEW_HARMONY_SHIFT,
                                    OSTINATO_STATEMENTS, RECALL_NOTES,
                                    RECALL_SHORTEST, GrooveProfile, LineRecall, Ostinato, Under, chord_roots, chord_thirds, chord_tones,
-                                   estimate_chords, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of, line_rhythm_of,
+                                   bar_figure_of, estimate_chords, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of,
+                                   line_rhythm_of,
                                    metric_weight,
                                    on_beat_pull, played_grid, recency_weights, style_chord_strength, texture_of,
                                    unplayed_subdivisions,
@@ -703,6 +704,9 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # A voice of chords holds each chord as long as its context does (where no chords are
             # written or given: those lead it then).
             harmony=_harmonic_rhythm(earlier, meters, region.start) if texture is not None and not comping else None,
+            # ... and a line of single notes its figure (root-fifth, say) in each bar
+            figure=_bar_figure(own, features, start_g, end_g) if texture is None and mono and role in _ACCOMPANYING
+            and riff is None else None,
             # A line of single notes beside other parts recalls its own phrases (priors.recalled_note),
             # unless asked for another number of notes a bar than its own.
             recall=_recall_line(earlier, features if chord_rows is not None else None)
@@ -856,6 +860,29 @@ def _harmonic_rhythm(earlier: np.ndarray, meters: np.ndarray, start: int):
     last = near[near[:, 0] >= start - bar]
     return replace(found, recent=tuple((int(round(o / V.TICKS_PER_GRID)), int(p) % 12)
                                        for o, p in zip(last[:, 0], last[:, 2])))
+
+
+def _bar_figure(own: np.ndarray, features, start: int, end: int | None):
+    """priors.bar_figure_of a line's notes within HARMONY_BARS bars of the region, before it and
+    (a fill) after it (own: its note array rows, ticks; features: the region's features_at; start,
+    end: the region's bounds, grid units, end None for an open one), with its notes in the bar the
+    region starts in."""
+    grid = np.rint(own[:, 0] / V.TICKS_PER_GRID).astype(np.int64)
+    outside = (grid < start) | (grid >= end if end is not None else False)
+    if np.count_nonzero(outside) < 8:
+        return None
+    order = np.argsort(grid, kind="stable")
+    order = order[outside[order]]
+    grid, pitches = grid[order], own[order, 2]
+    at = features(grid)
+    first = int(features(np.array([start]))["bar_index"][0])
+    last = int(features(np.array([end - 1]))["bar_index"][0]) if end is not None else first
+    near = (at["bar_index"] >= first - HARMONY_BARS) & (at["bar_index"] <= last + HARMONY_BARS)
+    found = bar_figure_of(at["bar_index"][near], at["position"][near], at["bar_len"][near], pitches[near])
+    if found is None:
+        return None
+    return replace(found, recent=tuple((int(o), int(p)) for o, p, b in zip(grid, pitches, at["bar_index"])
+                                       if b == first and o < start))
 
 
 def _texture(own: np.ndarray, meters: np.ndarray, region: Region):

@@ -21,8 +21,8 @@ from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
                                     OSTINATO_WEIGHT, QUARTER_UNITS, RECALL_OTHERS, SLASH_BASS_STRENGTH,
-                                    WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, GrooveProfile, HarmonicRhythm, LineRecall,
-                                    LineRhythm, Ostinato, Texture, Under, approach_prior, chord_roots, chord_thirds,
+                                    WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, BarFigure, GrooveProfile,
+                                    HarmonicRhythm, LineRecall, LineRhythm, Ostinato, Texture, Under, approach_prior, chord_roots, chord_thirds,
                                     chord_tone_prior, chord_tones, near_grid, recall_weight, root_prior, unrepeated,
                                     widened_lock_prior)
 from composer.music.region import Controls
@@ -131,6 +131,7 @@ class TargetVoice:
     ostinato: Ostinato | None = None  # an accompanying part: the figure (line or chords) its context repeats
     recall: LineRecall | None = None  # a line of single notes beside other parts: its context, to recall from
     harmony: HarmonicRhythm | None = None  # a chordal voice: how long its context holds one chord
+    figure: BarFigure | None = None  # an accompanying line: the shape its context plays in each bar
 
 
 @dataclass
@@ -346,26 +347,51 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
     return under if prior is None else under + (prior if prior.ndim == 2 else prior[None])
 
 
+def _known_notes(row: _Row, voice: TargetVoice, recent: tuple) -> list[tuple[int, int]]:
+    """(grid onset, pitch) of the voice's last notes: its context's `recent` ones, then those written."""
+    written = [(n[2], n[1]) for n in row.notes[-MAX_STACK * 8:] if n[0] == voice.score_voice]
+    return [*recent, *written][-MAX_STACK * 8:]
+
+
 def _held_chord(row: _Row, voice: TargetVoice, onsets: np.ndarray, features,
                 texture: np.ndarray | None) -> np.ndarray | None:
     """texture plus, for a chordal voice under no chords written, given or cycled, its harmonic
     rhythm kept (priors.HarmonicRhythm): the chord its current span holds, held to the span's end."""
     harmony = voice.harmony
-    if harmony is None:
-        return texture
-    earlier = [(n[2], n[1] % 12) for n in row.notes[-MAX_STACK * 8:] if n[0] == voice.score_voice]
-    known = [*harmony.recent, *earlier][-MAX_STACK * 8:]
+    known = _known_notes(row, voice, harmony.recent) if harmony is not None else None
     if not known:
         return texture
-    at = np.concatenate([onsets, [o for o, _ in known]])
-    feats = features(at)
+    feats = features(np.concatenate([onsets, [o for o, _ in known]]))
     span = harmony.span_ids(feats["bar_index"], feats["position"], feats["bar_len"])
     here, theirs = span[: len(onsets)] == span[0], span[len(onsets):]
-    held = harmony.prior({pc for (_, pc), s in zip(known, theirs) if s == span[0]}, here,
-                         {pc for (_, pc), s in zip(known, theirs) if s == span[0] - 1})
+    held = harmony.prior({p % 12 for (_, p), s in zip(known, theirs) if s == span[0]}, here,
+                         {p % 12 for (_, p), s in zip(known, theirs) if s == span[0] - 1})
     if held is None:
         return texture
     return held if texture is None else held + (texture if texture.ndim == 2 else texture[None])
+
+
+def _kept_figure(plan: RegionPlan, row: _Row, voice: TargetVoice, onsets: np.ndarray, features,
+                 texture: np.ndarray | None) -> np.ndarray | None:
+    """texture plus a line's figure (priors.BarFigure) at the onsets in the bar of its last note, from
+    the bar's first note of it; under chords only while the chord of that first note lasts."""
+    figure = voice.figure
+    known = _known_notes(row, voice, figure.recent) if figure is not None else None
+    if not known:
+        return texture
+    d = len(onsets)
+    feats = features(np.concatenate([onsets, [o for o, _ in known]]))
+    bars = feats["bar_index"]
+    mine = [(o, p) for (o, p), b in zip(known, bars[d:]) if b == bars[0]]  # its notes in the current bar
+    if not mine:
+        return texture
+    here = bars[:d] == bars[0]
+    if plan.chord_strength > 0:
+        chords = (plan.prior_features_at or features)(np.concatenate([[mine[0][0]], onsets]))
+        here &= (chords["chord_root"][1:] == chords["chord_root"][0]) & \
+            (chords["chord_quality"][1:] == chords["chord_quality"][0])
+    prior = figure.prior(mine[0][1], feats["position"][:d], feats["bar_len"][:d], here)
+    return prior if texture is None else prior + (texture if texture.ndim == 2 else texture[None])
 
 
 def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> np.ndarray | None:
@@ -425,6 +451,7 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         riff = voice.ostinato.prior(*_riff_next(row, voice, plan, features), origin=row.onset)
         if riff is not None:
             texture = riff if texture is None else riff + (texture if texture.ndim == 2 else texture[None])
+    texture = _kept_figure(plan, row, voice, onsets, features, texture)
     if plan.chord_strength <= 0:
         return _held_chord(row, voice, onsets, features, texture)
     feats = (plan.prior_features_at or features)(onsets)
