@@ -46,7 +46,8 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     controls.add_argument("--chord-strength", type=_chord_strength, metavar="0-10",
                           help="how strongly the melody lands on chord tones on strong beats when chords are "
                                "given (--chords or the file's own); 0 = off (only the model's own habit); "
-                               "default: the style's own habit")
+                               "default: the style's own habit (a little firmer in a fill given chords its old "
+                               "bars do not follow)")
 
 
 class OptionError(ValueError):
