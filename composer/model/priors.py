@@ -1293,3 +1293,33 @@ def bar_figure_of(bars: np.ndarray, positions: np.ndarray, bar_lens: np.ndarray,
     table = {key: np.log((row + _FIGURE_SMOOTH) / (row.sum() + 12 * _FIGURE_SMOOTH) * 12)
              for key, row in counts.items() if row.sum() >= 2}
     return BarFigure(table) if table else None
+
+
+# Where in its phrase a melody holds a note: a tune of quarters that holds whole notes only at the
+# ends of its 4-bar phrases was filled with a whole note in its second bar (QA qa15 M5: 5-8 of 12
+# fills). The model knows the bar and the region, not the phrase. Per bar of the 4-bar hypermeter
+# (bar index mod PHRASE_BARS), the longest note its context starts there; a new note more than
+# HOLD_FACTOR times that long costs PHRASE_HOLD_PENALTY. A tune whose phrases are not 4 bars long
+# holds long notes in bars of every index, and is left alone.
+PHRASE_BARS = 4
+PHRASE_MIN_BARS = 6  # context bars the phrase positions are told from (every bar of a phrase seen once, two of them twice)
+HOLD_FACTOR = 2.0
+PHRASE_HOLD_PENALTY = 3.0
+
+
+def phrase_holds(bar_index: np.ndarray, durations: np.ndarray) -> np.ndarray | None:
+    """(PHRASE_BARS,) the longest note (grid units) a melody's context notes start in bars of each
+    index mod PHRASE_BARS (bar_index, durations: per note), or None for a context of fewer than
+    PHRASE_MIN_BARS bars."""
+    bar_index, durations = np.asarray(bar_index, dtype=np.int64), np.asarray(durations)
+    if len(np.unique(bar_index)) < PHRASE_MIN_BARS:
+        return None
+    longest = np.zeros(PHRASE_BARS)
+    np.maximum.at(longest, bar_index % PHRASE_BARS, durations)
+    return longest
+
+
+def hold_prior(holds: np.ndarray, bar_index: int, lengths: np.ndarray) -> np.ndarray:
+    """(len(lengths),) log-prior of note lengths (grid units) started in bar `bar_index`: minus
+    PHRASE_HOLD_PENALTY for those longer than HOLD_FACTOR times the context's longest there."""
+    return np.where(lengths > HOLD_FACTOR * holds[bar_index % PHRASE_BARS], -PHRASE_HOLD_PENALTY, 0.0)

@@ -23,7 +23,7 @@ from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, D
                                     OSTINATO_WEIGHT, QUARTER_UNITS, RECALL_OTHERS, SLASH_BASS_STRENGTH,
                                     WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, BarFigure, GrooveProfile,
                                     HarmonicRhythm, LineRecall, LineRhythm, Ostinato, Texture, Under, approach_prior, chord_roots, chord_thirds,
-                                    chord_tone_prior, chord_tones, near_grid, recall_weight, root_prior, unrepeated,
+                                    chord_tone_prior, chord_tones, hold_prior, near_grid, recall_weight, root_prior, unrepeated,
                                     widened_lock_prior)
 from composer.music.region import Controls
 from composer.music.scales import Key
@@ -132,6 +132,7 @@ class TargetVoice:
     recall: LineRecall | None = None  # a line of single notes beside other parts: its context, to recall from
     harmony: HarmonicRhythm | None = None  # a chordal voice: how long its context holds one chord
     figure: BarFigure | None = None  # an accompanying line: the shape its context plays in each bar
+    holds: np.ndarray | None = None  # a melody: the longest note its context starts per bar of its phrases (phrase_holds)
 
 
 @dataclass
@@ -343,6 +344,7 @@ def _ends_here(plan: "RegionPlan", voice: TargetVoice) -> bool:
     return plan.final_bar is not None and voice.role == V.ROLES.index("bass") and voice.rhythm is not None
 
 
+_LENGTHS = np.arange(1, V.N_DURATION + 1)  # grid units of each duration index
 PRIOR_CANDIDATES = 8  # likeliest pitches whose own onset distribution the pitch prior uses (others: the first's)
 
 
@@ -931,6 +933,12 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 room = np.maximum(bound - onsets, 1)
                 duration_ok &= np.arange(V.N_DURATION)[None] < room[:, None]
         duration_logits = head(3, ref)
+        held = [b for b, v in enumerate(voices) if v in slots and slots[v].holds is not None and not rows[b].done]
+        if held:  # a melody holds long notes where in its phrases its context does
+            at = features(onsets[held])["bar_index"]
+            for b, bar in zip(held, at):
+                duration_logits[b] += torch.as_tensor(hold_prior(slots[voices[b]].holds, int(bar), _LENGTHS),
+                                                      dtype=duration_logits.dtype, device=device)
         for b, v in enumerate(voices):  # a chordal voice or accompanying line keeps its context's lengths (per bar position)
             kept = (slots[v].texture or slots[v].rhythm) if v in slots and not rows[b].done else None
             share = 1.0
