@@ -507,25 +507,34 @@ def style_notice(request: GenerationRequest, name=str) -> str | None:
     the person reads it (the command line's ids, the window's display names). Drums in a style
     without a beat of its own play its drum family's measured beat (composer.model.style_beats:
     'jazz' -> groove_jazz's ride, swung; QA qa15 L4); a groove style without a beat in the meter
-    leaves them the plain beat; a groove style is learnt from drums alone, so another part keeps
-    the plain rhythm (QA qa15 L4b: a funk bass the same as the neutral one, without a word)."""
-    from composer.model.style_beats import beat_style, style_beat, swung
+    leaves them the plain beat; a groove style is learnt from drums alone, so a new bass leans to
+    its kick where that plays off the beat (funk, Latin: style_beats.kick_line) and another part
+    keeps the plain rhythm (QA qa15 L4b: a funk bass the same as the neutral one, without a word)."""
+    from composer.model.style_beats import beat_style, kick_line, style_beat, swung
 
     style, region, score = request.style, request.region, request.score
     if not style or style == "neutral" or len(region.voices) != 1:
         return None
-    role = score.voices[region.voices[0]].role or infer_roles(score)[region.voices[0]]
+    within = [n for n in score.notes if region.start <= n.onset < (region.end or n.onset + 1)]
+    roles = infer_roles(score)
+    role = score.voices[region.voices[0]].role or roles[region.voices[0]]
     family = beat_style(style)
+    meter = score.meter_map().at(region.start)
     if role != "drums":
         if not style.startswith("groove_"):
             return None
         part = {"bass": "bass", "harmony": "harmony"}.get(role, "counter-melody")
+        kicked = kick_line(style, meter.numerator, meter.denominator) and request.controls.density is None
+        if role == "bass" and kicked and not any(roles[n.voice] == "bass" and n.voice not in region.voices
+                                                 for n in within):
+            # (region_writer.default_bass_line; beside a bass there, a second one plays held notes or beats)
+            return (f"the new bass part leans to {name(style)}'s kick; the other parts keep the plain rhythm "
+                    "(a style learnt from drum grooves alone)")
         return (f"only drums follow {name(style)}'s beat (a style learnt from drum grooves alone): "
                 f"the new {part} part keeps the plain rhythm")
     others = {v for v, voice in enumerate(score.voices) if voice.is_drum and v not in region.voices}
-    if family is None or any(n.voice in others and region.start <= n.onset < (region.end or n.onset + 1) for n in score.notes):
+    if family is None or any(n.voice in others for n in within):
         return None  # (beside drums there, a new kit part plays hand percussion: second_part)
-    meter = score.meter_map().at(region.start)
     beat = style_beat(style, meter.numerator, meter.denominator)
     if beat is None:
         return (f"{name(family)} has no beat measured in {meter.numerator}/{meter.denominator} (the Groove MIDI "

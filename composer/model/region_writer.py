@@ -24,14 +24,14 @@ from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, NEW_HARMONY_SHARE, NEW_HARMONY_SHIFT,
                                    OSTINATO_STATEMENTS, RECALL_NOTES,
                                    RECALL_SHORTEST, GrooveProfile, LineRecall, Ostinato, Under, chord_roots, chord_thirds, chord_tones,
-                                   bar_figure_of, estimate_chords, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of, phrase_holds,
+                                   bar_figure_of, estimate_chords, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of,
                                    line_rhythm_of,
                                    metric_weight,
                                    on_beat_pull, played_grid, recency_weights, style_chord_strength, texture_of,
                                    unplayed_subdivisions,
                                    written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
-from composer.model.style_beats import style_beat, swung
+from composer.model.style_beats import kick_line, style_beat, swung
 from composer.music.limits import BARS_REQUEST_NOTES, region_fill_cap, voice_fill_cap
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
 from composer.music.second_part import (BassComplement, DrumComplement, bass_complement, drum_complement,
@@ -187,6 +187,15 @@ def _beside_bass(score: Score, region: Region, controls: Controls) -> BassComple
                            keep_range=controls.lowest is not None or controls.highest is not None)
 
 
+# Of the six bars of plain lines an added bass starts from, the bars that play its groove style's
+# kick line (style_beats.kick_line): a funk or Latin bass had played the neutral style's lines note
+# for note (QA qa15 L4b). 3 of 6 did not move it (funk: 4 % of its notes off the beat, each first
+# note held over the kick's); 4 leans it to the kick (38 %; the root on 248 of 256 downbeats, 251
+# before; where chords change on beat 3 too, 84-86 % of chord onsets, 88-89 % before); 6 copies
+# it (49 %).
+KICK_BARS = 4
+
+
 def _plain_lines(bar_ticks: int, numerator: int, denominator: int, walking: bool) -> list[list[int]]:
     """Six bars of the plain lines a bass player starts from in one meter (onset ticks in the bar):
     in a bar of four beats or more (4/4, 12/8 by its dotted beats, 5/4) a note on every beat in
@@ -205,7 +214,7 @@ def _plain_lines(bar_ticks: int, numerator: int, denominator: int, walking: bool
 
 
 def default_bass_line(start: int, meters: np.ndarray, notes_a_bar: int | None = None, end: int | None = None,
-                      walking: bool = False):
+                      walking: bool = False, style: str | None = None):
     """A bass part added where it has no notes yet: the LineRhythm of the plain lines a bass player
     starts from (_plain_lines; walking: a jazz style's) in each meter in force from `start` to
     `end` (ticks; None: the score's end), each note held to the next. The model alone, with no
@@ -214,7 +223,9 @@ def default_bass_line(start: int, meters: np.ndarray, notes_a_bar: int | None = 
     plays it most does (meters of one beat unit: a 3/4 section then a 4/4 one kept beat 4 for the
     4/4 bars); a meter of another beat unit (6/8 beside 4/4) is left to the start's.
     notes_a_bar: one of these lines alone, six bars of it (1: the note held a bar; else a note on
-    each beat), for a second bass beside one (composer.music.second_part)."""
+    each beat), for a second bass beside one (composer.music.second_part). style: in a meter where
+    it has a measured beat whose kick plays off the beat (funk, Latin), KICK_BARS of the six bars
+    play its kick line (style_beats.kick_line), so that the bass locks with the drums."""
     in_force = int(np.searchsorted(meters[:, 0], start, side="right")) - 1 if len(meters) else 0
     later = meters[max(in_force, 0) + 1:] if len(meters) else meters
     if end is not None:
@@ -231,6 +242,9 @@ def default_bass_line(start: int, meters: np.ndarray, notes_a_bar: int | None = 
     origin = 0
     for bar_ticks, numerator, denominator in shapes:
         patterns = _plain_lines(bar_ticks, numerator, denominator, walking)
+        kicked = None if walking else kick_line(style, numerator, denominator)
+        if kicked:  # (in place of the plain lines' every-beat bars and one of their half-note bars)
+            patterns = [kicked] * KICK_BARS + patterns[KICK_BARS:]
         if notes_a_bar is not None:
             beats = numerator // 3 if numerator in (6, 9, 12) and denominator == 8 else numerator
             patterns = [[0] if notes_a_bar == 1 else list(range(0, bar_ticks, bar_ticks // max(1, beats)))] * 6
@@ -687,7 +701,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             rhythm=(_line_rhythm(own, meters, region) if len(own) or role != V.ROLES.index("bass")
                     else default_bass_line(region.start, meters,
                                            None if second_bass is None else second_bass.notes_a_bar, region.end,
-                                           walking=style is not None and "jazz" in style)
+                                           walking=style is not None and "jazz" in style, style=style)
                     if len(own) or controls.density is None else None)
             if texture is None and mono and role in _ACCOMPANYING else None,
             # ... and any other pitched voice (a melody) enters where its context's notes fall.
@@ -705,9 +719,6 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # written or given: those lead it then).
             harmony=_harmonic_rhythm(earlier, meters, region.start) if texture is not None and not comping else None,
             # ... and a line of single notes its figure (root-fifth, say) in each bar
-            # A melody holds long notes where in its 4-bar phrases its context does.
-            holds=_phrase_holds(own, features, start_g, end_g) if texture is None and role != drums_role
-            and not (mono and role in _ACCOMPANYING) else None,
             figure=_bar_figure(own, features, start_g, end_g) if texture is None and mono and role in _ACCOMPANYING
             and riff is None else None,
             # A line of single notes beside other parts recalls its own phrases (priors.recalled_note),
@@ -863,16 +874,6 @@ def _harmonic_rhythm(earlier: np.ndarray, meters: np.ndarray, start: int):
     last = near[near[:, 0] >= start - bar]
     return replace(found, recent=tuple((int(round(o / V.TICKS_PER_GRID)), int(p) % 12)
                                        for o, p in zip(last[:, 0], last[:, 2])))
-
-
-def _phrase_holds(own: np.ndarray, features, start: int, end: int | None):
-    """priors.phrase_holds of a melody's notes outside the region (own: its note array rows, ticks;
-    start, end: the region's bounds in grid units, end None for an open one)."""
-    grid = np.rint(own[:, 0] / V.TICKS_PER_GRID).astype(np.int64)
-    outside = (grid < start) | (grid >= end if end is not None else False)
-    if not outside.any():
-        return None
-    return phrase_holds(features(grid[outside])["bar_index"], np.rint(own[outside, 1] / V.TICKS_PER_GRID))
 
 
 def _bar_figure(own: np.ndarray, features, start: int, end: int | None):

@@ -77,3 +77,16 @@ def swung(style: str | None, numerator: int = 4, denominator: int = 4) -> bool:
     if entry is not None and (numerator, denominator) != (4, 4):
         entry = entry.get(f"{numerator}/{denominator}")
     return entry is not None and entry["grid"] == "swung"
+
+
+def kick_line(style: str | None, numerator: int, denominator: int) -> list[int] | None:
+    """The onsets (ticks since the bar line, sorted) of a bass line that plays with `style`'s kick
+    in the meter: the kick's and the half bar's, where a chord may change; None where the style
+    has no measured beat there, its kick keeps to the beats (rock, pop: a bass's plain lines play
+    with it already) or lies off the straight sixteenths (swung: jazz, Afro-Cuban)."""
+    beat = style_beat(style, numerator, denominator)
+    kicks = {t for t, k in beat or () if k == 36}
+    quarter = TICKS_PER_QUARTER
+    if not kicks or all(t % quarter == 0 for t in kicks) or any(t % (quarter // 4) for t in kicks):
+        return None
+    return sorted({0, 4 * quarter * numerator // denominator // 2, *kicks})

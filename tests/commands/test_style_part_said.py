@@ -50,3 +50,17 @@ def test_a_folk_tunes_drums_keep_the_plain_beat_without_a_word(tmp_path, capsys,
     assert "notice" not in err, err
     hats = {n.onset for n in written.notes if n.generated and n.pitch == 42 and n.onset % Q == Q // 2}
     assert len(hats) >= 8, sorted(hats)  # the plain beat's eighth hats
+
+
+def test_a_groove_bass_says_it_leans_to_the_kick_and_does(tmp_path, capsys, one_thread):
+    err, written = _accompany(tmp_path, capsys, "bass", "groove_funk")
+    assert "notice: " in err and "the new bass part leans to groove_funk's kick; the other parts keep the plain " \
+        "rhythm" in err, err
+    new = [n for n in written.notes if n.generated]
+    assert any(n.onset % Q for n in new), sorted(n.onset for n in new)  # off the beat, with the kick
+
+
+def test_a_groove_harmony_says_only_drums_follow_the_style(tmp_path, capsys, one_thread):
+    err, _ = _accompany(tmp_path, capsys, "harmony", "groove_latin")
+    assert "only drums follow groove_latin's beat (a style learnt from drum grooves alone): the new harmony part " \
+        "keeps the plain rhythm" in err, err

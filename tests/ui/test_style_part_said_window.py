@@ -1,7 +1,7 @@
 """Add part > Drums in a melodic style with a drum family says whose beat the drums play, as the
 command line does (QA qa15 L4: 'Jazz standards' drums were the straight rock beat, without a
 word), as it starts and again with the written variations; a groove style says it moves only the
-drums (L4b). Real window with the shipped model in its process (pytest-qt, offscreen)."""
+drums and an added bass (L4b). Real window with the shipped model in its process (pytest-qt, offscreen)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ def window(qtbot):
 @pytest.mark.parametrize("part, style, said", [
     ("drums", "popular_song_jazz",
      "The drums play the Jazz groove beat (ride, swung), the groove style nearest to Jazz standards"),
-    ("bass", "groove_funk", "Only drums follow Funk groove's beat")])
+    ("bass", "groove_funk", "The new bass part leans to Funk groove's kick; the other parts keep the plain rhythm"),
+    ("harmony", "groove_latin", "Only drums follow Latin groove's beat")])
 def test_add_part_says_what_the_style_makes_of_it(qtbot, window, part, style, said):
     window.document.load(Score(notes=[Note(p, i * Q, Q, 90) for i, p in enumerate(TUNE)], voices=[Voice("Flute", 73)]))
     window.after_load()
