@@ -24,7 +24,7 @@ from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, NEW_HARMONY_SHARE, NEW_HARMONY_SHIFT,
                                    OSTINATO_STATEMENTS, RECALL_NOTES,
                                    RECALL_SHORTEST, GrooveProfile, LineRecall, Ostinato, Under, chord_roots, chord_thirds, chord_tones,
-                                   bar_figure_of, estimate_chords, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of,
+                                   bar_figure_of, estimate_chords, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of, phrase_holds,
                                    line_rhythm_of,
                                    metric_weight,
                                    on_beat_pull, played_grid, recency_weights, style_chord_strength, texture_of,
@@ -719,6 +719,9 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # written or given: those lead it then).
             harmony=_harmonic_rhythm(earlier, meters, region.start) if texture is not None and not comping else None,
             # ... and a line of single notes its figure (root-fifth, say) in each bar
+            # A melody holds long notes where in its 4-bar phrases its context does.
+            holds=_phrase_holds(own, features, start_g, end_g) if texture is None and role != drums_role
+            and not (mono and role in _ACCOMPANYING) else None,
             figure=_bar_figure(own, features, start_g, end_g) if texture is None and mono and role in _ACCOMPANYING
             and riff is None else None,
             # A line of single notes beside other parts recalls its own phrases (priors.recalled_note),
@@ -874,6 +877,16 @@ def _harmonic_rhythm(earlier: np.ndarray, meters: np.ndarray, start: int):
     last = near[near[:, 0] >= start - bar]
     return replace(found, recent=tuple((int(round(o / V.TICKS_PER_GRID)), int(p) % 12)
                                        for o, p in zip(last[:, 0], last[:, 2])))
+
+
+def _phrase_holds(own: np.ndarray, features, start: int, end: int | None):
+    """priors.phrase_holds of a melody's notes outside the region (own: its note array rows, ticks;
+    start, end: the region's bounds in grid units, end None for an open one)."""
+    grid = np.rint(own[:, 0] / V.TICKS_PER_GRID).astype(np.int64)
+    outside = (grid < start) | (grid >= end if end is not None else False)
+    if not outside.any():
+        return None
+    return phrase_holds(features(grid[outside])["bar_index"], np.rint(own[outside, 1] / V.TICKS_PER_GRID))
 
 
 def _bar_figure(own: np.ndarray, features, start: int, end: int | None):
