@@ -37,18 +37,18 @@ def _basses(cowriter, style: str | None) -> list[list[Note]]:
             for v in cowriter.generate(add_part(score, "bass", variations=4, seed=1, style=style))]
 
 
-@pytest.mark.parametrize("style", ["groove_funk", "groove_latin"])
-def test_a_groove_bass_plays_with_its_kick_and_the_roots(cowriter, style):
+@pytest.mark.parametrize("style, least_off, least_on_kick", [("groove_funk", 0.2, 0.6), ("groove_latin", 0.05, 0.9)])
+def test_a_groove_bass_plays_with_its_kick_and_the_roots(cowriter, style, least_off, least_on_kick):
     kicks = set(kick_line(style, 4, 4))
     basses = _basses(cowriter, style)
     notes = [n for bass in basses for n in bass]
     off = sum(n.onset % Q != 0 for n in notes)
     on_kick = sum(n.onset % BAR in kicks for n in notes)
     # Before: 0 % off the beat; on the kick's positions 27 % (funk), 53 % (Latin), as any bass on
-    # the beats. Measured (4 seeds x 4 variations): funk 38.6 % off the beat, 70 % on the kick;
-    # Latin 18 % and 99.8 %.
-    assert off >= 0.1 * len(notes), (off, len(notes))
-    assert on_kick >= 0.6 * len(notes), (on_kick, len(notes))
+    # the beats. Measured (4 seeds x 4 variations): funk 38.6 % off the beat (seeds 37-41 %), 70 %
+    # on the kick; Latin 18 % (6-25 %) and 99.8 %.
+    assert off >= least_off * len(notes), (off, len(notes))
+    assert on_kick >= least_on_kick * len(notes), (on_kick, len(notes))
     # The chord's root where it arrives (each bar's downbeat), as before: 251 of 256 before, 248 now.
     downbeats = [n for n in notes if n.onset % BAR == 0]
     assert len(downbeats) >= 0.95 * 16 * len(basses), len(downbeats)
