@@ -1241,40 +1241,71 @@ def harmonic_rhythm_of(onsets: np.ndarray, pitches: np.ndarray, since: np.ndarra
 # continuation kept its rhythm but not its shape (QA qa15 M2: 4 of 4 fills of a verse's bass hovered
 # on E3-D3; 21 % of their notes stood where the figure has them). Per position in the bar, the
 # context's intervals from the bar's first note; where they are consistent, the line's later notes
-# in a bar lean toward them (the bar's first note, the harmony, is the model's or the chords').
-FIGURE_STRENGTH = 2.0
+# in a bar lean toward them (the bar's first note, the harmony, is the model's or the chords'). The
+# intervals count both as classes (a fifth above or a fourth below alike; an octave up or down, but
+# not the same note) and, FIGURE_EXACT_SHARE of the weight, in semitones: an octave bass (A2 A3 A2
+# A3) kept as pitch classes, "the same note", had come back as one note hammered (QA qa16 H1: a run
+# of 5 or more in 16 of 16).
+FIGURE_STRENGTH = 1.5
+FIGURE_EXACT_SHARE = 0.5
 FIGURE_SHARE = 0.7  # share of a context's notes on their position's likeliest interval, for a figure
 FIGURE_MIN_BARS = 3  # bars of two notes or more a figure is told from
-_FIGURE_SMOOTH = 0.5  # pseudo-count of each of the 12 intervals at a position
+FIGURE_BARS = 4  # bars either side of the region it is told from (a bass may change figure by section)
+# A bar's first note leaves the figure room in the line's register: one from which the figure's
+# likeliest intervals leave it costs FIGURE_ROOM_PENALTY (a bass of octaves up from each bar's first
+# note had started a bar on D3, its octave above the register, and repeated D3).
+FIGURE_ROOM_PENALTY = 3.0
+FIGURE_SPAN = 24  # semitones either side of the bar's first note a figure's intervals are told apart
+_FIGURE_BINS = 2 * FIGURE_SPAN + 1
+_FIGURE_SMOOTH = 1.0  # pseudo-count at a position, spread over its intervals (a few bars that agree are a figure)
 
 
 @dataclass(frozen=True)
 class BarFigure:
-    """A line's figure in its context: table[(bar length, position)] (grid units) -> (12,) log-ratio
-    of each interval (semitones up from the bar's first note, mod 12) to uniform, at positions it
+    """A line's figure in its context: table[(bar length, position)] (grid units) -> ((13,), (2
+    FIGURE_SPAN + 1,)): the log-ratio to uniform of each interval from the bar's first note as a
+    class (interval_class) and in semitones (-FIGURE_SPAN..FIGURE_SPAN, clipped), at positions it
     played twice or more; recent: (grid onset, pitch) of its context notes in its last bar."""
 
     table: dict
     recent: tuple[tuple[int, int], ...] = ()
+    reach: tuple[int, int] = (0, 0)  # the lowest and highest of its likeliest intervals (semitones)
+
+    def room(self, low: int, high: int, opening: np.ndarray) -> np.ndarray:
+        """(N_PITCH, D): -FIGURE_ROOM_PENALTY for a pitch from which the figure's reach leaves the
+        register low..high, at the D candidate onsets that would open a bar (opening), 0 elsewhere."""
+        pitches = np.arange(V.N_PITCH)
+        cramped = (pitches + self.reach[1] > high) | (pitches + self.reach[0] < low)
+        return np.where(cramped[:, None] & opening[None, :], -FIGURE_ROOM_PENALTY, 0.0)
 
     def prior(self, first: int, positions: np.ndarray, bar_lens: np.ndarray, here: np.ndarray) -> np.ndarray:
         """(N_PITCH, D): FIGURE_STRENGTH times the figure's log-ratio of each pitch's interval from
         `first` (the bar's first pitch) at D candidate onsets (positions and bar lengths in grid
         units) where `here` (they are in that bar), 0 elsewhere and at positions the figure has none."""
         out = np.zeros((V.N_PITCH, len(positions)))
-        intervals = (np.arange(V.N_PITCH) - first) % 12
+        semitones = np.arange(V.N_PITCH) - first
+        exact = np.clip(semitones, -FIGURE_SPAN, FIGURE_SPAN) + FIGURE_SPAN
         for d in np.flatnonzero(here):
-            row = self.table.get((int(bar_lens[d]), int(positions[d])))
-            if row is not None:
-                out[:, d] = FIGURE_STRENGTH * row[intervals]
+            rows = self.table.get((int(bar_lens[d]), int(positions[d])))
+            if rows is not None:
+                classes, steps = rows
+                out[:, d] = FIGURE_STRENGTH * ((1 - FIGURE_EXACT_SHARE) * classes[interval_class(semitones)]
+                                               + FIGURE_EXACT_SHARE * steps[exact])
         return out
+
+
+def interval_class(semitones: np.ndarray) -> np.ndarray:
+    """An interval's class for a figure: 0 the same note, 1-11 its pitch class (a fifth up and a
+    fourth down are one), 12 any octave up or down."""
+    semitones = np.asarray(semitones)
+    return np.where(semitones == 0, 0, np.where(semitones % 12 == 0, 12, semitones % 12))
 
 
 def bar_figure_of(bars: np.ndarray, positions: np.ndarray, bar_lens: np.ndarray, pitches: np.ndarray) -> BarFigure | None:
     """The figure of a line's context notes (bar index, position and bar length in grid units, and
     pitch per note, in time order), or None where fewer than FIGURE_MIN_BARS bars hold two notes
     or fewer than FIGURE_SHARE of its notes after a bar's first stand on their position's likeliest
-    interval."""
+    interval; positions where fewer than FIGURE_SHARE of its notes do are left out."""
     counts: dict[tuple[int, int], np.ndarray] = {}
     firsts: dict[int, int] = {}
     played = 0
@@ -1282,17 +1313,26 @@ def bar_figure_of(bars: np.ndarray, positions: np.ndarray, bar_lens: np.ndarray,
         if bar not in firsts:
             firsts[bar] = pitch
             continue
-        row = counts.setdefault((length, position), np.zeros(12))
-        row[(pitch - firsts[bar]) % 12] += 1
+        row = counts.setdefault((length, position), np.zeros(_FIGURE_BINS))
+        row[int(np.clip(pitch - firsts[bar], -FIGURE_SPAN, FIGURE_SPAN)) + FIGURE_SPAN] += 1
         played += 1
     _, notes_a_bar = np.unique(bars, return_counts=True)
     if np.count_nonzero(notes_a_bar >= 2) < FIGURE_MIN_BARS or not played:
         return None
     if sum(row.max() for row in counts.values()) < FIGURE_SHARE * played:
         return None
-    table = {key: np.log((row + _FIGURE_SMOOTH) / (row.sum() + 12 * _FIGURE_SMOOTH) * 12)
-             for key, row in counts.items() if row.sum() >= 2}
-    return BarFigure(table) if table else None
+    def log_ratio(row: np.ndarray) -> np.ndarray:
+        return np.log((row + _FIGURE_SMOOTH / len(row)) / (row.sum() + _FIGURE_SMOOTH) * len(row))
+
+    table = {}
+    for key, row in counts.items():  # (a position the context plays two ways, e.g. a fifth in one section and
+        if row.sum() >= 2 and row.max() >= FIGURE_SHARE * row.sum():  # the same note in another, has none)
+            classes = np.bincount(interval_class(np.arange(_FIGURE_BINS) - FIGURE_SPAN), weights=row, minlength=13)
+            table[key] = (log_ratio(classes), log_ratio(row))
+    if not table:
+        return None
+    likeliest = [int(steps.argmax()) - FIGURE_SPAN for _, steps in table.values()]
+    return BarFigure(table, reach=(min(0, *likeliest), max(0, *likeliest)))
 
 
 # Where in its phrase a melody holds a note: a tune of quarters that holds whole notes only at the

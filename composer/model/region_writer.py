@@ -24,7 +24,7 @@ from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, NEW_HARMONY_SHARE, NEW_HARMONY_SHIFT,
                                    OSTINATO_STATEMENTS, RECALL_NOTES,
                                    RECALL_SHORTEST, GrooveProfile, LineRecall, Ostinato, Under, chord_roots, chord_thirds, chord_tones,
-                                   bar_figure_of, estimate_chords, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of, phrase_holds,
+                                   FIGURE_BARS, bar_figure_of, estimate_chords, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of, phrase_holds,
                                    line_rhythm_of,
                                    metric_weight,
                                    on_beat_pull, played_grid, recency_weights, style_chord_strength, texture_of,
@@ -890,7 +890,7 @@ def _phrase_holds(own: np.ndarray, features, start: int, end: int | None):
 
 
 def _bar_figure(own: np.ndarray, features, start: int, end: int | None):
-    """priors.bar_figure_of a line's notes within HARMONY_BARS bars of the region, before it and
+    """priors.bar_figure_of a line's notes within FIGURE_BARS bars of the region, before it and
     (a fill) after it (own: its note array rows, ticks; features: the region's features_at; start,
     end: the region's bounds, grid units, end None for an open one), with its notes in the bar the
     region starts in."""
@@ -904,7 +904,9 @@ def _bar_figure(own: np.ndarray, features, start: int, end: int | None):
     at = features(grid)
     first = int(features(np.array([start]))["bar_index"][0])
     last = int(features(np.array([end - 1]))["bar_index"][0]) if end is not None else first
-    near = (at["bar_index"] >= first - HARMONY_BARS) & (at["bar_index"] <= last + HARMONY_BARS)
+    near = (at["bar_index"] >= first - FIGURE_BARS) & (at["bar_index"] <= last + FIGURE_BARS)
+    if not np.any(own[:, 0] >= start * V.TICKS_PER_GRID):  # (going on after the line's last bar: its ending, not its figure)
+        near &= at["bar_index"] < at["bar_index"].max()
     found = bar_figure_of(at["bar_index"][near], at["position"][near], at["bar_len"][near], pitches[near])
     if found is None:
         return None

@@ -384,23 +384,27 @@ def _held_chord(row: _Row, voice: TargetVoice, onsets: np.ndarray, features,
 def _kept_figure(plan: RegionPlan, row: _Row, voice: TargetVoice, onsets: np.ndarray, features,
                  texture: np.ndarray | None) -> np.ndarray | None:
     """texture plus a line's figure (priors.BarFigure) at the onsets in the bar of its last note, from
-    the bar's first note of it; under chords only while the chord of that first note lasts."""
+    the bar's first note of it (under chords only while the chord of that first note lasts), and
+    at onsets that would open a bar, room for the figure in its register."""
     figure = voice.figure
-    known = _known_notes(row, voice, figure.recent) if figure is not None else None
-    if not known:
+    if figure is None:
         return texture
+    known = _known_notes(row, voice, figure.recent)
     d = len(onsets)
     feats = features(np.concatenate([onsets, [o for o, _ in known]]))
     bars = feats["bar_index"]
     mine = [(o, p) for (o, p), b in zip(known, bars[d:]) if b == bars[0]]  # its notes in the current bar
-    if not mine:
-        return texture
-    here = bars[:d] == bars[0]
-    if plan.chord_strength > 0:
-        chords = (plan.prior_features_at or features)(np.concatenate([[mine[0][0]], onsets]))
-        here &= (chords["chord_root"][1:] == chords["chord_root"][0]) & \
-            (chords["chord_quality"][1:] == chords["chord_quality"][0])
-    prior = figure.prior(mine[0][1], feats["position"][:d], feats["bar_len"][:d], here)
+    prior = np.zeros((V.N_PITCH, d))
+    if mine:
+        here = bars[:d] == bars[0]
+        if plan.chord_strength > 0:
+            chords = (plan.prior_features_at or features)(np.concatenate([[mine[0][0]], onsets]))
+            here &= (chords["chord_root"][1:] == chords["chord_root"][0]) & \
+                (chords["chord_quality"][1:] == chords["chord_quality"][0])
+        prior += figure.prior(mine[0][1], feats["position"][:d], feats["bar_len"][:d], here)
+    if voice.register is not None:
+        opening = bars[:d] != bars[0] if mine else np.ones(d, dtype=bool)
+        prior += figure.room(voice.register[0] - REGISTER_MARGIN, voice.register[1] + REGISTER_MARGIN, opening)
     return prior if texture is None else prior + (texture if texture.ndim == 2 else texture[None])
 
 

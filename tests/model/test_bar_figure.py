@@ -10,7 +10,7 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from composer.model.priors import bar_figure_of
+from composer.model.priors import FIGURE_SPAN, bar_figure_of
 from composer.music import Note, Score, Voice
 from composer.music.score import MeterChange
 from composer.request import continue_request, fill_request
@@ -55,9 +55,11 @@ def test_a_consistent_figure_is_told_from_the_context():
     positions = np.tile(np.arange(4) * 12, 4)
     pitches = np.array([r + (7 if i % 2 else 0) for r in (43, 48, 43, 50) for i in range(4)])
     figure = bar_figure_of(bars, positions, np.full(16, 48), pitches)
-    assert figure.table[(48, 12)].argmax() == 7 and figure.table[(48, 24)].argmax() == 0
+    assert figure.table[(48, 12)][1].argmax() - FIGURE_SPAN == 7 and figure.table[(48, 24)][1].argmax() == FIGURE_SPAN
+    assert figure.table[(48, 12)][0].argmax() == 7
     prior = figure.prior(48, np.array([12, 24, 0]), np.full(3, 48), np.array([True, True, False]))
-    assert prior[55, 0] > 0 > prior[54, 0] and prior[60, 1] > 0 and not prior[:, 2].any()
+    assert prior[55, 0] > 0 > prior[54, 0] and prior[48, 1] > 0 and not prior[:, 2].any()
+    assert prior[55, 0] > prior[67, 0] > 0 > prior[54, 0] and prior[48, 1] > prior[60, 1]  # a fifth and a unison, more than a twelfth and an octave
     # a line that wanders (no interval twice at a position in 70 % of its notes): no figure
     wandering = 48 + np.array([0, 2, 4, 5, 7, 5, 4, 2, 0, 4, 7, 11, 9, 7, 5, 2])
     assert bar_figure_of(bars, positions, np.full(16, 48), wandering) is None
@@ -73,3 +75,40 @@ def test_a_bass_keeps_its_figure(cowriter, request_for):
     # Without the figure kept (the QA's verse, seeds 1-2): 21 % of a fill's notes, 23 % of a
     # continuation's; with it 100 % and 98 %
     assert figure_kept(cowriter.generate(request)) >= 0.8
+
+
+OCTAVES = """X:1
+T:Octave eighths bass
+M:4/4
+L:1/8
+K:Am
+V:1 name="Melody"
+V:2 name="Bass" clef=bass
+[V:1] "Am"e2 e2 c2 A2|"F"c2 A2 F2 A2|"G"B2 d2 G2 B2|"E"^G4 E4|"Am"A2 c2 e2 a2|"F"a2 f2 c2 f2|"G"g2 d2 B2 d2|"E"^g4 e4|
+[V:2] A,,A,A,,A, A,,A,A,,A,|F,,F,F,,F, F,,F,F,,F,|G,,G,G,,G, G,,G,G,,G,|E,,E,E,,E, E,,E,E,,E,|A,,A,A,,A, A,,A,A,,A,|F,,F,F,,F, F,,F,F,,F,|G,,G,G,,G, G,,G,G,,G,|E,,E,E,,E, E,,E,E,,E,|
+"""
+
+
+def test_an_octave_figure_is_not_one_note_hammered(cowriter, tmp_path):
+    """A bass of octave eighths (A2 A3 A2 A3): kept as pitch classes alone, the figure read the octave
+    as the same note, and 16 of 16 continuations and fills hammered one pitch (QA qa16 H1)."""
+    from composer.io import read_score
+
+    path = tmp_path / "octaves.abc"
+    path.write_text(OCTAVES)
+    score = read_score(str(path))
+    runs, leaps = [], 0
+    for request in (continue_request(score, None, bars=4, seed=1, variations=4),
+                    fill_request(score, 2 * BAR, 4 * BAR, seed=1, variations=4)):
+        for variation in cowriter.generate(request):
+            line = [n.pitch for n in sorted((n for n in variation.notes if n.generated and n.voice == 1),
+                                            key=lambda n: n.onset)]
+            longest = run = 1
+            for a, b in zip(line, line[1:]):
+                run = run + 1 if a == b else 1
+                longest = max(longest, run)
+            runs.append(longest)
+            leaps += sum(abs(a - b) == 12 for a, b in zip(line, line[1:]))
+    # pitch classes alone: 16 of 16 with a run of 5 or more; now none, and the octaves are played
+    assert max(runs) < 5, runs
+    assert leaps >= 40
