@@ -1165,18 +1165,26 @@ HARMONY_CHANGE_WEIGHT = 2.0
 _CHANGE_SLACK = 0.05  # (a share of 1 stays finite)
 _SPAN_TEMPLATES = {size: np.array([[(pc - root) % 12 in CHORD_INTERVALS[name] for pc in range(12)]
                                    for root in range(12) for name in names]) for size, names in _SPAN_CHORDS.items()}
+_SPAN_ROOTS = {size: np.repeat(np.arange(12), len(names)) for size, names in _SPAN_CHORDS.items()}
+# ... and where its context's chords stand on their roots (the span's lowest note the root of a chord
+# its notes make, in ROOT_BASS_SHARE of its spans), a span's chord is built on its lowest note: a
+# hymn's left hand, every bar a bass note and a triad on it, was continued with the bass note the
+# chord's root in 11 of 32 bars (QA qa16 M3; A minor over a C bass).
+ROOT_BASS_SHARE = 0.8
+ROOT_BASS_PENALTY = 8.0
 
 
 @dataclass(frozen=True)
 class HarmonicRhythm:
     """A chordal voice's harmonic rhythm in its context: its chords last 1/divisions of a bar and
-    hold `size` pitch classes (the median over its spans). recent: (grid onset, pitch class) of its
+    hold `size` pitch classes (the median over its spans). recent: (grid onset, pitch) of its
     context notes near the region's start (the span the region starts in may hold some)."""
 
     divisions: int
     size: int
     recent: tuple[tuple[int, int], ...] = ()
     change: float = 0.0  # share of its spans whose chord is not the span before's
+    root_bass: bool = False  # its spans' lowest note is their chord's root (ROOT_BASS_SHARE)
 
     @property
     def change_penalty(self) -> float:
@@ -1189,17 +1197,33 @@ class HarmonicRhythm:
         return bar_index.astype(np.int64) * self.divisions + np.minimum(
             self.divisions - 1, position.astype(np.int64) * self.divisions // np.maximum(1, bar_len))
 
-    def prior(self, held: set[int], here: np.ndarray, previous: set[int] | None = None) -> np.ndarray | None:
+    def opening(self, lowest: int, here: np.ndarray) -> np.ndarray | None:
+        """(N, D): where root_bass and the context changes chord from span to span, -change_penalty
+        for a span's first note in the bass register (up to a fifth over `lowest`, the span
+        before's lowest pitch) on that note's pitch class, at the onsets `here` (the span's); None
+        otherwise. A chord built on its bass moves when the bass does."""
+        if not self.root_bass or self.change_penalty <= 0:
+            return None
+        pitches = np.arange(128)
+        again = (pitches % 12 == lowest % 12) & (pitches <= lowest + 7)
+        return np.where(again[:, None] & here[None, :], -self.change_penalty, 0.0)
+
+    def prior(self, held: set[int], here: np.ndarray, previous: set[int] | None = None,
+              lowest: int | None = None, previous_lowest: int | None = None) -> np.ndarray | None:
         """(N, D) log-prior for pitches 0..N-1 at D candidate onsets: -HARMONY_PENALTY for a pitch
         class outside `held` (the pitch classes the current span already holds) at the onsets in
         that span (here: (D,) bool), 0 elsewhere. While the span holds fewer, -HARMONY_FIT_PENALTY
         for a pitch class that makes no triad (or, for a size of 4, seventh or sixth chord) with them,
         and change_penalty for one that completes `previous` (the span before's pitch classes) again;
-        None where no span holds a note yet (or what it holds is no chord's)."""
+        where root_bass, a chord whose root is not the span's lowest note (`lowest`, its lowest pitch
+        so far, or the new one below it) is no fit; where the span holds nothing yet, opening() from
+        the span before's lowest pitch (`previous_lowest`). None where no span holds a note yet (or
+        what it holds is no chord's)."""
         classes = sorted(held)
+        pitches = np.arange(128)
+        if not held:
+            return None if previous_lowest is None else self.opening(previous_lowest, here)
         if len(held) < self.size:
-            if not held:
-                return None
             templates = _SPAN_TEMPLATES[min(max(self.size, 3), 4)]
             chords = templates[templates[:, classes].all(1)]
             if not len(chords):
@@ -1207,11 +1231,21 @@ class HarmonicRhythm:
             cost = np.where(chords.any(0), 0.0, HARMONY_FIT_PENALTY)
             if previous and len(held) == self.size - 1 and held <= previous and len(previous) == self.size:
                 cost[list(previous - held)] += self.change_penalty
+            cost = cost[pitches % 12]
+            if self.root_bass and lowest is not None:
+                size = min(max(self.size, 3), 4)
+                rooted = _SPAN_ROOTS[size][templates[:, classes].all(1)]
+                # fits[b, q]: a chord rooted on pitch class b holds the span's classes and q
+                fits = np.zeros((12, 12), dtype=bool)
+                for root, chord in zip(rooted, chords):
+                    fits[root] |= chord
+                bass = np.where(pitches < lowest, pitches, lowest) % 12
+                cost = np.maximum(cost, np.where(fits[bass, pitches % 12], 0.0, ROOT_BASS_PENALTY))
         else:
             cost = np.full(12, HARMONY_PENALTY)
             cost[classes] = 0.0
-        pitches = np.arange(128)
-        return np.where(here[None, :], -cost[pitches % 12][:, None], 0.0)
+            cost = cost[pitches % 12]
+        return np.where(here[None, :], -cost[:, None], 0.0)
 
 
 def harmonic_rhythm_of(onsets: np.ndarray, pitches: np.ndarray, since: np.ndarray, bar_ticks: np.ndarray,
@@ -1224,8 +1258,11 @@ def harmonic_rhythm_of(onsets: np.ndarray, pitches: np.ndarray, since: np.ndarra
     bar_start = onsets - since
     for divisions in dict.fromkeys((1, 2, max(1, numerator))):
         spans: dict[tuple[int, int], set[int]] = {}
+        lowest: dict[tuple[int, int], int] = {}
         for start, at, length, pitch in zip(bar_start, since, bar_ticks, pitches):
-            spans.setdefault((int(start), int(at * divisions // max(1, length))), set()).add(int(pitch) % 12)
+            key = (int(start), int(at * divisions // max(1, length)))
+            spans.setdefault(key, set()).add(int(pitch) % 12)
+            lowest[key] = min(lowest.get(key, 128), int(pitch))
         counts = np.array([len(pcs) for pcs in spans.values()])
         if len(counts) < HARMONY_MIN_SPANS:
             return None
@@ -1233,7 +1270,11 @@ def harmonic_rhythm_of(onsets: np.ndarray, pitches: np.ndarray, since: np.ndarra
         if 2 <= size <= HARMONY_MAX_PCS and np.mean(counts <= size) >= HARMONY_SHARE:
             chords = [spans[key] for key in sorted(spans)]
             change = float(np.mean([a != b for a, b in zip(chords, chords[1:])]))
-            return HarmonicRhythm(divisions, size, change=change)
+            templates, roots = _SPAN_TEMPLATES[min(max(size, 3), 4)], _SPAN_ROOTS[min(max(size, 3), 4)]
+            full = [key for key in spans if len(spans[key]) >= size]
+            rooted = [bool(np.any(templates[roots == lowest[key] % 12][:, sorted(spans[key])].all(1))) for key in full]
+            return HarmonicRhythm(divisions, size, change=change,
+                                  root_bass=bool(full) and float(np.mean(rooted)) >= ROOT_BASS_SHARE)
     return None
 
 

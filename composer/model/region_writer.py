@@ -875,7 +875,7 @@ def _harmonic_rhythm(earlier: np.ndarray, meters: np.ndarray, start: int):
     if found is None:
         return None
     last = near[near[:, 0] >= start - bar]
-    return replace(found, recent=tuple((int(round(o / V.TICKS_PER_GRID)), int(p) % 12)
+    return replace(found, recent=tuple((int(round(o / V.TICKS_PER_GRID)), int(p))
                                        for o, p in zip(last[:, 0], last[:, 2])))
 
 

@@ -374,8 +374,14 @@ def _held_chord(row: _Row, voice: TargetVoice, onsets: np.ndarray, features,
     feats = features(np.concatenate([onsets, [o for o, _ in known]]))
     span = harmony.span_ids(feats["bar_index"], feats["position"], feats["bar_len"])
     here, theirs = span[: len(onsets)] == span[0], span[len(onsets):]
-    held = harmony.prior({p % 12 for (_, p), s in zip(known, theirs) if s == span[0]}, here,
-                         {p % 12 for (_, p), s in zip(known, theirs) if s == span[0] - 1})
+    current = [p for (_, p), s in zip(known, theirs) if s == span[0]]
+    before = [p for (_, p), s in zip(known, theirs) if s == span[0] - 1]
+    held = harmony.prior({p % 12 for p in current}, here, {p % 12 for p in before},
+                         min(current) if current else None, min(before) if before else None)
+    if current:  # ... and the next span's first note: the bass moves with the chords
+        opening = harmony.opening(min(current), span[: len(onsets)] == span[0] + 1)
+        if opening is not None:
+            held = opening if held is None else held + opening
     if held is None:
         return texture
     return held if texture is None else held + (texture if texture.ndim == 2 else texture[None])
