@@ -1296,6 +1296,10 @@ FIGURE_BARS = 4  # bars either side of the region it is told from (a bass may ch
 # likeliest intervals leave it costs FIGURE_ROOM_PENALTY (a bass of octaves up from each bar's first
 # note had started a bar on D3, its octave above the register, and repeated D3).
 FIGURE_ROOM_PENALTY = 3.0
+# Under written or given chords, a figure whose context starts its bars on the chord's root (in
+# ROOT_BASS_SHARE of them) starts them there: a guitar's arpeggio kept its shape but built it on the
+# third or fifth, a whole bar of D major under G (QA qa16 M3b: the root in 0 of 8 bars).
+FIGURE_ROOT_PENALTY = 4.0
 FIGURE_SPAN = 24  # semitones either side of the bar's first note a figure's intervals are told apart
 _FIGURE_BINS = 2 * FIGURE_SPAN + 1
 _FIGURE_SMOOTH = 1.0  # pseudo-count at a position, spread over its intervals (a few bars that agree are a figure)
@@ -1311,6 +1315,13 @@ class BarFigure:
     table: dict
     recent: tuple[tuple[int, int], ...] = ()
     reach: tuple[int, int] = (0, 0)  # the lowest and highest of its likeliest intervals (semitones)
+    root_first: bool = False  # its bars start on the written chord's root
+
+    def rooted(self, roots: np.ndarray, opening: np.ndarray) -> np.ndarray:
+        """(N_PITCH, D): -FIGURE_ROOT_PENALTY for a pitch off the chord's root (roots: (D,) pitch
+        classes, 12 or more for none) at the candidate onsets that open a bar, 0 elsewhere."""
+        off = (np.arange(V.N_PITCH)[:, None] % 12) != roots[None, :]
+        return np.where(off & (opening & (roots < 12))[None, :], -FIGURE_ROOT_PENALTY, 0.0)
 
     def room(self, low: int, high: int, opening: np.ndarray) -> np.ndarray:
         """(N_PITCH, D): -FIGURE_ROOM_PENALTY for a pitch from which the figure's reach leaves the

@@ -24,7 +24,7 @@ from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, NEW_HARMONY_SHARE, NEW_HARMONY_SHIFT,
                                    OSTINATO_STATEMENTS, RECALL_NOTES,
                                    RECALL_SHORTEST, GrooveProfile, LineRecall, Ostinato, Under, chord_roots, chord_thirds, chord_tones,
-                                   FIGURE_BARS, bar_figure_of, estimate_chords, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of, phrase_holds,
+                                   FIGURE_BARS, FIGURE_MIN_BARS, ROOT_BASS_SHARE, bar_figure_of, estimate_chords, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of, phrase_holds,
                                    line_rhythm_of,
                                    metric_weight,
                                    on_beat_pull, played_grid, recency_weights, style_chord_strength, texture_of,
@@ -910,6 +910,12 @@ def _bar_figure(own: np.ndarray, features, start: int, end: int | None):
     found = bar_figure_of(at["bar_index"][near], at["position"][near], at["bar_len"][near], pitches[near])
     if found is None:
         return None
+    # (its bars' first notes against the chords written or given there, if any)
+    firsts = np.flatnonzero(near & np.r_[True, at["bar_index"][1:] != at["bar_index"][:-1]])
+    chorded = firsts[at["chord_root"][firsts] < 12]
+    if len(chorded) >= FIGURE_MIN_BARS:
+        found = replace(found, root_first=bool(np.mean(pitches[chorded] % 12 == at["chord_root"][chorded])
+                                              >= ROOT_BASS_SHARE))
     return replace(found, recent=tuple((int(o), int(p)) for o, p, b in zip(grid, pitches, at["bar_index"])
                                        if b == first and o < start))
 

@@ -408,9 +408,11 @@ def _kept_figure(plan: RegionPlan, row: _Row, voice: TargetVoice, onsets: np.nda
             here &= (chords["chord_root"][1:] == chords["chord_root"][0]) & \
                 (chords["chord_quality"][1:] == chords["chord_quality"][0])
         prior += figure.prior(mine[0][1], feats["position"][:d], feats["bar_len"][:d], here)
+    opening = bars[:d] != bars[0] if mine else np.ones(d, dtype=bool)
     if voice.register is not None:
-        opening = bars[:d] != bars[0] if mine else np.ones(d, dtype=bool)
         prior += figure.room(voice.register[0] - REGISTER_MARGIN, voice.register[1] + REGISTER_MARGIN, opening)
+    if figure.root_first and plan.chord_strength > 0:
+        prior += figure.rooted((plan.prior_features_at or features)(onsets)["chord_root"], opening)
     return prior if texture is None else prior + (texture if texture.ndim == 2 else texture[None])
 
 

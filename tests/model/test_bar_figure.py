@@ -112,3 +112,33 @@ def test_an_octave_figure_is_not_one_note_hammered(cowriter, tmp_path):
     # pitch classes alone: 16 of 16 with a run of 5 or more; now none, and the octaves are played
     assert max(runs) < 5, runs
     assert leaps >= 40
+
+
+ARPEGGIO = """X:1
+T:Guitar arpeggios
+M:4/4
+L:1/8
+K:G
+V:1 name="Melody"
+V:2 name="Guitar" clef=bass
+[V:1] "G"B4 d4|"Em"e4 g4|"C"e4 c4|"D"d4 A4|"G"B4 d4|"Em"e4 g4|"C"g4 e4|"D"f8|
+[V:2] G,,D,G,B, DB,G,D,|E,,B,,E,G, B,G,E,B,,|C,G,CE GEC G,|D,A,DF AFD A,|G,,D,G,B, DB,G,D,|E,,B,,E,G, B,G,E,B,,|C,G,CE GEC G,|D,A,DF AFD A,|
+"""
+
+
+def test_a_figure_under_written_chords_starts_on_their_roots(cowriter, tmp_path):
+    """A guitar's arpeggio starts every bar on the written chord's root: a fill kept the shape but
+    built it on the third or fifth (QA qa16 M3b: D major under G, the root in 0 of 8 bars)."""
+    from composer.io import read_score
+
+    path = tmp_path / "arpeggio.abc"
+    path.write_text(ARPEGGIO)
+    score = read_score(str(path))
+    roots = {4: 7, 5: 4}  # bars 5-6: G, Em
+    firsts = []
+    for variation in cowriter.generate(fill_request(score, 4 * BAR, 6 * BAR, (1,), seed=1, variations=4)):
+        guitar = sorted((n for n in variation.notes if n.generated and n.voice == 1), key=lambda n: n.onset)
+        for bar, root in roots.items():
+            inside = [n.pitch for n in guitar if n.onset // BAR == bar]
+            firsts.append(bool(inside) and inside[0] % 12 == root)
+    assert np.mean(firsts) >= 0.75, firsts  # without: 0 of 8; with it 8 of 8
