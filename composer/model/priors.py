@@ -16,6 +16,7 @@ Grid units are composer.model.vocab grid ticks (12 per quarter); positions count
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Callable
 
 import numpy as np
@@ -1174,6 +1175,12 @@ ROOT_BASS_SHARE = 0.8
 ROOT_BASS_PENALTY = 8.0
 
 
+@cache
+def _change_penalty(change: float) -> float:
+    odds = (change + _CHANGE_SLACK) / (1.0 - change + _CHANGE_SLACK)
+    return float(np.clip(HARMONY_CHANGE_WEIGHT * np.log(odds), 0.0, HARMONY_CHANGE_MAX))
+
+
 @dataclass(frozen=True)
 class HarmonicRhythm:
     """A chordal voice's harmonic rhythm in its context: its chords last 1/divisions of a bar and
@@ -1189,8 +1196,7 @@ class HarmonicRhythm:
     @property
     def change_penalty(self) -> float:
         """Nats off completing the span before's chord again (0 unless the context changes more often than not)."""
-        odds = (self.change + _CHANGE_SLACK) / (1.0 - self.change + _CHANGE_SLACK)
-        return float(np.clip(HARMONY_CHANGE_WEIGHT * np.log(odds), 0.0, HARMONY_CHANGE_MAX))
+        return _change_penalty(self.change)
 
     def span_ids(self, bar_index: np.ndarray, position: np.ndarray, bar_len: np.ndarray) -> np.ndarray:
         """The span each onset falls in (bar index, position and length in grid units) -> int ids."""
@@ -1346,11 +1352,13 @@ class BarFigure:
         return out
 
 
+_INTERVAL_CLASSES = np.array([0 if s == 0 else (12 if s % 12 == 0 else s % 12) for s in range(-128, 128)])
+
+
 def interval_class(semitones: np.ndarray) -> np.ndarray:
-    """An interval's class for a figure: 0 the same note, 1-11 its pitch class (a fifth up and a
-    fourth down are one), 12 any octave up or down."""
-    semitones = np.asarray(semitones)
-    return np.where(semitones == 0, 0, np.where(semitones % 12 == 0, 12, semitones % 12))
+    """An interval's class for a figure (semitones in -128..127): 0 the same note, 1-11 its pitch
+    class (a fifth up and a fourth down are one), 12 any octave up or down."""
+    return _INTERVAL_CLASSES[np.asarray(semitones) + 128]
 
 
 def bar_figure_of(bars: np.ndarray, positions: np.ndarray, bar_lens: np.ndarray, pitches: np.ndarray) -> BarFigure | None:

@@ -376,6 +376,15 @@ class ScoreFeatures:
             return np.clip(since // V.TICKS_PER_GRID, 0, V.MAX_POSITION - 1)
         return self._table["position"][index]
 
+    def bars(self, onsets_grid: np.ndarray) -> dict:
+        """Only "bar_index", "position" and "bar_len", without the rest's cost (the sampler's
+        harmonic-rhythm and figure priors ask at every step)."""
+        onsets_grid = np.asarray(onsets_grid, dtype=np.int64)
+        index = self._lookup(onsets_grid)
+        if index is None:
+            return self._compute(onsets_grid)
+        return {name: self._table[name][index] for name in ("bar_index", "position", "bar_len")}
+
     def _lookup(self, onsets_grid: np.ndarray) -> np.ndarray | None:
         """Indices of onsets_grid into the tables (computing or widening them first), or None
         when they would span more than TABLE_LIMIT grid ticks."""

@@ -247,6 +247,12 @@ def _held_to_room(lengths: np.ndarray, ok: np.ndarray) -> np.ndarray:
     return out
 
 
+def _bar_fields(features, onsets: np.ndarray) -> dict:
+    """bar_index, position and bar_len of onsets, by features_at's cheap path where it has one."""
+    cheap = getattr(features, "bars", None)
+    return cheap(onsets) if cheap is not None else features(onsets)
+
+
 def _positions(features, onsets: np.ndarray) -> np.ndarray:
     """Positions in the bar (grid ticks) of onsets, by features_at's cheap path where it has one."""
     cheap = getattr(features, "positions", None)
@@ -371,7 +377,7 @@ def _held_chord(row: _Row, voice: TargetVoice, onsets: np.ndarray, features,
     known = _known_notes(row, voice, harmony.recent) if harmony is not None else None
     if not known:
         return texture
-    feats = features(np.concatenate([onsets, [o for o, _ in known]]))
+    feats = _bar_fields(features, np.concatenate([onsets, [o for o, _ in known]]))
     span = harmony.span_ids(feats["bar_index"], feats["position"], feats["bar_len"])
     here, theirs = span[: len(onsets)] == span[0], span[len(onsets):]
     current = [p for (_, p), s in zip(known, theirs) if s == span[0]]
@@ -397,7 +403,7 @@ def _kept_figure(plan: RegionPlan, row: _Row, voice: TargetVoice, onsets: np.nda
         return texture
     known = _known_notes(row, voice, figure.recent)
     d = len(onsets)
-    feats = features(np.concatenate([onsets, [o for o, _ in known]]))
+    feats = _bar_fields(features, np.concatenate([onsets, [o for o, _ in known]]))
     bars = feats["bar_index"]
     mine = [(o, p) for (o, p), b in zip(known, bars[d:]) if b == bars[0]]  # its notes in the current bar
     prior = np.zeros((V.N_PITCH, d))
@@ -947,7 +953,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
         duration_logits = head(3, ref)
         held = [b for b, v in enumerate(voices) if v in slots and slots[v].holds is not None and not rows[b].done]
         if held:  # a melody holds long notes where in its phrases its context does
-            at = features(onsets[held])["bar_index"]
+            at = _bar_fields(features, onsets[held])["bar_index"]
             for b, bar in zip(held, at):
                 duration_logits[b] += torch.as_tensor(hold_prior(slots[voices[b]].holds, int(bar), _LENGTHS),
                                                       dtype=duration_logits.dtype, device=device)
