@@ -56,6 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _option_value(argv: list[str], option: str) -> str | None:
+    """The value given to `option` in argv ("--model M" or "--model=M"), or None."""
+    for i, arg in enumerate(argv):
+        if arg == option and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(option + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -66,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["gui"]
     elif _names_a_file(argv[0]):
         argv = ["gui", *argv]  # `composer song.mid`, as a file manager's "Open with" runs it
+    if argv[0] in ("continue", "fill", "accompany") and "--list-styles" in argv:
+        # (answered before the parser asks for the file, -o and --part the listing does not need)
+        from composer.commands.generation_args import list_styles
+
+        return list_styles(_option_value(argv, "--model"))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

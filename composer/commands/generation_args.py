@@ -50,6 +50,28 @@ def add_common(parser: argparse.ArgumentParser) -> None:
                                "bars do not follow)")
 
 
+def print_styles(cowriter) -> int:
+    """Print a co-writer's styles, grouped and named as the window shows them (--list-styles)."""
+    from composer.data.styles import style_list_lines
+
+    print("\n".join(style_list_lines(cowriter.styles)))
+    return 0
+
+
+def list_styles(model: str | None) -> int:
+    """`composer continue|fill|accompany --list-styles [--model M]`: the styles, without a file to
+    read or write (a new user looking for the names had been asked for a file, -o and --part)."""
+    import sys
+
+    from composer.generate import CheckpointError, CoWriter
+
+    try:
+        return print_styles(CoWriter.load(model))
+    except CheckpointError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
 class OptionError(ValueError):
     """A bad option, or pair of options, found after parsing (e.g. --voices against the file's
     voices): printed as '--option: why', without the input file's name, which is not at fault."""
@@ -242,10 +264,7 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
     except CheckpointError as error:
         return fail(str(error))
     if args.list_styles:
-        from composer.data.styles import style_list_lines
-
-        print("\n".join(style_list_lines(cowriter.styles)))
-        return 0
+        return print_styles(cowriter)
     try:
         cowriter.check_style(args.style)
     except ValueError as error:

@@ -19,3 +19,16 @@ def test_styles_group_into_melodic_and_groove_keeping_their_order():
     assert groups == {"Melodic styles": ["irish", "jazz", "my_beats"], "Groove styles": ["groove_funk", "groove_mine"]}
     assert style_group("groove_latin") == "groove" and style_group("popular_song") == "melodic"
     assert list(dict(grouped_styles(["irish"]))) == ["Melodic styles"]
+
+
+def test_list_styles_needs_no_file(capsys):
+    """`composer accompany --list-styles` answers without a file, -o or --part (QA qa16: it asked
+    for all three, so a new user looking for the style names could not get them)."""
+    from composer.cli import main
+
+    for command in ("continue", "fill", "accompany"):
+        assert main([command, "--list-styles"]) == 0
+        out = capsys.readouterr().out
+        assert "groove_funk" in out and "jazz" in out
+    assert main(["accompany", "--list-styles", "--model", "/nowhere/model.safetensors"]) == 2
+    assert "model.safetensors" in capsys.readouterr().err
