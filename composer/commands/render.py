@@ -112,8 +112,13 @@ def run(args: argparse.Namespace) -> int:
 
     import signal
 
-    def stop(signum, _frame):  # a signal ends the render like an error: the partial file is removed
-        raise KeyboardInterrupt(signal.Signals(signum).name)
+    class Stopped(KeyboardInterrupt):  # a signal ends the render like an error: the partial file is removed
+        def __init__(self, signum: int):
+            super().__init__(signal.Signals(signum).name)
+            self.code = 128 + signum  # the shell's convention: SIGTERM 143, SIGHUP 129 (Ctrl+C: 130)
+
+    def stop(signum, _frame):
+        raise Stopped(signum)
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
@@ -123,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
                             max_silence=args.max_silence if args.max_silence > 0 else None)
     except KeyboardInterrupt as interrupt:
         print(f"\ncomposer render: stopped ({interrupt or 'interrupted'}); no file written", file=sys.stderr)
-        return 130
+        return getattr(interrupt, "code", 130)
     except AudioError as error:
         if show:
             print(file=sys.stderr)
