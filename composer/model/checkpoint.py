@@ -221,8 +221,6 @@ def read_config(path: str | Path) -> dict:
     if config.get("format_version") != FORMAT_VERSION:
         raise CheckpointError(path, f"made by another version of Composer (checkpoint format "
                                     f"{str(config.get('format_version'))[:20]}, this version reads {FORMAT_VERSION})")
-    if config.get("vocabulary") != vocabulary():
-        raise CheckpointError(path, "its note vocabulary differs from this version's; retrain or upgrade")
     styles = config.get("styles")
     if not isinstance(styles, list) or not styles or not all(isinstance(s, str) for s in styles):
         raise CheckpointError(path, "its config lists no styles")
@@ -233,6 +231,10 @@ def read_config(path: str | Path) -> dict:
         raise CheckpointError(path, "its config's own_weights is not a list of its styles (a damaged or hostile file)")
     _network_config(path, config.get("network"))
     _tensor_entries(path, header, size - 8 - header_len)
+    # (after the structure: a damaged or hostile file is told what is wrong with it, not that an
+    # old version made it; QA qa16)
+    if config.get("vocabulary") != vocabulary():
+        raise CheckpointError(path, "its note vocabulary differs from this version's; retrain or upgrade")
     return config
 
 

@@ -80,6 +80,12 @@ def test_other_version_and_other_vocabulary_are_refused(saved, tmp_path):
     with pytest.raises(CheckpointError, match="vocabulary"):
         load_checkpoint(vocab)
 
+    def hostile(c):  # an old vocabulary and an absurd architecture: the absurdity is what is named
+        c["vocabulary"].update(max_delta=3)
+        c["network"].update(encoder_layers=3000)
+    with pytest.raises(CheckpointError, match="encoder_layers = 3000"):
+        load_checkpoint(_rewrite_config(saved, tmp_path, hostile))
+
 
 def test_weights_that_do_not_fit_the_architecture(saved, tmp_path):
     wrong = _rewrite_config(saved, tmp_path, lambda c: c["network"].update(embed=48))
