@@ -72,6 +72,8 @@ class CoWriterPanel(QWidget):
         form.addRow("Top-p", self.top_p)
         # the most one request writes, as on the command line (256 here had cut a typed 2000 to 200; QA)
         self.length = QSpinBox(minimum=4, maximum=MAX_NEW_NOTES, value=32, suffix=" notes")
+        # (as --length: the first voice's notes; "200 notes" wrote ~700 over 60 bars of four parts, unsaid; QA qa16)
+        self.length.setToolTip("The most new notes of the first voice written; the other voices fill the bars it spans")
         form.addRow("Length", self.length)
         self.variation_count = QSpinBox(minimum=1, maximum=8, value=3)
         form.addRow("Variations", self.variation_count)
