@@ -86,6 +86,7 @@ def score_roles(score: Score) -> list[str]:
 
 
 STANDARD_KIT = (36, 38, 42, 46, 49, 51)  # GM: kick, snare, closed and open hi-hat, crash, ride
+STICK_HATS, PEDAL_HAT = (42, 46), 44  # GM: the hi-hat played with sticks (closed, open), and with the foot
 DEFAULT_GROOVE_OTHERS = 2.0  # log-ratio taken off the kit's keys that the default beat does not play
 SWING_WEIGHT = 3.0  # the default beat's weight, swung (_drum_groove)
 # A groove style's measured beat's weight, straight (_drum_groove): at 1 a model trained longer
@@ -989,7 +990,13 @@ def _added_kit(style: str | None, start: int, meters: np.ndarray) -> tuple[int, 
     """The keys a new drum part plays: STANDARD_KIT and its groove style's beat's (the hi-hat foot
     of jazz and Latin) where it has a measured beat in the meter at `start`."""
     beat = style_beat(style, *_meter_at(start, meters)[1:])
-    return tuple(sorted(set(STANDARD_KIT) | {k for _, k in beat or ()}))
+    keys = {k for _, k in beat or ()}
+    kit = set(STANDARD_KIT) | keys
+    if PEDAL_HAT in keys and not keys & set(STICK_HATS):
+        # a beat whose hi-hat is the foot's alone (jazz, Latin): no hi-hat under the sticks either (a
+        # jazz waltz drew an eighth-note hat in one bar of 24 with weights trained longer)
+        kit -= set(STICK_HATS)
+    return tuple(sorted(kit))
 
 
 def _in_region_meter(own: np.ndarray, start: int, meters: np.ndarray) -> np.ndarray:
