@@ -348,6 +348,7 @@ class PianoRoll(QAbstractScrollArea):
             ghosts=self.ghosts, replaced=self.replaced, loop=self.loop, playhead=self.playhead,
             rubber_band=(self._rubber_rect(d).translated(-self.scroll_x(), -self.scroll_y())
                          if d and d.kind == "rubber" else None),
+            drum_voices=frozenset(i for i, v in enumerate(self.document.voices) if v.is_drum),
         )
 
     def paintEvent(self, event) -> None:  # noqa: N802

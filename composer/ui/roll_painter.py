@@ -10,6 +10,7 @@ from typing import Callable
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
+from composer.music.instruments import drum_name
 from composer.music.meter import MeterMap
 from composer.music.score import Note
 from composer.ui import bar_grid, palette
@@ -45,6 +46,7 @@ class RollFrame:
     loop: tuple[int, int] | None = None
     playhead: int = 0
     rubber_band: QRectF | None = None
+    drum_voices: frozenset[int] = frozenset()  # voices whose notes are drums: labelled with the drum, not a pitch
 
     def visible_ticks(self) -> tuple[int, int]:
         g = self.geometry
@@ -100,6 +102,13 @@ def _rect(f: RollFrame, n: Note) -> QRectF:
     return QRectF(x, g.y(n.pitch) - f.scroll_y + 1, w, g.row_height - 2)
 
 
+def note_label(f: RollFrame, n: Note) -> str:
+    """The name written on a note: in a drum voice the drum its key plays (General MIDI: the ride
+    had read 'Eb3' in one bar and 'D#3' in another, spelled by the key; QA qa16), else the pitch
+    spelled in the written chord or key there."""
+    return (drum_name(n.pitch) if n.voice in f.drum_voices else None) or f.spell(n.pitch, n.onset)
+
+
 def _paint_labels(p: QPainter, f: RollFrame, t0: int, t1: int, low: int, high: int) -> None:
     """Note names on notes, once zoomed in far enough for them to fit."""
     font = p.font()
@@ -114,7 +123,7 @@ def _paint_labels(p: QPainter, f: RollFrame, t0: int, t1: int, low: int, high: i
         n = f.preview.get(i, f.store[i])
         rect = _rect(f, n)
         if rect.width() >= LABEL_MIN_WIDTH:
-            p.drawText(rect.adjusted(3, 0, -2, 0), align, f.spell(n.pitch, n.onset))
+            p.drawText(rect.adjusted(3, 0, -2, 0), align, note_label(f, n))
 
 
 def _paint_rows(p: QPainter, f: RollFrame, low: int, high: int) -> None:

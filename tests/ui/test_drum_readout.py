@@ -22,3 +22,17 @@ def test_a_drum_notes_readout_names_the_drum_and_a_pitched_notes_its_spelling(ed
     assert roll.readout.startswith("Closed Hi-Hat  1:1"), roll.readout
     QTest.mouseMove(roll.viewport(), roll.view_pos(4 * Q + Q // 4, 66))
     assert roll.readout.startswith("Gb4  2:1"), roll.readout
+
+
+def test_the_names_written_on_drum_notes_are_drums(editor):
+    """The labels on the notes themselves (zoomed in), not only the readout: the ride had read 'Eb3'
+    in one bar and 'D#3' in another, spelled by each bar's key (QA qa16)."""
+    from composer.ui.roll_painter import note_label
+
+    score = Score(notes=[Note(51, 0, Q, 90, 1), Note(51, 4 * Q, Q, 90, 1), Note(63, 8 * Q, Q, 90, 0)],
+                  voices=[Voice("Flute", 73), Voice("Drums", 0, is_drum=True)])
+    score.keys = [KeyChange(0, Key(10, "major")), KeyChange(4 * Q, Key(2, "major"))]  # Bb major, then D major
+    editor.document.load(score)
+    frame = editor.roll.frame()
+    labels = [note_label(frame, n) for n in sorted(editor.document.store.notes(), key=lambda n: n.onset)]
+    assert labels[:2] == ["Ride Cymbal 1", "Ride Cymbal 1"] and labels[2] == "D#4", labels
