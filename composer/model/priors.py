@@ -1169,6 +1169,12 @@ _CHANGE_SLACK = 0.05  # (a share of 1 stays finite)
 _SPAN_TEMPLATES = {size: np.array([[(pc - root) % 12 in CHORD_INTERVALS[name] for pc in range(12)]
                                    for root in range(12) for name in names]) for size, names in _SPAN_CHORDS.items()}
 _SPAN_ROOTS = {size: np.repeat(np.arange(12), len(names)) for size, names in _SPAN_CHORDS.items()}
+
+
+def _span_chords(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The chords (templates (K, 12), roots (K,)) a span of `size` pitch classes may build."""
+    size = min(max(size, 3), 4)
+    return _SPAN_TEMPLATES[size], _SPAN_ROOTS[size]
 # ... and where its context's chords stand on their roots (the span's lowest note the root of a chord
 # its notes make, in ROOT_BASS_SHARE of its spans), a span's chord is built on its lowest note: a
 # hymn's left hand, every bar a bass note and a triad on it, was continued with the bass note the
@@ -1212,7 +1218,7 @@ class HarmonicRhythm:
         otherwise. A chord built on its bass moves when the bass does."""
         if not self.root_bass or self.change_penalty <= 0:
             return None
-        pitches = np.arange(128)
+        pitches = np.arange(V.N_PITCH)
         again = (pitches % 12 == lowest % 12) & (pitches <= lowest + 7)
         return np.where(again[:, None] & here[None, :], -self.change_penalty, 0.0)
 
@@ -1228,12 +1234,13 @@ class HarmonicRhythm:
         the span before's lowest pitch (`previous_lowest`). None where no span holds a note yet (or
         what it holds is no chord's)."""
         classes = sorted(held)
-        pitches = np.arange(128)
+        pitches = np.arange(V.N_PITCH)
         if not held:
             return None if previous_lowest is None else self.opening(previous_lowest, here)
         if len(held) < self.size:
-            templates = _SPAN_TEMPLATES[min(max(self.size, 3), 4)]
-            chords = templates[templates[:, classes].all(1)]
+            templates, roots = _span_chords(self.size)
+            holding = templates[:, classes].all(1)
+            chords = templates[holding]
             if not len(chords):
                 return None
             cost = np.where(chords.any(0), 0.0, HARMONY_FIT_PENALTY)
@@ -1241,11 +1248,9 @@ class HarmonicRhythm:
                 cost[list(previous - held)] += self.change_penalty
             cost = cost[pitches % 12]
             if self.root_bass and lowest is not None:
-                size = min(max(self.size, 3), 4)
-                rooted = _SPAN_ROOTS[size][templates[:, classes].all(1)]
                 # fits[b, q]: a chord rooted on pitch class b holds the span's classes and q
                 fits = np.zeros((12, 12), dtype=bool)
-                for root, chord in zip(rooted, chords):
+                for root, chord in zip(roots[holding], chords):
                     fits[root] |= chord
                 bass = np.where(pitches < lowest, pitches, lowest) % 12
                 cost = np.maximum(cost, np.where(fits[bass, pitches % 12], 0.0, ROOT_BASS_PENALTY))
@@ -1278,7 +1283,7 @@ def harmonic_rhythm_of(onsets: np.ndarray, pitches: np.ndarray, since: np.ndarra
         if 2 <= size <= HARMONY_MAX_PCS and np.mean(counts <= size) >= HARMONY_SHARE:
             chords = [spans[key] for key in sorted(spans)]
             change = float(np.mean([a != b for a, b in zip(chords, chords[1:])]))
-            templates, roots = _SPAN_TEMPLATES[min(max(size, 3), 4)], _SPAN_ROOTS[min(max(size, 3), 4)]
+            templates, roots = _span_chords(size)
             full = [key for key in spans if len(spans[key]) >= size]
             rooted = [bool(np.any(templates[roots == lowest[key] % 12][:, sorted(spans[key])].all(1))) for key in full]
             return HarmonicRhythm(divisions, size, change=change,

@@ -21,15 +21,13 @@ from composer.model.dataset import bos_step, decoder_inputs, local_prefix, regio
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
 from composer.model.loops import allowed_periods, repeat_limit
 from composer.model.network import evaluation_mode
-from composer.model.priors import (BESIDE_WEIGHT, GRID_STEPS, MIN_RHYTHM_BARS, NEW_HARMONY_SHARE, NEW_HARMONY_SHIFT,
-                                   OSTINATO_STATEMENTS, RECALL_NOTES,
-                                   RECALL_SHORTEST, GrooveProfile, LineRecall, Ostinato, Under, chord_roots, chord_thirds, chord_tones,
-                                   FIGURE_BARS, FIGURE_MIN_BARS, ROOT_BASS_SHARE, bar_figure_of, estimate_chords, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of, phrase_holds,
-                                   line_rhythm_of,
-                                   metric_weight,
-                                   on_beat_pull, played_grid, recency_weights, style_chord_strength, texture_of,
-                                   unplayed_subdivisions,
-                                   written_grid)
+from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, GRID_STEPS, MIN_RHYTHM_BARS,
+                                   NEW_HARMONY_SHARE, NEW_HARMONY_SHIFT, OSTINATO_STATEMENTS, RECALL_NOTES,
+                                   RECALL_SHORTEST, ROOT_BASS_SHARE, GrooveProfile, LineRecall, Ostinato, Under,
+                                   bar_figure_of, chord_roots, chord_thirds, chord_tones, estimate_chords,
+                                   find_ostinato, grid_of, groove_profile, harmonic_rhythm_of, line_rhythm_of,
+                                   metric_weight, on_beat_pull, phrase_holds, played_grid, recency_weights,
+                                   style_chord_strength, texture_of, unplayed_subdivisions, written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
 from composer.model.style_beats import kick_line, style_beat, swung
 from composer.music.limits import BARS_REQUEST_NOTES, region_fill_cap, voice_fill_cap
@@ -728,10 +726,10 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # A voice of chords holds each chord as long as its context does (where no chords are
             # written or given: those lead it then).
             harmony=_harmonic_rhythm(earlier, meters, region.start) if texture is not None and not comping else None,
-            # ... and a line of single notes its figure (root-fifth, say) in each bar
             # A melody holds long notes where in its 4-bar phrases its context does.
             holds=_phrase_holds(own, features, start_g, end_g) if texture is None and role != drums_role
             and not (mono and role in _ACCOMPANYING) else None,
+            # ... and a line of single notes keeps its figure (root-fifth, say) in each bar.
             figure=_bar_figure(own, features, start_g, end_g) if texture is None and mono and role in _ACCOMPANYING
             and riff is None else None,
             # A line of single notes beside other parts recalls its own phrases (priors.recalled_note),
@@ -876,12 +874,10 @@ def _harmonic_rhythm(earlier: np.ndarray, meters: np.ndarray, start: int):
     last bar kept to tell what the span the region starts in already holds."""
     if not len(earlier):
         return None
-    rows = np.asarray(meters, dtype=np.int64).reshape(-1, 3)
-    meter = rows[max(0, int(np.searchsorted(rows[:, 0], start, side="right")) - 1)]
-    bar = int(meter[1]) * V.TICKS_PER_QUARTER * 4 // max(1, int(meter[2]))
+    bar, numerator, _ = _meter_at(start, meters)
     near = earlier[earlier[:, 0] >= start - HARMONY_BARS * bar]
     since, bar_ticks = bar_positions(near[:, 0], meters)
-    found = harmonic_rhythm_of(near[:, 0], near[:, 2], since, bar_ticks, int(meter[1]))
+    found = harmonic_rhythm_of(near[:, 0], near[:, 2], since, bar_ticks, numerator)
     if found is None:
         return None
     last = near[near[:, 0] >= start - bar]
@@ -889,11 +885,17 @@ def _harmonic_rhythm(earlier: np.ndarray, meters: np.ndarray, start: int):
                                        for o, p in zip(last[:, 0], last[:, 2])))
 
 
+def _outside(own: np.ndarray, start: int, end: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """A voice's note onsets in grid units (own: note array rows, ticks) and which of them fall
+    outside the region (start, end: grid units, end None for an open one)."""
+    grid = np.rint(own[:, 0] / V.TICKS_PER_GRID).astype(np.int64)
+    return grid, (grid < start) | (grid >= end if end is not None else False)
+
+
 def _phrase_holds(own: np.ndarray, features, start: int, end: int | None):
     """priors.phrase_holds of a melody's notes outside the region (own: its note array rows, ticks;
     start, end: the region's bounds in grid units, end None for an open one)."""
-    grid = np.rint(own[:, 0] / V.TICKS_PER_GRID).astype(np.int64)
-    outside = (grid < start) | (grid >= end if end is not None else False)
+    grid, outside = _outside(own, start, end)
     if not outside.any():
         return None
     return phrase_holds(features(grid[outside])["bar_index"], np.rint(own[outside, 1] / V.TICKS_PER_GRID))
@@ -904,8 +906,7 @@ def _bar_figure(own: np.ndarray, features, start: int, end: int | None):
     (a fill) after it (own: its note array rows, ticks; features: the region's features_at; start,
     end: the region's bounds, grid units, end None for an open one), with its notes in the bar the
     region starts in."""
-    grid = np.rint(own[:, 0] / V.TICKS_PER_GRID).astype(np.int64)
-    outside = (grid < start) | (grid >= end if end is not None else False)
+    grid, outside = _outside(own, start, end)
     if np.count_nonzero(outside) < 8:
         return None
     order = np.argsort(grid, kind="stable")
@@ -915,8 +916,8 @@ def _bar_figure(own: np.ndarray, features, start: int, end: int | None):
     first = int(features(np.array([start]))["bar_index"][0])
     last = int(features(np.array([end - 1]))["bar_index"][0]) if end is not None else first
     near = (at["bar_index"] >= first - FIGURE_BARS) & (at["bar_index"] <= last + FIGURE_BARS)
-    if not np.any(own[:, 0] >= start * V.TICKS_PER_GRID):  # (going on after the line's last bar: its ending, not its figure)
-        near &= at["bar_index"] < at["bar_index"].max()
+    if not np.any(own[:, 0] >= start * V.TICKS_PER_GRID):
+        near &= at["bar_index"] < at["bar_index"].max()  # (going on after its last bar: its ending, not its figure)
     found = bar_figure_of(at["bar_index"][near], at["position"][near], at["bar_len"][near], pitches[near])
     if found is None:
         return None
