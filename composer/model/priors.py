@@ -1000,6 +1000,73 @@ def find_ostinato(onsets: np.ndarray, pitches: np.ndarray, end: int, bar: int,
     return None
 
 
+# A loop across a gap: a part that repeats a figure of LOOP_BARS bars on both sides of a fill (an
+# 8-bar bass and piano loop, bars 9-12 filled) plays the loop's bars there. The model reads the
+# voices interleaved: where the context before the gap matched an earlier turn of the loop, the
+# note that followed there was another voice's, and a bass filled beside a melody copied its
+# interval (B2 under a C bar); the piano, written after it, took other chords again (QA qa16 M1:
+# 29 of 48 bars' first bass notes outside the piano's chord, the piano on the loop's chord in 12
+# of 48). find_ostinato needs three turns before the gap; a loop of 8 bars rarely has them.
+LOOP_BARS = (1, 2, 4, 8)  # loop lengths looked for, in bars (the shortest that holds wins)
+LOOP_PAIRS = 4  # bars compared with the bar a loop earlier, at least, for a loop to be told
+
+
+def find_loop(onsets: np.ndarray, pitches: np.ndarray, start: int, end: int, bar: int, first_bar: int,
+              root_at: Callable[[np.ndarray], np.ndarray] | None = None,
+              third_at: Callable[[np.ndarray], np.ndarray] | None = None) -> Ostinato | None:
+    """The loop a part plays around the gap [start, end) (grid ticks): a figure of LOOP_BARS bars
+    (bars of `bar` ticks counted from the bar line `first_bar`) such
+    that every bar outside the gap played the same notes (onset in the bar and pitch; a chord's top
+    down) as the bar a loop length before it, where that bar is outside the gap too, at least
+    LOOP_PAIRS times, and every bar of the gap has such a bar on some side (the part plays on both
+    sides of the gap; a continuation's riff is find_ostinato's). onsets, pitches: the
+    part's notes outside the gap (grid ticks ascending). As an Ostinato whose figure is the turn
+    nearest the gap (before it where one is whole); root_at, third_at as for find_ostinato (the
+    chords under that turn). None where no loop holds."""
+    onsets, pitches = np.asarray(onsets, dtype=np.int64), np.asarray(pitches, dtype=np.int64)
+    if len(onsets) < 4 or end <= start or bar <= 0:
+        return None
+    index = (onsets - first_bar) // bar
+    played = {}  # bar index -> (offsets, pitches) of the bar
+    for b in np.unique(index).tolist():
+        inside = index == b
+        played[b] = (tuple((onsets[inside] - first_bar - b * bar).tolist()), tuple(pitches[inside].tolist()))
+    lo, hi = min(played), max(played)
+    gap = set(range((start - first_bar) // bar, -(-(end - first_bar) // bar)))
+    if hi <= max(gap) or lo >= min(gap):  # (notes on both sides: a fill; a continuation has find_ostinato)
+        return None
+    outside = [b for b in range(lo, hi + 1) if b not in gap]
+    bars_of = lambda b: played.get(b, ((), ()))  # noqa: E731  (a bar with no notes: a rest, also part of a loop)
+    for length in LOOP_BARS:
+        pairs = [(b - length, b) for b in outside if b - length >= lo and b - length not in gap]
+        if len(pairs) < LOOP_PAIRS or any(bars_of(a) != bars_of(b) for a, b in pairs):
+            continue
+        # every gap bar has a bar some loops away outside it, within the part's bars
+        if not all(any(lo <= g + k * length <= hi and g + k * length not in gap
+                       for k in range(-(hi - lo) // length - 1, (hi - lo) // length + 2)) for g in gap):
+            continue
+        starts = [b for b in range(lo, hi - length + 2) if not any(b + i in gap for i in range(length))]
+        before = [b for b in starts if b + length <= min(gap)]
+        turn = max(before) if before else min(starts)
+        offsets, notes = [], []
+        for i in range(length):
+            o, p = bars_of(turn + i)
+            offsets += [i * bar + x for x in o]
+            notes += list(p)
+        if len(offsets) < 2 or len(set(notes)) < 2:
+            return None
+        anchor = first_bar + turn * bar
+        roots = thirds = None
+        if root_at is not None:
+            at = anchor + np.array(offsets, dtype=np.int64)
+            roots = tuple(int(r) for r in root_at(at))
+            if third_at is not None:
+                thirds = tuple(int(t) for t in third_at(at))
+        return Ostinato(anchor=anchor, period=length * bar, offsets=tuple(offsets), pitches=tuple(notes),
+                        roots=roots, thirds=thirds)
+    return None
+
+
 # Recall of a voice's own line. The model reads the voices interleaved, and its memory of a phrase
 # (the history attention, whose positions offer the note that follows them in the stream) finds
 # a melody's restatement only where nothing else sounds: a random 16-note phrase stated three
@@ -1386,20 +1453,25 @@ def bar_figure_of(bars: np.ndarray, positions: np.ndarray, bar_lens: np.ndarray,
     _, notes_a_bar = np.unique(bars, return_counts=True)
     if np.count_nonzero(notes_a_bar >= 2) < FIGURE_MIN_BARS or not played:
         return None
-    if sum(row.max() for row in counts.values()) < FIGURE_SHARE * played:
+    # The share is counted on interval classes: a root-fifth bass plays a fifth up in one bar and a
+    # fourth down in the next (C2 G2, F2 C2), one figure (it had none, and a filled bass wandered).
+    steps = np.arange(_FIGURE_BINS) - FIGURE_SPAN
+    by_class = {key: np.bincount(interval_class(steps), weights=row, minlength=13) for key, row in counts.items()}
+    if sum(classes.max() for classes in by_class.values()) < FIGURE_SHARE * played:
         return None
     def log_ratio(row: np.ndarray) -> np.ndarray:
         return np.log((row + _FIGURE_SMOOTH / len(row)) / (row.sum() + _FIGURE_SMOOTH) * len(row))
 
-    table = {}
+    table, reach = {}, [0]
     for key, row in counts.items():  # (a position the context plays two ways, e.g. a fifth in one section and
-        if row.sum() >= 2 and row.max() >= FIGURE_SHARE * row.sum():  # the same note in another, has none)
-            classes = np.bincount(interval_class(np.arange(_FIGURE_BINS) - FIGURE_SPAN), weights=row, minlength=13)
+        classes = by_class[key]  # the same note in another, has none)
+        if row.sum() >= 2 and classes.max() >= FIGURE_SHARE * row.sum():
             table[key] = (log_ratio(classes), log_ratio(row))
+            # (the room the figure needs: each way its likeliest class is played)
+            reach += steps[(row > 0) & (interval_class(steps) == classes.argmax())].tolist()
     if not table:
         return None
-    likeliest = [int(steps.argmax()) - FIGURE_SPAN for _, steps in table.values()]
-    return BarFigure(table, reach=(min(0, *likeliest), max(0, *likeliest)))
+    return BarFigure(table, reach=(min(reach), max(reach)))
 
 
 # Where in its phrase a melody holds a note: a tune of quarters that holds whole notes only at the

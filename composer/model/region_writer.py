@@ -25,7 +25,7 @@ from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, 
                                    NEW_HARMONY_SHARE, NEW_HARMONY_SHIFT, OSTINATO_STATEMENTS, RECALL_NOTES,
                                    RECALL_SHORTEST, ROOT_BASS_SHARE, GrooveProfile, LineRecall, Ostinato, Under,
                                    bar_figure_of, chord_roots, chord_thirds, chord_tones, estimate_chords,
-                                   find_ostinato, grid_of, groove_profile, harmonic_rhythm_of, line_rhythm_of,
+                                   find_loop, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of, line_rhythm_of,
                                    metric_weight, on_beat_pull, phrase_holds, played_grid, recency_weights,
                                    style_chord_strength, texture_of, unplayed_subdivisions, written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
@@ -668,6 +668,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         played = None if role == drums_role or len(own) < 8 else _played_grid(own, meters)
         riff = _ostinato(earlier, start_g, features, chord_rows is not None) \
             if (texture is not None or mono) and role in _ACCOMPANYING else None
+        if riff is None and end_g is not None and (texture is not None or mono) and role in _ACCOMPANYING:
+            riff = _loop_across(own, start_g, end_g, features, chord_rows is not None)  # (a fill)
         targets.append(TargetVoice(
             slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
             last_pitch=int(last[2]) if last is not None else -1,
@@ -763,7 +765,15 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     # change an added part had no chords to follow, where the score has none, and its first bar in
     # Eb major played C major's D G C or F minor's C F Ab under Eb G Bb (QA: 6 of 9 variations)
     sparse = {v for v in region.voices if np.count_nonzero(array[:, 4] == v) < 8 or v in new_parts}
-    if chord_rows is None and any(t.score_voice in sparse and t.role in _ACCOMPANYING for t in targets) and len(pitched_notes):
+    # ... and a bass or harmony part filled beside other parts playing in the gap (a melody kept),
+    # unless it plays a loop there: written one after another, a filled bass and piano followed the
+    # model's own chords, each another (QA qa16 M1)
+    # (a gap with music after it: a continuation's later voices, written beside its first, keep to
+    # the model's own harmony)
+    gap = beside and bool(np.any(array[:, 0] >= region.end))
+    follows = {t.score_voice for t in targets if t.role in _ACCOMPANYING
+               and (t.score_voice in sparse or (gap and t.ostinato is None))}
+    if chord_rows is None and follows and len(pitched_notes):
         # A bass or harmony part with (almost) no notes of its own where the score has no chord
         # symbols: the chord-tone prior follows triads estimated from the other parts (bar by bar),
         # for the sampler only (the model is not told them); added basses clashed with the tune on
@@ -772,9 +782,18 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         estimated = estimate_chords(others[:, 0], others[:, 1], others[:, 2], meters,
                                     key.pitch_classes if key is not None else None) if len(others) else None
         if estimated is not None and len(estimated):
-            plan = replace(plan, prior_features_at=ScoreFeatures(meters, keys, estimated),
+            # In a fill beside parts playing in it, their chords are as sure as written ones: a bass
+            # takes the root where one begins, a part of chords plays them, a line recalls its
+            # phrases only where they sat on the same chord.
+            sure = gap and not (follows & sparse)
+            plan = replace(plan, prior_features_at=ScoreFeatures(meters, keys, estimated), prior_chords_sure=sure,
                            chord_strength=style_chord_strength(style) if controls.chord_strength is None
                            else controls.chord_strength)
+            if sure:
+                plan = replace(plan, voices=[replace(t, recall=_recall_line(array[(array[:, 4] == t.score_voice)
+                                                                                  & (array[:, 0] < region.start)],
+                                                                            plan.prior_features_at))
+                                             if t.recall is not None else t for t in plan.voices])
     elif chord_rows is None and any(t.role in _ACCOMPANYING for t in targets) and len(pitched_notes) \
             and not any(n.onset >= region.start for n in score.notes if not n.generated):
         # A band's loop continued (bass or harmony parts going on after the piece's own notes, no
@@ -786,7 +805,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         if loop is not None:
             # (the piece's own chords widen a lock detected from it, as written ones do: the loop's E
             # major in A minor kept its G#)
-            plan = replace(plan, prior_features_at=ScoreFeatures(meters, keys, loop), prior_chords_cycled=True,
+            plan = replace(plan, prior_features_at=ScoreFeatures(meters, keys, loop), prior_chords_sure=True,
                            chord_pitch_classes=_chord_pitch_classes(loop, region, key) if key_detected else frozenset(),
                            chord_strength=style_chord_strength(style) if controls.chord_strength is None
                            else controls.chord_strength)
@@ -1039,6 +1058,25 @@ def _ostinato(earlier: np.ndarray, start: int, features, chords: bool) -> Ostina
         # kept as it was it overruled them (a piano loop played 3 of 8 given chords; QA).
         return None
     return riff
+
+
+def _loop_across(own: np.ndarray, start: int, end: int, features, chords: bool) -> Ostinato | None:
+    """priors.find_loop of a part's notes outside a fill [start, end) (rows onset, duration, pitch,
+    ... in ticks; start, end in grid ticks), in one meter; chords as for _ostinato."""
+    if len(own) < 8:
+        return None
+    grid = own[:, 0] // V.TICKS_PER_GRID
+    at = features(np.concatenate([grid, [start, end - 1]]))
+    if len(np.unique(at["bar_len"])) != 1:  # (bars of one length only)
+        return None
+    order = np.lexsort((-own[:, 2], grid))  # a chord's notes top down
+    loop = find_loop(grid[order], own[order, 2], start, end, int(at["bar_len"][0]), start - int(at["position"][-2]),
+                     root_at=(lambda onsets: chord_roots(features, onsets)) if chords else None,
+                     third_at=(lambda onsets: chord_thirds(features, onsets)) if chords else None)
+    if loop is not None and loop.roots is not None and max(loop.roots) < 0 \
+            and (chord_roots(features, np.arange(start, end)) >= 0).any():
+        return None  # (chords given over the gap, none known under the loop: _ostinato's reason)
+    return loop
 
 
 def _chord_pitch_classes(chord_rows: np.ndarray | None, region: Region, key: Key | None) -> frozenset[int]:

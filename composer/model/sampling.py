@@ -169,7 +169,9 @@ class RegionPlan:
     # voices that ended at different bars, in one pass.
     row_ends: tuple[int | None, ...] | None = None
     prior_features_at: Callable[[np.ndarray], dict] | None = None  # chords for the prior only (None: features_at's)
-    prior_chords_cycled: bool = False  # ... which are the piece's own progression cycled on (as sure as written)
+    # ... which are as sure as written ones: the piece's own progression cycled on, or a fill's chords
+    # estimated from the parts playing in it
+    prior_chords_sure: bool = False
     # The bass notes slash chords name ("Eb/G"): rows (onset, end, pitch class) in grid ticks, the
     # bass line's note where the chord arrives instead of the root (None: no slash chords).
     slash_basses: np.ndarray | None = None
@@ -503,9 +505,10 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         change = np.r_[False, (roots[1:] != roots[:-1]) | (qualities[1:] != qualities[:-1])]
         arrives = (feats["position"] == 0) | ((feats["metric"] >= 1.0) & change)
         weight = arrives.astype(np.float64)
-        if plan.prior_features_at is None:  # a written or given chord's root where it begins, firmly
-            weight = np.where(_chord_onsets(plan, onsets, features) & (feats["metric"] >= 0.5),
-                              CHORD_ONSET_ROOT_WEIGHT, weight)
+        if plan.prior_features_at is None or plan.prior_chords_sure:  # a written or given chord's root where
+            # it begins, firmly
+            weight = np.where(_chord_onsets(plan, onsets, plan.prior_features_at or features)
+                              & (feats["metric"] >= 0.5), CHORD_ONSET_ROOT_WEIGHT, weight)
         if _ends_here(plan, voice):  # the piece's last note: its root (or slash bass), firmly
             weight = np.where(onsets == plan.final_bar, np.maximum(FINAL_ROOT_WEIGHT, weight), weight)
         if plan.slash_basses is not None and plan.prior_features_at is None:  # "Eb/G": G in the bass
@@ -550,7 +553,7 @@ def _plays_chords(plan: RegionPlan, voice: TargetVoice) -> bool:
     """Whether the voice plays the chord on every onset (_joint_prior: an added comping part, or a
     chordal part of the piece's own under chords written or given)."""
     return voice.comping or (voice.texture is not None and voice.role != V.ROLES.index("drums")
-                             and (plan.prior_features_at is None or plan.prior_chords_cycled))
+                             and (plan.prior_features_at is None or plan.prior_chords_sure))
 
 
 def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior: torch.Tensor,
@@ -897,7 +900,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             elif tv.ostinato is not None:
                 r.recalled = _riff_note(r, tv, plan, features)
             else:
-                r.recalled = _recalled(r, tv, features)
+                r.recalled = _recalled(r, tv, plan.prior_features_at if plan.prior_chords_sure else features)
                 if r.recalled is not None and b > 0:  # the other variations recall less: they vary
                     r.recalled = (*r.recalled[:3], r.recalled[3] * RECALL_OTHERS)
             if r.recalled is not None:

@@ -1,0 +1,123 @@
+"""A bass and a piano filled together in a band's gap agree on the harmony, and keep the music
+around them: a loop's bars where the parts loop (priors.find_loop), the chords the melody kept in
+the gap outlines where they do not (chords estimated from it, as sure as written ones).
+
+Before: in an 8-bar loop of melody, piano triads and a root-fifth bass, bars 9-12 of bass and piano
+filled, 29 of 48 bars began with a bass note outside the piano's chord and the piano played the
+loop's chord in 12 of 48 bars (QA qa16 M1); over progressions that do not loop, with the melody
+kept, 26-35 of 48 and 6-7 of 48. The model reads the voices interleaved: the context before the gap
+matched an earlier turn of the loop exactly, and the note that followed there was the melody's,
+whose interval the bass copied (B2 under a C bar)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from composer.model.priors import bar_figure_of, find_loop
+from composer.music import Note, Score, Voice
+from composer.request import fill_request
+
+Q = 480
+BAR = 4 * Q
+ROOTS = {"C": 0, "Dm": 2, "Em": 4, "F": 5, "G": 7, "Am": 9}
+LOOP = ["C", "Am", "F", "G", "C", "Am", "Dm", "G"]
+# Three turns of 8 bars on other progressions: nothing loops, the melody outlines each chord.
+ROUNDS = [LOOP, ["F", "G", "Em", "Am", "F", "G", "C", "C"], ["Am", "F", "C", "G", "Am", "F", "G", "G"]]
+
+
+def triad(name: str) -> set[int]:
+    root = ROOTS[name]
+    return {root, (root + (3 if name.endswith("m") else 4)) % 12, (root + 7) % 12}
+
+
+def band(rounds: list[list[str]]) -> Score:
+    """Melody (chord tones in quarters), piano (half-note triads around C4), bass (root-fifth
+    quarters, A1-G2), one bar per chord."""
+    notes = []
+    for r, progression in enumerate(rounds):
+        for b, name in enumerate(progression):
+            t = (r * len(progression) + b) * BAR
+            root = ROOTS[name]
+            third, fifth = sorted(triad(name) - {root}, key=lambda pc: (pc - root) % 12)
+            for k, pc in enumerate([third, fifth, root, third]):
+                notes.append(Note(72 + pc if pc < 7 else 60 + pc, t + k * Q, Q, 90, 0))
+            for half in range(2):
+                notes += [Note(55 + (pc - 7) % 12, t + half * 2 * Q, 2 * Q, 70, 1) for pc in triad(name)]
+            for k, pc in enumerate([root, (root + 7) % 12] * 2):
+                notes.append(Note(36 + pc if pc < 8 else 24 + pc, t + k * Q, Q, 85, 2))
+    return Score(notes=notes, voices=[Voice("Melody", 73), Voice("Piano", 0), Voice("Bass", 33)])
+
+
+def _fill_bars(cowriter, score: Score, chords: list[str], seeds=(1, 2)) -> tuple[int, int, int]:
+    """Bars 9-12 of piano and bass filled: (bars whose first bass note is outside the piano's
+    pitch classes there, bars with both, bars whose piano notes are all of `chords`' triad)."""
+    outside = counted = on_chord = 0
+    for seed in seeds:
+        for variation in cowriter.generate(fill_request(score, 8 * BAR, 12 * BAR, (1, 2), variations=4, seed=seed)):
+            new = [n for n in variation.notes if n.generated]
+            for b in range(8, 12):
+                t = b * BAR
+                piano = {n.pitch % 12 for n in new if n.voice == 1 and t <= n.onset < t + BAR}
+                bass = sorted((n for n in new if n.voice == 2 and t <= n.onset < t + BAR), key=lambda n: n.onset)
+                if piano and bass:
+                    counted += 1
+                    outside += bass[0].pitch % 12 not in piano
+                on_chord += bool(piano) and piano <= triad(chords[b - 8])
+    return outside, counted, on_chord
+
+
+def test_a_loop_is_found_across_a_gap_from_both_sides():
+    # a two-note figure per bar, 8 bars a turn, 3 turns; bars 9-12 are the gap
+    figure = [(0, 36), (8, 43)], [(0, 33), (8, 40)], [(0, 41), (8, 36)], [(0, 43), (8, 38)], \
+        [(0, 36), (8, 43)], [(0, 33), (8, 40)], [(0, 38), (8, 33)], [(0, 43), (8, 38)]
+    bar = 16
+    rows = [(b * bar + o, p) for b in range(24) if not 8 <= b < 12 for o, p in figure[b % 8]]
+    onsets, pitches = np.array(rows).T
+    loop = find_loop(onsets, pitches, 8 * bar, 12 * bar, bar, 8 * bar)
+    assert loop is not None and loop.period == 8 * bar
+    # its next notes in the gap are the loop's bars 1-4 (F in bar 3, not the Dm of bar 7)
+    after, notes = 8 * bar, []
+    for _ in range(8):
+        onset, pitch = loop.next_note(after)
+        notes.append(pitch)
+        after = onset + 1
+    assert notes == [36, 43, 33, 40, 41, 36, 43, 38]
+    # one bar outside the gap played otherwise: no loop
+    changed = pitches.copy()
+    changed[np.flatnonzero(onsets == 20 * bar)] = 45
+    assert find_loop(onsets, changed, 8 * bar, 12 * bar, bar, 8 * bar) is None
+    # notes before the gap only (a continuation): find_ostinato's, not this
+    before = onsets < 8 * bar
+    assert find_loop(onsets[before], pitches[before], 8 * bar, 12 * bar, bar, 8 * bar) is None
+
+
+def test_the_shortest_loop_wins():
+    bar = 16
+    rows = [(b * bar, 36 if b % 2 == 0 else 41) for b in range(16) if not 6 <= b < 8]
+    onsets, pitches = np.array(rows).T
+    loop = find_loop(onsets, pitches, 6 * bar, 8 * bar, bar, 0)
+    assert loop is not None and loop.period == 2 * bar
+
+
+def test_a_root_fifth_bass_up_and_down_is_one_figure():
+    """C2 G2 C2 G2 | F2 C2 F2 C2: a fifth up in one bar, a fourth down in the next, one figure (it
+    had none: the share was counted on semitones)."""
+    bars, positions, pitches = [], [], []
+    for b, root in enumerate([36, 41, 43, 36, 33, 38, 43, 36]):
+        fifth = root + 7 if root + 7 <= 43 else root - 5
+        for k, p in enumerate([root, fifth, root, fifth]):
+            bars.append(b)
+            positions.append(4 * k)
+            pitches.append(p)
+    figure = bar_figure_of(np.array(bars), np.array(positions), np.full(len(bars), 16), np.array(pitches))
+    assert figure is not None
+    assert figure.reach[0] <= -5 and figure.reach[1] >= 7  # room both ways
+
+
+@pytest.mark.parametrize("rounds, threshold", [([LOOP] * 3, 0.9), (ROUNDS, 0.85)], ids=["loop", "no_loop"])
+def test_bass_and_piano_filled_together_agree(cowriter, rounds, threshold):
+    outside, counted, on_chord = _fill_bars(cowriter, band(rounds), rounds[1][:4])
+    assert counted >= 28
+    assert outside <= (1 - threshold) * counted, (outside, counted)
+    assert on_chord >= threshold * 32, on_chord
