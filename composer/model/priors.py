@@ -1267,6 +1267,7 @@ class HarmonicRhythm:
     recent: tuple[tuple[int, int], ...] = ()
     change: float = 0.0  # share of its spans whose chord is not the span before's
     root_bass: bool = False  # its spans' lowest note is their chord's root (ROOT_BASS_SHARE)
+    fit: float = 1.0  # share of its full spans whose pitch classes are (part of) one chord of the vocabulary
 
     @property
     def change_penalty(self) -> float:
@@ -1353,8 +1354,10 @@ def harmonic_rhythm_of(onsets: np.ndarray, pitches: np.ndarray, since: np.ndarra
             templates, roots = _span_chords(size)
             full = [key for key in spans if len(spans[key]) >= size]
             rooted = [bool(np.any(templates[roots == lowest[key] % 12][:, sorted(spans[key])].all(1))) for key in full]
+            fitting = [bool(templates[:, sorted(spans[key])].all(1).any()) for key in full]
             return HarmonicRhythm(divisions, size, change=change,
-                                  root_bass=bool(full) and float(np.mean(rooted)) >= ROOT_BASS_SHARE)
+                                  root_bass=bool(full) and float(np.mean(rooted)) >= ROOT_BASS_SHARE,
+                                  fit=float(np.mean(fitting)) if full else 0.0)
     return None
 
 
@@ -1426,12 +1429,20 @@ class BarFigure:
         return out
 
 
-_INTERVAL_CLASSES = np.array([0 if s == 0 else (12 if s % 12 == 0 else s % 12) for s in range(-128, 128)])
+# The classes count a figure's intervals by their size in the scale, not in semitones: an Alberti
+# bass's third is major over C and minor over A (C G E G, A E C E), one figure; counted in
+# semitones its middle note had no class of its own, and a continued Alberti left hand kept its
+# shape in 8-11 of 32 bars. Which third, the chord or the model says.
+_GENERIC = (0, 1, 1, 2, 2, 3, 4, 5, 6, 6, 7, 7)  # pitch-class interval -> second, third, ... seventh
+_INTERVAL_CLASSES = np.array([0 if s == 0 else (8 if s % 12 == 0 else _GENERIC[s % 12]) for s in range(-128, 128)])
+N_INTERVAL_CLASSES = 9
 
 
 def interval_class(semitones: np.ndarray) -> np.ndarray:
-    """An interval's class for a figure (semitones in -128..127): 0 the same note, 1-11 its pitch
-    class (a fifth up and a fourth down are one), 12 any octave up or down."""
+    """An interval's class for a figure (semitones in -128..127): 0 the same note; 1-7 its generic
+    size as a pitch-class interval (a second, a third, a fourth, the tritone, a fifth, a sixth, a
+    seventh: a fifth up and a fourth down are one; a major and a minor third are one); 8 any octave
+    up or down."""
     return _INTERVAL_CLASSES[np.asarray(semitones) + 128]
 
 
@@ -1456,7 +1467,7 @@ def bar_figure_of(bars: np.ndarray, positions: np.ndarray, bar_lens: np.ndarray,
     # The share is counted on interval classes: a root-fifth bass plays a fifth up in one bar and a
     # fourth down in the next (C2 G2, F2 C2), one figure (it had none, and a filled bass wandered).
     steps = np.arange(_FIGURE_BINS) - FIGURE_SPAN
-    by_class = {key: np.bincount(interval_class(steps), weights=row, minlength=13) for key, row in counts.items()}
+    by_class = {key: np.bincount(interval_class(steps), weights=row, minlength=N_INTERVAL_CLASSES) for key, row in counts.items()}
     if sum(classes.max() for classes in by_class.values()) < FIGURE_SHARE * played:
         return None
     def log_ratio(row: np.ndarray) -> np.ndarray:

@@ -21,7 +21,8 @@ from composer.model.dataset import bos_step, decoder_inputs, local_prefix, regio
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
 from composer.model.loops import allowed_periods, repeat_limit
 from composer.model.network import evaluation_mode
-from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, GRID_STEPS, MIN_RHYTHM_BARS,
+from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, GRID_STEPS, HARMONY_SHARE,
+                                   MIN_RHYTHM_BARS,
                                    NEW_HARMONY_SHARE, NEW_HARMONY_SHIFT, OSTINATO_STATEMENTS, RECALL_NOTES,
                                    RECALL_SHORTEST, ROOT_BASS_SHARE, GrooveProfile, LineRecall, Ostinato, Under,
                                    bar_figure_of, chord_roots, chord_thirds, chord_tones, estimate_chords,
@@ -727,7 +728,10 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             ostinato=riff,
             # A voice of chords holds each chord as long as its context does (where no chords are
             # written or given: those lead it then).
-            harmony=_harmonic_rhythm(earlier, meters, region.start) if texture is not None and not comping else None,
+            # (and a line of broken triads: an Alberti left hand, an arpeggio, a root-fifth bass)
+            harmony=_harmonic_rhythm(earlier, meters, region.start) if texture is not None and not comping
+            else _harmonic_rhythm(earlier, meters, region.start, BROKEN_CHORD_PCS)
+            if mono and role in _ACCOMPANYING and riff is None else None,
             # A melody holds long notes where in its 4-bar phrases its context does.
             holds=_phrase_holds(own, features, start_g, end_g) if texture is None and role != drums_role
             and not (mono and role in _ACCOMPANYING) else None,
@@ -887,17 +891,25 @@ def _without_cadence(own: np.ndarray, meters: np.ndarray, region: Region) -> np.
 HARMONY_BARS = 8  # bars of a chordal voice's context before the region that tell its harmonic rhythm
 
 
-def _harmonic_rhythm(earlier: np.ndarray, meters: np.ndarray, start: int):
+# A line of single notes keeps a harmonic rhythm where its spans hold a triad or less, and those
+# of a triad (HARMONY_SHARE of them): a line of broken chords. An Alberti left hand continued beside
+# its tune kept its figure in 7-10 of 32 bars, its middle note on no chord of the bar (F C D C
+# under F). A walking bass (four pitch classes a bar, passing tones among them) is left to its figure.
+BROKEN_CHORD_PCS = 3
+
+
+def _harmonic_rhythm(earlier: np.ndarray, meters: np.ndarray, start: int, most: int | None = None):
     """priors.harmonic_rhythm_of a chordal voice's last HARMONY_BARS bars before the region
     (earlier: its note array rows before the region's start, ticks), with those notes of its
-    last bar kept to tell what the span the region starts in already holds."""
+    last bar kept to tell what the span the region starts in already holds; most: None where
+    the spans hold more pitch classes than this."""
     if not len(earlier):
         return None
     bar, numerator, _ = _meter_at(start, meters)
     near = earlier[earlier[:, 0] >= start - HARMONY_BARS * bar]
     since, bar_ticks = bar_positions(near[:, 0], meters)
     found = harmonic_rhythm_of(near[:, 0], near[:, 2], since, bar_ticks, numerator)
-    if found is None:
+    if found is None or (most is not None and (found.size > most or found.fit < HARMONY_SHARE)):
         return None
     last = near[near[:, 0] >= start - bar]
     return replace(found, recent=tuple((int(round(o / V.TICKS_PER_GRID)), int(p))

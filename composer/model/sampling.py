@@ -551,8 +551,10 @@ def _chord_onsets(plan: RegionPlan, onsets: np.ndarray, features) -> np.ndarray:
 
 def _plays_chords(plan: RegionPlan, voice: TargetVoice) -> bool:
     """Whether the voice plays the chord on every onset (_joint_prior: an added comping part, or a
-    chordal part of the piece's own under chords written or given)."""
-    return voice.comping or (voice.texture is not None and voice.role != V.ROLES.index("drums")
+    chordal part of the piece's own, or a line of broken chords (an Alberti bass, an arpeggio: a
+    line with a harmonic rhythm), under chords written, given or as sure)."""
+    return voice.comping or ((voice.texture is not None or voice.harmony is not None)
+                             and voice.role != V.ROLES.index("drums")
                              and (plan.prior_features_at is None or plan.prior_chords_sure))
 
 
