@@ -183,12 +183,14 @@ _TRIADS = tuple((QUALITY_INDEX[quality], CHORD_INTERVALS[quality]) for quality i
 
 
 def estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, meters: np.ndarray | None,
-                    key_classes: frozenset[int] | None = None) -> np.ndarray:
+                    key_classes: frozenset[int] | None = None, bass_tone: bool = False) -> np.ndarray:
     """One major or minor triad per bar that the notes sound in (template matching): the triad
     whose tones cover the most of the bar's sounding time, the notes on the bar's downbeat counted
-    twice, tones outside it counting half against, and triads of the key (key_classes: its pitch
-    classes) preferred. For a part added where the score has no chord symbols, so the chord-tone
-    prior can keep it consonant with the other parts.
+    twice, tones outside it counting half against, triads of the key (key_classes: its pitch
+    classes) and on the lowest note at the bar line preferred; with bass_tone (the notes include a
+    bass part's), only triads that hold that note (a chord the bass plays in). For a part added
+    where the score has no chord symbols, so the chord-tone prior can keep it consonant with the
+    other parts.
     onsets, durations: ticks; pitches: MIDI. -> (K, 4) rows onset tick, duration ticks, root pitch
     class, QUALITIES index (composer.data.corpus.Piece.chords)."""
     onsets = np.asarray(onsets, dtype=np.int64)
@@ -223,6 +225,8 @@ def estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarr
         for root in range(12):
             for quality, tones in _TRIADS:
                 classes = {(root + t) % 12 for t in tones}
+                if bass_tone and low not in classes:
+                    continue
                 covered = sum(weight[c] for c in classes)
                 score = covered - 0.5 * (weight.sum() - covered)
                 if key_classes is not None and classes <= key_classes:
@@ -236,6 +240,7 @@ def estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarr
 
 
 BASS_ROOT = 0.1  # share of a bar's weight that a triad rooted on its lowest note gains (estimate_chords)
+
 REPEAT_NEIGHBOURS = 4  # semitones either side of a melody's last pitch whose bonus its repeat gets on average
 
 
@@ -1371,6 +1376,10 @@ def harmonic_rhythm_of(onsets: np.ndarray, pitches: np.ndarray, since: np.ndarra
 # A3) kept as pitch classes, "the same note", had come back as one note hammered (QA qa16 H1: a run
 # of 5 or more in 16 of 16).
 FIGURE_STRENGTH = 1.5
+# ... for a line of broken triads (a harmonic rhythm of three pitch classes a span: an arpeggio, an
+# Alberti bass; sampling._arpeggiates), whose figure is its whole point: at 1.5 a left hand's arpeggio (C3 G3 C4 E4 G4
+# E4 C4 G3) continued beside its tune turned into one note repeated (E4 x 6) from its second bar.
+BROKEN_FIGURE_STRENGTH = 4.0
 FIGURE_EXACT_SHARE = 0.5
 FIGURE_SHARE = 0.7  # share of a context's notes on their position's likeliest interval, for a figure
 FIGURE_MIN_BARS = 3  # bars of two notes or more a figure is told from
@@ -1379,6 +1388,10 @@ FIGURE_BARS = 4  # bars either side of the region it is told from (a bass may ch
 # likeliest intervals leave it costs FIGURE_ROOM_PENALTY (a bass of octaves up from each bar's first
 # note had started a bar on D3, its octave above the register, and repeated D3).
 FIGURE_ROOM_PENALTY = 3.0
+# ... and a bar's first note within this many semitones of those the context's bars start on: an
+# arpeggio whose bars start on A2-G3 was continued from A3 and D4, an octave up, its top in the
+# tune's register (QA qa17 H4)
+FIGURE_BASE_MARGIN = 4
 # Under written or given chords, a figure whose context starts its bars on the chord's root (in
 # ROOT_BASS_SHARE of them) starts them there: a guitar's arpeggio kept its shape but built it on the
 # third or fifth, a whole bar of D major under G (QA qa16 M3b: the root in 0 of 8 bars).
@@ -1390,15 +1403,17 @@ _FIGURE_SMOOTH = 1.0  # pseudo-count at a position, spread over its intervals (a
 
 @dataclass(frozen=True)
 class BarFigure:
-    """A line's figure in its context: table[(bar length, position)] (grid units) -> ((13,), (2
-    FIGURE_SPAN + 1,)): the log-ratio to uniform of each interval from the bar's first note as a
-    class (interval_class) and in semitones (-FIGURE_SPAN..FIGURE_SPAN, clipped), at positions it
-    played twice or more; recent: (grid onset, pitch) of its context notes in its last bar."""
+    """A line's figure in its context: table[(bar length, position)] (grid units) ->
+    ((N_INTERVAL_CLASSES,), (2 FIGURE_SPAN + 1,)): the log-ratio to uniform of each interval from
+    the bar's first note as a class (interval_class) and in semitones (-FIGURE_SPAN..FIGURE_SPAN,
+    clipped), at positions it played twice or more; recent: (grid onset, pitch) of its context
+    notes in its last bar."""
 
     table: dict
     recent: tuple[tuple[int, int], ...] = ()
     reach: tuple[int, int] = (0, 0)  # the lowest and highest of its likeliest intervals (semitones)
     root_first: bool = False  # its bars start on the written chord's root
+    base: tuple[int, int] | None = None  # the lowest and highest pitch its context's bars start on
 
     def rooted(self, roots: np.ndarray, opening: np.ndarray) -> np.ndarray:
         """(N_PITCH, D): -FIGURE_ROOT_PENALTY for a pitch off the chord's root (roots: (D,) pitch
@@ -1406,15 +1421,19 @@ class BarFigure:
         off = (np.arange(V.N_PITCH)[:, None] % 12) != roots[None, :]
         return np.where(off & (opening & (roots < 12))[None, :], -FIGURE_ROOT_PENALTY, 0.0)
 
-    def room(self, low: int, high: int, opening: np.ndarray) -> np.ndarray:
-        """(N_PITCH, D): -FIGURE_ROOM_PENALTY for a pitch from which the figure's reach leaves the
-        register low..high, at the D candidate onsets that would open a bar (opening), 0 elsewhere."""
+    def room(self, low: int, high: int, opening: np.ndarray, penalty: float = FIGURE_ROOM_PENALTY) -> np.ndarray:
+        """(N_PITCH, D): -penalty for a pitch from which the figure's reach leaves the register
+        low..high, or more than FIGURE_BASE_MARGIN from the pitches its context's bars start on,
+        at the D candidate onsets that would open a bar (opening), 0 elsewhere."""
         pitches = np.arange(V.N_PITCH)
         cramped = (pitches + self.reach[1] > high) | (pitches + self.reach[0] < low)
-        return np.where(cramped[:, None] & opening[None, :], -FIGURE_ROOM_PENALTY, 0.0)
+        if self.base is not None:
+            cramped |= (pitches < self.base[0] - FIGURE_BASE_MARGIN) | (pitches > self.base[1] + FIGURE_BASE_MARGIN)
+        return np.where(cramped[:, None] & opening[None, :], -penalty, 0.0)
 
-    def prior(self, first: int, positions: np.ndarray, bar_lens: np.ndarray, here: np.ndarray) -> np.ndarray:
-        """(N_PITCH, D): FIGURE_STRENGTH times the figure's log-ratio of each pitch's interval from
+    def prior(self, first: int, positions: np.ndarray, bar_lens: np.ndarray, here: np.ndarray,
+              strength: float = FIGURE_STRENGTH) -> np.ndarray:
+        """(N_PITCH, D): `strength` times the figure's log-ratio of each pitch's interval from
         `first` (the bar's first pitch) at D candidate onsets (positions and bar lengths in grid
         units) where `here` (they are in that bar), 0 elsewhere and at positions the figure has none."""
         out = np.zeros((V.N_PITCH, len(positions)))
@@ -1424,7 +1443,7 @@ class BarFigure:
             rows = self.table.get((int(bar_lens[d]), int(positions[d])))
             if rows is not None:
                 classes, steps = rows
-                out[:, d] = FIGURE_STRENGTH * ((1 - FIGURE_EXACT_SHARE) * classes[interval_class(semitones)]
+                out[:, d] = strength * ((1 - FIGURE_EXACT_SHARE) * classes[interval_class(semitones)]
                                                + FIGURE_EXACT_SHARE * steps[exact])
         return out
 
@@ -1482,7 +1501,7 @@ def bar_figure_of(bars: np.ndarray, positions: np.ndarray, bar_lens: np.ndarray,
             reach += steps[(row > 0) & (interval_class(steps) == classes.argmax())].tolist()
     if not table:
         return None
-    return BarFigure(table, reach=(min(reach), max(reach)))
+    return BarFigure(table, reach=(min(reach), max(reach)), base=(min(firsts.values()), max(firsts.values())))
 
 
 # Where in its phrase a melody holds a note: a tune of quarters that holds whole notes only at the

@@ -757,7 +757,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     plan = RegionPlan(start=start_g, end=end_g, voices=targets, first=dec_first.matrix()[0],
                       first_onset=first_onset, first_pitch=int(first.pitch[0]) if len(before) else -1,
                       max_notes=limit, prefix=local_prefix(before), features_at=features, stop_at=stop_at,
-                      final_bar=_final_bar(score, end_g, features), controls=controls, key=key,
+                      final_bar=_final_bar(score, region, end_g, features), controls=controls, key=key,
                       density=density, bar=bar, start_bar=int(features(np.array([start_g]))["bar_index"][0]),
                       # a new part (no notes of its own) is pulled to the middle of its asked range
                       pull_register=pull_register or any(t.register is None and t.centre is not None for t in targets),
@@ -771,26 +771,49 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     sparse = {v for v in region.voices if np.count_nonzero(array[:, 4] == v) < 8 or v in new_parts}
     # ... and a bass or harmony part filled beside other parts playing in the gap (a melody kept),
     # unless it plays a loop there: written one after another, a filled bass and piano followed the
-    # model's own chords, each another (QA qa16 M1)
-    # (a gap with music after it: a continuation's later voices, written beside its first, keep to
-    # the model's own harmony)
-    gap = beside and bool(np.any(array[:, 0] >= region.end))
+    # model's own chords, each another (QA qa16 M1; a bass refilled in a piece's last bars started
+    # 12 of 60 bars on the piano's root, QA qa17 H1), and a piano continued after a bass took other
+    # chords than it (the bass in the piano's chord at 13 of 32 onsets, qa17 H2). The parts that lead:
+    # the score's own, and an accompanying part this request wrote before (a melody it wrote is the
+    # model's own: beside it, a left hand keeps its harmonic rhythm).
+    leads = region.end is not None and any(
+        region.start <= n.onset < region.end and n.voice not in region.voices and not score.voices[n.voice].is_drum
+        and (not n.generated or roles[n.voice] in ("bass", "harmony")) for n in score.notes)
     follows = {t.score_voice for t in targets if t.role in _ACCOMPANYING
-               and (t.score_voice in sparse or (gap and t.ostinato is None))}
-    if chord_rows is None and follows and len(pitched_notes):
+               and (t.score_voice in sparse or (leads and t.ostinato is None))}
+    loop = None
+    if chord_rows is None and any(t.role in _ACCOMPANYING for t in targets) and len(pitched_notes) \
+            and not any(n.onset >= region.start for n in score.notes if not n.generated):
+        # A band's loop continued (bass or harmony parts going on after the piece's own notes, no
+        # chord symbols): the chord-tone prior follows the context's progression cycled on, for the
+        # sampler only. A 4-bar Am | F | G | E loop had been continued as G major for 8 of 8
+        # chords, its bass leaving the roots (QA F2). (Before the chords of the parts written by
+        # this request, which are the model's own: a piano continued after a bass followed it, not
+        # the loop, QA qa17 H2.)
+        # (from the region's start on the grid: a piece whose last notes end a little early, as
+        # played or exported ones do, ends on its bar line, and its last bar's chord counts)
+        loop = progression_loop(pitched_notes[pitched_notes[:, 0] < region.start], meters, start_g * V.TICKS_PER_GRID,
+                                key.pitch_classes if key is not None else None)
+    if loop is not None:
+        # (the piece's own chords widen a lock detected from it, as written ones do: the loop's E
+        # major in A minor kept its G#)
+        plan = replace(plan, prior_features_at=ScoreFeatures(meters, keys, loop), prior_chords_sure=True,
+                       chord_pitch_classes=_chord_pitch_classes(loop, region, key) if key_detected else frozenset(),
+                       chord_strength=style_chord_strength(style) if controls.chord_strength is None
+                       else controls.chord_strength)
+    elif chord_rows is None and follows and len(pitched_notes):
         # A bass or harmony part with (almost) no notes of its own where the score has no chord
         # symbols: the chord-tone prior follows triads estimated from the other parts (bar by bar),
         # for the sampler only (the model is not told them); added basses clashed with the tune on
         # 44 % of strong beats.
-        others = pitched_notes[~np.isin(pitched_notes[:, 4], list(region.voices))]
-        estimated = estimate_chords(others[:, 0], others[:, 1], others[:, 2], meters,
-                                    key.pitch_classes if key is not None else None) if len(others) else None
-        if estimated is not None and len(estimated):
+        estimated = _others_chords(pitched_notes, region, meters, key, roles)
+        if estimated is not None:
             # In a fill beside parts playing in it, their chords are as sure as written ones: a bass
             # takes the root where one begins, a part of chords plays them, a line recalls its
             # phrases only where they sat on the same chord.
-            sure = gap and not (follows & sparse)
+            sure = leads and not (follows & sparse)
             plan = replace(plan, prior_features_at=ScoreFeatures(meters, keys, estimated), prior_chords_sure=sure,
+                           prior_chords_led=sure,
                            chord_strength=style_chord_strength(style) if controls.chord_strength is None
                            else controls.chord_strength)
             if sure:
@@ -798,22 +821,28 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                                                                                   & (array[:, 0] < region.start)],
                                                                             plan.prior_features_at))
                                              if t.recall is not None else t for t in plan.voices])
-    elif chord_rows is None and any(t.role in _ACCOMPANYING for t in targets) and len(pitched_notes) \
-            and not any(n.onset >= region.start for n in score.notes if not n.generated):
-        # A band's loop continued (bass or harmony parts going on after the piece's own notes, no
-        # chord symbols): the chord-tone prior follows the context's progression cycled on, for the
-        # sampler only. A 4-bar Am | F | G | E loop had been continued as G major for 8 of 8
-        # chords, its bass leaving the roots (QA F2).
-        loop = progression_loop(pitched_notes[pitched_notes[:, 0] < region.start], meters, region.start,
-                                key.pitch_classes if key is not None else None)
-        if loop is not None:
-            # (the piece's own chords widen a lock detected from it, as written ones do: the loop's E
-            # major in A minor kept its G#)
-            plan = replace(plan, prior_features_at=ScoreFeatures(meters, keys, loop), prior_chords_sure=True,
-                           chord_pitch_classes=_chord_pitch_classes(loop, region, key) if key_detected else frozenset(),
-                           chord_strength=style_chord_strength(style) if controls.chord_strength is None
-                           else controls.chord_strength)
     return plan, context, style_index
+
+
+def _others_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarray, key: Key | None,
+                   roles: list[str]) -> np.ndarray | None:
+    """priors.estimate_chords of the pitched notes (note array rows, ticks) of the voices other
+    than the region's, in chords that hold a bass part's note at each bar line where there is one
+    (a piano continued after a bass of G2 G2 D3 G2 under a tune's whole-note F took D minor, and
+    agreed with the bass on 6-8 of 16 bars); None where there are none."""
+    others = pitched_notes[~np.isin(pitched_notes[:, 4], list(region.voices))]
+    if not len(others):
+        return None
+    basses = any(roles[v] == "bass" for v in set(others[:, 4].tolist()))
+    estimated = estimate_chords(others[:, 0], others[:, 1], others[:, 2], meters,
+                                key.pitch_classes if key is not None else None, bass_tone=basses)
+    return estimated if len(estimated) else None
+
+
+def _pitched(score: Score, region: Region, roles: list[str]) -> np.ndarray:
+    """The note array rows (ticks) of the score's notes outside the region in voices not of the
+    drums role (_plan_voice's pitched notes)."""
+    return notes_to_array([n for n in score.notes if not region.contains(n.onset, n.voice) and roles[n.voice] != "drums"])
 
 
 LOOP_BARS = (4, 8, 2)  # progression lengths a continuation cycles, the likeliest first
@@ -849,16 +878,23 @@ def progression_loop(notes: np.ndarray, meters: np.ndarray, start: int,
     return np.array(rows, dtype=np.int64)
 
 
-def _final_bar(score: Score, end_g: int | None, features) -> int | None:
+def _final_bar(score: Score, region: Region, end_g: int | None, features) -> int | None:
     """The last bar's downbeat (grid tick) of a region that ends the piece: the piece's own notes
     sound in that bar and none past the region (a part added to a whole piece, the last bars
-    filled), else None (sampling.RegionPlan.final_bar). A continuation past the piece is not its
-    end: the music goes on."""
+    filled), and the other pitched parts end there (one onset in the bar at most), else None
+    (sampling.RegionPlan.final_bar). A continuation past the piece is not its end: the music goes
+    on; nor is a last bar the band plays through (a bass refilled to the end of a song whose piano
+    and drums keep going had held one note, 15 of 15 variations; QA qa17 M2)."""
     own = [n for n in score.notes if not n.generated]
     if end_g is None or not own or max(n.onset + n.duration for n in score.notes) > end_g * V.TICKS_PER_GRID:
         return None
     final = int(end_g - 1 - int(features(np.array([end_g - 1]))["position"][0]))
-    return final if max(n.onset + n.duration for n in own) > final * V.TICKS_PER_GRID else None
+    if max(n.onset + n.duration for n in own) <= final * V.TICKS_PER_GRID:
+        return None
+    roles = score_roles(score)
+    onsets = {n.onset for n in score.notes if n.onset >= final * V.TICKS_PER_GRID and roles[n.voice] != "drums"
+              and n.voice not in region.voices}
+    return final if len(onsets) <= 1 else None
 
 
 _ACCOMPANYING = (V.ROLES.index("bass"), V.ROLES.index("harmony"))
@@ -1196,6 +1232,15 @@ def _write_beside(checkpoint: Checkpoint, scores: list[Score], regions: list[Reg
     if len({r.end for r in regions}) > 1:
         ends = tuple(None if r.end is None else r.end // V.TICKS_PER_GRID for r in regions)
         plan = replace(plan, row_ends=ends, first=np.stack([plan.first] + [first for (_, first), _, _ in others]))
+    if plan.prior_chords_led:
+        # chords estimated from the parts written before: each variation follows its own (the
+        # first's had led the others: a piano over another variation's bass, D E A B under C F G Am)
+        meters, roles, key = score_meters(scores[0]), score_roles(scores[0]), planning.get("key")
+        keys = score_keys(scores[0]) or ([(0, str(key))] if key is not None else None)
+        chords = [_others_chords(_pitched(score, region, roles), region, meters, key, roles)
+                  for score, region in zip(scores[1:], regions[1:])]
+        plan = replace(plan, row_prior_features=(plan.prior_features_at, *(
+            plan.prior_features_at if c is None else ScoreFeatures(meters, keys, c) for c in chords)))
     memory = _encode(model, [context] + [c for _, c, _ in others], style_index)
     return _as_notes(sample_region(model, memory, plan, len(scores), seed=seed, **sampling))
 

@@ -19,8 +19,8 @@ import torch
 from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
-from composer.model.priors import (BASS_ROOT_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH, MAX_STACK,
-                                    OSTINATO_WEIGHT, QUARTER_UNITS, RECALL_OTHERS, SLASH_BASS_STRENGTH,
+from composer.model.priors import (BASS_ROOT_STRENGTH, BROKEN_FIGURE_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH,
+                                    FIGURE_ROOM_PENALTY, FIGURE_STRENGTH, MAX_STACK, OSTINATO_WEIGHT, QUARTER_UNITS, RECALL_OTHERS, SLASH_BASS_STRENGTH,
                                     WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, BarFigure, GrooveProfile,
                                     HarmonicRhythm, LineRecall, LineRhythm, Ostinato, Texture, Under, approach_prior,
                                     chord_roots, chord_thirds, chord_tone_prior, chord_tones, hold_prior, near_grid,
@@ -172,6 +172,10 @@ class RegionPlan:
     # ... which are as sure as written ones: the piece's own progression cycled on, or a fill's chords
     # estimated from the parts playing in it
     prior_chords_sure: bool = False
+    prior_chords_led: bool = False  # ... estimated from the other parts in the region (RegionPlan per score)
+    # Per variation, its own prior chords (overriding prior_features_at), where they were estimated
+    # from the parts written before this voice, which differ by variation (None: the plan's for all).
+    row_prior_features: tuple[Callable[[np.ndarray], dict] | None, ...] | None = None
     # The bass notes slash chords name ("Eb/G"): rows (onset, end, pitch class) in grid ticks, the
     # bass line's note where the chord arrives instead of the root (None: no slash chords).
     slash_basses: np.ndarray | None = None
@@ -213,6 +217,13 @@ class _Row:
     notes: list = field(default_factory=list)  # (score_voice, pitch, onset, duration, velocity bin)
     recalled: tuple | None = None  # this step's recalled note (onset, pitch, length, weight: _recalled)
     recall_states: dict = field(default_factory=dict)  # slot -> priors.RecallState after its written notes
+    chords: Callable[[np.ndarray], dict] | None = None  # this row's prior chords (RegionPlan.row_prior_features)
+
+
+def _prior_chords(plan: "RegionPlan", row: _Row, features) -> Callable[[np.ndarray], dict]:
+    """The features whose chords the priors follow for this row: its own, the plan's prior chords,
+    or the score's."""
+    return row.chords or plan.prior_features_at or features
 
 
 GRID_STEP = {"straight": 3, "triplet": 4}  # 16ths; 8th-note triplets
@@ -395,6 +406,14 @@ def _held_chord(row: _Row, voice: TargetVoice, onsets: np.ndarray, features,
     return held if texture is None else held + (texture if texture.ndim == 2 else texture[None])
 
 
+def _arpeggiates(voice: TargetVoice) -> bool:
+    """Whether the voice is a line of broken triads (an Alberti bass, an arpeggio: a line with a
+    harmonic rhythm of three pitch classes a span), whose figure is kept at BROKEN_FIGURE_STRENGTH.
+    A bass of root and fifth (two a span) keeps its figure as other lines do: at that strength its
+    figure's fifth overruled the chord where a bar began on the chord's fifth (D A D A under G)."""
+    return voice.texture is None and voice.harmony is not None and voice.harmony.size >= 3
+
+
 def _kept_figure(plan: RegionPlan, row: _Row, voice: TargetVoice, onsets: np.ndarray, features,
                  texture: np.ndarray | None) -> np.ndarray | None:
     """texture plus a line's figure (priors.BarFigure) at the onsets in the bar of its last note, from
@@ -412,15 +431,18 @@ def _kept_figure(plan: RegionPlan, row: _Row, voice: TargetVoice, onsets: np.nda
     if mine:
         here = bars[:d] == bars[0]
         if plan.chord_strength > 0:
-            chords = (plan.prior_features_at or features)(np.concatenate([[mine[0][0]], onsets]))
+            chords = _prior_chords(plan, row, features)(np.concatenate([[mine[0][0]], onsets]))
             here &= (chords["chord_root"][1:] == chords["chord_root"][0]) & \
                 (chords["chord_quality"][1:] == chords["chord_quality"][0])
-        prior += figure.prior(mine[0][1], feats["position"][:d], feats["bar_len"][:d], here)
+        prior += figure.prior(mine[0][1], feats["position"][:d], feats["bar_len"][:d], here,
+                              BROKEN_FIGURE_STRENGTH if _arpeggiates(voice) else FIGURE_STRENGTH)
     opening = bars[:d] != bars[0] if mine else np.ones(d, dtype=bool)
     if voice.register is not None:
-        prior += figure.room(voice.register[0] - REGISTER_MARGIN, voice.register[1] + REGISTER_MARGIN, opening)
+        prior += figure.room(voice.register[0] - REGISTER_MARGIN, voice.register[1] + REGISTER_MARGIN, opening,
+                             FIGURE_ROOM_PENALTY * (BROKEN_FIGURE_STRENGTH / FIGURE_STRENGTH
+                                                    if _arpeggiates(voice) else 1.0))
     if figure.root_first and plan.chord_strength > 0:
-        prior += figure.rooted((plan.prior_features_at or features)(onsets)["chord_root"], opening)
+        prior += figure.rooted(_prior_chords(plan, row, features)(onsets)["chord_root"], opening)
     return prior if texture is None else prior + (texture if texture.ndim == 2 else texture[None])
 
 
@@ -452,7 +474,7 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         positions = _positions(features, onsets) if voice.texture.occupancy is not None else None
         chord = None
         if plan.chord_strength > 0 and _plays_chords(plan, voice):  # a note under completes the chord there
-            here = (plan.prior_features_at or features)(onsets[:1])
+            here = _prior_chords(plan, row, features)(onsets[:1])
             chord = chord_tones(int(here["chord_root"][0]), int(here["chord_quality"][0]), plan.allowed_pitch_classes())
         texture = voice.texture.prior(above, V.N_DELTA, positions, chord)
     elif voice.texture is not None and voice.texture.occupancy is not None:
@@ -484,7 +506,7 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
     texture = _kept_figure(plan, row, voice, onsets, features, texture)
     if plan.chord_strength <= 0:
         return _held_chord(row, voice, onsets, features, texture)
-    feats = (plan.prior_features_at or features)(onsets)
+    feats = _prior_chords(plan, row, features)(onsets)
     if not (feats["chord_root"] < 12).any():
         return _held_chord(row, voice, onsets, features, texture)
     # A part of chords plays the chord on every onset: an added comping part, and a chordal part of
@@ -507,7 +529,7 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         weight = arrives.astype(np.float64)
         if plan.prior_features_at is None or plan.prior_chords_sure:  # a written or given chord's root where
             # it begins, firmly
-            weight = np.where(_chord_onsets(plan, onsets, plan.prior_features_at or features)
+            weight = np.where(_chord_onsets(plan, onsets, _prior_chords(plan, row, features))
                               & (feats["metric"] >= 0.5), CHORD_ONSET_ROOT_WEIGHT, weight)
         if _ends_here(plan, voice):  # the piece's last note: its root (or slash bass), firmly
             weight = np.where(onsets == plan.final_bar, np.maximum(FINAL_ROOT_WEIGHT, weight), weight)
@@ -520,7 +542,7 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         if voice.rhythm is not None and voice.rhythm.walking:
             # A walking line moves on (but for the root where a chord arrives), leading to the root
             # the next beat brings.
-            ahead = (plan.prior_features_at or features)(onsets + QUARTER_UNITS)
+            ahead = _prior_chords(plan, row, features)(onsets + QUARTER_UNITS)
             arriving = (ahead["position"] == 0) | ((ahead["metric"] >= 1.0) & (
                 (ahead["chord_root"] != feats["chord_root"]) | (ahead["chord_quality"] != feats["chord_quality"])))
             chords = chords + approach_prior(ahead["chord_root"], arriving & ~arrives, WALKING_APPROACH_STRENGTH)
@@ -796,8 +818,9 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
     # the pitch class, the pull the octave (composer.model.region_writer._new_part_centre).
     folded = {v.slot for v in plan.voices if v.register is None and v.centre is not None and plan.pull_register}
     ends = plan.row_ends if plan.row_ends is not None else (plan.end,) * variations
-    rows = [_Row(onset=plan.first_onset, pitch=plan.first_pitch, end=end,
-                 last_pitch={v.slot: v.last_pitch for v in plan.voices}) for end in ends]
+    chords = plan.row_prior_features or (None,) * variations
+    rows = [_Row(onset=plan.first_onset, pitch=plan.first_pitch, end=end, chords=row_chords,
+                 last_pitch={v.slot: v.last_pitch for v in plan.voices}) for end, row_chords in zip(ends, chords)]
     # (no bound: past any onset)
     row_ends = np.array([V.OPEN_END if e is None else e for e in ends], dtype=np.int64)
     open_rows = np.array([e is None for e in ends])
@@ -902,7 +925,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             elif tv.ostinato is not None:
                 r.recalled = _riff_note(r, tv, plan, features)
             else:
-                r.recalled = _recalled(r, tv, plan.prior_features_at if plan.prior_chords_sure else features)
+                r.recalled = _recalled(r, tv, _prior_chords(plan, r, features) if plan.prior_chords_sure else features)
                 if r.recalled is not None and b > 0:  # the other variations recall less: they vary
                     r.recalled = (*r.recalled[:3], r.recalled[3] * RECALL_OTHERS)
             if r.recalled is not None:

@@ -16,7 +16,7 @@ import pytest
 
 from composer.model.priors import bar_figure_of, find_loop
 from composer.music import Note, Score, Voice
-from composer.request import fill_request
+from composer.request import continue_request, fill_request
 
 Q = 480
 BAR = 4 * Q
@@ -121,3 +121,71 @@ def test_bass_and_piano_filled_together_agree(cowriter, rounds, threshold):
     assert counted >= 28
     assert outside <= (1 - threshold) * counted, (outside, counted)
     assert on_chord >= threshold * 32, on_chord
+
+
+# -- the last bars of a piece, and continuations (QA qa17 H1, H2) ------------------------------------
+
+SONG = ["C", "Am", "F", "G", "Em", "F", "Dm", "G"]  # 8 bars, no loop
+
+
+def _bars_agree(variations, first_bar: int, bars: int, voice_chords=None) -> tuple[int, int, int]:
+    """(bars whose first bass note is in the piano's chord there, bars with both, bars whose piano
+    notes are all of voice_chords' triad (or 0 when None))."""
+    agree = counted = on_chord = 0
+    for variation in variations:
+        for b in range(first_bar, first_bar + bars):
+            t = b * BAR
+            piano = {n.pitch % 12 for n in variation.notes if n.voice == 1 and t <= n.onset < t + BAR}
+            bass = sorted((n for n in variation.notes if n.voice == 2 and t <= n.onset < t + BAR), key=lambda n: n.onset)
+            if piano and bass:
+                counted += 1
+                agree += bass[0].pitch % 12 in piano
+            if voice_chords is not None:
+                on_chord += bool(piano) and piano <= triad(voice_chords[b % len(voice_chords)])
+    return agree, counted, on_chord
+
+
+@pytest.mark.parametrize("voice", [1, 2], ids=["piano", "bass"])
+def test_one_part_refilled_in_the_last_bars_follows_the_band(cowriter, voice):
+    """A bass (or piano) refilled in a piece's last 4 bars: the other parts play there, and nothing
+    comes after. Before, the bass started 12 of 60 bars on the piano's root (QA, 4 songs; in the
+    middle of a piece 30 of 32), the piano matched the chord sounding in 2.5 of 12."""
+    score = band([SONG])
+    variations = [v for seed in (1, 2) for v in
+                  cowriter.generate(fill_request(score, 4 * BAR, 8 * BAR, (voice,), variations=4, seed=seed))]
+    agree, counted, on_chord = _bars_agree(variations, 4, 4, SONG)
+    assert counted == 32 and agree >= 29, agree
+    if voice == 1:
+        assert on_chord >= 29, on_chord
+
+
+@pytest.mark.parametrize("rounds", [[LOOP[:4]] * 2, [SONG] * 2], ids=["loop", "song"])
+def test_bass_and_piano_continued_agree(cowriter, rounds):
+    """A band continued 4 bars: the bass is written beside the new melody, then the piano beside
+    both. Before, the bass was in the piano's chord at 13 of 32 onsets (QA qa17 H2): the piano
+    followed the first variation's bass, or none; a 4-bar loop C Am F G was continued on its own
+    chords in 3 of 16 bars (the piece's last notes ended a little before its bar line, so its last
+    bar's chord did not count and no loop was found)."""
+    notes = band(rounds).notes
+    end = max(n.end for n in notes)
+    # as played or exported: the last notes end 20 ticks early
+    score = band(rounds).copy(notes=[n if n.end < end else Note(n.pitch, n.onset, n.duration - 20, n.velocity, n.voice)
+                                     for n in notes])
+    variations = [v for seed in (1, 2) for v in cowriter.generate(
+        continue_request(score, (0, 1, 2), bars=4, variations=4, seed=seed))]
+    first = len(rounds) * len(rounds[0])
+    agree, counted, on_chord = _bars_agree(variations, first, 4, rounds[0] if rounds[0] == LOOP[:4] else None)
+    assert counted >= 28 and agree >= 0.9 * counted, (agree, counted)
+    if rounds[0] == LOOP[:4]:  # ... and the loop goes on
+        assert on_chord >= 24, on_chord
+
+
+def test_a_bass_refilled_to_the_end_plays_through_a_last_bar_the_band_plays_through(cowriter):
+    """The piano plays two chords in the song's last bar (no held final chord): the refilled bass
+    keeps its quarters there. Before, it held one note for the bar in 15 of 15 variations (QA
+    qa17 M2): a region that ends the piece was read as its ending."""
+    score = band([SONG])
+    counts = [sum(1 for n in v.notes if n.voice == 2 and n.onset >= 7 * BAR)
+              for seed in (1, 2) for v in cowriter.generate(fill_request(score, 4 * BAR, 8 * BAR, (2,), variations=4,
+                                                                           seed=seed))]
+    assert sum(c >= 3 for c in counts) >= 7, counts

@@ -63,6 +63,10 @@ def test_continue_writes_the_voices_sounding_at_the_end_drums_included():
     assert voice_indices(score, "bass,Melody") == (2, 0) and voice_indices(score, "4") == (3,)
     with pytest.raises(ValueError, match="no voice 'Piano'.*1 Melody \\(melody\\)"):
         voice_indices(score, "Piano")
+    # a tune resting through the last bar (the left hand holds the final chord) goes on too (QA qa17 M4)
+    score.notes = [n for n in score.notes if not (n.voice == 0 and n.onset >= 7 * BAR)]
+    assert max(n.end for n in score.notes if n.voice == 0) <= 7 * BAR < score.end
+    assert continue_request(score).region.voices == (0, 2, 3)
 
 
 def test_requests_pickle_for_the_model_process():
