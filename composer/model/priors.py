@@ -1005,29 +1005,29 @@ def find_ostinato(onsets: np.ndarray, pitches: np.ndarray, end: int, bar: int,
     return None
 
 
-# A loop across a gap: a part that repeats a figure of LOOP_BARS bars on both sides of a fill (an
+# A loop across a gap: a part that repeats a figure of FILL_LOOP_BARS bars on both sides of a fill (an
 # 8-bar bass and piano loop, bars 9-12 filled) plays the loop's bars there. The model reads the
 # voices interleaved: where the context before the gap matched an earlier turn of the loop, the
 # note that followed there was another voice's, and a bass filled beside a melody copied its
 # interval (B2 under a C bar); the piano, written after it, took other chords again (QA qa16 M1:
 # 29 of 48 bars' first bass notes outside the piano's chord, the piano on the loop's chord in 12
 # of 48). find_ostinato needs three turns before the gap; a loop of 8 bars rarely has them.
-LOOP_BARS = (1, 2, 4, 8)  # loop lengths looked for, in bars (the shortest that holds wins)
-LOOP_PAIRS = 4  # bars compared with the bar a loop earlier, at least, for a loop to be told
+FILL_LOOP_BARS = (1, 2, 4, 8)  # loop lengths looked for, in bars (the shortest that holds wins)
+FILL_LOOP_PAIRS = 4  # bars compared with the bar a loop earlier, at least, for a loop to be told
 
 
 def find_loop(onsets: np.ndarray, pitches: np.ndarray, start: int, end: int, bar: int, first_bar: int,
               root_at: Callable[[np.ndarray], np.ndarray] | None = None,
               third_at: Callable[[np.ndarray], np.ndarray] | None = None) -> Ostinato | None:
-    """The loop a part plays around the gap [start, end) (grid ticks): a figure of LOOP_BARS bars
-    (bars of `bar` ticks counted from the bar line `first_bar`) such
-    that every bar outside the gap played the same notes (onset in the bar and pitch; a chord's top
-    down) as the bar a loop length before it, where that bar is outside the gap too, at least
-    LOOP_PAIRS times, and every bar of the gap has such a bar on some side (the part plays on both
-    sides of the gap; a continuation's riff is find_ostinato's). onsets, pitches: the
-    part's notes outside the gap (grid ticks ascending). As an Ostinato whose figure is the turn
-    nearest the gap (before it where one is whole); root_at, third_at as for find_ostinato (the
-    chords under that turn). None where no loop holds."""
+    """The loop a part plays around the gap [start, end) (grid ticks): a figure of FILL_LOOP_BARS
+    bars (bars of `bar` ticks counted from the bar line `first_bar`) such that every bar outside
+    the gap played the same notes (onset in the bar and pitch; a chord's top down) as the bar a
+    loop length before it, where that bar is outside the gap too, at least FILL_LOOP_PAIRS times,
+    and every bar of the gap has such a bar on some side (the part plays on both sides of the gap;
+    a continuation's riff is find_ostinato's). onsets, pitches: the part's notes outside the gap
+    (grid ticks ascending). As an Ostinato whose figure is the turn nearest the gap (before it
+    where one is whole); root_at, third_at as for find_ostinato (the chords under that turn).
+    None where no loop holds."""
     onsets, pitches = np.asarray(onsets, dtype=np.int64), np.asarray(pitches, dtype=np.int64)
     if len(onsets) < 4 or end <= start or bar <= 0:
         return None
@@ -1042,9 +1042,9 @@ def find_loop(onsets: np.ndarray, pitches: np.ndarray, start: int, end: int, bar
         return None
     outside = [b for b in range(lo, hi + 1) if b not in gap]
     bars_of = lambda b: played.get(b, ((), ()))  # noqa: E731  (a bar with no notes: a rest, also part of a loop)
-    for length in LOOP_BARS:
+    for length in FILL_LOOP_BARS:
         pairs = [(b - length, b) for b in outside if b - length >= lo and b - length not in gap]
-        if len(pairs) < LOOP_PAIRS or any(bars_of(a) != bars_of(b) for a, b in pairs):
+        if len(pairs) < FILL_LOOP_PAIRS or any(bars_of(a) != bars_of(b) for a, b in pairs):
             continue
         # every gap bar has a bar some loops away outside it, within the part's bars
         if not all(any(lo <= g + k * length <= hi and g + k * length not in gap
@@ -1377,8 +1377,9 @@ def harmonic_rhythm_of(onsets: np.ndarray, pitches: np.ndarray, since: np.ndarra
 # of 5 or more in 16 of 16).
 FIGURE_STRENGTH = 1.5
 # ... for a line of broken triads (a harmonic rhythm of three pitch classes a span: an arpeggio, an
-# Alberti bass; sampling._arpeggiates), whose figure is its whole point: at 1.5 a left hand's arpeggio (C3 G3 C4 E4 G4
-# E4 C4 G3) continued beside its tune turned into one note repeated (E4 x 6) from its second bar.
+# Alberti bass; sampling._arpeggiates), whose figure is its whole point: at 1.5 a left hand's
+# arpeggio (C3 G3 C4 E4 G4 E4 C4 G3) continued beside its tune turned into one note repeated (E4 x 6)
+# from its second bar (4 of 32 bars kept; 24 at 4.0).
 BROKEN_FIGURE_STRENGTH = 4.0
 FIGURE_EXACT_SHARE = 0.5
 FIGURE_SHARE = 0.7  # share of a context's notes on their position's likeliest interval, for a figure
@@ -1486,7 +1487,8 @@ def bar_figure_of(bars: np.ndarray, positions: np.ndarray, bar_lens: np.ndarray,
     # The share is counted on interval classes: a root-fifth bass plays a fifth up in one bar and a
     # fourth down in the next (C2 G2, F2 C2), one figure (it had none, and a filled bass wandered).
     steps = np.arange(_FIGURE_BINS) - FIGURE_SPAN
-    by_class = {key: np.bincount(interval_class(steps), weights=row, minlength=N_INTERVAL_CLASSES) for key, row in counts.items()}
+    by_class = {key: np.bincount(interval_class(steps), weights=row, minlength=N_INTERVAL_CLASSES)
+                for key, row in counts.items()}
     if sum(classes.max() for classes in by_class.values()) < FIGURE_SHARE * played:
         return None
     def log_ratio(row: np.ndarray) -> np.ndarray:

@@ -22,13 +22,13 @@ from composer.model.encoding import bar_positions, chords_at, encode, keys_at, n
 from composer.model.loops import allowed_periods, repeat_limit
 from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, GRID_STEPS, HARMONY_SHARE,
-                                   MIN_RHYTHM_BARS,
-                                   NEW_HARMONY_SHARE, NEW_HARMONY_SHIFT, OSTINATO_STATEMENTS, RECALL_NOTES,
-                                   RECALL_SHORTEST, ROOT_BASS_SHARE, GrooveProfile, LineRecall, Ostinato, Under,
-                                   bar_figure_of, chord_roots, chord_thirds, chord_tones, estimate_chords,
-                                   find_loop, find_ostinato, grid_of, groove_profile, harmonic_rhythm_of, line_rhythm_of,
-                                   metric_weight, on_beat_pull, phrase_holds, played_grid, recency_weights,
-                                   style_chord_strength, texture_of, unplayed_subdivisions, written_grid)
+                                   MIN_RHYTHM_BARS, NEW_HARMONY_SHARE, NEW_HARMONY_SHIFT, OSTINATO_STATEMENTS,
+                                   RECALL_NOTES, RECALL_SHORTEST, ROOT_BASS_SHARE, GrooveProfile, LineRecall,
+                                   Ostinato, Under, bar_figure_of, chord_roots, chord_thirds, chord_tones,
+                                   estimate_chords, find_loop, find_ostinato, grid_of, groove_profile,
+                                   harmonic_rhythm_of, line_rhythm_of, metric_weight, on_beat_pull, phrase_holds,
+                                   played_grid, recency_weights, style_chord_strength, texture_of,
+                                   unplayed_subdivisions, written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
 from composer.model.style_beats import kick_line, style_beat, swung
 from composer.music.limits import BARS_REQUEST_NOTES, region_fill_cap, voice_fill_cap

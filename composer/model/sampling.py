@@ -19,8 +19,9 @@ import torch
 from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
-from composer.model.priors import (BASS_ROOT_STRENGTH, BROKEN_FIGURE_STRENGTH, COMPING_CHORD_STRENGTH, DURATION_STRENGTH,
-                                    FIGURE_ROOM_PENALTY, FIGURE_STRENGTH, MAX_STACK, OSTINATO_WEIGHT, QUARTER_UNITS, RECALL_OTHERS, SLASH_BASS_STRENGTH,
+from composer.model.priors import (BASS_ROOT_STRENGTH, BROKEN_FIGURE_STRENGTH, COMPING_CHORD_STRENGTH,
+                                    DURATION_STRENGTH, FIGURE_ROOM_PENALTY, FIGURE_STRENGTH, MAX_STACK,
+                                    OSTINATO_WEIGHT, QUARTER_UNITS, RECALL_OTHERS, SLASH_BASS_STRENGTH,
                                     WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, BarFigure, GrooveProfile,
                                     HarmonicRhythm, LineRecall, LineRhythm, Ostinato, Texture, Under, approach_prior,
                                     chord_roots, chord_thirds, chord_tone_prior, chord_tones, hold_prior, near_grid,
