@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from composer.commands.generation_args import add_chords, add_common, bars_text, chosen_bars, given_chords, run_request
+from composer.commands.generation_args import (add_chords, add_common, bars_text, chosen_bars, given_chords,
+                                               run_request, say_chords_unused)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
         if args.anyway:
             _say_complement(args.file, args.part, request, range_given)
         _say_style(args.file, request)
+        if args.chords:
+            say_chords_unused(args.file, request)
         return request
 
     return run_request(args, build)

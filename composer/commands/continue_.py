@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from composer.commands.generation_args import (add_chords, add_common, bounded_count, chosen_voices, given_chords,
-                                               run_request)
+                                               run_request, say_chords_unused)
 from composer.music.limits import MAX_CONTINUE_BARS, MAX_NEW_NOTES
 
 
@@ -33,7 +33,10 @@ def run(args: argparse.Namespace) -> int:
             # 10 ticks before bar 9 put the first chord over bar 8, the piece's own; QA)
             start = -(-score.end // TICKS_PER_GRID) * TICKS_PER_GRID
             options = {**options, "chords": given_chords(score, args.chords, start)}
-        return continue_request(score, chosen_voices(score, args.voices), length=args.length, bars=args.bars,
-                                **options)
+        request = continue_request(score, chosen_voices(score, args.voices), length=args.length, bars=args.bars,
+                                   **options)
+        if getattr(args, "chords", None):
+            say_chords_unused(args.file, request)
+        return request
 
     return run_request(args, build)

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from composer.commands.generation_args import (add_chords, add_common, bars_text, chosen_bars, chosen_voices,
-                                               given_chords, run_request)
+                                               given_chords, run_request, say_chords_unused)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,6 +28,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"notice: {args.file}: {notice}", file=sys.stderr)
         if args.chords:
             options = {**options, "chords": given_chords(score, args.chords, start)}
-        return fill_request(score, start, end, chosen_voices(score, args.voices), **options)
+        request = fill_request(score, start, end, chosen_voices(score, args.voices), **options)
+        if args.chords:
+            say_chords_unused(args.file, request)
+        return request
 
     return run_request(args, build)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from typing import Any, Callable
 
 from composer.music.limits import BARS_REQUEST_NOTES, MAX_VARIATIONS, region_fill_cap, voice_fill_cap
@@ -409,6 +410,15 @@ def add_chords(parser: argparse.ArgumentParser, where: str) -> None:
     parser.add_argument("--chords", type=_chords_text, metavar='"C | Am | F G7 | %"',
                         help=f"chords to follow, one bar per '|'-separated cell {where} (several chords in a "
                              "bar share it; %% repeats a bar; N.C. = none)")
+
+
+def say_chords_unused(file: str, request) -> None:
+    """A notice where --chords was given for a request that writes drums only: chords guide pitched
+    parts, and a drum fill took them without a word (QA qa17 L2)."""
+    voices = request.region.voices
+    if voices and all(request.score.voices[v].is_drum for v in voices):
+        print(f"notice: {file}: --chords guides pitched parts; the drums written here play no chords "
+              "(the chords still stand in the score's chord track)", file=sys.stderr)
 
 
 def given_chords(score, text: str, start: int) -> list:

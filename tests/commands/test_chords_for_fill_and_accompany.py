@@ -42,3 +42,17 @@ def test_fill_follows_the_chords_given_from_the_first_bar_it_writes(tmp_path, on
     # half the strong-beat notes are the given chords' tones, against under a fifth without them.
     given, free = chord_tone_share(["--chords", "Ab | Bb"], "f.mid"), chord_tone_share([], "n.mid")
     assert given >= 0.35 and given >= free + 0.15, (given, free)
+
+def test_chords_given_for_drums_alone_are_said_to_play_no_part(tmp_path, one_thread, capsys):
+    """A drum fill given --chords took them without a word (QA qa17 L2): chords guide pitched parts."""
+    from composer.io.midi_writer import write_midi
+    from composer.music import Note, Score, Voice
+
+    notes = [Note(60 + 2 * (i % 4), i * 480, 480, 80, 0) for i in range(32)]
+    notes += [Note(36 if i % 2 == 0 else 38, i * 480, 120, 100, 1) for i in range(32)]
+    write_midi(Score(notes=notes, voices=[Voice("Tune", 73), Voice("Drums", is_drum=True)]), tmp_path / "d.mid")
+    for voices, said in (("Drums", True), ("Tune", False)):
+        code = main(["fill", str(tmp_path / "d.mid"), "--bars", "3-4", "--voices", voices, "--chords", "C | G",
+                     "-o", str(tmp_path / "o.mid"), "--seed", "1"])
+        err = capsys.readouterr().err
+        assert code == 0 and ("play no chords" in err) == said, err
