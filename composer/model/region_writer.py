@@ -757,7 +757,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     plan = RegionPlan(start=start_g, end=end_g, voices=targets, first=dec_first.matrix()[0],
                       first_onset=first_onset, first_pitch=int(first.pitch[0]) if len(before) else -1,
                       max_notes=limit, prefix=local_prefix(before), features_at=features, stop_at=stop_at,
-                      final_bar=_final_bar(score, region, end_g, features), controls=controls, key=key,
+                      final_bar=_final_bar(score, region, end_g, features, roles), controls=controls, key=key,
                       density=density, bar=bar, start_bar=int(features(np.array([start_g]))["bar_index"][0]),
                       # a new part (no notes of its own) is pulled to the middle of its asked range
                       pull_register=pull_register or any(t.register is None and t.centre is not None for t in targets),
@@ -776,14 +776,12 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     # chords than it (the bass in the piano's chord at 13 of 32 onsets, qa17 H2). The parts that lead:
     # the score's own, and an accompanying part this request wrote before (a melody it wrote is the
     # model's own: beside it, a left hand keeps its harmonic rhythm).
-    leads = region.end is not None and any(
-        region.start <= n.onset < region.end and n.voice not in region.voices and not score.voices[n.voice].is_drum
-        and (not n.generated or roles[n.voice] in ("bass", "harmony")) for n in score.notes)
+    beside_notes = [n for n in score.notes if region.end is not None and region.start <= n.onset < region.end
+                    and n.voice not in region.voices and not score.voices[n.voice].is_drum]
+    leads = any(not n.generated or roles[n.voice] in ("bass", "harmony") for n in beside_notes)
     follows = {t.score_voice for t in targets if t.role in _ACCOMPANYING
                and (t.score_voice in sparse or (leads and t.ostinato is None))}
-    chords_played = region.end is not None and any(
-        region.start <= n.onset < region.end and n.voice not in region.voices and roles[n.voice] == "harmony"
-        and not n.generated for n in score.notes)
+    chords_played = any(not n.generated and roles[n.voice] == "harmony" for n in beside_notes)
     loop = None
     if chord_rows is None and any(t.role in _ACCOMPANYING for t in targets) and len(pitched_notes) \
             and not any(n.onset >= region.start for n in score.notes if not n.generated):
@@ -884,20 +882,19 @@ def progression_loop(notes: np.ndarray, meters: np.ndarray, start: int,
     return np.array(rows, dtype=np.int64)
 
 
-def _final_bar(score: Score, region: Region, end_g: int | None, features) -> int | None:
+def _final_bar(score: Score, region: Region, end_g: int | None, features, roles: list[str]) -> int | None:
     """The last bar's downbeat (grid tick) of a region that ends the piece: the piece's own notes
     sound in that bar and none past the region (a part added to a whole piece, the last bars
     filled), and the other pitched parts end there (one onset in the bar at most), else None
     (sampling.RegionPlan.final_bar). A continuation past the piece is not its end: the music goes
     on; nor is a last bar the band plays through (a bass refilled to the end of a song whose piano
-    and drums keep going had held one note, 15 of 15 variations; QA qa17 M2)."""
+    and drums keep going had held one note, 15 of 15 variations; QA qa17 M2). roles: score_roles(score)."""
     own = [n for n in score.notes if not n.generated]
     if end_g is None or not own or max(n.onset + n.duration for n in score.notes) > end_g * V.TICKS_PER_GRID:
         return None
     final = int(end_g - 1 - int(features(np.array([end_g - 1]))["position"][0]))
     if max(n.onset + n.duration for n in own) <= final * V.TICKS_PER_GRID:
         return None
-    roles = score_roles(score)
     onsets = {n.onset for n in score.notes if n.onset >= final * V.TICKS_PER_GRID and roles[n.voice] != "drums"
               and n.voice not in region.voices}
     return final if len(onsets) <= 1 else None

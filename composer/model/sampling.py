@@ -424,6 +424,7 @@ def _kept_figure(plan: RegionPlan, row: _Row, voice: TargetVoice, onsets: np.nda
     if figure is None:
         return texture
     known = _known_notes(row, voice, figure.recent)
+    strength = BROKEN_FIGURE_STRENGTH if _arpeggiates(voice) else FIGURE_STRENGTH  # (room penalty in proportion)
     d = len(onsets)
     feats = _bar_fields(features, np.concatenate([onsets, [o for o, _ in known]]))
     bars = feats["bar_index"]
@@ -435,13 +436,11 @@ def _kept_figure(plan: RegionPlan, row: _Row, voice: TargetVoice, onsets: np.nda
             chords = _prior_chords(plan, row, features)(np.concatenate([[mine[0][0]], onsets]))
             here &= (chords["chord_root"][1:] == chords["chord_root"][0]) & \
                 (chords["chord_quality"][1:] == chords["chord_quality"][0])
-        prior += figure.prior(mine[0][1], feats["position"][:d], feats["bar_len"][:d], here,
-                              BROKEN_FIGURE_STRENGTH if _arpeggiates(voice) else FIGURE_STRENGTH)
+        prior += figure.prior(mine[0][1], feats["position"][:d], feats["bar_len"][:d], here, strength)
     opening = bars[:d] != bars[0] if mine else np.ones(d, dtype=bool)
     if voice.register is not None:
         prior += figure.room(voice.register[0] - REGISTER_MARGIN, voice.register[1] + REGISTER_MARGIN, opening,
-                             FIGURE_ROOM_PENALTY * (BROKEN_FIGURE_STRENGTH / FIGURE_STRENGTH
-                                                    if _arpeggiates(voice) else 1.0))
+                             FIGURE_ROOM_PENALTY * strength / FIGURE_STRENGTH)
     if figure.root_first and plan.chord_strength > 0:
         prior += figure.rooted(_prior_chords(plan, row, features)(onsets)["chord_root"], opening)
     return prior if texture is None else prior + (texture if texture.ndim == 2 else texture[None])
