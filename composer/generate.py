@@ -18,6 +18,7 @@ from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint, CheckpointError
 from composer.model.dynamics import follow_dynamics
 from composer.model.region_writer import score_meters, write_region
 from composer.model.sampling import Cancelled
+from composer.music.hands import HandsView
 from composer.music.region import Controls, Region
 from composer.music.roles import infer_roles
 from composer.music.scales import Key
@@ -87,6 +88,11 @@ class CoWriter:
                                  "around them to go by: fill fewer bars or fewer voices")
             raise ValueError("there are no notes to continue: draw or play a few first")
         style = self.check_style(request.style)
+        asked, view = request, HandsView.of(request.score, context)
+        if view is not None:  # a keyboard part played with both hands is written as two hands
+            request = replace(request, score=view.score,
+                              region=replace(request.region, voices=view.voices(request.region.voices)))
+            context = request.context()
         sections = key_sections(request, context)
         if len(sections) > 1:
             results = self._write_by_key_section(request, context, style, sections, progress, cancel)
@@ -98,6 +104,8 @@ class CoWriter:
                 max_notes=request.length, bars=request.bars, progress=progress, cancel=cancel,
                 replaced=[n for n in request.score.notes if request.region.contains(n.onset, n.voice)],
                 key_detected=request.key_widens_to_chords())
+        if view is not None:
+            return [apply_result(asked, view.merge(notes)) for notes in results]
         return [apply_result(request, notes, context) for notes in results]
 
     def _write_by_key_section(self, request: GenerationRequest, context: Score, style: str | None,
