@@ -17,6 +17,7 @@ import torch
 from composer.model import vocab as V
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint
 from composer.model.dynamics import follow_dynamics
+from composer.model.hit_lengths import drum_hit_lengths
 from composer.model.dataset import bos_step, decoder_inputs, local_prefix, region_context
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
 from composer.model.loops import allowed_periods, repeat_limit
@@ -464,8 +465,10 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     context = [n for n in score.notes if not region.contains(n.onset, n.voice)]
     drums = [i for i, v in enumerate(score.voices) if v.is_drum]
     roles = score_roles(score)  # an added harmony part sits under the tune
-    return [follow_dynamics(notes, context, start=region.start, end=region.end, meters=score_meters(score),
-                            drum_voices=drums, replaced=replaced, roles=roles) for notes in written]
+    # Drum hits take their drum's written length (composer.model.hit_lengths: the model wrote pitched lengths).
+    return [drum_hit_lengths(follow_dynamics(notes, context, start=region.start, end=region.end,
+                                             meters=score_meters(score), drum_voices=drums, replaced=replaced,
+                                             roles=roles), context, drums) for notes in written]
 
 
 def _new_harmony(score: Score, region: Region, chords, replaced: Sequence[Note]) -> bool:
