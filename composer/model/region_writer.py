@@ -27,8 +27,8 @@ from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, 
                                    RECALL_NOTES, RECALL_SHORTEST, ROOT_BASS_SHARE, GrooveProfile, LineRecall,
                                    Ostinato, Under, bar_figure_of, chord_roots, chord_thirds, chord_tones,
                                    estimate_chords, find_loop, find_ostinato, grid_of, groove_profile,
-                                   harmonic_rhythm_of, line_rhythm_of, metric_weight, on_beat_pull, phrase_holds,
-                                   played_grid, recency_weights, style_chord_strength, texture_of,
+                                   harmonic_rhythm_of, line_habits, line_rhythm_of, metric_weight, on_beat_pull,
+                                   phrase_holds, played_grid, recency_weights, style_chord_strength, texture_of,
                                    unplayed_subdivisions, written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
 from composer.model.style_beats import kick_line, style_beat, swung
@@ -738,6 +738,11 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # A melody holds long notes where in its 4-bar phrases its context does.
             holds=_phrase_holds(own, features, start_g, end_g) if texture is None and role != drums_role
             and not (mono and role in _ACCOMPANYING) else None,
+            # ... and repeats a pitch, or goes back to the one before, about as often as its context
+            # does (where no chords lead it: over chords, landing on a chord tone again is following
+            # them; and unless its context loops: an ostinato goes on as it is).
+            habits=line_habits(_top_line(own)) if mono and role == V.ROLES.index("melody") and chord_rows is None
+            and not allowed_periods(own[np.argsort(own[:, 0], kind="stable"), 2].tolist()) else None,
             # ... and a line of single notes keeps its figure (root-fifth, say) in each bar.
             figure=_bar_figure(own, features, start_g, end_g) if texture is None and mono and role in _ACCOMPANYING
             and riff is None else None,
@@ -1159,6 +1164,16 @@ def _played_grid(own: np.ndarray, meters: np.ndarray) -> tuple[int, float, np.nd
     since = np.rint(np.asarray(since) / V.TICKS_PER_GRID).astype(np.int64)
     step = played_grid(since)
     return None if step is None else (step, on_beat_pull(since, step), unplayed_subdivisions(since, step))
+
+
+def _top_line(notes: np.ndarray) -> np.ndarray:
+    """The pitches of a voice's notes (rows onset, length, pitch, ...) in time order, the highest
+    where several start together."""
+    if not len(notes):
+        return notes[:, 2]
+    ordered = notes[np.lexsort((-notes[:, 2], notes[:, 0]))]
+    first = np.r_[True, ordered[1:, 0] != ordered[:-1, 0]]
+    return ordered[first, 2]
 
 
 def _recall_line(earlier: np.ndarray, features=None) -> LineRecall | None:

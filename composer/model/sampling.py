@@ -25,7 +25,8 @@ from composer.model.priors import (BASS_ROOT_STRENGTH, BROKEN_FIGURE_STRENGTH, C
                                     WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, BarFigure, GrooveProfile,
                                     HarmonicRhythm, LineRecall, LineRhythm, Ostinato, Texture, Under, approach_prior,
                                     chord_roots, chord_thirds, chord_tone_prior, chord_tones, hold_prior, near_grid,
-                                    recall_weight, root_prior, unrepeated, widened_lock_prior)
+                                    habit_shift, recall_weight, root_prior, unrepeated,
+                                    widened_lock_prior)
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -134,6 +135,7 @@ class TargetVoice:
     harmony: HarmonicRhythm | None = None  # a chordal voice: how long its context holds one chord
     figure: BarFigure | None = None  # an accompanying line: the shape its context plays in each bar
     holds: np.ndarray | None = None  # a melody: the longest note its context starts per bar of its phrases (phrase_holds)
+    habits: np.ndarray | None = None  # a melody: how often its context repeats a pitch or goes back (priors.line_habits)
 
 
 @dataclass
@@ -219,6 +221,8 @@ class _Row:
     recalled: tuple | None = None  # this step's recalled note (onset, pitch, length, weight: _recalled)
     recall_states: dict = field(default_factory=dict)  # slot -> priors.RecallState after its written notes
     chords: Callable[[np.ndarray], dict] | None = None  # this row's prior chords (RegionPlan.row_prior_features)
+    before_pitch: dict = field(default_factory=dict)  # slot -> the pitch before its last
+    habit_odds: dict = field(default_factory=dict)  # slot -> (the model's log-odds of each habit at its steps, last shifts)
 
 
 def _prior_chords(plan: "RegionPlan", row: _Row, features) -> Callable[[np.ndarray], dict]:
@@ -615,6 +619,39 @@ def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior:
     return torch.zeros(rows, V.N_PITCH, device=device).index_copy_(1, columns, tilted)
 
 
+def drawn_probs(logits: np.ndarray, temperature: float) -> np.ndarray:
+    """Softmax of one row of `logits` (N,) at `temperature` (0, greedy: the model's own softmax,
+    the distribution its choice is the mode of)."""
+    z = logits / (temperature or 1.0)
+    probs = np.exp(z - z[np.isfinite(z)].max())
+    return probs / probs.sum()
+
+
+def _keep_habits(logits: torch.Tensor, row: _Row, voice: TargetVoice, temperature: float) -> None:
+    """Shift (in place) the log-odds in `logits` (N_PITCH,) of `voice` repeating its last pitch
+    and of its going back to the one before, so that the share of each it is expected to write
+    meets its context's (priors.habit_shift, from the log-odds each had at `temperature` at this
+    row's steps in the voice so far). One after the other: a repeat held down goes back more."""
+    last, before = row.last_pitch.get(voice.slot, -1), row.before_pitch.get(voice.slot, -1)
+    if not 0 <= last < V.N_PITCH:
+        return
+    values = logits.detach().float().cpu().numpy()
+    if np.isfinite(values).sum() < 2:
+        return
+    probs = drawn_probs(values, temperature)
+    seen, shifts = row.habit_odds.setdefault(voice.slot, (([], []), [None, None]))
+    for k, pitch in enumerate((last, before if 0 <= before < V.N_PITCH and before != last else -1)):
+        if pitch < 0 or not np.isfinite(values[pitch]):
+            continue
+        p = min(max(float(probs[pitch]), 1e-6), 1 - 1e-6)
+        seen[k].append(np.log(p / (1 - p)))
+        shift = shifts[k] = habit_shift(float(voice.habits[k]), np.array(seen[k]), shifts[k] or None)
+        if shift:
+            logits[pitch] += shift
+            probs[pitch] *= np.exp(shift)
+            probs /= probs.sum()
+
+
 def _recalled(row: _Row, voice: TargetVoice | None, features) -> tuple[int, int, int, float] | None:
     """(grid onset, pitch, grid length, mixture weight) of the note a line beside other parts
     recalls next (priors.LineRecall over its context, after the notes this row wrote in it; not
@@ -820,7 +857,9 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
     ends = plan.row_ends if plan.row_ends is not None else (plan.end,) * variations
     chords = plan.row_prior_features or (None,) * variations
     rows = [_Row(onset=plan.first_onset, pitch=plan.first_pitch, end=end, chords=row_chords,
-                 last_pitch={v.slot: v.last_pitch for v in plan.voices}) for end, row_chords in zip(ends, chords)]
+                 last_pitch={v.slot: v.last_pitch for v in plan.voices},
+                 before_pitch={v.slot: v.line[-2] for v in plan.voices if len(v.line) >= 2})
+            for end, row_chords in zip(ends, chords)]
     # (no bound: past any onset)
     row_ends = np.array([V.OPEN_END if e is None else e for e in ends], dtype=np.int64)
     open_rows = np.array([e is None for e in ends])
@@ -918,6 +957,10 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             for b, (at, avoid) in branches.items():
                 if at == iterations - 1 and torch.isfinite(pitch_logits[b]).sum() > 1:
                     pitch_logits[b, avoid] = float("-inf")
+        for b, r in enumerate(rows):  # a melody repeats a pitch, or goes back, as often as its context does
+            tv = slots.get(voices[b])
+            if not r.done and tv is not None and tv.habits is not None:
+                _keep_habits(pitch_logits[b], r, tv, temperature)
         for b, r in enumerate(rows):  # a riff's next note; a line beside other parts: what followed its last notes
             tv = slots.get(voices[b])
             if r.done or tv is None:
@@ -1051,6 +1094,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             v, p, o, d = voices[b], pitches[b], int(onsets[b]), int(columns["duration"][b]) + 1
             r.notes.append((slots[v].score_voice, p, o, d, velocities[b]))
             r.onset, r.pitch, r.voice, r.count = o, p, v, r.count + 1
+            r.before_pitch[v] = r.last_pitch.get(v, -1)
             r.last_pitch[v] = p
             if slots[v].recall is not None:
                 r.recall_states[v] = slots[v].recall.advance(r.recall_states.get(v, slots[v].recall.first), o, p)
