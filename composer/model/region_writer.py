@@ -740,9 +740,9 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             and not (mono and role in _ACCOMPANYING) else None,
             # ... and repeats a pitch, or goes back to the one before, about as often as its context
             # does (where no chords lead it: over chords, landing on a chord tone again is following
-            # them; and unless its context loops: an ostinato goes on as it is).
+            # them).
             habits=line_habits(_top_line(own)) if mono and role == V.ROLES.index("melody") and chord_rows is None
-            and not allowed_periods(own[np.argsort(own[:, 0], kind="stable"), 2].tolist()) else None,
+            else None,
             # ... and a line of single notes keeps its figure (root-fifth, say) in each bar.
             figure=_bar_figure(own, features, start_g, end_g) if texture is None and mono and role in _ACCOMPANYING
             and riff is None else None,

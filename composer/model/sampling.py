@@ -620,9 +620,8 @@ def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior:
 
 
 def drawn_probs(logits: np.ndarray, temperature: float) -> np.ndarray:
-    """Softmax of one row of `logits` (N,) at `temperature` (0, greedy: the model's own softmax,
-    the distribution its choice is the mode of)."""
-    z = logits / (temperature or 1.0)
+    """Softmax of one row of `logits` (N,) at `temperature` (> 0)."""
+    z = logits / temperature
     probs = np.exp(z - z[np.isfinite(z)].max())
     return probs / probs.sum()
 
@@ -959,7 +958,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                     pitch_logits[b, avoid] = float("-inf")
         for b, r in enumerate(rows):  # a melody repeats a pitch, or goes back, as often as its context does
             tv = slots.get(voices[b])
-            if not r.done and tv is not None and tv.habits is not None:
+            if not r.done and tv is not None and tv.habits is not None and temperature > 0:  # (greedy: no share)
                 _keep_habits(pitch_logits[b], r, tv, temperature)
         for b, r in enumerate(rows):  # a riff's next note; a line beside other parts: what followed its last notes
             tv = slots.get(voices[b])
