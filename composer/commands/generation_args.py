@@ -275,7 +275,9 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
         for notice in score.notices:  # what reading interpreted (pedal, repeats), as the window says it
             print(f"notice: {args.file}: {notice}", file=sys.stderr)
         request = build(score, options)
-        both = _both_hands(request)
+        from composer.request import both_hands_notice
+
+        both = both_hands_notice(request)
         if both:
             print(f"notice: {args.file}: {both}", file=sys.stderr)
         unkeyed = _unkeyed(request)
@@ -325,18 +327,6 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
     if same:
         print(f"notice: {same} (--temperature, --top-p)", file=sys.stderr)
     return 0
-
-
-def _both_hands(request) -> str | None:
-    """What to say where a voice written is a keyboard part played with both hands in one track
-    (composer.music.hands): the co-writer writes its hands as two parts, into the one voice."""
-    from composer.music.hands import two_handed_voices
-
-    names = [request.score.voices[v].name for v in two_handed_voices(request.context()) if v in request.region.voices]
-    if not names:
-        return None
-    return (f"{', '.join(names)}: both hands play in one track, so the co-writer writes a right and a left hand "
-            "(the new notes stay in that track)")
 
 
 def _unkeyed(request) -> str | None:

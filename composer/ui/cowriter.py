@@ -91,6 +91,7 @@ class CoWriter(QObject):
         self._old: list[ModelProcess] = []
         self._job = 0  # the job whose result the window is waiting for (0 = none)
         self._started = 0.0
+        self._notice = ""  # what the model process said of the running job, said with its variations
         self.last_seed: Score | None = None
         self.last_options: dict = {}
         self.last_request: GenerationRequest | None = None
@@ -166,6 +167,7 @@ class CoWriter(QObject):
         process.succeeded.connect(self._on_succeeded)
         process.failed.connect(self._on_failed)
         process.cancelled.connect(self._on_cancelled)
+        process.noticed.connect(self._on_notice)
         self._process = process
         process.start()
 
@@ -283,6 +285,7 @@ class CoWriter(QObject):
         self._context = notes_fingerprint(self.document.store.notes())
         self._base = list(base)
         self._started = time.perf_counter()
+        self._notice = ""
         self._job = self._process.generate(request)
         self.busy_changed.emit(True)
         return None
@@ -316,10 +319,15 @@ class CoWriter(QObject):
         results = ModelProcess.unpack_results(request, packed)
         options = dict(self.last_options)
         options["seconds"] = time.perf_counter() - self._started
+        options["notice"] = self._notice
         replaced = [n for n in request.score.notes if request.region.contains(n.onset, n.voice)]
         self.variations_ready.emit([Variation(i + 1, score, options, added=[*self._base, *new],
                                               context=self._context, removed=replaced)
                                     for i, (score, new) in enumerate(results)])
+
+    def _on_notice(self, job: int, text: str) -> None:
+        if self._current(job):
+            self._notice = text
 
     def _on_failed(self, job: int, message: str) -> None:
         if self._current(job):

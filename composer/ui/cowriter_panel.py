@@ -396,6 +396,8 @@ class CoWriterPanel(QWidget):
         same = same_variations_text(same_variations([v.score for v in variations]),
                                     variations[0].options.get("temperature") if variations else None)
         notice, self.request_notice = self.request_notice, ""
+        written = variations[0].options.get("notice", "") if variations else ""  # the model process's
+        notice = ". ".join(text for text in (notice, written) if text)
         notice = f". {notice}" if notice else ""
         if same:  # said, not hidden: the list would show four entries of one result
             self.message.emit(f"{count} written in {duration_text(seconds)}; {same[0].upper()}{same[1:]} "

@@ -10,7 +10,7 @@ Protocol (pickled tuples over two one-way pipes; the child never receives code, 
   parent -> child: ("generate", job, composer.request.GenerationRequest) | ("quit",)
   child -> parent: ("loaded", styles, path, seconds) | ("load-failed", message)
                    ("progress", job, done, total) | ("done", job, [[new note row]]) | ("cancelled", job)
-                   ("failed", job, message)
+                   ("failed", job, message) | ("notice", job, text: said with the job's variations)
 Cancelling marks the job in a small shared table that the sampling loop polls (one job at a time:
 cancelling a call-and-response answer must not cancel a continuation queued before it).
 
@@ -108,8 +108,23 @@ def _serve_until_gone(requests, replies, cancels, checkpoint: str | None, thread
             else:
                 _send(replies, ("failed", job, f"The co-writer failed: {describe(error)}"))
             continue
+        if not _is_cancelled(cancels, job):
+            notice = _notice(request)
+            if notice:
+                _send(replies, ("notice", job, notice))
         _send(replies, ("cancelled", job) if _is_cancelled(cancels, job)
               else ("done", job, [_pack(request, result) for result in results]))
+
+
+def _notice(request) -> str | None:
+    """What the window says with the variations about how the request was written (a one-track
+    piano written as two hands), worked out here, off the GUI thread."""
+    from composer.request import both_hands_notice
+
+    try:
+        return both_hands_notice(request)
+    except Exception:  # noqa: BLE001 - a notice is never worth a lost result
+        return None
 
 
 def _pack(request, result) -> list[tuple]:
@@ -187,6 +202,7 @@ class ModelProcess(QThread):
     succeeded = Signal(int, list)  # job, [[note rows]] (see unpack_results)
     failed = Signal(int, str)
     cancelled = Signal(int)
+    noticed = Signal(int, str)  # job, what to say with its variations
 
     def __init__(self, checkpoint: str | None, parent=None):
         super().__init__(parent)
@@ -225,6 +241,8 @@ class ModelProcess(QThread):
                 self.failed.emit(message[1], message[2])
             elif kind == "cancelled":
                 self.cancelled.emit(message[1])
+            elif kind == "notice" and message[1] not in self._waiters:  # (call() returns notes alone)
+                self.noticed.emit(message[1], message[2])
         for waiter in list(self._waiters.values()):  # the child has gone: nobody waits forever
             waiter.answer("failed", (None, None, "the co-writer's model process stopped"))
         self._process.join(timeout=5)
