@@ -639,15 +639,27 @@ def _keep_habits(logits: torch.Tensor, row: _Row, voice: TargetVoice, temperatur
         return
     probs = drawn_probs(values, temperature)
     seen, shifts = row.habit_odds.setdefault(voice.slot, (([], []), [None, None]))
-    for k, pitch in enumerate((last, before if 0 <= before < V.N_PITCH and before != last else -1)):
+    pitches = (last, before if 0 <= before < V.N_PITCH and before != last else -1)
+    applied, recorded = [0.0, 0.0], [False, False]
+    # Repeat, go back, then repeat again: holding one down gives the other its mass (a tune kept
+    # from repeating swung between two notes; one kept from going back repeated more), so the
+    # repeat is weighed again beside the return as shifted, its step's log-odds taken anew.
+    for k in (0, 1, 0):
+        pitch = pitches[k]
         if pitch < 0 or not np.isfinite(values[pitch]):
             continue
         p = min(max(float(probs[pitch]), 1e-6), 1 - 1e-6)
-        seen[k].append(np.log(p / (1 - p)))
+        odds = np.log(p / (1 - p)) - applied[k]  # the model's, with the other habit's shift
+        if recorded[k]:
+            seen[k][-1] = odds
+        else:
+            seen[k].append(odds)
+            recorded[k] = True
         shift = shifts[k] = habit_shift(float(voice.habits[k]), np.array(seen[k]), shifts[k] or None)
-        if shift:
-            logits[pitch] += shift
-            probs[pitch] *= np.exp(shift)
+        change, applied[k] = shift - applied[k], shift
+        if change:
+            logits[pitch] += change
+            probs[pitch] *= np.exp(change)
             probs /= probs.sum()
 
 
