@@ -43,6 +43,9 @@ class CoWriter:
         self.checkpoint = checkpoint
         self.model = checkpoint.model.eval()
         self.path = path
+        # What the last generate() worked around, to be said with its variations (a one-track piano
+        # written as two hands), found while writing them rather than worked out again by callers.
+        self.notices: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, checkpoint: str | Path | None = None, *, threads: int | None = 1, device: str = "cpu"):
@@ -89,6 +92,8 @@ class CoWriter:
             raise ValueError("there are no notes to continue: draw or play a few first")
         style = self.check_style(request.style)
         asked, view = request, HandsView.of(request.score, context)
+        said = view.said(request.score, request.region.voices) if view is not None else None
+        self.notices = (said,) if said else ()
         if view is not None:  # a keyboard part played with both hands is written as two hands
             request = replace(request, score=view.score,
                               region=replace(request.region, voices=view.voices(request.region.voices)))

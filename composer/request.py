@@ -504,20 +504,6 @@ def add_part(score: Score, part: str, start: int | None = None, end: int | None 
     return GenerationRequest(score, Region(start, end, (len(score.voices) - 1,)), controls=controls, **options)
 
 
-def both_hands_notice(request: GenerationRequest) -> str | None:
-    """What to say where a voice the request writes is a keyboard part played with both hands in
-    one track (composer.music.hands: the co-writer writes its hands as two parts, into the one
-    voice); None otherwise. Splits the part's notes: tens of ms for thousands of notes, so it
-    belongs with the generation, off the GUI thread."""
-    from composer.music.hands import two_handed_voices
-
-    names = [request.score.voices[v].name for v in two_handed_voices(request.context()) if v in request.region.voices]
-    if not names:
-        return None
-    return (f"{', '.join(names)}: both hands play in one track, so the co-writer writes a right and a left hand "
-            "(the new notes stay in that track)")
-
-
 def style_notice(request: GenerationRequest, name=str) -> str | None:
     """What a part added in request.style plays where the style's name alone does not say it (None
     where there is nothing to add), for the command line and the window alike; name: a style as

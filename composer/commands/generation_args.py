@@ -275,15 +275,12 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
         for notice in score.notices:  # what reading interpreted (pedal, repeats), as the window says it
             print(f"notice: {args.file}: {notice}", file=sys.stderr)
         request = build(score, options)
-        from composer.request import both_hands_notice
-
-        both = both_hands_notice(request)
-        if both:
-            print(f"notice: {args.file}: {both}", file=sys.stderr)
         unkeyed = _unkeyed(request)
         if unkeyed:
             print(f"notice: {args.file}: {unkeyed}", file=sys.stderr)
         variations = cowriter.generate(request)
+        for notice in cowriter.notices:  # (a one-track piano written as two hands)
+            print(f"notice: {args.file}: {notice}", file=sys.stderr)
     except ScoreFileError as error:
         return fail(str(error))
     except OptionError as error:  # an option the file's content refuses (--voices, --bars): not the file's fault

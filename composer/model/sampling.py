@@ -619,13 +619,6 @@ def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior:
     return torch.zeros(rows, V.N_PITCH, device=device).index_copy_(1, columns, tilted)
 
 
-def drawn_probs(logits: np.ndarray, temperature: float) -> np.ndarray:
-    """Softmax of one row of `logits` (N,) at `temperature` (> 0)."""
-    z = logits / temperature
-    probs = np.exp(z - z[np.isfinite(z)].max())
-    return probs / probs.sum()
-
-
 def _keep_habits(logits: torch.Tensor, row: _Row, voice: TargetVoice, temperature: float) -> None:
     """Shift (in place) the log-odds in `logits` (N_PITCH,) of `voice` repeating its last pitch
     and of its going back to the one before, so that the share of each it is expected to write
@@ -637,7 +630,9 @@ def _keep_habits(logits: torch.Tensor, row: _Row, voice: TargetVoice, temperatur
     values = logits.detach().float().cpu().numpy()
     if np.isfinite(values).sum() < 2:
         return
-    probs = drawn_probs(values, temperature)
+    z = values / temperature
+    probs = np.exp(z - z[np.isfinite(z)].max())
+    probs /= probs.sum()
     seen, shifts = row.habit_odds.setdefault(voice.slot, (([], []), [None, None]))
     pitches = (last, before if 0 <= before < V.N_PITCH and before != last else -1)
     applied, recorded = [0.0, 0.0], [False, False]

@@ -170,7 +170,10 @@ class HandsView:
         are two-handed is judged on `context` (default: the score): the notes the model is given.
         A part whose notes are all being rewritten shows no hands, and stays one voice."""
         judged = two_handed_voices(score if context is None else context)
-        split = {v: split_hands([n for n in score.notes if n.voice == v]) for v in judged}
+        split = {}
+        for v, left in judged.items():  # (split again only where the region took notes of the part)
+            notes = [n for n in score.notes if n.voice == v]
+            split[v] = left if len(notes) == len(left) else split_hands(notes)
         if not split:
             return None
         voices = [replace(v) for v in score.voices]
@@ -194,6 +197,15 @@ class HandsView:
     def voices(self, voices: tuple[int, ...]) -> tuple[int, ...]:
         """The view's voices for the score's `voices`: a split voice is both its hands."""
         return tuple(sorted({*voices, *(self.left_of[v] for v in voices if v in self.left_of)}))
+
+    def said(self, score: Score, voices: tuple[int, ...]) -> str | None:
+        """What to tell the person where `voices` (of `score`, the one this view splits) include a
+        part written as two hands; None otherwise."""
+        names = [score.voices[v].name for v in sorted(self.left_of) if v in voices]
+        if not names:
+            return None
+        return (f"{', '.join(names)}: both hands play in one track, so the co-writer writes a right and a left "
+                "hand (the new notes stay in that track)")
 
     def merge(self, notes: list[Note]) -> list[Note]:
         """Notes of the view, each put back in the score's voice (a left hand's in its part's)."""

@@ -109,22 +109,10 @@ def _serve_until_gone(requests, replies, cancels, checkpoint: str | None, thread
                 _send(replies, ("failed", job, f"The co-writer failed: {describe(error)}"))
             continue
         if not _is_cancelled(cancels, job):
-            notice = _notice(request)
-            if notice:
+            for notice in continuer.notices:  # (what the co-writer worked around: a one-track piano's hands)
                 _send(replies, ("notice", job, notice))
         _send(replies, ("cancelled", job) if _is_cancelled(cancels, job)
               else ("done", job, [_pack(request, result) for result in results]))
-
-
-def _notice(request) -> str | None:
-    """What the window says with the variations about how the request was written (a one-track
-    piano written as two hands), worked out here, off the GUI thread."""
-    from composer.request import both_hands_notice
-
-    try:
-        return both_hands_notice(request)
-    except Exception:  # noqa: BLE001 - a notice is never worth a lost result
-        return None
 
 
 def _pack(request, result) -> list[tuple]:
