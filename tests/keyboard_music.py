@@ -58,3 +58,22 @@ def waltz() -> tuple[list[Note], list[Note]]:
 def block_chords() -> list[Note]:
     return [Note(root + i, b * BAR + beat * Q, Q - 20, 65)
             for b, (root, third) in enumerate(CHORDS) for beat in range(4) for i in (0, third, 7)]
+
+
+# A soprano of quarters that never repeats a pitch, over C F G C Am Dm G C
+SOPRANO = [72, 74, 76, 79, 81, 77, 76, 74, 71, 74, 79, 77, 76, 72, 74, 76,
+           72, 69, 71, 72, 74, 77, 76, 74, 71, 74, 72, 71, 72, 76, 74, 72]
+
+
+def hymn() -> tuple[list[Note], list[Note]]:
+    """Four-part chords on every quarter: the soprano (the tune), alto and tenor in the right hand,
+    each the chord tone at least a minor third under the one above; the bass's root in the left."""
+    right, left = [], []
+    for i, soprano in enumerate(SOPRANO):
+        root, third = CHORDS[i // 4]
+        tones = {root % 12, (root + third) % 12, (root + 7) % 12}
+        alto = next(p for p in range(soprano - 3, 0, -1) if p % 12 in tones)
+        tenor = next(p for p in range(alto - 3, 0, -1) if p % 12 in tones)
+        right += [Note(p, i * Q, Q - 10, 75) for p in (soprano, alto, tenor)]
+        left.append(Note(root - 12 * (i % 2 == 0), i * Q, Q - 10, 75))
+    return right, left

@@ -674,6 +674,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             if (texture is not None or mono) and role in _ACCOMPANYING else None
         if riff is None and end_g is not None and (texture is not None or mono) and role in _ACCOMPANYING:
             riff = _loop_across(own, start_g, end_g, features, chord_rows is not None)  # (a fill)
+        tune = (mono and role == V.ROLES.index("melody")) or (
+            texture is not None and not comping and _top_of_texture(own, pitched_notes, v, role_index))
         targets.append(TargetVoice(
             slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
             last_pitch=int(last[2]) if last is not None else -1,
@@ -741,8 +743,10 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # ... and repeats a pitch, or goes back to the one before, about as often as its context
             # does (where no chords lead it: over chords, landing on a chord tone again is following
             # them).
-            habits=line_habits(_top_line(own)) if mono and role == V.ROLES.index("melody") and chord_rows is None
-            else None,
+            # (and so does the top line of chords that carry the tune: a hymn on one piano, whose
+            # soprano had repeated 13 of 15 steps; QA qa18 H1)
+            habits=line_habits(_top_line(own)) if tune and chord_rows is None else None,
+            tops=tuple(_top_line(earlier)[-2:].tolist()) if tune and chord_rows is None else (),
             # ... and a line of single notes keeps its figure (root-fifth, say) in each bar.
             figure=_bar_figure(own, features, start_g, end_g) if texture is None and mono and role in _ACCOMPANYING
             and riff is None else None,
@@ -1164,6 +1168,17 @@ def _played_grid(own: np.ndarray, meters: np.ndarray) -> tuple[int, float, np.nd
     since = np.rint(np.asarray(since) / V.TICKS_PER_GRID).astype(np.int64)
     step = played_grid(since)
     return None if step is None else (step, on_beat_pull(since, step), unplayed_subdivisions(since, step))
+
+
+def _top_of_texture(own: np.ndarray, pitched: np.ndarray, voice: int, roles: dict) -> bool:
+    """Whether a voice's notes (rows onset, length, pitch, ..., voice) carry the tune: no other
+    pitched voice of `pitched` is a melody or plays above it (its top line's median pitch above
+    every other voice's median)."""
+    others = pitched[pitched[:, 4] != voice]
+    if any(roles.get(int(v)) == V.ROLES.index("melody") for v in np.unique(others[:, 4])):
+        return False
+    top = np.median(_top_line(own)) if len(own) else -1
+    return all(np.median(others[others[:, 4] == v, 2]) < top for v in np.unique(others[:, 4]))
 
 
 def _top_line(notes: np.ndarray) -> np.ndarray:

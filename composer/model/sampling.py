@@ -136,6 +136,7 @@ class TargetVoice:
     figure: BarFigure | None = None  # an accompanying line: the shape its context plays in each bar
     holds: np.ndarray | None = None  # a melody: the longest note its context starts per bar of its phrases (phrase_holds)
     habits: np.ndarray | None = None  # a melody: how often its context repeats a pitch or goes back (priors.line_habits)
+    tops: tuple[int, ...] = ()  # ... its last two context pitches (the highest of each onset: a chordal voice's tune)
 
 
 @dataclass
@@ -221,7 +222,7 @@ class _Row:
     recalled: tuple | None = None  # this step's recalled note (onset, pitch, length, weight: _recalled)
     recall_states: dict = field(default_factory=dict)  # slot -> priors.RecallState after its written notes
     chords: Callable[[np.ndarray], dict] | None = None  # this row's prior chords (RegionPlan.row_prior_features)
-    before_pitch: dict = field(default_factory=dict)  # slot -> the pitch before its last
+    tops: dict = field(default_factory=dict)  # slot -> [pitch before, last pitch] of its top line (the highest at each onset)
     habit_odds: dict = field(default_factory=dict)  # slot -> (the model's log-odds of each habit at its steps, last shifts)
 
 
@@ -620,13 +621,23 @@ def _pitch_priors(delta_logprobs: torch.Tensor, candidates: torch.Tensor, prior:
 
 
 def _keep_habits(logits: torch.Tensor, row: _Row, voice: TargetVoice, temperature: float) -> None:
-    """Shift (in place) the log-odds in `logits` (N_PITCH,) of `voice` repeating its last pitch
-    and of its going back to the one before, so that the share of each it is expected to write
-    meets its context's (priors.habit_shift, from the log-odds each had at `temperature` at this
-    row's steps in the voice so far). One after the other: a repeat held down goes back more."""
-    last, before = row.last_pitch.get(voice.slot, -1), row.before_pitch.get(voice.slot, -1)
+    """Shift (in place) the log-odds in `logits` (N_PITCH,) of `voice` repeating the last pitch
+    of its top line and of its going back to the one before, so that the share of each it is
+    expected to write meets its context's (priors.habit_shift, from the log-odds each had at
+    `temperature` at this row's steps in the voice so far). One after the other: a repeat held
+    down goes back more. A voice of chords (written top-down) is weighed only where its texture
+    makes the chord begun complete: the next note is the next chord's top, where the habits are."""
+    before, last = row.tops.get(voice.slot, (-1, -1))
     if not 0 <= last < V.N_PITCH:
         return
+    if voice.texture is not None:
+        size = 0  # the voice's notes at the row's onset: the chord it is writing
+        for note in reversed(row.notes[-MAX_STACK * 4:]):
+            if note[2] != row.onset:
+                break
+            size += note[0] == voice.score_voice
+        if size and voice.texture.rates[min(size, len(voice.texture.rates)) - 1] >= 0.5:
+            return
     values = logits.detach().float().cpu().numpy()
     if np.isfinite(values).sum() < 2:
         return
@@ -864,7 +875,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
     chords = plan.row_prior_features or (None,) * variations
     rows = [_Row(onset=plan.first_onset, pitch=plan.first_pitch, end=end, chords=row_chords,
                  last_pitch={v.slot: v.last_pitch for v in plan.voices},
-                 before_pitch={v.slot: v.line[-2] for v in plan.voices if len(v.line) >= 2})
+                 tops={v.slot: [-1, -1, *v.tops][-2:] for v in plan.voices if v.habits is not None})
             for end, row_chords in zip(ends, chords)]
     # (no bound: past any onset)
     row_ends = np.array([V.OPEN_END if e is None else e for e in ends], dtype=np.int64)
@@ -1100,7 +1111,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             v, p, o, d = voices[b], pitches[b], int(onsets[b]), int(columns["duration"][b]) + 1
             r.notes.append((slots[v].score_voice, p, o, d, velocities[b]))
             r.onset, r.pitch, r.voice, r.count = o, p, v, r.count + 1
-            r.before_pitch[v] = r.last_pitch.get(v, -1)
+            if v in r.tops and not (r.sounding.get(v) and r.sounding[v][-1][0] == o):  # (a chord's first note: its top)
+                r.tops[v] = [r.tops[v][1], p]
             r.last_pitch[v] = p
             if slots[v].recall is not None:
                 r.recall_states[v] = slots[v].recall.advance(r.recall_states.get(v, slots[v].recall.first), o, p)

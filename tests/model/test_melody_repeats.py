@@ -66,3 +66,35 @@ def test_a_tune_that_never_repeats_a_pitch_is_continued_with_few_repeats(cowrite
     # going back held to its bound over the tune's 11 %). The corpus's melodies: 12 % and 15 %.
     assert steps >= 150 and repeats / steps <= PEOPLE_HABITS[0], (repeats, returns, steps)
     assert (repeats + returns) / steps <= 0.3, (repeats, returns, steps)
+
+
+def top_line_habits(notes) -> tuple[int, int, int]:
+    """(repeats, returns, steps) of the highest pitch at each onset of `notes`."""
+    onsets = sorted({n.onset for n in notes})
+    line = np.array([max(n.pitch for n in notes if n.onset == t) for t in onsets])
+    return (int(np.sum(line[1:] == line[:-1])), int(np.sum((line[2:] == line[:-2]) & (line[2:] != line[1:-1]))),
+            len(line) - 1)
+
+
+def test_a_hymn_s_tune_on_top_of_chords_keeps_moving(cowriter):
+    """A hymn played on one piano (the right hand's chords carry the soprano): continued, its top
+    line repeats and goes back about as often as the soprano does, where it had sat on one note
+    (QA qa18 H1: 13 of 15 top notes repeated in each continuation, E5 15 times of 16)."""
+    from composer.request import fill_request
+    from tests.keyboard_music import hymn, in_one_track
+
+    right, left = hymn()
+    score, _ = in_one_track(right, left)
+    assert top_line_habits(score.notes) == (0, 3, 31)
+    counts = np.zeros(3, int)
+    for request in (continue_request(score, (0,), bars=4, variations=4, seed=3),
+                    fill_request(score, 4 * BAR, 6 * BAR, (0,), variations=4, seed=1)):
+        for variation in cowriter.generate(request):
+            written = [n for n in variation.notes if n.generated]
+            assert len(written) >= 24  # chords: the part kept its texture
+            counts += top_line_habits(written)
+    repeats, returns, steps = counts
+    # before: 68 of 88 written top-line steps repeated (77 %); now 1 repeats and 15 go back (the
+    # soprano: 0 and 3 of 31)
+    assert steps >= 80 and repeats / steps <= PEOPLE_HABITS[0], counts
+    assert (repeats + returns) / steps <= 0.3, counts
