@@ -46,6 +46,9 @@ class CoWriter:
         # What the last generate() worked around, to be said with its variations (a one-track piano
         # written as two hands), found while writing them rather than worked out again by callers.
         self.notices: tuple[str, ...] = ()
+        # ... and the request as the model wrote it (a two-handed part's hands as two voices, left
+        # hands appended) with each variation's new notes in its voices: a note cap is per hand.
+        self.written: tuple[GenerationRequest | None, list[list]] = (None, [])
 
     @classmethod
     def load(cls, checkpoint: str | Path | None = None, *, threads: int | None = 1, device: str = "cpu"):
@@ -109,6 +112,7 @@ class CoWriter:
                 max_notes=request.length, bars=request.bars, progress=progress, cancel=cancel,
                 replaced=[n for n in request.score.notes if request.region.contains(n.onset, n.voice)],
                 key_detected=request.key_widens_to_chords())
+        self.written = (request, results)
         if view is not None:
             return [apply_result(asked, view.merge(notes)) for notes in results]
         return [apply_result(request, notes, context) for notes in results]

@@ -309,7 +309,7 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
                   f"(--only-new) ({per_voice})")
         else:
             print(f"{path}: {len(variation.notes) - len(new)} notes kept + {len(new)} new ({per_voice})")
-        stopped = _stopped_short(request, new)
+        stopped = _stopped_short(*_as_written(cowriter, request, new, number - 1))
         if stopped and request.region.end is not None:
             print(f"notice: {path}: {stopped} stopped at the most new notes one request writes "
                   f"({len(new)}), before the end of the bars asked: ask for fewer bars at a time (--bars)",
@@ -365,6 +365,14 @@ def _input_among_outputs(args: argparse.Namespace):
     if not source.exists():
         return None
     return next((p for p in paths if p.exists() and p.samefile(source)), None)
+
+
+def _as_written(cowriter, request, new: list, variation: int) -> tuple:
+    """(request, new notes) as the model wrote them: a part played with both hands in one track
+    as its two hands, each with its own note cap (counted as one part, a long continuation was
+    told it stopped at the cap when neither hand had)."""
+    written, notes = cowriter.written
+    return (written, notes[variation]) if written is not None and variation < len(notes) else (request, new)
 
 
 def _stopped_short(request, new: list) -> str:
