@@ -77,3 +77,11 @@ def hymn() -> tuple[list[Note], list[Note]]:
         right += [Note(p, i * Q, Q - 10, 75) for p in (soprano, alto, tenor)]
         left.append(Note(root - 12 * (i % 2 == 0), i * Q, Q - 10, 75))
     return right, left
+
+
+def ballad() -> tuple[list[Note], list[Note]]:
+    """A tune of half notes over whole-bar chords, root and fifth low, the third an octave up."""
+    right = [Note(p, i * 2 * Q, 2 * Q - 10, 85) for i, p in enumerate(TUNE)]
+    left = [Note(p, b * BAR, BAR - 10, 60) for b, (root, third) in enumerate(CHORDS)
+            for p in (36 + root % 12, 43 + root % 12, root + third)]
+    return right, left
