@@ -791,7 +791,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                       # a new part (no notes of its own) is pulled to the middle of its asked range
                       pull_register=pull_register or any(t.register is None and t.centre is not None for t in targets),
                       slash_basses=slash_basses(score, chords),
-                      chord_pitch_classes=_chord_pitch_classes(chord_rows, region, key) if key_detected else frozenset(),
+                      chord_pitch_classes=_chord_pitch_classes(chord_rows, region, key) | _minor_degrees(key, pitched_notes)
+                      if key_detected else frozenset(),
                       chord_strength=0.0 if chord_rows is None else (
                           style_chord_strength(style) if controls.chord_strength is None else controls.chord_strength))
     # (almost) no notes of its own, or only those the request wrote before a key change: after the
@@ -1175,6 +1176,27 @@ def _chord_pitch_classes(chord_rows: np.ndarray | None, region: Region, key: Key
         if chord is not None:
             tones |= set(np.flatnonzero(chord).tolist())
     return frozenset(tones - key.pitch_classes)
+
+
+# A minor key's sixth and seventh degrees come natural and raised (G and G# in A minor: G major
+# and E major chords), and a detected lock is one seven-note scale: where the gap of a fill held
+# the piece's E major bars, the notes around it fitted natural A minor, and the fills played no
+# G# (0 in 9 variations; the piece plays 11), no E chord, no cadence (QA qa19 H1). Each such
+# degree the context plays at least MINOR_DEGREE_NOTES times is allowed too.
+MINOR_DEGREES = (8, 9, 10, 11)  # semitones over the tonic: the sixth and the seventh, natural and raised
+MINOR_DEGREE_NOTES = 2
+_MINOR_LOCKS = ("minor", "harmonic_minor", "melodic_minor", "dorian")
+
+
+def _minor_degrees(key: Key | None, notes: np.ndarray) -> frozenset[int]:
+    """The sixth and seventh degrees of a minor `key` (natural or raised) outside its scale that
+    the context's pitched notes (rows onset, length, pitch, ...) play at least MINOR_DEGREE_NOTES
+    times; none for another key."""
+    if key is None or key.scale not in _MINOR_LOCKS or not len(notes):
+        return frozenset()
+    counts = np.bincount(notes[:, 2] % 12, minlength=12)
+    return frozenset(pc for pc in ((key.tonic + d) % 12 for d in MINOR_DEGREES)
+                     if pc not in key.pitch_classes and counts[pc] >= MINOR_DEGREE_NOTES)
 
 
 def _played_grid(own: np.ndarray, meters: np.ndarray) -> tuple[int, float, np.ndarray | None] | None:
