@@ -468,8 +468,10 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     if (controls is None or controls.chord_strength is None) and _new_harmony(score, region, chords, replaced):
         # (a strength the person chose stays as chosen)
         controls = replace(controls or Controls(), chord_strength=style_chord_strength(style) + NEW_HARMONY_SHIFT)
+    # (the piece as the person has it: the notes being rewritten too, for a region that ends it)
+    piece_end = max((n.onset + n.duration for n in [*score.notes, *replaced]), default=0)
     common = dict(style=style, key=key, chords=chords, controls=controls, temperature=temperature, top_p=top_p,
-                  new_parts=tuple(new_parts), key_detected=key_detected,
+                  new_parts=tuple(new_parts), key_detected=key_detected, piece_end=piece_end,
                   cancel=cancel)
     if len(region.voices) == 1:
         written = _write_voice(checkpoint, score, region, seed=seed, variations=variations, max_notes=max_notes,
@@ -600,7 +602,7 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, temper
 def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_register: bool = False,
                 style: str | None = None, key: Key | None = None, chords=None, controls: Controls | None = None,
                 max_notes: int | None = None, bars: int | None = None, context_only: bool = False,
-                new_parts: Sequence[int] = (), key_detected: bool = False):
+                new_parts: Sequence[int] = (), key_detected: bool = False, piece_end: int | None = None):
     """(RegionPlan, encoder Context, style index) for writing the region's voices of `score`;
     context_only: (the voice slots and the decoder's first input instead of a plan, Context, style
     index), for another version of a score whose plan is made already (_write_beside)."""
@@ -783,10 +785,11 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     # delta is read as that largest delta (as in training, where deltas are clamped).
     first_onset = int(first.onset[0]) if len(before) else start_g
     first_onset = max(first_onset, start_g - V.MAX_DELTA)
+    final_bar = _final_bar(score, region, end_g, features, roles, piece_end)
     plan = RegionPlan(start=start_g, end=end_g, voices=targets, first=dec_first.matrix()[0],
                       first_onset=first_onset, first_pitch=int(first.pitch[0]) if len(before) else -1,
                       max_notes=limit, prefix=local_prefix(before), features_at=features, stop_at=stop_at,
-                      final_bar=_final_bar(score, region, end_g, features, roles), controls=controls, key=key,
+                      final_bar=final_bar, final_tonic=final_bar is not None and not _sounds_at(score, region, final_bar, roles), controls=controls, key=key,
                       density=density, bar=bar, start_bar=int(features(np.array([start_g]))["bar_index"][0]),
                       # a new part (no notes of its own) is pulled to the middle of its asked range
                       pull_register=pull_register or any(t.register is None and t.centre is not None for t in targets),
@@ -912,22 +915,34 @@ def progression_loop(notes: np.ndarray, meters: np.ndarray, start: int,
     return np.array(rows, dtype=np.int64)
 
 
-def _final_bar(score: Score, region: Region, end_g: int | None, features, roles: list[str]) -> int | None:
-    """The last bar's downbeat (grid tick) of a region that ends the piece: the piece's own notes
-    sound in that bar and none past the region (a part added to a whole piece, the last bars
-    filled), and the other pitched parts end there (one onset in the bar at most), else None
-    (sampling.RegionPlan.final_bar). A continuation past the piece is not its end: the music goes
-    on; nor is a last bar the band plays through (a bass refilled to the end of a song whose piano
-    and drums keep going had held one note, 15 of 15 variations; QA qa17 M2). roles: score_roles(score)."""
+def _final_bar(score: Score, region: Region, end_g: int | None, features, roles: list[str],
+               piece_end: int | None = None) -> int | None:
+    """The last bar's downbeat (grid tick) of a region that ends the piece: the piece sounds in
+    that bar (its notes in `score`, or those the region rewrites: piece_end, ticks) and no note
+    sounds past the region (a part added to a whole piece, the last bars filled), and the other
+    pitched parts end there (one onset in the bar at most), else None (sampling.RegionPlan.final_bar).
+    A continuation past the piece is not its end: the music goes on; nor is a last bar the band
+    plays through (a bass refilled to the end of a song whose piano and drums keep going had held
+    one note, 15 of 15 variations; QA qa17 M2). roles: score_roles(score)."""
     own = [n for n in score.notes if not n.generated]
-    if end_g is None or not own or max(n.onset + n.duration for n in score.notes) > end_g * V.TICKS_PER_GRID:
+    end = max([n.onset + n.duration for n in own] + ([piece_end] if piece_end is not None else []), default=None)
+    if end_g is None or end is None or max((n.onset + n.duration for n in score.notes), default=0) > end_g * V.TICKS_PER_GRID:
         return None
     final = int(end_g - 1 - int(features(np.array([end_g - 1]))["position"][0]))
-    if max(n.onset + n.duration for n in own) <= final * V.TICKS_PER_GRID:
+    if end <= final * V.TICKS_PER_GRID:
         return None
     onsets = {n.onset for n in score.notes if n.onset >= final * V.TICKS_PER_GRID and roles[n.voice] != "drums"
               and n.voice not in region.voices}
     return final if len(onsets) <= 1 else None
+
+
+def _sounds_at(score: Score, region: Region, grid_tick: int, roles: list[str]) -> bool:
+    """Whether a pitched part of the piece's own outside the region's voices sounds at
+    `grid_tick` (its last chord, where the region ends the piece: the parts written end on it, not
+    on the key's tonic; the parts this request wrote before are not the piece's own)."""
+    tick = grid_tick * V.TICKS_PER_GRID
+    return any(n.onset <= tick < n.onset + n.duration for n in score.notes
+               if n.voice not in region.voices and roles[n.voice] != "drums" and not n.generated)
 
 
 _ACCOMPANYING = (V.ROLES.index("bass"), V.ROLES.index("harmony"))

@@ -161,6 +161,8 @@ class RegionPlan:
     # The last bar's downbeat (grid tick) where the region ends the piece, else None: a bass line
     # ends there, on the chord held to the end (FINAL_BAR_PENALTY).
     final_bar: int | None = None
+    # ... where no other part sounds there: every pitched part ends on the key's tonic triad (_ending_prior)
+    final_tonic: bool = False
     controls: Controls = field(default_factory=Controls)
     key: Key | None = None
     density: int = 0
@@ -285,7 +287,7 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | No
     ok = onsets >= plan.start
     if pitch is not None:
         ok[0] &= _same_onset_ok(row, voice, pitch)
-    if not _may_stop(voice):  # (a voice that may stop: an onset past the end stops it, see sample_region)
+    if not _may_stop(voice, plan):  # (a voice that may stop: an onset past the end stops it, see sample_region)
         for bound in (row.end, plan.stop_at):
             if bound is not None:
                 ok &= onsets < bound
@@ -326,13 +328,15 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | No
     return ok
 
 
-def _may_stop(voice: TargetVoice) -> bool:
+def _may_stop(voice: TargetVoice, plan: "RegionPlan | None" = None) -> bool:
     """Whether the voice may end before the region does: a voice of block chords keeping its
     context's rhythm (Texture.occupancy), whose next chord often falls on the region's end (a
-    half-note comping part filling two bars). Others are written to the end, as the model was
-    trained (its regions end with a note, not with a stop), so without this the last chord of
-    a fill was forced into the few beats left, chords crammed in eighths."""
-    return (voice.texture is not None and voice.texture.occupancy is not None) or voice.rhythm is not None
+    half-note comping part filling two bars), and any pitched part ending the piece (on its last
+    downbeat: _ending_prior). Others are written to the end, as the model was trained (its
+    regions end with a note, not with a stop), so without this the last chord of a fill was
+    forced into the few beats left, chords crammed in eighths."""
+    return (voice.texture is not None and voice.texture.occupancy is not None) or voice.rhythm is not None \
+        or (plan is not None and _ends_the_piece(plan, voice))
 
 
 # Log-odds taken from a bass line's onsets after the last bar's downbeat where the region ends the
@@ -374,12 +378,71 @@ PRIOR_CANDIDATES = 8  # likeliest pitches whose own onset distribution the pitch
 
 
 def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> np.ndarray | None:
-    """_chord_prior, and an added harmony part's chords kept under the tune (Under)."""
+    """_chord_prior, an added harmony part's chords kept under the tune (Under), and the piece's
+    ending (_ending_prior)."""
     prior = _chord_prior(plan, row, voice, features)
-    if voice.under is None:
+    if voice.under is not None:
+        under = voice.under.prior(row.onset + np.arange(V.N_DELTA))
+        prior = under if prior is None else under + (prior if prior.ndim == 2 else prior[None])
+    return _ending_prior(plan, row, voice, prior)
+
+
+def _ends_the_piece(plan: "RegionPlan", voice: TargetVoice) -> bool:
+    """Whether the voice is a pitched one (not a bass keeping a rhythm: _ends_here) written into
+    a region that ends the piece, so it ends on the last bar's downbeat (_ending_prior)."""
+    return plan.final_bar is not None and voice.role != V.ROLES.index("drums") and not _ends_here(plan, voice)
+
+
+# The last bar of a region that ends the piece (RegionPlan.final_bar): every pitched part sounds its
+# last note or chord on the downbeat, held to the end, and where a key is known, on the tonic
+# triad: the bass on the tonic, a melody on the tonic or (FINAL_MELODY_OTHER nats less) the triad's
+# other tones, any other pitch FINAL_CHORD_PENALTY nats less. Filling the last bars of every part,
+# no fill had ended on the tonic chord with the tonic in the bass (0 of 30 over 10 pieces) and the
+# last bar ran on in quarters (QA qa19 H2).
+FINAL_CHORD_PENALTY = 10.0
+FINAL_MELODY_OTHER = 1.5
+# ... and a note under that chord's first outside the triad, this many (in effect none: the model,
+# sure of its voicing, had put an A3 under a final C4, ending on A minor; stopping stays free)
+FINAL_IN_CHORD_PENALTY = 30.0
+
+
+def final_chord_prior(key: Key, role: int) -> np.ndarray:
+    """(N_PITCH,) log-prior of the piece's last note of a part of `role` in `key`: 0 on the
+    tonic, on the tonic triad's third and fifth 0 for a chordal part, -FINAL_MELODY_OTHER for a
+    melody, -FINAL_CHORD_PENALTY for a bass; -FINAL_CHORD_PENALTY elsewhere. The third is the
+    key's (a minor key ends minor)."""
+    third = 4 if (key.tonic + 4) % 12 in key.pitch_classes else 3
+    classes = np.arange(V.N_PITCH) % 12
+    tonic = classes == key.tonic
+    triad = tonic | (classes == (key.tonic + third) % 12) | (classes == (key.tonic + 7) % 12)
+    other = {V.ROLES.index("melody"): -FINAL_MELODY_OTHER, V.ROLES.index("bass"): -FINAL_CHORD_PENALTY}.get(role, 0.0)
+    return np.where(tonic, 0.0, np.where(triad, other, -FINAL_CHORD_PENALTY))
+
+
+def _ending_prior(plan: "RegionPlan", row: _Row, voice: TargetVoice, prior: np.ndarray | None) -> np.ndarray | None:
+    """`prior` (as _chord_prior's) with the piece's ending where the region ends it
+    (RegionPlan.final_bar; pitched voices): onsets after the last bar's downbeat cost
+    FINAL_BAR_PENALTY instead, and stopping (an onset past the end) is free once the voice has
+    played on that downbeat, else costs the same (_ends_the_piece); the downbeat's pitches take
+    final_chord_prior where the key is known, no chords are written or given and no other part
+    sounds there (RegionPlan.final_tonic)."""
+    if plan.final_bar is None or row.end is None or voice.role == V.ROLES.index("drums"):
         return prior
-    under = voice.under.prior(row.onset + np.arange(V.N_DELTA))
-    return under if prior is None else under + (prior if prior.ndim == 2 else prior[None])
+    onsets = row.onset + np.arange(V.N_DELTA)
+    final = plan.final_bar
+    reached = any(n[0] == voice.score_voice and n[2] >= final for n in row.notes[-MAX_STACK * 4:])
+    if not _ends_here(plan, voice):  # (a bass keeping a rhythm has its own: _chord_prior)
+        prior = np.zeros(V.N_DELTA) if prior is None else prior
+        prior = np.where((onsets > final) & (onsets < row.end), -FINAL_BAR_PENALTY, prior)
+        prior = np.where(onsets >= row.end, 0.0 if reached else -FINAL_BAR_PENALTY, prior)
+    if plan.key is None or not plan.final_tonic or not (onsets == final).any() \
+            or (plan.chord_strength > 0 and plan.prior_features_at is None):
+        return prior  # (chords written or given lead the last chord; not those estimated from the parts)
+    last = final_chord_prior(plan.key, voice.role)
+    if reached:  # a note under the last chord's first: in the tonic triad, or none (the voice stops)
+        last = np.where(last <= -FINAL_CHORD_PENALTY, -FINAL_IN_CHORD_PENALTY, last)
+    chord = np.where((onsets == final)[None, :], last[:, None], 0.0)
+    return chord + (prior if prior.ndim == 2 else prior[None])
 
 
 def _known_notes(row: _Row, voice: TargetVoice, recent: tuple) -> list[tuple[int, int]]:
@@ -988,6 +1051,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 r.recalled = _recalled(r, tv, _prior_chords(plan, r, features) if plan.prior_chords_sure else features)
                 if r.recalled is not None and b > 0:  # the other variations recall less: they vary
                     r.recalled = (*r.recalled[:3], r.recalled[3] * RECALL_OTHERS)
+            if r.recalled is not None and plan.final_bar is not None and r.recalled[0] >= plan.final_bar:
+                r.recalled = None  # (the piece's last chord is its ending, not a phrase recalled: _ending_prior)
             if r.recalled is not None:
                 pitch_logits[b] = _mix_recalled(pitch_logits[b], r.recalled[1], r.recalled[3])
         pitch = pick(pitch_logits, temperature, top_p, generator)
@@ -1054,8 +1119,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 at = features(onsets[b:b + 1])
                 duration_ok[b] &= np.arange(V.N_DURATION) < max(1, int(at["bar_len"][0] - at["position"][0]))
                 duration_ok[b, 0] = True
-            if kept is not None and int(onsets[b]) == plan.final_bar and _ends_here(plan, slots[v]) \
-                    and duration_ok[b].any():
+            if v in slots and int(onsets[b]) == plan.final_bar and duration_ok[b].any() and (
+                    (kept is not None and _ends_here(plan, slots[v])) or _ends_the_piece(plan, slots[v])):
                 # the last note held to the end, whatever lengths the line played or the model likes
                 # (6 nats for it were not enough: a model trained longer ended on a quarter note)
                 duration_ok[b] = np.arange(V.N_DURATION) == np.flatnonzero(duration_ok[b])[-1]
