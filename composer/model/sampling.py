@@ -401,9 +401,11 @@ def _ends_the_piece(plan: "RegionPlan", voice: TargetVoice) -> bool:
 # last bar ran on in quarters (QA qa19 H2).
 FINAL_CHORD_PENALTY = 10.0
 FINAL_MELODY_OTHER = 1.5
-# ... and a note under that chord's first outside the triad, this many (in effect none: the model,
-# sure of its voicing, had put an A3 under a final C4, ending on A minor; stopping stays free)
-FINAL_IN_CHORD_PENALTY = 30.0
+# ... and a note under that chord's first outside the triad, or a note after the downbeat, this
+# many: in effect none (the model, sure of its voicing, had put an A3 under a final C4, ending on
+# A minor; a left hand whose last chord ended on the downbeat struck another on beat 3 at 12 nats).
+# Stopping stays free.
+FINAL_NO_PENALTY = 30.0
 
 
 def final_chord_prior(key: Key, role: int) -> np.ndarray:
@@ -422,25 +424,28 @@ def final_chord_prior(key: Key, role: int) -> np.ndarray:
 def _ending_prior(plan: "RegionPlan", row: _Row, voice: TargetVoice, prior: np.ndarray | None) -> np.ndarray | None:
     """`prior` (as _chord_prior's) with the piece's ending where the region ends it
     (RegionPlan.final_bar; pitched voices): onsets after the last bar's downbeat cost
-    FINAL_BAR_PENALTY instead, and stopping (an onset past the end) is free once the voice has
-    played on that downbeat, else costs the same (_ends_the_piece); the downbeat's pitches take
-    final_chord_prior where the key is known, no chords are written or given and no other part
-    sounds there (RegionPlan.final_tonic)."""
+    FINAL_NO_PENALTY instead, and stopping (an onset past the end) is free once the voice has
+    played on that downbeat or sounds over it, else costs FINAL_BAR_PENALTY (_ends_the_piece);
+    the downbeat's pitches take final_chord_prior where the key is known, no chords are written
+    or given and no other part sounds there (RegionPlan.final_tonic)."""
     if plan.final_bar is None or row.end is None or voice.role == V.ROLES.index("drums"):
         return prior
     onsets = row.onset + np.arange(V.N_DELTA)
     final = plan.final_bar
     reached = any(n[0] == voice.score_voice and n[2] >= final for n in row.notes[-MAX_STACK * 4:])
+    # (or sounds over it: a note tied over the downbeat ends the part as well; a left hand whose
+    # last note did had been made to strike another on beat 3)
+    over = any(start <= final < end for start, end in row.sounding.get(voice.slot, []))
     if not _ends_here(plan, voice):  # (a bass keeping a rhythm has its own: _chord_prior)
         prior = np.zeros(V.N_DELTA) if prior is None else prior
-        prior = np.where((onsets > final) & (onsets < row.end), -FINAL_BAR_PENALTY, prior)
-        prior = np.where(onsets >= row.end, 0.0 if reached else -FINAL_BAR_PENALTY, prior)
+        prior = np.where((onsets > final) & (onsets < row.end), -FINAL_NO_PENALTY, prior)
+        prior = np.where(onsets >= row.end, 0.0 if reached or over else -FINAL_BAR_PENALTY, prior)
     if plan.key is None or not plan.final_tonic or not (onsets == final).any() \
-            or (plan.chord_strength > 0 and plan.prior_features_at is None):
+            or (plan.chord_strength > 0 and plan.prior_features_at is None and plan.row_prior_features is None):
         return prior  # (chords written or given lead the last chord; not those estimated from the parts)
     last = final_chord_prior(plan.key, voice.role)
     if reached:  # a note under the last chord's first: in the tonic triad, or none (the voice stops)
-        last = np.where(last <= -FINAL_CHORD_PENALTY, -FINAL_IN_CHORD_PENALTY, last)
+        last = np.where(last <= -FINAL_CHORD_PENALTY, -FINAL_NO_PENALTY, last)
     chord = np.where((onsets == final)[None, :], last[:, None], 0.0)
     return chord + (prior if prior.ndim == 2 else prior[None])
 
