@@ -693,7 +693,12 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             if (texture is not None or mono) and role in _ACCOMPANYING else None
         if riff is None and end_g is not None and (texture is not None or mono) and role in _ACCOMPANYING:
             riff = _loop_across(own, start_g, end_g, features, chord_rows is not None)  # (a fill)
-        tune = (mono and role == V.ROLES.index("melody")) or (
+        figure = _bar_figure(own, features, start_g, end_g) if texture is None and mono and role in _ACCOMPANYING \
+            and riff is None else None
+        # (any line but one keeping a riff or a figure, which its own priors lead: a chorale's alto
+        # and tenor had repeated 75 % of their steps where their own context repeats 31 %, QA qa19 M6;
+        # a root-fifth bass's fifth before the next bar's root on it is a repeat the habit took away)
+        tune = (mono and role != drums_role and riff is None and figure is None) or (
             texture is not None and not comping and _top_of_texture(own, pitched_notes, v, role_index))
         targets.append(TargetVoice(
             slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
@@ -765,10 +770,11 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # (and so does the top line of chords that carry the tune: a hymn on one piano, whose
             # soprano had repeated 13 of 15 steps; QA qa18 H1)
             habits=line_habits(_top_line(own)) if tune and chord_rows is None else None,
+            # A line keeps apart from the other parts (no unison, no crossing) as its context does.
+            doubled=_doubled(own, pitched_notes, v, start_g) if mono and role != drums_role else None,
             tops=tuple(_top_line(earlier)[-2:].tolist()) if tune and chord_rows is None else (),
             # ... and a line of single notes keeps its figure (root-fifth, say) in each bar.
-            figure=_bar_figure(own, features, start_g, end_g) if texture is None and mono and role in _ACCOMPANYING
-            and riff is None else None,
+            figure=figure,
             # A line of single notes beside other parts recalls its own phrases (priors.recalled_note),
             # unless asked for another number of notes a bar than its own.
             recall=_recall_line(earlier, features if chord_rows is not None else None)
@@ -1230,6 +1236,63 @@ def _played_grid(own: np.ndarray, meters: np.ndarray) -> tuple[int, float, np.nd
     return None if step is None else (step, on_beat_pull(since, step), unplayed_subdivisions(since, step))
 
 
+# A line keeps apart from the other parts as its context does: where it sings no unison with a
+# part (at no more than APART_SHARE of its last APART_CONTEXT notes that sound with it), that
+# part's pitch costs it UNISON_PENALTY nats (composer.model.sampling); where it never crosses a
+# part above or below it, so does every pitch past that part's. A chorale's alto and tenor,
+# written in turn, sang a unison with a neighbour at 40 % of the onsets where the chorale never
+# does (QA qa19 M6), and, kept from unisons alone, crossed their neighbours twice as often.
+APART_SHARE = 0.05
+APART_CONTEXT = 64
+APART_MIN_NOTES = 8  # notes of the line sounding with a part, to tell how it keeps apart from it
+
+
+def _doubled(own: np.ndarray, pitched: np.ndarray, voice: int, start_g: int) -> tuple[int, np.ndarray] | None:
+    """(first grid tick, (N_PITCH, span) bool: the pitches that would double or cross another part
+    of `pitched` at each grid tick from the region's start on, where the line of notes `own`
+    (rows onset, length, pitch, ..., voice; ticks) never does in its context) for a line; None
+    where it keeps apart from no part, or no such part sounds in the region."""
+    others = pitched[pitched[:, 4] != voice]
+    if len(own) < APART_MIN_NOTES or not len(others):
+        return None
+    start = start_g * V.TICKS_PER_GRID
+    recent = own[np.argsort(own[:, 0], kind="stable")][-APART_CONTEXT:]
+    t, p = recent[:, 0][:, None], recent[:, 2][:, None]
+    pitches = np.arange(V.N_PITCH)[:, None]
+    marks = []
+    for part in np.unique(others[:, 4]).tolist():
+        notes = others[others[:, 4] == part]
+        inside = notes[notes[:, 0] + notes[:, 1] > start]
+        if not len(inside):
+            continue
+        sounding = (notes[:, 0][None] <= t) & (t < (notes[:, 0] + notes[:, 1])[None])  # (recent, notes)
+        with_it = sounding.any(1)
+        if with_it.sum() < APART_MIN_NOTES:
+            continue
+        above = np.median(notes[:, 2]) > np.median(own[:, 2])
+        # its pitch at each: the lowest of a part above, the highest of one below
+        q = (np.where(sounding, notes[:, 2][None], V.N_PITCH).min(1) if above
+             else np.where(sounding, notes[:, 2][None], -1).max(1))[with_it]
+        mine = recent[with_it, 2]
+        apart = np.mean(mine == q) <= APART_SHARE
+        ordered = np.mean(mine > q if above else mine < q) <= APART_SHARE
+        if not (apart or ordered):
+            continue
+        q = inside[:, 2][None]  # (each of its notes: a chord's notes each mark their side)
+        marks.append((inside, ((pitches == q) if apart else False)
+                      | (((pitches > q) if above else (pitches < q)) if ordered else False)))
+    if not marks:
+        return None
+    last = max(int(-(-(n[:, 0] + n[:, 1]).max() // V.TICKS_PER_GRID)) for n, _ in marks) - start_g
+    grid = np.zeros((V.N_PITCH, last), dtype=bool)
+    for inside, marked in marks:
+        first = np.maximum(inside[:, 0] // V.TICKS_PER_GRID - start_g, 0)
+        ends = -(-(inside[:, 0] + inside[:, 1]) // V.TICKS_PER_GRID) - start_g
+        for k, (a, b) in enumerate(zip(first.tolist(), ends.tolist())):
+            grid[:, a:b] |= marked[:, k][:, None]
+    return start_g, grid
+
+
 def _top_of_texture(own: np.ndarray, pitched: np.ndarray, voice: int, roles: dict) -> bool:
     """Whether a voice's notes (rows onset, length, pitch, ..., voice) carry the tune: no other
     pitched voice of `pitched` is a melody or plays above it (its top line's median pitch above
@@ -1337,6 +1400,15 @@ def _write_beside(checkpoint: Checkpoint, scores: list[Score], regions: list[Reg
                   for score, region in zip(scores[1:], regions[1:])]
         plan = replace(plan, row_prior_features=(plan.prior_features_at, *(
             plan.prior_features_at if c is None else ScoreFeatures(meters, keys, c) for c in chords)))
+    lines = [t for t in plan.voices if t.doubled is not None]
+    if lines:
+        # ... and doubles none of its own variation's parts (the first's had led the others: a
+        # chorale's tenor kept from the first variation's alto sang the others' in unison)
+        roles = score_roles(scores[0])
+        start_g = plan.start
+        plan = replace(plan, row_doubled=tuple(
+            {t.slot: _doubled(own[own[:, 4] == t.score_voice], own, t.score_voice, start_g) for t in lines}
+            for own in (_pitched(score, region, roles) for score, region in zip(scores, regions))))
     memory = _encode(model, [context] + [c for _, c, _ in others], style_index)
     return _as_notes(sample_region(model, memory, plan, len(scores), seed=seed, **sampling))
 

@@ -30,6 +30,8 @@ from composer.model.priors import (BASS_ROOT_STRENGTH, BROKEN_FIGURE_STRENGTH, C
 from composer.music.region import Controls
 from composer.music.scales import Key
 
+UNISON_PENALTY = 6.0  # nats off a line's pitch that doubles or crosses another part there (region_writer._doubled)
+
 LOWEST, HIGHEST = 21, 108  # the piano's range: pitched voices never leave it
 DRUM_LOWEST, DRUM_HIGHEST = 35, 81  # the General MIDI percussion map
 NO_SHIFT = 1 << 10
@@ -137,6 +139,10 @@ class TargetVoice:
     holds: np.ndarray | None = None  # a melody: the longest note its context starts per bar of its phrases (phrase_holds)
     habits: np.ndarray | None = None  # a melody: how often its context repeats a pitch or goes back (priors.line_habits)
     tops: tuple[int, ...] = ()  # ... its last two context pitches (the highest of each onset: a chordal voice's tune)
+    # a line that keeps apart from the other parts: (first grid tick, (N_PITCH, span) bool of the
+    # pitches that would double or cross them from there), each costing it UNISON_PENALTY
+    # (region_writer._doubled)
+    doubled: tuple[int, np.ndarray] | None = None
 
 
 @dataclass
@@ -182,6 +188,9 @@ class RegionPlan:
     # Per variation, its own prior chords (overriding prior_features_at), where they were estimated
     # from the parts written before this voice, which differ by variation (None: the plan's for all).
     row_prior_features: tuple[Callable[[np.ndarray], dict] | None, ...] | None = None
+    # Per variation, its voices' TargetVoice.doubled (slot -> doubled), where the parts it doubles
+    # were written before it by this request and differ by variation (None: the voices' own).
+    row_doubled: tuple[dict, ...] | None = None
     # The bass notes slash chords name ("Eb/G"): rows (onset, end, pitch class) in grid ticks, the
     # bass line's note where the chord arrives instead of the root (None: no slash chords).
     slash_basses: np.ndarray | None = None
@@ -225,6 +234,7 @@ class _Row:
     recall_states: dict = field(default_factory=dict)  # slot -> priors.RecallState after its written notes
     chords: Callable[[np.ndarray], dict] | None = None  # this row's prior chords (RegionPlan.row_prior_features)
     tops: dict = field(default_factory=dict)  # slot -> [pitch before, last pitch] of its top line (the highest at each onset)
+    doubled: dict = field(default_factory=dict)  # slot -> this row's TargetVoice.doubled (RegionPlan.row_doubled)
     habit_odds: dict = field(default_factory=dict)  # slot -> (the model's log-odds of each habit at its steps, last shifts)
 
 
@@ -378,9 +388,18 @@ PRIOR_CANDIDATES = 8  # likeliest pitches whose own onset distribution the pitch
 
 
 def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> np.ndarray | None:
-    """_chord_prior, an added harmony part's chords kept under the tune (Under), and the piece's
-    ending (_ending_prior)."""
+    """_chord_prior, a line's unisons and crossings with the other parts (TargetVoice.doubled), an added harmony
+    part's chords kept under the tune (Under), and the piece's ending (_ending_prior)."""
     prior = _chord_prior(plan, row, voice, features)
+    doubled = row.doubled.get(voice.slot, voice.doubled)
+    if doubled is not None:  # a line that doubles no other part
+        first, sounding = doubled
+        at = row.onset + np.arange(V.N_DELTA) - first
+        inside = (at >= 0) & (at < sounding.shape[1])
+        if inside.any():
+            unison = np.zeros((V.N_PITCH, V.N_DELTA))
+            unison[:, inside] = -UNISON_PENALTY * sounding[:, at[inside]]
+            prior = unison if prior is None else unison + (prior if prior.ndim == 2 else prior[None])
     if voice.under is not None:
         under = voice.under.prior(row.onset + np.arange(V.N_DELTA))
         prior = under if prior is None else under + (prior if prior.ndim == 2 else prior[None])
@@ -941,10 +960,12 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
     folded = {v.slot for v in plan.voices if v.register is None and v.centre is not None and plan.pull_register}
     ends = plan.row_ends if plan.row_ends is not None else (plan.end,) * variations
     chords = plan.row_prior_features or (None,) * variations
+    doubled = plan.row_doubled or ({},) * variations
     rows = [_Row(onset=plan.first_onset, pitch=plan.first_pitch, end=end, chords=row_chords,
                  last_pitch={v.slot: v.last_pitch for v in plan.voices},
-                 tops={v.slot: [-1, -1, *v.tops][-2:] for v in plan.voices if v.habits is not None})
-            for end, row_chords in zip(ends, chords)]
+                 tops={v.slot: [-1, -1, *v.tops][-2:] for v in plan.voices if v.habits is not None},
+                 doubled=row_doubled)
+            for end, row_chords, row_doubled in zip(ends, chords, doubled)]
     # (no bound: past any onset)
     row_ends = np.array([V.OPEN_END if e is None else e for e in ends], dtype=np.int64)
     open_rows = np.array([e is None for e in ends])
