@@ -30,7 +30,7 @@ from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, 
                                    harmonic_rhythm_of, line_habits, line_rhythm_of, metric_weight, on_beat_pull,
                                    phrase_holds, played_grid, recency_weights, style_chord_strength, texture_of,
                                    unplayed_subdivisions, written_grid)
-from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region
+from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region, tonic_triad
 from composer.model.style_beats import kick_line, style_beat, swung
 from composer.music.limits import BARS_REQUEST_NOTES, region_fill_cap, voice_fill_cap
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
@@ -470,8 +470,12 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
         controls = replace(controls or Controls(), chord_strength=style_chord_strength(style) + NEW_HARMONY_SHIFT)
     # (the piece as the person has it: the notes being rewritten too, for a region that ends it)
     piece_end = max((n.onset + n.duration for n in [*score.notes, *replaced]), default=0)
+    drums = {i for i, v in enumerate(score.voices) if v.is_drum}
+    last = [n.pitch for n in [*score.notes, *replaced] if n.voice not in drums and n.onset + n.duration >= piece_end - 1
+            and n.onset < piece_end - 1]
     common = dict(style=style, key=key, chords=chords, controls=controls, temperature=temperature, top_p=top_p,
                   new_parts=tuple(new_parts), key_detected=key_detected, piece_end=piece_end,
+                  final_bass=min(last) % 12 if last else None,
                   cancel=cancel)
     if len(region.voices) == 1:
         written = _write_voice(checkpoint, score, region, seed=seed, variations=variations, max_notes=max_notes,
@@ -602,7 +606,8 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, temper
 def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_register: bool = False,
                 style: str | None = None, key: Key | None = None, chords=None, controls: Controls | None = None,
                 max_notes: int | None = None, bars: int | None = None, context_only: bool = False,
-                new_parts: Sequence[int] = (), key_detected: bool = False, piece_end: int | None = None):
+                new_parts: Sequence[int] = (), key_detected: bool = False, piece_end: int | None = None,
+                final_bass: int | None = None):
     """(RegionPlan, encoder Context, style index) for writing the region's voices of `score`;
     context_only: (the voice slots and the decoder's first input instead of a plan, Context, style
     index), for another version of a score whose plan is made already (_write_beside)."""
@@ -795,7 +800,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     plan = RegionPlan(start=start_g, end=end_g, voices=targets, first=dec_first.matrix()[0],
                       first_onset=first_onset, first_pitch=int(first.pitch[0]) if len(before) else -1,
                       max_notes=limit, prefix=local_prefix(before), features_at=features, stop_at=stop_at,
-                      final_bar=final_bar, final_tonic=final_bar is not None and not _sounds_at(score, region, final_bar, roles), controls=controls, key=key,
+                      final_bar=final_bar, final_chord=_final_chord(score, region, final_bar, roles, key, final_bass),
+                      controls=controls, key=key,
                       density=density, bar=bar, start_bar=int(features(np.array([start_g]))["bar_index"][0]),
                       # a new part (no notes of its own) is pulled to the middle of its asked range
                       pull_register=pull_register or any(t.register is None and t.centre is not None for t in targets),
@@ -948,13 +954,28 @@ def _final_bar(score: Score, region: Region, end_g: int | None, features, roles:
     return final if len(onsets) <= 1 else None
 
 
-def _sounds_at(score: Score, region: Region, grid_tick: int, roles: list[str]) -> bool:
-    """Whether a pitched part of the piece's own outside the region's voices sounds at
-    `grid_tick` (its last chord, where the region ends the piece: the parts written end on it, not
-    on the key's tonic; the parts this request wrote before are not the piece's own)."""
-    tick = grid_tick * V.TICKS_PER_GRID
-    return any(n.onset <= tick < n.onset + n.duration for n in score.notes
-               if n.voice not in region.voices and roles[n.voice] != "drums" and not n.generated)
+def _final_chord(score: Score, region: Region, final_bar: int | None, roles: list[str], key: Key | None,
+                 final_bass: int | None) -> tuple[int, frozenset[int]] | None:
+    """The chord (root pitch class, pitch classes) the parts written into a region that ends the
+    piece end on (sampling.RegionPlan.final_chord): the one the piece's own other parts sound on
+    the last bar's downbeat (its lowest note as the root: a flute refilled alone over a band
+    holding G had held A5, C6 or E6), else the key's tonic triad, or its relative's where the
+    piece's own last bass note (`final_bass`, pitch class: the notes rewritten count) is that
+    one's tonic (a tune in A minor with no G#, whose notes read C major, had ended in C major);
+    None without a key."""
+    if final_bar is None:
+        return None
+    tick = final_bar * V.TICKS_PER_GRID
+    held = [n.pitch for n in score.notes if n.onset <= tick < n.onset + n.duration and n.voice not in region.voices
+            and roles[n.voice] != "drums" and not n.generated]  # (not the parts this request wrote before)
+    if held:
+        return min(held) % 12, frozenset(p % 12 for p in held)
+    if key is None:
+        return None
+    relative = Key((key.tonic + (9 if key.scale == "major" else 3)) % 12, "minor" if key.scale == "major" else "major")
+    if key.scale in ("major", "minor") and final_bass == relative.tonic:
+        return tonic_triad(relative)
+    return tonic_triad(key)
 
 
 _ACCOMPANYING = (V.ROLES.index("bass"), V.ROLES.index("harmony"))
@@ -1275,7 +1296,8 @@ def _doubled(own: np.ndarray, pitched: np.ndarray, voice: int, start_g: int) -> 
              else np.where(sounding, notes[:, 2][None], -1).max(1))[with_it]
         mine = recent[with_it, 2]
         apart = np.mean(mine == q) <= APART_SHARE
-        ordered = np.mean(mine > q if above else mine < q) <= APART_SHARE
+        # (on its side: a part doubling another in unison is on neither, and stays free to)
+        ordered = np.mean(mine > q if above else mine < q) <= APART_SHARE and np.mean(mine < q if above else mine > q) >= 0.5
         if not (apart or ordered):
             continue
         q = inside[:, 2][None]  # (each of its notes: a chord's notes each mark their side)

@@ -167,8 +167,9 @@ class RegionPlan:
     # The last bar's downbeat (grid tick) where the region ends the piece, else None: a bass line
     # ends there, on the chord held to the end (FINAL_BAR_PENALTY).
     final_bar: int | None = None
-    # ... where no other part sounds there: every pitched part ends on the key's tonic triad (_ending_prior)
-    final_tonic: bool = False
+    # ... and the chord the parts end on there: (root pitch class, its pitch classes), the one the
+    # piece's other parts hold there, else the key's tonic triad (_ending_prior; None: not known)
+    final_chord: tuple[int, frozenset[int]] | None = None
     controls: Controls = field(default_factory=Controls)
     key: Key | None = None
     density: int = 0
@@ -407,9 +408,9 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
 
 
 def _ends_the_piece(plan: "RegionPlan", voice: TargetVoice) -> bool:
-    """Whether the voice is a pitched one (not a bass keeping a rhythm: _ends_here) written into
-    a region that ends the piece, so it ends on the last bar's downbeat (_ending_prior)."""
-    return plan.final_bar is not None and voice.role != V.ROLES.index("drums") and not _ends_here(plan, voice)
+    """Whether the voice (not a bass keeping a rhythm: _ends_here) is written into a region that
+    ends the piece, so it ends on the last bar's downbeat (_ending_prior)."""
+    return plan.final_bar is not None and not _ends_here(plan, voice)
 
 
 # The last bar of a region that ends the piece (RegionPlan.final_bar): every pitched part sounds its
@@ -427,17 +428,22 @@ FINAL_MELODY_OTHER = 1.5
 FINAL_NO_PENALTY = 30.0
 
 
-def final_chord_prior(key: Key, role: int) -> np.ndarray:
-    """(N_PITCH,) log-prior of the piece's last note of a part of `role` in `key`: 0 on the
-    tonic, on the tonic triad's third and fifth 0 for a chordal part, -FINAL_MELODY_OTHER for a
-    melody, -FINAL_CHORD_PENALTY for a bass; -FINAL_CHORD_PENALTY elsewhere. The third is the
-    key's (a minor key ends minor)."""
-    third = 4 if (key.tonic + 4) % 12 in key.pitch_classes else 3
+def final_chord_prior(chord: tuple[int, frozenset[int]], role: int) -> np.ndarray:
+    """(N_PITCH,) log-prior of the piece's last note of a part of `role` on `chord` (root pitch
+    class, pitch classes): 0 on the root, on the chord's other tones 0 for a chordal part,
+    -FINAL_MELODY_OTHER for a melody, -FINAL_CHORD_PENALTY for a bass; -FINAL_CHORD_PENALTY
+    elsewhere."""
+    root, tones = chord
     classes = np.arange(V.N_PITCH) % 12
-    tonic = classes == key.tonic
-    triad = tonic | (classes == (key.tonic + third) % 12) | (classes == (key.tonic + 7) % 12)
     other = {V.ROLES.index("melody"): -FINAL_MELODY_OTHER, V.ROLES.index("bass"): -FINAL_CHORD_PENALTY}.get(role, 0.0)
-    return np.where(tonic, 0.0, np.where(triad, other, -FINAL_CHORD_PENALTY))
+    return np.where(classes == root, 0.0, np.where(np.isin(classes, sorted(tones)), other, -FINAL_CHORD_PENALTY))
+
+
+def tonic_triad(key: Key) -> tuple[int, frozenset[int]]:
+    """(tonic, the tonic triad's pitch classes) of `key`, its third the key's own (a minor key
+    ends minor)."""
+    third = 4 if (key.tonic + 4) % 12 in key.pitch_classes else 3
+    return key.tonic, frozenset({key.tonic, (key.tonic + third) % 12, (key.tonic + 7) % 12})
 
 
 def _ending_prior(plan: "RegionPlan", row: _Row, voice: TargetVoice, prior: np.ndarray | None) -> np.ndarray | None:
@@ -445,9 +451,9 @@ def _ending_prior(plan: "RegionPlan", row: _Row, voice: TargetVoice, prior: np.n
     (RegionPlan.final_bar; pitched voices): onsets after the last bar's downbeat cost
     FINAL_NO_PENALTY instead, and stopping (an onset past the end) is free once the voice has
     played on that downbeat or sounds over it, else costs FINAL_BAR_PENALTY (_ends_the_piece);
-    the downbeat's pitches take final_chord_prior where the key is known, no chords are written
-    or given and no other part sounds there (RegionPlan.final_tonic)."""
-    if plan.final_bar is None or row.end is None or voice.role == V.ROLES.index("drums"):
+    the downbeat's pitches take final_chord_prior of RegionPlan.final_chord where no chords are
+    written or given there. A drum part stops on the downbeat as well."""
+    if plan.final_bar is None or row.end is None:
         return prior
     onsets = row.onset + np.arange(V.N_DELTA)
     final = plan.final_bar
@@ -459,10 +465,10 @@ def _ending_prior(plan: "RegionPlan", row: _Row, voice: TargetVoice, prior: np.n
         prior = np.zeros(V.N_DELTA) if prior is None else prior
         prior = np.where((onsets > final) & (onsets < row.end), -FINAL_NO_PENALTY, prior)
         prior = np.where(onsets >= row.end, 0.0 if reached or over else -FINAL_BAR_PENALTY, prior)
-    if plan.key is None or not plan.final_tonic or not (onsets == final).any() \
+    if plan.final_chord is None or voice.role == V.ROLES.index("drums") or not (onsets == final).any() \
             or (plan.chord_strength > 0 and plan.prior_features_at is None and plan.row_prior_features is None):
         return prior  # (chords written or given lead the last chord; not those estimated from the parts)
-    last = final_chord_prior(plan.key, voice.role)
+    last = final_chord_prior(plan.final_chord, voice.role)
     if reached:  # a note under the last chord's first: in the tonic triad, or none (the voice stops)
         last = np.where(last <= -FINAL_CHORD_PENALTY, -FINAL_NO_PENALTY, last)
     chord = np.where((onsets == final)[None, :], last[:, None], 0.0)
