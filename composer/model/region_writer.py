@@ -32,6 +32,7 @@ from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, 
                                    unplayed_subdivisions, written_grid)
 from composer.model.sampling import RegionPlan, TargetVoice, branch_points, sample_region, tonic_triad
 from composer.model.style_beats import kick_line, style_beat, swung
+from composer.music.chords import QUALITY_INDEX
 from composer.music.limits import BARS_REQUEST_NOTES, region_fill_cap, voice_fill_cap
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
 from composer.music.second_part import (BassComplement, DrumComplement, bass_complement, drum_complement,
@@ -846,6 +847,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         # played or exported ones do, ends on its bar line, and its last bar's chord counts)
         loop = progression_loop(pitched_notes[pitched_notes[:, 0] < region.start], meters, start_g * V.TICKS_PER_GRID,
                                 key.pitch_classes if key is not None else None)
+    if loop is not None and plan.final_bar is not None and plan.final_chord is not None:
+        loop = _ending_on(loop, plan.final_bar * V.TICKS_PER_GRID, plan.final_chord)
     if loop is not None:
         # (the piece's own chords widen a lock detected from it, as written ones do: the loop's E
         # major in A minor kept its G#)
@@ -952,6 +955,22 @@ def _final_bar(score: Score, region: Region, end_g: int | None, features, roles:
     onsets = {n.onset for n in score.notes if n.onset >= final * V.TICKS_PER_GRID and roles[n.voice] != "drums"
               and n.voice not in region.voices}
     return final if len(onsets) <= 1 else None
+
+
+def _ending_on(rows: np.ndarray, tick: int, chord: tuple[int, frozenset[int]]) -> np.ndarray:
+    """Chord rows (onset, duration, root, quality; ticks) with the one sounding at `tick` and after
+    it the piece's last chord (sampling.RegionPlan.final_chord), as a major or minor triad (left
+    as they are where it is neither): a band's loop cycled into a fill of its last bars had ended
+    the song on its IV (F under a C major song, in 3 of 3; QA qa20)."""
+    root, tones = chord
+    third = 4 if (root + 4) % 12 in tones else 3 if (root + 3) % 12 in tones else None
+    if third is None:
+        return rows
+    rows = rows.copy()
+    last = (rows[:, 0] + rows[:, 1] > tick)
+    rows[last, 2] = root
+    rows[last, 3] = QUALITY_INDEX["maj" if third == 4 else "min"]
+    return rows
 
 
 def _final_chord(score: Score, region: Region, final_bar: int | None, roles: list[str], key: Key | None,

@@ -103,3 +103,16 @@ def test_a_tune_refilled_alone_ends_on_the_chord_its_band_holds():
         last.append(max(tune, key=lambda n: n.onset))
     # before: D5, F5 and C5 held over the band's E major (QA qa20 H2: 0 of 3 in the band's G)
     assert all(n.pitch % 12 in (4, 8, 11) and n.onset == 15 * BAR for n in last), last
+
+
+def test_a_band_s_loop_filled_at_the_end_ends_on_the_tonic():
+    """A song whose band cycles C G Am F, its last two bars filled: the loop carried on for the
+    chord priors had ended it on F (here 1 of 3; the QA's song: its IV in 3 of 3, qa20)."""
+    from test_tune_follows_the_band_loop import pop_song
+
+    song = pop_song()
+    endings = []
+    for variation in cowriter_().generate(fill_request(song, 14 * BAR, 16 * BAR, variations=3, seed=2)):
+        sounding = sorted(n.pitch for n in variation.notes if n.onset <= 16 * BAR - 10 < n.onset + n.duration)
+        endings.append((sounding[0] % 12, {p % 12 for p in sounding}))
+    assert all(bass == 0 and tones <= {0, 4, 7} for bass, tones in endings), endings
