@@ -471,7 +471,7 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
         controls = replace(controls or Controls(), chord_strength=style_chord_strength(style) + NEW_HARMONY_SHIFT)
     # (the piece as the person has it: the notes being rewritten too, for a region that ends it)
     piece_end = max((n.onset + n.duration for n in [*score.notes, *replaced]), default=0)
-    drums = {i for i, v in enumerate(score.voices) if v.is_drum}
+    drums = [i for i, v in enumerate(score.voices) if v.is_drum]
     last = [n.pitch for n in [*score.notes, *replaced] if n.voice not in drums and n.onset + n.duration >= piece_end - 1
             and n.onset < piece_end - 1]
     common = dict(style=style, key=key, chords=chords, controls=controls, temperature=temperature, top_p=top_p,
@@ -487,7 +487,6 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
                                 bars=bars, progress=progress, **common)
     # Velocities from the context's dynamics (composer.model.dynamics: the model learnt none).
     context = [n for n in score.notes if not region.contains(n.onset, n.voice)]
-    drums = [i for i, v in enumerate(score.voices) if v.is_drum]
     roles = score_roles(score)  # an added harmony part sits under the tune
     # Drum hits take their drum's written length (composer.model.hit_lengths: the model wrote pitched lengths).
     return [drum_hit_lengths(follow_dynamics(notes, context, start=region.start, end=region.end,
@@ -991,9 +990,10 @@ def _final_chord(score: Score, region: Region, final_bar: int | None, roles: lis
         return min(held) % 12, frozenset(p % 12 for p in held)
     if key is None:
         return None
-    relative = Key((key.tonic + (9 if key.scale == "major" else 3)) % 12, "minor" if key.scale == "major" else "major")
-    if key.scale in ("major", "minor") and final_bass == relative.tonic:
-        return tonic_triad(relative)
+    if key.scale in ("major", "minor"):
+        relative = Key((key.tonic + (9 if key.scale == "major" else 3)) % 12, "minor" if key.scale == "major" else "major")
+        if final_bass == relative.tonic:
+            return tonic_triad(relative)
     return tonic_triad(key)
 
 
@@ -1446,10 +1446,9 @@ def _write_beside(checkpoint: Checkpoint, scores: list[Score], regions: list[Reg
         # ... and doubles none of its own variation's parts (the first's had led the others: a
         # chorale's tenor kept from the first variation's alto sang the others' in unison)
         roles = score_roles(scores[0])
-        start_g = plan.start
-        plan = replace(plan, row_doubled=tuple(
-            {t.slot: _doubled(own[own[:, 4] == t.score_voice], own, t.score_voice, start_g) for t in lines}
-            for own in (_pitched(score, region, roles) for score, region in zip(scores, regions))))
+        plan = replace(plan, row_doubled=({t.slot: t.doubled for t in lines}, *(
+            {t.slot: _doubled(own[own[:, 4] == t.score_voice], own, t.score_voice, plan.start) for t in lines}
+            for own in (_pitched(score, region, roles) for score, region in zip(scores[1:], regions[1:])))))
     memory = _encode(model, [context] + [c for _, c, _ in others], style_index)
     return _as_notes(sample_region(model, memory, plan, len(scores), seed=seed, **sampling))
 

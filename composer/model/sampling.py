@@ -342,7 +342,7 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | No
 def _may_stop(voice: TargetVoice, plan: "RegionPlan | None" = None) -> bool:
     """Whether the voice may end before the region does: a voice of block chords keeping its
     context's rhythm (Texture.occupancy), whose next chord often falls on the region's end (a
-    half-note comping part filling two bars), and any pitched part ending the piece (on its last
+    half-note comping part filling two bars), and any part ending the piece (on its last
     downbeat: _ending_prior). Others are written to the end, as the model was trained (its
     regions end with a note, not with a stop), so without this the last chord of a fill was
     forced into the few beats left, chords crammed in eighths."""
@@ -413,10 +413,11 @@ def _ends_the_piece(plan: "RegionPlan", voice: TargetVoice) -> bool:
     return plan.final_bar is not None and not _ends_here(plan, voice)
 
 
-# The last bar of a region that ends the piece (RegionPlan.final_bar): every pitched part sounds its
-# last note or chord on the downbeat, held to the end, and where a key is known, on the tonic
-# triad: the bass on the tonic, a melody on the tonic or (FINAL_MELODY_OTHER nats less) the triad's
-# other tones, any other pitch FINAL_CHORD_PENALTY nats less. Filling the last bars of every part,
+# The last bar of a region that ends the piece (RegionPlan.final_bar): every part sounds its last
+# note or chord on the downbeat, held to the end, and a pitched part on RegionPlan.final_chord (the
+# chord the band holds there, else the key's tonic triad): the bass on its root, a melody on the
+# root or (FINAL_MELODY_OTHER nats less) the chord's other tones, any other pitch
+# FINAL_CHORD_PENALTY nats less. Filling the last bars of every part,
 # no fill had ended on the tonic chord with the tonic in the bass (0 of 30 over 10 pieces) and the
 # last bar ran on in quarters (QA qa19 H2).
 FINAL_CHORD_PENALTY = 10.0
@@ -448,7 +449,7 @@ def tonic_triad(key: Key) -> tuple[int, frozenset[int]]:
 
 def _ending_prior(plan: "RegionPlan", row: _Row, voice: TargetVoice, prior: np.ndarray | None) -> np.ndarray | None:
     """`prior` (as _chord_prior's) with the piece's ending where the region ends it
-    (RegionPlan.final_bar; pitched voices): onsets after the last bar's downbeat cost
+    (RegionPlan.final_bar): onsets after the last bar's downbeat cost
     FINAL_NO_PENALTY instead, and stopping (an onset past the end) is free once the voice has
     played on that downbeat or sounds over it, else costs FINAL_BAR_PENALTY (_ends_the_piece);
     the downbeat's pitches take final_chord_prior of RegionPlan.final_chord where no chords are
@@ -469,7 +470,7 @@ def _ending_prior(plan: "RegionPlan", row: _Row, voice: TargetVoice, prior: np.n
             or (plan.chord_strength > 0 and plan.prior_features_at is None and plan.row_prior_features is None):
         return prior  # (chords written or given lead the last chord; not those estimated from the parts)
     last = final_chord_prior(plan.final_chord, voice.role)
-    if reached:  # a note under the last chord's first: in the tonic triad, or none (the voice stops)
+    if reached:  # a note under the last chord's first: in that chord, or none (the voice stops)
         last = np.where(last <= -FINAL_CHORD_PENALTY, -FINAL_NO_PENALTY, last)
     chord = np.where((onsets == final)[None, :], last[:, None], 0.0)
     return chord + (prior if prior.ndim == 2 else prior[None])
