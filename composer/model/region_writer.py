@@ -40,6 +40,7 @@ from composer.music.second_part import (BassComplement, DrumComplement, bass_com
 from composer.music.region import Controls, Region
 from composer.music.scales import Key
 from composer.music.score import Note, Score
+from composer.music.strum import destrummed, strum_styles, strummed
 
 MAX_CONTEXT = 1024  # notes before the region the encoder reads (the whole piece, for most pieces)
 MAX_AFTER = 256  # notes after a fill region
@@ -466,12 +467,17 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     for v in region.voices:
         if not 0 <= v < len(score.voices):
             raise ValueError(f"region voice {v} is not a voice of the score ({len(score.voices)} voices)")
+    drums = [i for i, v in enumerate(score.voices) if v.is_drum]
+    # Strummed and rolled chords are read as the chords they are, and a part that strums has its
+    # written chords strummed as its own are (composer.music.strum).
+    strums = {v: s for v, s in strum_styles([n for n in score.notes if n.voice not in drums],
+                                            score.meter_map()).items() if v in region.voices}
+    score, replaced = _destrummed(score, drums), _destrummed_notes(replaced, drums)
     if (controls is None or controls.chord_strength is None) and _new_harmony(score, region, chords, replaced):
         # (a strength the person chose stays as chosen)
         controls = replace(controls or Controls(), chord_strength=style_chord_strength(style) + NEW_HARMONY_SHIFT)
     # (the piece as the person has it: the notes being rewritten too, for a region that ends it)
     piece_end = max((n.onset + n.duration for n in [*score.notes, *replaced]), default=0)
-    drums = [i for i, v in enumerate(score.voices) if v.is_drum]
     last = [n.pitch for n in [*score.notes, *replaced] if n.voice not in drums and n.onset + n.duration >= piece_end - 1
             and n.onset < piece_end - 1]
     common = dict(style=style, key=key, chords=chords, controls=controls, temperature=temperature, top_p=top_p,
@@ -489,9 +495,22 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     context = [n for n in score.notes if not region.contains(n.onset, n.voice)]
     roles = score_roles(score)  # an added harmony part sits under the tune
     # Drum hits take their drum's written length (composer.model.hit_lengths: the model wrote pitched lengths).
-    return [drum_hit_lengths(follow_dynamics(notes, context, start=region.start, end=region.end,
-                                             meters=score_meters(score), drum_voices=drums, replaced=replaced,
-                                             roles=roles), context, drums) for notes in written]
+    written = [drum_hit_lengths(follow_dynamics(notes, context, start=region.start, end=region.end,
+                                                meters=score_meters(score), drum_voices=drums, replaced=replaced,
+                                                roles=roles), context, drums) for notes in written]
+    return [strummed(notes, strums, score.meter_map()) if strums else notes for notes in written]
+
+
+def _destrummed_notes(notes: Sequence[Note], drums: Sequence[int]) -> list[Note]:
+    """The pitched notes' strums read as chords (composer.music.strum; a drum's flam stays two hits)."""
+    pitched, _ = destrummed(n for n in notes if n.voice not in drums)
+    hits = iter(pitched)
+    return [n if n.voice in drums else next(hits) for n in notes]
+
+
+def _destrummed(score: Score, drums: Sequence[int]) -> Score:
+    notes = _destrummed_notes(score.notes, drums)
+    return score if all(a is b for a, b in zip(notes, score.notes)) else score.copy(notes=notes)
 
 
 def _new_harmony(score: Score, region: Region, chords, replaced: Sequence[Note]) -> bool:

@@ -1,0 +1,134 @@
+"""Strummed and rolled chords: told apart from broken chords, read as the chords they are, and
+played back the way the part strums.
+
+A guitar strum (or a rolled piano chord, or a chord played from a keyboard a little unevenly)
+sounds its strings a few milliseconds apart: 5-30 ms a string, 8 ticks at 480 a quarter in most
+guitar MIDI. At the co-writer's grid (40 ticks) a six-string strum falls on two grid steps, so a
+part of strummed chords was read as broken chords and continued as three-note arpeggios
+(QA qa19 M5). A strum is a cluster of one voice's notes, each starting at most STRUM_GAP ticks
+after the one before, within STRUM_SPAN of the first, with all of them still sounding when the
+last starts (a fast run lets each note go before the next; an ornament is over before its note).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from statistics import median
+from typing import Iterable, Sequence
+
+from composer.music.meter import TICKS_PER_QUARTER, MeterMap
+from composer.music.score import Note
+
+STRUM_GAP = TICKS_PER_QUARTER // 16  # 30 ticks: about 30 ms a string at 120 bpm
+STRUM_SPAN = TICKS_PER_QUARTER // 4  # a sixteenth: the slowest roll still one chord
+STRUM_MIN_NOTES = 3
+# A part strums where this share of its chords (STRUM_MIN_NOTES notes or more at one onset, once
+# read) were strummed; its written chords are then strummed as its own are.
+STRUMMED_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class StrumStyle:
+    """How a part strums: gap, the median ticks between strings; down_on_beat / down_off_beat,
+    whether its strums on a beat / between beats mostly sound the lowest string first (a
+    downstroke) rather than the highest."""
+
+    gap: int
+    down_on_beat: bool = True
+    down_off_beat: bool = True
+
+
+def _clusters(notes: Sequence[Note]) -> list[list[Note]]:
+    """One voice's notes (sorted by onset, then pitch) grouped into strums and lone notes/chords."""
+    groups: list[list[Note]] = []
+    for note in notes:
+        group = groups[-1] if groups else None
+        if (group is not None and note.onset - group[-1].onset <= STRUM_GAP
+                and note.onset - group[0].onset <= STRUM_SPAN
+                and all(n.end > note.onset for n in group)):
+            group.append(note)
+        else:
+            groups.append([note])
+    return groups
+
+
+def _is_strum(group: Sequence[Note]) -> bool:
+    return len(group) >= STRUM_MIN_NOTES and group[-1].onset > group[0].onset
+
+
+def destrummed(notes: Iterable[Note]) -> tuple[list[Note], int]:
+    """The notes with every strum read as the chord it is: each of its notes starts with its first
+    and ends where it ended. Returns (notes in the input's order, how many notes moved). Drums
+    are the caller's to leave out (a flam is two hits)."""
+    notes = list(notes)
+    moved: dict[int, Note] = {}
+    by_voice: dict[int, list[tuple[int, Note]]] = {}
+    for i, note in enumerate(notes):
+        by_voice.setdefault(note.voice, []).append((i, note))
+    for items in by_voice.values():
+        items.sort(key=lambda item: (item[1].onset, item[1].pitch))
+        index = {id(note): i for i, note in items}
+        for group in _clusters([note for _, note in items]):
+            if not _is_strum(group):
+                continue
+            start = group[0].onset
+            for note in group[1:]:
+                if note.onset != start:
+                    moved[index[id(note)]] = note.with_(onset=start, duration=note.end - start)
+    return [moved.get(i, note) for i, note in enumerate(notes)], len(moved)
+
+
+def strum_styles(notes: Iterable[Note], meters: MeterMap) -> dict[int, StrumStyle]:
+    """Per voice whose chords are strummed (STRUMMED_SHARE of them), how it strums."""
+    by_voice: dict[int, list[Note]] = {}
+    for note in notes:
+        by_voice.setdefault(note.voice, []).append(note)
+    styles = {}
+    for voice, items in by_voice.items():
+        items.sort(key=lambda n: (n.onset, n.pitch))
+        chords = [g for g in _clusters(items) if len({n.pitch for n in g}) >= STRUM_MIN_NOTES]
+        strums = [g for g in chords if _is_strum(g)]
+        if not strums or len(strums) < STRUMMED_SHARE * len(chords):
+            continue
+        gaps = [b.onset - a.onset for g in strums for a, b in zip(g, g[1:]) if b.onset > a.onset]
+        down = {True: Counter(), False: Counter()}
+        for g in strums:
+            first = min(g, key=lambda n: (n.onset, n.pitch))
+            down[_on_beat(g[0].onset, meters)][first.pitch == min(n.pitch for n in g)] += 1
+        overall = down[True] + down[False]
+        majority = overall[True] >= overall[False]
+
+        def mostly(counts: Counter) -> bool:
+            return majority if counts[True] == counts[False] else counts[True] > counts[False]
+
+        styles[voice] = StrumStyle(max(1, round(median(gaps))), mostly(down[True]), mostly(down[False]))
+    return styles
+
+
+def _on_beat(tick: int, meters: MeterMap) -> bool:
+    since, _ = meters.position_in_bar([tick])
+    return int(since[0]) % meters.at(tick).beat_ticks == 0
+
+
+def strummed(notes: Iterable[Note], styles: dict[int, StrumStyle], meters: MeterMap) -> list[Note]:
+    """The notes with each chord (STRUM_MIN_NOTES notes or more of a voice at one onset) of a voice
+    in `styles` strummed its way: string by string `gap` ticks apart, from the lowest on a
+    downstroke, each note still ending where it did. Other notes are unchanged; order is kept."""
+    notes = list(notes)
+    chords: dict[tuple[int, int], list[int]] = {}
+    for i, note in enumerate(notes):
+        if note.voice in styles:
+            chords.setdefault((note.voice, note.onset), []).append(i)
+    out = list(notes)
+    for (voice, onset), members in chords.items():
+        if len(members) < STRUM_MIN_NOTES:
+            continue
+        style = styles[voice]
+        down = style.down_on_beat if _on_beat(onset, meters) else style.down_off_beat
+        order = sorted(members, key=lambda i: notes[i].pitch, reverse=not down)
+        for string, i in enumerate(order):
+            note = notes[i]
+            shift = min(string * style.gap, STRUM_SPAN, note.duration - 1)
+            out[i] = note.with_(onset=note.onset + shift, duration=note.duration - shift)
+    return out
