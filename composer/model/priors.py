@@ -644,6 +644,13 @@ class Texture:
         fits = _TEMPLATES[_TEMPLATES[:, classes].all(1)].any(0)  # pitch classes completing a chord with them
         if chord is not None and chord[classes].all():  # ... the chord sounding there, when they are its tones
             fits = chord
+            # ... and no note outside it voiced better than the best of its tones: a part of close
+            # root-position triads (gaps of thirds) with G on top can sound G major only with a
+            # fourth under it, and the voicing alone had made it C major (E3 under G3) in 7 of 12
+            # bars of a planned G (harmony_plan)
+            fitting = fits[np.arange(V.N_PITCH) % 12] & (gap >= 1) & (gap <= MAX_GAP)
+            if fitting.any():
+                voicing = np.where(fitting, voicing, np.minimum(voicing, voicing[fitting].max()))
         muddy = (gap >= 1) & (gap < 12) & (np.arange(V.N_PITCH) < LOW_INTERVAL_LIMITS[np.clip(gap, 0, 11)])
         out[:, 0] = np.log(rate) + voicing - np.where(fits[np.arange(V.N_PITCH) % 12], 0.0, CHORD_FIT_PENALTY) \
             - LOW_INTERVAL_PENALTY * muddy

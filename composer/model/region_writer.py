@@ -8,6 +8,7 @@ hard constraints of composer.model.sampling.
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from typing import Callable, Sequence
 
@@ -20,6 +21,7 @@ from composer.model.dynamics import follow_dynamics
 from composer.model.hit_lengths import drum_hit_lengths
 from composer.model.dataset import bos_step, decoder_inputs, local_prefix, region_context
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
+from composer.model.harmony_plan import planned_progression
 from composer.model.loops import allowed_periods, repeat_limit
 from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, GRID_STEPS, HARMONY_SHARE,
@@ -483,6 +485,8 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     common = dict(style=style, key=key, chords=chords, controls=controls, temperature=temperature, top_p=top_p,
                   new_parts=tuple(new_parts), key_detected=key_detected, piece_end=piece_end,
                   final_bass=min(last) % 12 if last else None,
+                  # (one draw of the planned chords per variation, the same for every voice written)
+                  harmony_seed=seed if seed is not None else random.getrandbits(32), together=frozenset(region.voices),
                   cancel=cancel)
     if len(region.voices) == 1:
         written = _write_voice(checkpoint, score, region, seed=seed, variations=variations, max_notes=max_notes,
@@ -607,7 +611,7 @@ def _write_voice(checkpoint: Checkpoint, score: Score, region: Region, *, temper
     """write_region for the region's voices in one decoder pass (used for one voice); original:
     the notes the region held (a variation that gives them back is written again to differ);
     planning: _plan_voice's options."""
-    plan, context, style_index = _plan_voice(checkpoint, score, region, **planning)
+    plan, context, style_index = _plan_voice(checkpoint, score, region, variations=variations, **planning)
     model = evaluation_mode(checkpoint.model_for(style_index))
     memory = _encode(model, [context], style_index)
     seed = seed if seed is not None else int(torch.seed() % 2**63)  # the same draws again, if branching
@@ -626,10 +630,14 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                 style: str | None = None, key: Key | None = None, chords=None, controls: Controls | None = None,
                 max_notes: int | None = None, bars: int | None = None, context_only: bool = False,
                 new_parts: Sequence[int] = (), key_detected: bool = False, piece_end: int | None = None,
-                final_bass: int | None = None):
+                final_bass: int | None = None, harmony_seed: int | None = None, variations: int = 1,
+                first_variation: int = 0, together: frozenset[int] = frozenset()):
     """(RegionPlan, encoder Context, style index) for writing the region's voices of `score`;
     context_only: (the voice slots and the decoder's first input instead of a plan, Context, style
-    index), for another version of a score whose plan is made already (_write_beside)."""
+    index), for another version of a score whose plan is made already (_write_beside);
+    harmony_seed: the draw of the chords planned where none lead (_planned_chords; None: no plan),
+    for `variations` variations, the first of them variation `first_variation` of the request;
+    together: the voices the request writes (parts beside the region in only these follow the plan)."""
     controls = controls or Controls()
     styles = checkpoint.styles
     if style in (None, NEUTRAL_STYLE):
@@ -874,7 +882,29 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                        chord_pitch_classes=_chord_pitch_classes(loop, region, key) if key_detected else frozenset(),
                        chord_strength=style_chord_strength(style) if controls.chord_strength is None
                        else controls.chord_strength)
-    elif chord_rows is None and follows and len(pitched_notes):
+    # No chords written, given or looped: each variation's chords drawn from the piece's own
+    # progression (composer.model.harmony_plan), which the sampler's chord priors follow as they do
+    # a loop's (the model, copying the chord it last heard, held one for the bars a hymn was
+    # refilled, and took an A-minor fill to C major; QA qa19 M4, M7, qa20 3); the parts this request
+    # writes after the first follow the same plan, not the chords their notes suggest (a piano
+    # after a bass E2 B2 under a planned E major took E minor).
+    planned = _planned_chords(pitched_notes, region, meters, key, variations, harmony_seed, first_variation,
+                              _triad_of(plan.final_chord) if plan.final_bar is not None else None) \
+        if loop is None and chord_rows is None and harmony_seed is not None and (
+            band or any(t.texture is not None or t.harmony is not None for t in targets)) \
+        and not any(t.ostinato is not None or t.role == drums_role for t in targets) \
+        and all(n.voice in together for n in beside_notes) else None
+    if planned is not None:
+        if plan.final_bar is not None and plan.final_chord is not None:
+            planned = [_ending_on(rows, plan.final_bar * V.TICKS_PER_GRID, plan.final_chord) for rows in planned]
+        each = tuple(ScoreFeatures(meters, keys, rows) for rows in planned)
+        widened = frozenset().union(*(_chord_pitch_classes(rows, region, key) for rows in planned))
+        plan = replace(plan, prior_features_at=each[0], row_prior_features=each if len(each) > 1 else None,
+                       prior_chords_sure=True,
+                       chord_pitch_classes=plan.chord_pitch_classes | widened if key_detected else frozenset(),
+                       chord_strength=style_chord_strength(style) if controls.chord_strength is None
+                       else controls.chord_strength)
+    elif loop is None and chord_rows is None and follows and len(pitched_notes):
         # A bass or harmony part with (almost) no notes of its own where the score has no chord
         # symbols: the chord-tone prior follows triads estimated from the other parts (bar by bar),
         # for the sampler only (the model is not told them); added basses clashed with the tune on
@@ -898,6 +928,33 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                                                                             plan.prior_features_at))
                                              if t.recall is not None else t for t in plan.voices])
     return plan, context, style_index
+
+
+def _planned_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarray, key: Key | None, variations: int,
+                    seed: int, first_variation: int, last: tuple[int, int] | None) -> list[np.ndarray] | None:
+    """harmony_plan.planned_progression over the region, from the chords (priors.estimate_chords,
+    in chords holding a bass's note at the bar line where the context has one... as _others_chords)
+    of the pitched notes outside it (note array rows, ticks)."""
+    outside = pitched_notes[(pitched_notes[:, 0] < region.start) | (
+        (pitched_notes[:, 0] >= region.end) if region.end is not None else False)] if len(pitched_notes) else pitched_notes
+    if not len(outside):
+        return None
+    rows = estimate_chords(outside[:, 0], outside[:, 1], outside[:, 2], meters,
+                           key.pitch_classes if key is not None else None)
+    # (bars a note held into the region makes: not the context's)
+    rows = rows[(rows[:, 0] + rows[:, 1] <= region.start) | (
+        (rows[:, 0] >= region.end) if region.end is not None else False)]
+    return planned_progression(rows, meters, region.start, region.end, variations, seed, first_variation, last)
+
+
+def _triad_of(chord: tuple[int, frozenset[int]] | None) -> tuple[int, int] | None:
+    """(root, QUALITY_INDEX of "maj" or "min") of a chord (root pitch class, pitch classes), or None
+    where it holds neither third."""
+    if chord is None:
+        return None
+    root, tones = chord
+    third = 4 if (root + 4) % 12 in tones else 3 if (root + 3) % 12 in tones else None
+    return None if third is None else (root, QUALITY_INDEX["maj" if third == 4 else "min"])
 
 
 def _others_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarray, key: Key | None,
@@ -980,14 +1037,12 @@ def _ending_on(rows: np.ndarray, tick: int, chord: tuple[int, frozenset[int]]) -
     it the piece's last chord (sampling.RegionPlan.final_chord), as a major or minor triad (left
     as they are where it is neither): a band's loop cycled into a fill of its last bars had ended
     the song on its IV (F under a C major song, in 3 of 3; QA qa20)."""
-    root, tones = chord
-    third = 4 if (root + 4) % 12 in tones else 3 if (root + 3) % 12 in tones else None
-    if third is None:
+    triad = _triad_of(chord)
+    if triad is None:
         return rows
     rows = rows.copy()
     last = (rows[:, 0] + rows[:, 1] > tick)
-    rows[last, 2] = root
-    rows[last, 3] = QUALITY_INDEX["maj" if third == 4 else "min"]
+    rows[last, 2], rows[last, 3] = triad
     return rows
 
 
@@ -1430,7 +1485,7 @@ def _write_beside(checkpoint: Checkpoint, scores: list[Score], regions: list[Reg
     perhaps different ends) in one batched decoder pass: the plans agree (the voice's own
     context is the same), only the encoder contexts, the ends and the decoder's first inputs'
     distance to the end differ."""
-    plan, context, style_index = _plan_voice(checkpoint, scores[0], regions[0], **planning)
+    plan, context, style_index = _plan_voice(checkpoint, scores[0], regions[0], variations=len(scores), **planning)
     model = evaluation_mode(checkpoint.model_for(style_index))
     sampling = dict(temperature=temperature, top_p=top_p, cancel=cancel)
     # The voice's own notes are the same in every version: only the encoder contexts differ,
@@ -1443,8 +1498,8 @@ def _write_beside(checkpoint: Checkpoint, scores: list[Score], regions: list[Reg
     if any(any(o_slots.get(v) != s for v, s in slots.items()) or not np.array_equal(first[same], plan.first[same])
            for (o_slots, first), _, _ in others):
         # ... each on its own, then.
-        prepared = [(plan, context)] + [_plan_voice(checkpoint, score, region, **planning)[:2]
-                                        for score, region in zip(scores[1:], regions[1:])]
+        prepared = [_plan_voice(checkpoint, score, region, first_variation=i, **planning)[:2]
+                    for i, (score, region) in enumerate(zip(scores, regions))]
         return [_as_notes(sample_region(model, _encode(model, [c], style_index), p, 1,
                                         seed=None if seed is None else seed + i, **sampling))[0]
                 for i, (p, c) in enumerate(prepared)]

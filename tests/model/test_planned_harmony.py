@@ -1,0 +1,89 @@
+"""Where no chords are written, given, looped or played around a region, each variation's
+chords are drawn from the piece's own progression (composer.model.harmony_plan), and the parts
+written follow them.
+
+QA qa19 M4/M7 and qa20 3: the model, copying the chord it last heard, held one harmony for the
+bars a hymn was refilled (Am Am Am G where the hymn moves C F G C), a chordal part alone kept one
+chord for all 4 new bars in 9 of 54 outputs, and a fill of an A-minor piece drifted to C major
+with no E major."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from composer.model.harmony_plan import ProgressionModel, planned_progression
+from composer.model.priors import estimate_chords
+from composer.music import Note, Score, Voice
+from composer.music.chords import QUALITY_INDEX
+from composer.request import continue_request, fill_request
+
+from keyboard_music import BAR
+from test_minor_key_degrees import minor_piece
+
+MAJ, MIN = QUALITY_INDEX["maj"], QUALITY_INDEX["min"]
+C, F, G, AM, DM = (0, MAJ), (5, MAJ), (7, MAJ), (9, MIN), (2, MIN)
+
+
+def rows(chords, first_bar: int = 0) -> np.ndarray:
+    return np.array([((first_bar + i) * BAR, BAR, *chord) for i, chord in enumerate(chords)], dtype=np.int64)
+
+
+def test_a_plan_walks_the_piece_s_own_progression_into_the_chord_after_the_gap():
+    song = [C, F, G, C, AM, DM, G, C]
+    context = np.concatenate([rows(song[:4]), rows(song, 8)])  # bars 5-8 are the gap
+    plans = planned_progression(context, None, 4 * BAR, 8 * BAR, variations=8, seed=5)
+    assert plans is not None and len(plans) == 8
+    model = ProgressionModel(context)
+    seen = {(a, b) for a, b in zip(song, song[1:])} | {(song[3], song[0])}
+    for plan in plans:
+        assert plan[:, 0].tolist() == [4 * BAR, 5 * BAR, 6 * BAR, 7 * BAR]
+        chords = [tuple(r) for r in plan[:, 2:4].tolist()]
+        assert set(chords) <= set(model.states)
+        # mostly the piece's own moves, from the C before the gap into the C after it
+        steps = list(zip([C] + chords, chords + [C]))
+        assert sum(step in seen for step in steps) >= 3, chords
+    assert [p.tolist() for p in plans] == [p.tolist() for p in planned_progression(context, None, 4 * BAR, 8 * BAR, 8, 5)]
+    assert len({tuple(p[:, 2].tolist()) for p in plans}) >= 2  # variations differ
+    # the piece's last bars: led into its final chord
+    ending = planned_progression(context, None, 14 * BAR, 16 * BAR, variations=4, seed=1, last=C)
+    assert all(p[-1, 2:4].tolist() == list(C) for p in ending)
+    # a drone or a vamp that seldom changes is left to the model
+    assert planned_progression(rows([C] * 7 + [G]), None, 8 * BAR, 12 * BAR, 2, 1) is None
+
+
+def chord_of_bar(score: Score, bar: int) -> tuple[int, int]:
+    notes = [n for n in score.notes if bar * BAR <= n.onset < (bar + 1) * BAR]
+    found = estimate_chords(np.array([n.onset for n in notes]), np.array([n.duration for n in notes]),
+                            np.array([n.pitch for n in notes]), None)
+    return tuple(found[0, 2:4].tolist())
+
+
+def test_a_minor_fill_plays_the_piece_s_dominant(cowriter):
+    score = minor_piece()
+    e_major = raised = 0
+    for seed in (1, 2, 3):
+        for variation in cowriter.generate(fill_request(score, 4 * BAR, 8 * BAR, variations=4, seed=seed)):
+            e_major += sum(chord_of_bar(variation, b) == (4, MAJ) for b in range(4, 8))
+            raised += sum(n.pitch % 12 == 8 for n in variation.notes if n.generated)
+    # 12 fills of 4 bars; the piece plays E major in 3 of its 16 bars. Before: 0 bars of E major,
+    # 4 G#; now 14 and 37
+    assert e_major >= 4 and raised >= 8, (e_major, raised)
+
+
+# (root, quality) a bar: a 16-bar song that does not loop
+SONG = [C, AM, F, G, C, F, G, C, AM, DM, G, C, F, G, C, C]
+
+
+def test_a_chordal_part_alone_moves_its_harmony_on(cowriter):
+    notes = [Note(root + 48 + i, b * BAR + beat * 480, 460, 65) for b, (root, quality) in enumerate(SONG)
+             for beat in range(4) for i in (0, 4 - quality, 7)]
+    score = Score(notes=notes, voices=[Voice("Piano", 0)])
+    moves = bars = held = 0
+    for seed in (1, 2):
+        for variation in cowriter.generate(continue_request(score, (0,), bars=4, variations=3, seed=seed)):
+            chords = [chord_of_bar(variation, b) for b in range(15, 20)]
+            moves += sum(a != b for a, b in zip(chords, chords[1:]))
+            held += len(set(chords[1:])) == 1
+            bars += 4
+    # before: 13 of 24 bar lines changed chord, and 2 of 6 continuations held one chord for 4 bars; now 23, none
+    assert held == 0 and moves >= 0.75 * bars, (moves, bars, held)
