@@ -932,9 +932,9 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
 
 def _planned_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarray, key: Key | None, variations: int,
                     seed: int, first_variation: int, last: tuple[int, int] | None) -> list[np.ndarray] | None:
-    """harmony_plan.planned_progression over the region, from the chords (priors.estimate_chords,
-    in chords holding a bass's note at the bar line where the context has one... as _others_chords)
-    of the pitched notes outside it (note array rows, ticks)."""
+    """harmony_plan.planned_progression over the region (`last`: the chord its last bar ends the
+    piece on, or None), from the chords (priors.estimate_chords, one triad a bar) of the pitched
+    notes outside it (note array rows, ticks)."""
     outside = pitched_notes[(pitched_notes[:, 0] < region.start) | (
         (pitched_notes[:, 0] >= region.end) if region.end is not None else False)] if len(pitched_notes) else pitched_notes
     if not len(outside):
