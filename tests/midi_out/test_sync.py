@@ -64,6 +64,8 @@ def test_stop_and_loop_send_transport_messages(out, daw):
     assert realtime[:2] == [[0xF2, 4, 0], [0xFB]]  # tick 480 = sixteenth 4, then Continue
     assert realtime[2:5] == [[0xFC], [0xF2, 4, 0], [0xFB]]  # the wrap: back to the loop start
     assert realtime[-1] == [0xFC]
+    # (what arrives, once it has: the dummy server's cycles may be late on a busy machine)
+    wait_for(lambda: sum(m[0] >= 0xF0 and m[0] != 0xF8 for m, _ in daw.messages()) >= len(realtime), 2)
     arrived([m for m, _ in daw.messages() if m[0] >= 0xF0 and m[0] != 0xF8], realtime)
 
 
