@@ -21,7 +21,7 @@ from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, BROKEN_FIGURE_STRENGTH, COMPING_CHORD_STRENGTH,
                                     DURATION_STRENGTH, FIGURE_ROOM_PENALTY, FIGURE_STRENGTH, MAX_STACK,
-                                    OSTINATO_WEIGHT, QUARTER_UNITS, RECALL_OTHERS, SLASH_BASS_STRENGTH,
+                                    OSTINATO_WEIGHT, QUARTER_UNITS, RECALL_OTHERS, ROOT_BASS_PENALTY, SLASH_BASS_STRENGTH,
                                     WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, BarFigure, GrooveProfile,
                                     HarmonicRhythm, LineRecall, LineRhythm, Ostinato, Texture, Under, approach_prior,
                                     chord_roots, chord_thirds, chord_tone_prior, chord_tones, hold_prior, near_grid,
@@ -647,11 +647,42 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
             chords = chords + approach_prior(ahead["chord_root"], arriving & ~arrives, WALKING_APPROACH_STRENGTH)
             if 0 <= row.last_pitch.get(voice.slot, -1) < V.N_PITCH:
                 chords[row.last_pitch[voice.slot], 1:] -= np.where(weight[1:] > 0, 0.0, WALKING_REPEAT_PENALTY)
+    if plan.prior_chords_sure and voice.texture is not None and voice.harmony is not None and voice.harmony.root_bass:
+        chords = chords + _rooted_spans(row, voice, onsets, feats, features)
     if plan.chord_pitch_classes and plan.key is not None:  # a detected lock widened chord by chord (after
         # unrepeated: a repeated note gets no bonus, and no pass either)
         chords = chords + widened_lock_prior(feats["chord_root"], feats["chord_quality"], plan.key.pitch_classes,
                                              plan.chord_pitch_classes)
     return chords if texture is None else chords + texture
+
+
+def _rooted_spans(row: _Row, voice: TargetVoice, onsets: np.ndarray, chords: dict, features) -> np.ndarray:
+    """(N_PITCH, len(onsets)) log-prior for a part of chords whose context stands them on their
+    roots (HarmonicRhythm.root_bass), under chords as sure as written ones (a loop, a planned
+    progression, chords played around): -ROOT_BASS_PENALTY for a note other than the chord's root
+    (in `chords`, features of `onsets`) that is likely the lowest of a span's first onset: a note
+    under the notes the voice has there (delta 0), or a new onset opening a span (delta > 0),
+    where its texture (at that bar position) seldom adds another note under that many. Without
+    it a left hand that starts each bar with a lone bass note stood on the planned chord's third
+    or fifth in 38 of 48 bars (its harmonic rhythm, under no chords, roots 41 of 48)."""
+    texture, harmony = voice.texture, voice.harmony
+    known = _known_notes(row, voice, harmony.recent)
+    feats = _bar_fields(features, np.concatenate([onsets, [o for o, _ in known]]))
+    span = harmony.span_ids(feats["bar_index"], feats["position"], feats["bar_len"])
+    mine, theirs = span[: len(onsets)], span[len(onsets):]
+    last_span = theirs[-1] if len(theirs) else None
+    opening_onset = not any(s == mine[0] and o < row.onset for (o, _), s in zip(known, theirs))
+    positions = np.clip(np.asarray(feats["position"][: len(onsets)]), 0, V.MAX_POSITION - 1)
+    rates = texture.rates_at[positions] if texture.rates_at is not None else np.broadcast_to(
+        texture.rates, (len(onsets), len(texture.rates)))
+    here = sum(1 for o, _ in known if o == row.onset)  # notes of the voice at the current onset
+    opens = mine != (last_span if last_span is not None else -1)
+    lowest = opens & (rates[:, 0] < 0.5)  # a new onset opening a span, alone or the chord's lowest
+    if here:  # delta 0: a note under those at the current onset, if it is the span's first
+        lowest[0] = opening_onset and rates[0, min(here, MAX_STACK - 1)] < 0.5
+    roots = np.asarray(chords["chord_root"])
+    off = (np.arange(12)[:, None] != roots[None]) & (roots[None] < 12) & lowest[None]
+    return np.where(off, -ROOT_BASS_PENALTY, 0.0)[np.arange(V.N_PITCH) % 12]
 
 
 def _chord_onsets(plan: RegionPlan, onsets: np.ndarray, features) -> np.ndarray:
