@@ -21,7 +21,7 @@ from composer.model.dynamics import follow_dynamics
 from composer.model.hit_lengths import drum_hit_lengths
 from composer.model.dataset import bos_step, decoder_inputs, local_prefix, region_context
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
-from composer.model.harmony_plan import planned_progression
+from composer.model.harmony_plan import PLAN_FIT, planned_progression, triad_fit
 from composer.model.loops import allowed_periods, repeat_limit
 from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, GRID_STEPS, HARMONY_SHARE,
@@ -944,6 +944,8 @@ def _planned_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarra
     # (bars a note held into the region makes: not the context's)
     rows = rows[(rows[:, 0] + rows[:, 1] <= region.start) | (
         (rows[:, 0] >= region.end) if region.end is not None else False)]
+    if triad_fit(rows, outside[:, 0], outside[:, 1], outside[:, 2]) < PLAN_FIT:
+        return None  # (richer harmony than one triad a bar: the model's own, in its harmonic rhythm)
     return planned_progression(rows, meters, region.start, region.end, variations, seed, first_variation, last)
 
 
