@@ -15,6 +15,7 @@ from typing import Any
 from composer.music.region import ROLES, Controls, Region
 from composer.music.roles import infer_roles
 from composer.music.scales import Key, estimate_key, fitted_scale
+from composer.music.meter import TICKS_PER_QUARTER
 from composer.music.score import Note, Score, Voice
 
 # The parts "add a part" offers: name shown -> (role, GM program 0-based, voice name).
@@ -398,13 +399,29 @@ def voice_indices(score: Score, names: str | list[str] | None) -> tuple[int, ...
     return tuple(out)
 
 
+# A last note held this far past a bar line, with nothing starting after it, is let go late (a
+# pedal, a legato release), not music in the new bar: rolled piano chords held 25 ticks past bar 17
+# were continued from beat 3 of it, every take (QA qa21 M2), and `bars` counted that bar's rest.
+LATE_RELEASE = TICKS_PER_QUARTER // 4
+
+
+def continuation_start(score: Score) -> int:
+    """Where a continuation of `score` starts (ticks): the end of its music, or the bar line its
+    last notes were let go just after (within LATE_RELEASE, no note starting at or after it)."""
+    end = score.end
+    bar_line, _ = score.meter_map().bar_span(end)
+    if 0 < end - bar_line <= LATE_RELEASE and all(n.onset < bar_line for n in score.notes):
+        return bar_line
+    return end
+
+
 def continue_request(score: Score, voices: tuple[int, ...] | None = None, **options: Any) -> GenerationRequest:
-    """Continue after the end of the music, each chosen voice (default: those sounding at the
-    end) in its own voice. Without length or bars, DEFAULT_CONTINUE_BARS bars."""
+    """Continue after the end of the music (continuation_start), each chosen voice (default: those
+    sounding at the end) in its own voice. Without length or bars, DEFAULT_CONTINUE_BARS bars."""
     voices = voices or sounding_at_end(score)
     if options.get("length") is None and options.get("bars") is None:
         options["bars"] = DEFAULT_CONTINUE_BARS
-    return GenerationRequest(score, Region(score.end, None, tuple(voices)), **options)
+    return GenerationRequest(score, Region(continuation_start(score), None, tuple(voices)), **options)
 
 
 def fill_request(score: Score, start: int, end: int, voices: tuple[int, ...] | None = None,

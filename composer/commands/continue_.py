@@ -24,14 +24,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     def build(score, options):
-        from composer.request import continue_request
+        from composer.request import continuation_start, continue_request
 
         if getattr(args, "chords", None):
             from composer.model.vocab import TICKS_PER_GRID
 
-            # From where the new bars are counted: the end rounded up to the grid (a last note let go
-            # 10 ticks before bar 9 put the first chord over bar 8, the piece's own; QA)
-            start = -(-score.end // TICKS_PER_GRID) * TICKS_PER_GRID
+            # From where the new bars are counted: the continuation's start rounded up to the grid
+            # (a last note let go 10 ticks before bar 9 put the first chord over bar 8, the piece's own; QA)
+            start = -(-continuation_start(score) // TICKS_PER_GRID) * TICKS_PER_GRID
             options = {**options, "chords": given_chords(score, args.chords, start)}
         request = continue_request(score, chosen_voices(score, args.voices), length=args.length, bars=args.bars,
                                    **options)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from composer.music.region import Region
 from composer.music.score import Note, Score
-from composer.request import GenerationRequest, continue_request
+from composer.request import GenerationRequest, continuation_start, continue_request
 from composer.ui.document import ScoreDocument
 from composer.ui.model_process import ModelProcess
 from composer.ui.status_bar import duration_text
@@ -268,7 +268,7 @@ class CoWriter(QObject):
         end = min(n.onset for n in later)
         key = {"key": "auto"} if key_detected else {}
         if end - start < MIN_GAP:
-            return replace(request, score=score, region=Region(score.end, None, request.region.voices), **key)
+            return replace(request, score=score, region=Region(continuation_start(score), None, request.region.voices), **key)
         # (the asked number of notes still bounds it: a long gap is not filled to its end unasked)
         return replace(request, score=score, region=Region(start, end, request.region.voices), bars=None, **key)
 
