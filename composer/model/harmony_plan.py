@@ -18,9 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from composer.model.encoding import bar_positions
-from composer.music.chords import CHORD_INTERVALS, QUALITIES
-
-_TONES = np.array([[i in CHORD_INTERVALS[q] for i in range(12)] for q in QUALITIES])  # (quality, interval)
+from composer.model.priors import chord_tones
 
 # Context bars with a chord a plan is learnt from: from 4 (3 moves) the smoothing drew as often as
 # the piece's own moves, and a left hand continued after G | C | D | G stood on the chord's third or
@@ -65,7 +63,9 @@ def triad_fit(rows: np.ndarray, onsets: np.ndarray, durations: np.ndarray, pitch
         total = overlap.sum()
         if total <= 0:
             continue
-        tones = np.roll(_TONES[quality], root)
+        tones = chord_tones(root, quality)
+        if tones is None:
+            continue
         shares.append(overlap[tones[pitches % 12]].sum() / total)
     return float(np.median(shares)) if shares else 0.0
 

@@ -490,20 +490,27 @@ def _held_chord(row: _Row, voice: TargetVoice, onsets: np.ndarray, features,
     known = _known_notes(row, voice, harmony.recent) if harmony is not None else None
     if not known:
         return texture
-    feats = _bar_fields(features, np.concatenate([onsets, [o for o, _ in known]]))
-    span = harmony.span_ids(feats["bar_index"], feats["position"], feats["bar_len"])
-    here, theirs = span[: len(onsets)] == span[0], span[len(onsets):]
-    current = [p for (_, p), s in zip(known, theirs) if s == span[0]]
-    before = [p for (_, p), s in zip(known, theirs) if s == span[0] - 1]
+    _, mine, theirs = _spans(harmony, known, onsets, features)
+    here = mine == mine[0]
+    current = [p for (_, p), s in zip(known, theirs) if s == mine[0]]
+    before = [p for (_, p), s in zip(known, theirs) if s == mine[0] - 1]
     held = harmony.prior({p % 12 for p in current}, here, {p % 12 for p in before},
                          min(current) if current else None, min(before) if before else None)
     if current:  # ... and the next span's first note: the bass moves with the chords
-        opening = harmony.opening(min(current), span[: len(onsets)] == span[0] + 1)
+        opening = harmony.opening(min(current), mine == mine[0] + 1)
         if opening is not None:
             held = opening if held is None else held + opening
     if held is None:
         return texture
     return held if texture is None else held + (texture if texture.ndim == 2 else texture[None])
+
+
+def _spans(harmony: HarmonicRhythm, known: list[tuple[int, int]], onsets: np.ndarray, features) -> tuple:
+    """(bar fields of `onsets` then of the `known` notes' onsets, the span ids (harmony.span_ids)
+    of `onsets` (D,), of the known notes (K,))."""
+    feats = _bar_fields(features, np.concatenate([onsets, [o for o, _ in known]]))
+    span = harmony.span_ids(feats["bar_index"], feats["position"], feats["bar_len"])
+    return feats, span[: len(onsets)], span[len(onsets):]
 
 
 def _arpeggiates(voice: TargetVoice) -> bool:
@@ -667,9 +674,7 @@ def _rooted_spans(row: _Row, voice: TargetVoice, onsets: np.ndarray, chords: dic
     or fifth in 38 of 48 bars (its harmonic rhythm, under no chords, roots 41 of 48)."""
     texture, harmony = voice.texture, voice.harmony
     known = _known_notes(row, voice, harmony.recent)
-    feats = _bar_fields(features, np.concatenate([onsets, [o for o, _ in known]]))
-    span = harmony.span_ids(feats["bar_index"], feats["position"], feats["bar_len"])
-    mine, theirs = span[: len(onsets)], span[len(onsets):]
+    feats, mine, theirs = _spans(harmony, known, onsets, features)
     last_span = theirs[-1] if len(theirs) else None
     opening_onset = not any(s == mine[0] and o < row.onset for (o, _), s in zip(known, theirs))
     positions = np.clip(np.asarray(feats["position"][: len(onsets)]), 0, V.MAX_POSITION - 1)
