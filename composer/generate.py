@@ -23,6 +23,7 @@ from composer.music.region import Controls, Region
 from composer.music.roles import infer_roles
 from composer.music.scales import Key
 from composer.music.score import Score, Voice
+from composer.music.strum import strum_styles, strummed
 from composer.request import GenerationRequest, apply_result, continue_request, key_sections
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default.safetensors"
@@ -84,10 +85,10 @@ class CoWriter:
     def generate(self, request: GenerationRequest, progress: Callable[[int, int], None] | None = None,
                  cancel: Callable[[], bool] | None = None) -> list[Score]:
         """request.variations Scores: each the request's score with the region's notes (target
-        voices, onsets inside the span) replaced by new notes marked generated=True, each in its
-        voice; notes outside the region untouched. Raises ValueError for a request the score
+        voices, chords starting inside the span: Region.members) replaced by new notes marked
+        generated=True, each in its voice; notes outside the region untouched. Raises ValueError for a request the score
         cannot serve (no context notes, unknown style), Cancelled if cancel() turns True."""
-        context = request.context()
+        context = played = request.context()
         if not context.notes:
             if request.score.notes:  # a fill over every note: "no notes to continue" was untrue
                 raise ValueError("the bars to rewrite hold every note of the piece, so no music is left "
@@ -110,11 +111,20 @@ class CoWriter:
                 chords=request.chords, controls=request.controls, temperature=request.temperature,
                 top_p=request.top_p, seed=request.seed, variations=request.variations,
                 max_notes=request.length, bars=request.bars, progress=progress, cancel=cancel,
-                replaced=[n for n in request.score.notes if request.region.contains(n.onset, n.voice)],
+                replaced=request.replaced(),
                 key_detected=request.key_widens_to_chords())
         self.written = (request, results)
         if view is not None:
-            return [apply_result(asked, view.merge(notes)) for notes in results]
+            results = [view.merge(notes) for notes in results]
+        # A part that strums or rolls its chords has the written ones strummed as it does, judged
+        # and played on its own voice: a keyboard's roll runs on from the left hand to the right.
+        strums = strum_styles([n for n in played.notes if not played.voices[n.voice].is_drum], played.meter_map())
+        strums = {v: style for v, style in strums.items() if v in asked.region.voices}
+        if strums:
+            meters = asked.score.meter_map()
+            results = [strummed(notes, strums, meters, end=asked.region.end) for notes in results]
+        if view is not None:
+            return [apply_result(asked, notes) for notes in results]
         return [apply_result(request, notes, context) for notes in results]
 
     def _write_by_key_section(self, request: GenerationRequest, context: Score, style: str | None,
@@ -133,7 +143,7 @@ class CoWriter:
         added = tuple(v for v in request.region.voices if not any(n.voice == v for n in context.notes))
         for k, (start, end) in enumerate(sections):
             part = replace(request, region=replace(request.region, start=start, end=end))
-            replaced = [n for n in request.score.notes if part.region.contains(n.onset, n.voice)]
+            replaced = part.replaced()
             rows = [None] if k == 0 else list(range(variations))
             for i in rows:
                 score = context if i is None else context.copy(notes=[*context.notes, *results[i]])
@@ -151,7 +161,7 @@ class CoWriter:
                 done += 1
         # Dynamics over the whole span, as one region's: a part added across the change takes the
         # other parts' levels there, not its own first section's.
-        replaced = [n for n in request.score.notes if request.region.contains(n.onset, n.voice)]
+        replaced = request.replaced()
         drums = [i for i, v in enumerate(context.voices) if v.is_drum]
         roles = infer_roles(context)
         return [follow_dynamics(notes, context.notes, start=request.region.start, end=request.region.end,

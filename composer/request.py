@@ -79,6 +79,10 @@ class GenerationRequest:
         """The score without the notes the region replaces (what the model is given)."""
         return clear_region(self.score, self.region)
 
+    def replaced(self) -> list[Note]:
+        """The notes of the score the region replaces (Region.members)."""
+        return [n for n, inside in zip(self.score.notes, self.region.members(self.score.notes)) if inside]
+
     def resolved_key(self, context: Score | None = None) -> Key | None:
         """The key lock: "auto" = estimated from the pitched notes outside the region or, when
         chords sound in the region (given with the request or on the score's chord track), from
@@ -314,8 +318,9 @@ def past_the_end(score: Score, start: int, end: int) -> str:
 # ----------------------------------------------------------------------------- regions
 
 def clear_region(score: Score, region: Region) -> Score:
-    """A copy of score without the notes the region rewrites (target voices, onset inside)."""
-    return score.copy(notes=[n for n in score.notes if not region.contains(n.onset, n.voice)])
+    """A copy of score without the notes the region rewrites (target voices, chord starting
+    inside: Region.members)."""
+    return score.copy(notes=[n for n, inside in zip(score.notes, region.members(score.notes)) if not inside])
 
 
 def apply_result(request: GenerationRequest, new: list[Note], context: Score | None = None) -> Score:
@@ -325,7 +330,21 @@ def apply_result(request: GenerationRequest, new: list[Note], context: Score | N
     region = request.region
     kept = [n if n.generated else n.with_(generated=True) for n in new if region.contains(n.onset, n.voice)]
     context = request.context() if context is None else context
-    return context.copy(notes=[*context.notes, *kept])
+    return context.copy(notes=[*context.notes, *_let_go_before(kept, context.notes)])
+
+
+def _let_go_before(new: list[Note], kept: list[Note]) -> list[Note]:
+    """The new notes, each let go where a kept note of its voice and pitch starts while it sounds
+    (a chord the region leaves, played from just before the region's end: its note-on must not
+    be cut off by a new note's note-off)."""
+    starts: dict[tuple[int, int], list[int]] = {}
+    for n in kept:
+        starts.setdefault((n.voice, n.pitch), []).append(n.onset)
+    out = []
+    for n in new:
+        later = [t for t in starts.get((n.voice, n.pitch), ()) if n.onset < t < n.end]
+        out.append(n.with_(duration=min(later) - n.onset) if later else n)
+    return out
 
 
 def same_variations(variations: list[Score]) -> dict[int, int]:

@@ -1481,8 +1481,11 @@ FIGURE_BARS = 4  # bars either side of the region it is told from (a bass may ch
 FIGURE_ROOM_PENALTY = 3.0
 # ... and a bar's first note within this many semitones of those the context's bars start on: an
 # arpeggio whose bars start on A2-G3 was continued from A3 and D4, an octave up, its top in the
-# tune's register (QA qa17 H4)
+# tune's register (QA qa17 H4); and in the octave the context's bars start on that pitch class in:
+# a root-fifth bass on C2, F2, G2 and A2 refilled alone started bars on C3 and F3, under and on
+# the piano's notes (QA qa20 7)
 FIGURE_BASE_MARGIN = 4
+FIGURE_OCTAVE_PENALTY = 8.0
 # Under written or given chords, a figure whose context starts its bars on the chord's root (in
 # ROOT_BASS_SHARE of them) starts them there: a guitar's arpeggio kept its shape but built it on the
 # third or fifth, a whole bar of D major under G (QA qa16 M3b: the root in 0 of 8 bars).
@@ -1505,6 +1508,7 @@ class BarFigure:
     reach: tuple[int, int] = (0, 0)  # the lowest and highest of its likeliest intervals (semitones)
     root_first: bool = False  # its bars start on the written chord's root
     base: tuple[int, int] | None = None  # the lowest and highest pitch its context's bars start on
+    openings: frozenset = frozenset()  # the pitches its context's bars start on
 
     def rooted(self, roots: np.ndarray, opening: np.ndarray) -> np.ndarray:
         """(N_PITCH, D): -FIGURE_ROOT_PENALTY for a pitch off the chord's root (roots: (D,) pitch
@@ -1515,12 +1519,18 @@ class BarFigure:
     def room(self, low: int, high: int, opening: np.ndarray, penalty: float = FIGURE_ROOM_PENALTY) -> np.ndarray:
         """(N_PITCH, D): -penalty for a pitch from which the figure's reach leaves the register
         low..high, or more than FIGURE_BASE_MARGIN from the pitches its context's bars start on,
-        at the D candidate onsets that would open a bar (opening), 0 elsewhere."""
+        or in another octave than those of its pitch class its context's bars start on, at the D
+        candidate onsets that would open a bar (opening), 0 elsewhere."""
         pitches = np.arange(V.N_PITCH)
         cramped = (pitches + self.reach[1] > high) | (pitches + self.reach[0] < low)
         if self.base is not None:
             cramped |= (pitches < self.base[0] - FIGURE_BASE_MARGIN) | (pitches > self.base[1] + FIGURE_BASE_MARGIN)
-        return np.where(cramped[:, None] & opening[None, :], -penalty, 0.0)
+        out = np.where(cramped[:, None] & opening[None, :], -penalty, 0.0)
+        if self.openings:
+            opened = np.isin(pitches % 12, [p % 12 for p in self.openings])
+            moved = opened & ~np.isin(pitches, sorted(self.openings))
+            out = np.minimum(out, np.where(moved[:, None] & opening[None, :], -FIGURE_OCTAVE_PENALTY, 0.0))
+        return out
 
     def prior(self, first: int, positions: np.ndarray, bar_lens: np.ndarray, here: np.ndarray,
               strength: float = FIGURE_STRENGTH) -> np.ndarray:
@@ -1593,7 +1603,8 @@ def bar_figure_of(bars: np.ndarray, positions: np.ndarray, bar_lens: np.ndarray,
             reach += steps[(row > 0) & (interval_class(steps) == classes.argmax())].tolist()
     if not table:
         return None
-    return BarFigure(table, reach=(min(reach), max(reach)), base=(min(firsts.values()), max(firsts.values())))
+    return BarFigure(table, reach=(min(reach), max(reach)), base=(min(firsts.values()), max(firsts.values())),
+                     openings=frozenset(firsts.values()))
 
 
 # Where in its phrase a melody holds a note: a tune of quarters that holds whole notes only at the

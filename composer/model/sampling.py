@@ -139,9 +139,10 @@ class TargetVoice:
     holds: np.ndarray | None = None  # a melody: the longest note its context starts per bar of its phrases (phrase_holds)
     habits: np.ndarray | None = None  # a melody: how often its context repeats a pitch or goes back (priors.line_habits)
     tops: tuple[int, ...] = ()  # ... its last two context pitches (the highest of each onset: a chordal voice's tune)
-    # a line that keeps apart from the other parts: (first grid tick, (N_PITCH, span) bool of the
-    # pitches that would double or cross them from there), each costing it UNISON_PENALTY
-    # (region_writer._doubled)
+    # a line that keeps apart from the other parts or doubles one: (first grid tick, (N_PITCH, span)
+    # log-prior offsets from there: -UNISON_PENALTY on the pitches that would double or cross a
+    # part it keeps apart from, +DOUBLE_BONUS on the doubled pitch at the onsets of a part it
+    # doubles) (region_writer._doubled)
     doubled: tuple[int, np.ndarray] | None = None
 
 
@@ -399,7 +400,7 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         inside = (at >= 0) & (at < sounding.shape[1])
         if inside.any():
             unison = np.zeros((V.N_PITCH, V.N_DELTA))
-            unison[:, inside] = -UNISON_PENALTY * sounding[:, at[inside]]
+            unison[:, inside] = sounding[:, at[inside]]
             prior = unison if prior is None else unison + (prior if prior.ndim == 2 else prior[None])
     if voice.under is not None:
         under = voice.under.prior(row.onset + np.arange(V.N_DELTA))

@@ -12,9 +12,17 @@ Ticks are score ticks (480 per quarter).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
+
+from composer.music.meter import TICKS_PER_QUARTER
+from composer.music.score import Note
+from composer.music.strum import chord_onsets
 
 ROLES = ("melody", "bass", "harmony", "drums")  # "harmony" = inner voices / chords
 GRIDS = ("straight", "triplet", "swing")
+# A note (or chord) starting this little before a region's start or end was played early, and
+# belongs to the beat after: under a 64th (30 ticks), so no written note is moved.
+EARLY = TICKS_PER_QUARTER // 24
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,24 @@ class Region:
 
     def contains(self, onset: int, voice: int) -> bool:
         return voice in self.voices and onset >= self.start and (self.end is None or onset < self.end)
+
+    def members(self, notes: Sequence[Note]) -> list[bool]:
+        """Per note of a score (in order), whether the region rewrites it: a note of a region voice
+        whose chord (composer.music.strum.chord_onsets: a strum or roll at its median onset) starts
+        inside a bounded span, where a chord starting less than EARLY ticks before the start or the
+        end counts from that bar line; of an open-ended one, every note from its start on. Played music is not on the grid: a chord rolled from 2 ticks
+        before a fill's last bar line lost its bass note to the fill and kept its other four
+        (QA qa21 MED-1)."""
+        if self.end is None:  # a continuation: what was played before it stays, however close
+            return [self.contains(n.onset, n.voice) for n in notes]
+        placed = chord_onsets(notes)
+        inside = []
+        for note, onset in zip(notes, placed):
+            for line in (self.start, self.end):
+                if line is not None and line - EARLY <= onset < line:
+                    onset = line
+            inside.append(self.contains(onset, note.voice))  # type: ignore[arg-type]
+        return inside
 
 
 @dataclass(frozen=True)

@@ -41,15 +41,32 @@ class StrumStyle:
 
 def _clusters(notes: Sequence[Note]) -> list[list[Note]]:
     """One voice's notes (sorted by onset, then pitch) grouped into strums and lone notes/chords."""
-    groups: list[list[Note]] = []
-    for note in notes:
+    return [[notes[i] for i in group] for group in _cluster_indices(notes)]
+
+
+def _cluster_indices(notes: Sequence[Note]) -> list[list[int]]:
+    """_clusters as indices into notes."""
+    groups: list[list[int]] = []
+    for i, note in enumerate(notes):
         group = groups[-1] if groups else None
-        if (group is not None and note.onset - group[-1].onset <= STRUM_GAP
-                and note.onset - group[0].onset <= STRUM_SPAN
-                and all(n.end > note.onset for n in group)):
-            group.append(note)
+        if (group is not None and note.onset - notes[group[-1]].onset <= STRUM_GAP
+                and note.onset - notes[group[0]].onset <= STRUM_SPAN
+                and all(notes[j].end > note.onset for j in group)):
+            group.append(i)
         else:
-            groups.append([note])
+            groups.append([i])
+    return groups
+
+
+def _voice_clusters(notes: Sequence[Note]) -> list[list[int]]:
+    """Every voice's clusters (_clusters), as indices into notes (in any order)."""
+    by_voice: dict[int, list[int]] = {}
+    for i, note in enumerate(notes):
+        by_voice.setdefault(note.voice, []).append(i)
+    groups = []
+    for items in by_voice.values():
+        items.sort(key=lambda i: (notes[i].onset, notes[i].pitch))
+        groups += [[items[k] for k in group] for group in _cluster_indices([notes[i] for i in items])]
     return groups
 
 
@@ -63,20 +80,29 @@ def destrummed(notes: Iterable[Note]) -> tuple[list[Note], int]:
     are the caller's to leave out (a flam is two hits)."""
     notes = list(notes)
     moved: dict[int, Note] = {}
-    by_voice: dict[int, list[tuple[int, Note]]] = {}
-    for i, note in enumerate(notes):
-        by_voice.setdefault(note.voice, []).append((i, note))
-    for items in by_voice.values():
-        items.sort(key=lambda item: (item[1].onset, item[1].pitch))
-        index = {id(note): i for i, note in items}
-        for group in _clusters([note for _, note in items]):
-            if not _is_strum(group):
-                continue
-            start = group[0].onset
-            for note in group[1:]:
-                if note.onset != start:
-                    moved[index[id(note)]] = note.with_(onset=start, duration=note.end - start)
+    for group in _voice_clusters(notes):
+        if not _is_strum([notes[i] for i in group]):
+            continue
+        start = notes[group[0]].onset
+        for i in group[1:]:
+            if notes[i].onset != start:
+                moved[i] = notes[i].with_(onset=start, duration=notes[i].end - start)
     return [moved.get(i, note) for i, note in enumerate(notes)], len(moved)
+
+
+def chord_onsets(notes: Sequence[Note]) -> list[float]:
+    """Per note (in the input's order), the onset of the chord it was played in, in ticks: a strum,
+    roll or unevenly played chord (a cluster of two or more of one voice's notes, as for
+    `destrummed`) counts at its median onset, so it sits in the bar most of it falls in; any
+    other note at its own onset."""
+    notes = list(notes)
+    placed: list[float] = [n.onset for n in notes]
+    for group in _voice_clusters(notes):
+        if len(group) > 1 and notes[group[-1]].onset > notes[group[0]].onset:
+            middle = median(notes[i].onset for i in group)
+            for i in group:
+                placed[i] = middle
+    return placed
 
 
 def strum_styles(notes: Iterable[Note], meters: MeterMap) -> dict[int, StrumStyle]:
@@ -111,10 +137,13 @@ def _on_beat(tick: int, meters: MeterMap) -> bool:
     return int(since[0]) % meters.at(tick).beat_ticks == 0
 
 
-def strummed(notes: Iterable[Note], styles: dict[int, StrumStyle], meters: MeterMap) -> list[Note]:
+def strummed(notes: Iterable[Note], styles: dict[int, StrumStyle], meters: MeterMap,
+             end: int | None = None) -> list[Note]:
     """The notes with each chord (STRUM_MIN_NOTES notes or more of a voice at one onset) of a voice
     in `styles` strummed its way: string by string `gap` ticks apart, from the lowest on a
-    downstroke, each note still ending where it did. Other notes are unchanged; order is kept."""
+    downstroke, each note still ending where it did, and starting before `end` (ticks; a region's
+    end: a chord written just before it is strummed faster). Other notes are unchanged; order is
+    kept."""
     notes = list(notes)
     chords: dict[tuple[int, int], list[int]] = {}
     for i, note in enumerate(notes):
@@ -127,8 +156,9 @@ def strummed(notes: Iterable[Note], styles: dict[int, StrumStyle], meters: Meter
         style = styles[voice]
         down = style.down_on_beat if _on_beat(onset, meters) else style.down_off_beat
         order = sorted(members, key=lambda i: notes[i].pitch, reverse=not down)
+        gap = style.gap if end is None else min(style.gap, max(0, end - 1 - onset) // (len(order) - 1))
         for string, i in enumerate(order):
             note = notes[i]
-            shift = min(string * style.gap, STRUM_SPAN, note.duration - 1)
+            shift = min(string * gap, STRUM_SPAN, note.duration - 1)
             out[i] = note.with_(onset=note.onset + shift, duration=note.duration - shift)
     return out

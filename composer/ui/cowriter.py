@@ -320,7 +320,7 @@ class CoWriter(QObject):
         options = dict(self.last_options)
         options["seconds"] = time.perf_counter() - self._started
         options["notice"] = self._notice
-        replaced = [n for n in request.score.notes if request.region.contains(n.onset, n.voice)]
+        replaced = request.replaced()
         self.variations_ready.emit([Variation(i + 1, score, options, added=[*self._base, *new],
                                               context=self._context, removed=replaced)
                                     for i, (score, new) in enumerate(results)])

@@ -52,3 +52,14 @@ def test_block_chords_are_no_strumming_part():
     chords = [Note(p, beat * 480, 400, 80, 0) for beat in range(8) for p in (48, 52, 55)]
     assert strum_styles(chords, METERS) == {}
     assert destrummed(chords) == (chords, 0)
+
+
+def test_a_chord_written_just_before_a_region_end_is_strummed_before_it():
+    from composer.music.strum import StrumStyle
+
+    chord = [Note(p, 1860, 400, 80, 0) for p in (40, 47, 52, 55, 59, 64)]
+    free = strummed(chord, {0: StrumStyle(16)}, METERS)
+    assert max(n.onset for n in free) == 1860 + 5 * 16  # past 1920 = the end below
+    inside = strummed(chord, {0: StrumStyle(16)}, METERS, end=1920)
+    assert max(n.onset for n in inside) < 1920 and len({n.onset for n in inside}) == 6
+    assert [n.end for n in inside] == [n.end for n in chord]
