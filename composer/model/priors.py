@@ -113,6 +113,16 @@ TEXTURE_STRENGTH = 4.0
 # put one there in 12 of 16 bars, a reggae skank an extra chord on an "and" in 9 of 41; at 6 and 8
 # none, and where the context plays a position half the time it still may (its odds are even).
 RHYTHM_STRENGTH = 6.0
+# A position a line's context never plays is played at these odds: at 1e-9 (27 nats at
+# RHYTHM_STRENGTH, 15 at a melody's share of it) every onset left before a fill's end cost a
+# played melody more than a second note at its last onset, and it stacked 13-25 white keys on
+# one onset (QA qa23).
+OCCUPANCY_FLOOR = 0.01
+# A line's rhythm had let a second note at the same onset go free (onset_prior's d = 0), so where
+# its context never plays the positions left before the region's end a played melody, which
+# never plays two notes at once, stacked 13-25 white keys on one onset (QA qa23): now a line
+# whose context starts two notes at one onset less often than this pays the odds it does.
+STACK_FREE = 0.1
 _DURATION_SMOOTH = 1.0  # pseudo-count spread over every note length of a chordal voice's context
 _POSITION_SMOOTH = 1.0  # pseudo-count of its lengths at all positions in its lengths at one position
 # Weight of a chordal voice's note lengths (Texture.durations). The model copies its last chord's
@@ -529,14 +539,14 @@ def onset_prior(occupancy: np.ndarray, positions: np.ndarray) -> np.ndarray:
     the onsets d = 0, 1, ... grid ticks after the current one (positions[0]), given occupancy
     (MAX_POSITION,), the share of its context's bars that play at each position: each position
     is played independently with its occupancy, so reaching d skips the positions between
-    (log(1 - occupancy) each) and plays d (log occupancy). d = 0 (another note at the same
-    onset): 0."""
+    (log(1 - occupancy) each) and plays d (log occupancy, OCCUPANCY_FLOOR at least). d = 0
+    (another note at the same onset): 0."""
     positions = np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)
     occupancy = occupancy[positions]
     skip = np.cumsum(np.log1p(-occupancy))
     prior = np.zeros(len(positions))
     with np.errstate(divide="ignore"):
-        prior[1:] = skip[:-1] - skip[0] + np.log(np.where(occupancy[1:] > 0, occupancy[1:], 1e-9))
+        prior[1:] = skip[:-1] - skip[0] + np.log(np.maximum(occupancy[1:], OCCUPANCY_FLOOR))
     return prior
 
 
@@ -774,16 +784,22 @@ class LineRhythm:
     within_bar: bool = False
     # A made-up walking line (a jazz style's): its last pitch again loses WALKING_REPEAT_PENALTY.
     walking: bool = False
+    # The share of its context's onsets (grid) that start two notes or more of it; None: not known.
+    stacked: float | None = None
 
     def prior(self, positions: np.ndarray, fresh: bool) -> np.ndarray:
         """(len(positions),) log-prior of the line's next onset at positions[d] of the bar, d grid
         ticks after the current onset: RHYTHM_STRENGTH times onset_prior; fresh (its last note
-        was not at this onset, e.g. the region's first): delta 0 at its context's odds there."""
+        was not at this onset, e.g. the region's first): delta 0 at its context's odds there;
+        else delta 0, a second note at the onset, at the odds of `stacked`, free from
+        STACK_FREE up."""
         positions = np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)
         rhythm = RHYTHM_STRENGTH * onset_prior(self.occupancy, positions)
         if fresh:
             share = float(self.occupancy[positions[0]])
             rhythm[0] = RHYTHM_STRENGTH * (np.log(max(share, 1e-9)) - np.log1p(-min(share, 0.99)))
+        elif self.stacked is not None:
+            rhythm[0] = RHYTHM_STRENGTH * min(0.0, np.log(max(self.stacked, 1e-9)) - np.log(STACK_FREE))
         return rhythm
 
 
@@ -796,7 +812,9 @@ def line_rhythm_of(bars: tuple[np.ndarray, np.ndarray, np.ndarray], durations: n
     occupancy = occupancy_of(since, bar_ticks, ticks, weights)
     if occupancy is None:
         return None
-    return LineRhythm(occupancy=occupancy, durations=length_prior(durations, since, weights))
+    onsets = np.unique(np.rint(ticks / V.TICKS_PER_GRID))
+    return LineRhythm(occupancy=occupancy, durations=length_prior(durations, since, weights),
+                      stacked=1.0 - len(onsets) / max(1, len(ticks)))
 
 
 def grid_of(since_ticks: np.ndarray) -> int | None:
@@ -1483,13 +1501,17 @@ FIGURE_ROOM_PENALTY = 3.0
 # arpeggio whose bars start on A2-G3 was continued from A3 and D4, an octave up, its top in the
 # tune's register (QA qa17 H4); and in the octave the context's bars start on that pitch class in:
 # a root-fifth bass on C2, F2, G2 and A2 refilled alone started bars on C3 and F3, under and on
-# the piano's notes (QA qa20 7)
+# the piano's notes (QA qa20 7); where its bars start within an octave (a bass that opens them in
+# two octaves is free to: kept to the one its context had used for each root, it left the root)
 FIGURE_BASE_MARGIN = 4
 FIGURE_OCTAVE_PENALTY = 8.0
 # Under written or given chords, a figure whose context starts its bars on the chord's root (in
 # ROOT_BASS_SHARE of them) starts them there: a guitar's arpeggio kept its shape but built it on the
-# third or fifth, a whole bar of D major under G (QA qa16 M3b: the root in 0 of 8 bars).
-FIGURE_ROOT_PENALTY = 4.0
+# third or fifth, a whole bar of D major under G (QA qa16 M3b: the root in 0 of 8 bars). So under
+# chords as sure (region_writer._rooted_figures), at 8 nats as a chordal part's lowest note
+# (ROOT_BASS_PENALTY): at 4, a hymn's left hand still opened the bar after a bar of G2s on G2 under
+# a C chord in 3 of 3 fills, the model's copy of the G some 10 nats surer.
+FIGURE_ROOT_PENALTY = 8.0
 FIGURE_SPAN = 24  # semitones either side of the bar's first note a figure's intervals are told apart
 _FIGURE_BINS = 2 * FIGURE_SPAN + 1
 _FIGURE_SMOOTH = 1.0  # pseudo-count at a position, spread over its intervals (a few bars that agree are a figure)
@@ -1526,7 +1548,7 @@ class BarFigure:
         if self.base is not None:
             cramped |= (pitches < self.base[0] - FIGURE_BASE_MARGIN) | (pitches > self.base[1] + FIGURE_BASE_MARGIN)
         out = np.where(cramped[:, None] & opening[None, :], -penalty, 0.0)
-        if self.openings:
+        if self.openings and max(self.openings) - min(self.openings) < 12:  # (one octave: each pitch one place)
             opened = np.isin(pitches % 12, [p % 12 for p in self.openings])
             moved = opened & ~np.isin(pitches, sorted(self.openings))
             out = np.minimum(out, np.where(moved[:, None] & opening[None, :], -FIGURE_OCTAVE_PENALTY, 0.0))

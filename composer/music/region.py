@@ -16,13 +16,16 @@ from typing import Sequence
 
 from composer.music.meter import TICKS_PER_QUARTER
 from composer.music.score import Note
-from composer.music.strum import chord_onsets
+from composer.music.strum import STRUM_SPAN, chord_onsets
 
 ROLES = ("melody", "bass", "harmony", "drums")  # "harmony" = inner voices / chords
 GRIDS = ("straight", "triplet", "swing")
-# A note (or chord) starting this little before a region's start or end was played early, and
-# belongs to the beat after: under a 64th (30 ticks), so no written note is moved.
-EARLY = TICKS_PER_QUARTER // 24
+# A note (or chord) starting less than this before a region's start or end was played early, and
+# belongs to the beat after: a 64th (30 ticks), so no written note is moved (a pianist's chord 21-27
+# ticks early, about 25 ms at 120 bpm, had been kept with 20, and a new chord struck over it; QA
+# qa23). So do grace notes leading into it, each less than EARLY before the next, within STRUM_SPAN
+# of the line (a drum's drag had lost its last grace note to the bar after, its first two kept).
+EARLY = TICKS_PER_QUARTER // 16
 
 
 @dataclass(frozen=True)
@@ -50,19 +53,25 @@ class Region:
         """Per note of a score (in order), whether the region rewrites it: a note of a region voice
         whose chord (composer.music.strum.chord_onsets: a strum or roll at its median onset) starts
         inside a bounded span, where a chord starting less than EARLY ticks before the start or the
-        end counts from that bar line; of an open-ended one, every note from its start on. Played music is not on the grid: a chord rolled from 2 ticks
-        before a fill's last bar line lost its bass note to the fill and kept its other four
-        (QA qa21 MED-1)."""
+        end, or grace notes leading into one (each less than EARLY before the next), count from
+        that bar line; of an open-ended span, every note from its start on. Played music is not on
+        the grid: a chord rolled from 2 ticks before a fill's last bar line lost its bass note to
+        the fill and kept its other four (QA qa21 MED-1)."""
         if self.end is None:  # a continuation: what was played before it stays, however close
             return [self.contains(n.onset, n.voice) for n in notes]
         placed = chord_onsets(notes)
-        inside = []
-        for note, onset in zip(notes, placed):
+        by_voice: dict[int, list[int]] = {}
+        for i, note in enumerate(notes):
+            if note.voice in self.voices:
+                by_voice.setdefault(note.voice, []).append(i)
+        for items in by_voice.values():
             for line in (self.start, self.end):
-                if line is not None and line - EARLY <= onset < line:
-                    onset = line
-            inside.append(self.contains(onset, note.voice))  # type: ignore[arg-type]
-        return inside
+                reach = line
+                for i in sorted((i for i in items if line - STRUM_SPAN < placed[i] < line), key=lambda i: -placed[i]):
+                    if placed[i] <= reach - EARLY:
+                        break
+                    reach, placed[i] = placed[i], line
+        return [self.contains(onset, note.voice) for note, onset in zip(notes, placed)]  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,13 @@ from composer.music.meter import TICKS_PER_QUARTER, MeterMap
 from composer.music.score import Note
 
 STRUM_GAP = TICKS_PER_QUARTER // 16  # 30 ticks: about 30 ms a string at 120 bpm
-STRUM_SPAN = TICKS_PER_QUARTER // 4  # a sixteenth: the slowest roll still one chord
+STRUM_SPAN = TICKS_PER_QUARTER // 3  # 160 ticks: six strings 30 ticks apart, the slowest roll still one chord
 STRUM_MIN_NOTES = 3
+# Notes this far apart or more sound in an order (a strum's, by pitch); closer, they are one chord
+# played a little unevenly, in no order, and a part whose strums are no wider apart (median) is not
+# strummed when written: a keyboard's block chords played a few ticks apart had been written as
+# rolls from the top down, 3 ticks a note (QA qa23).
+ORDER_GAP = 6
 # A part strums where this share of its chords (STRUM_MIN_NOTES notes or more at one onset, once
 # read) were strummed; its written chords are then strummed as its own are.
 STRUMMED_SHARE = 0.5
@@ -45,16 +50,34 @@ def _clusters(notes: Sequence[Note]) -> list[list[Note]]:
 
 
 def _cluster_indices(notes: Sequence[Note]) -> list[list[int]]:
-    """_clusters as indices into notes."""
+    """_clusters as indices into notes. A strum sounds its strings in pitch order: where its notes
+    are ORDER_GAP ticks or more apart, a note that turns back, or sounds a string again, is no
+    note of it, and a note that goes on in a strum's order belongs to that strum before one
+    begun since (two strums of a fast pattern, the second begun while the first still rang, had
+    been read as one chord of 11 notes, or the first's last string as the second's)."""
     groups: list[list[int]] = []
+    directions: list[int] = []  # per group: +1 rising, -1 falling, 0 no order yet
     for i, note in enumerate(notes):
-        group = groups[-1] if groups else None
-        if (group is not None and note.onset - notes[group[-1]].onset <= STRUM_GAP
-                and note.onset - notes[group[0]].onset <= STRUM_SPAN
-                and all(notes[j].end > note.onset for j in group)):
-            group.append(i)
-        else:
+        chosen = None
+        for k in range(len(groups) - 1, max(-1, len(groups) - 3), -1):  # the last two groups
+            group, direction = groups[k], directions[k]
+            last = notes[group[-1]]
+            gap, step = note.onset - last.onset, note.pitch - last.pitch
+            spread = gap >= ORDER_GAP
+            if (gap <= STRUM_GAP and note.onset - notes[group[0]].onset <= STRUM_SPAN
+                    and all(notes[j].end > note.onset for j in group)
+                    and all(notes[j].pitch != note.pitch for j in group)
+                    and not (spread and direction and step * direction < 0)):
+                if chosen is None or (direction and not directions[chosen]):
+                    chosen = k  # (the latest, unless an earlier strum goes on in its order)
+        if chosen is None:
             groups.append([i])
+            directions.append(0)
+            continue
+        last = notes[groups[chosen][-1]]
+        if note.onset - last.onset >= ORDER_GAP and not directions[chosen]:
+            directions[chosen] = (note.pitch > last.pitch) - (note.pitch < last.pitch)
+        groups[chosen].append(i)
     return groups
 
 
@@ -118,6 +141,8 @@ def strum_styles(notes: Iterable[Note], meters: MeterMap) -> dict[int, StrumStyl
         if not strums or len(strums) < STRUMMED_SHARE * len(chords):
             continue
         gaps = [b.onset - a.onset for g in strums for a, b in zip(g, g[1:]) if b.onset > a.onset]
+        if median(gaps) < ORDER_GAP:
+            continue
         down = {True: Counter(), False: Counter()}
         for g in strums:
             first = min(g, key=lambda n: (n.onset, n.pitch))
