@@ -86,8 +86,9 @@ class CoWriter:
                  cancel: Callable[[], bool] | None = None) -> list[Score]:
         """request.variations Scores: each the request's score with the region's notes (target
         voices, chords starting inside the span: Region.members) replaced by new notes marked
-        generated=True, each in its voice; notes outside the region untouched. Raises ValueError for a request the score
-        cannot serve (no context notes, unknown style), Cancelled if cancel() turns True."""
+        generated=True, each in its voice; notes outside the region untouched. Raises ValueError
+        for a request the score cannot serve (no context notes, unknown style), Cancelled if
+        cancel() turns True."""
         context = played = request.context()
         if not context.notes:
             if request.score.notes:  # a fill over every note: "no notes to continue" was untrue
