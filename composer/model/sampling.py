@@ -321,7 +321,16 @@ def _onset_mask(plan: RegionPlan, row: _Row, voice: TargetVoice, pitch: int | No
     elif voice.grid is not None:  # a quantised part stays on its grid (no note 1/12 beat early or late)
         ok &= _positions(features, onsets) % voice.grid == 0
     elif voice.played is not None:  # a played line stays near its beats, with its feel
-        ok &= near_grid(_positions(features, onsets), voice.played)
+        positions = _positions(features, onsets)
+        ok &= near_grid(positions, voice.played)
+        # ... and a note just before a beat is that beat's: none just before the region's end, or
+        # the bars asked (a played tune's fills and continuations had all ended on a 40-tick note
+        # on the bar's last grid tick, its next downbeat played early; QA qa24)
+        off = positions % voice.played
+        beat = onsets + np.where(2 * off > voice.played, voice.played - off, 0)
+        for bound in (row.end, plan.stop_at):
+            if bound is not None:
+                ok &= (onsets >= bound) | (beat < bound)
     if c.density is not None:
         # At most round(density) notes in a bar, and a bar is left only once it holds at least one
         # fewer than that (bars skipped entirely hold none). A bar with no allowed onset left is

@@ -12,7 +12,7 @@ import random
 from collections import Counter
 
 from composer.music import Note, Score, Voice
-from composer.request import fill_request
+from composer.request import continuation_start, continue_request, fill_request
 
 Q, BAR = 480, 1920
 CHORDS = [(50, 53, 57), (43, 47, 50), (48, 52, 55), (45, 48, 52)]  # Dm G C Am
@@ -55,3 +55,17 @@ def test_a_played_piano_is_filled_with_playable_chords(cowriter):
     # 3 ticks a note) and 71 notes struck again while sounding (112); now 5-6 and 10
     assert max(biggest) <= 8, biggest
     assert restruck <= 24, restruck
+
+
+def test_a_played_piano_s_fill_and_continuation_leave_the_next_downbeat_alone(cowriter):
+    """A note played a little before a beat is that beat's: every fill and 2-bar continuation of
+    the played piano had ended on a 40-tick note on the bar's last grid tick, its next downbeat
+    played early (3 of 3 fills, 4 notes; 3 of 3 continuations; QA qa24); now none."""
+    score, _ = played_piano()
+    end = continuation_start(score) + 2 * BAR
+    for request, last in ((fill_request(score, 4 * BAR, 7 * BAR, variations=3, seed=4), 7 * BAR),
+                          (continue_request(score, bars=2, variations=3, seed=3), end)):
+        for variation in cowriter.generate(request):
+            new = [n for n in variation.notes if n.generated]
+            assert new and not [n for n in new if last - 40 <= n.onset < last], last
+            assert all(n.onset < last for n in new)
