@@ -20,13 +20,12 @@ from composer.model import vocab as V
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, BROKEN_FIGURE_STRENGTH, COMPING_CHORD_STRENGTH,
-                                    DURATION_STRENGTH, FIGURE_ROOM_PENALTY, FIGURE_STRENGTH, MAX_STACK,
-                                    OSTINATO_WEIGHT, QUARTER_UNITS, RECALL_OTHERS, ROOT_BASS_PENALTY, SLASH_BASS_STRENGTH,
-                                    WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, BarFigure, GrooveProfile,
-                                    HarmonicRhythm, LineRecall, LineRhythm, Ostinato, Texture, Under, approach_prior,
-                                    chord_roots, chord_thirds, chord_tone_prior, chord_tones, hold_prior, near_grid,
-                                    habit_shift, recall_weight, root_prior, unrepeated,
-                                    widened_lock_prior)
+                                   DURATION_STRENGTH, FIGURE_ROOM_PENALTY, FIGURE_STRENGTH, MAX_STACK, OSTINATO_WEIGHT,
+                                   QUARTER_UNITS, RECALL_OTHERS, ROOT_BASS_PENALTY, SLASH_BASS_STRENGTH,
+                                   WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, BarFigure, GrooveProfile,
+                                   HarmonicRhythm, LineRecall, LineRhythm, Ostinato, Texture, Under, approach_prior,
+                                   chord_roots, chord_thirds, chord_tone_prior, chord_tones, hold_prior, near_grid,
+                                   habit_shift, recall_weight, root_prior, unrepeated, widened_lock_prior)
 from composer.music.region import Controls
 from composer.music.scales import Key
 

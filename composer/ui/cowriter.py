@@ -268,7 +268,8 @@ class CoWriter(QObject):
         end = min(n.onset for n in later)
         key = {"key": "auto"} if key_detected else {}
         if end - start < MIN_GAP:
-            return replace(request, score=score, region=Region(continuation_start(score), None, request.region.voices), **key)
+            return replace(request, score=score, region=Region(continuation_start(score), None, request.region.voices),
+                           **key)
         # (the asked number of notes still bounds it: a long gap is not filled to its end unasked)
         return replace(request, score=score, region=Region(start, end, request.region.voices), bars=None, **key)
 
