@@ -136,6 +136,9 @@ class DawClock:
             k += 1
 
     def close(self) -> None:
+        """Stops the clock and closes the port; a second call does nothing."""
+        if self._stop.is_set():
+            return
         self._stop.set()
         if self._thread is not None:
             self._thread.join(2.0)

@@ -5,6 +5,7 @@ that tempo (checked at the pulses' own times: the k-th pulse after Start is tick
 
 from __future__ import annotations
 
+import random
 import statistics
 import time
 
@@ -86,6 +87,20 @@ def test_follower_counts_pulses_and_song_position_without_ports():
 
 
 @pytest.mark.parametrize("bpm", [90.0, 140.0])
+def test_follower_reads_the_tempo_through_late_pulses(bpm):
+    """A busy USB or JACK link delivers some pulses late (here one in five by up to 40 ms, and a
+    run of eight late by 30 ms, as a missed JACK cycle does): the tempo stays within 0.5 %."""
+    rng = random.Random(int(bpm))
+    interval = 60.0 / (bpm * 24)
+    follower = ClockFollower()
+    follower.feed([0xFA], 0.0)
+    for k in range(4 * 24):
+        late = 0.03 if 40 <= k < 48 else (rng.uniform(0.0, 0.04) if rng.random() < 0.2 else 0.0)
+        follower.feed([0xF8], 0.001 + k * interval + late)
+    assert follower.bpm == pytest.approx(bpm, rel=0.005)
+
+
+@pytest.mark.parametrize("bpm", [90.0, 140.0])
 def test_following_a_daw_clock_moves_the_playhead_at_its_tempo(out, bpm):
     router = out.wrap(None)  # MIDI only: the playhead is the out player's
     score = Score(notes=[Note(60, i * 480, 400) for i in range(64)], tempos=[TempoChange(0, 120.0)])
@@ -109,18 +124,11 @@ def test_following_a_daw_clock_moves_the_playhead_at_its_tempo(out, bpm):
             time.sleep(0.002)
         assert len(samples) >= 72, len(samples)  # (a pulse or two may arrive bunched and be read once)
         assert out.sync_state == f"following {out.follow.bpm:.1f} bpm"
-        # The "DAW" here is a Python thread on a busy machine: its pulses go out up to tens of ms
-        # late, and a run of late ones moves the tempo it really plays. The follower must read that
-        # tempo (what the same fit makes of the times the pulses really left, up to the last one
-        # it has; itself near the asked tempo) within 2 %: the dummy JACK server's late cycles
-        # also delay the pulses' arrival stamps (1.5 % seen at 140 bpm with 3 processes running).
-        played = ClockFollower()
-        last = source.pulses[-1]
-        for message, when in clock.played:
-            if when <= last:
-                played.feed(message, when)
-        assert played.bpm == pytest.approx(bpm, rel=0.05)
-        assert out.follow.bpm == pytest.approx(played.bpm, rel=0.02)
+        # The "DAW" here is a Python thread on a busy machine and the dummy JACK server's late
+        # cycles delay the pulses' arrival stamps: what tempo the stamps show is the test bed's,
+        # near the asked one (the follower's accuracy under late pulses is checked exactly, without
+        # ports, in test_follower_reads_the_tempo_through_late_pulses). Here: near the asked tempo.
+        assert out.follow.bpm == pytest.approx(bpm, rel=0.05)
         # The tempo factor: the DAW's tempo over the score's, give or take the phase nudge (<= 3 %).
         assert router.tempo_factor() == pytest.approx(bpm / 120.0, rel=0.035)
         # The playhead at each pulse against the pulses counted since Start (tick 20 k for the

