@@ -132,6 +132,7 @@ DURATION_STRENGTH = 2.0
 MAX_STACK = 8  # notes at one onset the texture prior counts up to
 MAX_GAP = 24  # widest interval (semitones) between neighbouring notes of a chord the voicing prior knows
 _VOICING_SMOOTH = 0.5  # pseudo-count of each interval in a context's voicing
+_DEPTH_SMOOTH = 2.0  # pseudo-count of its voicing at all depths in its voicing under k notes
 CHORD_FIT_PENALTY = 2.0  # nats (before TEXTURE_STRENGTH) off a chord note that makes no chord with those above
 # Low interval limits: the lowest pitch a chord's interval may have as its lower note before it
 # sounds muddy, by the interval's size in semitones (index 1..11; 0 and the octave: none), as
@@ -624,32 +625,73 @@ class Texture:
     # as one line of single notes around their median (126 of 128 onsets); None: one for all
     rates_at: np.ndarray | None = None
     top_at: np.ndarray | None = None
+    # (n, 2): each context chord's pitch classes (a 12-bit mask, C = bit 0) and top note, for the
+    # top of a new chord under a known chord (chord_tops): a pianist's left hand voices each chord
+    # its own way (Dm as A3 F3 D3 D2, G as D3 B2 G2 G1), and one top for all, the median (E3),
+    # had a planned Dm begin on D3, with only octaves of D left under it (QA: bare octaves in
+    # every bar of a played piano's fill); None: one top for all
+    voicings: np.ndarray | None = None
+    # (MAX_STACK, MAX_GAP + 1) gaps as `gaps`, for the interval under a chord of k notes at row
+    # k - 1 (smoothed toward gaps): a left hand of close triads over the root an octave down
+    # (gaps 4 3 12, top-down) has its octave only at the bottom, and with one share for every
+    # depth a Dm under A3 went A2 A1 as often as F3 D3 (bare octaves); None: gaps at every depth
+    gaps_at: np.ndarray | None = None
     # prior()'s answers by (notes above, bar positions): a fill's variations and steps ask again
     _answers: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def _top_pull(self, positions: np.ndarray | None, n_delta: int) -> np.ndarray:
+    def chord_tops(self, tones: list[np.ndarray | None]) -> np.ndarray | None:
+        """(len(tones),) the median top note of the context's chords made of each chord's tones
+        ((12,) bool, chord_tones; None: no chord known there): its onsets of two or more pitch
+        classes, none outside the chord; NaN where it has none, None where none at all (or
+        voicings is None)."""
+        if self.voicings is None or not len(self.voicings):
+            return None
+        masks, tops = self.voicings[:, 0], self.voicings[:, 1].astype(np.float64)
+        bits = 1 << np.arange(12)
+        out, cache = np.full(len(tones), np.nan), {}
+        for i, chord in enumerate(tones):
+            if chord is None:
+                continue
+            key = int(bits[chord].sum())
+            if key not in cache:
+                inside = (masks & ~key) == 0  # no pitch class outside the chord
+                cache[key] = float(np.median(tops[inside])) if inside.any() else np.nan
+            out[i] = cache[key]
+        return None if np.isnan(out).all() else out
+
+    def _top_pull(self, positions: np.ndarray | None, n_delta: int, tops: np.ndarray | None = None) -> np.ndarray:
         """(N_PITCH, n_delta) log-prior of a new chord's top note at each delta: TOP_PULL nats a
-        semitone beyond TOP_WIDTH from the context's top (at the delta's bar position, if known)."""
+        semitone beyond TOP_WIDTH from the context's top (at the delta's bar position, if known;
+        tops (n_delta,): the context's top for the chord there, chord_tops, where not NaN, more
+        than TOP_WIDTH from that top, and its onsets at that bar position are mostly chords)."""
         top = np.full(n_delta, self.top)
+        chordal = np.ones(n_delta, dtype=bool)
         if self.top_at is not None and positions is not None:
-            top = self.top_at[np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)]
+            at = np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)
+            top = self.top_at[at]
+            # (where its onsets are mostly single notes, a stride part's bass on 1 and 3, their top)
+            chordal = self.rates_at is None or self.rates_at[at, 0] >= 0.5
+        if tops is not None:  # (only beyond the width: within it the pull admits that voicing already, and
+            # a band's piano whose triads all lie within it followed a bar's chords less, 61 -> 56 of 64 bars)
+            top = np.where(np.isnan(tops) | ~chordal | (np.abs(tops - top) <= TOP_WIDTH), top, tops)
         return -TOP_PULL * np.clip(np.abs(np.arange(V.N_PITCH)[:, None] - top[None]) - TOP_WIDTH, 0, None)
 
-    def entry_prior(self, positions: np.ndarray, fresh: bool) -> np.ndarray:
+    def entry_prior(self, positions: np.ndarray, fresh: bool, tops: np.ndarray | None = None) -> np.ndarray:
         """(N_PITCH, len(positions)) log-prior for the voice's next note when the last note written
         was another voice's (or none) at bar position positions[0]: its onset where the context's
         chords start (RHYTHM_STRENGTH times onset_prior; fresh: the voice has no note at
         positions[0] yet, so delta 0 starts a chord there at the context's odds) and its pitch, the
-        new chord's top, pulled toward the context's (TOP_PULL). Requires occupancy."""
+        new chord's top, pulled toward the context's (TOP_PULL; tops: chord_tops of the chords
+        there). Requires occupancy."""
         positions = np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)
         rhythm = RHYTHM_STRENGTH * onset_prior(self.occupancy, positions)
         if fresh:
             share = float(self.occupancy[positions[0]])
             rhythm[0] = RHYTHM_STRENGTH * (np.log(max(share, 1e-9)) - np.log1p(-min(share, 0.99)))
-        return rhythm[None] + self._top_pull(positions, len(positions))
+        return rhythm[None] + self._top_pull(positions, len(positions), tops)
 
     def prior(self, above: list[int], n_delta: int, positions: np.ndarray | None = None,
-              chord: np.ndarray | None = None) -> np.ndarray:
+              chord: np.ndarray | None = None, tops: np.ndarray | None = None) -> np.ndarray:
         """(N_PITCH, n_delta) log-prior for the voice's next note when its last onset holds the
         pitches `above` (written top-down, at least one): delta 0 (a note under them) with the
         context's rate for that many notes, placed at the context's intervals below the lowest
@@ -666,7 +708,7 @@ class Texture:
         under the lowest than its interval's low limit (LOW_INTERVAL_LIMITS) loses
         LOW_INTERVAL_PENALTY."""
         key = (tuple(above), n_delta, None if positions is None else np.asarray(positions).tobytes(),
-               None if chord is None else chord.tobytes())
+               None if chord is None else chord.tobytes(), None if tops is None else tops.tobytes())
         if key in self._answers:
             return self._answers[key].copy()
         rates = self.rates if self.rates_at is None or positions is None else \
@@ -674,7 +716,8 @@ class Texture:
         rate = float(rates[min(len(above), MAX_STACK) - 1])
         out = np.full((V.N_PITCH, n_delta), np.log1p(-rate))
         gap = above[-1] - np.arange(V.N_PITCH)
-        voicing = np.where((gap >= 1) & (gap <= MAX_GAP), self.gaps[np.clip(gap, 0, MAX_GAP)], self.gaps[1:].min())
+        gaps = self.gaps if self.gaps_at is None else self.gaps_at[min(len(above), MAX_STACK) - 1]
+        voicing = np.where((gap >= 1) & (gap <= MAX_GAP), gaps[np.clip(gap, 0, MAX_GAP)], gaps[1:].min())
         classes = sorted({p % 12 for p in above})
         fits = _TEMPLATES[_TEMPLATES[:, classes].all(1)].any(0)  # pitch classes completing a chord with them
         if chord is not None and chord[classes].all():  # ... the chord sounding there, when they are its tones
@@ -690,7 +733,8 @@ class Texture:
         out[:, 0] = np.log(rate) + voicing - np.where(fits[np.arange(V.N_PITCH) % 12], 0.0, CHORD_FIT_PENALTY) \
             - LOW_INTERVAL_PENALTY * muddy
         out *= TEXTURE_STRENGTH
-        out[:, 1:] += self._top_pull(None if positions is None else np.asarray(positions)[1:], n_delta - 1)
+        out[:, 1:] += self._top_pull(None if positions is None else np.asarray(positions)[1:], n_delta - 1,
+                                     None if tops is None else tops[1:])
         if self.occupancy is not None and positions is not None:
             out += RHYTHM_STRENGTH * onset_prior(self.occupancy, positions)[None]
         if len(self._answers) < 4096:
@@ -721,8 +765,14 @@ def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, 
     rates[largest:] = rates[largest - 1]
     order = np.lexsort((-pitches, onsets))  # each chord top-down
     gap = -np.diff(pitches[order])
-    gap = gap[(np.diff(onsets[order]) == 0) & (gap >= 1) & (gap <= MAX_GAP)]
+    inside = (np.diff(onsets[order]) == 0) & (gap >= 1) & (gap <= MAX_GAP)
+    # the notes above each gap's lower note: its rank in its chord, top-down
+    depth = (np.arange(len(order)) - np.repeat(np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes))[1:]
+    gap, depth = gap[inside], np.minimum(depth[inside], MAX_STACK) - 1
     share = (np.bincount(gap, minlength=MAX_GAP + 1)[1:] + _VOICING_SMOOTH) / (len(gap) + _VOICING_SMOOTH * MAX_GAP)
+    counts = np.zeros((MAX_STACK, MAX_GAP + 1))
+    np.add.at(counts, (depth, gap), 1.0)
+    share_at = (counts[:, 1:] + _DEPTH_SMOOTH * share[None]) / (counts.sum(1, keepdims=True) + _DEPTH_SMOOTH)
     tops = pitches[order][np.concatenate([[0], np.cumsum(sizes)[:-1]])]  # each onset's first, highest note
     occupancy = None
     if bars is not None:
@@ -744,9 +794,15 @@ def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, 
         for p in np.unique(position):
             if (position == p).sum() >= 2:
                 top_at[p] = float(np.median(tops[position == p]))
+    # each onset's pitch classes as a 12-bit mask, for those of two or more: the context's voicings
+    masks = np.zeros(len(sizes), dtype=np.int64)
+    np.bitwise_or.at(masks, np.repeat(np.arange(len(sizes)), sizes), 1 << (pitches[order] % 12))
+    several = np.array([bin(m).count("1") >= 2 for m in masks], dtype=bool)
     return Texture(rates=rates, gaps=np.concatenate([[0.0], np.log(share * MAX_GAP)]), top=float(np.median(tops)),
                    rates_at=rates_at, top_at=top_at,
-                   occupancy=occupancy, durations=lengths)
+                   occupancy=occupancy, durations=lengths,
+                   voicings=np.stack([masks[several], tops[several]], axis=1) if several.any() else None,
+                   gaps_at=np.concatenate([np.zeros((MAX_STACK, 1)), np.log(share_at * MAX_GAP)], axis=1))
 
 
 def length_prior(durations: np.ndarray, since_ticks: np.ndarray | None = None,

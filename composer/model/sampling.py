@@ -587,17 +587,19 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
                 break
             above.insert(0, note[1])
         positions = _positions(features, onsets) if voice.texture.occupancy is not None else None
-        chord = None
+        chord = tops = None
         if plan.chord_strength > 0 and _plays_chords(plan, voice):  # a note under completes the chord there
-            here = _prior_chords(plan, row, features)(onsets[:1])
-            chord = chord_tones(int(here["chord_root"][0]), int(here["chord_quality"][0]), plan.allowed_pitch_classes())
-        texture = voice.texture.prior(above, V.N_DELTA, positions, chord)
+            tones, tops = _voicing_tops(plan, row, voice, onsets, features)
+            chord = tones[0]
+        texture = voice.texture.prior(above, V.N_DELTA, positions, chord, tops)
     elif voice.texture is not None and voice.texture.occupancy is not None:
         # Its next chord after another voice's note (or the region's first): where its context's
         # chords start too. Without this a skank under a tune began every continuation on the
         # downbeat (8 of 8 variations; its context never plays there).
         fresh = not any(n[2] == row.onset and n[0] == voice.score_voice for n in row.notes[-MAX_STACK * 4:])
-        texture = voice.texture.entry_prior(_positions(features, onsets), fresh)
+        tops = _voicing_tops(plan, row, voice, onsets, features)[1] \
+            if plan.chord_strength > 0 and _plays_chords(plan, voice) else None
+        texture = voice.texture.entry_prior(_positions(features, onsets), fresh, tops)
     elif voice.rhythm is not None:  # an accompanying line: its next onset where its context's fall
         fresh = not (row.voice == voice.slot and row.count)
         texture = voice.rhythm.prior(_positions(features, onsets), fresh)  # (N_DELTA,): the same for every pitch
@@ -670,6 +672,19 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         chords = chords + widened_lock_prior(feats["chord_root"], feats["chord_quality"], plan.key.pitch_classes,
                                              plan.chord_pitch_classes)
     return chords if texture is None else chords + texture
+
+
+def _voicing_tops(plan: RegionPlan, row: _Row, voice: TargetVoice, onsets: np.ndarray,
+                  features) -> tuple[list, np.ndarray | None]:
+    """For a part that plays the chords (_plays_chords): the tones (12,) bool of the chord at each
+    of `onsets` (chord_tones; None where none is known) and the top note its context voices that
+    chord with there (Texture.chord_tops; None: none known)."""
+    here = _prior_chords(plan, row, features)(onsets)
+    allowed = plan.allowed_pitch_classes()
+    pairs = list(zip(here["chord_root"].tolist(), here["chord_quality"].tolist()))
+    known = {pair: chord_tones(*pair, allowed) for pair in set(pairs)}
+    tones = [known[pair] for pair in pairs]
+    return tones, voice.texture.chord_tops(tones)
 
 
 def _rooted_spans(row: _Row, voice: TargetVoice, onsets: np.ndarray, chords: dict, features) -> np.ndarray:

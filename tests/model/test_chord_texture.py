@@ -117,3 +117,27 @@ def test_block_chords_keep_their_rhythm_and_lengths(cowriter, tmp_path, task):
     assert 1.5 <= len(onsets) / bars <= 2.5, f"{len(onsets) / bars:.2f} chords a bar (the context: 2)"
     assert np.mean([o % (2 * Q) == 0 for o in onsets]) >= 0.9, "chords off beats 1 and 3"
     assert np.mean([d == 2 * Q for d in lengths]) >= 0.8, f"lengths {sorted(set(lengths))}"
+
+
+def test_a_left_hand_keeps_its_voicing_of_each_chord():
+    """A pianist's left hand of close triads over the root an octave down voices each chord its
+    own way (Dm: A3 F3 D3 D2; G: D3 B2 G2 G1): the octave lies only at the bottom, and each
+    chord's top is its own, not one median top for all. With one interval share for every depth
+    and one top, a planned Dm began on D3 or A3 and went on in bare octaves (1 of 54 fill chords
+    with three pitch classes on the played piano of test_played_piano_fill; now 39)."""
+    from composer.model.priors import chord_tones, texture_of
+    from composer.music.chords import QUALITIES
+
+    minor, major = QUALITIES.index("min"), QUALITIES.index("maj")
+    voicings = [(57, 53, 50, 38), (50, 47, 43, 31), (55, 52, 48, 36), (52, 48, 45, 33)]  # Dm G C Am
+    onsets = np.repeat(np.arange(16) * 24, 4)
+    texture = texture_of(onsets, np.array([p for b in range(16) for p in voicings[b % 4]]))
+    # The octave comes under three notes, not under one or two.
+    under_one, under_three = texture.prior([57], 4), texture.prior([57, 53, 50], 4)
+    assert under_one[53, 0] > under_one[45, 0] + 2  # A3: F3 (a third), not A2
+    assert under_three[38, 0] > under_three[47, 0] + 2  # A3 F3 D3: D2 (the octave)
+    # Each chord's top is the context's for that chord; an unknown chord has none.
+    tops = texture.chord_tops([chord_tones(2, minor), chord_tones(7, major), chord_tones(6, major), None])
+    assert tops[0] == 57 and tops[1] == 50 and np.isnan(tops[2]) and np.isnan(tops[3])
+    pulled = texture.prior([57, 53, 50, 38], 4, tops=np.array([np.nan, 57.0, 50.0, np.nan]))
+    assert pulled[57, 1] > pulled[50, 1] and pulled[50, 2] > pulled[57, 2]
