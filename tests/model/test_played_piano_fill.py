@@ -89,3 +89,18 @@ def test_a_played_piano_s_left_hand_is_voiced_as_its_chords_are(cowriter):
             total += len(chords)
             full += sum(len(c) >= 3 for c in chords.values())
     assert total >= 30 and full >= 0.6 * total, (full, total)
+
+
+def test_a_played_piano_s_tune_ends_a_fill_in_its_own_rhythm(cowriter):
+    """The tune plays quarters: a fill's and a continuation's last bar holds about four of its
+    notes, one at a time. Written to the very end, it crammed its last beat instead: 2-6 notes at
+    one onset in most variations, 7-13 notes in the last bar (QA qa24, three seeds); now 3-5 and
+    at most 2 at once."""
+    score, _ = played_piano()
+    end = continuation_start(score) + 2 * BAR
+    for request, last in ((fill_request(score, 4 * BAR, 7 * BAR, variations=3, seed=4), 7 * BAR),
+                          (continue_request(score, bars=2, variations=3, seed=3), end)):
+        for variation in cowriter.generate(request):
+            tune = [n for n in variation.notes if n.generated and n.pitch >= 60 and n.onset >= last - BAR]
+            at_once = Counter(n.onset // 40 for n in tune)
+            assert 2 <= len(tune) <= 6 and max(at_once.values()) <= 2, sorted((n.onset - last, n.pitch) for n in tune)
