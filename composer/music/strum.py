@@ -37,11 +37,13 @@ STRUMMED_SHARE = 0.5
 class StrumStyle:
     """How a part strums: gap, the median ticks between strings; down_on_beat / down_off_beat,
     whether its strums on a beat / between beats mostly sound the lowest string first (a
-    downstroke) rather than the highest."""
+    downstroke) rather than the highest; up_gap, the median gap of its upstrokes where it has
+    both (a player's upstrokes are often quicker; None: gap for both)."""
 
     gap: int
     down_on_beat: bool = True
     down_off_beat: bool = True
+    up_gap: int | None = None
 
 
 def _clusters(notes: Sequence[Note]) -> list[list[Note]]:
@@ -144,22 +146,30 @@ def strum_styles(notes: Iterable[Note], meters: MeterMap) -> dict[int, StrumStyl
         if median(gaps) < ORDER_GAP:
             continue
         down = {True: Counter(), False: Counter()}
+        by_stroke: dict[bool, list[int]] = {True: [], False: []}  # gaps of down- and upstrokes
         for g in strums:
             first = min(g, key=lambda n: (n.onset, n.pitch))
-            down[_on_beat(g[0].onset, meters)][first.pitch == min(n.pitch for n in g)] += 1
+            stroke = first.pitch == min(n.pitch for n in g)
+            down[_on_beat(g[0].onset, meters)][stroke] += 1
+            by_stroke[stroke] += [b.onset - a.onset for a, b in zip(g, g[1:]) if b.onset > a.onset]
         overall = down[True] + down[False]
         majority = overall[True] >= overall[False]
 
         def mostly(counts: Counter) -> bool:
             return majority if counts[True] == counts[False] else counts[True] > counts[False]
 
-        styles[voice] = StrumStyle(max(1, round(median(gaps))), mostly(down[True]), mostly(down[False]))
+        both = by_stroke[True] and by_stroke[False]
+        styles[voice] = StrumStyle(max(1, round(median(by_stroke[True] if both else gaps))), mostly(down[True]),
+                                   mostly(down[False]), max(1, round(median(by_stroke[False]))) if both else None)
     return styles
 
 
 def _on_beat(tick: int, meters: MeterMap) -> bool:
+    """Whether a strum at `tick` is on a beat: its nearest half beat is a whole one. A played
+    part's strums are never exactly on the beat: read as all between beats, a part strumming
+    down on the beats and up between them had its chords written all as downstrokes (QA qa24)."""
     since, _ = meters.position_in_bar([tick])
-    return int(since[0]) % meters.at(tick).beat_ticks == 0
+    return round(2 * int(since[0]) / meters.at(tick).beat_ticks) % 2 == 0
 
 
 def strummed(notes: Iterable[Note], styles: dict[int, StrumStyle], meters: MeterMap,
@@ -181,7 +191,8 @@ def strummed(notes: Iterable[Note], styles: dict[int, StrumStyle], meters: Meter
         style = styles[voice]
         down = style.down_on_beat if _on_beat(onset, meters) else style.down_off_beat
         order = sorted(members, key=lambda i: notes[i].pitch, reverse=not down)
-        gap = style.gap if end is None else min(style.gap, max(0, end - 1 - onset) // (len(order) - 1))
+        gap = style.gap if down or style.up_gap is None else style.up_gap
+        gap = gap if end is None else min(gap, max(0, end - 1 - onset) // (len(order) - 1))
         for string, i in enumerate(order):
             note = notes[i]
             shift = min(string * gap, STRUM_SPAN, note.duration - 1)

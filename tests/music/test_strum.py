@@ -63,3 +63,25 @@ def test_a_chord_written_just_before_a_region_end_is_strummed_before_it():
     inside = strummed(chord, {0: StrumStyle(16)}, METERS, end=1920)
     assert max(n.onset for n in inside) < 1920 and len({n.onset for n in inside}) == 6
     assert [n.end for n in inside] == [n.end for n in chord]
+
+
+def test_a_played_guitar_strums_down_on_the_beat_and_up_between():
+    """Played, not quantised: no strum lies exactly on a beat (each is up to 25 ticks early or
+    late), the downstrokes 14 ticks a string, the upstrokes 7. Read as all between beats, its
+    written chords had all been downstrokes at one gap (QA qa24); now down on the beat at 14 and
+    up between at 7, as played."""
+    import random
+
+    rng = random.Random(5)
+    played = []
+    for beat in range(1, 9):
+        played += strum(beat * 480 + (rng.randint(-25, 25) or 3), (40, 47, 52, 55, 59, 64), gap=14)
+        played += strum(beat * 480 + 240 + (rng.randint(-25, 25) or 3), (64, 59, 55), gap=7)
+    styles = strum_styles(played, METERS)
+    assert styles[0].down_on_beat and not styles[0].down_off_beat
+    assert (styles[0].gap, styles[0].up_gap) == (14, 7)
+    written = [Note(p, 5760 + 40, 400, 80, 0) for p in (40, 47, 52, 55)] + \
+        [Note(p, 6000 - 40, 200, 80, 0) for p in (64, 59, 55)]  # a grid step late, and early
+    out = strummed(written, styles, METERS)
+    assert [n.onset for n in out[:4]] == [5800, 5814, 5828, 5842]  # from the lowest string
+    assert [n.onset for n in out[4:]] == [5960, 5967, 5974]  # from the highest
