@@ -58,7 +58,8 @@ def _cluster_indices(notes: Sequence[Note]) -> list[list[int]]:
     begun since (two strums of a fast pattern, the second begun while the first still rang, had
     been read as one chord of 11 notes, or the first's last string as the second's)."""
     groups: list[list[int]] = []
-    directions: list[int] = []  # per group: +1 rising, -1 falling, 0 no order yet
+    directions: list[int] = []  # per group: +1 rising, -1 falling, 0 no order (yet, or none: unordered)
+    ordered: list[int] = []  # per group: its spread steps in that direction; -1: unordered
     for i, note in enumerate(notes):
         chosen = None
         for k in range(len(groups) - 1, max(-1, len(groups) - 3), -1):  # the last two groups
@@ -66,19 +67,29 @@ def _cluster_indices(notes: Sequence[Note]) -> list[list[int]]:
             last = notes[group[-1]]
             gap, step = note.onset - last.onset, note.pitch - last.pitch
             spread = gap >= ORDER_GAP
+            # (a strum's order is its once two spread steps keep it: a chord played unevenly, its
+            # notes up to 30 ticks apart in any order, had been split where its third note turned
+            # back, and a played left hand read as broken chords; QA qa25)
             if (gap <= STRUM_GAP and note.onset - notes[group[0]].onset <= STRUM_SPAN
                     and all(notes[j].end > note.onset for j in group)
                     and all(notes[j].pitch != note.pitch for j in group)
-                    and not (spread and direction and step * direction < 0)):
-                if chosen is None or (direction and not directions[chosen]):
+                    and not (spread and ordered[k] >= 2 and step * direction < 0)):
+                if chosen is None or (ordered[k] >= 2 and ordered[chosen] < 2):
                     chosen = k  # (the latest, unless an earlier strum goes on in its order)
         if chosen is None:
             groups.append([i])
             directions.append(0)
+            ordered.append(0)
             continue
         last = notes[groups[chosen][-1]]
-        if note.onset - last.onset >= ORDER_GAP and not directions[chosen]:
-            directions[chosen] = (note.pitch > last.pitch) - (note.pitch < last.pitch)
+        if note.onset - last.onset >= ORDER_GAP and ordered[chosen] >= 0:
+            sign = (note.pitch > last.pitch) - (note.pitch < last.pitch)
+            if not directions[chosen]:
+                directions[chosen], ordered[chosen] = sign, 1
+            elif sign == directions[chosen]:
+                ordered[chosen] += 1
+            else:  # turned back before its order was kept: no strum's order
+                directions[chosen], ordered[chosen] = 0, -1
         groups[chosen].append(i)
     return groups
 

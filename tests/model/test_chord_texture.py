@@ -124,7 +124,7 @@ def test_a_left_hand_keeps_its_voicing_of_each_chord():
     own way (Dm: A3 F3 D3 D2; G: D3 B2 G2 G1): the octave lies only at the bottom, and each
     chord's top is its own, not one median top for all. With one interval share for every depth
     and one top, a planned Dm began on D3 or A3 and went on in bare octaves (1 of 54 fill chords
-    with three pitch classes on the played piano of test_played_piano_fill; now 39)."""
+    with three pitch classes on the played piano of test_played_piano_fill; now 34)."""
     from composer.model.priors import chord_tones, texture_of
     from composer.music.chords import QUALITIES
 

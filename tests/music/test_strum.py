@@ -85,3 +85,18 @@ def test_a_played_guitar_strums_down_on_the_beat_and_up_between():
     out = strummed(written, styles, METERS)
     assert [n.onset for n in out[:4]] == [5800, 5814, 5828, 5842]  # from the lowest string
     assert [n.onset for n in out[4:]] == [5960, 5967, 5974]  # from the highest
+
+
+def test_a_chord_played_unevenly_in_any_order_is_one_chord():
+    """A pianist's chord whose notes land up to 30 ticks apart in no order (here F2 F5 A2 F1 C3,
+    as a QA take played them) is one chord: its order turned back at its fourth note, and its
+    last note had been read as a note of its own, a grid step later (QA qa25). A strum's order,
+    once two spread steps keep it, still parts two strums (below)."""
+    chord = [Note(41, 935, 880, 80), Note(77, 938, 430, 80), Note(45, 942, 890, 80), Note(29, 951, 870, 80),
+             Note(48, 965, 870, 80)]
+    read, moved = destrummed(chord)
+    assert {n.onset for n in read} == {935} and moved == 4
+    # two downstrokes of a fast pattern, the second begun while the first rings: two chords
+    first, second = strum(0, (40, 47, 52, 55, 59, 64), gap=8), strum(60, (43, 50, 57), gap=8)
+    read, _ = destrummed(first + second)
+    assert {n.onset for n in read} == {0, 60}
