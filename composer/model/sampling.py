@@ -377,7 +377,7 @@ def _in_last_beat(row: _Row, voice: TargetVoice, bound: int) -> bool:
     """Whether a voice that writes to the end (not _may_stop) may stop now: it has a note in the
     region and the row is within a quarter of `bound` (grid ticks), where the model's next onset
     often falls on the bound itself. Held to the end, a played piano's tune crammed its last beat
-    with 2-6 notes at once, 8-13 notes in a bar of quarters (QA qa24)."""
+    with 2-6 notes at once, 7-13 notes in a bar of quarters (QA qa24)."""
     return voice.slot in row.last_pitch and bound - row.onset <= QUARTER_UNITS
 
 
