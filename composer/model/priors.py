@@ -772,15 +772,16 @@ def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, 
     order = np.lexsort((-pitches, onsets))  # each chord top-down
     gap = -np.diff(pitches[order])
     inside = (np.diff(onsets[order]) == 0) & (gap >= 1) & (gap <= MAX_GAP)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])  # each onset's first note in `order`
     # the notes above each gap's lower note: its rank in its chord, top-down
-    depth = (np.arange(len(order)) - np.repeat(np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes))[1:]
+    depth = (np.arange(len(order)) - np.repeat(starts, sizes))[1:]
     gap, depth = gap[inside], np.minimum(depth[inside], MAX_STACK) - 1
     share = (np.bincount(gap, minlength=MAX_GAP + 1)[1:] + _VOICING_SMOOTH) / (len(gap) + _VOICING_SMOOTH * MAX_GAP)
     counts = np.zeros((MAX_STACK, MAX_GAP + 1))
     np.add.at(counts, (depth, gap), 1.0)
     share_at = DEPTH_SHARE * (counts[:, 1:] + _DEPTH_SMOOTH * share[None]) / (counts.sum(1, keepdims=True) + _DEPTH_SMOOTH) \
         + (1 - DEPTH_SHARE) * share[None]
-    tops = pitches[order][np.concatenate([[0], np.cumsum(sizes)[:-1]])]  # each onset's first, highest note
+    tops = pitches[order][starts]  # each onset's first, highest note
     occupancy = None
     if bars is not None:
         since, bar_ticks, ticks = (np.asarray(a, dtype=np.int64) for a in bars)
@@ -790,8 +791,7 @@ def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, 
     lengths = None if durations is None else length_prior(durations, None if bars is None else bars[0], weights)
     rates_at = top_at = None
     if bars is not None:  # the same per bar position of its onsets, smoothed toward all onsets'
-        chord_start = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        position = np.clip(np.asarray(bars[0], dtype=np.int64)[order][chord_start] // V.TICKS_PER_GRID,
+        position = np.clip(np.asarray(bars[0], dtype=np.int64)[order][starts] // V.TICKS_PER_GRID,
                            0, V.MAX_POSITION - 1)
         more_at, reached_at = np.zeros((V.MAX_POSITION, MAX_STACK)), np.zeros((V.MAX_POSITION, MAX_STACK))
         np.add.at(more_at, position, (sizes[:, None] > k.T).astype(float))
