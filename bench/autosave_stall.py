@@ -44,11 +44,11 @@ def gaps_while(app, work, seconds_after: float = 0.2) -> list[float]:
     return [(b - a) * 1000 for a, b in zip(stamps, stamps[1:])]
 
 
-def report(name: str, gaps: list[float], durations: list[float] | None = None) -> None:
+def report(name: str, gaps: list[float], durations: list[float] | None = None, what: str = "save") -> None:
     gaps = sorted(gaps)
     p99 = gaps[min(len(gaps) - 1, int(len(gaps) * 0.99))]
     over = sum(1 for g in gaps if g > 50)
-    extra = f"   save took median {statistics.median(durations):6.1f} ms" if durations else ""
+    extra = f"   {what} took median {statistics.median(durations):6.1f} ms" if durations else ""
     print(f"{name:<34} longest stall {gaps[-1]:7.1f} ms   p99 gap {p99:5.1f} ms   over 50 ms: {over}{extra}")
 
 
