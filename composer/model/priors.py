@@ -642,6 +642,11 @@ class Texture:
     # (gaps 4 3 12, top-down) has its octave only at the bottom, and with one share for every
     # depth a Dm under A3 went A2 A1 as often as F3 D3 (bare octaves); None: gaps at every depth
     gaps_at: np.ndarray | None = None
+    # (12,) LOW_INTERVAL_LIMITS where the context voices no interval lower (index: the interval in
+    # semitones): lowered to the lowest lower note at which it plays each, at least twice. A
+    # pianist's open left hand (G1 D2 B2, A1 E2 C3) had its own fifths below the table's Bb1
+    # penalised as muddy, and its chords lost their bottom note: bare tenths and sixths
+    low_limits: np.ndarray | None = None
     # prior()'s answers by (notes above, bar positions): a fill's variations and steps ask again
     _answers: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -735,7 +740,8 @@ class Texture:
             fitting = fits[np.arange(V.N_PITCH) % 12] & (gap >= 1) & (gap <= MAX_GAP)
             if fitting.any():
                 voicing = np.where(fitting, voicing, np.minimum(voicing, voicing[fitting].max()))
-        muddy = (gap >= 1) & (gap < 12) & (np.arange(V.N_PITCH) < LOW_INTERVAL_LIMITS[np.clip(gap, 0, 11)])
+        limits = LOW_INTERVAL_LIMITS if self.low_limits is None else self.low_limits
+        muddy = (gap >= 1) & (gap < 12) & (np.arange(V.N_PITCH) < limits[np.clip(gap, 0, 11)])
         out[:, 0] = np.log(rate) + voicing - np.where(fits[np.arange(V.N_PITCH) % 12], 0.0, CHORD_FIT_PENALTY) \
             - LOW_INTERVAL_PENALTY * muddy
         out *= TEXTURE_STRENGTH
@@ -775,7 +781,13 @@ def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, 
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])  # each onset's first note in `order`
     # the notes above each gap's lower note: its rank in its chord, top-down
     depth = (np.arange(len(order)) - np.repeat(starts, sizes))[1:]
+    lower = pitches[order][1:][inside]  # each gap's lower note
     gap, depth = gap[inside], np.minimum(depth[inside], MAX_STACK) - 1
+    low_limits = LOW_INTERVAL_LIMITS.copy()
+    for size in np.unique(gap[gap < 12]):
+        played = np.sort(lower[gap == size])
+        if len(played) >= 2:  # (its second lowest: one stray chord sets no limit)
+            low_limits[size] = min(low_limits[size], int(played[1]))
     share = (np.bincount(gap, minlength=MAX_GAP + 1)[1:] + _VOICING_SMOOTH) / (len(gap) + _VOICING_SMOOTH * MAX_GAP)
     counts = np.zeros((MAX_STACK, MAX_GAP + 1))
     np.add.at(counts, (depth, gap), 1.0)
@@ -809,7 +821,8 @@ def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, 
                    rates_at=rates_at, top_at=top_at,
                    occupancy=occupancy, durations=lengths,
                    voicings=np.stack([masks[several], tops[several]], axis=1) if several.any() else None,
-                   gaps_at=np.concatenate([np.zeros((MAX_STACK, 1)), np.log(share_at * MAX_GAP)], axis=1))
+                   gaps_at=np.concatenate([np.zeros((MAX_STACK, 1)), np.log(share_at * MAX_GAP)], axis=1),
+                   low_limits=low_limits)
 
 
 def length_prior(durations: np.ndarray, since_ticks: np.ndarray | None = None,

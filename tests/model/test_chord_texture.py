@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -141,3 +142,24 @@ def test_a_left_hand_keeps_its_voicing_of_each_chord():
     assert tops[0] == 57 and tops[1] == 50 and np.isnan(tops[2]) and np.isnan(tops[3])
     pulled = texture.prior([57, 53, 50, 38], 4, tops=np.array([np.nan, 57.0, 50.0, np.nan]))
     assert pulled[57, 1] > pulled[50, 1] and pulled[50, 2] > pulled[57, 2]
+
+
+def test_a_left_hand_s_own_low_intervals_are_not_muddy_to_it():
+    """An arranger's low-interval limits (a fifth no lower than Bb1) are a default, not the
+    player's rule: an open left hand (G1 D2 B2, A1 E2 C3) plays its fifths lower, and with the
+    table's penalty the fill left those chords' roots out (D2 B2 alone; 9 of 42 filled and
+    continued chords of the played open voicing had three pitch classes, 14 with its own limits).
+    A context that never plays a fifth so low keeps the table's limit."""
+    from composer.model.priors import LOW_INTERVAL_LIMITS, LOW_INTERVAL_PENALTY, TEXTURE_STRENGTH, texture_of
+
+    open_voicings = [(53, 45, 38), (47, 38, 31), (52, 43, 36), (48, 40, 33)]  # Dm G C Am, top-down
+    close_voicings = [(53, 50, 45), (50, 47, 43), (52, 48, 43), (52, 48, 45)]
+    onsets = np.repeat(np.arange(16) * 24, 3)
+    played = texture_of(onsets, np.array([p for b in range(16) for p in open_voicings[b % 4]]))
+    other = texture_of(onsets, np.array([p for b in range(16) for p in close_voicings[b % 4]]))
+    assert played.low_limits[7] == 31 < LOW_INTERVAL_LIMITS[7] and other.low_limits[7] == LOW_INTERVAL_LIMITS[7]
+    # G1 under B2 D2 (a fifth under D2): the table's penalty is gone in the open context, only that
+    table = replace(played, low_limits=None, _answers={})
+    lifted = played.prior([47, 38], 4)[:, 0] - table.prior([47, 38], 4)[:, 0]
+    assert lifted[31] == pytest.approx(LOW_INTERVAL_PENALTY * TEXTURE_STRENGTH) and not np.delete(lifted, 31).any()
+    assert played.low_limits[3] == LOW_INTERVAL_LIMITS[3]  # (an interval it plays no lower: the table's)
