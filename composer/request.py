@@ -424,13 +424,36 @@ def voice_indices(score: Score, names: str | list[str] | None) -> tuple[int, ...
 LATE_RELEASE = TICKS_PER_QUARTER // 4
 
 
+# ... and a bar whose last notes are let go before its bar line is complete where each of them
+# starts on its last beat (a detached "pah" of a waltz) or is let go by up to this share of the time
+# from its onset to that line (or LATE_RELEASE): a played tune's last notes, let go 40-150 ticks
+# early, ended "in" its last bar, so a continuation's --chords were laid from that bar, a bar early
+# (12 of 12 new left-hand chords under the next bar's chord, QA qa27 H1), and the new bars began
+# a grid step before their downbeat. A last note on an earlier beat, held half its time, leaves
+# the beats after it to the continuation.
+EARLY_RELEASE_SHARE = 0.25
+
+
 def continuation_start(score: Score) -> int:
     """Where a continuation of `score` starts (ticks): the end of its music, or the bar line its
-    last notes were let go just after (within LATE_RELEASE, no note starting at or after it)."""
+    last notes were let go just after (within LATE_RELEASE, no note starting at or after it) or
+    just before (the notes ending last each starting on the bar's last beat or held to within
+    EARLY_RELEASE_SHARE of its time from onset to that line, or LATE_RELEASE)."""
     end = score.end
-    bar_line, _ = score.meter_map().bar_span(end)
+    meters = score.meter_map()
+    bar_line, _ = meters.bar_span(end)
     if 0 < end - bar_line <= LATE_RELEASE and all(n.onset < bar_line for n in score.notes):
         return bar_line
+    if end <= 0:
+        return end
+    _, next_line = meters.bar_span(end - 1)
+    beat = meters.at(end - 1).beat_ticks
+    last = [n for n in score.notes if n.onset + n.duration > end - LATE_RELEASE]  # (the notes ending last)
+    if end < next_line and last and all(
+            n.onset >= next_line - beat - LATE_RELEASE
+            or next_line - (n.onset + n.duration) <= max(LATE_RELEASE, EARLY_RELEASE_SHARE * (next_line - n.onset))
+            for n in last):
+        return next_line
     return end
 
 

@@ -10,6 +10,8 @@ notes end on the line). The chords now start at the grid point the new bars are 
 
 from __future__ import annotations
 
+import pytest
+
 from composer.cli import main
 from composer.io import write_midi
 from composer.io.project_file import load_project
@@ -20,10 +22,12 @@ BAR = 4 * Q
 CHORDS = "C | G | D7 | G"
 
 
+@pytest.mark.parametrize("early", [10, 60])
 def test_given_chords_start_at_the_first_new_bar_when_the_last_note_ends_just_before_it(tmp_path, capsys,
-                                                                                      one_thread):
+                                                                                      one_thread, early):
+    """(60 ticks early, past the model's grid, the chords were laid from bar 4 again: QA qa27 H1.)"""
     pitches = [60, 64, 67, 64, 65, 69, 72, 69, 67, 71, 74, 71, 72, 67, 64, 60]
-    notes = [Note(p, i * Q, Q - 10, 90) for i, p in enumerate(pitches)]  # every note let go 10 ticks early
+    notes = [Note(p, i * Q, Q - early, 90) for i, p in enumerate(pitches)]  # every note let go early
     write_midi(Score(notes=notes, voices=[Voice("Piano", 0)]), tmp_path / "seed.mid")
     out = tmp_path / "out.composer.json"
     code = main(["continue", str(tmp_path / "seed.mid"), "-o", str(out), "--chords", CHORDS, "--bars", "4",

@@ -4,7 +4,7 @@ takes (QA qa21 M2), the downbeat being before the region's start."""
 
 from __future__ import annotations
 
-from composer.music import Note, Score, Voice
+from composer.music import Note, Score, TimeSignature, Voice
 from composer.request import LATE_RELEASE, continuation_start, continue_request
 
 BAR = 1920
@@ -12,7 +12,7 @@ PROGRESSION = [(48, (60, 64, 67)), (53, (60, 65, 69)), (55, (59, 62, 67)), (48, 
 
 
 def late_piece(overhang: int) -> Score:
-    """Half-note chords, bass and triad, each let go `overhang` ticks after the next half bar."""
+    """Half-note chords, bass and triad, each let go `overhang` ticks after the next half bar (before it, where negative)."""
     notes = []
     for b, (bass, triad) in enumerate(PROGRESSION):
         for half in (0, 1):
@@ -41,3 +41,24 @@ def test_a_continuation_after_a_late_release_starts_on_the_downbeat(cowriter):
     # before: the region began 25 ticks into bar 9: no take started on its downbeat (0 of 3), and
     # the 2 bars asked were counted from there, writing into a third
     assert downbeats == 3 and bars == 2, (downbeats, bars)
+
+
+def test_an_early_release_is_the_end_of_the_bar():
+    """Notes let go a little before the bar line, as played, end the bar: a played tune's last
+    quarters let go 40-120 ticks early had a continuation's --chords laid from its own last bar, a
+    bar early (QA qa27 H1; tests/commands/test_chords_after_early_note_off.py), and a waltz whose
+    last "pah" was let go 147 ticks early began its continuation a grid step before the downbeat.
+    A last note on an earlier beat, held half its time, leaves the beats after it empty: the
+    continuation starts there."""
+    assert continuation_start(late_piece(-60)) == 8 * BAR
+    assert continuation_start(late_piece(-240)) == 8 * BAR  # (a half note let go a quarter of it early)
+    assert continuation_start(late_piece(-480)) == 8 * BAR - 480  # (half of it: beat 4 is empty)
+    tune = Score(notes=[Note(60 + i % 5, i * 480, 480 - 120, 80) for i in range(16)], voices=[Voice("Flute", 73)])
+    assert continuation_start(tune) == 8 * 960  # quarters let go a sixteenth early
+    tune.notes[-1] = Note(64, 15 * 480, 240, 80)  # ... the last one staccato, on the last beat
+    assert continuation_start(tune) == 8 * 960
+    tune.notes[-2:] = [Note(64, 14 * 480, 240, 80)]  # ... on beat 3, beat 4 empty
+    assert continuation_start(tune) == 14 * 480 + 240
+    waltz = Score(notes=[Note(41, 0, 1380, 80), Note(53, 480, 340, 60), Note(57, 960 - 7, 340, 60)],
+                  voices=[Voice("Piano", 0)], time_signature=TimeSignature(3, 4))
+    assert continuation_start(waltz) == 1440
