@@ -35,12 +35,14 @@ from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, 
 from composer.model.sampling import (UNISON_PENALTY, RegionPlan, TargetVoice, branch_points, sample_region,
                                      tonic_triad)
 from composer.model.style_beats import kick_line, style_beat, swung
+from composer.model.voice_leading import parallel_guard_of
 from composer.music.chords import QUALITY_INDEX
 from composer.music.limits import BARS_REQUEST_NOTES, region_fill_cap, voice_fill_cap
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
 from composer.music.second_part import (BassComplement, DrumComplement, bass_complement, drum_complement,
                                         find_bass_part, find_drum_part)
 from composer.music.region import Controls, Region
+from composer.music.releases import released
 from composer.music.scales import Key
 from composer.music.score import Note, Score
 from composer.music.strum import destrummed
@@ -499,9 +501,13 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     context = [n for n in score.notes if not region.contains(n.onset, n.voice)]
     roles = score_roles(score)  # an added harmony part sits under the tune
     # Drum hits take their drum's written length (composer.model.hit_lengths: the model wrote pitched lengths).
-    return [drum_hit_lengths(follow_dynamics(notes, context, start=region.start, end=region.end,
-                                             meters=score_meters(score), drum_voices=drums, replaced=replaced,
-                                             roles=roles), context, drums) for notes in written]
+    # A key comes up before it is struck again, and a part that lets go of each chord before the
+    # next does so with its new ones (composer.music.releases: the model writes a note's length
+    # before it knows where the part's next note falls).
+    return [released(drum_hit_lengths(follow_dynamics(notes, context, start=region.start, end=region.end,
+                                                      meters=score_meters(score), drum_voices=drums,
+                                                      replaced=replaced, roles=roles), context, drums),
+                     context, frozenset(drums)) for notes in written]
 
 
 def _placed_after(score: Score, region: Region) -> Score:
@@ -820,6 +826,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             habits=line_habits(_top_line(own)) if tune and chord_rows is None else None,
             # A line keeps apart from the other parts (no unison, no crossing) as its context does.
             doubled=_doubled(own, pitched_notes, v, start_g) if mono and role != drums_role else None,
+            # ... and no parallel fifths or octaves where its context has none (a chorale's parts)
+            parallels=parallel_guard_of(own, pitched_notes, v, start_g, end_g) if role != drums_role else None,
             tops=tuple(_top_line(earlier)[-2:].tolist()) if tune and chord_rows is None else (),
             # ... and a line of single notes keeps its figure (root-fifth, say) in each bar.
             figure=figure,

@@ -26,6 +26,7 @@ from composer.model.priors import (BASS_ROOT_STRENGTH, BROKEN_FIGURE_STRENGTH, C
                                    HarmonicRhythm, LineRecall, LineRhythm, Ostinato, Texture, Under, approach_prior,
                                    chord_roots, chord_thirds, chord_tone_prior, chord_tones, hold_prior, near_grid,
                                    habit_shift, recall_weight, root_prior, unrepeated, widened_lock_prior)
+from composer.model.voice_leading import ParallelGuard
 from composer.music.region import Controls
 from composer.music.scales import Key
 
@@ -143,6 +144,7 @@ class TargetVoice:
     # part it keeps apart from, +DOUBLE_BONUS on the doubled pitch at the onsets of a part it
     # doubles) (region_writer._doubled)
     doubled: tuple[int, np.ndarray] | None = None
+    parallels: ParallelGuard | None = None  # a part that moves in no parallel fifths or octaves (voice_leading)
 
 
 @dataclass
@@ -432,6 +434,13 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
             unison = np.zeros((V.N_PITCH, V.N_DELTA))
             unison[:, inside] = sounding[:, at[inside]]
             prior = unison if prior is None else unison + (prior if prior.ndim == 2 else prior[None])
+    if voice.parallels is not None:
+        mine = [(n[2], n[1]) for n in row.notes if n[0] == voice.score_voice]
+        roots = None
+        if plan.chord_strength > 0 and plan.prior_chords_sure and voice.harmony is not None and voice.harmony.root_bass:
+            roots = np.asarray(_prior_chords(plan, row, features)(row.onset + np.arange(V.N_DELTA))["chord_root"])
+        guard = voice.parallels.prior(mine, row.onset, V.N_DELTA, roots)
+        prior = guard if prior is None else guard + (prior if prior.ndim == 2 else prior[None])
     if voice.under is not None:
         under = voice.under.prior(row.onset + np.arange(V.N_DELTA))
         prior = under if prior is None else under + (prior if prior.ndim == 2 else prior[None])
