@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from composer.music.hands import two_handed_voices
 from composer.music.region import ROLES, Controls, Region
 from composer.music.roles import infer_roles
 from composer.music.scales import Key, estimate_key, fitted_scale
@@ -412,7 +413,11 @@ def voice_indices(score: Score, names: str | list[str] | None) -> tuple[int, ...
         if not hits:
             hits = [i for i, role in enumerate(roles) if role == wanted]
         if not hits:
-            have = ", ".join(f"{i + 1} {v.name} ({roles[i]})" for i, v in enumerate(score.voices))
+            # (a piano played with both hands in one track is both: its tune's role alone read as
+            # "1 Piano (melody)" for a waltz's whole piano, QA qa27)
+            both = two_handed_voices(score)
+            have = ", ".join(f"{i + 1} {v.name} ({'both hands' if i in both else roles[i]})"
+                             for i, v in enumerate(score.voices))
             raise ValueError(f"no voice {name.strip()!r}; this score has: {have}")
         out.extend(h for h in hits if h not in out)
     return tuple(out)

@@ -63,6 +63,11 @@ def test_continue_writes_the_voices_sounding_at_the_end_drums_included():
     assert voice_indices(score, "bass,Melody") == (2, 0) and voice_indices(score, "4") == (3,)
     with pytest.raises(ValueError, match="no voice 'Piano'.*1 Melody \\(melody\\)"):
         voice_indices(score, "Piano")
+    # a piano played with both hands in one track is listed as such, not by its tune's role (QA qa27)
+    piano = Score(notes=[Note(p, b * BAR + k, BAR // 2, 70) for b in range(8) for k, p in
+                         enumerate((36, 48, 52, 55, 72 + b % 3))], voices=[Voice("Piano", 0)])
+    with pytest.raises(ValueError, match=r"this score has: 1 Piano \(both hands\)$"):
+        voice_indices(piano, "Flute")
     # a tune resting through the last bar (the left hand holds the final chord) goes on too (QA qa17 M4)
     score.notes = [n for n in score.notes if not (n.voice == 0 and n.onset >= 7 * BAR)]
     assert max(n.end for n in score.notes if n.voice == 0) <= 7 * BAR < score.end
