@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections import Counter
+from contextlib import contextmanager
 from typing import Any, Callable
 
 from composer.music.limits import BARS_REQUEST_NOTES, MAX_VARIATIONS, region_fill_cap, voice_fill_cap
@@ -141,6 +143,40 @@ def bars_text(text: str) -> str:
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
     return text
+
+
+VOICES_LISTED = 8  # voices a summary line names their new notes for (a 256-voice file's ran to 5,000 characters)
+
+
+def _per_voice(score, voices: tuple[int, ...], new: list) -> str:
+    """'Melody 12, Bass 8' for the first VOICES_LISTED of `voices`, then how many more."""
+    counts = Counter(n.voice for n in new)
+    listed = ", ".join(f"{score.voices[v].name} {counts[v]}" for v in voices[:VOICES_LISTED])
+    more = len(voices) - VOICES_LISTED
+    return listed + (f", and {more} more voices ({sum(counts[v] for v in voices[VOICES_LISTED:])} notes)"
+                     if more > 0 else "")
+
+
+@contextmanager
+def _progress_bar():
+    """A progress(done, total) callback drawing a percentage bar on a terminal's stderr (tqdm;
+    nothing where stderr is not a terminal): a 256-voice continuation ran for 20-40 s with no sign
+    of life (QA qa27). A percentage, as what the generation counts depends on the request
+    (composer.ui.generation_progress)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=1, desc="writing", disable=None, leave=False, file=sys.stderr,
+               bar_format="{desc}: {percentage:3.0f}% |{bar}| {elapsed}")
+
+    def progress(done: int, total: int) -> None:
+        bar.total = max(1, total)
+        bar.n = min(done, bar.total)
+        bar.refresh()
+
+    try:
+        yield progress
+    finally:
+        bar.close()
 
 
 def chosen_voices(score, names: str | None) -> tuple[int, ...] | None:
@@ -278,7 +314,8 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
         unkeyed = _unkeyed(request)
         if unkeyed:
             print(f"notice: {args.file}: {unkeyed}", file=sys.stderr)
-        variations = cowriter.generate(request)
+        with _progress_bar() as progress:
+            variations = cowriter.generate(request, progress=progress)
         for notice in cowriter.notices:  # (a one-track piano written as two hands)
             print(f"notice: {args.file}: {notice}", file=sys.stderr)
     except ScoreFileError as error:
@@ -302,8 +339,7 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
         except ScoreFileError as error:
             return fail(str(error))
         new = [n for n in variation.notes if n.generated and not n in score.notes]
-        per_voice = ", ".join(f"{variation.voices[v].name} {sum(n.voice == v for n in new)}"
-                              for v in request.region.voices)
+        per_voice = _per_voice(variation, request.region.voices, new)
         if args.only_new:
             print(f"{path}: {len(new)} new notes alone, without the {len(variation.notes) - len(new)} kept "
                   f"(--only-new) ({per_voice})")
