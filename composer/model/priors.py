@@ -1553,13 +1553,20 @@ def harmonic_rhythm_of(onsets: np.ndarray, pitches: np.ndarray, since: np.ndarra
         if len(counts) < HARMONY_MIN_SPANS:
             return None
         size = int(np.median(counts))
-        if 2 <= size <= HARMONY_MAX_PCS and np.mean(counts <= size) >= HARMONY_SHARE:
+        # (a triad's span holding a seventh chord is one chord too: a waltz's V7 bars, 2 of 8,
+        # had its bars read as half bars that do not stand on their roots)
+        sevenths = _SPAN_TEMPLATES[4]
+        within = [len(pcs) <= size or (size == 3 and len(pcs) == 4 and bool(sevenths[:, sorted(pcs)].all(1).any()))
+                  for pcs in spans.values()]
+        if 2 <= size <= HARMONY_MAX_PCS and np.mean(within) >= HARMONY_SHARE:
             chords = [spans[key] for key in sorted(spans)]
             change = float(np.mean([a != b for a, b in zip(chords, chords[1:])]))
-            templates, roots = _span_chords(size)
             full = [key for key in spans if len(spans[key]) >= size]
-            rooted = [bool(np.any(templates[roots == lowest[key] % 12][:, sorted(spans[key])].all(1))) for key in full]
-            fitting = [bool(templates[:, sorted(spans[key])].all(1).any()) for key in full]
+            # (each span against the chords of its own size: a seventh chord's span, seventh chords)
+            chords_of = {key: _span_chords(max(size, len(spans[key]))) for key in full}
+            rooted = [bool(np.any(chords_of[key][0][chords_of[key][1] == lowest[key] % 12][:, sorted(spans[key])].all(1)))
+                      for key in full]
+            fitting = [bool(chords_of[key][0][:, sorted(spans[key])].all(1).any()) for key in full]
             return HarmonicRhythm(divisions, size, change=change,
                                   root_bass=bool(full) and float(np.mean(rooted)) >= ROOT_BASS_SHARE,
                                   fit=float(np.mean(fitting)) if full else 0.0)
