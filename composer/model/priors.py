@@ -635,12 +635,11 @@ class Texture:
     # as one line of single notes around their median (126 of 128 onsets); None: one for all
     rates_at: np.ndarray | None = None
     top_at: np.ndarray | None = None
-    # (n, 3): each context chord's pitch classes (a 12-bit mask, C = bit 0), top note and bar
-    # position (grid units; -1: not known), for the top of a new chord under a known chord
-    # (chord_tops): a pianist's left hand voices each chord its own way (Dm as A3 F3 D3 D2, G as
-    # D3 B2 G2 G1), and one top for all, the median (E3), had a planned Dm begin on D3, with only
-    # octaves of D left under it (QA: bare octaves in every bar of a played piano's fill); None:
-    # one top for all
+    # (n, 2): each context chord's pitch classes (a 12-bit mask, C = bit 0) and top note, for the
+    # top of a new chord under a known chord (chord_tops): a pianist's left hand voices each chord
+    # its own way (Dm as A3 F3 D3 D2, G as D3 B2 G2 G1), and one top for all, the median (E3),
+    # had a planned Dm begin on D3, with only octaves of D left under it (QA: bare octaves in
+    # every bar of a played piano's fill); None: one top for all
     voicings: np.ndarray | None = None
     # (MAX_STACK, MAX_GAP + 1) gaps as `gaps`, for the interval under a chord of k notes at row
     # k - 1 (smoothed toward gaps): a left hand of close triads over the root an octave down
@@ -655,28 +654,25 @@ class Texture:
     # prior()'s answers by (notes above, bar positions): a fill's variations and steps ask again
     _answers: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def chord_tops(self, tones: list[np.ndarray | None], positions: np.ndarray | None = None) -> np.ndarray | None:
+    def chord_tops(self, tones: list[np.ndarray | None]) -> np.ndarray | None:
         """(len(tones),) the median top note of the context's chords made of each chord's tones
         ((12,) bool, chord_tones; None: no chord known there): its onsets of two or more pitch
-        classes, none outside the chord, and given the bar positions (len(tones),) (grid units),
-        within a grid unit of that position: a stride part voices C as C4 G3 E3 on the off-beats,
-        not on one and three, where it plays a low octave (whose top the chord's top, C4, had
-        displaced: 16 of 24 continued downbeats without a bass, QA qa27). NaN where it has none,
-        None where none at all (or voicings is None)."""
+        classes, none outside the chord; NaN where it has none, None where none at all (or
+        voicings is None). (Tops by bar position were tried: a stride part's downbeat octaves,
+        whose one pitch class keeps them out of `voicings`, then got the position's median top
+        with a third under it: octaves on beats 1 and 3 of its fills and continuations 40 of 96
+        without, 7 with.)"""
         if self.voicings is None or not len(self.voicings):
             return None
-        masks, tops, at = self.voicings[:, 0], self.voicings[:, 1].astype(np.float64), self.voicings[:, 2]
+        masks, tops = self.voicings[:, 0], self.voicings[:, 1].astype(np.float64)
         bits = 1 << np.arange(12)
         out, cache = np.full(len(tones), np.nan), {}
         for i, chord in enumerate(tones):
             if chord is None:
                 continue
-            position = -1 if positions is None else int(positions[i])
-            key = (int(bits[chord].sum()), position)
+            key = int(bits[chord].sum())
             if key not in cache:
-                inside = (masks & ~key[0]) == 0  # no pitch class outside the chord
-                if position >= 0:
-                    inside &= (np.abs(at - position) <= 1) | (at < 0)
+                inside = (masks & ~key) == 0  # no pitch class outside the chord
                 cache[key] = float(np.median(tops[inside])) if inside.any() else np.nan
             out[i] = cache[key]
         return None if np.isnan(out).all() else out
@@ -813,13 +809,11 @@ def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, 
                                  None if weights is None else np.asarray(weights)[first])
     lengths = None if durations is None else length_prior(durations, None if bars is None else bars[0], weights)
     rates_at = top_at = None
-    chord_positions = np.full(len(sizes), -1, dtype=np.int64)
     if bars is not None:  # the same per bar position of its onsets, smoothed toward all onsets'
         # (the nearest grid point: a chord played just before a bar line is that line's; occupancy_of)
         since = np.asarray(bars[0], dtype=np.int64)[order][starts]
         units = np.maximum(1, np.asarray(bars[1], dtype=np.int64)[order][starts] // V.TICKS_PER_GRID)
         position = np.clip(np.mod(np.rint(since / V.TICKS_PER_GRID).astype(np.int64), units), 0, V.MAX_POSITION - 1)
-        chord_positions = position
         more_at, reached_at = np.zeros((V.MAX_POSITION, MAX_STACK)), np.zeros((V.MAX_POSITION, MAX_STACK))
         np.add.at(more_at, position, (sizes[:, None] > k.T).astype(float))
         np.add.at(reached_at, position, (sizes[:, None] >= k.T).astype(float))
@@ -835,8 +829,7 @@ def texture_of(onsets: np.ndarray, pitches: np.ndarray, bars: tuple[np.ndarray, 
     return Texture(rates=rates, gaps=np.concatenate([[0.0], np.log(share * MAX_GAP)]), top=float(np.median(tops)),
                    rates_at=rates_at, top_at=top_at,
                    occupancy=occupancy, durations=lengths,
-                   voicings=np.stack([masks[several], tops[several], chord_positions[several]], axis=1)
-                   if several.any() else None,
+                   voicings=np.stack([masks[several], tops[several]], axis=1) if several.any() else None,
                    gaps_at=np.concatenate([np.zeros((MAX_STACK, 1)), np.log(share_at * MAX_GAP)], axis=1),
                    low_limits=low_limits)
 

@@ -715,7 +715,7 @@ def _voicing_tops(plan: RegionPlan, row: _Row, voice: TargetVoice, onsets: np.nd
     pairs = list(zip(here["chord_root"].tolist(), here["chord_quality"].tolist()))
     known = {pair: chord_tones(*pair, allowed) for pair in set(pairs)}
     tones = [known[pair] for pair in pairs]
-    return tones, voice.texture.chord_tops(tones, _positions(features, onsets))
+    return tones, voice.texture.chord_tops(tones)
 
 
 def _rooted_spans(row: _Row, voice: TargetVoice, onsets: np.ndarray, chords: dict, features) -> np.ndarray:

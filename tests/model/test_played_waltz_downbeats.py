@@ -2,9 +2,8 @@
 goes on with its bass on one.
 
 QA qa27 H2: the bass notes on one, played up to 25 ticks either side of the bar line, were counted
-in the bar before where played early: the left hand's rhythm read a bass on 58 % of downbeats, the
-chord's top for the planned chord (its off-beat voicing) was asked on one as well, and fills and
-continuations left the downbeat empty or put a tenor-register chord there (a bass at or below A2
+in the bar before where played early: the left hand's rhythm read a bass on 58 % of downbeats, and
+fills and continuations left the downbeat empty or put a tenor-register chord there (a bass at or below A2
 on 7 of 24 downbeats of the QA's waltz; 4 of 24 of its minor tune in 4/4; now 23 and 24; here 6
 of 18 bars, now 14)."""
 
@@ -65,28 +64,6 @@ def test_a_played_waltz_goes_on_with_its_bass_on_one(cowriter):
                 bars += 1
                 low += any(abs(n.onset - b * BAR) <= 60 and n.pitch <= 46 for n in new)  # (Bb2: its highest bass)
     assert bars >= 15 and low >= 0.7 * bars, (low, bars)
-
-
-def test_a_chord_s_top_is_the_one_its_context_plays_at_that_bar_position():
-    """A stride left hand voices C as C4 G3 E3 on two and four and plays C2 C3 on one and three:
-    the top asked for a C chord on one is none of the off-beat chords' (NaN: the position's own
-    top holds), where one top for the chord at every position had put C4 G3 on the downbeats."""
-    from composer.model.priors import chord_tones, texture_of
-    from composer.music.chords import QUALITIES
-
-    major = QUALITIES.index("maj")
-    onsets, pitches, since = [], [], []
-    for b in range(8):
-        for beat, chord in ((0, (48, 36)), (1, (60, 55, 52)), (2, (43, 31)), (3, (60, 55, 52))):
-            onsets += [b * 48 + beat * 12] * len(chord)
-            pitches += list(chord)
-            since += [beat * Q] * len(chord)
-    ticks = np.array(onsets) * 40
-    texture = texture_of(np.array(onsets), np.array(pitches), (np.array(since), np.full(len(since), 4 * Q), ticks))
-    c = chord_tones(0, major)
-    assert texture.chord_tops([c, c, c]).tolist() == [60.0, 60.0, 60.0]  # (no position: the chord's one top)
-    tops = texture.chord_tops([c, c, c], np.array([0, 13, 24]))  # (a grid unit off: the same beat)
-    assert np.isnan(tops[0]) and tops[1] == 60.0 and np.isnan(tops[2])
 
 
 def test_a_played_waltz_s_bass_on_one_is_its_chord_s_root(cowriter):
