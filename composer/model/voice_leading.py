@@ -30,6 +30,7 @@ PERFECT = (0, 7)  # interval classes (semitones mod 12) of the perfect consonanc
 CONTEXT_SHARE = 0.12
 MIN_MOVES = 8
 PARALLEL_PENALTY = 8.0  # nats off a pitch that would make one
+JOIN_PENALTY = 4.0  # ... moving from the context's last chord
 # A line (a part of single notes) keeps the rule with the parts above where at least this share
 # of its notes start with theirs (a chorale voice in its own track): a guitar's arpeggio in eighths
 # under a tune of half notes is no chorale voice, and with the rule it had started its bars off the
@@ -48,6 +49,10 @@ class ParallelGuard:
     start: int
     top: np.ndarray
     low: np.ndarray
+    # (grid onset, pitch) of the part's last chord before the region: the move into the region's
+    # first chord is a move too (qa28: about half the parallels left were at the joins), at
+    # JOIN_PENALTY
+    before: tuple[tuple[int, int], ...] = ()
 
     def _above(self, tick: int) -> tuple[int, int]:
         i = tick - self.start
@@ -65,8 +70,12 @@ class ParallelGuard:
         pitch class at each onset, 12 or more: none known), one that would make one with the bass
         to come: written top-down, a tenor doubling the root had left the bass no root but its
         octave (a hymn's lower staff: 14 of 18 parallels in its fills and continuations were the
-        tenor's and the bass's)."""
+        tenor's and the bass's). The move from the part's last chord before the region (`before`)
+        into its first costs JOIN_PENALTY."""
         out = np.zeros((V.N_PITCH, n_delta))
+        joined = self.before[0][0] if self.before else None  # (a move from there is the join)
+        if self.before and not any(o < onset for o, _ in mine):
+            mine = [*self.before, *mine]
         if not mine:
             return out
         pitches = np.arange(V.N_PITCH)
@@ -79,7 +88,7 @@ class ParallelGuard:
             p0 = chord0[min(len(here), len(chord0) - 1)]
             pairs = list(zip(chord0[:len(here)], here))
             pairs += [(q0, q) for q0, q in zip(self._above(t0), self._above(onset)) if q0 >= 0 and q >= 0]
-            out[:, 0] = -PARALLEL_PENALTY * self._bad(pitches, p0, pairs)
+            out[:, 0] = -(JOIN_PENALTY if t0 == joined else PARALLEL_PENALTY) * self._bad(pitches, p0, pairs)
         if n_delta < 2:
             return out
         # later: a new chord's top against the part's last chord (at `onset`, or before it)
@@ -105,7 +114,7 @@ class ParallelGuard:
             if interval in PERFECT:
                 moving = (root < 12) & (root != bass0 % 12)
                 bad |= moving[None] & ((pitches[:, None] - root[None]) % 12 == interval) & (pitches[:, None] != p0)
-        out[:, 1:] = -PARALLEL_PENALTY * bad
+        out[:, 1:] = -(JOIN_PENALTY if t0 == joined else PARALLEL_PENALTY) * bad
         return out
 
     @staticmethod
@@ -207,10 +216,17 @@ def parallel_guard_of(own: np.ndarray, pitched: np.ndarray, voice: int, start_g:
         return None
     last = end_g if end_g is not None else max(
         start_g, int(-(-(others[:, 0] + others[:, 1]).max() // V.TICKS_PER_GRID)) if len(others) else start_g)
-    span = np.arange(start_g, max(last, start_g)) * V.TICKS_PER_GRID
+    earlier = [(onset, pitches) for onset, pitches in chords if onset < start_g * V.TICKS_PER_GRID]
+    first = start_g
+    before: tuple[tuple[int, int], ...] = ()
+    if earlier:
+        onset, pitches = earlier[-1]
+        first = min(start_g, int(round(onset / V.TICKS_PER_GRID)))
+        before = tuple((first, int(p)) for p in pitches)
+    span = np.arange(first, max(last, start_g)) * V.TICKS_PER_GRID
     floor = np.full(len(span), int(np.median(own[:, 2])))  # (the parts above the part's middle)
     top, low = _sounding_above(others, span, floor) if len(others) and len(span) else \
         (np.full(len(span), -1), np.full(len(span), -1))
     if max(len(p) for _, p in chords) < 2 and not (top >= 0).any():
         return None  # (a line with no part above it in the region: nothing to keep apart from)
-    return ParallelGuard(start_g, top.astype(np.int64), low.astype(np.int64))
+    return ParallelGuard(first, top.astype(np.int64), low.astype(np.int64), before)

@@ -70,7 +70,7 @@ def test_the_test_chorale_keeps_the_rule():
 
 
 def test_a_chorale_s_voice_leading_rule_is_kept_where_its_context_keeps_it():
-    from composer.model.voice_leading import PARALLEL_PENALTY, parallel_guard_of
+    from composer.model.voice_leading import JOIN_PENALTY, PARALLEL_PENALTY, parallel_guard_of
 
     score = played_chorale()
     rows = np.array([(n.onset, n.duration, n.pitch, n.velocity, n.voice) for n in score.notes])
@@ -80,6 +80,15 @@ def test_a_chorale_s_voice_leading_rule_is_kept_where_its_context_keeps_it():
     # tenor and bass on G3 G2 (an octave), then a chord whose tenor is A3: a bass on A2 moves in octaves
     prior = guard.prior([(10 * 48 - 24, 55), (10 * 48 - 24, 43), (10 * 48, 57)], 10 * 48, 2)
     assert prior[45, 0] == -PARALLEL_PENALTY and prior[41, 0] == 0 and prior[53, 0] == 0
+    # the move into a continuation's first chord from the context's last (tenor G3 over bass C3, a
+    # fifth): a tenor on A3 leaves D3 no place (a fifth again), at JOIN_PENALTY (qa28: half the
+    # parallels left were at the joins); once inside, the region's own chords are the ones before
+    end = 16 * 2 * Q // 40  # (grid units: the chorale's end)
+    guard = parallel_guard_of(lower, rows, 1, end, None)
+    assert guard.before == ((end - 24, 55), (end - 24, 48))
+    join = guard.prior([(end, 57)], end, 1)
+    assert join[50, 0] == -JOIN_PENALTY and join[53, 0] == 0 and join[45, 0] == 0
+    assert guard.prior([(end, 57), (end, 50), (end + 24, 59)], end + 24, 1)[52, 0] == -PARALLEL_PENALTY
     # root-position triads moving by step in parallel (a pop left hand) keep no such rule
     triads = np.array([(i * Q, Q, p, 70, 1) for i in range(16) for p in (48 + 2 * (i % 4), 52 + 2 * (i % 4),
                                                                         55 + 2 * (i % 4))])
