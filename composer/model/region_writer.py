@@ -722,6 +722,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         if mono is None:
             mono = role in (V.ROLES.index("melody"), V.ROLES.index("bass")) and controls.max_polyphony in (None, 1)
         earlier = own[own[:, 0] < region.start]
+        after = own[own[:, 0] >= region.end] if region.end is not None else None
         last = earlier[np.argmax(earlier[:, 0])] if len(earlier) else None
         texture = None if role == drums_role else _texture(own, meters, region)
         comping = texture is None and role == V.ROLES.index("harmony") and not len(own)
@@ -812,7 +813,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # A voice of chords holds each chord as long as its context does (where no chords are
             # written or given: those lead it then).
             # (and a line of broken triads: an Alberti left hand, an arpeggio, a root-fifth bass)
-            harmony=_harmonic_rhythm(earlier, meters, region.start, step=played[0] if played else None)
+            harmony=_harmonic_rhythm(earlier, meters, region.start, step=played[0] if played else None, after=after)
             if texture is not None and not comping
             else _harmonic_rhythm(earlier, meters, region.start, BROKEN_CHORD_PCS, played[0] if played else None)
             if mono and role in _ACCOMPANYING and riff is None else None,
@@ -1176,7 +1177,7 @@ BROKEN_CHORD_PCS = 3
 
 
 def _harmonic_rhythm(earlier: np.ndarray, meters: np.ndarray, start: int, most: int | None = None,
-                     step: int | None = None):
+                     step: int | None = None, after: np.ndarray | None = None):
     """priors.harmonic_rhythm_of a chordal voice's last HARMONY_BARS bars before the region
     (earlier: its note array rows before the region's start, ticks), with those notes of its
     last bar kept to tell what the span the region starts in already holds; most: None where
@@ -1184,11 +1185,17 @@ def _harmonic_rhythm(earlier: np.ndarray, meters: np.ndarray, start: int, most: 
     near (priors.played_grid), each note read at its nearest point: a played waltz's bass on one,
     up to 25 ticks early, was read in the bar before, its spans read as half bars that do not
     stand on their roots, and its new downbeat basses were the root in 28 % of bars, outside the
-    chord in 17 % (QA qa28)."""
+    chord in 17 % (QA qa28). after: a chordal part's notes after a fill (note array rows), whose
+    first HARMONY_BARS bars count too: a fill of a waltz's bars 3-4 had two bars before it, too
+    few spans to tell, and its new bass on one was a first inversion or outside the chord. (Not
+    for a line of single notes: read with the bars after it, an oboe doubling a flute read as
+    broken chords and doubled it less.)"""
     if not len(earlier):
         return None
     bar, numerator, _ = _meter_at(start, meters)
     near = earlier[earlier[:, 0] >= start - HARMONY_BARS * bar]
+    if after is not None and len(after):
+        near = np.concatenate([near, after[after[:, 0] < after[:, 0].min() + HARMONY_BARS * bar]])
     ticks = near[:, 0] if not step else np.rint(near[:, 0] / (step * V.TICKS_PER_GRID)).astype(np.int64) \
         * step * V.TICKS_PER_GRID
     since, bar_ticks = bar_positions(ticks, meters)

@@ -86,3 +86,25 @@ def test_a_played_waltz_s_bass_on_one_is_its_chord_s_root(cowriter):
                     rooted += any(above <= {root, (root + third) % 12, (root + 7) % 12, (root + 10) % 12}
                                   for third in (3, 4))
     assert bars >= 12 and rooted >= 0.6 * bars, (rooted, bars)
+
+
+def test_a_fill_near_the_start_reads_its_harmonic_rhythm_after_it_too(cowriter):
+    """A fill of bars 3-4 has two bars before it, too few to tell the left hand's harmonic rhythm
+    from, and its bass on one stood under the bar's chord as a third or a note outside it (QA
+    qa28: 23 of 64 fill bars with the bass outside the chord). The bars after the fill count too:
+    here the bass under the bar's chord was its root in 0 of 9 fill bars, now 6 of 10; the QA's
+    waltz, fills and continuations, 29 -> 39 of 48, none outside the chord (13 before)."""
+    score = played_waltz()
+    rooted = bars = 0
+    for seed in (11, 12):
+        for variation in cowriter.generate(fill_request(score, 2 * BAR, 4 * BAR, variations=3, seed=seed)):
+            new = [n for n in variation.notes if n.generated and n.pitch < 64]
+            for b in (2, 3):
+                chord = [n.pitch for n in new if b * BAR + 120 < n.onset < (b + 1) * BAR - 60]
+                bass = [n.pitch for n in new if abs(n.onset - b * BAR) <= 60 and chord and n.pitch < min(chord)]
+                if bass:
+                    bars += 1
+                    root = min(bass) % 12
+                    rooted += any({p % 12 for p in chord} <= {root, (root + third) % 12, (root + 7) % 12,
+                                                               (root + 10) % 12} for third in (3, 4))
+    assert bars >= 8 and rooted >= 0.5 * bars, (rooted, bars)
