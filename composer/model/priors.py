@@ -1548,7 +1548,7 @@ def harmonic_rhythm_of(onsets: np.ndarray, pitches: np.ndarray, since: np.ndarra
         size = int(np.median(counts))
         # (a triad's span holding a seventh chord is one chord too: a waltz's V7 bars, 2 of 8,
         # had its bars read as half bars that do not stand on their roots)
-        sevenths = _SPAN_TEMPLATES[4]
+        sevenths, _ = _span_chords(4)
         within = [len(pcs) <= size or (size == 3 and len(pcs) == 4 and bool(sevenths[:, sorted(pcs)].all(1).any()))
                   for pcs in spans.values()]
         if 2 <= size <= HARMONY_MAX_PCS and np.mean(within) >= HARMONY_SHARE:

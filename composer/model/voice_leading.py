@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from composer.model import vocab as V
+from composer.music.releases import TOGETHER, chord_groups
 
 PERFECT = (0, 7)  # interval classes (semitones mod 12) of the perfect consonances kept apart
 # A part keeps the rule where at most this share of its context's chord-to-chord moves make one
@@ -36,7 +37,6 @@ JOIN_PENALTY = 4.0  # ... moving from the context's last chord
 # under a tune of half notes is no chorale voice, and with the rule it had started its bars off the
 # written chord's root.
 HOMORHYTHM = 0.75
-TOGETHER = 30  # ticks: notes starting this close together are one chord (played; composer.music.strum)
 CONTEXT_NOTES = 256  # the part's last notes (and those around them) the share is read from
 
 
@@ -157,16 +157,9 @@ class ParallelGuard:
 
 def _chords(notes: np.ndarray) -> list[tuple[int, list[int]]]:
     """Note array rows (onset, length, pitch, ...; ticks; sorted by onset) -> (onset tick,
-    pitches top-down) per chord: notes starting within TOGETHER ticks of the one before (played)."""
-    chords: list[tuple[int, list[int]]] = []
-    last = None
-    for onset, pitch in zip(notes[:, 0].tolist(), notes[:, 2].tolist()):
-        if last is not None and onset - last <= TOGETHER:
-            chords[-1][1].append(pitch)
-        else:
-            chords.append((onset, [pitch]))
-        last = onset
-    return [(onset, sorted(pitches, reverse=True)) for onset, pitches in chords]
+    pitches top-down) per chord (composer.music.releases.chord_groups: played chords too)."""
+    onsets, pitches = notes[:, 0].tolist(), notes[:, 2].tolist()
+    return [(onsets[group[0]], sorted((pitches[i] for i in group), reverse=True)) for group in chord_groups(onsets)]
 
 
 def _parallels(chord0: list[int], chord1: list[int], above0: tuple[int, int], above1: tuple[int, int]) -> bool:

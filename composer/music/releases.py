@@ -15,9 +15,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from composer.music.score import Note
+from composer.music.strum import STRUM_GAP
 
-# Notes starting this close together are one chord (played or rolled: composer.music.strum's step).
-TOGETHER = 30
+# Notes starting this close together, each after the one before, are one chord (played, rolled or
+# strummed: composer.music.strum's step).
+TOGETHER = STRUM_GAP
 # A chord held this far into the next is held through it (legato playing overlaps by less).
 HELD_THROUGH = 60
 # A part lets go of its chords before the next where at most this share of its context's chords
@@ -26,15 +28,22 @@ HELD_SHARE = 0.1
 MIN_CHORDS = 8
 
 
-def _chords(notes: Sequence[Note]) -> list[list[Note]]:
-    """Notes (of one voice) grouped into chords: each starting within TOGETHER of the one before."""
-    chords: list[list[Note]] = []
-    for note in sorted(notes, key=lambda n: n.onset):
-        if chords and note.onset - chords[-1][-1].onset <= TOGETHER:
-            chords[-1].append(note)
+def chord_groups(onsets: Sequence[int]) -> list[list[int]]:
+    """Indices of `onsets` (ticks, in time order) grouped into chords: each starting within
+    TOGETHER of the one before."""
+    groups: list[list[int]] = []
+    for i, onset in enumerate(onsets):
+        if groups and onset - onsets[groups[-1][-1]] <= TOGETHER:
+            groups[-1].append(i)
         else:
-            chords.append([note])
-    return chords
+            groups.append([i])
+    return groups
+
+
+def _chords(notes: Sequence[Note]) -> list[list[Note]]:
+    """Notes (of one voice) grouped into chords (chord_groups)."""
+    notes = sorted(notes, key=lambda n: n.onset)
+    return [[notes[i] for i in group] for group in chord_groups([n.onset for n in notes])]
 
 
 def lets_go(context: Sequence[Note]) -> bool:
@@ -53,10 +62,13 @@ def released(new: Sequence[Note], context: Sequence[Note], drums: frozenset[int]
     again, and, in a voice whose `context` notes (the score's other notes) let go of each chord
     before the next (lets_go), where its voice's next chord begins. Drum voices (`drums`) keep
     their lengths. Lengths only shorten; the order of `new` is kept."""
-    by_voice: dict[int, list[Note]] = defaultdict(list)
-    for note in [*new, *context]:
-        by_voice[note.voice].append(note)
-    detached = {v: lets_go([n for n in context if n.voice == v]) for v in {n.voice for n in new}}
+    voices = {n.voice for n in new}
+    theirs: dict[int, list[Note]] = defaultdict(list)  # (the context of the voices written only)
+    for note in context:
+        if note.voice in voices:
+            theirs[note.voice].append(note)
+    by_voice = {v: [*(n for n in new if n.voice == v), *theirs[v]] for v in voices}
+    detached = {v: lets_go(theirs[v]) for v in voices}
     starts = {v: [chord[0].onset for chord in _chords(notes)] for v, notes in by_voice.items()}
     out = []
     for note in new:
