@@ -12,10 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import torch
 
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint, CheckpointError, load_checkpoint
 from composer.model.dynamics import follow_dynamics
+from composer.model.feel import played_feel
 from composer.model.region_writer import score_meters, write_region
 from composer.model.sampling import Cancelled
 from composer.music.hands import HandsView
@@ -114,6 +116,7 @@ class CoWriter:
                 max_notes=request.length, bars=request.bars, progress=progress, cancel=cancel,
                 replaced=request.replaced(),
                 key_detected=request.key_widens_to_chords())
+        results = self._with_feel(request, context, results)
         self.written = (request, results)
         if view is not None:
             results = [view.merge(notes) for notes in results]
@@ -127,6 +130,18 @@ class CoWriter:
         if view is not None:
             return [apply_result(asked, notes) for notes in results]
         return [apply_result(request, notes, context) for notes in results]
+
+    @staticmethod
+    def _with_feel(request: GenerationRequest, context: Score, results: list[list]) -> list[list]:
+        """The new notes with the timing and velocity deviations of their played parts
+        (composer.model.feel), each variation drawn from the request's seed and its number; a grid
+        chosen in the controls keeps the onsets on it."""
+        drums = [i for i, v in enumerate(context.voices) if v.is_drum]
+        meters = score_meters(context)
+        return [played_feel(notes, context.notes, start=request.region.start, end=request.region.end, meters=meters,
+                            drum_voices=drums, timing=request.controls.grid is None,
+                            rng=np.random.default_rng(None if request.seed is None else [request.seed, k]))
+                for k, notes in enumerate(results)]
 
     def _write_by_key_section(self, request: GenerationRequest, context: Score, style: str | None,
                               sections: list[tuple[int, int]], progress, cancel) -> list[list]:

@@ -103,11 +103,11 @@ def follow_dynamics(written: Sequence[Note], context: Iterable[Note], *, start: 
             was = before.get(key if key is not None and len(before.get(key, ())) >= 2 else None)
             onsets = np.array([written[i].onset for i in members], dtype=np.int64)
             if was:
-                levels = _Nearby(was, meters, accents=_accents(was, meters)).many(onsets)
+                levels = _Nearby(was, meters, accents=position_accents(was, meters)).many(onsets)
             else:
                 level = _Level(groups[key], start, end, meters)
                 levels = np.array([level(int(t)) for t in onsets])
-            accents = _accents(groups[key], meters)
+            accents = position_accents(groups[key], meters)
             for i, value in zip(members, levels.tolist()):
                 out[i] = replace(written[i], velocity=_clip(value + accents.get(int(positions[i]), 0.0)))
     return out
@@ -205,7 +205,7 @@ class _Nearby:
         return out
 
 
-def _accents(notes: Sequence[Note], meters: np.ndarray | None) -> dict[int, float]:
+def position_accents(notes: Sequence[Note], meters: np.ndarray | None) -> dict[int, float]:
     """Per 32nd-note position in the bar (GRID): the mean of (velocity - its bar's median velocity) over
     the notes at that position, shrunk by n / (n + ACCENT_PRIOR)."""
     if not notes:

@@ -24,7 +24,8 @@ POLYPHONY_TIP = ("The most new notes one voice plays at the same time: 1 = one l
                  "time (no chords); 3 = up to three-note chords. Auto: the co-writer decides.")
 GRID_TIP = ("Where new notes may start. Straight: on sixteenth notes. Triplets: on eighth- or "
             "sixteenth-note triplets. Swing: swung eighths. Auto: the co-writer decides (drums keep "
-            "the feel they were played with).")
+            "the feel they were played with, and new notes in a part you played are played a little "
+            "off the grid as yours are).")
 GRID_NAMES = {"straight": "Straight", "triplet": "Triplets", "swing": "Swing"}
 
 

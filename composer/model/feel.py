@@ -1,0 +1,170 @@
+"""The feel of a played part, kept by the notes the co-writer writes in it: their timing and
+loudness vary around the beat and the passage's dynamics as the player's do.
+
+The model writes onsets on its grid (composer.model.vocab: 12 a quarter, 40 ticks) and
+composer.model.dynamics gives each new note its passage's level and its bar position's accent,
+so a continuation of a played take came out mechanically exact beside the take: a Groove MIDI
+drummer's hits lie 12 ticks (sd) off that grid, the co-writer's 0; a played tune's velocities
+vary by 8 around its accents, its continuation's by 4 (QA: "robotic timing and velocity").
+A player's notes scatter around the beat and the dynamics in a way of their own (a drummer
+behind the beat, a pianist's uneven touch), so each new note takes a deviation drawn from the
+part's own notes (a bootstrap, as the groove templates of sequencers take a performance's
+timing and velocities, e.g. Logic's groove templates, Ableton's groove pool):
+
+- timing: the onset moves by the offset of one of the part's played onsets from its nearest
+  grid point, drawn among those at the same place in the quarter (grid units since the bar line,
+  modulo 12; none where fewer than MIN_AT_POSITION lie there), so a push on the off-beats is
+  kept with the spread. A chord's notes move together (strumming is composer.music.strum's),
+  and notes keep their order and stay apart as chords (composer.music.releases.TOGETHER). A part
+  whose onsets lie on a written grid (QUANTISED_SHARE on a multiple of 30 or 40 ticks since the
+  bar line: a notation program's, a sequencer's) keeps it, as does a part when the person has
+  chosen a grid (Controls.grid);
+- velocity: the velocity moves by one of the part's notes' deviations from its bar's median and
+  its position's accent (composer.model.dynamics' reading of the level and accents, per drum
+  key for a kit), so a part played at one velocity stays at it.
+
+A part with fewer than MIN_NOTES notes of its own takes the feel of the other parts of its kind
+(pitched or drums): a bass added to a played band plays with the band's timing. The draws come
+from the request's seed, so a variation is reproducible.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from composer.model import vocab as V
+from composer.model.dynamics import GRID as ACCENT_GRID, position_accents
+from composer.model.encoding import bar_positions
+from composer.music.releases import TOGETHER, chord_groups
+from composer.music.score import Note
+
+MIN_NOTES = 8  # a part's own notes to read its feel from; fewer: its kind's
+MIN_AT_POSITION = 4  # offsets at one place in the quarter to draw from there; fewer: none (0)
+QUANTISED_SHARE = 0.97  # share of onsets on a written grid that makes a part quantised
+QUANTISED_STEPS = (30, 40)  # ticks: 64ths (and so 32nds, 16ths...), 1/12 of a quarter (triplets)
+MAX_OFFSET = V.TICKS_PER_GRID // 2 - 1  # ticks: an offset keeps a note nearer its own grid point
+QUARTER_UNITS = V.TICKS_PER_QUARTER // V.TICKS_PER_GRID
+
+
+class _Pool:
+    """One part's (or kind's) deviations: onset offsets by place in the quarter, velocity residuals."""
+
+    def __init__(self, notes: Sequence[Note], meters: np.ndarray | None, drums: bool):
+        self.offsets: dict[int, np.ndarray] = {}
+        self.residuals = _residuals(notes, meters, drums)
+        onsets = _onsets(notes, drums)
+        if len(onsets) < MIN_NOTES:
+            return
+        since, _ = bar_positions(onsets, meters)
+        if any(np.mean(since % step == 0) >= QUANTISED_SHARE for step in QUANTISED_STEPS):
+            return
+        nearest = np.rint(since / V.TICKS_PER_GRID).astype(np.int64)
+        offsets = np.clip(since - nearest * V.TICKS_PER_GRID, -MAX_OFFSET, MAX_OFFSET)
+        places = nearest % QUARTER_UNITS
+        self.offsets = {int(p): offsets[places == p] for p in np.unique(places)
+                        if np.sum(places == p) >= MIN_AT_POSITION}
+
+    def offset(self, place: int, rng: np.random.Generator) -> int:
+        """An offset (ticks) for a note at `place` (grid units since the quarter); 0 at a place the
+        part seldom plays (its feel there is not known: drawn from all its places, a note the model
+        put a grid unit off the beat went 20 ticks further off)."""
+        pool = self.offsets.get(place)
+        return int(pool[rng.integers(len(pool))]) if pool is not None else 0
+
+    def residual(self, rng: np.random.Generator) -> float:
+        return float(self.residuals[rng.integers(len(self.residuals))]) if len(self.residuals) else 0.0
+
+
+def _onsets(notes: Sequence[Note], drums: bool) -> np.ndarray:
+    """The onsets whose offsets a part's feel is read from (ticks, sorted): a kit's every hit (its
+    limbs' spread is part of its timing: from the first of each group, a continued groove came out
+    3-5 ticks early on average); a pitched part's chords once each, at their first note, where a
+    strum or a roll starts (composer.music.strum.destrummed reads them so)."""
+    if drums:
+        return np.array(sorted(n.onset for n in notes), dtype=np.int64)
+    out = []
+    by_voice: dict[int, list[int]] = defaultdict(list)
+    for n in notes:
+        by_voice[n.voice].append(n.onset)
+    for onsets in by_voice.values():
+        onsets.sort()
+        out += [onsets[group[0]] for group in chord_groups(onsets)]
+    return np.array(sorted(out), dtype=np.int64)
+
+
+def _residuals(notes: Sequence[Note], meters: np.ndarray | None, drums: bool) -> np.ndarray:
+    """Each note's velocity less its bar's median and its position's accent, read per voice (and
+    per drum key for a kit with 2 notes or more of that key), as composer.model.dynamics reads them."""
+    groups: dict[tuple, list[Note]] = defaultdict(list)
+    for n in notes:
+        if n.velocity > 0:
+            groups[(n.voice, n.pitch if drums else None)].append(n)
+    out = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        onsets = np.array([n.onset for n in group], dtype=np.int64)
+        velocities = np.array([n.velocity for n in group], dtype=np.float64)
+        since, _ = bar_positions(onsets, meters)
+        bars = onsets - since
+        accents = position_accents(group, meters)
+        for bar in np.unique(bars):
+            mask = bars == bar
+            if mask.sum() < 2:  # (one note: its bar's median is itself)
+                continue
+            accent = np.array([accents.get(int(p), 0.0) for p in since[mask] // ACCENT_GRID])
+            out += (velocities[mask] - np.median(velocities[mask]) - accent).tolist()
+    return np.array(out)
+
+
+def played_feel(new: Sequence[Note], context: Iterable[Note], *, start: int, end: int | None,
+                meters: np.ndarray | None, drum_voices: Iterable[int] = (), timing: bool = True,
+                rng: np.random.Generator | None = None) -> list[Note]:
+    """`new` (the co-writer's notes of a region [start, end) in score ticks; end None: open) with
+    the timing and velocity deviations of `context` (the score's other notes), as the module says.
+    meters: the score's meter map (rows tick, numerator, denominator; None = 4/4); drum_voices:
+    the kit voices (velocities read per key, a new part takes the kit's feel); timing False
+    leaves onsets as written (a grid the person chose); rng: the draws' generator (None: a fresh
+    one). Onsets stay at or after `start` and before `end`, and a note that ended by `end` still
+    does. Returns new Note objects in the same order."""
+    rng = rng if rng is not None else np.random.default_rng()
+    drums = set(drum_voices)
+    context = list(context)
+    by_voice: dict[int, list[Note]] = defaultdict(list)
+    for n in context:
+        by_voice[n.voice].append(n)
+    out = list(new)
+    for voice in sorted({n.voice for n in new}):
+        own = by_voice.get(voice, [])
+        if len(own) < MIN_NOTES:  # a new part: the feel of the parts of its kind
+            own = [n for n in context if (n.voice in drums) == (voice in drums)]
+        pool = _Pool(own, meters, voice in drums)
+        index = sorted((i for i, n in enumerate(new) if n.voice == voice), key=lambda i: new[i].onset)
+        onsets = [new[i].onset for i in index]
+        since, _ = bar_positions(np.array(onsets, dtype=np.int64), meters)
+        previous = moved_previous = None
+        for group in chord_groups(onsets):
+            first = onsets[group[0]]
+            shift = 0
+            if timing:
+                place = int(np.rint(since[group[0]] / V.TICKS_PER_GRID)) % QUARTER_UNITS
+                moved = max(first + pool.offset(place, rng), start)
+                if previous is not None:  # (in order, and still apart from the chord before)
+                    moved = max(moved, moved_previous + min(first - previous, TOGETHER + 1))
+                if end is not None:
+                    moved = min(moved, end - 1)
+                shift = moved - first
+                previous, moved_previous = first, moved
+            for k in group:
+                i = index[k]
+                note = new[i]
+                stop = note.onset + note.duration + shift
+                if end is not None and note.onset + note.duration <= end:
+                    stop = min(stop, end)
+                velocity = int(np.clip(round(note.velocity + pool.residual(rng)), 1, 127))
+                out[i] = note.with_(onset=note.onset + shift, duration=max(1, stop - note.onset - shift),
+                                    velocity=velocity)
+    return out

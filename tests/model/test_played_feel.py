@@ -1,0 +1,124 @@
+"""New notes in a played part keep the player's feel: timing off the grid and uneven velocities as
+the part's own notes have them (composer.model.feel); a quantised part, or a grid the person
+chose, keeps its exact grid. The unit tests write their own notes; the last ones drive the shipped
+model through the co-writer, as the window and the command line do."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from composer.model.feel import MIN_NOTES, played_feel
+from composer.music import Note, Score
+from composer.music.region import Controls
+from composer.music.releases import TOGETHER
+from composer.request import continue_request, fill_request
+
+EIGHTH = 240
+GRID = 40  # the model's grid (ticks)
+
+
+def played_line(count: int = 64, late: float = 10.0, spread: float = 8.0, seed: int = 0) -> list[Note]:
+    """A tune of eighths played `late` ticks behind the beat on average, accented on the beat."""
+    rng = np.random.default_rng(seed)
+    pitches = [67, 69, 71, 72, 74, 72, 71, 69]
+    return [Note(pitches[i % 8], max(0, i * EIGHTH + int(rng.normal(late, spread))), 200,
+                 int(np.clip(rng.normal(90 if i % 2 == 0 else 75, 7), 1, 127)))
+            for i in range(count)]
+
+
+def on_grid(count: int, start: int, velocity: int = 80, voice: int = 0) -> list[Note]:
+    return [Note(60 + i % 5, start + i * EIGHTH, 200, velocity, voice) for i in range(count)]
+
+
+def offsets(notes) -> np.ndarray:
+    onsets = np.array([n.onset for n in notes])
+    return onsets - GRID * np.rint(onsets / GRID)
+
+
+def test_new_notes_take_the_players_timing_and_touch():
+    context = played_line()
+    new = on_grid(64, 64 * EIGHTH)
+    felt = played_feel(new, context, start=64 * EIGHTH, end=None, meters=None, rng=np.random.default_rng(1))
+    # The player's notes lie 10 ticks late (sd 8): so do the new ones, no longer all on the grid.
+    assert np.median(offsets(context)) == pytest.approx(np.median(offsets(felt)), abs=4)
+    assert 4 < np.std(offsets(felt)) < 14
+    # Velocities vary around the level as the player's do around their accents (sd 7)
+    velocities = np.array([n.velocity for n in felt])
+    assert 4 < np.std(velocities) < 12 and len(set(velocities.tolist())) > 10
+    assert abs(np.mean(velocities) - 80) < 3  # around the level follow_dynamics gave, not away from it
+    assert [n.pitch for n in felt] == [n.pitch for n in new]
+
+
+def test_a_quantised_part_and_an_even_touch_are_left_as_written():
+    context = on_grid(32, 0, velocity=90)
+    new = on_grid(16, 32 * EIGHTH, velocity=90)
+    assert played_feel(new, context, start=32 * EIGHTH, end=None, meters=None) == new
+    # 32nd notes lie off the model's 40-tick grid but on a written one: quantised too
+    context = [Note(60 + i % 3, i * 60, 50, 90) for i in range(32)]
+    assert played_feel(new, context, start=32 * EIGHTH, end=None, meters=None) == new
+
+
+def test_a_chosen_grid_keeps_onsets_on_it():
+    new = on_grid(16, 64 * EIGHTH)
+    felt = played_feel(new, played_line(), start=64 * EIGHTH, end=None, meters=None, timing=False)
+    assert [n.onset for n in felt] == [n.onset for n in new]
+    assert [n.velocity for n in felt] != [n.velocity for n in new]  # the touch still varies
+
+
+def test_the_push_of_the_off_beats_is_kept_apart_from_the_beats():
+    """A drummer who plays the off-beat eighths early and the beats on time."""
+    rng = np.random.default_rng(2)
+    context = [Note(42, i * EIGHTH + (int(rng.normal(-15, 3)) if i % 2 else int(rng.normal(0, 3))), 60, 80, 0)
+               for i in range(64)]
+    new = [Note(42, 64 * EIGHTH + i * EIGHTH, 60, 80, 0) for i in range(64)]
+    felt = played_feel(new, context, start=64 * EIGHTH, end=None, meters=None, drum_voices=[0],
+                       rng=np.random.default_rng(3))
+    shift = np.array([f.onset - n.onset for f, n in zip(felt, new)])
+    assert np.median(shift[1::2]) < -10 and abs(np.median(shift[2::2])) < 4
+
+
+def test_chords_move_together_and_notes_keep_order_inside_the_region():
+    context = played_line(late=0, spread=12)
+    start, end = 64 * EIGHTH, 64 * EIGHTH + 1920
+    chord = [Note(p, start, 240, 80) for p in (60, 64, 67)]
+    line = [Note(72, start + 240 + k * GRID, GRID, 80) for k in range(20)]  # a run on every grid point
+    last = [Note(74, end - GRID, GRID, 80)]
+    new = chord + line + last
+    for seed in range(20):
+        felt = played_feel(new, context, start=start, end=end, meters=None, rng=np.random.default_rng(seed))
+        assert len({n.onset for n in felt[:3]}) == 1 and felt[0].onset >= start
+        onsets = [n.onset for n in felt[3:]]
+        assert all(b - a > TOGETHER for a, b in zip(onsets, onsets[1:]))  # still separate notes, in order
+        assert all(start <= n.onset < end and n.onset + n.duration <= end for n in felt)
+
+
+def test_a_new_part_plays_with_the_band():
+    band = played_line(late=12, spread=4)
+    bass = [Note(36, 64 * EIGHTH + i * 480, 400, 80, 1) for i in range(16)]
+    felt = played_feel(bass, band, start=64 * EIGHTH, end=None, meters=None, rng=np.random.default_rng(0))
+    assert np.median([f.onset - n.onset for f, n in zip(felt, bass)]) > 5
+    assert len(band) >= MIN_NOTES
+
+
+def test_the_cowriter_continues_a_played_take_as_played(cowriter):
+    score = Score(notes=played_line(count=48))
+    request = continue_request(score, length=32, variations=2, seed=4)
+    first, second = cowriter.generate(request), cowriter.generate(request)
+    new = [n for s in first for n in s.notes if n.generated]
+    assert [(n.onset, n.velocity) for s in second for n in s.notes if n.generated] == \
+        [(n.onset, n.velocity) for n in new]  # the same seed, the same performance
+    assert np.std(offsets(new)) > 4 and np.median(offsets(new)) > 3
+    assert np.std([n.velocity for n in new]) > 5
+    straight = cowriter.generate(continue_request(score, length=32, variations=2, seed=4,
+                                                  controls=Controls(grid="straight")))
+    assert all(n.onset % 120 == 0 for s in straight for n in s.notes if n.generated)
+
+
+def test_the_cowriter_fills_a_notated_tune_on_its_grid(cowriter):
+    notes = on_grid(48, 0, velocity=85)
+    request = fill_request(Score(notes=notes), 16 * EIGHTH, 32 * EIGHTH)
+    for score in cowriter.generate(request):
+        new = [n for n in score.notes if n.generated]
+        assert new and all(n.onset % GRID == 0 for n in new)
+        assert {n.velocity for n in new} == {85}
