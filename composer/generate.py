@@ -17,7 +17,7 @@ import torch
 
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint, CheckpointError, load_checkpoint
 from composer.model.dynamics import follow_dynamics
-from composer.model.feel import played_feel
+from composer.model.feel import PlayedFeel
 from composer.model.region_writer import score_meters, write_region
 from composer.model.sampling import Cancelled
 from composer.music.hands import HandsView
@@ -136,11 +136,10 @@ class CoWriter:
         """The new notes with the timing and velocity deviations of their played parts
         (composer.model.feel), each variation drawn from the request's seed and its number; a grid
         chosen in the controls keeps the onsets on it."""
-        drums = [i for i, v in enumerate(context.voices) if v.is_drum]
-        meters = score_meters(context)
-        return [played_feel(notes, context.notes, start=request.region.start, end=request.region.end, meters=meters,
-                            drum_voices=drums, timing=request.controls.grid is None,
-                            rng=np.random.default_rng(None if request.seed is None else [request.seed, k]))
+        feel = PlayedFeel(context.notes, score_meters(context), [i for i, v in enumerate(context.voices) if v.is_drum])
+        return [feel.apply(notes, start=request.region.start, end=request.region.end,
+                           timing=request.controls.grid is None,
+                           rng=np.random.default_rng(None if request.seed is None else [request.seed, k]))
                 for k, notes in enumerate(results)]
 
     def _write_by_key_section(self, request: GenerationRequest, context: Score, style: str | None,

@@ -67,6 +67,10 @@ class _Pool:
         self.offsets = {int(p): offsets[places == p] for p in np.unique(places)
                         if np.sum(places == p) >= MIN_AT_POSITION}
 
+    def __bool__(self) -> bool:
+        """Whether there is a feel to keep (an even touch on a written grid has none)."""
+        return bool(self.offsets) or bool(np.any(self.residuals))
+
     def offset(self, place: int, rng: np.random.Generator) -> int:
         """An offset (ticks) for a note at `place` (grid units since the quarter); 0 at a place the
         part seldom plays (its feel there is not known: drawn from all its places, a note the model
@@ -120,51 +124,71 @@ def _residuals(notes: Sequence[Note], meters: np.ndarray | None, drums: bool) ->
     return np.array(out)
 
 
+class PlayedFeel:
+    """The feel of a score's parts (read from `context`, the score's other notes, once for every
+    variation written beside them), applied to new notes by `apply`. meters: the score's meter map
+    (rows tick, numerator, denominator; None = 4/4); drum_voices: the kit voices (velocities read
+    per key; a new drum part takes the kit's feel)."""
+
+    def __init__(self, context: Iterable[Note], meters: np.ndarray | None, drum_voices: Iterable[int] = ()):
+        self.context, self.meters, self.drums = list(context), meters, set(drum_voices)
+        self.by_voice: dict[int, list[Note]] = defaultdict(list)
+        for n in self.context:
+            self.by_voice[n.voice].append(n)
+        self._pools: dict[int, _Pool] = {}
+
+    def pool(self, voice: int) -> _Pool:
+        if voice not in self._pools:
+            own = self.by_voice.get(voice, [])
+            drum = voice in self.drums
+            if len(own) < MIN_NOTES:  # a new part: the feel of the parts of its kind
+                own = [n for n in self.context if (n.voice in self.drums) == drum]
+            self._pools[voice] = _Pool(own, self.meters, drum)
+        return self._pools[voice]
+
+    def apply(self, new: Sequence[Note], *, start: int, end: int | None, timing: bool = True,
+              rng: np.random.Generator | None = None) -> list[Note]:
+        """`new` (the co-writer's notes of a region [start, end) in score ticks; end None: open) with
+        the timing and velocity deviations of the context, as the module says. timing False leaves
+        onsets as written (a grid the person chose); rng: the draws' generator (None: a fresh one).
+        Onsets stay at or after `start` and before `end`, and a note that ended by `end` still
+        does. Returns new Note objects in the same order."""
+        rng = rng if rng is not None else np.random.default_rng()
+        out = list(new)
+        for voice in sorted({n.voice for n in new}):
+            pool = self.pool(voice)
+            if not pool:
+                continue
+            index = sorted((i for i, n in enumerate(new) if n.voice == voice), key=lambda i: new[i].onset)
+            onsets = [new[i].onset for i in index]
+            since, _ = bar_positions(np.array(onsets, dtype=np.int64), self.meters)
+            previous = moved_previous = None
+            for group in chord_groups(onsets):
+                first = onsets[group[0]]
+                shift = 0
+                if timing and pool.offsets:
+                    place = int(np.rint(since[group[0]] / V.TICKS_PER_GRID)) % QUARTER_UNITS
+                    moved = max(first + pool.offset(place, rng), start)
+                    if previous is not None:  # (in order, and still apart from the chord before)
+                        moved = max(moved, moved_previous + min(first - previous, TOGETHER + 1))
+                    if end is not None:
+                        moved = min(moved, end - 1)
+                    shift = moved - first
+                    previous, moved_previous = first, moved
+                for k in group:
+                    i = index[k]
+                    note = new[i]
+                    stop = note.onset + note.duration + shift
+                    if end is not None and note.onset + note.duration <= end:
+                        stop = min(stop, end)
+                    velocity = int(np.clip(round(note.velocity + pool.residual(rng)), 1, 127))
+                    out[i] = note.with_(onset=note.onset + shift, duration=max(1, stop - note.onset - shift),
+                                        velocity=velocity)
+        return out
+
+
 def played_feel(new: Sequence[Note], context: Iterable[Note], *, start: int, end: int | None,
                 meters: np.ndarray | None, drum_voices: Iterable[int] = (), timing: bool = True,
                 rng: np.random.Generator | None = None) -> list[Note]:
-    """`new` (the co-writer's notes of a region [start, end) in score ticks; end None: open) with
-    the timing and velocity deviations of `context` (the score's other notes), as the module says.
-    meters: the score's meter map (rows tick, numerator, denominator; None = 4/4); drum_voices:
-    the kit voices (velocities read per key, a new part takes the kit's feel); timing False
-    leaves onsets as written (a grid the person chose); rng: the draws' generator (None: a fresh
-    one). Onsets stay at or after `start` and before `end`, and a note that ended by `end` still
-    does. Returns new Note objects in the same order."""
-    rng = rng if rng is not None else np.random.default_rng()
-    drums = set(drum_voices)
-    context = list(context)
-    by_voice: dict[int, list[Note]] = defaultdict(list)
-    for n in context:
-        by_voice[n.voice].append(n)
-    out = list(new)
-    for voice in sorted({n.voice for n in new}):
-        own = by_voice.get(voice, [])
-        if len(own) < MIN_NOTES:  # a new part: the feel of the parts of its kind
-            own = [n for n in context if (n.voice in drums) == (voice in drums)]
-        pool = _Pool(own, meters, voice in drums)
-        index = sorted((i for i, n in enumerate(new) if n.voice == voice), key=lambda i: new[i].onset)
-        onsets = [new[i].onset for i in index]
-        since, _ = bar_positions(np.array(onsets, dtype=np.int64), meters)
-        previous = moved_previous = None
-        for group in chord_groups(onsets):
-            first = onsets[group[0]]
-            shift = 0
-            if timing:
-                place = int(np.rint(since[group[0]] / V.TICKS_PER_GRID)) % QUARTER_UNITS
-                moved = max(first + pool.offset(place, rng), start)
-                if previous is not None:  # (in order, and still apart from the chord before)
-                    moved = max(moved, moved_previous + min(first - previous, TOGETHER + 1))
-                if end is not None:
-                    moved = min(moved, end - 1)
-                shift = moved - first
-                previous, moved_previous = first, moved
-            for k in group:
-                i = index[k]
-                note = new[i]
-                stop = note.onset + note.duration + shift
-                if end is not None and note.onset + note.duration <= end:
-                    stop = min(stop, end)
-                velocity = int(np.clip(round(note.velocity + pool.residual(rng)), 1, 127))
-                out[i] = note.with_(onset=note.onset + shift, duration=max(1, stop - note.onset - shift),
-                                    velocity=velocity)
-    return out
+    """PlayedFeel(context, meters, drum_voices).apply(new, ...): one variation's notes."""
+    return PlayedFeel(context, meters, drum_voices).apply(new, start=start, end=end, timing=timing, rng=rng)

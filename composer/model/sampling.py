@@ -712,10 +712,11 @@ def _voicing_tops(plan: RegionPlan, row: _Row, voice: TargetVoice, onsets: np.nd
     chord with there (Texture.chord_tops; None: none known)."""
     here = _prior_chords(plan, row, features)(onsets)
     allowed = plan.allowed_pitch_classes()
-    pairs = list(zip(here["chord_root"].tolist(), here["chord_quality"].tolist()))
-    known = {pair: chord_tones(*pair, allowed) for pair in set(pairs)}
-    tones = [known[pair] for pair in pairs]
-    return tones, voice.texture.chord_tops(tones)
+    # (each chord once: a step's onsets span a few)
+    codes, inverse = np.unique(here["chord_root"] * 256 + here["chord_quality"], return_inverse=True)
+    known = [chord_tones(int(code) // 256, int(code) % 256, allowed) for code in codes.tolist()]
+    tops = voice.texture.chord_tops(known)
+    return [known[i] for i in inverse.tolist()], None if tops is None else tops[inverse]
 
 
 def _rooted_spans(row: _Row, voice: TargetVoice, onsets: np.ndarray, chords: dict, features) -> np.ndarray:
@@ -824,13 +825,15 @@ def _keep_habits(logits: torch.Tensor, row: _Row, voice: TargetVoice, temperatur
         if size and voice.texture.rates[min(size, len(voice.texture.rates)) - 1] >= 0.5:
             return
     values = logits.detach().float().cpu().numpy()
-    if np.isfinite(values).sum() < 2:
+    finite = np.isfinite(values)
+    if finite.sum() < 2:
         return
     z = values / temperature
-    probs = np.exp(z - z[np.isfinite(z)].max())
-    probs /= probs.sum()
+    weights = np.exp(z - z[finite].max())
+    total = float(weights.sum())  # (the two pitches' shares are kept as weights over this total)
     seen, shifts = row.habit_odds.setdefault(voice.slot, (([], []), [None, None]))
     pitches = (last, before if 0 <= before < V.N_PITCH and before != last else -1)
+    mass = [float(weights[p]) if p >= 0 else 0.0 for p in pitches]
     applied, recorded = [0.0, 0.0], [False, False]
     # Repeat, go back, then repeat again: holding one down gives the other its mass (a tune kept
     # from repeating swung between two notes; one kept from going back repeated more), so the
@@ -839,7 +842,7 @@ def _keep_habits(logits: torch.Tensor, row: _Row, voice: TargetVoice, temperatur
         pitch = pitches[k]
         if pitch < 0 or not np.isfinite(values[pitch]):
             continue
-        p = min(max(float(probs[pitch]), 1e-6), 1 - 1e-6)
+        p = min(max(mass[k] / total, 1e-6), 1 - 1e-6)
         odds = np.log(p / (1 - p)) - applied[k]  # the model's, with the other habit's shift
         if recorded[k]:
             seen[k][-1] = odds
@@ -850,8 +853,9 @@ def _keep_habits(logits: torch.Tensor, row: _Row, voice: TargetVoice, temperatur
         change, applied[k] = shift - applied[k], shift
         if change:
             logits[pitch] += change
-            probs[pitch] *= np.exp(change)
-            probs /= probs.sum()
+            grown = mass[k] * math.exp(change)
+            total += grown - mass[k]
+            mass[k] = grown
 
 
 def _recalled(row: _Row, voice: TargetVoice | None, features) -> tuple[int, int, int, float] | None:

@@ -11,6 +11,7 @@ most synthesizers; a pianist's hand leaves one chord for the next.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -70,14 +71,29 @@ def released(new: Sequence[Note], context: Sequence[Note], drums: frozenset[int]
     by_voice = {v: [*(n for n in new if n.voice == v), *theirs[v]] for v in voices}
     detached = {v: lets_go(theirs[v]) for v in voices}
     starts = {v: [chord[0].onset for chord in _chords(notes)] for v, notes in by_voice.items()}
+    # each voice's and pitch's onsets in order (a 512-note context searched whole for every new
+    # note took 6 ms a variation)
+    struck: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for v, notes in by_voice.items():
+        for n in notes:
+            struck[(v, n.pitch)].append(n.onset)
+    for onsets in struck.values():
+        onsets.sort()
     out = []
     for note in new:
         if note.voice in drums:
             out.append(note)
             continue
         end = note.onset + note.duration
-        again = [m.onset for m in by_voice[note.voice] if m.pitch == note.pitch and note.onset < m.onset < end]
+        again = _first_between(struck[(note.voice, note.pitch)], note.onset, end)
         if detached[note.voice]:
-            again += [s for s in starts[note.voice] if note.onset + TOGETHER < s < end]
-        out.append(note.with_(duration=min(again) - note.onset) if again else note)
+            chord = _first_between(starts[note.voice], note.onset + TOGETHER, end)
+            again = chord if again is None else again if chord is None else min(again, chord)
+        out.append(note.with_(duration=again - note.onset) if again is not None else note)
     return out
+
+
+def _first_between(onsets: list[int], after: int, before: int) -> int | None:
+    """The first of `onsets` (sorted) strictly between `after` and `before`, or None."""
+    i = bisect_right(onsets, after)
+    return onsets[i] if i < len(onsets) and onsets[i] < before else None
