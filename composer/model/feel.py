@@ -1,5 +1,6 @@
-"""The feel of a played part, kept by the notes the co-writer writes in it: their timing and
-loudness vary around the beat and the passage's dynamics as the player's do.
+"""The feel of a played part, kept by the notes the co-writer writes in it: their timing,
+loudness and articulation vary around the beat, the passage's dynamics and the note values as
+the player's do.
 
 The model writes onsets on its grid (composer.model.vocab: 12 a quarter, 40 ticks) and
 composer.model.dynamics gives each new note its passage's level and its bar position's accent,
@@ -21,7 +22,12 @@ timing and velocities, e.g. Logic's groove templates, Ableton's groove pool):
   chosen a grid (Controls.grid);
 - velocity: the velocity moves by one of the part's notes' deviations from its bar's median and
   its position's accent (composer.model.dynamics' reading of the level and accents, per drum
-  key for a kit), so a part played at one velocity stays at it.
+  key for a kit), so a part played at one velocity stays at it;
+- articulation: a new chord (or note) that the model held to the next one (LEGATO of the way
+  or more) is held the share of the way one of the part's own chords is, where the next comes
+  within ARTICULATION_SPAN (the model learnt lead sheets' full lengths: a tune played detached,
+  0.6 of the way, was continued legato in 2 of 3 variations). Lengths only shorten: a note the
+  model let go of before a rest keeps its length, and a part played legato keeps the model's.
 
 A part with fewer than MIN_NOTES notes of its own takes the feel of the other parts of its kind
 (pitched or drums): a bass added to a played band plays with the band's timing. The draws come
@@ -45,16 +51,22 @@ MIN_NOTES = 8  # a part's own notes to read its feel from; fewer: its kind's
 MIN_AT_POSITION = 4  # offsets at one place in the quarter to draw from there; fewer: none (0)
 QUANTISED_SHARE = 0.97  # share of onsets on a written grid that makes a part quantised
 QUANTISED_STEPS = (30, 40)  # ticks: 64ths (and so 32nds, 16ths...), 1/12 of a quarter (triplets)
+ARTICULATION_SPAN = 2 * V.TICKS_PER_QUARTER  # ticks: a chord followed this soon is articulated (later: a rest)
+LEGATO = 0.9  # a new chord held this share of the way to the next or more is held as the part holds its own
 MAX_OFFSET = V.TICKS_PER_GRID // 2 - 1  # ticks: an offset keeps a note nearer its own grid point
 QUARTER_UNITS = V.TICKS_PER_QUARTER // V.TICKS_PER_GRID
 
 
 class _Pool:
-    """One part's (or kind's) deviations: onset offsets by place in the quarter, velocity residuals."""
+    """One part's (or kind's) deviations: onset offsets by place in the quarter, velocity
+    residuals, and (a pitched part's own) articulation: its chords' lengths as shares of the time
+    to the next."""
 
-    def __init__(self, notes: Sequence[Note], meters: np.ndarray | None, drums: bool):
+    def __init__(self, notes: Sequence[Note], meters: np.ndarray | None, drums: bool, articulated: bool = True):
         self.offsets: dict[int, np.ndarray] = {}
         self.residuals = _residuals(notes, meters, drums)
+        shares = _articulation(notes) if articulated and not drums else np.zeros(0)
+        self.shares = shares if len(shares) >= MIN_NOTES else np.zeros(0)
         onsets = _onsets(notes, drums)
         if len(onsets) < MIN_NOTES:
             return
@@ -69,7 +81,7 @@ class _Pool:
 
     def __bool__(self) -> bool:
         """Whether there is a feel to keep (an even touch on a written grid has none)."""
-        return bool(self.offsets) or bool(np.any(self.residuals))
+        return bool(self.offsets) or bool(np.any(self.residuals)) or bool(len(self.shares))
 
     def offset(self, place: int, rng: np.random.Generator) -> int:
         """An offset (ticks) for a note at `place` (grid units since the quarter); 0 at a place the
@@ -80,6 +92,27 @@ class _Pool:
 
     def residual(self, rng: np.random.Generator) -> float:
         return float(self.residuals[rng.integers(len(self.residuals))]) if len(self.residuals) else 0.0
+
+    def share(self, rng: np.random.Generator) -> float | None:
+        """A length as a share of the time to the next chord, None where the part's is not known."""
+        return float(self.shares[rng.integers(len(self.shares))]) if len(self.shares) else None
+
+
+def _articulation(notes: Sequence[Note]) -> np.ndarray:
+    """Each chord's length (its longest note's) as a share of the time to its voice's next chord,
+    where that comes within ARTICULATION_SPAN (a longer gap may hold a rest), clipped to 0.05-1."""
+    by_voice: dict[int, list[Note]] = defaultdict(list)
+    for n in notes:
+        by_voice[n.voice].append(n)
+    out = []
+    for line in by_voice.values():
+        line.sort(key=lambda n: n.onset)
+        groups = chord_groups([n.onset for n in line])
+        for group, after in zip(groups, groups[1:]):
+            gap = line[after[0]].onset - line[group[0]].onset
+            if 0 < gap <= ARTICULATION_SPAN:
+                out.append(max(line[i].duration for i in group) / gap)
+    return np.clip(np.array(out), 0.05, 1.0)
 
 
 def _onsets(notes: Sequence[Note], drums: bool) -> np.ndarray:
@@ -141,9 +174,10 @@ class PlayedFeel:
         if voice not in self._pools:
             own = self.by_voice.get(voice, [])
             drum = voice in self.drums
-            if len(own) < MIN_NOTES:  # a new part: the feel of the parts of its kind
+            articulated = len(own) >= MIN_NOTES  # (a new part is not held to another's articulation)
+            if not articulated:  # a new part: the feel of the parts of its kind
                 own = [n for n in self.context if (n.voice in self.drums) == drum]
-            self._pools[voice] = _Pool(own, self.meters, drum)
+            self._pools[voice] = _Pool(own, self.meters, drum, articulated)
         return self._pools[voice]
 
     def apply(self, new: Sequence[Note], *, start: int, end: int | None, timing: bool = True,
@@ -163,7 +197,8 @@ class PlayedFeel:
             onsets = [new[i].onset for i in index]
             since, _ = bar_positions(np.array(onsets, dtype=np.int64), self.meters)
             previous = moved_previous = None
-            for group in chord_groups(onsets):
+            groups = chord_groups(onsets)
+            for g, group in enumerate(groups):
                 first = onsets[group[0]]
                 shift = 0
                 if timing and pool.offsets:
@@ -175,10 +210,18 @@ class PlayedFeel:
                         moved = min(moved, end - 1)
                     shift = moved - first
                     previous, moved_previous = first, moved
+                held = None  # (the part's articulation, where the model held the chord to the next)
+                if g + 1 < len(groups) and 0 < onsets[groups[g + 1][0]] - first <= ARTICULATION_SPAN:
+                    gap = onsets[groups[g + 1][0]] - first
+                    if max(new[index[k]].duration for k in group) >= LEGATO * gap:
+                        share = pool.share(rng)
+                        held = None if share is None else max(1, round(share * gap))
                 for k in group:
                     i = index[k]
                     note = new[i]
                     stop = note.onset + note.duration + shift
+                    if held is not None:
+                        stop = min(stop, note.onset + shift + held)
                     if end is not None and note.onset + note.duration <= end:
                         stop = min(stop, end)
                     velocity = int(np.clip(round(note.velocity + pool.residual(rng)), 1, 127))

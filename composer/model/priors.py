@@ -1637,6 +1637,7 @@ class BarFigure:
     root_first: bool = False  # its bars start on the written chord's root
     base: tuple[int, int] | None = None  # the lowest and highest pitch its context's bars start on
     openings: frozenset = frozenset()  # the pitches its context's bars start on
+    _rooms: dict = field(default_factory=dict, compare=False, repr=False)  # room's columns by (low, high, penalty)
 
     def rooted(self, roots: np.ndarray, opening: np.ndarray) -> np.ndarray:
         """(N_PITCH, D): -FIGURE_ROOT_PENALTY for a pitch off the chord's root (roots: (D,) pitch
@@ -1649,16 +1650,19 @@ class BarFigure:
         low..high, or more than FIGURE_BASE_MARGIN from the pitches its context's bars start on,
         or in another octave than those of its pitch class its context's bars start on, at the D
         candidate onsets that would open a bar (opening), 0 elsewhere."""
-        pitches = np.arange(V.N_PITCH)
-        cramped = (pitches + self.reach[1] > high) | (pitches + self.reach[0] < low)
-        if self.base is not None:
-            cramped |= (pitches < self.base[0] - FIGURE_BASE_MARGIN) | (pitches > self.base[1] + FIGURE_BASE_MARGIN)
-        out = np.where(cramped[:, None] & opening[None, :], -penalty, 0.0)
-        if self.openings and max(self.openings) - min(self.openings) < 12:  # (one octave: each pitch one place)
-            opened = np.isin(pitches % 12, [p % 12 for p in self.openings])
-            moved = opened & ~np.isin(pitches, sorted(self.openings))
-            out = np.minimum(out, np.where(moved[:, None] & opening[None, :], -FIGURE_OCTAVE_PENALTY, 0.0))
-        return out
+        key = (low, high, penalty)
+        if key not in self._rooms:  # (the same at every step of a run: only `opening` changes)
+            pitches = np.arange(V.N_PITCH)
+            cramped = (pitches + self.reach[1] > high) | (pitches + self.reach[0] < low)
+            if self.base is not None:
+                cramped |= (pitches < self.base[0] - FIGURE_BASE_MARGIN) | (pitches > self.base[1] + FIGURE_BASE_MARGIN)
+            column = np.where(cramped, -penalty, 0.0)
+            if self.openings and max(self.openings) - min(self.openings) < 12:  # (one octave: each pitch one place)
+                opened = np.isin(pitches % 12, [p % 12 for p in self.openings])
+                moved = opened & ~np.isin(pitches, sorted(self.openings))
+                column = np.minimum(column, np.where(moved, -FIGURE_OCTAVE_PENALTY, 0.0))
+            self._rooms[key] = column
+        return np.where(np.asarray(opening, dtype=bool)[None, :], self._rooms[key][:, None], 0.0)
 
     def prior(self, first: int, positions: np.ndarray, bar_lens: np.ndarray, here: np.ndarray,
               strength: float = FIGURE_STRENGTH) -> np.ndarray:

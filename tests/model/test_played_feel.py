@@ -122,3 +122,40 @@ def test_the_cowriter_fills_a_notated_tune_on_its_grid(cowriter):
         new = [n for n in score.notes if n.generated]
         assert new and all(n.onset % GRID == 0 for n in new)
         assert {n.velocity for n in new} == {85}
+
+
+def detached_tune(share: float, count: int = 48) -> list[Note]:
+    """A waltz-like tune of quarters and halves, each note held `share` of the way to the next."""
+    notes, t = [], 0
+    for i in range(count):
+        gap = 2 * 480 if i % 3 == 0 else 480
+        notes.append(Note(60 + (i * 5) % 12, t, int(share * gap), 80))
+        t += gap
+    return notes
+
+
+def held_shares(notes) -> list[float]:
+    notes = sorted(notes, key=lambda n: n.onset)
+    return [a.duration / (b.onset - a.onset) for a, b in zip(notes, notes[1:])]
+
+
+def test_new_notes_are_articulated_as_the_part_is():
+    start = detached_tune(0.6)[-1].onset + 960
+    legato = [Note(62, start + i * 480, 480, 80) for i in range(8)]
+    felt = played_feel(legato, detached_tune(0.6), start=start, end=None, meters=None, rng=np.random.default_rng(0))
+    assert held_shares(felt) == pytest.approx([0.6] * 7)  # a detached player's notes stay detached
+    assert felt[-1].duration == 480  # (the last: nothing after it to be detached from)
+    # a legato part keeps the model's lengths, and a note before a rest is not held into it
+    with_rest = [Note(62, start, 480, 80), Note(64, start + 960, 480, 80), Note(65, start + 1440, 480, 80)]
+    assert played_feel(with_rest, detached_tune(1.0), start=start, end=None, meters=None) == with_rest
+    shortened = played_feel(with_rest, detached_tune(0.6), start=start, end=None, meters=None)
+    assert [n.duration for n in shortened] == [480, 288, 480]
+
+
+def test_the_cowriter_continues_a_detached_tune_detached(cowriter):
+    """A tune played detached (each note 0.6 of the way to the next) had been continued legato in
+    2 of 3 variations (every note held to the next: the model learnt lead sheets' full lengths)."""
+    score = Score(notes=detached_tune(0.6))
+    for variation in cowriter.generate(continue_request(score, bars=8, variations=3, seed=1)):
+        shares = held_shares([n for n in variation.notes if n.generated])
+        assert np.median(shares) == pytest.approx(0.6, abs=0.05)
