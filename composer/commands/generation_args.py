@@ -45,7 +45,8 @@ def add_common(parser: argparse.ArgumentParser) -> None:
                           help="highest new pitch (MIDI number or name, e.g. G5)")
     controls.add_argument("--max-polyphony", type=_request_value("max_polyphony", int),
                           help="most simultaneous new notes in a voice (1 = a single line)")
-    controls.add_argument("--grid", choices=GRIDS, help="rhythmic grid of new onsets")
+    controls.add_argument("--grid", choices=GRIDS, help="rhythmic grid of new onsets, kept exactly (without it, new "
+                          "notes in a part you played keep its timing feel, a little off the grid as yours are)")
     controls.add_argument("--chord-strength", type=_chord_strength, metavar="0-10",
                           help="how strongly the melody lands on chord tones on strong beats when chords are "
                                "given (--chords or the file's own); 0 = off (only the model's own habit); "
