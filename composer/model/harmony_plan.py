@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from composer.model.encoding import bar_positions
-from composer.model.priors import chord_tones
+from composer.model.priors import chord_tones, estimate_chords
 
 # Context bars with a chord a plan is learnt from: from 4 (3 moves) the smoothing drew as often as
 # the piece's own moves, and a left hand continued after G | C | D | G stood on the chord's third or
@@ -30,6 +30,8 @@ PLAN_CHANGE = 0.5  # share of the context's bar lines that change chord, for the
 # plan of one had dropped a jazz piece's sevenths and halved a piece's harmonic rhythm (QA qa21 M4,
 # M5); the QA's hymns, pop songs, waltzes and minor pieces read 0.9-1.0
 PLAN_FIT = 0.8
+# (a piece of seventh chords is read again with seventh chords, and planned where those fit: a jazz
+# pianist's shells on a ii-V-I, 0.75 on triads, 1.0 on sevenths)
 PLAN_SMOOTHING = 0.5  # pseudo-count per row, spread over the context's chords by their frequency
 PLAN_AHEAD = 64  # bars planned ahead of an open continuation
 
@@ -52,7 +54,7 @@ def changes_by_bar(rows: np.ndarray) -> float:
     return float(np.mean([a != b for a, b in pairs])) if pairs else 0.0
 
 
-def triad_fit(rows: np.ndarray, onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray) -> float:
+def chord_fit(rows: np.ndarray, onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray) -> float:
     """Median over the chord rows (onset, duration, root, quality; ticks) of the share of the
     notes' sounding time in the row's span (onsets, durations: ticks; pitches: MIDI) that falls on
     the row's chord tones (0 for no rows)."""
@@ -68,6 +70,31 @@ def triad_fit(rows: np.ndarray, onsets: np.ndarray, durations: np.ndarray, pitch
             continue
         shares.append(overlap[tones[pitches % 12]].sum() / total)
     return float(np.median(shares)) if shares else 0.0
+
+
+def in_sevenths(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, meters: np.ndarray | None,
+                key_classes: frozenset[int] | None = None) -> bool:
+    """Whether the notes' harmony is one seventh chord a bar rather than one triad (onsets,
+    durations: ticks; pitches: MIDI): triads (priors.estimate_chords) cover less than PLAN_FIT of
+    their sounding time (chord_fit) and seventh chords at least that. A jazz pianist's shells on a
+    ii-V-I fit 0.75 on triads, 1.0 on sevenths; read as triads, a left hand continued or filled
+    beside them played F and C major for Dm7 and G7."""
+    rows = estimate_chords(onsets, durations, pitches, meters, key_classes)
+    if chord_fit(rows, onsets, durations, pitches) >= PLAN_FIT:
+        return False
+    sevenths = estimate_chords(onsets, durations, pitches, meters, key_classes, sevenths=True)
+    return chord_fit(sevenths, onsets, durations, pitches) >= PLAN_FIT
+
+
+def fitting_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, meters: np.ndarray | None,
+                   key_classes: frozenset[int] | None = None, bass_tone: bool = False,
+                   sevenths: bool | None = None) -> np.ndarray:
+    """One chord a bar of the notes (priors.estimate_chords; onsets, durations: ticks; pitches:
+    MIDI): seventh chords or triads as `sevenths` says (None: as in_sevenths of these notes says).
+    -> (K, 4) rows onset, duration, root, quality."""
+    if sevenths is None:
+        sevenths = in_sevenths(onsets, durations, pitches, meters, key_classes)
+    return estimate_chords(onsets, durations, pitches, meters, key_classes, bass_tone, sevenths=sevenths)
 
 
 class ProgressionModel:

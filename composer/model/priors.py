@@ -202,6 +202,11 @@ def style_chord_strength(style: str | None) -> float:
 
 
 _TRIADS = tuple((QUALITY_INDEX[quality], CHORD_INTERVALS[quality]) for quality in ("maj", "min"))
+# ... and, with sevenths, the seventh chords of jazz harmony (a ii-V-I, its half-diminished ii in
+# minor), each scoring SEVENTH_COST of the bar's weight less, so that a triad with no seventh
+# sounding stays a triad
+_SEVENTHS = tuple((QUALITY_INDEX[quality], CHORD_INTERVALS[quality]) for quality in ("dom7", "maj7", "min7", "hdim7"))
+SEVENTH_COST = 0.05
 
 
 # estimate_chords' last answers: planning each voice of a request reads the same context again
@@ -212,15 +217,16 @@ _ESTIMATED_LOCK = threading.Lock()  # (generation may run on more than one worke
 
 
 def estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, meters: np.ndarray | None,
-                    key_classes: frozenset[int] | None = None, bass_tone: bool = False) -> np.ndarray:
+                    key_classes: frozenset[int] | None = None, bass_tone: bool = False,
+                    sevenths: bool = False) -> np.ndarray:
     """_estimate_chords (see there), its answer kept for the same arguments (a copy returned)."""
     arrays = [np.ascontiguousarray(a, dtype=np.int64) for a in (onsets, durations, pitches)]
     key = (*(a.tobytes() for a in arrays), None if meters is None else np.asarray(meters, dtype=np.int64).tobytes(),
-           key_classes, bass_tone)
+           key_classes, bass_tone, sevenths)
     with _ESTIMATED_LOCK:
         known = _ESTIMATED.get(key)
     if known is None:
-        known = _estimate_chords(*arrays, meters, key_classes, bass_tone)
+        known = _estimate_chords(*arrays, meters, key_classes, bass_tone, sevenths)
         with _ESTIMATED_LOCK:
             while len(_ESTIMATED) >= _ESTIMATED_KEPT:
                 _ESTIMATED.pop(next(iter(_ESTIMATED)))
@@ -229,8 +235,10 @@ def estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarr
 
 
 def _estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, meters: np.ndarray | None,
-                     key_classes: frozenset[int] | None = None, bass_tone: bool = False) -> np.ndarray:
-    """One major or minor triad per bar that the notes sound in (template matching): the triad
+                     key_classes: frozenset[int] | None = None, bass_tone: bool = False,
+                     sevenths: bool = False) -> np.ndarray:
+    """One major or minor triad (with sevenths: or seventh chord, _SEVENTHS) per bar that the
+    notes sound in (template matching): the triad
     whose tones cover the most of the bar's sounding time, the notes on the bar's downbeat counted
     twice, tones outside it counting half against, triads of the key (key_classes: its pitch
     classes) and on the lowest note at the bar line preferred; with bass_tone (the notes include a
@@ -269,12 +277,12 @@ def _estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndar
         low = pitches[at_line if at_line.any() else inside].min() % 12
         best, best_score = None, -np.inf
         for root in range(12):
-            for quality, tones in _TRIADS:
+            for quality, tones in _TRIADS + _SEVENTHS if sevenths else _TRIADS:
                 classes = {(root + t) % 12 for t in tones}
                 if bass_tone and low not in classes:
                     continue
                 covered = sum(weight[c] for c in classes)
-                score = covered - 0.5 * (weight.sum() - covered)
+                score = covered - 0.5 * (weight.sum() - covered) - (SEVENTH_COST * weight.sum() if len(tones) > 3 else 0)
                 if key_classes is not None and classes <= key_classes:
                     score += 0.1 * weight.sum()
                 if root == low:
@@ -688,7 +696,11 @@ class Texture:
         if key not in self._tops:
             masks, tops = self.voicings[:, 0], self.voicings[:, 1]
             inside = (masks & ~key) == 0  # no pitch class outside the chord
-            self._tops[key] = float(np.median(tops[inside])) if inside.any() else np.nan
+            # (the lower median, a top the context plays: a jazz left hand alternating G7 shells
+            # topped by B3 and F4 had the median D4 pulled to, the fifth its shells leave out, and
+            # its new G7s were voiced D3 G3 D4)
+            found = np.sort(tops[inside])
+            self._tops[key] = float(found[(len(found) - 1) // 2]) if len(found) else np.nan
         return self._tops[key]
 
     def _top_pull(self, positions: np.ndarray | None, n_delta: int, tops: np.ndarray | None = None) -> np.ndarray:
@@ -1445,14 +1457,45 @@ _SPAN_CHORDS = {3: ("maj", "min", "dim"), 4: ("maj", "min", "dim", "dom7", "maj7
 HARMONY_CHANGE_MAX = 6.0
 HARMONY_CHANGE_WEIGHT = 2.0
 _CHANGE_SLACK = 0.05  # (a share of 1 stays finite)
-_SPAN_TEMPLATES = {size: np.array([[(pc - root) % 12 in CHORD_INTERVALS[name] for pc in range(12)]
-                                   for root in range(12) for name in names]) for size, names in _SPAN_CHORDS.items()}
+# ... and, for a context of three pitch classes a span that voices seventh chords without their
+# fifth (a jazz pianist's shells: D F C for Dm7, G B F for G7; SHELL_SHARE of its spans such a shell
+# and no triad), those shells: read against triads only, a left hand of shells on a ii-V-I had no
+# fit and no root in the bass, and was continued in bare fifths, E2 B2 for 4 bars in 3 of 4
+# variations (6 of 32 new chords held a seventh).
+_SHELLS = ("dom7", "maj7", "min7")
+SHELL_SHARE = 0.5
+# ... and a part of shells leaves the fifth out of the chords it plays: under a planned G7 the
+# chord tones alone let a shell-playing left hand voice D3 G3 D4 (root and fifth, no third or seventh)
+SHELL_FIFTH_PENALTY = 8.0
+
+
+def fifths_prior(roots: np.ndarray, qualities: np.ndarray, penalty: float) -> np.ndarray:
+    """(N_PITCH, n) log-prior: -penalty on the perfect fifth of the chord at each of n onsets (roots /
+    qualities: vocab indices from chords_at; a chord with no perfect fifth, or none: nothing)."""
+    roots, qualities = np.asarray(roots), np.asarray(qualities)
+    known = (roots < 12) & (qualities < len(QUALITIES))
+    has_fifth = known & _TONE_TABLE[np.where(known, qualities, len(QUALITIES)), 7]
+    fifth = np.where(has_fifth, (roots + 7) % 12, -1)
+    return np.where((np.arange(V.N_PITCH)[:, None] % 12) == fifth[None], -penalty, 0.0)
+
+
+def _templates(names, drop: int | None = None) -> np.ndarray:
+    return np.array([[(pc - root) % 12 in CHORD_INTERVALS[name] and (pc - root) % 12 != drop for pc in range(12)]
+                     for root in range(12) for name in names])
+
+
+_SPAN_TEMPLATES = {size: _templates(names) for size, names in _SPAN_CHORDS.items()}
 _SPAN_ROOTS = {size: np.repeat(np.arange(12), len(names)) for size, names in _SPAN_CHORDS.items()}
+_SHELL_TEMPLATES = _templates(_SHELLS, drop=7)  # (root, third, seventh)
+_SHELL_ROOTS = np.repeat(np.arange(12), len(_SHELLS))
 
 
-def _span_chords(size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The chords (templates (K, 12), roots (K,)) a span of `size` pitch classes may build."""
+def _span_chords(size: int, shells: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The chords (templates (K, 12), roots (K,)) a span of `size` pitch classes may build; shells:
+    for three, seventh chords' shells (no fifth) besides triads."""
     size = min(max(size, 3), 4)
+    if shells and size == 3:
+        return np.concatenate([_SPAN_TEMPLATES[3], _SHELL_TEMPLATES]), np.concatenate([_SPAN_ROOTS[3], _SHELL_ROOTS])
     return _SPAN_TEMPLATES[size], _SPAN_ROOTS[size]
 # ... and where its context's chords stand on their roots (the span's lowest note the root of a chord
 # its notes make, in ROOT_BASS_SHARE of its spans), a span's chord is built on its lowest note: a
@@ -1480,6 +1523,11 @@ class HarmonicRhythm:
     change: float = 0.0  # share of its spans whose chord is not the span before's
     root_bass: bool = False  # its spans' lowest note is their chord's root (ROOT_BASS_SHARE)
     fit: float = 1.0  # share of its full spans whose pitch classes are (part of) one chord of the vocabulary
+    shells: bool = False  # its three pitch classes a span voice seventh chords without the fifth (_SHELLS)
+    # where root_bass: its chords after a span's first stand on the root too (ROOT_BASS_SHARE of
+    # them: a shell or block chord struck again), not only the span's first (a bass note, then
+    # chords over it)
+    root_onsets: bool = False
 
     @property
     def change_penalty(self) -> float:
@@ -1518,7 +1566,7 @@ class HarmonicRhythm:
         if not held:
             return None if previous_lowest is None else self.opening(previous_lowest, here)
         if len(held) < self.size:
-            templates, roots = _span_chords(self.size)
+            templates, roots = _span_chords(self.size, self.shells)
             holding = templates[:, classes].all(1)
             chords = templates[holding]
             if not len(chords):
@@ -1552,10 +1600,13 @@ def harmonic_rhythm_of(onsets: np.ndarray, pitches: np.ndarray, since: np.ndarra
     for divisions in dict.fromkeys((1, 2, max(1, numerator))):
         spans: dict[tuple[int, int], set[int]] = {}
         lowest: dict[tuple[int, int], int] = {}
-        for start, at, length, pitch in zip(bar_start, since, bar_ticks, pitches):
+        struck: dict[tuple[int, int], dict[int, int]] = {}  # each span's onsets -> their lowest pitch
+        for onset, start, at, length, pitch in zip(onsets, bar_start, since, bar_ticks, pitches):
             key = (int(start), int(at * divisions // max(1, length)))
             spans.setdefault(key, set()).add(int(pitch) % 12)
             lowest[key] = min(lowest.get(key, 128), int(pitch))
+            chord = struck.setdefault(key, {})
+            chord[int(onset)] = min(chord.get(int(onset), 128), int(pitch))
         counts = np.array([len(pcs) for pcs in spans.values()])
         if len(counts) < HARMONY_MIN_SPANS:
             return None
@@ -1569,14 +1620,20 @@ def harmonic_rhythm_of(onsets: np.ndarray, pitches: np.ndarray, since: np.ndarra
             chords = [spans[key] for key in sorted(spans)]
             change = float(np.mean([a != b for a, b in zip(chords, chords[1:])]))
             full = [key for key in spans if len(spans[key]) >= size]
+            shells = size == 3 and bool(full) and np.mean(
+                [_SHELL_TEMPLATES[:, sorted(spans[key])].all(1).any()
+                 and not _SPAN_TEMPLATES[3][:, sorted(spans[key])].all(1).any() for key in full]) >= SHELL_SHARE
             # (each span against the chords of its own size: a seventh chord's span, seventh chords)
-            chords_of = {key: _span_chords(max(size, len(spans[key]))) for key in full}
+            chords_of = {key: _span_chords(max(size, len(spans[key])), shells) for key in full}
             rooted = [bool(np.any(chords_of[key][0][chords_of[key][1] == lowest[key] % 12][:, sorted(spans[key])].all(1)))
                       for key in full]
             fitting = [bool(chords_of[key][0][:, sorted(spans[key])].all(1).any()) for key in full]
+            later = [low % 12 == lowest[key] % 12 for key, ok in zip(full, rooted) if ok
+                     for _, low in sorted(struck[key].items())[1:]]
             return HarmonicRhythm(divisions, size, change=change,
                                   root_bass=bool(full) and float(np.mean(rooted)) >= ROOT_BASS_SHARE,
-                                  fit=float(np.mean(fitting)) if full else 0.0)
+                                  fit=float(np.mean(fitting)) if full else 0.0, shells=bool(shells),
+                                  root_onsets=bool(later) and float(np.mean(later)) >= ROOT_BASS_SHARE)
     return None
 
 

@@ -21,7 +21,7 @@ from composer.model.dynamics import follow_dynamics
 from composer.model.hit_lengths import drum_hit_lengths
 from composer.model.dataset import bos_step, decoder_inputs, local_prefix, region_context
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
-from composer.model.harmony_plan import PLAN_FIT, planned_progression, triad_fit
+from composer.model.harmony_plan import PLAN_FIT, chord_fit, fitting_chords, in_sevenths, planned_progression
 from composer.model.loops import allowed_periods, repeat_limit
 from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, GRID_STEPS, HARMONY_SHARE,
@@ -999,19 +999,20 @@ def _rooted_figures(voices: list[TargetVoice], array: np.ndarray, pitched_notes:
 def _planned_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarray, key: Key | None, variations: int,
                     seed: int, first_variation: int, last: tuple[int, int] | None) -> list[np.ndarray] | None:
     """harmony_plan.planned_progression over the region (`last`: the chord its last bar ends the
-    piece on, or None), from the chords (priors.estimate_chords, one triad a bar) of the pitched
-    notes outside it (note array rows, ticks)."""
+    piece on, or None), from the chords (harmony_plan.fitting_chords: one triad or seventh chord
+    a bar) of the pitched notes outside it (note array rows, ticks)."""
     outside = pitched_notes[(pitched_notes[:, 0] < region.start) | (
         (pitched_notes[:, 0] >= region.end) if region.end is not None else False)] if len(pitched_notes) else pitched_notes
     if not len(outside):
         return None
-    rows = estimate_chords(outside[:, 0], outside[:, 1], outside[:, 2], meters,
-                           key.pitch_classes if key is not None else None)
+    key_classes = key.pitch_classes if key is not None else None
+    rows = fitting_chords(outside[:, 0], outside[:, 1], outside[:, 2], meters, key_classes,
+                          sevenths=_sevenths(outside, meters, key_classes))
     # (bars a note held into the region makes: not the context's)
     rows = rows[(rows[:, 0] + rows[:, 1] <= region.start) | (
         (rows[:, 0] >= region.end) if region.end is not None else False)]
-    if triad_fit(rows, outside[:, 0], outside[:, 1], outside[:, 2]) < PLAN_FIT:
-        return None  # (richer harmony than one triad a bar: the model's own, in its harmonic rhythm)
+    if chord_fit(rows, outside[:, 0], outside[:, 1], outside[:, 2]) < PLAN_FIT:
+        return None  # (richer harmony than one chord a bar: the model's own, in its harmonic rhythm)
     return planned_progression(rows, meters, region.start, region.end, variations, seed, first_variation, last)
 
 
@@ -1025,6 +1026,32 @@ def _triad_of(chord: tuple[int, frozenset[int]] | None) -> tuple[int, int] | Non
     return None if third is None else (root, QUALITY_INDEX["maj" if third == 4 else "min"])
 
 
+SEVENTHS_MIN_CHORDS = 8  # chords struck that tell a piece's harmony is of seventh chords ...
+SEVENTHS_SHARE = 0.5  # ... this share of them seventh chords or shells over their lowest note
+
+
+def _sevenths(pitched_notes: np.ndarray, meters: np.ndarray | None, key_classes: frozenset[int] | None) -> bool:
+    """Whether the piece's chords are seventh chords, told from the chords its parts strike (note
+    array rows, ticks): at least SEVENTHS_MIN_CHORDS of three notes or more, SEVENTHS_SHARE of
+    them a third and a seventh over their lowest note, and their notes one seventh chord a bar
+    (harmony_plan.in_sevenths). A tune's passing notes, which four-note templates cover better
+    than three, would read a folk song as seventh chords, and two triads a bar read as one
+    seventh chord (C and F as Fmaj7, C and Am as Am7) would halve a piece's harmonic rhythm."""
+    if not len(pitched_notes):
+        return False
+    struck = pitched_notes[:, 4] * (1 << 40) + pitched_notes[:, 0]
+    order = np.argsort(struck, kind="stable")
+    keys, starts, counts = np.unique(struck[order], return_index=True, return_counts=True)
+    chords = [pitched_notes[order[a:a + n], 2] for a, n in zip(starts, counts) if n >= 3]
+    if len(chords) < SEVENTHS_MIN_CHORDS:
+        return False
+    over = [{int(p - c.min()) % 12 for p in c} for c in chords]
+    if np.mean([bool(o & {3, 4}) and bool(o & {10, 11}) for o in over]) < SEVENTHS_SHARE:
+        return False
+    notes = pitched_notes[np.isin(struck, keys[counts >= 3])]
+    return in_sevenths(notes[:, 0], notes[:, 1], notes[:, 2], meters, key_classes)
+
+
 def _others_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarray, key: Key | None,
                    roles: list[str]) -> np.ndarray | None:
     """priors.estimate_chords of the pitched notes (note array rows, ticks) of the voices other
@@ -1035,8 +1062,13 @@ def _others_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarray
     if not len(others):
         return None
     basses = any(roles[v] == "bass" for v in set(others[:, 4].tolist()))
-    estimated = estimate_chords(others[:, 0], others[:, 1], others[:, 2], meters,
-                                key.pitch_classes if key is not None else None, bass_tone=basses)
+    key_classes = key.pitch_classes if key is not None else None
+    # (seventh chords where the piece's harmony outside the region is of sevenths: a tune alone
+    # over a gap in a jazz left hand's shells read as triads)
+    outside = pitched_notes[(pitched_notes[:, 0] < region.start) | (
+        (pitched_notes[:, 0] >= region.end) if region.end is not None else False)]
+    estimated = fitting_chords(others[:, 0], others[:, 1], others[:, 2], meters, key_classes, bass_tone=basses,
+                               sevenths=_sevenths(outside, meters, key_classes))
     return estimated if len(estimated) else None
 
 
@@ -1058,7 +1090,8 @@ def progression_loop(notes: np.ndarray, meters: np.ndarray, start: int,
     the context is that progression stated once (the whole context L bars long) or its last 2 L
     bars repeat it in LOOP_AGREEMENT of the bars; None otherwise (a piece going somewhere, not
     round). notes: the pitched notes before `start` (note array rows, ticks)."""
-    chords = estimate_chords(notes[:, 0], notes[:, 1], notes[:, 2], meters, key_classes) if len(notes) else None
+    chords = fitting_chords(notes[:, 0], notes[:, 1], notes[:, 2], meters, key_classes,
+                            sevenths=_sevenths(notes, meters, key_classes)) if len(notes) else None
     if chords is None or not len(chords):
         return None
     chords = chords[chords[:, 0] + chords[:, 1] <= start]

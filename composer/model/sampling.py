@@ -21,10 +21,10 @@ from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, BROKEN_FIGURE_STRENGTH, COMPING_CHORD_STRENGTH,
                                    DURATION_STRENGTH, FIGURE_ROOM_PENALTY, FIGURE_STRENGTH, MAX_STACK, OSTINATO_WEIGHT,
-                                   QUARTER_UNITS, RECALL_OTHERS, ROOT_BASS_PENALTY, SLASH_BASS_STRENGTH,
+                                   QUARTER_UNITS, RECALL_OTHERS, ROOT_BASS_PENALTY, SHELL_FIFTH_PENALTY, SLASH_BASS_STRENGTH,
                                    WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, BarFigure, GrooveProfile,
                                    HarmonicRhythm, LineRecall, LineRhythm, Ostinato, Texture, Under, approach_prior,
-                                   chord_roots, chord_thirds, chord_tone_prior, chord_tones, hold_prior, near_grid,
+                                   chord_roots, chord_thirds, chord_tone_prior, chord_tones, fifths_prior, hold_prior, near_grid,
                                    habit_shift, recall_weight, root_prior, unrepeated, widened_lock_prior)
 from composer.model.voice_leading import ParallelGuard
 from composer.music.region import Controls
@@ -664,6 +664,16 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
     if _plays_chords(plan, voice):
         chords = chord_tone_prior(feats["chord_root"], feats["chord_quality"], np.ones(len(onsets)),
                                   max(plan.chord_strength, COMPING_CHORD_STRENGTH))
+        if voice.harmony is not None and voice.harmony.shells:  # its chords without their fifth, and (a
+            # chord written top-down) a new chord's top its third or seventh, the root under them:
+            # topped by the root, a G7 went G4 D4 G3 (the shells' usual interval under the top)
+            chords = chords + fifths_prior(feats["chord_root"], feats["chord_quality"], SHELL_FIFTH_PENALTY)
+            stacks = voice.texture
+            if stacks is not None:  # (where its chords' first note, the top, is seldom alone)
+                positions = np.clip(feats["position"][1:], 0, V.MAX_POSITION - 1)
+                under = (stacks.rates_at[positions, 0] if stacks.rates_at is not None
+                         else np.full(len(positions), stacks.rates[0])) >= 0.5
+                chords[:, 1:] += root_prior(feats["chord_root"][1:], under, -SHELL_FIFTH_PENALTY)
     else:
         chords = chord_tone_prior(feats["chord_root"], feats["chord_quality"], feats["metric"], plan.chord_strength)
     if voice.role == V.ROLES.index("melody"):  # a tune repeating its last note: no more bonus than moving
@@ -723,7 +733,8 @@ def _rooted_spans(row: _Row, voice: TargetVoice, onsets: np.ndarray, chords: dic
     """(N_PITCH, len(onsets)) log-prior for a part of chords whose context stands them on their
     roots (HarmonicRhythm.root_bass), under chords as sure as written ones (a loop, a planned
     progression, chords played around): -ROOT_BASS_PENALTY for a note other than the chord's root
-    (in `chords`, features of `onsets`) that is likely the lowest of a span's first onset: a note
+    (in `chords`, features of `onsets`) that is likely the lowest of a span's first onset (of any
+    onset where its context's are: HarmonicRhythm.root_onsets): a note
     under the notes the voice has there (delta 0), or a new onset opening a span (delta > 0),
     where its texture (at that bar position) seldom adds another note under that many. Without
     it a left hand that starts each bar with a lone bass note stood on the planned chord's third
@@ -737,10 +748,13 @@ def _rooted_spans(row: _Row, voice: TargetVoice, onsets: np.ndarray, chords: dic
     rates = texture.rates_at[positions] if texture.rates_at is not None else np.broadcast_to(
         texture.rates, (len(onsets), len(texture.rates)))
     here = sum(1 for o, _ in known if o == row.onset)  # notes of the voice at the current onset
-    opens = mine != (last_span if last_span is not None else -1)
+    # (where its chords after a span's first stand on the root too, every onset: a jazz left hand's
+    # shells struck twice a bar had the root under 18 of 48 new chords, half of them the bar's second)
+    opens = np.ones(len(onsets), dtype=bool) if harmony.root_onsets else mine != (last_span if last_span is not None
+                                                                                  else -1)
     lowest = opens & (rates[:, 0] < 0.5)  # a new onset opening a span, alone or the chord's lowest
     if here:  # delta 0: a note under those at the current onset, if it is the span's first
-        lowest[0] = opening_onset and rates[0, min(here, MAX_STACK - 1)] < 0.5
+        lowest[0] = (opening_onset or harmony.root_onsets) and rates[0, min(here, MAX_STACK - 1)] < 0.5
     roots = np.asarray(chords["chord_root"])
     off = (np.arange(12)[:, None] != roots[None]) & (roots[None] < 12) & lowest[None]
     return np.where(off, -ROOT_BASS_PENALTY, 0.0)[np.arange(V.N_PITCH) % 12]
