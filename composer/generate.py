@@ -22,6 +22,7 @@ from composer.model.region_writer import score_meters, write_region
 from composer.model.sampling import Cancelled
 from composer.music.hands import HandsView
 from composer.music.region import Controls, Region
+from composer.music.releases import released
 from composer.music.roles import infer_roles
 from composer.music.scales import Key
 from composer.music.score import Score, Voice
@@ -116,10 +117,11 @@ class CoWriter:
                 max_notes=request.length, bars=request.bars, progress=progress, cancel=cancel,
                 replaced=request.replaced(),
                 key_detected=request.key_widens_to_chords())
-        results = self._with_feel(request, context, results)
         self.written = (request, results)
         if view is not None:
             results = [view.merge(notes) for notes in results]
+        # (after the hands are one part again: a chord of both hands moves as one, QA qa29 2)
+        results = self._with_feel(asked, played, results)
         # A part that strums or rolls its chords has the written ones strummed as it does, judged
         # and played on its own voice: a keyboard's roll runs on from the left hand to the right.
         strums = strum_styles([n for n in played.notes if not played.voices[n.voice].is_drum], played.meter_map())
@@ -136,10 +138,14 @@ class CoWriter:
         """The new notes with the timing and velocity deviations of their played parts
         (composer.model.feel), each variation drawn from the request's seed and its number; a grid
         chosen in the controls keeps the onsets on it."""
-        feel = PlayedFeel(context.notes, score_meters(context), [i for i, v in enumerate(context.voices) if v.is_drum])
-        return [feel.apply(notes, start=request.region.start, end=request.region.end,
-                           timing=request.controls.grid is None,
-                           rng=np.random.default_rng(None if request.seed is None else [request.seed, k]))
+        drums = [i for i, v in enumerate(context.voices) if v.is_drum]
+        feel = PlayedFeel(context.notes, score_meters(context), drums)
+        # (a key still comes up before it is struck again: a note moved late had sounded into the
+        # next strike of its pitch moved early, which the synth then cut short, QA qa29 1)
+        return [released(feel.apply(notes, start=request.region.start, end=request.region.end,
+                                    timing=request.controls.grid is None,
+                                    rng=np.random.default_rng(None if request.seed is None else [request.seed, k])),
+                         context.notes, frozenset(drums))
                 for k, notes in enumerate(results)]
 
     def _write_by_key_section(self, request: GenerationRequest, context: Score, style: str | None,

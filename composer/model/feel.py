@@ -13,9 +13,9 @@ part's own notes (a bootstrap, as the groove templates of sequencers take a perf
 timing and velocities, e.g. Logic's groove templates, Ableton's groove pool):
 
 - timing: the onset moves by the offset of one of the part's played onsets from its nearest
-  grid point, drawn among those at the same place in the quarter (grid units since the bar line,
-  modulo 12; none where fewer than MIN_AT_POSITION lie there), so a push on the off-beats is
-  kept with the spread. A chord's notes move together (strumming is composer.music.strum's),
+  sixteenth (for a note on a sixteenth) or grid point, drawn among those at the same place in
+  the quarter (none where fewer than MIN_AT_POSITION lie there), so a push on the off-beats is
+  kept with the spread, and a player well behind or ahead of the beat stays so. A chord's notes move together (strumming is composer.music.strum's),
   and notes keep their order and stay apart as chords (composer.music.releases.TOGETHER). A part
   whose onsets lie on a written grid (QUANTISED_SHARE on a multiple of 30 or 40 ticks since the
   bar line: a notation program's, a sequencer's) keeps it, as does a part when the person has
@@ -23,14 +23,15 @@ timing and velocities, e.g. Logic's groove templates, Ableton's groove pool):
 - velocity: the velocity moves by one of the part's notes' deviations from its bar's median and
   its position's accent (composer.model.dynamics' reading of the level and accents, per drum
   key for a kit), so a part played at one velocity stays at it;
-- articulation: a new chord (or note) that the model held to the next one (LEGATO of the way
-  or more) is held the share of the way one of the part's own chords is, where the next comes
+- articulation: a new chord (or note) that the model held to the next one (LEGATO to OVERLAP
+  of the way) is held the share of the way one of the part's own chords is, where the next comes
   within ARTICULATION_SPAN (the model learnt lead sheets' full lengths: a tune played detached,
   0.6 of the way, was continued legato in 2 of 3 variations). Lengths only shorten: a note the
   model let go of before a rest keeps its length, and a part played legato keeps the model's.
 
 A part with fewer than MIN_NOTES notes of its own takes the feel of the other parts of its kind
-(pitched or drums): a bass added to a played band plays with the band's timing. The draws come
+(pitched or drums), and where none of those plays off the grid, the timing of all the others: a
+bass added to a drummer's take plays with the drummer. The draws come
 from the request's seed, so a variation is reproducible.
 """
 
@@ -52,8 +53,10 @@ MIN_AT_POSITION = 4  # offsets at one place in the quarter to draw from there; f
 QUANTISED_SHARE = 0.97  # share of onsets on a written grid that makes a part quantised
 QUANTISED_STEPS = (30, 40)  # ticks: 64ths (and so 32nds, 16ths...), 1/12 of a quarter (triplets)
 ARTICULATION_SPAN = 2 * V.TICKS_PER_QUARTER  # ticks: a chord followed this soon is articulated (later: a rest)
-LEGATO = 0.9  # a new chord held this share of the way to the next or more is held as the part holds its own
+LEGATO = 0.9  # a new chord held this share of the way to the next or more is held as the part holds its own ...
+OVERLAP = 1.1  # ... up to this share: longer, it is held under the next (a bass under a tune in one track)
 MAX_OFFSET = V.TICKS_PER_GRID // 2 - 1  # ticks: an offset keeps a note nearer its own grid point
+SIXTEENTH = V.TICKS_PER_QUARTER // 4
 QUARTER_UNITS = V.TICKS_PER_QUARTER // V.TICKS_PER_GRID
 
 
@@ -64,6 +67,7 @@ class _Pool:
 
     def __init__(self, notes: Sequence[Note], meters: np.ndarray | None, drums: bool, articulated: bool = True):
         self.offsets: dict[int, np.ndarray] = {}
+        self.sixteenths: dict[int, np.ndarray] = {}
         self.residuals = _residuals(notes, meters, drums)
         shares = _articulation(notes) if articulated and not drums else np.zeros(0)
         self.shares = shares if len(shares) >= MIN_NOTES else np.zeros(0)
@@ -73,21 +77,29 @@ class _Pool:
         since, _ = bar_positions(onsets, meters)
         if any(np.mean(since % step == 0) >= QUANTISED_SHARE for step in QUANTISED_STEPS):
             return
-        nearest = np.rint(since / V.TICKS_PER_GRID).astype(np.int64)
-        offsets = np.clip(since - nearest * V.TICKS_PER_GRID, -MAX_OFFSET, MAX_OFFSET)
-        places = nearest % QUARTER_UNITS
-        self.offsets = {int(p): offsets[places == p] for p in np.unique(places)
-                        if np.sum(places == p) >= MIN_AT_POSITION}
+        self.offsets = _by_place(since, V.TICKS_PER_GRID, MAX_OFFSET)
+        self.sixteenths = _by_place(since, SIXTEENTH, SIXTEENTH // 2 - 1)
 
     def __bool__(self) -> bool:
         """Whether there is a feel to keep (an even touch on a written grid has none)."""
-        return bool(self.offsets) or bool(np.any(self.residuals)) or bool(len(self.shares))
+        return self.timed or bool(np.any(self.residuals)) or bool(len(self.shares))
 
-    def offset(self, place: int, rng: np.random.Generator) -> int:
-        """An offset (ticks) for a note at `place` (grid units since the quarter); 0 at a place the
-        part seldom plays (its feel there is not known: drawn from all its places, a note the model
-        put a grid unit off the beat went 20 ticks further off)."""
-        pool = self.offsets.get(place)
+    @property
+    def timed(self) -> bool:
+        """Whether the part plays off the grid (its timing is known somewhere in the beat)."""
+        return bool(self.offsets) or bool(self.sixteenths)
+
+    def offset(self, since: int, rng: np.random.Generator) -> int:
+        """An offset (ticks) for a note `since` ticks after its bar line: on a sixteenth, one of
+        the part's offsets from the sixteenth at that place in the beat (a drummer 23 ticks ahead
+        of the beat is 23 ahead, which from the model's grid reads 17 behind the grid point
+        before); elsewhere, or where the part seldom plays near that sixteenth, from the model's
+        grid point at that place; 0 where the part seldom plays there either (its feel there is
+        not known: drawn from all its places, a note the model put a grid unit off the beat went
+        20 ticks further off)."""
+        pool = self.sixteenths.get(since // SIXTEENTH % 4) if since % SIXTEENTH == 0 else None
+        if pool is None:
+            pool = self.offsets.get(int(np.rint(since / V.TICKS_PER_GRID)) % QUARTER_UNITS)
         return int(pool[rng.integers(len(pool))]) if pool is not None else 0
 
     def residual(self, rng: np.random.Generator) -> float:
@@ -100,7 +112,8 @@ class _Pool:
 
 def _articulation(notes: Sequence[Note]) -> np.ndarray:
     """Each chord's length (its longest note's) as a share of the time to its voice's next chord,
-    where that comes within ARTICULATION_SPAN (a longer gap may hold a rest), clipped to 0.05-1."""
+    where that comes within ARTICULATION_SPAN (a longer gap may hold a rest) and the chord ends by
+    OVERLAP of it (one held under the next is no articulation), clipped to 0.05-1."""
     by_voice: dict[int, list[Note]] = defaultdict(list)
     for n in notes:
         by_voice[n.voice].append(n)
@@ -110,9 +123,19 @@ def _articulation(notes: Sequence[Note]) -> np.ndarray:
         groups = chord_groups([n.onset for n in line])
         for group, after in zip(groups, groups[1:]):
             gap = line[after[0]].onset - line[group[0]].onset
-            if 0 < gap <= ARTICULATION_SPAN:
-                out.append(max(line[i].duration for i in group) / gap)
+            held = max(line[i].duration for i in group)
+            if 0 < gap <= ARTICULATION_SPAN and held <= OVERLAP * gap:
+                out.append(held / gap)
     return np.clip(np.array(out), 0.05, 1.0)
+
+
+def _by_place(since: np.ndarray, step: int, most: int) -> dict[int, np.ndarray]:
+    """Onsets' offsets (ticks, within +-most) from their nearest multiple of `step` ticks since the
+    bar line, by that point's place in the quarter, where MIN_AT_POSITION or more lie there."""
+    nearest = np.rint(since / step).astype(np.int64)
+    offsets = np.clip(since - nearest * step, -most, most)
+    places = nearest % (V.TICKS_PER_QUARTER // step)
+    return {int(p): offsets[places == p] for p in np.unique(places) if np.sum(places == p) >= MIN_AT_POSITION}
 
 
 def _onsets(notes: Sequence[Note], drums: bool) -> np.ndarray:
@@ -177,7 +200,12 @@ class PlayedFeel:
             articulated = len(own) >= MIN_NOTES  # (a new part is not held to another's articulation)
             if not articulated:  # a new part: the feel of the parts of its kind
                 own = [n for n in self.context if (n.voice in self.drums) == drum]
-            self._pools[voice] = _Pool(own, self.meters, drum, articulated)
+            pool = _Pool(own, self.meters, drum, articulated)
+            if not articulated and not pool.timed:  # ... or where none plays off the grid, the band's
+                # timing: a bass added to a drummer's take, 23 ticks behind the drummer (QA qa29 3)
+                band = _Pool(self.context, self.meters, False, False)
+                pool.offsets, pool.sixteenths = band.offsets, band.sixteenths
+            self._pools[voice] = pool
         return self._pools[voice]
 
     def apply(self, new: Sequence[Note], *, start: int, end: int | None, timing: bool = True,
@@ -201,9 +229,8 @@ class PlayedFeel:
             for g, group in enumerate(groups):
                 first = onsets[group[0]]
                 shift = 0
-                if timing and pool.offsets:
-                    place = int(np.rint(since[group[0]] / V.TICKS_PER_GRID)) % QUARTER_UNITS
-                    moved = max(first + pool.offset(place, rng), start)
+                if timing and pool.timed:
+                    moved = max(first + pool.offset(int(since[group[0]]), rng), start)
                     if previous is not None:  # (in order, and still apart from the chord before)
                         moved = max(moved, moved_previous + min(first - previous, TOGETHER + 1))
                     if end is not None:
@@ -213,7 +240,7 @@ class PlayedFeel:
                 held = None  # (the part's articulation, where the model held the chord to the next)
                 if g + 1 < len(groups) and 0 < onsets[groups[g + 1][0]] - first <= ARTICULATION_SPAN:
                     gap = onsets[groups[g + 1][0]] - first
-                    if max(new[index[k]].duration for k in group) >= LEGATO * gap:
+                    if LEGATO * gap <= max(new[index[k]].duration for k in group) <= OVERLAP * gap:
                         share = pool.share(rng)
                         held = None if share is None else max(1, round(share * gap))
                 for k in group:
@@ -227,6 +254,14 @@ class PlayedFeel:
                     velocity = int(np.clip(round(note.velocity + pool.residual(rng)), 1, 127))
                     out[i] = note.with_(onset=note.onset + shift, duration=max(1, stop - note.onset - shift),
                                         velocity=velocity)
+            if voice in self.drums:  # a hit moved toward the next on its key ends there (composer.music.releases
+                # leaves drums' lengths alone; an open hi-hat or cymbal is choked by a note-off)
+                last: dict[int, int] = {}
+                for i in sorted(index, key=lambda i: out[i].onset, reverse=True):
+                    hit = out[i]
+                    if hit.pitch in last and last[hit.pitch] < hit.onset + hit.duration:
+                        out[i] = hit.with_(duration=max(1, last[hit.pitch] - hit.onset))
+                    last[hit.pitch] = hit.onset
         return out
 
 

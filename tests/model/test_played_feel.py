@@ -159,3 +159,60 @@ def test_the_cowriter_continues_a_detached_tune_detached(cowriter):
     for variation in cowriter.generate(continue_request(score, bars=8, variations=3, seed=1)):
         shares = held_shares([n for n in variation.notes if n.generated])
         assert np.median(shares) == pytest.approx(0.6, abs=0.05)
+
+
+def test_a_new_part_plays_with_a_drummer_ahead_of_the_beat():
+    """QA qa29: a bass added to a drummer's take (23 ticks ahead of the beat) had stayed exactly on
+    the grid, 23 ticks behind the kick: no pitched part to take its timing from."""
+    rng = np.random.default_rng(5)
+    kit = [Note(36 if i % 2 == 0 else 42, i * EIGHTH + int(rng.normal(-23, 4)) + 480, 60, 90, 0) for i in range(64)]
+    bass = [Note(36, 480 + 64 * EIGHTH + i * 480, 400, 80, 1) for i in range(16)]
+    felt = played_feel(bass, kit, start=480 + 64 * EIGHTH, end=None, meters=None, drum_voices=[0],
+                       rng=np.random.default_rng(1))
+    assert np.median([f.onset - n.onset for f, n in zip(felt, bass)]) < -15
+
+
+def test_a_player_well_behind_the_beat_stays_behind_it():
+    """A player 25 ticks late reads, from the model's 40-tick grid, as 15 early at the next point:
+    the notes the model writes on the beat take the offsets of the player's notes from the beat."""
+    context = played_line(late=25, spread=4)
+    new = on_grid(32, 64 * EIGHTH)
+    felt = played_feel(new, context, start=64 * EIGHTH, end=None, meters=None, rng=np.random.default_rng(2))
+    assert 20 <= np.median([f.onset - n.onset for f, n in zip(felt, new)]) <= 30
+
+
+def test_moved_notes_never_sound_into_their_next_strike():
+    """QA qa29: a note moved late had sounded past the next strike of its pitch moved early (the
+    synth then cut that one short: 14 chord tones of an added harmony sounded under 30 ticks).
+    A player late on the beat and early off it; new legato eighths on one pitch."""
+    from composer.generate import CoWriter
+
+    rng = np.random.default_rng(6)
+    context = [Note(60 + i % 5, i * EIGHTH + (15 if i % 2 == 0 else -15) + int(rng.integers(-2, 3)) + 480, 200, 80)
+               for i in range(64)]
+    start = 480 + 64 * EIGHTH
+    new = [Note(64, start + i * EIGHTH, EIGHTH, 80) for i in range(16)]
+    request = continue_request(Score(notes=context), seed=3)
+    felt = CoWriter._with_feel(request, Score(notes=context), [new])[0]
+    assert any(f.onset != n.onset for f, n in zip(felt, new))
+    moved = sorted(felt, key=lambda n: n.onset)
+    assert all(a.end <= b.onset for a, b in zip(moved, moved[1:])), [(n.onset, n.end) for n in moved]
+    # (moved alone, each late beat note sounded 30 ticks into the early off-beat one)
+    alone = sorted(played_feel(new, context, start=start, end=None, meters=None, rng=np.random.default_rng(0)),
+                   key=lambda n: n.onset)
+    assert any(a.end > b.onset for a, b in zip(alone, alone[1:]))
+
+
+def test_both_hands_of_a_one_track_piano_stay_together(cowriter):
+    """QA qa29: each hand of a one-track piano had its own timing draws, and chords of both hands
+    came apart by up to 21 ticks (hands played together within 4)."""
+    rng = np.random.default_rng(7)
+    notes = []
+    for i in range(32):
+        t = 480 * i + int(rng.normal(8, 5))
+        notes += [Note(72 + (i * 2) % 7, t, 400, 80), Note(48 + (i % 4) * 2, t + int(rng.integers(-2, 3)), 400, 70)]
+    score = Score(notes=notes)
+    for variation in cowriter.generate(continue_request(score, bars=4, variations=2, seed=1)):
+        new = sorted(n.onset for n in variation.notes if n.generated)
+        together = [b - a for a, b in zip(new, new[1:]) if 0 < b - a <= 30]
+        assert len(new) >= 8 and not together, together
