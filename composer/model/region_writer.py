@@ -754,7 +754,11 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         # and tenor had repeated 75 % of their steps where their own context repeats 31 %, QA qa19 M6;
         # a root-fifth bass's fifth before the next bar's root on it is a repeat the habit took away)
         tune = (mono and role != drums_role and riff is None and figure is None) or (
-            texture is not None and not comping and _top_of_texture(own, pitched_notes, v, role_index))
+            texture is not None and not comping and _top_of_texture(own, pitched_notes, v, role_index)) or (
+            # (a tune played legato, its notes held a little over the next, or with a few double
+            # notes: no line to _monophonic, no chords either; a one-track piano's right hand had
+            # struck one pitch 5-8 times running where its take never did more than twice, QA qa29)
+            role == V.ROLES.index("melody") and texture is None and riff is None and figure is None)
         targets.append(TargetVoice(
             slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
             last_pitch=int(last[2]) if last is not None else -1,
