@@ -18,6 +18,7 @@ import torch
 from composer.model import vocab as V
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint
 from composer.model.dynamics import follow_dynamics
+from composer.model.feel import on_the_beat
 from composer.model.hit_lengths import drum_hit_lengths
 from composer.model.dataset import bos_step, decoder_inputs, local_prefix, region_context
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
@@ -477,6 +478,11 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     # caller strums the written ones as the part does), and a chord the region leaves that was
     # played from just before its end starts at the end.
     score, replaced = _placed_after(_destrummed(score, drums), region), _destrummed_notes(replaced, drums)
+    # A part played well behind or ahead of the beat is read on the beat (composer.model.feel: its
+    # lag comes back with the feel the caller gives the new notes).
+    level = on_the_beat(score.notes, region.start, region.end, score_meters(score), drums)
+    if any(a is not b for a, b in zip(level, score.notes)):
+        score = score.copy(notes=level)
     if (controls is None or controls.chord_strength is None) and _new_harmony(score, region, chords, replaced):
         # (a strength the person chose stays as chosen)
         controls = replace(controls or Controls(), chord_strength=style_chord_strength(style) + NEW_HARMONY_SHIFT)

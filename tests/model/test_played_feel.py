@@ -247,3 +247,31 @@ def test_a_legato_right_hand_keeps_its_habit_of_moving_on(cowriter):
             best = max(best, run)
         longest.append(best)
     assert max(longest) <= 3, longest
+
+
+def test_a_late_players_lag_is_read_off_and_given_back():
+    from composer.model.feel import lag_of, on_the_beat
+
+    late = played_line(late=26, spread=5)
+    assert 20 <= lag_of(late, None) <= 32 and lag_of(played_line(late=5), None) == 0
+    assert lag_of(on_grid(32, 0), None) == 0
+    start = 32 * EIGHTH
+    level = on_the_beat(late, start, start + 960, None)
+    assert all(n.onset < start for n, m in zip(level, late) if m.onset < start)  # nothing crosses into the region
+    assert all(n.onset >= start + 960 for n, m in zip(level, late) if m.onset >= start + 960)
+    inside = [m for m in late if start <= m.onset < start + 960]
+    assert all(n is m for n, m in zip(level, late) if m in inside)
+
+
+def test_the_cowriter_continues_a_late_player_late(cowriter):
+    """QA qa29: a player 24 ticks behind the beat, read on the model's 40-tick grid as a grid unit
+    late, was continued at grid points the player never used: new onsets +10 ticks from the
+    sixteenth, sd 30, against the player's +25, sd 6."""
+    score = Score(notes=played_line(count=64, late=25, spread=5))
+    offsets_new = []
+    for seed in (1, 2, 3):
+        for variation in cowriter.generate(continue_request(score, bars=4, variations=1, seed=seed)):
+            onsets = np.array([n.onset for n in variation.notes if n.generated])
+            offsets_new += (onsets - 120 * np.rint(onsets / 120)).tolist()
+    assert len(offsets_new) >= 24
+    assert 18 <= np.median(offsets_new) <= 32 and np.std(offsets_new) < 12, (np.median(offsets_new), np.std(offsets_new))
