@@ -15,8 +15,11 @@ timing and velocities, e.g. Logic's groove templates, Ableton's groove pool):
 - timing: the onset moves by the offset of one of the part's played onsets from its nearest
   sixteenth (for a note on a sixteenth) or grid point, drawn among those at the same place in
   the quarter (none where fewer than MIN_AT_POSITION lie there), so a push on the off-beats is
-  kept with the spread, and a player well behind or ahead of the beat stays so. A chord's notes move together (strumming is composer.music.strum's),
-  and notes keep their order and stay apart as chords (composer.music.releases.TOGETHER). A part
+  kept with the spread, and a player well behind or ahead of the beat stays so (the model reads
+  such a part with its lag taken out: on_the_beat). A chord's notes move together (strumming is
+  composer.music.strum's), and notes keep their order and stay apart as chords
+  (composer.music.releases.TOGETHER); the caller lets each note go before the next strike of
+  its key (composer.music.releases.released), as a drum hit here ends at the next on its key. A part
   whose onsets lie on a written grid (QUANTISED_SHARE on a multiple of 30 or 40 ticks since the
   bar line: a notation program's, a sequencer's) keeps it, as does a part when the person has
   chosen a grid (Controls.grid);
@@ -31,8 +34,8 @@ timing and velocities, e.g. Logic's groove templates, Ableton's groove pool):
 
 A part with fewer than MIN_NOTES notes of its own takes the feel of the other parts of its kind
 (pitched or drums), and where none of those plays off the grid, the timing of all the others: a
-bass added to a drummer's take plays with the drummer. The draws come
-from the request's seed, so a variation is reproducible.
+bass added to a drummer's take plays with the drummer. The draws come from the request's seed,
+so a variation is reproducible.
 """
 
 from __future__ import annotations
