@@ -369,8 +369,9 @@ def _unkeyed(request) -> str | None:
 
     if not finds_no_key(request):
         return None
-    return ("there are no pitched notes, chords or key signature to take a key from, so the new notes "
-            "keep to no key: give one with --key (e.g. --key E:minor), or --chords")
+    return ("there are no pitched notes, chords or key signature to take a key from, or the music changes key "
+            "too often for one, so the new notes keep to no key: give one with --key (e.g. --key E:minor), "
+            "or --chords")
 
 
 def _style_hint(style: str, known: list[str], model: str | None) -> str:

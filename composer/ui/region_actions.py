@@ -198,4 +198,5 @@ class RegionActions(QObject):
             self.panel._error(reason)
         elif finds_no_key(request):  # e.g. a bass added to drums alone (QA)
             self.panel.message.emit("There are no pitched notes, chords or key signature to take a key from, "
-                                    "so the new notes keep to no key: choose one under Key lock")
+                                    "or the music changes key too often for one, so the new notes keep to no "
+                                    "key: choose one under Key lock")
