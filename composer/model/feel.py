@@ -69,6 +69,7 @@ class _Pool:
     to the next."""
 
     def __init__(self, notes: Sequence[Note], meters: np.ndarray | None, drums: bool, articulated: bool = True):
+        self.new_part = False  # (a part of too few notes of its own: it plays with the others, _played_with)
         self.offsets: dict[int, np.ndarray] = {}
         self.sixteenths: dict[int, np.ndarray] = {}
         self.residuals = _residuals(notes, meters, drums)
@@ -195,6 +196,7 @@ class PlayedFeel:
         for n in self.context:
             self.by_voice[n.voice].append(n)
         self._pools: dict[int, _Pool] = {}
+        self._others: np.ndarray | None = None  # the context's onsets, sorted (_played_with)
 
     def pool(self, voice: int) -> _Pool:
         if voice not in self._pools:
@@ -204,6 +206,7 @@ class PlayedFeel:
             if not articulated:  # a new part: the feel of the parts of its kind
                 own = [n for n in self.context if (n.voice in self.drums) == drum]
             pool = _Pool(own, self.meters, drum, articulated)
+            pool.new_part = not articulated
             if not articulated and not pool.timed:  # ... or where none plays off the grid, the band's
                 # timing: a bass added to a drummer's take, 23 ticks behind the drummer (QA qa29 3)
                 band = _Pool(self.context, self.meters, False, False)
@@ -220,6 +223,7 @@ class PlayedFeel:
         does. Returns new Note objects in the same order."""
         rng = rng if rng is not None else np.random.default_rng()
         out = list(new)
+        struck: dict[int, int] = {}  # other parts' new notes: written onset -> onset as moved
         for voice in sorted({n.voice for n in new}):
             pool = self.pool(voice)
             if not pool:
@@ -233,7 +237,9 @@ class PlayedFeel:
                 first = onsets[group[0]]
                 shift = 0
                 if timing and pool.timed:
-                    moved = max(first + pool.offset(int(since[group[0]]), rng), start)
+                    with_them = self._played_with(voice, first, struck) if pool.new_part else None
+                    moved = max(first + pool.offset(int(since[group[0]]), rng) if with_them is None else with_them,
+                                start)
                     if previous is not None:  # (in order, and still apart from the chord before)
                         moved = max(moved, moved_previous + min(first - previous, TOGETHER + 1))
                     if end is not None:
@@ -257,6 +263,7 @@ class PlayedFeel:
                     velocity = int(np.clip(round(note.velocity + pool.residual(rng)), 1, 127))
                     out[i] = note.with_(onset=note.onset + shift, duration=max(1, stop - note.onset - shift),
                                         velocity=velocity)
+                struck.setdefault(first, first + shift)
             if voice in self.drums:  # a hit moved toward the next on its key ends there (composer.music.releases
                 # leaves drums' lengths alone; an open hi-hat or cymbal is choked by a note-off)
                 last: dict[int, int] = {}
@@ -266,6 +273,24 @@ class PlayedFeel:
                         out[i] = hit.with_(duration=max(1, last[hit.pitch] - hit.onset))
                     last[hit.pitch] = hit.onset
         return out
+
+
+    def _played_with(self, voice: int, onset: int, struck: dict[int, int]) -> int | None:
+        """For a new part's note written at `onset` on a sixteenth: the onset another part plays
+        at that sixteenth (its new note written there, as moved; else the context's note nearest
+        it within the sixteenth), None where none does. A bass added to a drummer's take had its
+        own draws from the drummer's timing: the drummer's on average, but 25 ticks (sd) from the
+        kick it sounds with (QA qa30)."""
+        if onset % SIXTEENTH:
+            return None
+        if onset in struck:
+            return struck[onset]
+        if self._others is None:
+            self._others = np.array(sorted(n.onset for n in self.context), dtype=np.int64)
+        at = np.searchsorted(self._others, onset)
+        near = [int(self._others[j]) for j in (at - 1, at) if 0 <= j < len(self._others)]
+        near = [t for t in near if abs(t - onset) < SIXTEENTH // 2]
+        return min(near, key=lambda t: abs(t - onset)) if near else None
 
 
 def played_feel(new: Sequence[Note], context: Iterable[Note], *, start: int, end: int | None,

@@ -275,3 +275,17 @@ def test_the_cowriter_continues_a_late_player_late(cowriter):
             offsets_new += (onsets - 120 * np.rint(onsets / 120)).tolist()
     assert len(offsets_new) >= 24
     assert 18 <= np.median(offsets_new) <= 32 and np.std(offsets_new) < 12, (np.median(offsets_new), np.std(offsets_new))
+
+
+def test_a_new_part_sounds_with_the_hit_it_meets():
+    """QA qa30: a bass added to a drummer's take drew its offsets from the drummer's timing, right
+    on average but 25 ticks (sd) from the kick it sounded with; a new part's note on a sixteenth
+    another part plays now sounds with that part's note."""
+    rng = np.random.default_rng(9)
+    kit = [Note(36, i * 480 + int(rng.normal(-20, 12)) + 480, 60, 90, 0) for i in range(32)]
+    bass = [Note(36, 480 + i * 480, 400, 80, 1) for i in range(8, 24)]
+    felt = played_feel(bass, kit, start=480 + 8 * 480, end=None, meters=None, drum_voices=[0],
+                       rng=np.random.default_rng(1))
+    kicks = {round(k.onset / 120) * 120: k.onset for k in kit}
+    start = 480 + 8 * 480  # (nothing before the region's start: a kick played early there is not followed)
+    assert all(f.onset == max(kicks[n.onset], start) for f, n in zip(felt, bass))
