@@ -734,7 +734,7 @@ def _rooted_spans(row: _Row, voice: TargetVoice, onsets: np.ndarray, chords: dic
     roots (HarmonicRhythm.root_bass), under chords as sure as written ones (a loop, a planned
     progression, chords played around): -ROOT_BASS_PENALTY for a note other than the chord's root
     (in `chords`, features of `onsets`) that is likely the lowest of a span's first onset (of any
-    onset where its context's are: HarmonicRhythm.root_onsets): a note
+    onset of a part of shells whose context's are: HarmonicRhythm.root_onsets): a note
     under the notes the voice has there (delta 0), or a new onset opening a span (delta > 0),
     where its texture (at that bar position) seldom adds another note under that many. Without
     it a left hand that starts each bar with a lone bass note stood on the planned chord's third
@@ -749,12 +749,14 @@ def _rooted_spans(row: _Row, voice: TargetVoice, onsets: np.ndarray, chords: dic
         texture.rates, (len(onsets), len(texture.rates)))
     here = sum(1 for o, _ in known if o == row.onset)  # notes of the voice at the current onset
     # (where its chords after a span's first stand on the root too, every onset: a jazz left hand's
-    # shells struck twice a bar had the root under 18 of 48 new chords, half of them the bar's second)
-    opens = np.ones(len(onsets), dtype=bool) if harmony.root_onsets else mine != (last_span if last_span is not None
-                                                                                  else -1)
+    # shells struck twice a bar had the root under 18 of 48 new chords, half of them the bar's second.
+    # Shells only: a pop left hand of close triads, its bar's second chord topped by the third,
+    # then could not end on a fifth under it, and played two-note chords, 13 -> 16 of 24, QA qa30)
+    every = harmony.root_onsets and harmony.shells
+    opens = np.ones(len(onsets), dtype=bool) if every else mine != (last_span if last_span is not None else -1)
     lowest = opens & (rates[:, 0] < 0.5)  # a new onset opening a span, alone or the chord's lowest
     if here:  # delta 0: a note under those at the current onset, if it is the span's first
-        lowest[0] = (opening_onset or harmony.root_onsets) and rates[0, min(here, MAX_STACK - 1)] < 0.5
+        lowest[0] = (opening_onset or every) and rates[0, min(here, MAX_STACK - 1)] < 0.5
     roots = np.asarray(chords["chord_root"])
     off = (np.arange(12)[:, None] != roots[None]) & (roots[None] < 12) & lowest[None]
     return np.where(off, -ROOT_BASS_PENALTY, 0.0)[np.arange(V.N_PITCH) % 12]
