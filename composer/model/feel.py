@@ -79,7 +79,7 @@ class _Pool:
         if len(onsets) < MIN_NOTES:
             return
         since, _ = bar_positions(onsets, meters)
-        if any(np.mean(since % step == 0) >= QUANTISED_SHARE for step in QUANTISED_STEPS):
+        if _quantised(since):
             return
         self.offsets = _by_place(since, V.TICKS_PER_GRID, MAX_OFFSET)
         self.sixteenths = _by_place(since, SIXTEENTH, SIXTEENTH // 2 - 1)
@@ -131,6 +131,12 @@ def _articulation(notes: Sequence[Note]) -> np.ndarray:
             if 0 < gap <= ARTICULATION_SPAN and held <= OVERLAP * gap:
                 out.append(held / gap)
     return np.clip(np.array(out), 0.05, 1.0)
+
+
+def _quantised(since: np.ndarray) -> bool:
+    """Whether onsets (ticks since their bar line) lie on a written grid (QUANTISED_SHARE of them
+    on a multiple of one of QUANTISED_STEPS)."""
+    return any(np.mean(since % step == 0) >= QUANTISED_SHARE for step in QUANTISED_STEPS)
 
 
 def _by_place(since: np.ndarray, step: int, most: int) -> dict[int, np.ndarray]:
@@ -316,7 +322,7 @@ def lag_of(notes: Sequence[Note], meters: np.ndarray | None, drums: bool = False
     if len(onsets) < MIN_NOTES:
         return 0
     since, _ = bar_positions(onsets, meters)
-    if any(np.mean(since % step == 0) >= QUANTISED_SHARE for step in QUANTISED_STEPS):
+    if _quantised(since):
         return 0
     lag = int(np.median(since - np.rint(since / SIXTEENTH).astype(np.int64) * SIXTEENTH))
     return lag if abs(lag) >= LAG_MIN else 0

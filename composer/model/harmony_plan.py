@@ -86,17 +86,6 @@ def in_sevenths(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, 
     return chord_fit(sevenths, onsets, durations, pitches) >= PLAN_FIT
 
 
-def fitting_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, meters: np.ndarray | None,
-                   key_classes: frozenset[int] | None = None, bass_tone: bool = False,
-                   sevenths: bool | None = None) -> np.ndarray:
-    """One chord a bar of the notes (priors.estimate_chords; onsets, durations: ticks; pitches:
-    MIDI): seventh chords or triads as `sevenths` says (None: as in_sevenths of these notes says).
-    -> (K, 4) rows onset, duration, root, quality."""
-    if sevenths is None:
-        sevenths = in_sevenths(onsets, durations, pitches, meters, key_classes)
-    return estimate_chords(onsets, durations, pitches, meters, key_classes, bass_tone, sevenths=sevenths)
-
-
 class ProgressionModel:
     """First-order chord transitions of a piece's context (chord rows before and after a region,
     (K, 4) onset, duration, root, quality; ticks)."""

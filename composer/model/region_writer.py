@@ -22,7 +22,7 @@ from composer.model.feel import on_the_beat
 from composer.model.hit_lengths import drum_hit_lengths
 from composer.model.dataset import bos_step, decoder_inputs, local_prefix, region_context
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
-from composer.model.harmony_plan import PLAN_FIT, chord_fit, fitting_chords, in_sevenths, planned_progression
+from composer.model.harmony_plan import PLAN_FIT, chord_fit, in_sevenths, planned_progression
 from composer.model.loops import allowed_periods, repeat_limit
 from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, GRID_STEPS, HARMONY_SHARE,
@@ -983,9 +983,7 @@ def _rooted_figures(voices: list[TargetVoice], array: np.ndarray, pitched_notes:
              and not (t.harmony is not None and t.harmony.size >= 3)]
     if not loose or not len(pitched_notes):
         return voices
-    outside = (pitched_notes[:, 0] < region.start) | (
-        (pitched_notes[:, 0] >= region.end) if region.end is not None else False)
-    notes = pitched_notes[outside]
+    notes = _outside_region(pitched_notes, region)
     if not len(notes):
         return voices
     rows = estimate_chords(notes[:, 0], notes[:, 1], notes[:, 2], meters,
@@ -1009,15 +1007,15 @@ def _rooted_figures(voices: list[TargetVoice], array: np.ndarray, pitched_notes:
 def _planned_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarray, key: Key | None, variations: int,
                     seed: int, first_variation: int, last: tuple[int, int] | None) -> list[np.ndarray] | None:
     """harmony_plan.planned_progression over the region (`last`: the chord its last bar ends the
-    piece on, or None), from the chords (harmony_plan.fitting_chords: one triad or seventh chord
-    a bar) of the pitched notes outside it (note array rows, ticks)."""
-    outside = pitched_notes[(pitched_notes[:, 0] < region.start) | (
-        (pitched_notes[:, 0] >= region.end) if region.end is not None else False)] if len(pitched_notes) else pitched_notes
+    piece on, or None), from the chords (priors.estimate_chords: one triad, or where its parts
+    strike seventh chords one seventh chord, a bar) of the pitched notes outside it (note array
+    rows, ticks)."""
+    outside = _outside_region(pitched_notes, region)
     if not len(outside):
         return None
     key_classes = key.pitch_classes if key is not None else None
-    rows = fitting_chords(outside[:, 0], outside[:, 1], outside[:, 2], meters, key_classes,
-                          sevenths=_sevenths(outside, meters, key_classes))
+    rows = estimate_chords(outside[:, 0], outside[:, 1], outside[:, 2], meters, key_classes,
+                           sevenths=_sevenths(outside, meters, key_classes))
     # (bars a note held into the region makes: not the context's)
     rows = rows[(rows[:, 0] + rows[:, 1] <= region.start) | (
         (rows[:, 0] >= region.end) if region.end is not None else False)]
@@ -1034,6 +1032,13 @@ def _triad_of(chord: tuple[int, frozenset[int]] | None) -> tuple[int, int] | Non
     root, tones = chord
     third = 4 if (root + 4) % 12 in tones else 3 if (root + 3) % 12 in tones else None
     return None if third is None else (root, QUALITY_INDEX["maj" if third == 4 else "min"])
+
+
+def _outside_region(notes: np.ndarray, region: Region) -> np.ndarray:
+    """The note array rows (ticks) that start outside the region (before it, or at or after its end)."""
+    if not len(notes):
+        return notes
+    return notes[(notes[:, 0] < region.start) | ((notes[:, 0] >= region.end) if region.end is not None else False)]
 
 
 SEVENTHS_MIN_CHORDS = 8  # chords struck that tell a piece's harmony is of seventh chords ...
@@ -1075,10 +1080,8 @@ def _others_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarray
     key_classes = key.pitch_classes if key is not None else None
     # (seventh chords where the piece's harmony outside the region is of sevenths: a tune alone
     # over a gap in a jazz left hand's shells read as triads)
-    outside = pitched_notes[(pitched_notes[:, 0] < region.start) | (
-        (pitched_notes[:, 0] >= region.end) if region.end is not None else False)]
-    estimated = fitting_chords(others[:, 0], others[:, 1], others[:, 2], meters, key_classes, bass_tone=basses,
-                               sevenths=_sevenths(outside, meters, key_classes))
+    estimated = estimate_chords(others[:, 0], others[:, 1], others[:, 2], meters, key_classes, bass_tone=basses,
+                                sevenths=_sevenths(_outside_region(pitched_notes, region), meters, key_classes))
     return estimated if len(estimated) else None
 
 
@@ -1100,8 +1103,8 @@ def progression_loop(notes: np.ndarray, meters: np.ndarray, start: int,
     the context is that progression stated once (the whole context L bars long) or its last 2 L
     bars repeat it in LOOP_AGREEMENT of the bars; None otherwise (a piece going somewhere, not
     round). notes: the pitched notes before `start` (note array rows, ticks)."""
-    chords = fitting_chords(notes[:, 0], notes[:, 1], notes[:, 2], meters, key_classes,
-                            sevenths=_sevenths(notes, meters, key_classes)) if len(notes) else None
+    chords = estimate_chords(notes[:, 0], notes[:, 1], notes[:, 2], meters, key_classes,
+                             sevenths=_sevenths(notes, meters, key_classes)) if len(notes) else None
     if chords is None or not len(chords):
         return None
     chords = chords[chords[:, 0] + chords[:, 1] <= start]
