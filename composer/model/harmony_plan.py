@@ -86,6 +86,42 @@ def in_sevenths(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, 
     return chord_fit(sevenths, onsets, durations, pitches) >= PLAN_FIT
 
 
+def in_halves(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, meters: np.ndarray | None,
+              key_classes: frozenset[int] | None = None, sevenths: bool = False) -> bool:
+    """Whether the notes' harmony is two chords a bar rather than one (onsets, durations: ticks;
+    pitches: MIDI): one chord a bar (priors.estimate_chords) covers less than PLAN_FIT of their
+    sounding time (chord_fit), one a half bar at least that, and PLAN_CHANGE or more of the bars
+    read by halves change chord at the half. A left hand of C F | G C | Am Dm | G7 C fits 0.67
+    one a bar, 1.0 by halves; read one a bar, it had been continued as C | G | Am | Em, every
+    bar's second chord lost (and a hymn of a chord a beat is read closer by halves than by bars)."""
+    rows = estimate_chords(onsets, durations, pitches, meters, key_classes, sevenths=sevenths)
+    if chord_fit(rows, onsets, durations, pitches) >= PLAN_FIT:
+        return False
+    halves = estimate_chords(onsets, durations, pitches, meters, key_classes, sevenths=sevenths, halves=True)
+    split = len(halves) - len(rows)  # (a bar read by halves is two rows where it changes at the half)
+    return split >= PLAN_CHANGE * len(rows) and chord_fit(halves, onsets, durations, pitches) >= PLAN_FIT
+
+
+def split_halves(rows: np.ndarray, meters: np.ndarray | None) -> np.ndarray:
+    """Chord rows (onset, duration, root, quality; ticks) with each row that spans a whole bar of
+    an even meter (2/4, 4/4, 6/8, 12/8) split into its two halves, the same chord in both: the
+    units of a plan of two chords a bar."""
+    if not len(rows):
+        return rows
+    since, length = bar_positions(rows[:, 0], meters)
+    table = np.asarray(meters if meters is not None and len(meters) else [(0, 4, 4)], dtype=np.int64).reshape(-1, 3)
+    numerators = table[np.clip(np.searchsorted(table[:, 0], rows[:, 0], side="right") - 1, 0, len(table) - 1), 1]
+    whole = (since == 0) & (rows[:, 1] == length) & (numerators % 2 == 0) & (length % 2 == 0)
+    out = []
+    for row, split in zip(rows.tolist(), whole.tolist()):
+        if split:
+            half = row[1] // 2
+            out += [(row[0], half, row[2], row[3]), (row[0] + half, half, row[2], row[3])]
+        else:
+            out.append(tuple(row))
+    return np.array(out, dtype=np.int64).reshape(-1, 4)
+
+
 class ProgressionModel:
     """First-order chord transitions of a piece's context (chord rows before and after a region,
     (K, 4) onset, duration, root, quality; ticks)."""
@@ -131,16 +167,19 @@ class ProgressionModel:
 
 def planned_progression(context: np.ndarray, meters: np.ndarray | None, start: int, end: int | None,
                         variations: int, seed: int, first_variation: int = 0,
-                        last: tuple[int, int] | None = None) -> list[np.ndarray] | None:
+                        last: tuple[int, int] | None = None, halves: bool = False) -> list[np.ndarray] | None:
     """Per variation, chord rows (onset, duration, root, quality; ticks) for the bars from `start`
     to `end` (None: PLAN_AHEAD bars), sampled from the ProgressionModel of `context` (chord rows
-    of the piece around the region, one a bar); the bar the region starts in keeps its context
+    of the piece around the region, one a bar; with halves, one a half bar in bars of an even
+    meter: split_halves); the bar the region starts in keeps its context
     chord where it begins before `start`. None where the context has fewer than PLAN_MIN_BARS
     chords or changes chord at fewer than PLAN_CHANGE of its bar lines (a drone, a vamp: the
     model's own choice stands). Variation i draws from seed (seed, first_variation + i). last:
     the chord (root, quality) of the region's last bar where it ends the piece, which the bars
     before lead into."""
     context = context[np.argsort(context[:, 0], kind="stable")] if len(context) else context
+    if halves:
+        context = split_halves(context, meters)
     if len(context) < PLAN_MIN_BARS or changes_by_bar(context) < PLAN_CHANGE:
         return None
     since, length = bar_positions(np.array([start], dtype=np.int64), meters)
@@ -152,6 +191,11 @@ def planned_progression(context: np.ndarray, meters: np.ndarray | None, start: i
         bar += length
     if not bars:
         return None
+    if halves:  # (the units planned: half bars where the meter has them)
+        bars = [(int(o), int(n)) for o, n, _, _ in split_halves(
+            np.array([(o, n, 0, 0) for o, n in bars], dtype=np.int64), meters).tolist()]
+        if bars[0][0] + bars[0][1] <= start:  # (a region from the half bar: the first half is the context's)
+            bars = bars[1:]
     earlier = context[context[:, 0] < bars[0][0] + (bars[0][1] if bars[0][0] < start else 0)]
     later = context[context[:, 0] >= bar] if end is not None else context[:0]
     kept = earlier[-1] if len(earlier) and earlier[-1, 0] == bars[0][0] else None  # the bar begun before

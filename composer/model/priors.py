@@ -218,15 +218,15 @@ _ESTIMATED_LOCK = threading.Lock()  # (generation may run on more than one worke
 
 def estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, meters: np.ndarray | None,
                     key_classes: frozenset[int] | None = None, bass_tone: bool = False,
-                    sevenths: bool = False) -> np.ndarray:
+                    sevenths: bool = False, halves: bool = False) -> np.ndarray:
     """_estimate_chords (see there), its answer kept for the same arguments (a copy returned)."""
     arrays = [np.ascontiguousarray(a, dtype=np.int64) for a in (onsets, durations, pitches)]
     key = (*(a.tobytes() for a in arrays), None if meters is None else np.asarray(meters, dtype=np.int64).tobytes(),
-           key_classes, bass_tone, sevenths)
+           key_classes, bass_tone, sevenths, halves)
     with _ESTIMATED_LOCK:
         known = _ESTIMATED.get(key)
     if known is None:
-        known = _estimate_chords(*arrays, meters, key_classes, bass_tone, sevenths)
+        known = _estimate_chords(*arrays, meters, key_classes, bass_tone, sevenths, halves)
         with _ESTIMATED_LOCK:
             while len(_ESTIMATED) >= _ESTIMATED_KEPT:
                 _ESTIMATED.pop(next(iter(_ESTIMATED)))
@@ -236,15 +236,13 @@ def estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarr
 
 def _estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, meters: np.ndarray | None,
                      key_classes: frozenset[int] | None = None, bass_tone: bool = False,
-                     sevenths: bool = False) -> np.ndarray:
+                     sevenths: bool = False, halves: bool = False) -> np.ndarray:
     """One major or minor triad (with sevenths: or seventh chord, _SEVENTHS) per bar that the
-    notes sound in (template matching): the triad
-    whose tones cover the most of the bar's sounding time, the notes on the bar's downbeat counted
-    twice, tones outside it counting half against, triads of the key (key_classes: its pitch
-    classes) and on the lowest note at the bar line preferred; with bass_tone (the notes include a
-    bass part's), only triads that hold that note (a chord the bass plays in). For a part added
-    where the score has no chord symbols, so the chord-tone prior can keep it consonant with the
-    other parts.
+    notes sound in (template matching, _best_chord); with halves, two in a bar of an even
+    number of beats (2/4, 4/4, 6/8, 12/8) whose halves' chords differ, one a half (a piece of
+    two chords a bar: C F | G C read one a bar had lost every second chord, and G7 C read as E
+    minor). For a part added where the score has no chord symbols, so the chord-tone prior can
+    keep it consonant with the other parts.
     onsets, durations: ticks; pitches: MIDI. -> (K, 4) rows onset tick, duration ticks, root pitch
     class, QUALITIES index (composer.data.corpus.Piece.chords)."""
     onsets = np.asarray(onsets, dtype=np.int64)
@@ -260,37 +258,66 @@ def _estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndar
             start += length
             length = int(bar_positions(np.array([start]), meters)[1][0])
             bars[start] = length
+    even = None
+    if halves:  # each bar's meter numerator even (a meter map's rows: bar line tick, numerator, denominator)
+        table = np.asarray(meters if meters is not None and len(meters) else [(0, 4, 4)], dtype=np.int64).reshape(-1, 3)
+        starts = np.array(sorted(bars), dtype=np.int64)
+        rows_at = np.clip(np.searchsorted(table[:, 0], starts, side="right") - 1, 0, len(table) - 1)
+        even = dict(zip(starts.tolist(), (table[rows_at, 1] % 2 == 0).tolist()))
     rows = []
     for start, length in sorted(bars.items()):
-        weight = np.zeros(12)
-        # every note sounding in the bar, for the part of it inside the bar
-        inside = (onsets < start + length) & (onsets + durations > start)
-        for onset, duration, pitch in zip(onsets[inside], durations[inside], pitches[inside]):
-            overlap = min(onset + duration, start + length) - max(onset, start)
-            weight[pitch % 12] += overlap * (2.0 if onset <= start < onset + duration else 1.0)
-        if weight.sum() <= 0:
+        best = _best_chord(onsets, durations, pitches, start, length, key_classes, bass_tone, sevenths)
+        if best is None:
             continue
-        # The lowest note sounding at the bar line (else the bar's lowest) is likely the root: a
-        # tune G A B C over a G bass scored G major, C major and E minor alike, and C won by
-        # coming first, so an added harmony part played A minor and C chords over the G bass.
-        at_line = inside & (onsets <= start) & (onsets + durations > start)
-        low = pitches[at_line if at_line.any() else inside].min() % 12
-        best, best_score = None, -np.inf
-        for root in range(12):
-            for quality, tones in _TRIADS + _SEVENTHS if sevenths else _TRIADS:
-                classes = {(root + t) % 12 for t in tones}
-                if bass_tone and low not in classes:
-                    continue
-                covered = sum(weight[c] for c in classes)
-                score = covered - 0.5 * (weight.sum() - covered) - (SEVENTH_COST * weight.sum() if len(tones) > 3 else 0)
-                if key_classes is not None and classes <= key_classes:
-                    score += 0.1 * weight.sum()
-                if root == low:
-                    score += BASS_ROOT * weight.sum()
-                if score > best_score:
-                    best, best_score = (root, quality), score
-        rows.append((int(start), length, best[0], best[1]))
+        if even is not None and even[start] and length % 2 == 0:
+            half = length // 2
+            parts = [_best_chord(onsets, durations, pitches, start + k * half, half, key_classes, bass_tone, sevenths)
+                     for k in range(2)]
+            if None not in parts and parts[0] != parts[1]:
+                rows += [(int(start), half, *parts[0]), (int(start) + half, half, *parts[1])]
+                continue
+        rows.append((int(start), length, *best))
     return np.array(rows, dtype=np.int64).reshape(-1, 4)
+
+
+def _best_chord(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, start: int, length: int,
+                key_classes: frozenset[int] | None, bass_tone: bool, sevenths: bool) -> tuple[int, int] | None:
+    """(root pitch class, QUALITIES index) of the triad (or seventh chord) whose tones cover the
+    most of the span's sounding time [start, start + length) (ticks), the notes sounding at its
+    start counted twice, tones outside it counting half against, triads of the key (key_classes:
+    its pitch classes) and on the lowest note at the span's start preferred; with bass_tone (the
+    notes include a bass part's), only chords that hold that note (a chord the bass plays in).
+    None where nothing sounds in the span."""
+    weight = np.zeros(12)
+    # every note sounding in the span, for the part of it inside the span
+    inside = (onsets < start + length) & (onsets + durations > start)
+    for onset, duration, pitch in zip(onsets[inside], durations[inside], pitches[inside]):
+        overlap = min(onset + duration, start + length) - max(onset, start)
+        weight[pitch % 12] += overlap * (2.0 if onset <= start < onset + duration else 1.0)
+    if weight.sum() <= 0:
+        return None
+    # The lowest note sounding at the bar line (else the bar's lowest) is likely the root: a
+    # tune G A B C over a G bass scored G major, C major and E minor alike, and C won by
+    # coming first, so an added harmony part played A minor and C chords over the G bass.
+    at_line = inside & (onsets <= start) & (onsets + durations > start)
+    low = pitches[at_line if at_line.any() else inside].min() % 12
+    best, best_score = None, (-np.inf, 0.0)
+    for root in range(12):
+        for quality, tones in _TRIADS + _SEVENTHS if sevenths else _TRIADS:
+            classes = {(root + t) % 12 for t in tones}
+            if bass_tone and low not in classes:
+                continue
+            covered = sum(weight[c] for c in classes)
+            score = covered - 0.5 * (weight.sum() - covered) - (SEVENTH_COST * weight.sum() if len(tones) > 3 else 0)
+            if key_classes is not None and classes <= key_classes:
+                score += 0.1 * weight.sum()
+            if root == low:
+                score += BASS_ROOT * weight.sum()
+            # (a tie goes to the chord whose root sounds longest, as in Pardo & Birmingham's
+            # template matching, 2002: B F G read E minor, whose root is not played, not G)
+            if (score, weight[root]) > best_score:
+                best, best_score = (root, quality), (score, weight[root])
+    return best
 
 
 BASS_ROOT = 0.1  # share of a bar's weight that a triad rooted on its lowest note gains (estimate_chords)

@@ -22,7 +22,7 @@ from composer.model.feel import on_the_beat
 from composer.model.hit_lengths import drum_hit_lengths
 from composer.model.dataset import bos_step, decoder_inputs, local_prefix, region_context
 from composer.model.encoding import bar_positions, chords_at, encode, keys_at, notes_to_array
-from composer.model.harmony_plan import PLAN_FIT, chord_fit, in_sevenths, planned_progression
+from composer.model.harmony_plan import PLAN_FIT, chord_fit, in_halves, in_sevenths, planned_progression
 from composer.model.loops import allowed_periods, repeat_limit
 from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, GRID_STEPS, HARMONY_SHARE,
@@ -1008,20 +1008,21 @@ def _planned_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarra
                     seed: int, first_variation: int, last: tuple[int, int] | None) -> list[np.ndarray] | None:
     """harmony_plan.planned_progression over the region (`last`: the chord its last bar ends the
     piece on, or None), from the chords (priors.estimate_chords: one triad, or where its parts
-    strike seventh chords one seventh chord, a bar) of the pitched notes outside it (note array
-    rows, ticks)."""
+    strike seventh chords one seventh chord, a bar; two a bar where its harmony moves so: _reading)
+    of the pitched notes outside it (note array rows, ticks)."""
     outside = _outside_region(pitched_notes, region)
     if not len(outside):
         return None
     key_classes = key.pitch_classes if key is not None else None
-    rows = estimate_chords(outside[:, 0], outside[:, 1], outside[:, 2], meters, key_classes,
-                           sevenths=_sevenths(outside, meters, key_classes))
+    reading = _reading(outside, meters, key_classes)
+    rows = estimate_chords(outside[:, 0], outside[:, 1], outside[:, 2], meters, key_classes, **reading)
     # (bars a note held into the region makes: not the context's)
     rows = rows[(rows[:, 0] + rows[:, 1] <= region.start) | (
         (rows[:, 0] >= region.end) if region.end is not None else False)]
     if chord_fit(rows, outside[:, 0], outside[:, 1], outside[:, 2]) < PLAN_FIT:
-        return None  # (richer harmony than one chord a bar: the model's own, in its harmonic rhythm)
-    return planned_progression(rows, meters, region.start, region.end, variations, seed, first_variation, last)
+        return None  # (richer harmony than a chord a bar or half bar: the model's own, in its harmonic rhythm)
+    return planned_progression(rows, meters, region.start, region.end, variations, seed, first_variation, last,
+                               halves=reading["halves"])
 
 
 def _triad_of(chord: tuple[int, frozenset[int]] | None) -> tuple[int, int] | None:
@@ -1067,6 +1068,29 @@ def _sevenths(pitched_notes: np.ndarray, meters: np.ndarray | None, key_classes:
     return in_sevenths(notes[:, 0], notes[:, 1], notes[:, 2], meters, key_classes)
 
 
+def _halves(pitched_notes: np.ndarray, meters: np.ndarray | None, key_classes: frozenset[int] | None,
+            sevenths: bool) -> bool:
+    """Whether the piece's harmony moves two chords a bar, told from the notes struck at onsets
+    where three or more start together in any parts (note array rows, ticks): at least
+    SEVENTHS_MIN_CHORDS such onsets, and their notes two chords a bar (harmony_plan.in_halves).
+    A tune's passing notes alone are read a chord a bar."""
+    if not len(pitched_notes):
+        return False
+    onsets, counts = np.unique(pitched_notes[:, 0], return_counts=True)
+    if np.count_nonzero(counts >= 3) < SEVENTHS_MIN_CHORDS:
+        return False
+    notes = pitched_notes[np.isin(pitched_notes[:, 0], onsets[counts >= 3])]
+    return in_halves(notes[:, 0], notes[:, 1], notes[:, 2], meters, key_classes, sevenths)
+
+
+def _reading(pitched_notes: np.ndarray, meters: np.ndarray | None, key_classes: frozenset[int] | None) -> dict:
+    """How the piece's chords are read (priors.estimate_chords' sevenths and halves) from its
+    pitched notes (note array rows, ticks): seventh chords where its parts strike them
+    (_sevenths), two chords a bar where its harmony moves so (_halves)."""
+    sevenths = _sevenths(pitched_notes, meters, key_classes)
+    return {"sevenths": sevenths, "halves": _halves(pitched_notes, meters, key_classes, sevenths)}
+
+
 def _others_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarray, key: Key | None,
                    roles: list[str]) -> np.ndarray | None:
     """priors.estimate_chords of the pitched notes (note array rows, ticks) of the voices other
@@ -1081,7 +1105,7 @@ def _others_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarray
     # (seventh chords where the piece's harmony outside the region is of sevenths: a tune alone
     # over a gap in a jazz left hand's shells read as triads)
     estimated = estimate_chords(others[:, 0], others[:, 1], others[:, 2], meters, key_classes, bass_tone=basses,
-                                sevenths=_sevenths(_outside_region(pitched_notes, region), meters, key_classes))
+                                **_reading(_outside_region(pitched_notes, region), meters, key_classes))
     return estimated if len(estimated) else None
 
 
@@ -1099,29 +1123,40 @@ LOOP_AHEAD = 256  # bars of a cycled progression laid ahead of a continuation
 def progression_loop(notes: np.ndarray, meters: np.ndarray, start: int,
                      key_classes: frozenset[int] | None) -> np.ndarray | None:
     """Chord rows (onset, duration, root, quality; ticks) from `start` on: the progression of the
-    context's last LOOP_BARS bars (estimated bar by bar, priors.estimate_chords) cycled on, where
-    the context is that progression stated once (the whole context L bars long) or its last 2 L
-    bars repeat it in LOOP_AGREEMENT of the bars; None otherwise (a piece going somewhere, not
-    round). notes: the pitched notes before `start` (note array rows, ticks)."""
+    context's last LOOP_BARS bars (estimated bar by bar, or by half bars where its harmony moves
+    so: priors.estimate_chords, _reading) cycled on, where the context is that progression stated
+    once (the whole context L bars long) or its last 2 L bars repeat it in LOOP_AGREEMENT of the
+    bars; None otherwise (a piece going somewhere, not round). notes: the pitched notes before
+    `start` (note array rows, ticks)."""
     chords = estimate_chords(notes[:, 0], notes[:, 1], notes[:, 2], meters, key_classes,
-                             sevenths=_sevenths(notes, meters, key_classes)) if len(notes) else None
+                             **_reading(notes, meters, key_classes)) if len(notes) else None
     if chords is None or not len(chords):
         return None
     chords = chords[chords[:, 0] + chords[:, 1] <= start]
-    bars = [tuple(row) for row in chords[:, 2:4].tolist()]
-    for length in LOOP_BARS:
-        if len(bars) == length or (len(bars) >= 2 * length and np.mean(
-                [a == b for a, b in zip(bars[-length:], bars[-2 * length:-length])]) >= LOOP_AGREEMENT):
-            cycle = bars[-length:]
+    # each bar's chords: ((share of the bar it starts at, root, quality), ...)
+    since, length = bar_positions(chords[:, 0], meters)
+    bars: list[tuple] = []
+    for bar_start in np.unique(chords[:, 0] - since).tolist():
+        mine = chords[:, 0] - since == bar_start
+        bars.append(tuple((float(at / bar), int(root), int(quality)) for at, bar, root, quality in zip(
+            since[mine].tolist(), length[mine].tolist(), chords[mine, 2].tolist(), chords[mine, 3].tolist())))
+    for loop_bars in LOOP_BARS:
+        if len(bars) == loop_bars or (len(bars) >= 2 * loop_bars and np.mean(
+                [a == b for a, b in zip(bars[-loop_bars:], bars[-2 * loop_bars:-loop_bars])]) >= LOOP_AGREEMENT):
+            cycle = bars[-loop_bars:]
             break
     else:
         return None
     rows, onset = [], start
     for i in range(LOOP_AHEAD):
-        since, bar = bar_positions(np.array([onset], dtype=np.int64), meters)
-        length = int(bar[0]) - int(since[0])
-        rows.append((onset, length, *cycle[i % len(cycle)]))
-        onset += length
+        since_bar, bar = bar_positions(np.array([onset], dtype=np.int64), meters)
+        size = int(bar[0]) - int(since_bar[0])  # (the first from `start`, which may fall inside a bar)
+        pattern = cycle[i % len(cycle)]
+        cuts = [int(round(at * int(bar[0]))) - int(since_bar[0]) for at, _, _ in pattern] + [size]
+        for k, (_, root, quality) in enumerate(pattern):
+            if cuts[k + 1] > max(cuts[k], 0):
+                rows.append((onset + max(cuts[k], 0), cuts[k + 1] - max(cuts[k], 0), root, quality))
+        onset += size
     return np.array(rows, dtype=np.int64)
 
 
