@@ -156,6 +156,11 @@ LOW_INTERVAL_PENALTY = 2.0
 # bar position. At 1 a stride part's bass notes on beats 1 and 3 rose to G3-E4 in 56 % of continued
 # bars (the model steps from the last chord's lowest note); at 2, 0 % (3 seeds x 4 variations).
 TOP_PULL, TOP_WIDTH = 2.0, 3.0
+# ... and from the context's top for the chord there, where that is taken (Texture.chord_tops), this
+# many: a minor third under it is a chord tone too, and at 3 a pop left hand of close triads topped
+# by their fifths topped its bar's second strike with the third (E3 over C3, 61 % against 37 % for
+# G3), its next note under then below its register: two-note chords in 13 of 24 continued bars
+CHORD_TOP_WIDTH = 2.0
 # Bars a chordal voice's context plays in for its rhythm to be kept (Texture.occupancy); at 2 its
 # never-played positions get 0.045, its always-played 0.955. At 4 a 2-bar context kept
 # none: a skank continued as chords on every eighth (8.25 a bar), half notes got eighths.
@@ -742,10 +747,12 @@ class Texture:
             top = self.top_at[at]
             # (where its onsets are mostly single notes, a stride part's bass on 1 and 3, their top)
             chordal = self.rates_at is None or self.rates_at[at, 0] >= 0.5
+        width = np.full(n_delta, TOP_WIDTH)
         if tops is not None:  # (only beyond the width: within it the pull admits that voicing already, and
             # a band's piano whose triads all lie within it followed a bar's chords less, 61 -> 56 of 64 bars)
-            top = np.where(np.isnan(tops) | ~chordal | (np.abs(tops - top) <= TOP_WIDTH), top, tops)
-        return -TOP_PULL * np.clip(np.abs(np.arange(V.N_PITCH)[:, None] - top[None]) - TOP_WIDTH, 0, None)
+            own = ~np.isnan(tops) & chordal & (np.abs(tops - top) > TOP_WIDTH)
+            top, width = np.where(own, tops, top), np.where(own, CHORD_TOP_WIDTH, width)
+        return -TOP_PULL * np.clip(np.abs(np.arange(V.N_PITCH)[:, None] - top[None]) - width[None], 0, None)
 
     def entry_prior(self, positions: np.ndarray, fresh: bool, tops: np.ndarray | None = None) -> np.ndarray:
         """(N_PITCH, len(positions)) log-prior for the voice's next note when the last note written
