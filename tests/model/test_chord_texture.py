@@ -163,3 +163,29 @@ def test_a_left_hand_s_own_low_intervals_are_not_muddy_to_it():
     lifted = played.prior([47, 38], 4)[:, 0] - table.prior([47, 38], 4)[:, 0]
     assert lifted[31] == pytest.approx(LOW_INTERVAL_PENALTY * TEXTURE_STRENGTH) and not np.delete(lifted, 31).any()
     assert played.low_limits[3] == LOW_INTERVAL_LIMITS[3]  # (an interval it plays no lower: the table's)
+
+
+def test_a_pop_left_hand_of_root_position_triads_continues_in_triads(cowriter):
+    """Close triads topped by their fifths, one chord a bar struck on beats 1 and 3, under a tune:
+    the top of each continued chord is pulled to the context's top for that chord
+    (priors.CHORD_TOP_WIDTH); at the width used elsewhere its second strike was topped by the
+    third (E3 over C3), the next note under it below the part's register, and 21 of 48 continued
+    chords had two notes (QA qa30); 5 of 48 with it (seeds 1-3, two variations)."""
+    from composer.request import continue_request
+
+    roots = [48, 53, 55, 48, 57, 53, 55, 48]  # C F G C Am F G C
+    tune = [72, 74, 76, 77, 76, 74, 72, 71, 72, 76, 79, 77, 76, 74, 72, 74,
+            76, 77, 79, 81, 79, 77, 76, 74, 72, 74, 76, 74, 72, 71, 72, 72]
+    notes = [Note(p, i * Q, Q, 85, 0) for i, p in enumerate(tune)]
+    notes += [Note(r + i, (4 * b + beat) * Q, 2 * Q - 10, 70, 1) for b, r in enumerate(roots) for beat in (0, 2)
+              for i in (0, 3 if r == 57 else 4, 7)]
+    score = Score(notes=notes, voices=[Voice("Right", 0), Voice("Left", 0)])
+    sizes = []
+    for seed in (1, 2, 3):
+        for variation in cowriter.generate(continue_request(score, bars=4, seed=seed, variations=2)):
+            onsets = defaultdict(int)
+            for n in variation.notes:
+                if n.generated and n.voice == 1:
+                    onsets[n.onset] += 1
+            sizes += [k for k in onsets.values() if k >= 2]
+    assert sum(k >= 3 for k in sizes) >= 0.75 * len(sizes), sizes
