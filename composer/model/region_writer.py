@@ -38,6 +38,7 @@ from composer.model.sampling import (UNISON_PENALTY, RegionPlan, TargetVoice, br
 from composer.model.style_beats import kick_line, style_beat, swung
 from composer.model.voice_leading import parallel_guard_of
 from composer.music.chords import QUALITY_INDEX
+from composer.music.drum_phrasing import phrase_drums
 from composer.music.limits import BARS_REQUEST_NOTES, region_fill_cap, voice_fill_cap
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
 from composer.music.second_part import (BassComplement, DrumComplement, bass_complement, drum_complement,
@@ -506,14 +507,28 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
     # Velocities from the context's dynamics (composer.model.dynamics: the model learnt none).
     context = [n for n in score.notes if not region.contains(n.onset, n.voice)]
     roles = score_roles(score)  # an added harmony part sits under the tune
+    dynamic = [follow_dynamics(notes, context, start=region.start, end=region.end, meters=score_meters(score),
+                               drum_voices=drums, replaced=replaced, roles=roles) for notes in written]
+    # A new drum part marks the phrases (composer.music.drum_phrasing: the model knows the bar, not the phrase).
+    for voice in _new_drum_parts(score, region, context, drums):
+        tune = [n.onset for n in score.notes if n.voice not in drums]
+        dynamic = [phrase_drums(notes, voice, score.meter_map(), region.start, region.end, piece_end,
+                                tune + [n.onset for n in notes if n.voice not in drums],
+                                np.random.default_rng(None if seed is None else [seed, k, voice]))[0]
+                   for k, notes in enumerate(dynamic)]
     # Drum hits take their drum's written length (composer.model.hit_lengths: the model wrote pitched lengths).
     # A key comes up before it is struck again, and a part that lets go of each chord before the
     # next does so with its new ones (composer.music.releases: the model writes a note's length
     # before it knows where the part's next note falls).
-    return [released(drum_hit_lengths(follow_dynamics(notes, context, start=region.start, end=region.end,
-                                                      meters=score_meters(score), drum_voices=drums,
-                                                      replaced=replaced, roles=roles), context, drums),
-                     context, frozenset(drums)) for notes in written]
+    return [released(drum_hit_lengths(notes, context, drums), context, frozenset(drums)) for notes in dynamic]
+
+
+def _new_drum_parts(score: Score, region: Region, context: Sequence[Note], drums: Sequence[int]) -> list[int]:
+    """The region's drum voices that are new parts: fewer than 8 hits of their own outside the region
+    (the plain beat, _drum_groove) and no drum part beside them (then they are hand percussion)."""
+    if find_drum_part(score, region.start, region.end, exclude=region.voices) is not None:
+        return []
+    return [v for v in region.voices if v in drums and sum(n.voice == v for n in context) < 8]
 
 
 def _placed_after(score: Score, region: Region) -> Score:

@@ -44,3 +44,24 @@ def test_added_drums_play_a_drummers_balance_not_one_level(cowriter):
         assert kick and on_beat and off_beat
         assert min(kick) > max(on_beat) > max(off_beat)
         assert abs(max(kick) - 80) <= 15
+
+
+def test_added_drums_mark_the_phrases_and_each_seed_plays_its_own(cowriter):
+    """A fill in bar 4 and in bar 8, a crash on bars 1 and 5 and one last hit on the tune's final
+    downbeat (composer.music.drum_phrasing); seeds differ. Before: every bar the same beat, no crash,
+    and seeds 1-5 wrote byte-identical parts (QA qa31)."""
+    tune = TUNE[:32] + [67]
+    score = Score(notes=[Note(p, i * Q, 4 * Q if i == 32 else Q, 80, 0) for i, p in enumerate(tune)],
+                  voices=[Voice("Flute", 73)])
+    parts = set()
+    for seed in (1, 2, 3):
+        (variation,) = cowriter.generate(add_part(score, "drums", seed=seed))
+        hits = [n for n in variation.notes if n.generated]
+        parts.add(tuple((n.pitch, n.onset) for n in hits))
+        crashes = {n.onset for n in hits if n.pitch == 49}
+        assert {0, 16 * Q, 32 * Q} <= crashes, sorted(crashes)
+        for bar in (4, 8):
+            fill = [n for n in hits if (4 * bar - 1) * Q <= n.onset < 4 * bar * Q and n.pitch in (38, 43, 45, 48)]
+            assert len(fill) >= 2, (bar, fill)
+        assert {n.pitch for n in hits if n.onset >= 32 * Q} == {36, 49}
+    assert len(parts) == 3

@@ -22,4 +22,5 @@ def test_a_new_drum_part_plays_kick_and_hat_on_its_first_downbeat(cowriter, nume
                   time_signature=TimeSignature(numerator, 4))
     firsts = [{n.pitch for n in variation.notes if n.generated and n.onset == 0}
               for variation in cowriter.generate(add_part(score, "drums", variations=4, seed=5))]
-    assert sum({36, 42} <= keys for keys in firsts) >= 3, firsts
+    # (the hi-hat, or the crash that opens the first phrase in its place: composer.music.drum_phrasing)
+    assert sum(36 in keys and bool(keys & {42, 49}) for keys in firsts) >= 3, firsts

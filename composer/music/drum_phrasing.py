@@ -1,0 +1,142 @@
+"""A drummer's phrasing for a drum part added where the piece has none.
+
+The co-writer writes a new drum part bar by bar against the plain beat (composer.model.region_writer
+.default_groove), and knows the bar, not the phrase: every bar came out the same, with no crash and no
+fill, and every seed wrote the same part (QA qa31). A drummer marks the form: a fill in the last bar
+of each phrase, leading into a crash with the kick on the next phrase's downbeat, a longer fill
+before a new section, and a last hit where the tune ends on a downbeat. This module adds that
+phrasing to the written part, on the 4-bar hypermeter counted from the first full bar (phrases of
+4 bars, sections of 8: the usual phrase structure of songs and dances; Lerdahl & Jackendoff 1983,
+ch. 2, on hypermeter), each fill drawn from the request's seed, so that seeds differ.
+
+Fills descend from the snare over the toms (the General MIDI kit: 38 snare, 48/45/43 toms), in
+sixteenths of a simple beat, or thirds of a compound or swung one, louder towards the next downbeat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from composer.music.meter import MeterMap
+from composer.music.score import Note
+
+KICK, SNARE, CRASH, PEDAL_HAT = 36, 38, 49, 44  # GM percussion keys
+TOMS = (48, 45, 43)  # GM hi-mid tom, low tom, high floor tom: a fill's descent after the snare
+PHRASE_BARS, SECTION_BARS = 4, 8  # the hypermeter: a fill ends each phrase, a longer one each section
+FILL_SHARE = 0.8  # the quietest hit of a fill against the part's backbeat; its last is the backbeat's
+FILL_REST = 0.25  # chance that a fill's hit after its first is a rest (never two in a row, never the last)
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    """What phrase_drums did to a part: bars (numbered from 1, the first full bar) given a fill, bars
+    opened with a crash, and the bar given a last hit (None: none)."""
+
+    fills: tuple[int, ...]
+    crashes: tuple[int, ...]
+    ending: int | None
+
+
+def phrase_drums(notes: Sequence[Note], voice: int, meters: MeterMap, start: int, end: int | None,
+                 piece_end: int, tune_onsets: Sequence[int], rng: np.random.Generator) -> tuple[list[Note], Phrasing]:
+    """`notes` (the written notes, any voices, ticks) with the drum voice `voice`'s part phrased: in
+    the last bar of each PHRASE_BARS-bar phrase that another bar of the piece follows, its last beat
+    (the last two beats of a SECTION_BARS-bar section, of a bar of three or more beats) a fill in
+    place of the beat (its kicks on the beat and the hi-hat foot kept); the next downbeat a crash with the kick, as the
+    first bar written when it opens a phrase. Where the piece's other parts start their last note
+    on the downbeat of its last bar (tune_onsets: their onsets), that bar is one crash and kick, its
+    bar before a fill. Only bars wholly inside [start, end) (end None: open) change. Fill hits draw
+    from rng. Returns the notes (sorted by onset) and what was done."""
+    mine = [n for n in notes if n.voice == voice]
+    if not mine or piece_end <= 0:
+        return list(notes), Phrasing((), (), None)
+    others = [n for n in notes if n.voice != voice]
+    stop = piece_end if end is None else min(end, piece_end)
+    bars = [b for b in meters.bar_starts(piece_end) if b >= 0]  # full bars (a pickup's starts before 0)
+    bar_ends = bars[1:] + [max(piece_end, bars[-1] + meters.at(bars[-1]).bar_ticks)] if bars else []
+    inside = [start <= b and e <= stop for b, e in zip(bars, bar_ends)]
+    last_onset = max(tune_onsets, default=-1)
+    ending = len(bars) - 1 if bars and last_onset == bars[-1] and inside[-1] else None
+    snare = _backbeat_velocity(mine)
+    fills, crashes = [], []
+    for i, (bar, bar_end) in enumerate(zip(bars, bar_ends)):
+        if not inside[i]:
+            continue
+        if ending is not None and i == ending:
+            mine = [n for n in mine if not bar <= n.onset < bar_end]
+            mine += [Note(CRASH, bar, bar_end - bar, _accent(snare), voice, True),
+                     Note(KICK, bar, bar_end - bar, _accent(snare), voice, True)]
+            continue
+        if i % PHRASE_BARS == 0 and (i - 1 in fills or i == inside.index(True)):
+            mine = _with_crash(mine, bar, voice, snare)
+            crashes.append(i)
+        before_end = ending is not None and i == ending - 1
+        if (i + 1) % PHRASE_BARS == 0 and i + 1 < len(bars) or before_end:
+            beats = _beats(meters, bar, bar_end, mine)
+            span = 2 if (i + 1) % SECTION_BARS == 0 and len(beats[0]) >= 3 else 1
+            mine = _with_fill(mine, beats, span, bar_end, voice, snare, rng)
+            fills.append(i)
+    phrased = sorted(others + mine, key=lambda n: (n.onset, -n.pitch))
+    return phrased, Phrasing(tuple(b + 1 for b in fills), tuple(b + 1 for b in crashes),
+                             None if ending is None else ending + 1)
+
+
+def _backbeat_velocity(part: Sequence[Note]) -> int:
+    snares = sorted(n.velocity for n in part if n.pitch == SNARE) or sorted(n.velocity for n in part)
+    return snares[len(snares) // 2]
+
+
+def _accent(velocity: int) -> int:
+    return min(127, velocity + 12)
+
+
+def _with_crash(part: list[Note], bar: int, voice: int, velocity: int) -> list[Note]:
+    """The downbeat's cymbal (hi-hat or ride) replaced by the crash, with a kick under it."""
+    cymbals = {42, 46, 51, 53, 59, CRASH}  # (the hi-hat foot, 44, keeps time under it)
+    kept = [n for n in part if not (n.onset == bar and n.pitch in cymbals)]
+    kept.append(Note(CRASH, bar, 480, _accent(velocity), voice, True))
+    if not any(n.onset == bar and n.pitch == KICK for n in kept):
+        kept.append(Note(KICK, bar, 120, _accent(velocity), voice, True))
+    return kept
+
+
+def _beats(meters: MeterMap, bar: int, bar_end: int, part: Sequence[Note]) -> tuple[list[int], int]:
+    """The felt beats' onsets in [bar, bar_end) (a compound bar's dotted beats) and the number of
+    hits a fill plays in one: 3 in a compound bar or where the part plays on the beat's last third
+    (swung eighths), else 4."""
+    change = meters.at(bar)
+    compound = change.numerator in (6, 9, 12) and change.denominator == 8
+    beat = change.beat_ticks * (3 if compound else 1)
+    onsets = list(range(bar, bar_end, beat))
+    swung = any((n.onset - bar) % beat == 2 * beat // 3 for n in part if bar <= n.onset < bar_end)
+    return onsets, 3 if compound or swung else 4
+
+
+def _with_fill(part: list[Note], beats: tuple[list[int], int], span: int, bar_end: int, voice: int,
+               velocity: int, rng: np.random.Generator) -> list[Note]:
+    """The part with its last `span` beats before bar_end played as a fill (see phrase_drums)."""
+    onsets, per_beat = beats
+    first = onsets[-span] if len(onsets) >= span else onsets[0]
+    step = (bar_end - first) // (span * per_beat)
+    if step <= 0:
+        return part
+    hits = span * per_beat
+    # Where the fill descends: the snare alone for its first hits, then each tom in turn.
+    drums = [SNARE] + list(TOMS[:int(rng.integers(0 if span == 1 else 1, min(len(TOMS), hits - 1) + 1))])
+    split = np.sort(rng.choice(np.arange(1, hits), size=len(drums) - 1, replace=False)) if len(drums) > 1 else []
+    keys = np.repeat(drums, np.diff([0, *split, hits]))
+    played, rested = [], False
+    for k in range(hits):
+        if 0 < k < hits - 1 and not rested and rng.random() < FILL_REST:
+            rested = True
+            continue
+        rested = False
+        loud = round(velocity * (FILL_SHARE + (1 - FILL_SHARE) * k / max(1, hits - 1)))
+        played.append(Note(int(keys[k]), first + k * step, step, max(1, min(127, loud)), voice, True))
+    beat_onsets = set(onsets)
+    kept = [n for n in part if not (first <= n.onset < bar_end) or n.pitch == PEDAL_HAT
+            or (n.pitch == KICK and n.onset in beat_onsets)]
+    return kept + played
