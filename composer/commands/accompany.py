@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from composer.commands.generation_args import (add_chords, add_common, bars_text, chosen_bars, given_chords,
-                                               run_request, say_chords_unused)
+                                               run_request, say_chords_short, say_chords_unused)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
         _say_style(args.file, request)
         if args.chords:
             say_chords_unused(args.file, request)
+            say_chords_short(args.file, request, args.chords, start)
         return request
 
     return run_request(args, build)

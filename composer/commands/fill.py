@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from composer.commands.generation_args import (add_chords, add_common, bars_text, chosen_bars, chosen_voices,
-                                               given_chords, run_request, say_chords_unused)
+                                               given_chords, run_request, say_chords_short, say_chords_unused)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
         request = fill_request(score, start, end, chosen_voices(score, args.voices), **options)
         if args.chords:
             say_chords_unused(args.file, request)
+            say_chords_short(args.file, request, args.chords, start)
         return request
 
     return run_request(args, build)

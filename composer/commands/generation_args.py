@@ -457,7 +457,8 @@ def add_chords(parser: argparse.ArgumentParser, where: str) -> None:
     """--chords for a command whose chords are laid out `where` (help text: "from the bar ...")."""
     parser.add_argument("--chords", type=_chords_text, metavar='"C | Am | F G7 | %"',
                         help=f"chords to follow, one bar per '|'-separated cell {where} (several chords in a "
-                             "bar share it; %% repeats a bar; N.C. = none)")
+                             "bar share its beats, the first the longest: 'C F G' in 4/4 is 2+1+1; '/' holds the "
+                             "chord before it a share: 'C / / F' is 3+1; %% repeats a bar; N.C. = none)")
 
 
 def say_chords_unused(file: str, request) -> None:
@@ -467,6 +468,27 @@ def say_chords_unused(file: str, request) -> None:
     if voices and all(request.score.voices[v].is_drum for v in voices):
         print(f"notice: {file}: --chords guides pitched parts; the drums written here play no chords "
               "(the chords still stand in the score's chord track)", file=sys.stderr)
+
+
+def say_chords_short(file: str, request, text: str, start: int) -> None:
+    """A notice where --chords (laid from the bar holding tick `start`) ends before the bars written
+    do: the bars after it follow the chords the piece's parts play, or the co-writer's own, and a
+    chart of two bars over four had been taken without a word (QA qa31)."""
+    from composer.music.chords import bar_lines, chart_end
+    from composer.request import bar_number
+
+    meters, region = request.score.meter_map(), request.region
+    end = region.end
+    if end is None and request.bars:
+        end = bar_lines(meters, region.start, request.bars)[-1][1]
+    covered = chart_end(text, meters, start)
+    if end is None or covered >= end:
+        return
+    first, last = bar_number(request.score, start), bar_number(request.score, end - 1)
+    after = bar_number(request.score, covered)
+    print(f"notice: {file}: --chords gives bars {first}-{after - 1}; bars {after}-{last} are written without "
+          "given chords (they follow the chords the piece's parts play, or the co-writer's own): add bars to "
+          "--chords, or '%' to repeat one", file=sys.stderr)
 
 
 def given_chords(score, text: str, start: int) -> list:

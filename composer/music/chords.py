@@ -218,7 +218,33 @@ def chord_rows(chords) -> "np.ndarray":  # noqa: F821
 _NO_CHORD = {"N.C.", "NC", "N.C", "-"}
 
 
-def _bar_lines(meters, start: int, count: int) -> list[tuple[int, int]]:
+HOLD = "/"  # in a bar of --chords: the chord before it holds this share of the bar
+
+
+def bar_shares(meter, length: int, count: int) -> list[int]:
+    """Where `count` chords written in one bar of `length` ticks (in `meter`, a MeterChange) end,
+    as ticks from its bar line (the last is `length`): they share its beats (a compound meter's
+    dotted beats), the first ones holding the beats left over (4/4: "C F G" is 2 + 1 + 1 beats;
+    3/4: "C G" is 2 + 1), in halves of them where there are more chords than beats (and so on).
+    A lead sheet's chords change on the beat: shared evenly, three chords a 4/4 bar fell on
+    1, 2 1/3 and 3 2/3, where no part plays (QA qa31)."""
+    compound = meter.numerator in (6, 9, 12) and meter.denominator == 8
+    unit = meter.beat_ticks * (3 if compound else 1)
+    while length // unit < count and unit % 2 == 0 and unit > 30:
+        unit = unit // 3 if compound and unit == 3 * meter.beat_ticks else unit // 2
+    units = length // unit
+    if units < count or length % unit:  # (a bar cut short off the beat, or too many chords: even shares)
+        return [length * (k + 1) // count for k in range(count)]
+    base, extra = divmod(units, count)
+    ends, tick = [], 0
+    for k in range(count):
+        tick += (base + (k < extra)) * unit
+        ends.append(tick)
+    ends[-1] = length
+    return ends
+
+
+def bar_lines(meters, start: int, count: int) -> list[tuple[int, int]]:
     """(start, end) ticks of `count` bars from the bar holding tick `start` (meters: a MeterMap)."""
     position, _length = meters.position_in_bar([start])
     tick, bars = start - int(position[0]), []
@@ -230,31 +256,65 @@ def _bar_lines(meters, start: int, count: int) -> list[tuple[int, int]]:
     return bars
 
 
+def bar_chart(chords, meter, start: int, length: int) -> str:
+    """The text of one bar of chords (ChordSymbols starting in [start, start + length), in `meter`)
+    as parse_chord_bars reads it back: the figures, with a "/" for each share a chord holds over
+    ("C / / F"), N.C. before a first chord that starts after the bar line; the figures alone where
+    no bar_shares layout puts the chords where they are."""
+    inside = sorted((c for c in chords if start <= c.onset < start + length), key=lambda c: c.onset)
+    plain = " ".join(c.figure for c in inside)
+    if not inside:
+        return plain
+    by_onset = {c.onset - start: c.figure for c in inside}
+    compound = meter.numerator in (6, 9, 12) and meter.denominator == 8
+    beats = meter.numerator // 3 if compound else meter.numerator
+    # (the figures alone, else one mark a beat as a chart writes it, else any count of shares)
+    fewest = len(inside) + (0 not in by_onset)  # (a bar whose first chord comes later opens with N.C.)
+    for count in dict.fromkeys([fewest, beats, *range(fewest, 4 * max(1, meter.numerator) + 1)]):
+        starts = [0, *bar_shares(meter, length, count)[:-1]]
+        if set(by_onset) <= set(starts):
+            figures = [by_onset.get(t, HOLD) for t in starts]
+            return " ".join(["N.C." if figures[0] == HOLD else figures[0], *figures[1:]])
+    return plain
+
+
+def chart_end(text: str, meters, start: int = 0) -> int:
+    """The tick where chords written as for parse_chord_bars from the bar holding `start` end: the
+    end of the chart's last bar."""
+    cells = text.strip().strip("|").split("|")
+    return bar_lines(meters, start, len(cells))[-1][1]
+
+
 def parse_chord_bars(text: str, meters, start: int = 0) -> list[ChordSymbol]:
     """Chords written one bar per '|'-separated cell ("C | Am | F G7 | %"), as ChordSymbols.
 
-    The first cell is the bar holding tick `start` (meters: composer.music.meter.MeterMap); several
-    figures in a cell share the bar evenly, "%" repeats the previous bar, "N.C." leaves a gap.
-    Raises ValueError naming the bar and the figure that root_and_quality cannot read.
+    The first cell is the bar holding tick `start` (meters: composer.music.meter.MeterMap); "%"
+    repeats the previous bar, "N.C." leaves a gap. Several figures in a cell share the bar's beats
+    (bar_shares: "C F G" in 4/4 is two beats, one, one), and a "/" holds the chord before it for
+    its share, as in a chord chart ("C / / F": three beats of C, one of F). Raises ValueError
+    naming the bar and the figure that root_and_quality cannot read, or a cell that starts with "/".
     """
     cells = [cell.strip() for cell in text.strip().strip("|").split("|")]
     chords, previous = [], []
-    for number, ((bar_start, bar_end), cell) in enumerate(zip(_bar_lines(meters, start, len(cells)), cells), 1):
+    for number, ((bar_start, bar_end), cell) in enumerate(zip(bar_lines(meters, start, len(cells)), cells), 1):
         figures = previous if cell == "%" else cell.split()
         if not figures:
             raise ValueError(f"bar {number} of --chords is empty (write a chord, '%' to repeat, or N.C.)")
         for figure in figures:
             if figure not in _NO_CHORD:
                 try:
-                    root_and_quality(figure)
+                    if figure != HOLD:
+                        root_and_quality(figure)
                 except ValueError as error:
                     raise ValueError(f"bar {number}: {error}") from None
-        share = (bar_end - bar_start) // len(figures)
+        if figures[0] == HOLD:
+            raise ValueError(f"bar {number} of --chords starts with '{HOLD}' (it holds the chord before it in the bar)")
+        bounds = [bar_start, *(bar_start + t for t in bar_shares(meters.at(bar_start), bar_end - bar_start,
+                                                                 len(figures)))]
         for index, figure in enumerate(figures):
-            if figure not in _NO_CHORD:
-                onset = bar_start + index * share
-                end = bar_end if index == len(figures) - 1 else onset + share
-                chords.append(ChordSymbol(onset, end - onset, figure))
+            if figure not in _NO_CHORD and figure != HOLD:
+                last = next((j for j in range(index + 1, len(figures)) if figures[j] != HOLD), len(figures))
+                chords.append(ChordSymbol(bounds[index], bounds[last] - bounds[index], figure))
         previous = figures
     return chords
 

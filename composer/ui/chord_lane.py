@@ -1,7 +1,8 @@
 """The chord lane above the piano roll: the score's chord track (Score.chords), bar by bar.
 
 Double-click a bar (or press Enter on it) to type its chords: one figure for the whole bar
-("Am7"), several to share it evenly ("F/A G7sus4"), nothing to clear it. Figures are checked with
+("Am7"), several to share its beats ("F/A G7sus4"; "C / / F": three beats and one, as parse_chord_bars
+lays them), nothing to clear it. Figures are checked with
 composer.music.chords.root_and_quality (music21's chord-symbol grammar) before anything changes;
 a figure it cannot read is named in `message` and the bar stays as it was. Every change is one
 undo step (ScoreDocument.set_score_field("chords", ...)). The right-click menu fills the bars
@@ -14,7 +15,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QKeyEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import QLineEdit, QMenu, QWidget
 
-from composer.music.chords import ChordSymbol, estimate_chords, parse_chord_bars
+from composer.music.chords import ChordSymbol, bar_chart, estimate_chords, parse_chord_bars
 from composer.music.meter import MeterMap
 from composer.ui import bar_grid
 from composer.ui.piano_roll import PianoRoll
@@ -85,9 +86,10 @@ class ChordLane(QWidget):
         return bar_grid.bar_at(self.meters(), tick)
 
     def bar_text(self, tick: int) -> str:
-        """The figures of the chords starting in the bar holding `tick`, space-separated."""
+        """The chords starting in the bar holding `tick` as typed ("C / / F": chords.bar_chart), so
+        that the text read back keeps them where they are."""
         start, end = self.bar_at(tick)
-        return " ".join(c.figure for c in self.chords() if start <= c.onset < end)
+        return bar_chart(self.chords(), self.meters().at(start), start, end - start)
 
     def set_bar_text(self, tick: int, text: str) -> str | None:
         """Set the chords of the bar holding `tick` from typed text (one undo step). Returns None,

@@ -56,3 +56,15 @@ def test_chords_given_for_drums_alone_are_said_to_play_no_part(tmp_path, one_thr
                      "-o", str(tmp_path / "o.mid"), "--seed", "1"])
         err = capsys.readouterr().err
         assert code == 0 and ("play no chords" in err) == said, err
+
+
+def test_chords_shorter_than_the_bars_written_are_said(tmp_path, one_thread, capsys):
+    """Two bars of --chords for a four-bar fill: the last two bars follow the piece's own chords,
+    and that is said (QA qa31: it was taken without a word)."""
+    (tmp_path / "t.abc").write_text(TUNE)
+    for chords, said in (("C F | G", True), ("C F | G | Am | %", False)):
+        code = main(["accompany", str(tmp_path / "t.abc"), "--part", "bass", "--bars", "3-6", "--chords", chords,
+                     "-o", str(tmp_path / "b.mid"), "--seed", "1"])
+        err = capsys.readouterr().err
+        assert code == 0
+        assert ("--chords gives bars 3-4; bars 5-6 are written without given chords" in err) == said, err

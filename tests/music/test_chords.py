@@ -44,6 +44,36 @@ def test_bars_of_chords_follow_the_meter_from_the_bar_holding_the_start():
         parse_chord_bars("C || G", FOUR_FOUR)
 
 
+def test_chords_of_one_bar_change_on_its_beats_and_a_slash_holds_one():
+    """A lead sheet's chords change on the beat: "C F G" in 4/4 is 2 + 1 + 1 beats, not 1, 2 1/3 and
+    3 2/3 where no part plays (QA qa31); a "/" holds the chord before it a share, as in a chord chart."""
+    def laid(text, meter=FOUR_FOUR):
+        return [(c.onset, c.duration, c.figure) for c in parse_chord_bars(text, meter)]
+
+    assert laid("C F G") == [(0, 960, "C"), (960, 480, "F"), (1440, 480, "G")]
+    assert laid("C / / F | G / Am /") == [(0, 1440, "C"), (1440, 480, "F"), (1920, 960, "G"), (2880, 960, "Am")]
+    assert laid("C F/A G Am Dm") == [(0, 480, "C"), (480, 480, "F/A"), (960, 480, "G"), (1440, 240, "Am"),
+                                     (1680, 240, "Dm")]  # (more chords than beats: in eighths)
+    assert laid("C G", MeterMap([MeterChange(0, 3, 4)])) == [(0, 960, "C"), (960, 480, "G")]
+    assert laid("C G | C F G", MeterMap([MeterChange(0, 6, 8)])) == [  # dotted beats, then eighths
+        (0, 720, "C"), (720, 720, "G"), (1440, 480, "C"), (1920, 480, "F"), (2400, 480, "G")]
+    assert laid("C G", MeterMap([MeterChange(0, 5, 4)])) == [(0, 1440, "C"), (1440, 960, "G")]
+    with pytest.raises(ValueError, match="bar 2 .* starts with '/'"):
+        parse_chord_bars("C | / G", FOUR_FOUR)
+
+
+def test_a_bar_of_chords_reads_back_as_it_was_laid():
+    from composer.music.chords import bar_chart
+
+    for text in ("C F G", "C / / F", "C", "N.C. F", "C F/A G Am Dm", "C / / / / F / /"):
+        for meter in (MeterChange(0, 4, 4), MeterChange(0, 6, 8), MeterChange(0, 3, 4)):
+            laid = parse_chord_bars(text, MeterMap([meter]))
+            assert parse_chord_bars(bar_chart(laid, meter, 0, meter.bar_ticks), MeterMap([meter])) == laid
+    assert bar_chart(parse_chord_bars("C / / F", FOUR_FOUR), FOUR_FOUR.at(0), 0, 1920) == "C / / F"
+    # a chord off every layout: the figures alone
+    assert bar_chart([ChordSymbol(0, 700, "C"), ChordSymbol(700, 1220, "F")], FOUR_FOUR.at(0), 0, 1920) == "C F"
+
+
 def test_new_chords_replace_the_old_from_their_first_onset():
     old = [ChordSymbol(0, 1920, "C"), ChordSymbol(1920, 1920, "F"), ChordSymbol(3840, 1920, "G")]
     merged = with_chords(old, [ChordSymbol(2880, 960, "Dm")])

@@ -73,6 +73,20 @@ def test_chords_round_trip_lane_project_midi_and_back(qtbot, window, tmp_path):
     assert lane.bar_text(0) == "Am7" and lane.bar_text(BAR + 10) == "Dm/F E7"
 
 
+def test_a_bar_of_uneven_chords_reads_back_as_typed(qtbot, window):
+    """Three beats of C and one of F are shown "C / / F", which sets them back where they are ("C F"
+    would share the bar two and two); "C F G" is two beats, one, one (chords.bar_shares)."""
+    lane = window.editor.chord_lane
+    type_into_bar(qtbot, lane, 0, "C / / F")
+    type_into_bar(qtbot, lane, 1, "C F G")
+    assert [(c.onset, c.duration) for c in window.document.field("chords")] == [
+        (0, 3 * Q), (3 * Q, Q), (BAR, 2 * Q), (BAR + 2 * Q, Q), (BAR + 3 * Q, Q)]
+    assert lane.bar_text(0) == "C / / F" and lane.bar_text(BAR) == "C F G"
+    before = window.document.field("chords")
+    type_into_bar(qtbot, lane, 0, lane.bar_text(0))
+    assert window.document.field("chords") == before
+
+
 def test_estimated_chords_fill_only_the_empty_bars(qtbot, window):
     lane = window.editor.chord_lane
     arpeggios = [(0, (48, 52, 55, 60)), (1, (41, 45, 48, 53)), (2, (43, 47, 50, 53))]  # C, F, G7
