@@ -325,6 +325,15 @@ def _best_chord(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, 
     return best
 
 
+def span_chord(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, start: int, length: int,
+               key_classes: frozenset[int] | None = None) -> tuple[int, int] | None:
+    """(root pitch class, QUALITIES index) of the triad or seventh chord that best explains the
+    notes sounding in [start, start + length) (ticks; _best_chord's template matching, sevenths
+    allowed), None where nothing sounds: the chord of one onset's span (composer.model.completion)."""
+    arrays = [np.asarray(a, dtype=np.int64) for a in (onsets, durations, pitches)]
+    return _best_chord(*arrays, start, length, key_classes, False, True)
+
+
 BASS_ROOT = 0.1  # share of a bar's weight that a triad rooted on its lowest note gains (estimate_chords)
 
 REPEAT_NEIGHBOURS = 4  # semitones either side of a melody's last pitch whose bonus its repeat gets on average

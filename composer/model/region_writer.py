@@ -17,6 +17,7 @@ import torch
 
 from composer.model import vocab as V
 from composer.model.checkpoint import NEUTRAL_STYLE, Checkpoint
+from composer.model.completion import Completion, chord_completion, merged
 from composer.model.dynamics import follow_dynamics
 from composer.model.feel import on_the_beat
 from composer.model.hit_lengths import drum_hit_lengths
@@ -780,6 +781,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # notes: no line to _monophonic, no chords either; a one-track piano's right hand had
             # struck one pitch 5-8 times running where its take never did more than twice, QA qa29)
             role == V.ROLES.index("melody") and texture is None and riff is None and figure is None)
+        completion = _completing(pitched_notes, region, v, own, start_g, end_g, key, role)
         targets.append(TargetVoice(
             slot=slots[v], score_voice=v, role=role, monophonic=bool(mono),
             last_pitch=int(last[2]) if last is not None else -1,
@@ -852,7 +854,11 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # soprano had repeated 13 of 15 steps; QA qa18 H1)
             habits=line_habits(_top_line(own)) if tune and chord_rows is None else None,
             # A line keeps apart from the other parts (no unison, no crossing) as its context does.
-            doubled=_doubled(own, pitched_notes, v, start_g) if mono and role != drums_role else None,
+            # ... and, an inner line among parts that strike chords together, completes their chords
+            # (composer.model.completion: a chorale's alto filled alone had sung over the soprano)
+            doubled=merged(_doubled(own, pitched_notes, v, start_g) if mono and role != drums_role else None,
+                           None if completion is None else completion.prior),
+            completion=completion,
             # ... and no parallel fifths or octaves where its context has none (a chorale's parts)
             parallels=parallel_guard_of(own, pitched_notes, v, start_g, end_g) if role != drums_role else None,
             tops=tuple(_top_line(earlier)[-2:].tolist()) if tune and chord_rows is None else (),
@@ -1604,6 +1610,18 @@ def _doubled(own: np.ndarray, pitched: np.ndarray, voice: int, start_g: int) -> 
             if 0 <= pitch < V.N_PITCH:
                 grid[pitch, onset // V.TICKS_PER_GRID - start_g] += DOUBLE_BONUS
     return start_g, grid
+
+
+def _completing(pitched: np.ndarray, region: Region, voice: int, own: np.ndarray, start_g: int, end_g: int | None,
+                key: Key | None, role: int) -> Completion | None:
+    """completion.chord_completion for a line (not a bass, drums or chords: a line whose own notes
+    never overlap, or a part with none) written alone among the parts of `pitched` (note array
+    rows, ticks; the notes outside the region)."""
+    if len(region.voices) != 1 or role in (V.ROLES.index("drums"), V.ROLES.index("bass")) \
+            or (len(own) >= 2 and not _monophonic(own, voice)):
+        return None
+    others = pitched[pitched[:, 4] != voice]
+    return chord_completion(others, voice, own, start_g, end_g, None if key is None else key.pitch_classes)
 
 
 def _top_of_texture(own: np.ndarray, pitched: np.ndarray, voice: int, roles: dict) -> bool:

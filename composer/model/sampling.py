@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from composer.model import vocab as V
+from composer.model.completion import Completion
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, BROKEN_FIGURE_STRENGTH, COMPING_CHORD_STRENGTH,
@@ -145,6 +146,9 @@ class TargetVoice:
     # doubles) (region_writer._doubled)
     doubled: tuple[int, np.ndarray] | None = None
     parallels: ParallelGuard | None = None  # a part that moves in no parallel fifths or octaves (voice_leading)
+    # an inner line among parts that strike chords together: their chords, which its notes are not
+    # held past where they are no tone of the next (its prior is in doubled; composer.model.completion)
+    completion: Completion | None = None
 
 
 @dataclass
@@ -1275,6 +1279,11 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 lengths = _held_to_room(lengths, duration_ok[b])
                 duration_logits[b] += torch.as_tensor(DURATION_STRENGTH * share * lengths, dtype=duration_logits.dtype,
                                                       device=device)
+        for b, v in enumerate(voices):  # an inner line holds no note into a chord it is not a tone of
+            done = slots[v].completion if v in slots and not rows[b].done else None
+            longest = None if done is None else done.longest(int(pitches[b]), int(onsets[b]))
+            if longest is not None and duration_ok[b, :longest].any():
+                duration_ok[b, longest:] = False
         for b, r in enumerate(rows):  # ... and its length, where its pitch and onset were taken
             if r.recalled is not None and r.recalled[2] is not None and (int(onsets[b]), pitches[b]) == r.recalled[:2]:
                 duration_logits[b] = _mix_recalled(torch.where(torch.as_tensor(duration_ok[b], device=device),
