@@ -91,6 +91,11 @@ SLASH_BASS_STRENGTH = 5.0
 # *Building Walking Bass Lines*, 1995). An added bass in a jazz style, on every beat, held its note
 # (G2 G2 G2 G2 over Gm7 | C7; 68 of 216 notes repeated the last, QA F10).
 WALKING_REPEAT_PENALTY = 2.0
+# ... and off a made-up plain bass line's last pitch where it is not the chord's root and no root
+# is due: a bass player sits on the root, not on the seventh. Under a 12-bar blues given as
+# --chords an added bass played the root, then one other tone three times (Bb2 Ab2 Ab2 Ab2) in 8
+# of 36 bars (QA qa31).
+PLAIN_REPEAT_PENALTY = 6.0
 # Nats for a walking line's approach notes to the root the next beat brings (approach_prior): with
 # the repeat penalty alone the line wandered and found the root on fewer chord arrivals. On the QA
 # lead sheet (jazz / popular_song_jazz, 6 seeds x 4 variations, 264 arrivals): roots 179 / 198 and

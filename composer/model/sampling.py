@@ -23,7 +23,7 @@ from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, BROKEN_FIGURE_STRENGTH, COMPING_CHORD_STRENGTH,
                                    DURATION_STRENGTH, FIGURE_ROOM_PENALTY, FIGURE_STRENGTH, MAX_STACK, OSTINATO_WEIGHT,
                                    QUARTER_UNITS, RECALL_OTHERS, ROOT_BASS_PENALTY, SHELL_FIFTH_PENALTY, SLASH_BASS_STRENGTH,
-                                   WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, BarFigure, GrooveProfile,
+                                   WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, PLAIN_REPEAT_PENALTY, BarFigure, GrooveProfile,
                                    HarmonicRhythm, LineRecall, LineRhythm, Ostinato, Texture, Under, approach_prior,
                                    chord_roots, chord_thirds, chord_tone_prior, chord_tones, fifths_prior, hold_prior, near_grid,
                                    habit_shift, recall_weight, root_prior, unrepeated, widened_lock_prior)
@@ -693,6 +693,10 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
             # it begins, firmly
             weight = np.where(_chord_onsets(plan, onsets, _prior_chords(plan, row, features))
                               & (feats["metric"] >= 0.5), CHORD_ONSET_ROOT_WEIGHT, weight)
+            if voice.rhythm is not None and voice.rhythm.within_bar:  # a made-up plain line: on every
+                # downbeat, a chord held over from the bar before too (the second bar of Bb7 | Bb7 in a
+                # blues had opened on the Ab the first ended on, 4 of 4 seeds)
+                weight = np.where(feats["position"] == 0, np.maximum(weight, CHORD_ONSET_ROOT_WEIGHT), weight)
         if _ends_here(plan, voice):  # the piece's last note: its root (or slash bass), firmly
             weight = np.where(onsets == plan.final_bar, np.maximum(FINAL_ROOT_WEIGHT, weight), weight)
         if plan.slash_basses is not None and plan.prior_features_at is None:  # "Eb/G": G in the bass
@@ -710,6 +714,12 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
             chords = chords + approach_prior(ahead["chord_root"], arriving & ~arrives, WALKING_APPROACH_STRENGTH)
             if 0 <= row.last_pitch.get(voice.slot, -1) < V.N_PITCH:
                 chords[row.last_pitch[voice.slot], 1:] -= np.where(weight[1:] > 0, 0.0, WALKING_REPEAT_PENALTY)
+        elif voice.rhythm is not None and voice.rhythm.within_bar and 0 <= row.last_pitch.get(voice.slot, -1) < V.N_PITCH:
+            # A made-up plain line moves off a tone other than the root (PLAIN_REPEAT_PENALTY)
+            last = row.last_pitch[voice.slot]
+            off_root = (last % 12) != np.asarray(roots[1:])
+            same = np.arange(V.N_PITCH) % 12 == last % 12  # (in any octave: G#2 G#1 G#2 is no line either)
+            chords[same, 1:] -= np.where((weight[1:] > 0) | ~off_root, 0.0, PLAIN_REPEAT_PENALTY)[None]
     if plan.prior_chords_sure and voice.texture is not None and voice.harmony is not None and voice.harmony.root_bass:
         chords = chords + _rooted_spans(row, voice, onsets, feats, features)
     if plan.chord_pitch_classes and plan.key is not None:  # a detected lock widened chord by chord (after
