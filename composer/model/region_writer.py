@@ -931,6 +931,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         loop = progression_loop(pitched_notes[pitched_notes[:, 0] < region.start], meters, start_g * V.TICKS_PER_GRID,
                                 key.pitch_classes if key is not None else None)
     if loop is not None and plan.final_bar is not None and plan.final_chord is not None:
+        plan = replace(plan, final_bar=_cadence_in_bar(loop, plan.final_bar, end_g, plan.final_chord))
         loop = _ending_on(loop, plan.final_bar * V.TICKS_PER_GRID, plan.final_chord)
     if loop is not None:
         # (the piece's own chords widen a lock detected from it, as written ones do: the loop's E
@@ -1146,8 +1147,8 @@ def progression_loop(notes: np.ndarray, meters: np.ndarray, start: int,
     """Chord rows (onset, duration, root, quality; ticks) from `start` on: the progression of the
     context's last LOOP_BARS bars (estimated bar by bar, or by half bars where its harmony moves
     so: priors.estimate_chords, _reading) cycled on, where the context is that progression stated
-    once (the whole context L bars long) or its last 2 L bars repeat it in LOOP_AGREEMENT of the
-    bars; None otherwise (a piece going somewhere, not round). notes: the pitched notes before
+    once (the whole context L bars long) or its last bars after a first L (L / 2 or more, up to L)
+    repeat the L before them in LOOP_AGREEMENT of the bars; None otherwise (a piece going somewhere, not round). notes: the pitched notes before
     `start` (note array rows, ticks)."""
     chords = estimate_chords(notes[:, 0], notes[:, 1], notes[:, 2], meters, key_classes,
                              **_reading(notes, meters, key_classes)) if len(notes) else None
@@ -1162,8 +1163,12 @@ def progression_loop(notes: np.ndarray, meters: np.ndarray, start: int,
         bars.append(tuple((float(at / bar), int(root), int(quality)) for at, bar, root, quality in zip(
             since[mine].tolist(), length[mine].tolist(), chords[mine, 2].tolist(), chords[mine, 3].tolist())))
     for loop_bars in LOOP_BARS:
-        if len(bars) == loop_bars or (len(bars) >= 2 * loop_bars and np.mean(
-                [a == b for a, b in zip(bars[-loop_bars:], bars[-2 * loop_bars:-loop_bars])]) >= LOOP_AGREEMENT):
+        # (or stated once and half again: the last two bars of a C F | G C | Am Dm | G7 C song
+        # played twice, filled, had been planned afresh, C F | C, the loop's V chord lost; QA qa31)
+        again = len(bars) - loop_bars
+        if len(bars) == loop_bars or (again >= max(1, loop_bars // 2) and np.mean(
+                [a == b for a, b in zip(bars[-min(again, loop_bars):], bars[-loop_bars - min(again, loop_bars):-loop_bars])])
+                >= LOOP_AGREEMENT):
             cycle = bars[-loop_bars:]
             break
     else:
@@ -1200,6 +1205,23 @@ def _final_bar(score: Score, region: Region, end_g: int | None, features, roles:
     onsets = {n.onset for n in score.notes if n.onset >= final * V.TICKS_PER_GRID and roles[n.voice] != "drums"
               and n.voice not in region.voices}
     return final if len(onsets) <= 1 else None
+
+
+def _cadence_in_bar(rows: np.ndarray, final_bar: int, end_g: int | None, chord: tuple[int, frozenset[int]]) -> int:
+    """Where a loop cycled into the last bar arrives on the piece's last chord (grid tick): the
+    last bar's second chord where the loop plays two there, the last of them that chord and the
+    first another (G7 C: the cadence inside the bar), else the bar's downbeat (final_bar). Arriving
+    on the downbeat, a C F | G C | Am Dm | G7 C song's last two bars filled ended Am Dm | C, the
+    dominant lost (QA qa31). rows: chord rows (onset, duration, root, quality; ticks); end_g: the
+    region's end (grid tick), which the second chord starts before."""
+    triad = _triad_of(chord)
+    tick = final_bar * V.TICKS_PER_GRID
+    here = rows[(rows[:, 0] + rows[:, 1] > tick)][:2]
+    if triad is None or len(here) < 2 or here[0, 0] > tick or (int(here[1, 2]), int(here[1, 3])) != triad \
+            or (int(here[0, 2]), int(here[0, 3])) == triad or here[1, 0] % V.TICKS_PER_GRID \
+            or end_g is None or here[1, 0] >= end_g * V.TICKS_PER_GRID:
+        return final_bar
+    return int(here[1, 0]) // V.TICKS_PER_GRID
 
 
 def _ending_on(rows: np.ndarray, tick: int, chord: tuple[int, frozenset[int]]) -> np.ndarray:

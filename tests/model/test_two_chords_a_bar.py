@@ -133,3 +133,26 @@ def test_both_hands_filled_follow_a_plan_of_two_chords_a_bar(cowriter):
     assert sum(c in chords for c in found) >= 14, found
     changes = sum(found[k] != found[k + 1] for k in range(0, len(found), 2))
     assert changes >= 6, found
+
+
+def test_a_loop_stated_once_and_half_again_is_a_loop():
+    """Six bars: the progression and its first two bars again (the context before a fill of a
+    song's last two bars) cycle on from its bar 3; five bars (one bar again) are no loop yet."""
+    piece = two_a_bar()
+    six = notes_to_array([n for n in piece.notes if n.onset < 6 * BAR])
+    loop = progression_loop(six, None, 6 * BAR, None)
+    assert loop is not None and [tuple(r) for r in loop[:4, 2:4].tolist()] == expected(range(2, 4))
+    assert progression_loop(notes_to_array([n for n in piece.notes if n.onset < 5 * BAR]), None, 5 * BAR, None) is None
+
+
+def test_the_last_two_bars_filled_end_on_the_loops_cadence(cowriter):
+    """Both hands of bars 7-8 filled: Am Dm | G7 C as the song has them, its last chord arriving on
+    beat 3 of the last bar. Before: planned afresh with the last bar one chord (C F | C, Am Dm | C):
+    the dominant lost in 4 of 4 variations (QA qa31)."""
+    piece = two_a_bar()
+    start, end = bar_span(piece, 7, 8)
+    found = [left_hand_halves(v, range(6, 8)) for seed in (1, 2)
+             for v in cowriter.generate(fill_request(piece, start, end, (0, 1), variations=2, seed=seed))]
+    dominant = sum(halves[2] == TRIADS["G"] and halves[3] == TRIADS["C"] for halves in found)
+    assert dominant >= 3, found
+    assert sum(halves[:2] == expected(range(2, 3)) for halves in found) >= 3, found
