@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
             from composer.request import first_bar_line
 
             start = span[0] if span[0] is not None else first_bar_line(score)
-            options = {**options, "chords": given_chords(score, args.chords, start)}
+            options = {**options, "chords": given_chords(score, args.chords, start, args.file)}
         given = options.get("controls")  # the person's, before add_part sets a new bass's range
         range_given = given is not None and (given.lowest, given.highest) != (None, None)
         request = add_part(score, args.part, *span, anyway=args.anyway, **options)

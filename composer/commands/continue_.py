@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
             # From where the new bars are counted: the continuation's start rounded up to the grid
             # (a last note let go 10 ticks before bar 9 put the first chord over bar 8, the piece's own; QA)
             start = -(-continuation_start(score) // TICKS_PER_GRID) * TICKS_PER_GRID
-            options = {**options, "chords": given_chords(score, args.chords, start)}
+            options = {**options, "chords": given_chords(score, args.chords, start, args.file)}
         request = continue_request(score, chosen_voices(score, args.voices), length=args.length, bars=args.bars,
                                    **options)
         if getattr(args, "chords", None):

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         if notice:
             print(f"notice: {args.file}: {notice}", file=sys.stderr)
         if args.chords:
-            options = {**options, "chords": given_chords(score, args.chords, start)}
+            options = {**options, "chords": given_chords(score, args.chords, start, args.file)}
         request = fill_request(score, start, end, chosen_voices(score, args.voices), **options)
         if args.chords:
             say_chords_unused(args.file, request)

@@ -478,23 +478,43 @@ def say_chords_short(file: str, request, text: str, start: int) -> None:
     from composer.request import bar_number
 
     meters, region = request.score.meter_map(), request.region
+    voices = region.voices
+    if voices and all(request.score.voices[v].is_drum for v in voices):
+        return  # (say_chords_unused says the drums play none)
     end = region.end
     if end is None and request.bars:
         end = bar_lines(meters, region.start, request.bars)[-1][1]
     covered = chart_end(text, meters, start)
-    if end is None or covered >= end:
+    if end is None or covered == end:
         return
+
+    def bars(first: int, last: int) -> str:
+        return f"bar {first}" if first == last else f"bars {first}-{last}"
+
     first, last = bar_number(request.score, start), bar_number(request.score, end - 1)
+    if covered > end:
+        print(f"notice: {file}: --chords gives {bars(first, bar_number(request.score, covered - 1))}; those after "
+              f"bar {last} lie past the bars written (they stand in the chord track)", file=sys.stderr)
+        return
     after = bar_number(request.score, covered)
-    print(f"notice: {file}: --chords gives bars {first}-{after - 1}; bars {after}-{last} are written without "
-          "given chords (they follow the chords the piece's parts play, or the co-writer's own): add bars to "
-          "--chords, or '%' to repeat one", file=sys.stderr)
+    print(f"notice: {file}: --chords gives {bars(first, after - 1)}; {bars(after, last)} "
+          f"{'is' if after == last else 'are'} written without given chords (following the chords the piece's "
+          "parts play, or the co-writer's own): add bars to --chords, or '%' to repeat one", file=sys.stderr)
 
 
-def given_chords(score, text: str, start: int) -> list:
+def given_chords(score, text: str, start: int, file: str = "") -> list:
     """The score's chord track with --chords laid out from the bar holding tick `start` (its own
-    chords before, these from there on); the score's chords become that too."""
+    chords before, these from there on); the score's chords become that too. A bar of more chords
+    than beats is said (chords.crowded_bars), as from `file`."""
     from composer.music.chords import parse_chord_bars, with_chords
 
-    score.chords = with_chords(score.chords, parse_chord_bars(text, score.meter_map(), start))
+    from composer.music.chords import crowded_bars
+    from composer.request import bar_number
+
+    meters = score.meter_map()
+    score.chords = with_chords(score.chords, parse_chord_bars(text, meters, start))
+    first = bar_number(score, start)
+    for number, count, beats in crowded_bars(text, meters, start):
+        print(f"notice: {file + ': ' if file else ''}--chords bar {first + number - 1}: {count} chords for {beats} "
+              "beats: some change off the beat (on its halves, or a compound beat's eighths)", file=sys.stderr)
     return score.chords

@@ -46,9 +46,9 @@ def homophonic(others: np.ndarray, start: int, end: int | None) -> bool:
     inside = others[(others[:, 0] >= start) & ((others[:, 0] < end) if end is not None else True)]
     if len(np.unique(inside[:, 4])) < MIN_PARTS:
         return False
-    ticks = np.unique(inside[:, 0])
-    parts = np.array([len(np.unique(inside[inside[:, 0] == t, 4])) for t in ticks.tolist()])
-    return bool(len(ticks)) and float(np.mean(parts >= 2)) >= HOMOPHONY_SHARE
+    pairs = np.unique(inside[:, [0, 4]], axis=0)  # (each part once at each onset)
+    _, parts = np.unique(pairs[:, 0], return_counts=True)
+    return bool(len(parts)) and float(np.mean(parts >= 2)) >= HOMOPHONY_SHARE
 
 
 def neighbours(others: np.ndarray, voice: int, own: np.ndarray) -> tuple[int | None, int | None]:

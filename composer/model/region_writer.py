@@ -512,9 +512,10 @@ def write_region(checkpoint: Checkpoint, score: Score, region: Region, *, style:
                                drum_voices=drums, replaced=replaced, roles=roles) for notes in written]
     # A new drum part marks the phrases (composer.music.drum_phrasing: the model knows the bar, not the phrase).
     for voice in _new_drum_parts(score, region, context, drums):
-        tune = [n.onset for n in score.notes if n.voice not in drums]
+        melody = [v for v, role in enumerate(roles) if role == "melody" and v not in drums]
         dynamic = [phrase_drums(notes, voice, score.meter_map(), region.start, region.end, piece_end,
-                                tune + [n.onset for n in notes if n.voice not in drums],
+                                [n for n in [*score.notes, *notes] if n.voice not in drums
+                                 and (n.voice in melody or not melody)],
                                 np.random.default_rng(None if seed is None else [seed, k, voice]))[0]
                    for k, notes in enumerate(dynamic)]
     # Drum hits take their drum's written length (composer.model.hit_lengths: the model wrote pitched lengths).

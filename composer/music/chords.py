@@ -297,16 +297,20 @@ def parse_chord_bars(text: str, meters, start: int = 0) -> list[ChordSymbol]:
     cells = [cell.strip() for cell in text.strip().strip("|").split("|")]
     chords, previous = [], []
     for number, ((bar_start, bar_end), cell) in enumerate(zip(bar_lines(meters, start, len(cells)), cells), 1):
+        if cell == "%" and not previous:
+            raise ValueError(f"bar {number} of --chords is '%', which repeats the bar before it: there is none "
+                             "(write its chords)")
         figures = previous if cell == "%" else cell.split()
         if not figures:
             raise ValueError(f"bar {number} of --chords is empty (write a chord, '%' to repeat, or N.C.)")
         for figure in figures:
-            if figure not in _NO_CHORD:
+            if figure not in _NO_CHORD and figure != HOLD:
                 try:
-                    if figure != HOLD:
-                        root_and_quality(figure)
+                    root_and_quality(figure)
                 except ValueError as error:
-                    raise ValueError(f"bar {number}: {error}") from None
+                    hint = f" (to hold a chord a beat, write '{HOLD}' apart: 'C / / F')" if HOLD * 2 in figure \
+                        or figure.endswith(HOLD) else ""
+                    raise ValueError(f"bar {number}: {error}{hint}") from None
         if figures[0] == HOLD:
             raise ValueError(f"bar {number} of --chords starts with '{HOLD}' (it holds the chord before it in the bar)")
         bounds = [bar_start, *(bar_start + t for t in bar_shares(meters.at(bar_start), bar_end - bar_start,
@@ -317,6 +321,21 @@ def parse_chord_bars(text: str, meters, start: int = 0) -> list[ChordSymbol]:
                 chords.append(ChordSymbol(bounds[index], bounds[last] - bounds[index], figure))
         previous = figures
     return chords
+
+
+def crowded_bars(text: str, meters, start: int = 0) -> list[tuple[int, int, int]]:
+    """For chords written as for parse_chord_bars: (bar of the chart from 1, figures and "/", beats)
+    of each bar with more figures than beats, where some of them change off the beat (bar_shares:
+    on a beat's halves, a compound beat's eighths)."""
+    cells = [cell.strip() for cell in text.strip().strip("|").split("|")]
+    crowded = []
+    for number, ((bar_start, _), cell) in enumerate(zip(bar_lines(meters, start, len(cells)), cells), 1):
+        meter = meters.at(bar_start)
+        beats = meter.numerator // 3 if meter.numerator in (6, 9, 12) and meter.denominator == 8 else meter.numerator
+        count = len(cell.split()) if cell != "%" else 0
+        if count > beats:
+            crowded.append((number, count, beats))
+    return crowded
 
 
 def with_chords(existing: list[ChordSymbol], new: list[ChordSymbol]) -> list[ChordSymbol]:

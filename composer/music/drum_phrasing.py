@@ -26,7 +26,7 @@ from composer.music.score import Note
 KICK, SNARE, CRASH, PEDAL_HAT = 36, 38, 49, 44  # GM percussion keys
 TOMS = (48, 45, 43)  # GM hi-mid tom, low tom, high floor tom: a fill's descent after the snare
 PHRASE_BARS, SECTION_BARS = 4, 8  # the hypermeter: a fill ends each phrase, a longer one each section
-FILL_SHARE = 0.8  # the quietest hit of a fill against the part's backbeat; its last is the backbeat's
+FILL_SHARE = 0.85  # a fill's first hit against its accent (the backbeat and a little more), which its last reaches
 FILL_REST = 0.25  # chance that a fill's hit after its first is a rest (never two in a row, never the last)
 
 
@@ -41,47 +41,101 @@ class Phrasing:
 
 
 def phrase_drums(notes: Sequence[Note], voice: int, meters: MeterMap, start: int, end: int | None,
-                 piece_end: int, tune_onsets: Sequence[int], rng: np.random.Generator) -> tuple[list[Note], Phrasing]:
-    """`notes` (the written notes, any voices, ticks) with the drum voice `voice`'s part phrased: in
-    the last bar of each PHRASE_BARS-bar phrase that another bar of the piece follows, its last beat
-    (the last two beats of a SECTION_BARS-bar section, of a bar of three or more beats) a fill in
-    place of the beat (its kicks on the beat and the hi-hat foot kept); the next downbeat a crash with the kick, as the
-    first bar written when it opens a phrase. Where the piece's other parts start their last note
-    on the downbeat of its last bar (tune_onsets: their onsets), that bar is one crash and kick, its
-    bar before a fill. Only bars wholly inside [start, end) (end None: open) change. Fill hits draw
-    from rng. Returns the notes (sorted by onset) and what was done."""
+                 piece_end: int, tune: Sequence[Note], rng: np.random.Generator) -> tuple[list[Note], Phrasing]:
+    """`notes` (the written notes, any voices, ticks) with the drum voice `voice`'s part phrased.
+
+    Phrases are counted from the first full bar, or from the second where the tune (`tune`: the
+    melody's notes, or the pitched parts') enters in the first bar's second half (a pickup written
+    as a whole bar, as sequencers export one: the drums enter with the tune there), and are
+    phrase_length bars long (4 unless the tune's cadences say otherwise). In the last bar of each
+    phrase that another bar of the region follows, its last beat (the last two beats of a
+    SECTION_BARS-bar section, or the whole of a two-beat bar) is a fill in place of the beat (its
+    kicks on the beat and the hi-hat foot kept); the next downbeat a crash with the kick, as the
+    first bar written when it opens a phrase. Where the tune starts its last note on the downbeat of
+    the last bar, that bar is one crash and kick, its bar before a fill. Only bars wholly inside
+    [start, end) (end None: open) change. Fill hits draw from rng. Returns the notes (sorted by
+    onset) and what was done (bars numbered from 1 as the file's)."""
     mine = [n for n in notes if n.voice == voice]
     if not mine or piece_end <= 0:
         return list(notes), Phrasing((), (), None)
     others = [n for n in notes if n.voice != voice]
     stop = piece_end if end is None else min(end, piece_end)
     bars = [b for b in meters.bar_starts(piece_end) if b >= 0]  # full bars (a pickup's starts before 0)
-    bar_ends = bars[1:] + [max(piece_end, bars[-1] + meters.at(bars[-1]).bar_ticks)] if bars else []
+    if not bars:
+        return list(notes), Phrasing((), (), None)
+    bar_ends = bars[1:] + [max(piece_end, bars[-1] + meters.at(bars[-1]).bar_ticks)]
     inside = [start <= b and e <= stop for b, e in zip(bars, bar_ends)]
-    last_onset = max(tune_onsets, default=-1)
-    ending = len(bars) - 1 if bars and last_onset == bars[-1] and inside[-1] else None
+    first_note = min((n.onset for n in tune), default=0)
+    pickup = len(bars) > 1 and bars[0] == 0 and first_note >= (bar_ends[0] + bars[0]) / 2 and first_note < bar_ends[0]
+    if pickup and inside[0]:  # (nothing before the tune enters)
+        mine = [n for n in mine if not (bars[0] <= n.onset < first_note)]
+    origin = 1 if pickup else 0
+    length = phrase_length(tune, bars, bar_ends, origin)
+    last_onset = max((n.onset for n in tune), default=-1)
+    ending = len(bars) - 1 if last_onset == bars[-1] and inside[-1] else None
     snare = _backbeat_velocity(mine)
     fills, crashes = [], []
     for i, (bar, bar_end) in enumerate(zip(bars, bar_ends)):
-        if not inside[i]:
+        if not inside[i] or i < origin:
             continue
         if ending is not None and i == ending:
             mine = [n for n in mine if not bar <= n.onset < bar_end]
             mine += [Note(CRASH, bar, bar_end - bar, _accent(snare), voice, True),
                      Note(KICK, bar, bar_end - bar, _accent(snare), voice, True)]
             continue
-        if i % PHRASE_BARS == 0 and (i - 1 in fills or i == inside.index(True)):
+        k = i - origin  # the bar's place in the hypermeter
+        if k % length == 0 and (i - 1 in fills or i == max(origin, inside.index(True))):
             mine = _with_crash(mine, bar, voice, snare)
             crashes.append(i)
         before_end = ending is not None and i == ending - 1
-        if (i + 1) % PHRASE_BARS == 0 and i + 1 < len(bars) or before_end:
+        # (a fill leads into a bar the drums play: not into the end of the bars asked for)
+        if (k + 1) % length == 0 and i + 1 < len(bars) and inside[i + 1] or before_end:
             beats = _beats(meters, bar, bar_end, mine)
-            span = 2 if (i + 1) % SECTION_BARS == 0 and len(beats[0]) >= 3 else 1
+            section = (k + 1) % (2 * length) == 0 if length <= PHRASE_BARS else True
+            span = min(2, len(beats[0])) if section else 1
             mine = _with_fill(mine, beats, span, bar_end, voice, snare, rng)
             fills.append(i)
     phrased = sorted(others + mine, key=lambda n: (n.onset, -n.pitch))
     return phrased, Phrasing(tuple(b + 1 for b in fills), tuple(b + 1 for b in crashes),
                              None if ending is None else ending + 1)
+
+
+# Bars a phrase may span, the likeliest first (ties go to the first). Not 2: a tune that holds a note
+# every other bar phrases in fours, and a fill every other bar is no drummer's.
+PHRASE_LENGTHS = (4, 8, 3, 6, 5)
+CADENCE_SHARE = 0.75  # share of the bars a length puts phrase ends in that must be the tune's cadences, and of those
+
+
+def phrase_length(tune: Sequence[Note], bars: Sequence[int], bar_ends: Sequence[int], origin: int = 0) -> int:
+    """The phrase length (bars) of the tune: of PHRASE_LENGTHS, the one whose phrase ends (every
+    L-th bar from bar `origin`) are its cadences, bars whose last note is held (or followed by a
+    rest) for half a bar or more, in CADENCE_SHARE of them both ways; else PHRASE_BARS. bars,
+    bar_ends: each full bar's start and end (ticks). (Counted in fours, a tune of 6-bar phrases
+    had its fills in bars 4 and 8, mid-phrase; of 3-bar phrases, 1 of 4 in place; QA qa32.)"""
+    onsets = sorted({n.onset for n in tune})
+    if len(onsets) < 2 or len(bars) - origin < 4:
+        return PHRASE_BARS
+    cadences = set()
+    for i in range(origin, len(bars) - 1):  # (not the last bar: the piece ends there anyway)
+        mine = [t for t in onsets if bars[i] <= t < bar_ends[i]]
+        if not mine:
+            continue
+        following = next((t for t in onsets if t > mine[-1]), None)
+        if following is not None and following - mine[-1] >= (bar_ends[i] - bars[i]) / 2:
+            cadences.add(i - origin)
+    counted = len(bars) - 1 - origin
+    if not cadences:
+        return PHRASE_BARS
+    best, best_score = PHRASE_BARS, 0.0
+    for length in PHRASE_LENGTHS:
+        ends = {k for k in range(counted) if (k + 1) % length == 0}
+        if not ends:
+            continue
+        hit = len(ends & cadences)
+        precision, recall = hit / len(ends), hit / len(cadences)
+        if precision >= CADENCE_SHARE and recall >= CADENCE_SHARE and precision * recall > best_score:
+            best, best_score = length, precision * recall
+    return best
 
 
 def _backbeat_velocity(part: Sequence[Note]) -> int:
@@ -134,7 +188,7 @@ def _with_fill(part: list[Note], beats: tuple[list[int], int], span: int, bar_en
             rested = True
             continue
         rested = False
-        loud = round(velocity * (FILL_SHARE + (1 - FILL_SHARE) * k / max(1, hits - 1)))
+        loud = round(_accent(velocity) * (FILL_SHARE + (1 - FILL_SHARE) * k / max(1, hits - 1)))
         played.append(Note(int(keys[k]), first + k * step, step, max(1, min(127, loud)), voice, True))
     beat_onsets = set(onsets)
     kept = [n for n in part if not (first <= n.onset < bar_end) or n.pitch == PEDAL_HAT

@@ -60,6 +60,18 @@ def test_chords_of_one_bar_change_on_its_beats_and_a_slash_holds_one():
     assert laid("C G", MeterMap([MeterChange(0, 5, 4)])) == [(0, 1440, "C"), (1440, 960, "G")]
     with pytest.raises(ValueError, match="bar 2 .* starts with '/'"):
         parse_chord_bars("C | / G", FOUR_FOUR)
+    with pytest.raises(ValueError, match="write '/' apart"):
+        parse_chord_bars("C//F | G", FOUR_FOUR)
+    with pytest.raises(ValueError, match="bar 1 .* '%'.* none"):
+        parse_chord_bars("% | G", FOUR_FOUR)
+
+
+def test_bars_of_more_chords_than_beats_are_found():
+    from composer.music.chords import crowded_bars
+
+    assert crowded_bars("C D E F G | C / / F | C F G", FOUR_FOUR) == [(1, 5, 4)]
+    assert crowded_bars("C / / F | C G", MeterMap([MeterChange(0, 3, 4)])) == [(1, 4, 3)]
+    assert crowded_bars("C F G | C G", MeterMap([MeterChange(0, 6, 8)])) == [(1, 3, 2)]
 
 
 def test_a_bar_of_chords_reads_back_as_it_was_laid():

@@ -30,6 +30,13 @@ def plain_beat(bars: int, numerator: int = 4, voice: int = 1, swung: bool = Fals
     return notes
 
 
+def tune_of(onsets, length: int = Q) -> list[Note]:
+    """A tune of notes at those onsets, each held `length` ticks or to the next."""
+    onsets = sorted(onsets)
+    return [Note(72, t, max(1, min(length, (onsets[i + 1] - t) if i + 1 < len(onsets) else length)), 80, 0)
+            for i, t in enumerate(onsets)]
+
+
 def hits(notes, lo, hi, keys=None):
     return [n for n in notes if lo <= n.onset < hi and n.voice == 1 and (keys is None or n.pitch in keys)]
 
@@ -37,7 +44,7 @@ def hits(notes, lo, hi, keys=None):
 def test_fills_end_phrases_and_crashes_open_the_next():
     bar = 4 * Q
     part = plain_beat(8) + [Note(60, 8 * bar, bar, 80, 0)]  # the tune's last note on bar 9's downbeat
-    tune = [i * Q for i in range(32)] + [8 * bar]
+    tune = tune_of([i * Q for i in range(32)] + [8 * bar])
     notes, done = phrase_drums(part, 1, MeterMap([MeterChange(0, 4, 4)]), 0, None, 9 * bar, tune,
                                np.random.default_rng(1))
     assert done.fills == (4, 8) and done.crashes == (1, 5) and done.ending == 9
@@ -60,7 +67,7 @@ def test_fills_end_phrases_and_crashes_open_the_next():
 
 def test_each_seed_draws_its_own_fills_and_a_seed_repeats():
     part = plain_beat(16)
-    meters, tune = MeterMap([MeterChange(0, 4, 4)]), [i * Q for i in range(64)]
+    meters, tune = MeterMap([MeterChange(0, 4, 4)]), tune_of([i * Q for i in range(64)])
 
     def fills(seed):
         notes, _ = phrase_drums(part, 1, meters, 0, None, 16 * 4 * Q, tune, np.random.default_rng(seed))
@@ -75,7 +82,7 @@ def test_only_bars_inside_the_region_change():
     bar = 4 * Q
     part = plain_beat(8)
     notes, done = phrase_drums(part, 1, MeterMap([MeterChange(0, 4, 4)]), 2 * bar, 6 * bar, 8 * bar,
-                               [i * Q for i in range(32)], np.random.default_rng(0))
+                               tune_of([i * Q for i in range(32)]), np.random.default_rng(0))
     assert done.fills == (4,) and done.crashes == (5,)  # bar 8 lies outside; bar 3 opens no phrase
     outside = [(n.pitch, n.onset) for n in notes if not 2 * bar <= n.onset < 6 * bar]
     assert outside == [(n.pitch, n.onset) for n in sorted(part, key=lambda n: (n.onset, -n.pitch))
@@ -88,11 +95,63 @@ def test_compound_and_swung_fills_play_in_thirds_of_the_beat():
         [Note(KICK, b * 6 * eighth, 120, 90, 1, True) for b in range(4)] + \
         [Note(SNARE, b * 6 * eighth + 3 * eighth, 120, 90, 1, True) for b in range(4)]
     notes, done = phrase_drums(part, 1, MeterMap([MeterChange(0, 6, 8)]), 0, None, 5 * 6 * eighth,
-                               [i * eighth for i in range(30)], np.random.default_rng(2))
+                               tune_of([i * eighth for i in range(30)]), np.random.default_rng(2))
     assert done.fills == (4,)
     fill = hits(notes, 3 * 6 * eighth + 3 * eighth, 4 * 6 * eighth, {SNARE, *TOMS})
     assert fill and all(n.onset % eighth == 0 for n in fill)
     swung, _ = phrase_drums(plain_beat(5, swung=True), 1, MeterMap([MeterChange(0, 4, 4)]), 0, None, 5 * 4 * Q,
-                            [i * Q for i in range(20)], np.random.default_rng(2))
+                            tune_of([i * Q for i in range(20)]), np.random.default_rng(2))
     fill = hits(swung, 3 * 4 * Q + 3 * Q, 4 * 4 * Q, {SNARE, *TOMS})
     assert fill and all((n.onset % Q) in (0, Q // 3, 2 * Q // 3) for n in fill)
+
+
+def test_phrases_follow_the_tunes_cadences():
+    """A tune that holds a note at the end of every sixth bar phrases in sixes; of every third, in
+    threes (a fill in bars 4 and 8 had fallen mid-phrase: QA qa32); a tune of running quarters, or
+    one that holds every other bar, in fours."""
+    from composer.music.drum_phrasing import phrase_length
+
+    bar = 4 * Q
+    bars, ends = [b * bar for b in range(12)], [(b + 1) * bar for b in range(12)]
+
+    def held_every(n):
+        return tune_of([t for t in range(0, 12 * bar, Q) if (t // bar) % n != n - 1 or t % bar == 0], length=bar)
+
+    assert phrase_length(held_every(6), bars, ends) == 6
+    assert phrase_length(held_every(3), bars, ends) == 3
+    assert phrase_length(held_every(2), bars, ends) == 4
+    assert phrase_length(tune_of(range(0, 12 * bar, Q)), bars, ends) == 4
+    part = plain_beat(12)
+    _, done = phrase_drums(part, 1, MeterMap([MeterChange(0, 4, 4)]), 0, None, 12 * bar, held_every(6),
+                           np.random.default_rng(0))
+    assert done.fills == (6, 11) and done.crashes == (1, 7) and done.ending == 12  # (its last note on bar 12)
+
+
+def test_a_pickup_written_as_a_whole_bar_starts_the_count_a_bar_later():
+    """A tune entering on beat 4 of the file's first bar (a pickup as sequencers export it): the
+    drums enter with it, the crash on bar 2 and the fills in bars 5 and 9 (QA qa32: a crash over
+    three beats of silence, every fill a bar early)."""
+    bar = 4 * Q
+    tune = tune_of([3 * Q] + [bar + i * Q for i in range(40)])
+    notes, done = phrase_drums(plain_beat(11), 1, MeterMap([MeterChange(0, 4, 4)]), 0, None, 11 * bar, tune,
+                               np.random.default_rng(0))
+    assert not hits(notes, 0, 3 * Q)
+    assert done.crashes == (2, 6, 10) and done.fills == (5, 9)
+
+
+def test_no_fill_into_bars_the_drums_do_not_play_and_fills_build():
+    bar = 4 * Q
+    notes, done = phrase_drums(plain_beat(8), 1, MeterMap([MeterChange(0, 4, 4)]), 0, 4 * bar, 8 * bar,
+                               tune_of(range(0, 8 * bar, Q)), np.random.default_rng(3))
+    assert done.fills == ()  # (bars 1-4 asked: bar 5 has no drums to lead into)
+    notes, done = phrase_drums(plain_beat(8), 1, MeterMap([MeterChange(0, 4, 4)]), 0, None, 8 * bar,
+                               tune_of(range(0, 8 * bar, Q)), np.random.default_rng(3))
+    fill = hits(notes, 3 * bar + 3 * Q, 4 * bar, {SNARE, *TOMS})
+    assert fill[0].velocity >= 0.8 * 90 and fill[-1].velocity > 90  # from near the backbeat, past it
+    # a section's fill in a bar of two dotted beats is the whole bar
+    eighth = Q // 2
+    six = [Note(HAT, t, 60, 60, 1, True) for t in range(0, 9 * 6 * eighth, eighth)] + \
+        [Note(KICK, b * 6 * eighth, 120, 90, 1, True) for b in range(9)]
+    notes, done = phrase_drums(six, 1, MeterMap([MeterChange(0, 6, 8)]), 0, None, 9 * 6 * eighth,
+                               tune_of(range(0, 9 * 6 * eighth, eighth)), np.random.default_rng(1))
+    assert 8 in done.fills and not hits(notes, 7 * 6 * eighth, 8 * 6 * eighth, {HAT})
