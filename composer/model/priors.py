@@ -612,11 +612,15 @@ def onset_prior(occupancy: np.ndarray, positions: np.ndarray) -> np.ndarray:
     (log(1 - occupancy) each) and plays d (log occupancy, OCCUPANCY_FLOOR at least). d = 0
     (another note at the same onset): 0."""
     positions = np.clip(np.asarray(positions), 0, V.MAX_POSITION - 1)
-    occupancy = occupancy[positions]
-    skip = np.cumsum(np.log1p(-occupancy))
-    prior = np.zeros(len(positions))
+    return onsets_prior(occupancy[positions])
+
+
+def onsets_prior(shares: np.ndarray) -> np.ndarray:
+    """onset_prior given each onset's own share of the context's bars playing there (len(onsets),)."""
+    skip = np.cumsum(np.log1p(-np.minimum(shares, 1 - 1e-9)))
+    prior = np.zeros(len(shares))
     with np.errstate(divide="ignore"):
-        prior[1:] = skip[:-1] - skip[0] + np.log(np.maximum(occupancy[1:], OCCUPANCY_FLOOR))
+        prior[1:] = skip[:-1] - skip[0] + np.log(np.maximum(shares[1:], OCCUPANCY_FLOOR))
     return prior
 
 

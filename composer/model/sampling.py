@@ -22,11 +22,11 @@ from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
 from composer.model.priors import (BASS_ROOT_STRENGTH, BROKEN_FIGURE_STRENGTH, COMPING_CHORD_STRENGTH,
                                    DURATION_STRENGTH, FIGURE_ROOM_PENALTY, FIGURE_STRENGTH, MAX_STACK, OSTINATO_WEIGHT,
-                                   QUARTER_UNITS, RECALL_OTHERS, ROOT_BASS_PENALTY, SHELL_FIFTH_PENALTY, SLASH_BASS_STRENGTH,
+                                   QUARTER_UNITS, RECALL_OTHERS, RHYTHM_STRENGTH, ROOT_BASS_PENALTY, SHELL_FIFTH_PENALTY, SLASH_BASS_STRENGTH,
                                    WALKING_APPROACH_STRENGTH, WALKING_REPEAT_PENALTY, PLAIN_REPEAT_PENALTY, BarFigure, GrooveProfile,
                                    HarmonicRhythm, LineRecall, LineRhythm, Ostinato, Texture, Under, approach_prior,
                                    chord_roots, chord_thirds, chord_tone_prior, chord_tones, fifths_prior, hold_prior, near_grid,
-                                   habit_shift, recall_weight, root_prior, unrepeated, widened_lock_prior)
+                                   habit_shift, onsets_prior, recall_weight, root_prior, unrepeated, widened_lock_prior)
 from composer.model.voice_leading import ParallelGuard
 from composer.music.region import Controls
 from composer.music.scales import Key
@@ -627,6 +627,7 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
             tones, tops = _voicing_tops(plan, row, voice, onsets, features)
             chord = tones[0]
         texture = voice.texture.prior(above, V.N_DELTA, positions, chord, tops)
+        texture = texture + _changes_struck(plan, row, voice, onsets, features)[None]
     elif voice.texture is not None and voice.texture.occupancy is not None:
         # Its next chord after another voice's note (or the region's first): where its context's
         # chords start too. Without this a skank under a tune began every continuation on the
@@ -635,6 +636,8 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         tops = _voicing_tops(plan, row, voice, onsets, features)[1] \
             if plan.chord_strength > 0 and _plays_chords(plan, voice) else None
         texture = voice.texture.entry_prior(_positions(features, onsets), fresh, tops)
+        texture = texture + (_changes_struck(plan, row, voice, onsets, features)
+                             if texture.ndim == 1 else _changes_struck(plan, row, voice, onsets, features)[None])
     elif voice.rhythm is not None:  # an accompanying line: its next onset where its context's fall
         fresh = not (row.voice == voice.slot and row.count)
         texture = voice.rhythm.prior(_positions(features, onsets), fresh)  # (N_DELTA,): the same for every pitch
@@ -727,6 +730,56 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         chords = chords + widened_lock_prior(feats["chord_root"], feats["chord_quality"], plan.key.pitch_classes,
                                              plan.chord_pitch_classes)
     return chords if texture is None else chords + texture
+
+
+# A part of block chords under chords written or given strikes each chord where it begins:
+# its next onset's rhythm prior (RHYTHM_STRENGTH x onset_prior) taken as if its context played
+# there in CHANGE_SHARE of its bars, unless it mostly plays there (or, a part off the beat, within
+# a beat after: a skank keeps its own), and none of
+# its notes held into the next chord (_next_change). A harmony part of half notes under
+# "C F G | C / / F | Am / G /" had struck 36 of 51 chord changes, 15 of them under the chord
+# before still sounding (QA qa32).
+CHANGE_SHARE = 0.9
+
+
+def _follows_changes(plan: RegionPlan, voice: TargetVoice) -> bool:
+    """A part of block chords that plays the chords (_plays_chords) written or given (not those
+    estimated, looped or planned, which follow its own harmonic rhythm)."""
+    return voice.texture is not None and plan.chord_strength > 0 and plan.prior_features_at is None \
+        and _plays_chords(plan, voice)
+
+
+def _changes_struck(plan: RegionPlan, row: _Row, voice: TargetVoice, onsets: np.ndarray, features) -> np.ndarray:
+    """(len(onsets),) log-prior over the next onset (delta 0, a note under the last onset's, left
+    be) of a part that follows the changes, added to its texture's: the difference its rhythm
+    prior makes where the next chord begins taken as played in CHANGE_SHARE of its context's bars."""
+    out = np.zeros(len(onsets))
+    if not _follows_changes(plan, voice) or voice.texture.occupancy is None:
+        return out
+    begins = _chord_onsets(plan, onsets, _prior_chords(plan, row, features))
+    begins[0] = False
+    if not begins.any():
+        return out
+    shares = voice.texture.occupancy[np.clip(_positions(features, onsets), 0, V.MAX_POSITION - 1)]
+    first = int(np.flatnonzero(begins)[0])
+    # (it strikes there; or it is a part off the beat, its downbeats mostly silent, that strikes
+    # within a beat after: a skank on two and four plays a chord of beat one on two)
+    after = QUARTER_UNITS if voice.texture.occupancy[0] < 0.5 else 0
+    if (shares[first:first + after + 1] >= 0.5).any():
+        return out
+    changed = shares.copy()
+    changed[first] = CHANGE_SHARE
+    return RHYTHM_STRENGTH * (onsets_prior(changed) - onsets_prior(shares))
+
+
+def _next_change(plan: RegionPlan, row: _Row, voice: TargetVoice, onset: int, features) -> int | None:
+    """Grid units from `onset` to where the next chord begins, for a part that follows the changes
+    (within N_DURATION; None: none, or not such a part)."""
+    if not _follows_changes(plan, voice):
+        return None
+    ticks = onset + np.arange(1, V.N_DURATION + 1)
+    begins = _chord_onsets(plan, ticks, _prior_chords(plan, row, features))
+    return int(np.flatnonzero(begins)[0]) + 1 if begins.any() else None
 
 
 def _voicing_tops(plan: RegionPlan, row: _Row, voice: TargetVoice, onsets: np.ndarray,
@@ -1292,6 +1345,8 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
         for b, v in enumerate(voices):  # an inner line holds no note into a chord it is not a tone of
             done = slots[v].completion if v in slots and not rows[b].done else None
             longest = None if done is None else done.longest(int(pitches[b]), int(onsets[b]))
+            if v in slots and not rows[b].done and longest is None:  # ... nor a part of chords into the next
+                longest = _next_change(plan, rows[b], slots[v], int(onsets[b]), features)
             if longest is not None and duration_ok[b, :longest].any():
                 duration_ok[b, longest:] = False
         for b, r in enumerate(rows):  # ... and its length, where its pitch and onset were taken
