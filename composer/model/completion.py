@@ -29,12 +29,14 @@ from composer.model.priors import chord_tones, span_chord
 # line: seldom).
 HOMOPHONY_SHARE = 0.7
 MIN_PARTS = 2  # other pitched parts it takes (a melody over one piano part is no inner voice)
-COMPLETE_BONUS = 2.5  # nats for a tone of the chord that the other parts lack at an onset they strike
+COMPLETE_BONUS = 3.5  # nats for a tone of the chord that the other parts lack at an onset they strike
 ROOT_BONUS = 1.0  # ... for the root, where they lack none (the usual doubling)
-OUTSIDE_PENALTY = 3.0  # nats off a tone outside the chord at such an onset
+OUTSIDE_PENALTY = 4.0  # nats off a tone outside the chord at such an onset
 PASSING_PENALTY = 1.0  # ... off one between their onsets (a passing tone: common, but not on every beat)
 THIRD_PENALTY = 1.5  # ... off the third where they already sound it (a doubled third, a doubled leading tone)
 CROSS_PENALTY = 6.0  # nats off a pitch above the part above or below the part below (sampling.UNISON_PENALTY)
+UNISON_PENALTY = 2.0  # ... and off its pitch (a unison with a neighbour is a voice lost)
+PARALLEL_PENALTY = 4.0  # nats off a move in parallel fifths or octaves with another part (Completion.parallels)
 SPACING = 12  # semitones an upper voice keeps within of the part above it (soprano-alto, alto-tenor)
 SPACING_PENALTY = 0.5  # nats a semitone beyond it
 
@@ -80,6 +82,34 @@ class Completion:
     prior: tuple[int, np.ndarray]
     ticks: np.ndarray
     tones: np.ndarray
+    # (parts, span) the pitch each other part sounds at each grid tick from prior's first (-1: none)
+    parts: np.ndarray | None = None
+
+    def parallels(self, last: int, since: int, onset: int, n_delta: int) -> np.ndarray:
+        """(N_PITCH, n_delta) log-prior for the voice's next note at onset + delta after its last,
+        `last` (MIDI) struck at grid tick `since`: -PARALLEL_PENALTY on each pitch that would move in
+        a parallel fifth or octave (or unison) with another part that moves too (the rule of
+        four-part writing; Piston, ch. 3)."""
+        out = np.zeros((V.N_PITCH, n_delta))
+        if self.parts is None or not 0 <= last < V.N_PITCH:
+            return out
+        first = self.prior[0]
+        span = self.parts.shape[1]
+        at = since - first
+        if not 0 <= at < span:
+            return out
+        before = self.parts[:, at]
+        pitches = np.arange(V.N_PITCH)
+        for d in range(n_delta):
+            i = onset + d - first
+            if not 0 <= i < span:
+                continue
+            now = self.parts[:, i]
+            for a, b in zip(before.tolist(), now.tolist()):
+                if a < 0 or b < 0 or a == b or (last - a) % 12 not in (0, 7):
+                    continue
+                out[:, d] -= np.where(((pitches - b) % 12 == (last - a) % 12) & (pitches != last), PARALLEL_PENALTY, 0.0)
+        return out
 
     def longest(self, pitch: int, onset: int) -> int | None:
         """The most grid units a note of `pitch` starting at grid tick `onset` may last: up to the
@@ -151,11 +181,18 @@ def chord_completion(others: np.ndarray, voice: int, own: np.ndarray, start_g: i
             if b <= a:
                 continue
             crossing = (pitches > pitch) if sign > 0 else (pitches < pitch)
-            cost = np.where(crossing, CROSS_PENALTY, 0.0)
+            cost = np.where(crossing, CROSS_PENALTY, 0.0) + np.where(pitches == pitch, UNISON_PENALTY, 0.0)
             if sign > 0:
                 cost = cost + SPACING_PENALTY * np.clip(pitch - SPACING - pitches, 0, None)
             grid[:, a:b] -= cost.astype(np.float32)
-    return Completion((start_g, grid), ticks // V.TICKS_PER_GRID, table)
+    parts = -np.ones((len(np.unique(others[:, 4])), span), dtype=np.int64)
+    for k, part in enumerate(np.unique(others[:, 4]).tolist()):
+        notes = others[(others[:, 4] == part) & (ends > start) & (others[:, 0] < horizon)]
+        for onset, length, pitch in zip(notes[:, 0].tolist(), notes[:, 1].tolist(), notes[:, 2].tolist()):
+            a = max(onset // V.TICKS_PER_GRID - start_g, 0)
+            b = min(-(-(onset + length) // V.TICKS_PER_GRID) - start_g, span)
+            parts[k, a:b] = np.maximum(parts[k, a:b], pitch)  # (a part's top where it plays a chord)
+    return Completion((start_g, grid), ticks // V.TICKS_PER_GRID, table, parts)
 
 
 def merged(*priors: tuple[int, np.ndarray] | None) -> tuple[int, np.ndarray] | None:

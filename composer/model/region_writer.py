@@ -1644,7 +1644,11 @@ def _completing(pitched: np.ndarray, region: Region, voice: int, own: np.ndarray
             or (len(own) >= 2 and not _monophonic(own, voice)):
         return None
     others = pitched[pitched[:, 4] != voice]
-    return chord_completion(others, voice, own, start_g, end_g, None if key is None else key.pitch_classes)
+    classes = None if key is None else key.pitch_classes
+    if key is not None and key.scale in _MINOR_LOCKS:  # (its dominant major: an A E read A minor in D minor
+        # had left the tenor no C# to supply, 2 of 12; QA qa32)
+        classes = (classes - {(key.tonic + 10) % 12}) | {(key.tonic + 11) % 12}
+    return chord_completion(others, voice, own, start_g, end_g, classes)
 
 
 def _top_of_texture(own: np.ndarray, pitched: np.ndarray, voice: int, roles: dict) -> bool:

@@ -445,6 +445,12 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
             roots = np.asarray(_prior_chords(plan, row, features)(row.onset + np.arange(V.N_DELTA))["chord_root"])
         guard = voice.parallels.prior(mine, row.onset, V.N_DELTA, roots)
         prior = guard if prior is None else guard + (prior if prior.ndim == 2 else prior[None])
+    if voice.completion is not None:  # an inner line among chords struck together: no parallels with them
+        last = row.last_pitch.get(voice.slot, -1)
+        since = next((n[2] for n in reversed(row.notes) if n[0] == voice.score_voice), None)
+        if since is not None:
+            guard = voice.completion.parallels(last, since, row.onset, V.N_DELTA)
+            prior = guard if prior is None else guard + (prior if prior.ndim == 2 else prior[None])
     if voice.under is not None:
         under = voice.under.prior(row.onset + np.arange(V.N_DELTA))
         prior = under if prior is None else under + (prior if prior.ndim == 2 else prior[None])
