@@ -109,3 +109,31 @@ def test_the_inner_line_moves_in_no_parallel_octaves_or_fifths():
     step = Q // V.TICKS_PER_GRID
     guard = done.parallels(60, 0, step, 1)
     assert guard[59, 0] < 0 and guard[62, 0] == 0 and guard[60, 0] == 0  # (held or repeated: no move)
+
+
+@pytest.mark.parametrize("task", ["fill", "continue"])
+def test_a_chorale_written_in_all_its_parts_sounds_chords(cowriter, task):
+    """All four parts filled (bars 5-8) or continued (4 bars): written one after another, the inner
+    ones complete the chords of those written before them. Before: a triad or seventh chord at 13
+    (fill) and 15 (continuation) of 48 beats (seeds 1-3); now 32 and 39."""
+    from music21 import chord as m21chord
+
+    from composer.request import continue_request
+
+    score = chorale()
+    if task == "fill":
+        start, end = bar_span(score, 5, 8)
+        requests = [fill_request(score, start, end, seed=seed) for seed in (1, 2)]
+    else:
+        start, end = score.end, score.end + 4 * 4 * Q
+        requests = [continue_request(score, bars=4, seed=seed) for seed in (1, 2)]
+    chords = beats = 0
+    for request in requests:
+        (variation,) = cowriter.generate(request)
+        for beat in range(start // Q, end // Q):
+            pitches = sorted(n.pitch for n in variation.notes if n.onset <= beat * Q < n.end)
+            beats += 1
+            if len({p % 12 for p in pitches}) >= 3:
+                chord = m21chord.Chord(pitches)
+                chords += chord.isTriad() or chord.isSeventh()
+    assert chords >= 0.55 * beats, (chords, beats)
