@@ -59,9 +59,11 @@ def test_fills_end_phrases_and_crashes_open_the_next():
         assert order == sorted(order) and fill[-1].velocity > fill[0].velocity
         assert hits(notes, start - Q, start, {HAT}), "the beat before the fill keeps its hi-hat"
     assert sorted((n.pitch, n.onset) for n in hits(notes, 8 * bar, 9 * bar)) == [(KICK, 8 * bar), (CRASH, 8 * bar)]
-    # the bars between the phrase marks are the beat as written
-    assert [(n.pitch, n.onset) for n in hits(notes, bar, 3 * bar)] == \
-        sorted([(n.pitch, n.onset) for n in hits(part, bar, 3 * bar)], key=lambda x: (x[1], -x[0]))
+    # the bars between the phrase marks are the beat as written, bar 2 with the part's kick figure
+    assert [(n.pitch, n.onset) for n in hits(notes, 2 * bar, 3 * bar)] == \
+        sorted([(n.pitch, n.onset) for n in hits(part, 2 * bar, 3 * bar)], key=lambda x: (x[1], -x[0]))
+    added = {(n.pitch, n.onset) for n in hits(notes, bar, 2 * bar)} - {(n.pitch, n.onset) for n in hits(part, bar, 2 * bar)}
+    assert {p for p, _ in added} <= {KICK} and all((t - bar) % (Q // 2) == 0 for _, t in added)
     assert [n for n in notes if n.voice == 0] == [part[-1]]
 
 
@@ -76,6 +78,12 @@ def test_each_seed_draws_its_own_fills_and_a_seed_repeats():
     drawn = {fills(seed) for seed in range(6)}
     assert len(drawn) >= 4
     assert fills(3) == fills(3)
+    # ... and its own kick figure in the phrases' even bars: seeds differ between the fills too
+    beats = set()
+    for seed in range(8):
+        notes, _ = phrase_drums(part, 1, meters, 0, None, 16 * 4 * Q, tune, np.random.default_rng(seed))
+        beats.add(tuple(sorted(n.onset for n in notes if n.pitch == KICK and 4 * Q <= n.onset < 8 * Q)))
+    assert len(beats) >= 3, beats
 
 
 def test_only_bars_inside_the_region_change():
