@@ -349,7 +349,7 @@ def run_request(args: argparse.Namespace, build: Callable) -> int:
         stopped = _stopped_short(*_as_written(cowriter, request, new, number - 1))
         if stopped and request.region.end is not None:
             print(f"notice: {path}: {stopped} stopped at the most new notes one request writes "
-                  f"({len(new)}), before the end of the bars asked: ask for fewer bars at a time (--bars)",
+                  f"({len(new)} written), before the end of the bars asked: ask for fewer bars at a time (--bars)",
                   file=sys.stderr)
         elif stopped:
             print(f"notice: {path}: {stopped} stopped at the most new notes one request writes in a voice, so "

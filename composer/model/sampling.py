@@ -1320,6 +1320,14 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             if bound is not None:
                 room = np.maximum(bound - onsets, 1)
                 duration_ok &= np.arange(V.N_DURATION)[None] < room[:, None]
+        # (before the kept lengths: a pad's held chord is held to the change, _held_to_room, not cut short)
+        for b, v in enumerate(voices):  # an inner line holds no note into a chord it is not a tone of
+            done = slots[v].completion if v in slots and not rows[b].done else None
+            longest = None if done is None else done.longest(int(pitches[b]), int(onsets[b]))
+            if v in slots and not rows[b].done and longest is None:  # ... nor a part of chords into the next
+                longest = _next_change(plan, rows[b], slots[v], int(onsets[b]), features)
+            if longest is not None and duration_ok[b, :longest].any():
+                duration_ok[b, longest:] = False
         duration_logits = head(3, ref)
         held = [b for b, v in enumerate(voices) if v in slots and slots[v].holds is not None and not rows[b].done]
         if held:  # a melody holds long notes where in its phrases its context does
@@ -1348,13 +1356,6 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
                 lengths = _held_to_room(lengths, duration_ok[b])
                 duration_logits[b] += torch.as_tensor(DURATION_STRENGTH * share * lengths, dtype=duration_logits.dtype,
                                                       device=device)
-        for b, v in enumerate(voices):  # an inner line holds no note into a chord it is not a tone of
-            done = slots[v].completion if v in slots and not rows[b].done else None
-            longest = None if done is None else done.longest(int(pitches[b]), int(onsets[b]))
-            if v in slots and not rows[b].done and longest is None:  # ... nor a part of chords into the next
-                longest = _next_change(plan, rows[b], slots[v], int(onsets[b]), features)
-            if longest is not None and duration_ok[b, :longest].any():
-                duration_ok[b, longest:] = False
         for b, r in enumerate(rows):  # ... and its length, where its pitch and onset were taken
             if r.recalled is not None and r.recalled[2] is not None and (int(onsets[b]), pitches[b]) == r.recalled[:2]:
                 duration_logits[b] = _mix_recalled(torch.where(torch.as_tensor(duration_ok[b], device=device),

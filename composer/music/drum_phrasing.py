@@ -15,6 +15,7 @@ sixteenths of a simple beat, or thirds of a compound or swung one, louder toward
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -60,10 +61,16 @@ def phrase_drums(notes: Sequence[Note], voice: int, meters: MeterMap, start: int
         return list(notes), Phrasing((), (), None)
     others = [n for n in notes if n.voice != voice]
     stop = piece_end if end is None else min(end, piece_end)
-    bars = [b for b in meters.bar_starts(piece_end) if b >= 0]  # full bars (a pickup's starts before 0)
+    # full bars (a pickup's starts before 0), up to a bar past the part's last hit (a stray note days
+    # after the tune had made the piece 345,000 bars long)
+    final = meters.bar_span(piece_end - 1)[0]
+    reach = min(piece_end, max(n.onset for n in mine) + 2 * meters.at(max(n.onset for n in mine)).bar_ticks)
+    bars = [b for b in meters.bar_starts(reach) if b >= 0]
     if not bars:
         return list(notes), Phrasing((), (), None)
-    bar_ends = bars[1:] + [max(piece_end, bars[-1] + meters.at(bars[-1]).bar_ticks)]
+    bar_ends = bars[1:] + [meters.bar_span(bars[-1])[1]]
+    if bars[-1] == final:
+        bar_ends[-1] = max(piece_end, bar_ends[-1])
     inside = [start <= b and e <= stop for b, e in zip(bars, bar_ends)]
     first_note = min((n.onset for n in tune), default=0)
     pickup = len(bars) > 1 and bars[0] == 0 and first_note >= (bar_ends[0] + bars[0]) / 2 and first_note < bar_ends[0]
@@ -72,7 +79,9 @@ def phrase_drums(notes: Sequence[Note], voice: int, meters: MeterMap, start: int
     origin = 1 if pickup else 0
     length = phrase_length(tune, bars, bar_ends, origin)
     last_onset = max((n.onset for n in tune), default=-1)
-    ending = len(bars) - 1 if last_onset == bars[-1] and inside[-1] else None
+    ending = len(bars) - 1 if bars[-1] == final and last_onset == final and inside[-1] else None
+    hits = sorted(n.onset for n in mine)
+    played = [bisect_left(hits, e) > bisect_left(hits, b) for b, e in zip(bars, bar_ends)]
     snare = _backbeat_velocity(mine)
     figure = KICK_FIGURES[int(rng.integers(len(KICK_FIGURES)))]  # (one for the part: a drummer's own beat)
     fills, crashes = [], []
@@ -91,8 +100,8 @@ def phrase_drums(notes: Sequence[Note], voice: int, meters: MeterMap, start: int
             mine = _with_crash(mine, bar, voice, snare)
             crashes.append(i)
         before_end = ending is not None and i == ending - 1
-        # (a fill leads into a bar the drums play: not into the end of the bars asked for)
-        if (k + 1) % length == 0 and i + 1 < len(bars) and inside[i + 1] or before_end:
+        # (a fill leads into a bar the drums play: not into the end of the bars asked for, or of the part)
+        if (k + 1) % length == 0 and i + 1 < len(bars) and inside[i + 1] and played[i + 1] or before_end:
             beats = _beats(meters, bar, bar_end, mine)
             section = (k + 1) % (2 * length) == 0 if length <= PHRASE_BARS else True
             span = min(2, len(beats[0])) if section else 1
@@ -120,11 +129,10 @@ def phrase_length(tune: Sequence[Note], bars: Sequence[int], bar_ends: Sequence[
         return PHRASE_BARS
     cadences = set()
     for i in range(origin, len(bars) - 1):  # (not the last bar: the piece ends there anyway)
-        mine = [t for t in onsets if bars[i] <= t < bar_ends[i]]
-        if not mine:
+        last = bisect_left(onsets, bar_ends[i]) - 1  # the bar's last onset, if it has one
+        if last < 0 or onsets[last] < bars[i] or last + 1 >= len(onsets):
             continue
-        following = next((t for t in onsets if t > mine[-1]), None)
-        if following is not None and following - mine[-1] >= (bar_ends[i] - bars[i]) / 2:
+        if onsets[last + 1] - onsets[last] >= (bar_ends[i] - bars[i]) / 2:
             cadences.add(i - origin)
     counted = len(bars) - 1 - origin
     if not cadences:
@@ -152,12 +160,13 @@ def _with_kicks(part: list[Note], figure: tuple[int, ...], bar: int, bar_end: in
                 voice: int) -> list[Note]:
     """A 4/4 bar of the plain beat (kicks on one and three alone) with the figure's kicks added."""
     change = meters.at(bar)
-    if not figure or (change.numerator, change.denominator) != (4, 4) or bar_end - bar != change.bar_ticks:
-        return part
+    if not figure or (change.numerator, change.denominator) != (4, 4) or bar_end - bar != change.bar_ticks \
+            or _beats(meters, bar, bar_end, part)[1] != 4:
+        return part  # (straight 4/4 only: a swung part's and is not the eighth's)
     eighth = change.bar_ticks // 8
     kicks = [n for n in part if bar <= n.onset < bar_end and n.pitch == KICK]
-    if {n.onset - bar for n in kicks} - {0, 4 * eighth}:
-        return part  # (a beat of its own: a style's, or one already varied)
+    if not kicks or {n.onset - bar for n in kicks} - {0, 4 * eighth}:
+        return part  # (a bar the part rests in; a beat of its own: a style's, or one already varied)
     loud = round(0.85 * max((n.velocity for n in kicks), default=90))
     return part + [Note(KICK, bar + e * eighth, eighth, max(1, loud), voice, True) for e in figure]
 

@@ -99,9 +99,9 @@ def test_only_bars_inside_the_region_change():
 
 def test_compound_and_swung_fills_play_in_thirds_of_the_beat():
     eighth = Q // 2
-    part = [Note(HAT, t, 60, 60, 1, True) for t in range(0, 4 * 6 * eighth, eighth)] + \
-        [Note(KICK, b * 6 * eighth, 120, 90, 1, True) for b in range(4)] + \
-        [Note(SNARE, b * 6 * eighth + 3 * eighth, 120, 90, 1, True) for b in range(4)]
+    part = [Note(HAT, t, 60, 60, 1, True) for t in range(0, 5 * 6 * eighth, eighth)] + \
+        [Note(KICK, b * 6 * eighth, 120, 90, 1, True) for b in range(5)] + \
+        [Note(SNARE, b * 6 * eighth + 3 * eighth, 120, 90, 1, True) for b in range(5)]
     notes, done = phrase_drums(part, 1, MeterMap([MeterChange(0, 6, 8)]), 0, None, 5 * 6 * eighth,
                                tune_of([i * eighth for i in range(30)]), np.random.default_rng(2))
     assert done.fills == (4,)
@@ -163,3 +163,17 @@ def test_no_fill_into_bars_the_drums_do_not_play_and_fills_build():
     notes, done = phrase_drums(six, 1, MeterMap([MeterChange(0, 6, 8)]), 0, None, 9 * 6 * eighth,
                                tune_of(range(0, 9 * 6 * eighth, eighth)), np.random.default_rng(1))
     assert 8 in done.fills and not hits(notes, 7 * 6 * eighth, 8 * 6 * eighth, {HAT})
+
+
+def test_a_stray_note_days_later_does_not_make_the_part_a_piece_of_a_million_bars():
+    """The shared case 06: four notes, then one a MIDI file's largest delta later. Phrasing counts
+    the bars the part plays (and one after), not the 345,000 the piece spans: before, `accompany
+    --part drums` on it ran for minutes. The part's bars are phrased as in any piece."""
+    bar = 4 * Q
+    far = 2 ** 28
+    tune = tune_of(list(range(0, 8 * bar, Q)) + [far])
+    notes, done = phrase_drums(plain_beat(8), 1, MeterMap([MeterChange(0, 4, 4)]), 0, None, far + Q, tune,
+                               np.random.default_rng(0))
+    # (one cadence, at bar 8: phrases of 8; no fill there, into bars the part does not play)
+    assert done.fills == () and done.crashes == (1,) and done.ending is None
+    assert max(n.onset for n in notes if n.voice == 1) < 8 * bar
