@@ -73,11 +73,20 @@ def phrase_drums(notes: Sequence[Note], voice: int, meters: MeterMap, start: int
         bar_ends[-1] = max(piece_end, bar_ends[-1])
     inside = [start <= b and e <= stop for b, e in zip(bars, bar_ends)]
     first_note = min((n.onset for n in tune), default=0)
-    pickup = len(bars) > 1 and bars[0] == 0 and first_note >= (bar_ends[0] + bars[0]) / 2 and first_note < bar_ends[0]
+    cadences = cadence_bars(tune, bars, bar_ends)
+    late = len(bars) > 1 and bars[0] == 0 and bars[0] < first_note < bar_ends[0]
+    beat = meters.at(bars[0]).beat_ticks
+    # a pickup written as a whole bar: the tune enters in its second half, or a beat or more late
+    # with its cadences on the fours counted from the next bar ("When the Saints": three beats)
+    pickup = late and (first_note >= (bar_ends[0] + bars[0]) / 2 or (
+        first_note - bars[0] >= beat and _on_fours(cadences, 1) > _on_fours(cadences, 0)))
     if pickup and inside[0]:  # (nothing before the tune enters)
         mine = [n for n in mine if not (bars[0] <= n.onset < first_note)]
     origin = 1 if pickup else 0
+    ends = cadence_ends(cadences, origin)
     length = phrase_length(tune, bars, bar_ends, origin)
+    if ends is None:  # (on the hypermeter: every length-th bar from the origin)
+        ends = [i for i in range(origin, len(bars)) if (i - origin + 1) % length == 0]
     last_onset = max((n.onset for n in tune), default=-1)
     ending = len(bars) - 1 if bars[-1] == final and last_onset == final and inside[-1] else None
     hits = sorted(n.onset for n in mine)
@@ -93,17 +102,19 @@ def phrase_drums(notes: Sequence[Note], voice: int, meters: MeterMap, start: int
             mine += [Note(CRASH, bar, bar_end - bar, _accent(snare), voice, True),
                      Note(KICK, bar, bar_end - bar, _accent(snare), voice, True)]
             continue
-        k = i - origin  # the bar's place in the hypermeter
-        if k % 2 == 1:
+        opening = max([e + 1 for e in ends if e < i] + [origin])  # the bar its phrase opens with
+        if (i - opening) % 2 == 1:
             mine = _with_kicks(mine, figure, bar, bar_end, meters, voice)
-        if k % length == 0 and (i - 1 in fills or i == max(origin, inside.index(True))):
+        if i - 1 in fills or (i == max(origin, inside.index(True)) and i == opening):  # (the first bar, if it opens one)
             mine = _with_crash(mine, bar, voice, snare)
             crashes.append(i)
         before_end = ending is not None and i == ending - 1
         # (a fill leads into a bar the drums play: not into the end of the bars asked for, or of the part)
-        if (k + 1) % length == 0 and i + 1 < len(bars) and inside[i + 1] and played[i + 1] or before_end:
+        if i in ends and i + 1 < len(bars) and inside[i + 1] and played[i + 1] or before_end:
             beats = _beats(meters, bar, bar_end, mine)
-            section = (k + 1) % (2 * length) == 0 if length <= PHRASE_BARS else True
+            # (a section: every second phrase, or a phrase of more than four bars)
+            phrase = sum(e <= i for e in ends)
+            section = phrase % 2 == 0 or i - opening + 1 > PHRASE_BARS
             span = min(2, len(beats[0])) if section else 1
             mine = _with_fill(mine, beats, span, bar_end, voice, snare, rng)
             fills.append(i)
@@ -118,22 +129,46 @@ PHRASE_LENGTHS = (4, 8, 3, 6, 5)
 CADENCE_SHARE = 0.75  # share of the bars a length puts phrase ends in that must be the tune's cadences, and of those
 
 
+def cadence_bars(tune: Sequence[Note], bars: Sequence[int], bar_ends: Sequence[int]) -> list[int]:
+    """The bars (indices into bars, not the last bar) where the tune holds a note, or rests, for
+    half a bar or more: the time from an onset in the bar to the next onset (a phrase's next pickup
+    notes may follow in the same bar). bars, bar_ends: each bar's start and end (ticks)."""
+    onsets = sorted({n.onset for n in tune})
+    found = []
+    for i in range(len(bars) - 1):  # (not the last bar: the piece ends there anyway)
+        # the bar's onsets, each with the next onset (in the bar or after it)
+        first, after = bisect_left(onsets, bars[i]), min(bisect_left(onsets, bar_ends[i]), len(onsets) - 1)
+        gaps = [onsets[j + 1] - onsets[j] for j in range(first, after)]
+        if gaps and max(gaps) >= (bar_ends[i] - bars[i]) / 2:
+            found.append(i)
+    return found
+
+
+def cadence_ends(cadences: Sequence[int], origin: int = 0) -> list[int] | None:
+    """Phrase ends (bar indices) read from the tune's cadences themselves, where they mark phrases:
+    two or more, each phrase three bars or more (4 + 4 + 6, say: a tune of mixed phrase lengths,
+    which no one length fits); None otherwise (a note held every other bar marks no phrases)."""
+    ends = [c for c in cadences if c >= origin]
+    if len(ends) < 2:
+        return None
+    lengths = np.diff([origin - 1, *ends])
+    return ends if lengths.min() >= 3 else None
+
+
+def _on_fours(cadences: Sequence[int], origin: int) -> int:
+    """How many cadences end a 4-bar phrase counted from bar `origin`."""
+    return sum((c - origin + 1) % PHRASE_BARS == 0 for c in cadences if c >= origin)
+
+
 def phrase_length(tune: Sequence[Note], bars: Sequence[int], bar_ends: Sequence[int], origin: int = 0) -> int:
     """The phrase length (bars) of the tune: of PHRASE_LENGTHS, the one whose phrase ends (every
-    L-th bar from bar `origin`) are its cadences, bars whose last note is held (or followed by a
-    rest) for half a bar or more, in CADENCE_SHARE of them both ways; else PHRASE_BARS. bars,
+    L-th bar from bar `origin`) are its cadences (cadence_bars) in CADENCE_SHARE of them both ways;
+    else PHRASE_BARS. bars,
     bar_ends: each full bar's start and end (ticks). (Counted in fours, a tune of 6-bar phrases
     had its fills in bars 4 and 8, mid-phrase; of 3-bar phrases, 1 of 4 in place; QA qa32.)"""
-    onsets = sorted({n.onset for n in tune})
-    if len(onsets) < 2 or len(bars) - origin < 4:
+    if len(tune) < 2 or len(bars) - origin < 4:
         return PHRASE_BARS
-    cadences = set()
-    for i in range(origin, len(bars) - 1):  # (not the last bar: the piece ends there anyway)
-        last = bisect_left(onsets, bar_ends[i]) - 1  # the bar's last onset, if it has one
-        if last < 0 or onsets[last] < bars[i] or last + 1 >= len(onsets):
-            continue
-        if onsets[last + 1] - onsets[last] >= (bar_ends[i] - bars[i]) / 2:
-            cadences.add(i - origin)
+    cadences = {c - origin for c in cadence_bars(tune, bars, bar_ends) if c >= origin}
     counted = len(bars) - 1 - origin
     if not cadences:
         return PHRASE_BARS

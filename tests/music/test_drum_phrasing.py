@@ -177,3 +177,23 @@ def test_a_stray_note_days_later_does_not_make_the_part_a_piece_of_a_million_bar
     # (one cadence, at bar 8: phrases of 8; no fill there, into bars the part does not play)
     assert done.fills == () and done.crashes == (1,) and done.ending is None
     assert max(n.onset for n in notes if n.voice == 1) < 8 * bar
+
+
+def test_phrases_of_mixed_lengths_and_a_three_beat_pickup():
+    """A tune of 4 + 4 + 6 bars has its fills where its phrases end (4, 8, 14), as no one length
+    fits it (QA qa33: 4, 8, 12, 13 had fallen mid-phrase); a tune entering on beat two of a whole
+    first bar whose cadences fall on the fours from bar 2 ("When the Saints") is a pickup: the
+    drums enter with it, and its fills fall on its cadences (5, 9), not a bar early."""
+    bar = 4 * Q
+
+    def tune_with(cadences, bars, first=0):
+        onsets = [t for t in range(first, bars * bar, Q) if (t // bar) + 1 not in cadences or t % bar == 0]
+        return tune_of(onsets, length=bar)
+
+    notes, done = phrase_drums(plain_beat(15), 1, MeterMap([MeterChange(0, 4, 4)]), 0, None, 15 * bar,
+                               tune_with({4, 8, 14}, 15), np.random.default_rng(0))
+    assert done.fills == (4, 8, 14) and done.crashes == (1, 5, 9, 15)
+    notes, done = phrase_drums(plain_beat(11), 1, MeterMap([MeterChange(0, 4, 4)]), 0, None, 11 * bar,
+                               tune_with({5, 9}, 11, first=Q), np.random.default_rng(0))
+    assert done.fills == (5, 9) and done.crashes == (2, 6, 10)
+    assert min(n.onset for n in notes if n.voice == 1) == Q
