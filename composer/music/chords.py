@@ -325,16 +325,22 @@ def parse_chord_bars(text: str, meters, start: int = 0) -> list[ChordSymbol]:
 
 def crowded_bars(text: str, meters, start: int = 0) -> list[tuple[int, int, int]]:
     """For chords written as for parse_chord_bars: (bar of the chart from 1, figures and "/", beats)
-    of each bar with more figures than beats, where some of them change off the beat (bar_shares:
-    on a beat's halves, a compound beat's eighths)."""
+    of each bar with more figures than beats where a chord then changes off the beat (bar_shares:
+    on a beat's halves, a compound beat's eighths); not "C / / / /", one chord held."""
     cells = [cell.strip() for cell in text.strip().strip("|").split("|")]
     crowded = []
-    for number, ((bar_start, _), cell) in enumerate(zip(bar_lines(meters, start, len(cells)), cells), 1):
+    for number, ((bar_start, bar_end), cell) in enumerate(zip(bar_lines(meters, start, len(cells)), cells), 1):
         meter = meters.at(bar_start)
-        beats = meter.numerator // 3 if meter.numerator in (6, 9, 12) and meter.denominator == 8 else meter.numerator
-        count = len(cell.split()) if cell != "%" else 0
-        if count > beats:
-            crowded.append((number, count, beats))
+        compound = meter.numerator in (6, 9, 12) and meter.denominator == 8
+        beats = meter.numerator // 3 if compound else meter.numerator
+        tokens = cell.split() if cell != "%" else []
+        if len(tokens) <= beats:
+            continue
+        beat = (bar_end - bar_start) // beats
+        starts = [0, *bar_shares(meter, bar_end - bar_start, len(tokens))[:-1]]
+        # (only where a chord changes off a beat: "C / / / /" is one chord, held)
+        if any(t % beat for t, token in zip(starts, tokens) if token != HOLD):
+            crowded.append((number, len(tokens), beats))
     return crowded
 
 

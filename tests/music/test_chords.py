@@ -72,6 +72,7 @@ def test_bars_of_more_chords_than_beats_are_found():
     assert crowded_bars("C D E F G | C / / F | C F G", FOUR_FOUR) == [(1, 5, 4)]
     assert crowded_bars("C / / F | C G", MeterMap([MeterChange(0, 3, 4)])) == [(1, 4, 3)]
     assert crowded_bars("C F G | C G", MeterMap([MeterChange(0, 6, 8)])) == [(1, 3, 2)]
+    assert crowded_bars("C / / / / | G / / / F / / /", FOUR_FOUR) == []  # (no change off the beat)
 
 
 def test_a_bar_of_chords_reads_back_as_it_was_laid():
