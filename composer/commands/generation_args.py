@@ -506,9 +506,7 @@ def given_chords(score, text: str, start: int, file: str = "") -> list:
     """The score's chord track with --chords laid out from the bar holding tick `start` (its own
     chords before, these from there on); the score's chords become that too. A bar of more chords
     than beats is said (chords.crowded_bars), as from `file`."""
-    from composer.music.chords import parse_chord_bars, with_chords
-
-    from composer.music.chords import crowded_bars
+    from composer.music.chords import crowded_bars, parse_chord_bars, with_chords
     from composer.request import bar_number
 
     meters = score.meter_map()

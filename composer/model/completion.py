@@ -172,14 +172,18 @@ def chord_completion(others: np.ndarray, voice: int, own: np.ndarray, start_g: i
         at, until_g = tick // V.TICKS_PER_GRID - start_g, min(-(-until // V.TICKS_PER_GRID) - start_g, span)
         grid[:, at] += column.astype(np.float32)
         grid[:, at + 1:until_g] -= np.where(tones[pitch_class], 0.0, PASSING_PENALTY).astype(np.float32)[:, None]
-    pitches = np.arange(V.N_PITCH)[:, None]
-    for part, sign in ((above, 1), (below, -1)):
+    def spans(part: int):
+        """(first grid column, past the last, pitch) of each note of `part` sounding in the span."""
         notes = others[(others[:, 4] == part) & (ends > start) & (others[:, 0] < horizon)]
         for onset, length, pitch in zip(notes[:, 0].tolist(), notes[:, 1].tolist(), notes[:, 2].tolist()):
             a = max(onset // V.TICKS_PER_GRID - start_g, 0)
             b = min(-(-(onset + length) // V.TICKS_PER_GRID) - start_g, span)
-            if b <= a:
-                continue
+            if b > a:
+                yield a, b, pitch
+
+    pitches = np.arange(V.N_PITCH)[:, None]
+    for part, sign in ((above, 1), (below, -1)):
+        for a, b, pitch in spans(part):
             crossing = (pitches > pitch) if sign > 0 else (pitches < pitch)
             cost = np.where(crossing, CROSS_PENALTY, 0.0) + np.where(pitches == pitch, UNISON_PENALTY, 0.0)
             if sign > 0:
@@ -187,10 +191,7 @@ def chord_completion(others: np.ndarray, voice: int, own: np.ndarray, start_g: i
             grid[:, a:b] -= cost.astype(np.float32)
     parts = -np.ones((len(np.unique(others[:, 4])), span), dtype=np.int64)
     for k, part in enumerate(np.unique(others[:, 4]).tolist()):
-        notes = others[(others[:, 4] == part) & (ends > start) & (others[:, 0] < horizon)]
-        for onset, length, pitch in zip(notes[:, 0].tolist(), notes[:, 1].tolist(), notes[:, 2].tolist()):
-            a = max(onset // V.TICKS_PER_GRID - start_g, 0)
-            b = min(-(-(onset + length) // V.TICKS_PER_GRID) - start_g, span)
+        for a, b, pitch in spans(part):
             parts[k, a:b] = np.maximum(parts[k, a:b], pitch)  # (a part's top where it plays a chord)
     return Completion((start_g, grid), ticks // V.TICKS_PER_GRID, table, parts)
 

@@ -642,8 +642,7 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         tops = _voicing_tops(plan, row, voice, onsets, features)[1] \
             if plan.chord_strength > 0 and _plays_chords(plan, voice) else None
         texture = voice.texture.entry_prior(_positions(features, onsets), fresh, tops)
-        texture = texture + (_changes_struck(plan, row, voice, onsets, features)
-                             if texture.ndim == 1 else _changes_struck(plan, row, voice, onsets, features)[None])
+        texture = texture + _changes_struck(plan, row, voice, onsets, features)[None]
     elif voice.rhythm is not None:  # an accompanying line: its next onset where its context's fall
         fresh = not (row.voice == voice.slot and row.count)
         texture = voice.rhythm.prior(_positions(features, onsets), fresh)  # (N_DELTA,): the same for every pitch

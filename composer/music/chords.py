@@ -228,10 +228,9 @@ def bar_shares(meter, length: int, count: int) -> list[int]:
     3/4: "C G" is 2 + 1), in halves of them where there are more chords than beats (and so on).
     A lead sheet's chords change on the beat: shared evenly, three chords a 4/4 bar fell on
     1, 2 1/3 and 3 2/3, where no part plays (QA qa31)."""
-    compound = meter.numerator in (6, 9, 12) and meter.denominator == 8
-    unit = meter.beat_ticks * (3 if compound else 1)
+    unit = meter.beat_ticks * (3 if meter.compound else 1)
     while length // unit < count and unit % 2 == 0 and unit > 30:
-        unit = unit // 3 if compound and unit == 3 * meter.beat_ticks else unit // 2
+        unit = unit // 3 if meter.compound and unit == 3 * meter.beat_ticks else unit // 2
     units = length // unit
     if units < count or length % unit:  # (a bar cut short off the beat, or too many chords: even shares)
         return [length * (k + 1) // count for k in range(count)]
@@ -266,8 +265,7 @@ def bar_chart(chords, meter, start: int, length: int) -> str:
     if not inside:
         return plain
     by_onset = {c.onset - start: c.figure for c in inside}
-    compound = meter.numerator in (6, 9, 12) and meter.denominator == 8
-    beats = meter.numerator // 3 if compound else meter.numerator
+    beats = meter.felt_beats
     # (the figures alone, else one mark a beat as a chart writes it, else any count of shares)
     fewest = len(inside) + (0 not in by_onset)  # (a bar whose first chord comes later opens with N.C.)
     for count in dict.fromkeys([fewest, beats, *range(fewest, 4 * max(1, meter.numerator) + 1)]):
@@ -331,8 +329,7 @@ def crowded_bars(text: str, meters, start: int = 0) -> list[tuple[int, int, int]
     crowded = []
     for number, ((bar_start, bar_end), cell) in enumerate(zip(bar_lines(meters, start, len(cells)), cells), 1):
         meter = meters.at(bar_start)
-        compound = meter.numerator in (6, 9, 12) and meter.denominator == 8
-        beats = meter.numerator // 3 if compound else meter.numerator
+        beats = meter.felt_beats
         tokens = cell.split() if cell != "%" else []
         if len(tokens) <= beats:
             continue

@@ -64,7 +64,8 @@ def phrase_drums(notes: Sequence[Note], voice: int, meters: MeterMap, start: int
     # full bars (a pickup's starts before 0), up to a bar past the part's last hit (a stray note days
     # after the tune had made the piece 345,000 bars long)
     final = meters.bar_span(piece_end - 1)[0]
-    reach = min(piece_end, max(n.onset for n in mine) + 2 * meters.at(max(n.onset for n in mine)).bar_ticks)
+    last_hit = max(n.onset for n in mine)
+    reach = min(piece_end, last_hit + 2 * meters.at(last_hit).bar_ticks)
     bars = [b for b in meters.bar_starts(reach) if b >= 0]
     if not bars:
         return list(notes), Phrasing((), (), None)
@@ -230,11 +231,10 @@ def _beats(meters: MeterMap, bar: int, bar_end: int, part: Sequence[Note]) -> tu
     hits a fill plays in one: 3 in a compound bar or where the part plays on the beat's last third
     (swung eighths), else 4."""
     change = meters.at(bar)
-    compound = change.numerator in (6, 9, 12) and change.denominator == 8
-    beat = change.beat_ticks * (3 if compound else 1)
+    beat = change.beat_ticks * (3 if change.compound else 1)
     onsets = list(range(bar, bar_end, beat))
     swung = any((n.onset - bar) % beat == 2 * beat // 3 for n in part if bar <= n.onset < bar_end)
-    return onsets, 3 if compound or swung else 4
+    return onsets, 3 if change.compound or swung else 4
 
 
 def _with_fill(part: list[Note], beats: tuple[list[int], int], span: int, bar_end: int, voice: int,

@@ -48,6 +48,16 @@ class MeterChange:
     def beat_ticks(self) -> int:
         return TICKS_PER_QUARTER * 4 // self.denominator
 
+    @property
+    def compound(self) -> bool:
+        """6/8, 9/8, 12/8: beats of three eighths."""
+        return self.numerator in (6, 9, 12) and self.denominator == 8
+
+    @property
+    def felt_beats(self) -> int:
+        """The beats a bar is felt in: its numerator, or a compound meter's dotted beats (6/8: 2)."""
+        return self.numerator // 3 if self.compound else self.numerator
+
 
 def pickup_meter(numerator: int, denominator: int, pickup_ticks: int, tick: int = 0) -> MeterChange:
     """The first MeterChange of a piece in numerator/denominator whose first full bar starts
