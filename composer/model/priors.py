@@ -161,6 +161,9 @@ LOW_INTERVAL_PENALTY = 2.0
 # bar position. At 1 a stride part's bass notes on beats 1 and 3 rose to G3-E4 in 56 % of continued
 # bars (the model steps from the last chord's lowest note); at 2, 0 % (3 seeds x 4 variations).
 TOP_PULL, TOP_WIDTH = 2.0, 3.0
+# A complete chord's odds of another note while it lacks a tone of its chord (Texture.complete), and
+# of none once it has them all: the texture's smoothing bounds (texture_of clips rates to these).
+COMPLETE_RATE = 0.98
 # ... and from the context's top for the chord there, where that is taken (Texture.chord_tops), this
 # many: a minor third under it is a chord tone too, and at 3 a pop left hand of close triads topped
 # by their fifths topped its bar's second strike with the third (E3 over C3, 61 % against 37 % for
@@ -718,6 +721,10 @@ class Texture:
     # pianist's open left hand (G1 D2 B2, A1 E2 C3) had its own fifths below the table's Bb1
     # penalised as muddy, and its chords lost their bottom note: bare tenths and sixths
     low_limits: np.ndarray | None = None
+    # A made-up comping part (region_writer.default_comping): a chord under a known chord holds
+    # each of its tones once before any is doubled, and stops when it has them all, so a seventh
+    # chord sounds its four (its triad-only context had voiced G7 as G B D in 12 of 12 bars, QA qa33)
+    complete: bool = False
     # prior()'s answers by (notes above, bar positions): a fill's variations and steps ask again
     _answers: dict = field(default_factory=dict, compare=False, repr=False)
     _tops: dict = field(default_factory=dict, compare=False, repr=False)  # chord_tops by pitch-class mask
@@ -818,6 +825,12 @@ class Texture:
         fits = _TEMPLATES[_TEMPLATES[:, classes].all(1)].any(0)  # pitch classes completing a chord with them
         if chord is not None and chord[classes].all():  # ... the chord sounding there, when they are its tones
             fits = chord
+            if self.complete:  # ... its tones not yet there, and no more once it has them all
+                missing = chord.copy()
+                missing[classes] = False
+                rate = max(rate, COMPLETE_RATE) if missing.any() else min(rate, 1.0 - COMPLETE_RATE)
+                out[:] = np.log1p(-rate)
+                fits = missing if missing.any() else chord
             # ... and no note outside it voiced better than the best of its tones: a part of close
             # root-position triads (gaps of thirds) with G on top can sound G major only with a
             # fourth under it, and the voicing alone had made it C major (E3 under G3) in 7 of 12

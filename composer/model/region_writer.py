@@ -38,7 +38,7 @@ from composer.model.sampling import (UNISON_PENALTY, RegionPlan, TargetVoice, br
                                      tonic_triad)
 from composer.model.style_beats import kick_line, style_beat, swung
 from composer.model.voice_leading import parallel_guard_of
-from composer.music.chords import QUALITY_INDEX
+from composer.music.chords import CHORD_INTERVALS, QUALITIES, QUALITY_INDEX
 from composer.music.drum_phrasing import phrase_drums
 from composer.music.limits import BARS_REQUEST_NOTES, region_fill_cap, voice_fill_cap
 from composer.music.harmony_part import Complement, complement_for, comping_top, find_harmony_part
@@ -114,12 +114,16 @@ def _meter_at(start: int, meters: np.ndarray) -> tuple[int, int, int]:
     return int(bar[0]), numerator, denominator
 
 
-def default_comping(start: int, meters: np.ndarray, top: float, per_bar: int | None = None):
+def default_comping(start: int, meters: np.ndarray, top: float, per_bar: int | None = None,
+                    sevenths: bool = False):
     """A harmony part added where it has no notes yet: the Texture of six bars of plain block-chord
     comping in the meter in force at `start` (close-position triads in every inversion, with their
     top note at `top`; a chord on each half bar in 4/4 and compound 6/8 or 12/8, one a bar
-    otherwise, or `per_bar` chords a bar, each held to the next). The model, which learnt lines, wrote an added harmony part as a single line (about
-    one onset in 20 a chord, QA), sometimes doubling the tune."""
+    otherwise, or `per_bar` chords a bar, each held to the next), each chord complete
+    (Texture.complete). The model, which learnt lines, wrote an added harmony part as a single line (about
+    one onset in 20 a chord, QA), sometimes doubling the tune. sevenths (under written or given
+    seventh or sixth chords): close four-note seventh chords in every inversion too, whose whole
+    steps (the seventh over the root, G F in G7's inversions) the triads' context never has."""
     bar_ticks, numerator, _ = _meter_at(start, meters)
     if per_bar is None:
         per_bar = 2 if numerator in (4, 6, 12) else 1
@@ -131,14 +135,27 @@ def default_comping(start: int, meters: np.ndarray, top: float, per_bar: int | N
     # so where the chord's fifth lay far from `top` the part played the wrong chord: G B D over an
     # A minor bar of a waltz with "Am" written above it (QA).
     shapes = ((3, 4), (4, 3), (5, 3), (5, 4), (3, 5), (4, 5))
+    if sevenths:  # ... and a dominant and a minor seventh's, top-down, root position and inversions
+        shapes += ((3, 3, 4), (2, 3, 3), (4, 2, 3), (3, 4, 2), (3, 4, 3), (2, 3, 4), (3, 2, 3), (4, 3, 2))
     for k in range(len(shapes) * per_bar):  # (six bars: texture_of wants 4 onsets or more)
         gaps = shapes[k % len(shapes)]
-        for pitch in (top, top - gaps[0], top - gaps[0] - gaps[1]):
-            rows.append((k * length, pitch))
+        rows.extend((k * length, top - int(np.sum(gaps[:depth]))) for depth in range(len(gaps) + 1))
     ticks = np.array([t for t, _ in rows], dtype=np.int64)
     pitches = np.array([p for _, p in rows], dtype=np.int64)
-    return texture_of(np.rint(ticks / V.TICKS_PER_GRID), pitches, (ticks % bar_ticks, np.full(len(ticks), bar_ticks), ticks),
-                      np.full(len(ticks), max(1, length // V.TICKS_PER_GRID)))
+    texture = texture_of(np.rint(ticks / V.TICKS_PER_GRID), pitches,
+                         (ticks % bar_ticks, np.full(len(ticks), bar_ticks), ticks),
+                         np.full(len(ticks), max(1, length // V.TICKS_PER_GRID)))
+    return replace(texture, complete=True)
+
+
+def _sevenths_under(chord_rows: np.ndarray | None, region: Region) -> bool:
+    """Whether a written or given chord of four tones (a seventh or sixth chord; chord_rows:
+    rows onset, duration, root, quality in ticks) sounds in the region."""
+    if chord_rows is None or not len(chord_rows):
+        return False
+    inside = (chord_rows[:, 0] + chord_rows[:, 1] > region.start) & (
+        True if region.end is None else chord_rows[:, 0] < region.end)
+    return any(len(CHORD_INTERVALS[QUALITIES[q]]) >= 4 for q in chord_rows[inside, 3].tolist() if 0 <= q < len(QUALITIES))
 
 
 def _tune(pitched: np.ndarray, region: Region) -> np.ndarray:
@@ -760,7 +777,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             top = _comping_top(pitched_notes, region) if complement is None or complement.top is None \
                 else complement.top
             texture = default_comping(region.start, meters, top,
-                                      None if complement is None else complement.chords_a_bar)
+                                      None if complement is None else complement.chords_a_bar,
+                                      sevenths=_sevenths_under(chord_rows, region))
         fence = (complement.lowest, complement.highest) \
             if complement is not None and complement.lowest is not None else None
         # An accompanying part goes on with the figure it repeats, if any: a riff, or a loop of

@@ -454,7 +454,7 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
     if voice.under is not None:
         under = voice.under.prior(row.onset + np.arange(V.N_DELTA))
         prior = under if prior is None else under + (prior if prior.ndim == 2 else prior[None])
-    return _ending_prior(plan, row, voice, prior)
+    return _ending_prior(plan, row, voice, prior, features)
 
 
 def _ends_the_piece(plan: "RegionPlan", voice: TargetVoice) -> bool:
@@ -497,11 +497,13 @@ def tonic_triad(key: Key) -> tuple[int, frozenset[int]]:
     return key.tonic, frozenset({key.tonic, (key.tonic + third) % 12, (key.tonic + 7) % 12})
 
 
-def _ending_prior(plan: "RegionPlan", row: _Row, voice: TargetVoice, prior: np.ndarray | None) -> np.ndarray | None:
+def _ending_prior(plan: "RegionPlan", row: _Row, voice: TargetVoice, prior: np.ndarray | None,
+                  features=None) -> np.ndarray | None:
     """`prior` (as _chord_prior's) with the piece's ending where the region ends it
     (RegionPlan.final_bar): onsets after the last bar's downbeat cost
     FINAL_NO_PENALTY instead, and stopping (an onset past the end) is free once the voice has
-    played on that downbeat or sounds over it, else costs FINAL_BAR_PENALTY (_ends_the_piece);
+    played on that downbeat or sounds over it (and a complete chord's voice has all its tones there:
+    _lacks_tones), else costs FINAL_BAR_PENALTY (_ends_the_piece);
     the downbeat's pitches take final_chord_prior of RegionPlan.final_chord where no chords are
     written or given there. A drum part stops on the downbeat as well."""
     if plan.final_bar is None or row.end is None:
@@ -515,7 +517,8 @@ def _ending_prior(plan: "RegionPlan", row: _Row, voice: TargetVoice, prior: np.n
     if not _ends_here(plan, voice):  # (a bass keeping a rhythm has its own: _chord_prior)
         prior = np.zeros(V.N_DELTA) if prior is None else prior
         prior = np.where((onsets > final) & (onsets < row.end), -FINAL_NO_PENALTY, prior)
-        prior = np.where(onsets >= row.end, 0.0 if reached or over else -FINAL_BAR_PENALTY, prior)
+        free = (reached or over) and not _lacks_tones(plan, row, voice, features)
+        prior = np.where(onsets >= row.end, 0.0 if free else -FINAL_BAR_PENALTY, prior)
     if plan.final_chord is None or voice.role == V.ROLES.index("drums") or not (onsets == final).any() \
             or (plan.chord_strength > 0 and plan.prior_features_at is None and plan.row_prior_features is None):
         return prior  # (chords written or given lead the last chord; not those estimated from the parts)
@@ -524,6 +527,20 @@ def _ending_prior(plan: "RegionPlan", row: _Row, voice: TargetVoice, prior: np.n
         last = np.where(last <= -FINAL_CHORD_PENALTY, -FINAL_NO_PENALTY, last)
     chord = np.where((onsets == final)[None, :], last[:, None], 0.0)
     return chord + (prior if prior.ndim == 2 else prior[None])
+
+
+def _lacks_tones(plan: "RegionPlan", row: _Row, voice: TargetVoice, features) -> bool:
+    """Whether the chord a voice of complete chords (Texture.complete) is writing at the row's
+    onset lacks a tone of the chord sounding there: its last chord then stops only at a cost (the
+    free stop had left a final C of an added comping part as C4 E4 in 2 of 3 seeds)."""
+    if voice.texture is None or not voice.texture.complete or features is None or plan.chord_strength <= 0:
+        return False
+    mine = {n[1] % 12 for n in row.notes[-MAX_STACK * 4:] if n[0] == voice.score_voice and n[2] == row.onset}
+    if not mine:
+        return False
+    tones = _voicing_tops(plan, row, voice, np.array([row.onset]), features)[0][0]
+    return tones is not None and all(tones[pc] for pc in mine) and any(
+        tones[pc] and pc not in mine for pc in range(12))
 
 
 def _known_notes(row: _Row, voice: TargetVoice, recent: tuple) -> list[tuple[int, int]]:

@@ -1,0 +1,49 @@
+"""An added harmony part under a chart of seventh chords sounds the sevenths: its made-up context
+of close triads had voiced G7 as G B D in 12 of 12 bars and Dm7 as C F A or F A D (QA qa33), so a
+chart's colour never sounded. Now every chord of the part is complete: a seventh chord's four
+tones, a triad's three, none left out at the last chord. The real command, the shipped model, a
+tune written here."""
+
+from __future__ import annotations
+
+from composer.cli import main
+from composer.io import read_score
+from composer.io.midi_writer import write_midi
+from composer.music import Note, Score, Voice
+from composer.music.chords import CHORD_INTERVALS, QUALITIES, parse_chord_bars, root_and_quality
+from composer.music.meter import MeterChange, MeterMap
+
+Q = 480
+CHART = "C | Am7 | Dm7 | G7 | C | Fmaj7 | Dm7 G7 | C"
+# (pitch, beats): a tune in C, phrases ending on bars 4 and 8
+TUNE = [(72, 1), (71, 1), (69, 1), (67, 1), (69, 2), (72, 2), (74, 1), (72, 1), (71, 1), (69, 1), (67, 4),
+        (64, 1), (65, 1), (67, 1), (69, 1), (72, 2), (71, 2), (74, 1), (71, 1), (67, 1), (65, 1), (64, 4)]
+
+
+def test_an_added_harmony_part_sounds_each_chord_of_a_chart_whole(tmp_path, one_thread):
+    notes, beat = [], 0
+    for pitch, beats in TUNE:
+        notes.append(Note(pitch, beat * Q, beats * Q - 20, 90, 0))
+        beat += beats
+    write_midi(Score(notes=notes, voices=[Voice("Flute", 73)]), tmp_path / "tune.mid")
+    chords = parse_chord_bars(CHART, MeterMap([MeterChange(0, 4, 4)]))
+    sevenths = seventh_onsets = whole = onsets = 0
+    for seed in (1, 2, 3):
+        out = tmp_path / f"h{seed}.mid"
+        assert main(["accompany", str(tmp_path / "tune.mid"), "--part", "harmony", "--chords", CHART,
+                     "--seed", str(seed), "-o", str(out)]) == 0
+        harmony = [n for n in read_score(out).notes if n.voice == 1]
+        for chord in chords:
+            root, quality = root_and_quality(chord.figure)
+            intervals = CHORD_INTERVALS[QUALITIES[quality]]
+            tones = {(root + i) % 12 for i in intervals}
+            for onset in sorted({n.onset for n in harmony if chord.onset <= n.onset < chord.end}):
+                struck = {n.pitch % 12 for n in harmony if n.onset == onset}
+                onsets += 1
+                whole += struck == tones
+                if len(intervals) == 4:
+                    seventh_onsets += 1
+                    sevenths += (root + intervals[3]) % 12 in struck
+    assert seventh_onsets >= 3 * 8, seventh_onsets  # (about two chords a bar, five bars of seventh chords)
+    assert sevenths >= 0.9 * seventh_onsets, (sevenths, seventh_onsets)
+    assert whole >= 0.9 * onsets, (whole, onsets)
