@@ -220,6 +220,7 @@ _TRIADS = tuple((QUALITY_INDEX[quality], CHORD_INTERVALS[quality]) for quality i
 # sounding stays a triad
 _SEVENTHS = tuple((QUALITY_INDEX[quality], CHORD_INTERVALS[quality]) for quality in ("dom7", "maj7", "min7", "hdim7"))
 SEVENTH_COST = 0.05
+_DOMINANT = ((QUALITY_INDEX["dom7"], CHORD_INTERVALS["dom7"]),)
 
 
 # estimate_chords' last answers: planning each voice of a request reads the same context again
@@ -229,17 +230,44 @@ _ESTIMATED_KEPT = 8
 _ESTIMATED_LOCK = threading.Lock()  # (generation may run on more than one worker thread)
 
 
+# A blues: a tune in a major key that sounds its tonic's blue notes, the minor third and the minor
+# seventh, beside its major third. Its chords are dominant sevenths on I, IV and V, over which
+# each chord's own minor third is a blue note, not a minor chord: read as triads, a riff on the
+# fifth, seventh and root of F7 (C Eb F Eb C) was C minor and one on the blue third (Ab A C F) F
+# minor, and a bass added under a 12-bar blues had its roots on 22 of 48 downbeats (QA qa31).
+BLUE_NOTE_SHARE = 0.03  # least share of the notes' sounding time on each blue note (b3, b7)
+MAJOR_THIRD_SHARE = 0.01  # ... and on the major third (a grace note's worth: the blue third's resolution)
+BLUES_SHARE = 0.12  # ... and on the two blue notes together (a major tune's passing Eb and Bb: 8 %)
+_BLUES_SCALES = ("major", "mixolydian", "major_pentatonic", "blues")
+
+
+def blues_tonic(durations: np.ndarray, pitches: np.ndarray, key) -> int | None:
+    """The tonic pitch class of a blues (see BLUES_SHARE), or None: `key` (composer.music.scales.Key,
+    or None) major or mixolydian, the notes (durations in ticks, MIDI pitches) sounding its
+    tonic's minor third and minor seventh, each BLUE_NOTE_SHARE of their time or more and the two
+    BLUES_SHARE, and its major third (MAJOR_THIRD_SHARE). A folk tune's mixolydian seventh alone
+    is none. (The 12-bar blues of tests/commands/test_blues_bass.py: 5 %, 14 % and 2 %.)"""
+    durations, pitches = np.asarray(durations, dtype=np.float64), np.asarray(pitches, dtype=np.int64)
+    if key is None or key.scale not in _BLUES_SCALES or not len(pitches) or durations.sum() <= 0:
+        return None
+    share = np.bincount(pitches % 12, weights=durations, minlength=12) / durations.sum()
+    minor, major, seventh = (share[(key.tonic + step) % 12] for step in (3, 4, 10))
+    if min(minor, seventh) >= BLUE_NOTE_SHARE and major >= MAJOR_THIRD_SHARE and minor + seventh >= BLUES_SHARE:
+        return int(key.tonic)
+    return None
+
+
 def estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, meters: np.ndarray | None,
                     key_classes: frozenset[int] | None = None, bass_tone: bool = False,
-                    sevenths: bool = False, halves: bool = False) -> np.ndarray:
+                    sevenths: bool = False, halves: bool = False, blues: int | None = None) -> np.ndarray:
     """_estimate_chords (see there), its answer kept for the same arguments (a copy returned)."""
     arrays = [np.ascontiguousarray(a, dtype=np.int64) for a in (onsets, durations, pitches)]
     key = (*(a.tobytes() for a in arrays), None if meters is None else np.asarray(meters, dtype=np.int64).tobytes(),
-           key_classes, bass_tone, sevenths, halves)
+           key_classes, bass_tone, sevenths, halves, blues)
     with _ESTIMATED_LOCK:
         known = _ESTIMATED.get(key)
     if known is None:
-        known = _estimate_chords(*arrays, meters, key_classes, bass_tone, sevenths, halves)
+        known = _estimate_chords(*arrays, meters, key_classes, bass_tone, sevenths, halves, blues)
         with _ESTIMATED_LOCK:
             while len(_ESTIMATED) >= _ESTIMATED_KEPT:
                 _ESTIMATED.pop(next(iter(_ESTIMATED)))
@@ -249,8 +277,9 @@ def estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarr
 
 def _estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, meters: np.ndarray | None,
                      key_classes: frozenset[int] | None = None, bass_tone: bool = False,
-                     sevenths: bool = False, halves: bool = False) -> np.ndarray:
-    """One major or minor triad (with sevenths: or seventh chord, _SEVENTHS) per bar that the
+                     sevenths: bool = False, halves: bool = False, blues: int | None = None) -> np.ndarray:
+    """One major or minor triad (with sevenths: or seventh chord, _SEVENTHS; in a blues on tonic
+    `blues`: or its I7, IV7 or V7, blues_tonic) per bar that the
     notes sound in (template matching, _best_chord); with halves, two in a bar of an even
     number of beats (2/4, 4/4, 6/8, 12/8) whose halves' chords differ, one a half (a piece of
     two chords a bar: C F | G C read one a bar had lost every second chord, and G7 C read as E
@@ -279,12 +308,13 @@ def _estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndar
         even = dict(zip(starts.tolist(), (table[rows_at, 1] % 2 == 0).tolist()))
     rows = []
     for start, length in sorted(bars.items()):
-        best = _best_chord(onsets, durations, pitches, start, length, key_classes, bass_tone, sevenths)
+        best = _best_chord(onsets, durations, pitches, start, length, key_classes, bass_tone, sevenths, blues)
         if best is None:
             continue
         if even is not None and even[start] and length % 2 == 0:
             half = length // 2
-            parts = [_best_chord(onsets, durations, pitches, start + k * half, half, key_classes, bass_tone, sevenths)
+            parts = [_best_chord(onsets, durations, pitches, start + k * half, half, key_classes, bass_tone, sevenths,
+                                 blues)
                      for k in range(2)]
             if None not in parts and parts[0] != parts[1]:
                 rows += [(int(start), half, *parts[0]), (int(start) + half, half, *parts[1])]
@@ -294,12 +324,15 @@ def _estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndar
 
 
 def _best_chord(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, start: int, length: int,
-                key_classes: frozenset[int] | None, bass_tone: bool, sevenths: bool) -> tuple[int, int] | None:
+                key_classes: frozenset[int] | None, bass_tone: bool, sevenths: bool,
+                blues: int | None = None) -> tuple[int, int] | None:
     """(root pitch class, QUALITIES index) of the triad (or seventh chord) whose tones cover the
     most of the span's sounding time [start, start + length) (ticks), the notes sounding at its
     start counted twice, tones outside it counting half against, triads of the key (key_classes:
     its pitch classes) and on the lowest note at the span's start preferred; with bass_tone (the
     notes include a bass part's), only chords that hold that note (a chord the bass plays in).
+    In a blues on tonic `blues` (blues_tonic) its I7, IV7 and V7 are chords of the key too, at no
+    seventh's cost, their minor third (a blue note) counting neither way.
     None where nothing sounds in the span."""
     weight = np.zeros(12)
     # every note sounding in the span, for the part of it inside the span
@@ -315,14 +348,18 @@ def _best_chord(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, 
     at_line = inside & (onsets <= start) & (onsets + durations > start)
     low = pitches[at_line if at_line.any() else inside].min() % 12
     best, best_score = None, (-np.inf, 0.0)
+    blue_roots = () if blues is None else tuple((blues + step) % 12 for step in (0, 5, 7))
     for root in range(12):
-        for quality, tones in _TRIADS + _SEVENTHS if sevenths else _TRIADS:
+        kinds = _TRIADS + _SEVENTHS if sevenths else _TRIADS + _DOMINANT if root in blue_roots else _TRIADS
+        for quality, tones in kinds:
+            blue = root in blue_roots and quality == _DOMINANT[0][0]
             classes = {(root + t) % 12 for t in tones}
             if bass_tone and low not in classes:
                 continue
             covered = sum(weight[c] for c in classes)
-            score = covered - 0.5 * (weight.sum() - covered) - (SEVENTH_COST * weight.sum() if len(tones) > 3 else 0)
-            if key_classes is not None and classes <= key_classes:
+            outside = weight.sum() - covered - (weight[(root + 3) % 12] if blue else 0.0)
+            score = covered - 0.5 * outside - (SEVENTH_COST * weight.sum() if len(tones) > 3 and not blue else 0)
+            if blue or (key_classes is not None and classes <= key_classes):
                 score += 0.1 * weight.sum()
             if root == low:
                 score += BASS_ROOT * weight.sum()

@@ -29,7 +29,7 @@ from composer.model.network import evaluation_mode
 from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, GRID_STEPS, HARMONY_SHARE,
                                    MIN_RHYTHM_BARS, NEW_HARMONY_SHARE, NEW_HARMONY_SHIFT, OSTINATO_STATEMENTS,
                                    RECALL_NOTES, RECALL_SHORTEST, ROOT_BASS_SHARE, GrooveProfile, LineRecall,
-                                   Ostinato, Under, bar_figure_of, chord_roots, chord_thirds, chord_tones,
+                                   Ostinato, Under, bar_figure_of, blues_tonic, chord_roots, chord_thirds, chord_tones,
                                    estimate_chords, find_loop, find_ostinato, grid_of, groove_profile,
                                    harmonic_rhythm_of, line_habits, line_rhythm_of, metric_weight, on_beat_pull,
                                    phrase_holds, played_grid, recency_weights, style_chord_strength, texture_of,
@@ -148,11 +148,12 @@ def default_comping(start: int, meters: np.ndarray, top: float, per_bar: int | N
     return replace(texture, complete=True)
 
 
-def _sevenths_under(chord_rows: np.ndarray | None, region: Region) -> bool:
+def _sevenths_under(chord_rows: np.ndarray | None, region: Region, others: np.ndarray, key: Key | None) -> bool:
     """Whether a written or given chord of four tones (a seventh or sixth chord; chord_rows:
-    rows onset, duration, root, quality in ticks) sounds in the region."""
+    rows onset, duration, root, quality in ticks) sounds in the region, or, with none written or
+    given, the other parts (note array rows) play a blues (blues_tonic: its chords are sevenths)."""
     if chord_rows is None or not len(chord_rows):
-        return False
+        return chord_rows is None and len(others) > 0 and blues_tonic(others[:, 1], others[:, 2], key) is not None
     inside = (chord_rows[:, 0] + chord_rows[:, 1] > region.start) & (
         True if region.end is None else chord_rows[:, 0] < region.end)
     return any(len(CHORD_INTERVALS[QUALITIES[q]]) >= 4 for q in chord_rows[inside, 3].tolist() if 0 <= q < len(QUALITIES))
@@ -778,7 +779,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                 else complement.top
             texture = default_comping(region.start, meters, top,
                                       None if complement is None else complement.chords_a_bar,
-                                      sevenths=_sevenths_under(chord_rows, region))
+                                      sevenths=_sevenths_under(chord_rows, region, pitched_notes, key))
         fence = (complement.lowest, complement.highest) \
             if complement is not None and complement.lowest is not None else None
         # An accompanying part goes on with the figure it repeats, if any: a riff, or a loop of
@@ -948,7 +949,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         # (from the region's start on the grid: a piece whose last notes end a little early, as
         # played or exported ones do, ends on its bar line, and its last bar's chord counts)
         loop = progression_loop(pitched_notes[pitched_notes[:, 0] < region.start], meters, start_g * V.TICKS_PER_GRID,
-                                key.pitch_classes if key is not None else None)
+                                key.pitch_classes if key is not None else None, key)
     if loop is not None and plan.final_bar is not None and plan.final_chord is not None:
         plan = replace(plan, final_bar=_cadence_in_bar(loop, plan.final_bar, end_g, plan.final_chord))
         loop = _ending_on(loop, plan.final_bar * V.TICKS_PER_GRID, plan.final_chord)
@@ -986,7 +987,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         # symbols: the chord-tone prior follows triads estimated from the other parts (bar by bar),
         # for the sampler only (the model is not told them); added basses clashed with the tune on
         # 44 % of strong beats.
-        estimated = _others_chords(pitched_notes, region, meters, key, roles)
+        estimated, blues = _others_chords(pitched_notes, region, meters, key, roles)
         if estimated is not None:
             # In a fill beside parts playing in it, their chords are as sure as written ones: a bass
             # takes the root where one begins, a part of chords plays them, a line recalls its
@@ -994,9 +995,14 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # (an added part too, where a chordal part of the score's own plays there: its chords are
             # the piano's; an added bass had its root on beat 1 in 58-71 % of bars over a written
             # piano, QA qa17 M3)
-            sure = leads and (not (follows & sparse) or chords_played)
+            # (and a blues's I7, IV7 and V7, the form's own chords: an added bass under the blues
+            # tune alone, its chords widening the lock but not sure, opened its Bb7 bars on the Ab)
+            sure = (leads and (not (follows & sparse) or chords_played)) or blues
+            # (a blues's dominant sevenths widen a lock detected from the tune, as written chords
+            # do: in F mixolydian its C7 had no E, and an added harmony part played C minor)
+            widened = _chord_pitch_classes(estimated, region, key) if blues and key_detected else frozenset()
             plan = replace(plan, prior_features_at=ScoreFeatures(meters, keys, estimated), prior_chords_sure=sure,
-                           prior_chords_led=sure,
+                           prior_chords_led=sure, chord_pitch_classes=plan.chord_pitch_classes | widened,
                            chord_strength=style_chord_strength(style) if controls.chord_strength is None
                            else controls.chord_strength)
             if sure:
@@ -1055,7 +1061,7 @@ def _planned_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarra
     if not len(outside):
         return None
     key_classes = key.pitch_classes if key is not None else None
-    reading = _reading(outside, meters, key_classes)
+    reading = _reading(outside, meters, key)
     rows = estimate_chords(outside[:, 0], outside[:, 1], outside[:, 2], meters, key_classes, **reading)
     # (bars a note held into the region makes: not the context's)
     rows = rows[(rows[:, 0] + rows[:, 1] <= region.start) | (
@@ -1124,30 +1130,37 @@ def _halves(pitched_notes: np.ndarray, meters: np.ndarray | None, key_classes: f
     return in_halves(notes[:, 0], notes[:, 1], notes[:, 2], meters, key_classes, sevenths)
 
 
-def _reading(pitched_notes: np.ndarray, meters: np.ndarray | None, key_classes: frozenset[int] | None) -> dict:
-    """How the piece's chords are read (priors.estimate_chords' sevenths and halves) from its
-    pitched notes (note array rows, ticks): seventh chords where its parts strike them
-    (_sevenths), two chords a bar where its harmony moves so (_halves)."""
+def _reading(pitched_notes: np.ndarray, meters: np.ndarray | None, key: Key | None) -> dict:
+    """How the piece's chords are read (priors.estimate_chords' sevenths, halves and blues) from its
+    pitched notes (note array rows, ticks) in `key`: seventh chords where its parts strike them
+    (_sevenths), two chords a bar where its harmony moves so (_halves), a blues's dominant
+    sevenths where its tune sounds the blue notes (blues_tonic)."""
+    key_classes = key.pitch_classes if key is not None else None
     sevenths = _sevenths(pitched_notes, meters, key_classes)
-    return {"sevenths": sevenths, "halves": _halves(pitched_notes, meters, key_classes, sevenths)}
+    return {"sevenths": sevenths, "halves": _halves(pitched_notes, meters, key_classes, sevenths),
+            "blues": blues_tonic(pitched_notes[:, 1], pitched_notes[:, 2], key) if len(pitched_notes) else None}
 
 
 def _others_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarray, key: Key | None,
-                   roles: list[str]) -> np.ndarray | None:
+                   roles: list[str]) -> tuple[np.ndarray | None, bool]:
     """priors.estimate_chords of the pitched notes (note array rows, ticks) of the voices other
     than the region's, in chords that hold a bass part's note at each bar line where there is one
     (a piano continued after a bass of G2 G2 D3 G2 under a tune's whole-note F took D minor, and
-    agreed with the bass on 6-8 of 16 bars); None where there are none."""
+    agreed with the bass on 6-8 of 16 bars); None where there are none. And whether they were
+    read as a blues (priors.blues_tonic)."""
     others = pitched_notes[~np.isin(pitched_notes[:, 4], list(region.voices))]
     if not len(others):
-        return None
+        return None, False
     basses = any(roles[v] == "bass" for v in set(others[:, 4].tolist()))
     key_classes = key.pitch_classes if key is not None else None
     # (seventh chords where the piece's harmony outside the region is of sevenths: a tune alone
-    # over a gap in a jazz left hand's shells read as triads)
+    # over a gap in a jazz left hand's shells read as triads; a blues told from the other parts
+    # wherever they play, as a part added to the whole piece has no notes outside its region)
+    reading = _reading(_outside_region(pitched_notes, region), meters, key)
+    reading["blues"] = blues_tonic(others[:, 1], others[:, 2], key)
     estimated = estimate_chords(others[:, 0], others[:, 1], others[:, 2], meters, key_classes, bass_tone=basses,
-                                **_reading(_outside_region(pitched_notes, region), meters, key_classes))
-    return estimated if len(estimated) else None
+                                **reading)
+    return (estimated if len(estimated) else None), reading["blues"] is not None
 
 
 def _pitched(score: Score, region: Region, roles: list[str]) -> np.ndarray:
@@ -1162,7 +1175,7 @@ LOOP_AHEAD = 256  # bars of a cycled progression laid ahead of a continuation
 
 
 def progression_loop(notes: np.ndarray, meters: np.ndarray, start: int,
-                     key_classes: frozenset[int] | None) -> np.ndarray | None:
+                     key_classes: frozenset[int] | None, key: Key | None = None) -> np.ndarray | None:
     """Chord rows (onset, duration, root, quality; ticks) from `start` on: the progression of the
     context's last LOOP_BARS bars (estimated bar by bar, or by half bars where its harmony moves
     so: priors.estimate_chords, _reading) cycled on, where the context is that progression stated
@@ -1170,7 +1183,7 @@ def progression_loop(notes: np.ndarray, meters: np.ndarray, start: int,
     repeat the L before them in LOOP_AGREEMENT of the bars; None otherwise (a piece going somewhere, not round). notes: the pitched notes before
     `start` (note array rows, ticks)."""
     chords = estimate_chords(notes[:, 0], notes[:, 1], notes[:, 2], meters, key_classes,
-                             **_reading(notes, meters, key_classes)) if len(notes) else None
+                             **_reading(notes, meters, key)) if len(notes) else None
     if chords is None or not len(chords):
         return None
     chords = chords[chords[:, 0] + chords[:, 1] <= start]
@@ -1772,7 +1785,7 @@ def _write_beside(checkpoint: Checkpoint, scores: list[Score], regions: list[Reg
         # first's had led the others: a piano over another variation's bass, D E A B under C F G Am)
         meters, roles, key = score_meters(scores[0]), score_roles(scores[0]), planning.get("key")
         keys = score_keys(scores[0]) or ([(0, str(key))] if key is not None else None)
-        chords = [_others_chords(_pitched(score, region, roles), region, meters, key, roles)
+        chords = [_others_chords(_pitched(score, region, roles), region, meters, key, roles)[0]
                   for score, region in zip(scores[1:], regions[1:])]
         plan = replace(plan, row_prior_features=(plan.prior_features_at, *(
             plan.prior_features_at if c is None else ScoreFeatures(meters, keys, c) for c in chords)))
