@@ -37,6 +37,7 @@ THIRD_PENALTY = 1.5  # ... off the third where they already sound it (a doubled 
 CROSS_PENALTY = 6.0  # nats off a pitch above the part above or below the part below (sampling.UNISON_PENALTY)
 UNISON_PENALTY = 2.0  # ... and off its pitch (a unison with a neighbour is a voice lost)
 PARALLEL_PENALTY = 4.0  # nats off a move in parallel fifths or octaves with another part (Completion.parallels)
+REST_PENALTY = 3.0  # nats off a next onset that leaves the voice silent under a chord the others strike (Completion.rests)
 SPACING = 12  # semitones an upper voice keeps within of the part above it (soprano-alto, alto-tenor)
 SPACING_PENALTY = 0.5  # nats a semitone beyond it
 
@@ -106,9 +107,32 @@ class Completion:
                 continue
             now = self.parts[:, i]
             for a, b in zip(before.tolist(), now.tolist()):
-                if a < 0 or b < 0 or a == b or (last - a) % 12 not in (0, 7):
+                # (the interval either way: taken as last - a mod 12, a fifth with the part above
+                # read as a fourth, and a tenor moved in fifths under the alto, A3 Bb3 A3 under E4 F4 E4)
+                interval = last - a
+                if a < 0 or b < 0 or a == b or abs(interval) % 12 not in (0, 7):
                     continue
-                out[:, d] -= np.where(((pitches - b) % 12 == (last - a) % 12) & (pitches != last), PARALLEL_PENALTY, 0.0)
+                moved = pitches - b
+                parallel = (np.sign(moved) == np.sign(interval)) & (np.abs(moved) % 12 == abs(interval) % 12)
+                out[:, d] -= np.where(parallel & (pitches != last), PARALLEL_PENALTY, 0.0)
+        return out
+
+    def rests(self, busy: int, onset: int, n_delta: int) -> np.ndarray:
+        """(n_delta,) log-prior for the voice's next onset at onset + delta when its last note
+        sounds until grid tick `busy`: -REST_PENALTY where it would be silent at an onset of the
+        others, at or after `busy` and before its own (an inner voice sings through the chords
+        the others strike: a chorale's alto filled over 8 bars had rested a beat 1-2 times a
+        fill). Where the others all rest too (a phrase's end) it may rest with them."""
+        out = np.zeros(n_delta)
+        struck = self.ticks[(self.ticks >= busy) & (self.ticks < onset + n_delta)]
+        if not len(struck) or self.parts is None:
+            return out
+        first = self.prior[0]
+        for tick in struck.tolist():
+            i = tick - first
+            if 0 <= i < self.parts.shape[1] and (self.parts[:, i] >= 0).any():
+                out[max(0, tick - onset + 1):] = -REST_PENALTY
+                break
         return out
 
     def longest(self, pitch: int, onset: int) -> int | None:

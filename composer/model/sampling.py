@@ -450,6 +450,8 @@ def _joint_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         since = next((n[2] for n in reversed(row.notes) if n[0] == voice.score_voice), None)
         if since is not None:
             guard = voice.completion.parallels(last, since, row.onset, V.N_DELTA)
+            guard = guard + voice.completion.rests(row.busy.get(voice.slot, voice.busy_until), row.onset,
+                                                   V.N_DELTA)[None]
             prior = guard if prior is None else guard + (prior if prior.ndim == 2 else prior[None])
     if voice.under is not None:
         under = voice.under.prior(row.onset + np.arange(V.N_DELTA))
