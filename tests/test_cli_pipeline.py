@@ -128,7 +128,7 @@ def test_training_runs_with_two_processes_under_torchrun(trained, tmp_path):
     cache, _, _ = trained
     model = tmp_path / "ddp.safetensors"
     result = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", "29533",
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
          "-m", "composer", "train", "--cache", str(cache), "-o", str(model), "--epochs", "2", "--batch-size", "8",
          "--embed", "32", "--encoder-hidden", "16", "--decoder-hidden", "32", "--threads", "1", "--quiet"],
         capture_output=True, text=True, env=ENV, timeout=300)
