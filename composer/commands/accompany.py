@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 
 from composer.commands.generation_args import (add_chords, add_common, bars_text, chosen_bars, given_chords,
-                                               run_request, say_chords_short, say_chords_unused)
+                                               run_request, say_chords_outside_key, say_chords_short,
+                                               say_chords_unused)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
         if args.chords:
             say_chords_unused(args.file, request)
             say_chords_short(args.file, request, args.chords, start)
+            say_chords_outside_key(args.file, request)
         return request
 
     return run_request(args, build)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 
 from composer.commands.generation_args import (add_chords, add_common, bounded_count, chosen_voices, given_chords,
-                                               run_request, say_chords_short, say_chords_unused)
+                                               run_request, say_chords_outside_key, say_chords_short,
+                                               say_chords_unused)
 from composer.music.limits import MAX_CONTINUE_BARS, MAX_NEW_NOTES
 
 
@@ -38,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, "chords", None):
             say_chords_unused(args.file, request)
             say_chords_short(args.file, request, args.chords, start)
+            say_chords_outside_key(args.file, request)
         return request
 
     return run_request(args, build)

@@ -7,7 +7,8 @@ import argparse
 import sys
 
 from composer.commands.generation_args import (add_chords, add_common, bars_text, chosen_bars, chosen_voices,
-                                               given_chords, run_request, say_chords_short, say_chords_unused)
+                                               given_chords, run_request, say_chords_outside_key, say_chords_short,
+                                               say_chords_unused)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
         if args.chords:
             say_chords_unused(args.file, request)
             say_chords_short(args.file, request, args.chords, start)
+            say_chords_outside_key(args.file, request)
         return request
 
     return run_request(args, build)

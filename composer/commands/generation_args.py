@@ -470,6 +470,39 @@ def say_chords_unused(file: str, request) -> None:
               "(the chords still stand in the score's chord track)", file=sys.stderr)
 
 
+def say_chords_outside_key(file: str, request) -> None:
+    """A notice where the key chosen with --key lacks tones of the chords given for the bars
+    written: the lock holds (a key a person chose stays as chosen), so those chords sound with the
+    key's notes (under --key C:major, Bb7 as B D F against the tune's B flat, E7 as G B D E; QA
+    qa34), and the person is told which and how to follow the chords instead."""
+    from composer.music.chords import tone_names
+    from composer.music.scales import Key
+    from composer.request import bar_number
+
+    key = request.key
+    if key in (None, "auto") or not request.chords:
+        return
+    key = Key.parse(key) if isinstance(key, str) else key
+    region = request.region
+    if region.voices and all(request.score.voices[v].is_drum for v in region.voices):
+        return
+    outside = []
+    for chord in request.chords:
+        if chord.end <= region.start or (region.end is not None and chord.onset >= region.end):
+            continue
+        try:
+            names = tone_names(chord.figure)
+        except ValueError:
+            continue
+        missing = [name for pc, name in names.items() if pc not in key.pitch_classes]
+        if missing:
+            outside.append(f"{' '.join(missing)} of {chord.figure} (bar {bar_number(request.score, chord.onset)})")
+    if outside:
+        shown = ", ".join(outside[:4]) + (f" and {len(outside) - 4} more" if len(outside) > 4 else "")
+        print(f"notice: {file}: --key {key} leaves out {shown}: those chords sound with the key's notes "
+              "instead; leave --key out (auto) to play the chords as written", file=sys.stderr)
+
+
 def say_chords_short(file: str, request, text: str, start: int) -> None:
     """A notice where --chords (laid from the bar holding tick `start`) ends before the bars written
     do: the bars after it follow the chords the piece's parts play, or the co-writer's own, and a

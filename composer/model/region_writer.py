@@ -135,8 +135,12 @@ def default_comping(start: int, meters: np.ndarray, top: float, per_bar: int | N
     # so where the chord's fifth lay far from `top` the part played the wrong chord: G B D over an
     # A minor bar of a waltz with "Am" written above it (QA).
     shapes = ((3, 4), (4, 3), (5, 3), (5, 4), (3, 5), (4, 5))
-    if sevenths:  # ... and a dominant and a minor seventh's, top-down, root position and inversions
-        shapes += ((3, 3, 4), (2, 3, 3), (4, 2, 3), (3, 4, 2), (3, 4, 3), (2, 3, 4), (3, 2, 3), (4, 3, 2))
+    if sevenths:  # ... and a dominant, a minor and a major seventh's, top-down, root position and inversions
+        # (without the major seventh's half step between seventh and root, a Cmaj7 under a tune had
+        # stopped at C4 E4 G4, its B only a half step under the C: the seventh at 50 of 129 maj7
+        # onsets, QA qa34)
+        shapes += ((3, 3, 4), (2, 3, 3), (4, 2, 3), (3, 4, 2), (3, 4, 3), (2, 3, 4), (3, 2, 3), (4, 3, 2),
+                   (4, 3, 4), (1, 4, 3), (4, 1, 4), (3, 4, 1))
     for k in range(len(shapes) * per_bar):  # (six bars: texture_of wants 4 onsets or more)
         gaps = shapes[k % len(shapes)]
         rows.extend((k * length, top - int(np.sum(gaps[:depth]))) for depth in range(len(gaps) + 1))
@@ -998,9 +1002,14 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # (and a blues's I7, IV7 and V7, the form's own chords: an added bass under the blues
             # tune alone, its chords widening the lock but not sure, opened its Bb7 bars on the Ab)
             sure = (leads and (not (follows & sparse) or chords_played)) or blues
-            # (a blues's dominant sevenths widen a lock detected from the tune, as written chords
-            # do: in F mixolydian its C7 had no E, and an added harmony part played C minor)
-            widened = _chord_pitch_classes(estimated, region, key) if blues and key_detected else frozenset()
+            # (for an added harmony part, or in a blues, their tones widen a lock detected from the
+            # music, as written chords do: the parts sound them. A tune's C#5 over a bass's A1 read
+            # A7 in a C major piece, and an added harmony part locked to C major played A minor or
+            # C major there, 3 of 3 seeds, QA qa34; in F mixolydian a blues's C7 had no E, and the
+            # part played C minor. Not for a part of the piece's own: a jazz left hand's shells,
+            # refilled, doubled the widened C# of an A7 in octaves, C#2 C#3)
+            widened = _chord_pitch_classes(estimated, region, key) \
+                if key_detected and (blues or any(t.comping for t in plan.voices)) else frozenset()
             plan = replace(plan, prior_features_at=ScoreFeatures(meters, keys, estimated), prior_chords_sure=sure,
                            prior_chords_led=sure, chord_pitch_classes=plan.chord_pitch_classes | widened,
                            chord_strength=style_chord_strength(style) if controls.chord_strength is None

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from composer.model import vocab as V
+from composer.model.close_voicing import voice_leading_prior
 from composer.model.completion import Completion
 from composer.model.loops import loop_bans
 from composer.model.network import Seq2Seq, evaluation_mode
@@ -647,21 +648,28 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
                 break
             above.insert(0, note[1])
         positions = _positions(features, onsets) if voice.texture.occupancy is not None else None
-        chord = tops = None
+        chord = tops = tones = None
         if plan.chord_strength > 0 and _plays_chords(plan, voice):  # a note under completes the chord there
             tones, tops = _voicing_tops(plan, row, voice, onsets, features)
             chord = tones[0]
         texture = voice.texture.prior(above, V.N_DELTA, positions, chord, tops)
         texture = texture + _changes_struck(plan, row, voice, onsets, features)[None]
+        if tones is not None and voice.texture.complete:
+            texture = texture + _nearest_voicings(row, voice, tones, above)
     elif voice.texture is not None and voice.texture.occupancy is not None:
         # Its next chord after another voice's note (or the region's first): where its context's
         # chords start too. Without this a skank under a tune began every continuation on the
         # downbeat (8 of 8 variations; its context never plays there).
         fresh = not any(n[2] == row.onset and n[0] == voice.score_voice for n in row.notes[-MAX_STACK * 4:])
-        tops = _voicing_tops(plan, row, voice, onsets, features)[1] \
-            if plan.chord_strength > 0 and _plays_chords(plan, voice) else None
+        tones, tops = _voicing_tops(plan, row, voice, onsets, features) \
+            if plan.chord_strength > 0 and _plays_chords(plan, voice) else (None, None)
         texture = voice.texture.entry_prior(_positions(features, onsets), fresh, tops)
         texture = texture + _changes_struck(plan, row, voice, onsets, features)[None]
+        if tones is not None and voice.texture.complete:
+            nearest = _nearest_voicings(row, voice, tones, None)
+            if not fresh:  # (delta 0 is no new chord where it has notes at this onset already)
+                nearest[:, 0] = 0.0
+            texture = texture + nearest
     elif voice.rhythm is not None:  # an accompanying line: its next onset where its context's fall
         fresh = not (row.voice == voice.slot and row.count)
         texture = voice.rhythm.prior(_positions(features, onsets), fresh)  # (N_DELTA,): the same for every pitch
@@ -804,6 +812,34 @@ def _next_change(plan: RegionPlan, row: _Row, voice: TargetVoice, onset: int, fe
     ticks = onset + np.arange(1, V.N_DURATION + 1)
     begins = _chord_onsets(plan, ticks, _prior_chords(plan, row, features))
     return int(np.flatnonzero(begins)[0]) + 1 if begins.any() else None
+
+
+def _nearest_voicings(row: _Row, voice: TargetVoice, tones: list, above: list[int] | None) -> np.ndarray:
+    """(N_PITCH, N_DELTA) close_voicing.voice_leading_prior for a made-up comping part's next note
+    (Texture.complete; tones: _voicing_tops' chord at each delta's onset, None where none is
+    known): at delta 0 the note under `above` (its notes at the row's onset, top-down; None: it
+    has none there, a new chord's top), moving from its chord before; at later deltas a new
+    chord's top, moving from its chord at the row's onset (or the last before)."""
+    chords: dict[int, list[int]] = {}  # its last chords' pitches by grid onset
+    for note in row.notes[-MAX_STACK * 8:]:
+        if note[0] == voice.score_voice:
+            chords.setdefault(note[2], []).append(note[1])
+    earlier = [o for o in chords if o < row.onset]
+    before = tuple(sorted(chords[max(earlier)])) if earlier else ()
+    current = tuple(sorted(chords[row.onset])) if row.onset in chords else before
+    out = np.zeros((V.N_PITCH, V.N_DELTA))
+    found: dict[int, np.ndarray] = {}
+    for d, chord in enumerate(tones):
+        if chord is None:
+            continue
+        if d == 0:
+            out[:, 0] = voice_leading_prior(chord, current, ()) if above is None else \
+                voice_leading_prior(chord, before, tuple(above))
+            continue
+        if id(chord) not in found:
+            found[id(chord)] = voice_leading_prior(chord, current, ())
+        out[:, d] = found[id(chord)]
+    return out
 
 
 def _voicing_tops(plan: RegionPlan, row: _Row, voice: TargetVoice, onsets: np.ndarray,

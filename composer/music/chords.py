@@ -121,6 +121,19 @@ def root_and_quality(figure: str) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=4096)
+def tone_names(figure: str) -> dict[int, str]:
+    """Pitch class -> name of each tone of the chord as its figure spells it (music21's spelling,
+    flats as "b": E7's third is G#, Bb7's seventh Ab); tones music21 does not spell (the quality's
+    own, root_and_quality) take NOTE_NAMES. Raises ValueError as root_and_quality does."""
+    from music21 import harmony
+
+    root, quality = root_and_quality(figure)
+    spelled = {p.pitchClass: p.name.replace("-", "b") for p in harmony.ChordSymbol(_music21_figure(figure)[0]).pitches}
+    return {(root + i) % 12: spelled.get((root + i) % 12, NOTE_NAMES[(root + i) % 12])
+            for i in CHORD_INTERVALS[QUALITIES[quality]]}
+
+
+@lru_cache(maxsize=4096)
 def slash_bass(figure: str) -> int | None:
     """The bass pitch class a slash chord names ("Eb/G" -> 7), or None: no slash, the bass is the
     root ("C/C"), or the figure is not one root_and_quality reads."""

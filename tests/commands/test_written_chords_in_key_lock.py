@@ -96,3 +96,46 @@ def test_a_borrowed_chords_note_is_written_under_that_chord_only(tmp_path, one_t
             if 0 <= bar < 8 and ((n.pitch % 12 == 8) != (chords[bar] == "Fm") and n.pitch % 12 in (8, 9)):
                 clashes.append((k, bar, chords[bar], n.pitch))
     assert not clashes, clashes
+
+
+def test_a_chosen_key_that_lacks_a_given_chords_tones_is_said(tmp_path, one_thread, capsys):
+    """A key a person chose stays as chosen, so a given chord with tones outside it sounds with the
+    key's notes (QA qa34: under --key C:major, Bb7 as B D F against the tune's B flat): the
+    command says which tones of which chords, in their own spelling, and how to play them as
+    written. Auto (the default) says nothing: its lock takes the chords' tones."""
+    (tmp_path / "tune.abc").write_text(TUNE.replace("K:Am", "K:C"))
+    chart = "C | E7 | Am | Bb7 | C"
+    args = ["accompany", str(tmp_path / "tune.abc"), "--part", "harmony", "--chords", chart, "--seed", "1"]
+    assert main([*args, "--key", "C:major", "-o", str(tmp_path / "k.mid")]) == 0
+    said = capsys.readouterr().err
+    assert "--key C:major leaves out G# of E7 (bar 2), Bb Ab of Bb7 (bar 4)" in said, said
+    assert "leave --key out" in said
+    assert main([*args, "-o", str(tmp_path / "auto.mid")]) == 0
+    assert "leaves out" not in capsys.readouterr().err
+
+
+def test_chords_read_from_the_parts_widen_a_detected_lock(tmp_path, one_thread):
+    """With no chords written or given, the chords estimated from the other parts widen a lock
+    detected from the music by their tones, as written ones do: over a bass's A under the tune's
+    C# in a C major piece the estimate reads A major, and an added harmony part locked to C major
+    had played A minor or C major there in 3 of 3 seeds (QA qa34). The parts sound those tones."""
+    from composer.io.midi_writer import write_midi
+    from composer.music import Note, Score, Voice
+
+    # (tune, bass root) a bar: C | Am | Dm | G | C | A | Dm G | C, the tune on chord tones
+    bars = [((72, 76, 79, 76), 36), ((69, 72, 76, 72), 45), ((74, 77, 81, 77), 38), ((71, 74, 79, 74), 43),
+            ((72, 76, 79, 76), 36), ((73, 76, 81, 76), 45), ((74, 77, 79, 71), 38), ((72, 76, 79, 84), 36)]
+    notes = []
+    for bar, (tune, root) in enumerate(bars):
+        notes += [Note(p, bar * BAR + k * 480, 470, 90, 0) for k, p in enumerate(tune)]
+        notes.append(Note(root, bar * BAR, BAR - 20, 80, 1))
+    write_midi(Score(notes=notes, voices=[Voice("Flute", 73), Voice("Bass", 33)]), tmp_path / "tune.mid")
+    sharp = natural = 0
+    for seed in (1, 2, 3):
+        out = tmp_path / f"h{seed}.mid"
+        assert main(["accompany", str(tmp_path / "tune.mid"), "--part", "harmony", "--seed", str(seed),
+                     "-o", str(out)]) == 0
+        a_bar = [n.pitch % 12 for n in read_score(out).notes if n.voice == 2 and 5 * BAR <= n.onset < 6 * BAR]
+        sharp += 1 in a_bar
+        natural += 0 in a_bar
+    assert sharp == 3 and natural == 0, (sharp, natural)
