@@ -52,17 +52,23 @@ def movement(voicing: tuple[int, ...], previous: tuple[int, ...]) -> float:
     return float(distance.min(1).sum() + distance.min(0).sum()) / 2
 
 
-def voice_leading_prior(tones: np.ndarray, previous: tuple[int, ...], above: tuple[int, ...]) -> np.ndarray:
+def voice_leading_prior(tones: np.ndarray, previous: tuple[int, ...], above: tuple[int, ...],
+                        bass: int | None = None) -> np.ndarray:
     """(N_PITCH,) log-prior for the next note of a chord of `tones` ((12,) bool, chord_tones)
     written top-down: under `above` (its notes so far, top-down; () for its top note), moving from
-    the chord `previous` (MIDI pitches; () for none: no prior, zeros). Each pitch gets
+    the chord `previous` (MIDI pitches; () for none). Each pitch gets
     -VOICE_LEADING a semitone by which the nearest close voicing it leads to (close_voicings, its
     top notes `above` and then that pitch) moves more than the nearest of all that begin with
     `above` (movement); a pitch that leads to none loses VOICE_LEADING_CAP, and where `above`
-    begins none (a voicing that is not close) there is no prior."""
-    if not previous:
+    begins none (a voicing that is not close) there is no prior. bass: a slash chord's bass pitch
+    class (C/E: 4), the lowest note of the voicings counted where one of its tones (QA qa34: C/E
+    voiced C4 E4 G4, the written bass lowest in 6 of 18 slash chords); with no chord before and
+    no bass, no prior (zeros)."""
+    if bass is not None and not tones[bass % 12]:
+        bass = None
+    if not previous and bass is None:
         return np.zeros(V.N_PITCH)
-    key = (tones.tobytes(), tuple(previous), tuple(above))
+    key = (tones.tobytes(), tuple(previous), tuple(above), bass)
     if key in _answers:
         return _answers[key]
     cost = np.full(V.N_PITCH, np.inf)
@@ -71,8 +77,10 @@ def voice_leading_prior(tones: np.ndarray, previous: tuple[int, ...], above: tup
         top_down = voicing[::-1]
         if top_down[:depth] != tuple(above) or len(top_down) <= depth:
             continue
+        if bass is not None and voicing[0] % 12 != bass:
+            continue
         pitch = top_down[depth]
-        cost[pitch] = min(cost[pitch], movement(voicing, previous))
+        cost[pitch] = min(cost[pitch], movement(voicing, previous) if previous else 0.0)
     found = np.isfinite(cost)
     out = np.zeros(V.N_PITCH)
     if found.any():

@@ -655,7 +655,7 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         texture = voice.texture.prior(above, V.N_DELTA, positions, chord, tops)
         texture = texture + _changes_struck(plan, row, voice, onsets, features)[None]
         if tones is not None and voice.texture.complete:
-            texture = texture + _nearest_voicings(row, voice, tones, above)
+            texture = texture + _nearest_voicings(plan, row, voice, tones, above)
     elif voice.texture is not None and voice.texture.occupancy is not None:
         # Its next chord after another voice's note (or the region's first): where its context's
         # chords start too. Without this a skank under a tune began every continuation on the
@@ -666,7 +666,7 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         texture = voice.texture.entry_prior(_positions(features, onsets), fresh, tops)
         texture = texture + _changes_struck(plan, row, voice, onsets, features)[None]
         if tones is not None and voice.texture.complete:
-            nearest = _nearest_voicings(row, voice, tones, None)
+            nearest = _nearest_voicings(plan, row, voice, tones, None)
             if not fresh:  # (delta 0 is no new chord where it has notes at this onset already)
                 nearest[:, 0] = 0.0
             texture = texture + nearest
@@ -814,12 +814,14 @@ def _next_change(plan: RegionPlan, row: _Row, voice: TargetVoice, onset: int, fe
     return int(np.flatnonzero(begins)[0]) + 1 if begins.any() else None
 
 
-def _nearest_voicings(row: _Row, voice: TargetVoice, tones: list, above: list[int] | None) -> np.ndarray:
+def _nearest_voicings(plan: RegionPlan, row: _Row, voice: TargetVoice, tones: list,
+                      above: list[int] | None) -> np.ndarray:
     """(N_PITCH, N_DELTA) close_voicing.voice_leading_prior for a made-up comping part's next note
     (Texture.complete; tones: _voicing_tops' chord at each delta's onset, None where none is
     known): at delta 0 the note under `above` (its notes at the row's onset, top-down; None: it
     has none there, a new chord's top), moving from its chord before; at later deltas a new
-    chord's top, moving from its chord at the row's onset (or the last before)."""
+    chord's top, moving from its chord at the row's onset (or the last before); a slash chord's
+    written bass (plan.slash_basses) lowest."""
     chords: dict[int, list[int]] = {}  # its last chords' pitches by grid onset
     for note in row.notes[-MAX_STACK * 8:]:
         if note[0] == voice.score_voice:
@@ -827,18 +829,25 @@ def _nearest_voicings(row: _Row, voice: TargetVoice, tones: list, above: list[in
     earlier = [o for o in chords if o < row.onset]
     before = tuple(sorted(chords[max(earlier)])) if earlier else ()
     current = tuple(sorted(chords[row.onset])) if row.onset in chords else before
+    basses = np.full(V.N_DELTA, -1)
+    if plan.slash_basses is not None:
+        ticks = row.onset + np.arange(V.N_DELTA)
+        rows = np.searchsorted(plan.slash_basses[:, 0], ticks, side="right") - 1
+        inside = (rows >= 0) & (ticks < plan.slash_basses[np.maximum(rows, 0), 1])
+        basses = np.where(inside, plan.slash_basses[np.maximum(rows, 0), 2], -1)
     out = np.zeros((V.N_PITCH, V.N_DELTA))
-    found: dict[int, np.ndarray] = {}
+    found: dict[tuple, np.ndarray] = {}
     for d, chord in enumerate(tones):
         if chord is None:
             continue
+        bass = int(basses[d]) if basses[d] >= 0 else None
         if d == 0:
-            out[:, 0] = voice_leading_prior(chord, current, ()) if above is None else \
-                voice_leading_prior(chord, before, tuple(above))
+            out[:, 0] = voice_leading_prior(chord, current, (), bass) if above is None else \
+                voice_leading_prior(chord, before, tuple(above), bass)
             continue
-        if id(chord) not in found:
-            found[id(chord)] = voice_leading_prior(chord, current, ())
-        out[:, d] = found[id(chord)]
+        if (id(chord), bass) not in found:
+            found[id(chord), bass] = voice_leading_prior(chord, current, (), bass)
+        out[:, d] = found[id(chord), bass]
     return out
 
 
