@@ -486,7 +486,7 @@ def say_chords_outside_key(file: str, request) -> None:
     region = request.region
     if region.voices and all(request.score.voices[v].is_drum for v in region.voices):
         return
-    outside = []
+    outside: dict[str, list[int]] = {}  # "G# of E7" -> the bars it stands in
     for chord in request.chords:
         if chord.end <= region.start or (region.end is not None and chord.onset >= region.end):
             continue
@@ -496,9 +496,15 @@ def say_chords_outside_key(file: str, request) -> None:
             continue
         missing = [name for pc, name in names.items() if pc not in key.pitch_classes]
         if missing:
-            outside.append(f"{' '.join(missing)} of {chord.figure} (bar {bar_number(request.score, chord.onset)})")
+            bars = outside.setdefault(f"{' '.join(missing)} of {chord.figure}", [])
+            bar = bar_number(request.score, chord.onset)
+            if bar not in bars:
+                bars.append(bar)
     if outside:
-        shown = ", ".join(outside[:4]) + (f" and {len(outside) - 4} more" if len(outside) > 4 else "")
+        # (each chord once, with its bars: a chart repeating E7 had been listed bar by bar; QA qa35)
+        said = [f"{what} (bar{'s' if len(bars) > 1 else ''} {', '.join(map(str, bars))})"
+                for what, bars in outside.items()]
+        shown = ", ".join(said[:4]) + (f" and {len(said) - 4} more" if len(said) > 4 else "")
         print(f"notice: {file}: --key {key} leaves out {shown}: those chords sound with the key's notes "
               "instead; leave --key out (auto) to play the chords as written", file=sys.stderr)
 
