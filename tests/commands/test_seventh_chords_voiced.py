@@ -20,12 +20,17 @@ TUNE = [(72, 1), (71, 1), (69, 1), (67, 1), (69, 2), (72, 2), (74, 1), (72, 1), 
         (64, 1), (65, 1), (67, 1), (69, 1), (72, 2), (71, 2), (74, 1), (71, 1), (67, 1), (65, 1), (64, 4)]
 
 
-def test_an_added_harmony_part_sounds_each_chord_of_a_chart_whole(tmp_path, one_thread):
+def write_tune(path) -> None:
+    """TUNE as a MIDI file of one flute part, each note 20 ticks short of the next."""
     notes, beat = [], 0
     for pitch, beats in TUNE:
         notes.append(Note(pitch, beat * Q, beats * Q - 20, 90, 0))
         beat += beats
-    write_midi(Score(notes=notes, voices=[Voice("Flute", 73)]), tmp_path / "tune.mid")
+    write_midi(Score(notes=notes, voices=[Voice("Flute", 73)]), path)
+
+
+def test_an_added_harmony_part_sounds_each_chord_of_a_chart_whole(tmp_path, one_thread):
+    write_tune(tmp_path / "tune.mid")
     chords = parse_chord_bars(CHART, MeterMap([MeterChange(0, 4, 4)]))
     sevenths = seventh_onsets = whole = onsets = 0
     for seed in (1, 2, 3):
@@ -59,11 +64,7 @@ def test_an_added_harmony_part_moves_to_the_nearest_voicing(tmp_path, one_thread
 
     from composer.model.close_voicing import movement
 
-    notes, beat = [], 0
-    for pitch, beats in TUNE:
-        notes.append(Note(pitch, beat * Q, beats * Q - 20, 90, 0))
-        beat += beats
-    write_midi(Score(notes=notes, voices=[Voice("Flute", 73)]), tmp_path / "tune.mid")
+    write_tune(tmp_path / "tune.mid")
     chart = "Cmaj7 | Am7 | Dm7 | G7 | Em7 | A7 | Dm7 G7 | Cmaj7"
     moves, major_sevenths, maj7_onsets = [], 0, 0
     for seed in (1, 2, 3):
@@ -88,11 +89,7 @@ def test_an_added_harmony_part_moves_to_the_nearest_voicing(tmp_path, one_thread
 def test_an_added_harmony_part_stands_a_slash_chord_on_its_written_bass(tmp_path, one_thread):
     """C/E, G/B, D7/F#: the written bass is the part's lowest note (QA qa34: C/E voiced C4 E4 G4,
     the bass lowest in 6 of 18 slash chords; here, seeds 1-3: 0 of 9 before, 8 now)."""
-    notes, beat = [], 0
-    for pitch, beats in TUNE:
-        notes.append(Note(pitch, beat * Q, beats * Q - 20, 90, 0))
-        beat += beats
-    write_midi(Score(notes=notes, voices=[Voice("Flute", 73)]), tmp_path / "tune.mid")
+    write_tune(tmp_path / "tune.mid")
     chart = "C | C/E | F | G/B | Am7 | D7/F# | G7sus4 G7 | C"
     slashes = {1: 4, 3: 11, 5: 6}  # bar index -> the written bass's pitch class
     standing = struck = 0
