@@ -25,6 +25,7 @@ import numpy as np
 
 from composer.model import vocab as V
 from composer.model.encoding import bar_positions
+from composer.music.blues import blue_shares_hold
 from composer.music.chords import CHORD_INTERVALS, QUALITIES, QUALITY_INDEX
 from composer.music.roles import CHORD_SHARE
 
@@ -231,30 +232,25 @@ _ESTIMATED_LOCK = threading.Lock()  # (generation may run on more than one worke
 
 
 # A blues: a tune in a major key that sounds its tonic's blue notes, the minor third and the minor
-# seventh, beside its major third. Its chords are dominant sevenths on I, IV and V, over which
-# each chord's own minor third is a blue note, not a minor chord: read as triads, a riff on the
-# fifth, seventh and root of F7 (C Eb F Eb C) was C minor and one on the blue third (Ab A C F) F
-# minor, and a bass added under a 12-bar blues had its roots on 22 of 48 downbeats (QA qa31).
-BLUE_NOTE_SHARE = 0.03  # least share of the notes' sounding time on each blue note (b3, b7)
-MAJOR_THIRD_SHARE = 0.01  # ... and on the major third (a grace note's worth: the blue third's resolution)
-BLUES_SHARE = 0.12  # ... and on the two blue notes together (a major tune's passing Eb and Bb: 8 %)
+# seventh, beside its major third (composer.music.blues). Its chords are dominant sevenths on I,
+# IV and V, over which each chord's own minor third is a blue note, not a minor chord: read as
+# triads, a riff on the fifth, seventh and root of F7 (C Eb F Eb C) was C minor and one on the
+# blue third (Ab A C F) F minor, and a bass added under a 12-bar blues had its roots on 22 of 48
+# downbeats (QA qa31).
 _BLUES_SCALES = ("major", "mixolydian", "major_pentatonic", "blues")
 
 
 def blues_tonic(durations: np.ndarray, pitches: np.ndarray, key) -> int | None:
-    """The tonic pitch class of a blues (see BLUES_SHARE), or None: `key` (composer.music.scales.Key,
-    or None) major or mixolydian, the notes (durations in ticks, MIDI pitches) sounding its
-    tonic's minor third and minor seventh, each BLUE_NOTE_SHARE of their time or more and the two
-    BLUES_SHARE, and its major third (MAJOR_THIRD_SHARE). A folk tune's mixolydian seventh alone
-    is none. (The 12-bar blues of tests/commands/test_blues_bass.py: 5 %, 14 % and 2 %.)"""
+    """The tonic pitch class of a blues, or None: `key` (composer.music.scales.Key, or None) major
+    or mixolydian and the notes (durations in ticks, MIDI pitches) sounding its tonic's blue notes
+    beside its major third (composer.music.blues.blue_shares_hold). A folk tune's mixolydian
+    seventh alone is none. (The 12-bar blues of tests/commands/test_blues_bass.py: minor third
+    5 %, minor seventh 14 %, major third 2 %.)"""
     durations, pitches = np.asarray(durations, dtype=np.float64), np.asarray(pitches, dtype=np.int64)
     if key is None or key.scale not in _BLUES_SCALES or not len(pitches) or durations.sum() <= 0:
         return None
     share = np.bincount(pitches % 12, weights=durations, minlength=12) / durations.sum()
-    minor, major, seventh = (share[(key.tonic + step) % 12] for step in (3, 4, 10))
-    if min(minor, seventh) >= BLUE_NOTE_SHARE and major >= MAJOR_THIRD_SHARE and minor + seventh >= BLUES_SHARE:
-        return int(key.tonic)
-    return None
+    return int(key.tonic) if blue_shares_hold(share, key.tonic) else None
 
 
 def estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, meters: np.ndarray | None,
@@ -332,7 +328,8 @@ def _best_chord(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, 
     its pitch classes) and on the lowest note at the span's start preferred; with bass_tone (the
     notes include a bass part's), only chords that hold that note (a chord the bass plays in).
     In a blues on tonic `blues` (blues_tonic) its I7, IV7 and V7 are chords of the key too, at no
-    seventh's cost, their minor third (a blue note) counting neither way.
+    seventh's cost (and a greater bonus, BLUES_CHORD), their minor third (a blue note) counting
+    as theirs where their major third sounds too, else neither way.
     None where nothing sounds in the span."""
     weight = np.zeros(12)
     # every note sounding in the span, for the part of it inside the span
@@ -356,10 +353,17 @@ def _best_chord(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, 
             classes = {(root + t) % 12 for t in tones}
             if bass_tone and low not in classes:
                 continue
-            covered = sum(weight[c] for c in classes)
-            outside = weight.sum() - covered - (weight[(root + 3) % 12] if blue else 0.0)
+            # (a blues chord's blue third counts neither way; it holds it, as the "#9" of a C7#9,
+            # where it is heard against the chord's major third: a boogie's bars open on it, and
+            # a bar of the boogie over F7 was read as Ab major. Not where no major third sounds:
+            # a swung riff D F G F D over G7 then read D7)
+            blue_third = weight[(root + 3) % 12] if blue else 0.0
+            covered = sum(weight[c] for c in classes) + (blue_third if weight[(root + 4) % 12] > 0 else 0.0)
+            outside = weight.sum() - covered - (blue_third if weight[(root + 4) % 12] <= 0 else 0.0)
             score = covered - 0.5 * outside - (SEVENTH_COST * weight.sum() if len(tones) > 3 and not blue else 0)
-            if blue or (key_classes is not None and classes <= key_classes):
+            if blue:  # (the greater bonus where its seventh or blue third sounds: C E G stays C)
+                score += (BLUES_CHORD if weight[(root + 10) % 12] + blue_third > 0 else 0.1) * weight.sum()
+            elif key_classes is not None and classes <= key_classes:
                 score += 0.1 * weight.sum()
             if root == low:
                 score += BASS_ROOT * weight.sum()
@@ -379,6 +383,10 @@ def span_chord(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, s
     return _best_chord(*arrays, start, length, key_classes, False, True)
 
 
+# Share of a bar's weight that a blues's I7, IV7 or V7 gains where its seventh or blue third sounds
+# (a chord of the key gains 0.1): in a blues they are the chords, and a swung riff D F G F D over
+# G7 had read D minor, its first note taken for the root (QA qa35).
+BLUES_CHORD = 0.2
 BASS_ROOT = 0.1  # share of a bar's weight that a triad rooted on its lowest note gains (estimate_chords)
 
 REPEAT_NEIGHBOURS = 4  # semitones either side of a melody's last pitch whose bonus its repeat gets on average

@@ -69,3 +69,31 @@ def test_parts_added_under_a_blues_tune_alone_play_its_dominant_sevenths(tmp_pat
                     sevenths += {(ROOTS[chord] + 10) % 12, (ROOTS[chord] + 4) % 12} <= tones
     assert roots >= 0.7 * bars, (roots, bars)  # (seeds 1-3: 17 of 36 before, 29 now)
     assert sevenths >= 0.75 * bars, (sevenths, bars)  # (33 of 36)
+
+
+def test_parts_added_under_a_boogie_riff_play_the_blues_chords_on_its_roots(tmp_path, one_thread):
+    """A boogie riff (b3 3 5 6 b7 6 5 3 on each chord's root, swung) with no chords given: the key
+    is its blues's (composer.music.blues), and each bar's chord the I7, IV7 or V7 whose blue third
+    opens it. Its auto key had been F minor for a Bb blues, and an added harmony part played Db,
+    Gb and Ab major (a minor third above each root; QA qa35: 0 of 24 chords right, 0 of 12 bass
+    roots on the downbeats). Now, seeds 1-2: every chord holds its root's third and seventh."""
+    from tests.music.test_blues_tonic import FORM, boogie
+
+    write_midi(Score(notes=boogie(10, swing=True), voices=[Voice("Piano", 0)]), tmp_path / "boogie.mid")
+    roots = sevenths = bars = 0
+    for seed in (1, 2):
+        for part in ("bass", "harmony"):
+            out = tmp_path / f"{part}{seed}.mid"
+            assert main(["accompany", str(tmp_path / "boogie.mid"), "--part", part, "--seed", str(seed),
+                         "-o", str(out)]) == 0
+            new = [n for n in read_score(out).notes if n.voice == 1]
+            for bar, step in enumerate(FORM):
+                root = (10 + step) % 12
+                first = [n.pitch for n in new if n.onset == bar * BAR]
+                if part == "bass":
+                    bars += 1
+                    roots += bool(first) and min(first) % 12 == root
+                else:
+                    sevenths += {(root + 4) % 12, (root + 10) % 12} <= {p % 12 for p in first}
+    assert roots >= 0.8 * bars, (roots, bars)
+    assert sevenths >= 0.8 * bars, (sevenths, bars)
