@@ -35,3 +35,13 @@ def test_a_diatonic_tune_keeps_its_estimated_key():
     assert fitted_scale(Key(0, "major"), notes) == Key(0, "major")
     assert fitted_scale(None, notes) is None
     assert fitted_scale(Key(9, "minor"), [Note(p, 0, Q, 80) for p in (69, 72, 76)]) == Key(9, "minor")  # a tie
+
+
+def test_a_passing_note_is_no_mode():
+    # A C major tune that never sounds B, with one passing Bb (1 % of its time): C major, not C
+    # mixolydian, whose lock turned its cadences' V into G minor (QA qa35). Three Bbs (6 %) are.
+    tune = [60, 62, 64, 62, 64, 64, 62, 60, 65, 69, 65, 62, 64, 62, 62, 55] * 4
+    passing = [Note(p, i * Q, Q, 80) for i, p in enumerate(tune)] + [Note(70, 64 * Q, Q // 2, 80)]
+    assert fitted_scale(Key(0, "major"), passing) == Key(0, "major")
+    flat_sevenths = passing + [Note(70, (65 + i) * Q, Q, 80) for i in range(3)]
+    assert fitted_scale(Key(0, "major"), flat_sevenths) == Key(0, "mixolydian")
