@@ -470,6 +470,13 @@ def say_chords_unused(file: str, request) -> None:
               "(the chords still stand in the score's chord track)", file=sys.stderr)
 
 
+# Scales of a chosen key's tonic that say_chords_outside_key suggests where they hold the chords given,
+# nearest first: a minor key's harmonic and melodic forms, a major key's modes.
+_SCALES_TO_SUGGEST = {"minor": ("harmonic_minor", "melodic_minor", "dorian"),
+                      "major": ("mixolydian", "lydian"),
+                      "harmonic_minor": ("melodic_minor",), "melodic_minor": ("harmonic_minor",)}
+
+
 def say_chords_outside_key(file: str, request) -> None:
     """A notice where the key chosen with --key lacks tones of the chords given for the bars
     written: the lock holds (a key a person chose stays as chosen), so those chords sound with the
@@ -487,6 +494,7 @@ def say_chords_outside_key(file: str, request) -> None:
     if region.voices and all(request.score.voices[v].is_drum for v in region.voices):
         return
     outside: dict[str, list[int]] = {}  # "G# of E7" -> the bars it stands in
+    needed: set[int] = set()  # every pitch class of the chords in the region
     for chord in request.chords:
         if chord.end <= region.start or (region.end is not None and chord.onset >= region.end):
             continue
@@ -494,6 +502,7 @@ def say_chords_outside_key(file: str, request) -> None:
             names = tone_names(chord.figure)
         except ValueError:
             continue
+        needed |= set(names)
         missing = [name for pc, name in names.items() if pc not in key.pitch_classes]
         if missing:
             bars = outside.setdefault(f"{' '.join(missing)} of {chord.figure}", [])
@@ -505,8 +514,14 @@ def say_chords_outside_key(file: str, request) -> None:
         said = [f"{what} (bar{'s' if len(bars) > 1 else ''} {', '.join(map(str, bars))})"
                 for what, bars in outside.items()]
         shown = ", ".join(said[:4]) + (f" and {len(said) - 4} more" if len(said) > 4 else "")
+        # (a scale of the same tonic that holds them all, named first: under --key A:minor, E7's G#
+        # is A harmonic minor's, as a musician takes a minor key's dominant to be; QA qa35)
+        fits = next((Key(key.tonic, scale) for scale in _SCALES_TO_SUGGEST.get(key.scale, ())
+                     if needed <= Key(key.tonic, scale).pitch_classes), None)
+        instead = f"--key {fits} holds them all, or leave --key out (auto)" if fits else "leave --key out (auto)"
         print(f"notice: {file}: --key {key} leaves out {shown}: those chords sound with the key's notes "
-              "instead; leave --key out (auto) to play the chords as written", file=sys.stderr)
+              f"instead; {instead} to play the chords as written", file=sys.stderr)
+
 
 
 def say_chords_short(file: str, request, text: str, start: int) -> None:

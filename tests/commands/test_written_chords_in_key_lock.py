@@ -112,6 +112,13 @@ def test_a_chosen_key_that_lacks_a_given_chords_tones_is_said(tmp_path, one_thre
     assert "leave --key out" in said
     assert main([*args, "-o", str(tmp_path / "auto.mid")]) == 0
     assert "leaves out" not in capsys.readouterr().err
+    # A minor key whose given dominant is major: its harmonic form holds the leading tone.
+    minor = ["accompany", str(tmp_path / "tune.abc"), "--part", "harmony", "--chords", "Am | E7 | Am | Dm E7",
+             "--seed", "1", "--key", "A:minor", "-o", str(tmp_path / "m.mid")]
+    assert main(minor) == 0
+    said = capsys.readouterr().err
+    assert "--key A:minor leaves out G# of E7 (bars 2, 4)" in said, said
+    assert "--key A:harmonic_minor holds them all, or leave --key out (auto)" in said, said
 
 
 def test_chords_read_from_the_parts_widen_a_detected_lock(tmp_path, one_thread):
