@@ -206,15 +206,26 @@ def finds_no_key(request: GenerationRequest) -> bool:
     return request.resolved_key() is None
 
 
-def estimated_key(pitched: list[Note], bars: list[int] | None = None) -> Key | None:
+def _blues_tonic(pitched: list[Note], bars: list[int] | None) -> int | None:
+    """composer.music.blues.blues_tonic_of of the notes (None without any)."""
+    if not pitched:
+        return None
+    return blues_tonic_of([n.onset for n in pitched], [n.duration for n in pitched], [n.pitch for n in pitched], bars)
+
+
+_UNKNOWN = object()
+
+
+def estimated_key(pitched: list[Note], bars: list[int] | None = None, blues=_UNKNOWN) -> Key | None:
     """The key the notes are in: a blues's tonic, major or mixolydian, where they play one
     (composer.music.blues.blues_tonic_of, by the bar lines `bars` in ticks; None: 4/4 from tick
     0), else Krumhansl-Schmuckler's estimate (estimate_key); then the scale of its tonic that
     fits them best (fitted_scale). A boogie riff in C had been read as A phrygian, a riff on the
-    tonic as Eb major, the README's riff swung as G phrygian (QA qa35). None without notes."""
+    tonic as Eb major, the README's riff swung as G phrygian (QA qa35). None without notes.
+    blues: the notes' blues tonic where the caller has it (None: none), else found here."""
     if not pitched:
         return None
-    tonic = blues_tonic_of([n.onset for n in pitched], [n.duration for n in pitched], [n.pitch for n in pitched], bars)
+    tonic = _blues_tonic(pitched, bars) if blues is _UNKNOWN else blues
     return fitted_scale(Key(tonic, "major") if tonic is not None else estimate_key(pitched), pitched)
 
 
@@ -232,7 +243,8 @@ def estimated_or_written(written: Key | None, pitched: list[Note], bars: list[in
     for note in pitched:
         held[note.pitch % 12] += note.duration
     share = lambda key: sum(held[c] for c in key.pitch_classes)  # noqa: E731
-    estimated = estimated_key(pitched, bars)
+    blues = _blues_tonic(pitched, bars)
+    estimated = estimated_key(pitched, bars, blues)
     if estimated is not None and share(estimated) < KEY_CLARITY * sum(held):
         # (no one key: a jazz tune through C, Eb, D and Ab major was locked to G lydian, and a
         # left hand filled beside its Eb bars played G6 and A6, QA qa30; a written key the notes
@@ -242,6 +254,11 @@ def estimated_or_written(written: Key | None, pitched: list[Note], bars: list[in
     if written is None or estimated is None:
         return estimated or written
     kept = fitted_scale(written, pitched)
+    if blues is not None:
+        # (a blues keeps its tonic over a signature of the same notes: a G blues in a file marked C
+        # major, as notation programs write one with no key set, was locked to C major, and its
+        # D7 bars were played as F major, QA qa36)
+        return kept if share(kept) > share(estimated) else estimated
     if kept.pitch_classes == estimated.pitch_classes:
         # The same notes under another name: the lock is the same, and the name is the one a
         # musician reads: a major or minor key over a mode on another degree (G major read under

@@ -170,17 +170,20 @@ _FAMILY = {"major": ("major", "mixolydian", "lydian"),
            "minor": ("minor", "harmonic_minor", "melodic_minor", "dorian", "phrygian")}
 
 
-# Share of the notes' time by which another scale of the family must hold more than the estimated
-# one: a passing note is no mode. One passing Bb (1 %) in a C major tune that never sounds B had
-# made it C mixolydian, and an added harmony part played G minor for its cadence's V (QA qa35).
-FIT_MARGIN = 0.02
+# Share of the notes' time by which a mode must hold more than the estimated major key: a passing
+# note is no mode. One passing Bb (1 %) in a C major tune that never sounds B had made it C
+# mixolydian, and an added harmony part played G minor for its cadence's V (QA qa35); three
+# passing Bb eighths in 16 bars are 2.3 % (QA qa36). A minor key takes its raised sixth and
+# seventh at no margin: they are the minor key's own (a Greensleeves with 4 beats of G# and 3 of
+# G had lost its E major chords at 2 %, QA qa36).
+FIT_MARGIN = {"major": 0.04, "minor": 0.0}
 
 
 def fitted_scale(key: Key | None, notes: Iterable) -> Key | None:
     """The scale of `key`'s tonic, among the seven-note scales of its family (major: major,
     mixolydian, lydian; minor: natural, harmonic and melodic minor, dorian, phrygian), that holds
-    the largest share of the notes' duration-weighted pitch classes, by FIT_MARGIN more than `key`
-    itself holds (else `key`). A key
+    the largest share of the notes' duration-weighted pitch classes, by its family's FIT_MARGIN
+    more than `key` itself holds (else `key`). A key
     lock on the estimated A minor forbade the G# of the tune's own E major chords, and D minor the
     B naturals of a D dorian tune (Bb chords under them), QA. None stays None."""
     if key is None or key.scale not in _FAMILY:
@@ -188,7 +191,7 @@ def fitted_scale(key: Key | None, notes: Iterable) -> Key | None:
     histogram = [0.0] * 12
     for note in notes:
         histogram[note.pitch % 12] += note.duration
-    best, best_share = key, sum(histogram[c] for c in key.pitch_classes) + FIT_MARGIN * sum(histogram)
+    best, best_share = key, sum(histogram[c] for c in key.pitch_classes) + FIT_MARGIN[key.scale] * sum(histogram)
     for scale in _FAMILY[key.scale]:
         candidate = Key(key.tonic, scale)
         share = sum(histogram[c] for c in candidate.pitch_classes)

@@ -98,3 +98,10 @@ def test_bar_lines_decide_the_bars():
     tune = [Note(67, 0, 470)] + [Note(n.pitch, n.onset + Q, n.duration) for n in boogie(0)]
     bars = [0] + [Q + k * BAR for k in range(13)]
     assert blues_tonic_of([n.onset for n in tune], [n.duration for n in tune], [n.pitch for n in tune], bars) == 0
+
+
+def test_a_blues_keeps_its_tonic_over_a_key_signature_of_the_same_notes():
+    # A G blues in a file marked C major (a notation program's default): G mixolydian, not C major,
+    # whose lock had played its D7 bars as F major (QA qa36).
+    key = estimated_or_written(Key(0, "major"), boogie(7, swing=True))
+    assert (key.tonic, key.scale) == (7, "mixolydian"), key

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from adapt_music import PHRYGIAN, train_base, write_folder
 
@@ -105,7 +106,10 @@ def test_cancel_changes_nothing(qtbot, base, styles, tmp_path):
     dialog.minutes.setValue(5.0)
     assert dialog.start()
     readings, said = [], []
-    dialog.job.reading.connect(lambda done, total: (readings.append((done, total)), said.append(dialog.status.text())))
+    # (queued: the job is a QThread, and a plain callable could be called on its thread, reading a
+    # widget off the GUI thread; the full suite crashed once in this test, session 27)
+    dialog.job.reading.connect(lambda done, total: (readings.append((done, total)), said.append(dialog.status.text())),
+                               Qt.ConnectionType.QueuedConnection)
     workdir = Path(dialog.job.workdir)
     qtbot.waitUntil(lambda: "epoch 1:" in dialog.log.toPlainText(), timeout=120000)  # mid-training
     # The folder's reading showed its progress file by file (QA: "Reading…" sat at 0 for 30 s).
