@@ -156,10 +156,12 @@ def complement_for(score: Score, voice: int, start: int | None = None, end: int 
 
 
 def _chord_onsets(notes: list[Note]) -> int:
-    count: dict[int, int] = defaultdict(int)
+    """Onsets at which the notes sound two pitch classes or more: a line doubled in octaves is no
+    harmony part (a blues riff in octaves had to be added to with --anyway, QA qa36)."""
+    classes: dict[int, set[int]] = defaultdict(set)
     for n in notes:
-        count[n.onset] += 1
-    return sum(1 for c in count.values() if c > 1)
+        classes[n.onset].add(n.pitch % 12)
+    return sum(1 for c in classes.values() if len(c) > 1)
 
 
 __all__ = ["Complement", "bars_in_span", "comping_top", "complement_for", "find_harmony_part"]

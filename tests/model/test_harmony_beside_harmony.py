@@ -44,6 +44,11 @@ def test_a_piano_comping_part_is_found_and_a_line_or_a_bass_is_not():
     assert find_harmony_part(Score(notes=tune(), voices=[Voice("Flute", 73)])) is None
     bass = [Note(48 if b % 2 else 43, b * BAR, BAR, 80, 1) for b in range(8)]
     assert find_harmony_part(Score(notes=tune() + bass, voices=[Voice("Flute", 73), Voice("Bass", 33)])) is None
+    # A line doubled in octaves (a riff in octaves, QA qa36) is no harmony part: it asked --anyway.
+    octaves = [Note(p - 12 * k, i * Q, Q - 20, 90, 1) for i, p in enumerate(TUNE) for k in (1, 2)]
+    doubled = Score(notes=tune() + octaves, voices=[Voice("Flute", 73), Voice("Piano", 0)])
+    assert find_harmony_part(doubled) is None
+    add_part(Score(notes=octaves, voices=[Voice("Piano", 0), Voice("Piano", 0)]), "harmony")
     # Chords in bars 1-4 only: bars 5-8 have no harmony part to double.
     score = with_piano(piano(bars=range(4)))
     assert find_harmony_part(score, 4 * BAR, 8 * BAR) is None and find_harmony_part(score, 0, 4 * BAR) == 1
