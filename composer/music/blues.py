@@ -88,8 +88,9 @@ def blues_tonic_of(onsets: Sequence[int], durations: Sequence[int], pitches: Seq
         bar = (onsets // (4 * TICKS_PER_QUARTER)).astype(np.int64)
     else:
         bar = np.maximum(np.searchsorted(np.asarray(bar_lines, dtype=np.int64), onsets, side="right") - 1, 0)
-    bar -= bar.min()
-    # (bars, 12) time of each pitch class in each bar, and the time each root's cell holds there
+    # (bars with notes, 12) time of each pitch class in each bar, and the time each root's cell
+    # holds there (only the bars that hold notes: a stray note 16 days on made 699,051 bars)
+    bar = np.unique(bar, return_inverse=True)[1].reshape(-1)
     per_bar = np.zeros((int(bar.max()) + 1, 12))
     np.add.at(per_bar, (bar, classes), durations)
     cell = np.zeros((12, 12))

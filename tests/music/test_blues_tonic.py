@@ -120,3 +120,18 @@ def test_a_riff_without_blue_thirds_over_a_pianos_dominant_sevenths_is_a_blues()
     notes = tune + piano
     assert _tonic(notes) == 0
     assert estimated_or_written(None, notes) == Key(0, "mixolydian")
+
+
+def test_a_stray_note_far_off_costs_no_bar_by_bar_memory():
+    # One note after the largest delta a MIDI file holds (shared case 06) made 699,051 bars, a
+    # (bars, 12) table of 67 MB and a third of a second on the GUI thread's key label.
+    import tracemalloc
+
+    tune = boogie(0) + [Note(72, 2**31, Q)]
+    tracemalloc.start()
+    try:
+        assert _tonic(tune) == 0
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000, peak
