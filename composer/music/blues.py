@@ -10,11 +10,12 @@ as G phrygian. Only a tune read major (or mixolydian) on its own tonic was heard
 
 The test here needs no key. For each tonic: its blue notes' shares of the notes' sounding time
 (blue_shares_hold); in each bar, the blues chord of I, IV or V that holds most of the bar's notes
-(with its blue third and sixth: BLUES_CELL), the I chord holding the most bars. Those chords must
-hold nearly all of the notes' time (BLUES_HELD) and clearly more than the best seven-note scale
-(major, minor or a mode) holds (BLUES_MARGIN), the chord's own blue third (or its third and
-seventh together) sounding in many bars (BLUES_BARS); or most of it (RIFF_HELD), no less than any scale, the blue third in most bars
-(RIFF_BARS: a riff on the tonic's blues scale that does not move with the chords). The tonic whose chords hold the most wins.
+(with its blue third and sixth: BLUES_CELL), the I chord holding the most bars or the first.
+Those chords must hold nearly all of the notes' time (BLUES_HELD) and clearly more than the best
+seven-note scale (major, minor or a mode) holds (BLUES_MARGIN), the chord's own blue third (or
+its third and seventh together) sounding in many bars (BLUES_BARS); or most of it (RIFF_HELD),
+no less than any scale, in most bars (RIFF_BARS: a riff on the tonic's blues scale that does not
+move with the chords). The tonic whose chords hold the most wins.
 
 Measured on 1,363 pieces of the training sources (456 Weimar Jazz Database solos, 412 of
 music21's folk tunes, chorales and polyphony, 495 OpenEWLD lead sheets), read as blues: see
@@ -71,7 +72,7 @@ def blues_tonic_of(onsets: Sequence[int], durations: Sequence[int], pitches: Seq
     onsets, durations: ticks; pitches: MIDI numbers, one per note (N,). bar_lines: the ticks of
     the bar lines, sorted (a note before the first counts in the first bar); None: 4/4 bars from
     tick 0. A tonic qualifies where the notes sound its blue notes (blue_shares_hold), the I
-    chord's bars are the longest, and the blues chords of I, IV or V that hold most of each bar's
+    chord's bars are the longest or its first, and the blues chords of I, IV or V that hold most of each bar's
     notes (BLUES_CELL) hold together BLUES_HELD of all the notes' time and BLUES_MARGIN more than
     any seven-note scale of composer.music.scales, the chord's minor third (or its major third
     and minor seventh together) sounding in BLUES_BARS of the bars, or RIFF_HELD and no less
@@ -110,8 +111,9 @@ def blues_tonic_of(onsets: Sequence[int], durations: Sequence[int], pitches: Seq
         held = held_by_root[:, roots]
         chosen = held.argmax(axis=1)  # (a tie goes to I: argmax takes the first)
         time_on = [bar_time[chosen == k].sum() for k in range(len(roots))]
-        if time_on[0] < max(time_on):
-            continue
+        if time_on[0] < max(time_on) and chosen[0] != 0:
+            continue  # (the I chord holds the most, or opens the tune: a sung phrase and a rest
+            # in each line, bars 1-2, 5-6 and 9-10, gives IV the longest time; QA qa36)
         together = held.max(axis=1).sum()
         # (a bar is blue where its chord's blue third sounds, or its third and seventh together: a
         # riff on the fifth, seventh and root over a piano's C7, F7 and G7 never sounds a b3)

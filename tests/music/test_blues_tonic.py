@@ -135,3 +135,16 @@ def test_a_stray_note_far_off_costs_no_bar_by_bar_memory():
     finally:
         tracemalloc.stop()
     assert peak < 5_000_000, peak
+
+
+def test_a_call_and_response_blues_with_rests_in_its_tonic_bars():
+    # A sung phrase in bars 1-2, 5-6 and 9-10, rests for the answer: the IV chord holds the most
+    # time, and the test had asked the I chord to (QA qa36: read F minor, an added part 0 of 20
+    # chords right). The I chord opens it.
+    notes = []
+    for bar in (0, 1, 4, 5, 8, 9):
+        root = _fit(5 + FORM[bar], 60)
+        notes += [Note(root + step, bar * BAR + at * Q, length * Q - 10) for step, at, length in
+                  ((3, 0, 1), (4, 1, 1), (0, 2, 2))] if bar % 2 == 0 else \
+            [Note(root + step, bar * BAR + at * Q, Q - 10) for at, step in enumerate((7, 10, 7, 12))]
+    assert _tonic(notes) == 5
