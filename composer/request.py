@@ -207,26 +207,22 @@ def finds_no_key(request: GenerationRequest) -> bool:
 
 
 def _blues_tonic(pitched: list[Note], bars: list[int] | None) -> int | None:
-    """composer.music.blues.blues_tonic_of of the notes (None without any)."""
+    """composer.music.blues.blues_tonic_of of the notes, by the bar lines `bars` (ticks; None: 4/4
+    from tick 0); None without notes."""
     if not pitched:
         return None
     return blues_tonic_of([n.onset for n in pitched], [n.duration for n in pitched], [n.pitch for n in pitched], bars)
 
 
-_UNKNOWN = object()
-
-
-def estimated_key(pitched: list[Note], bars: list[int] | None = None, blues=_UNKNOWN) -> Key | None:
-    """The key the notes are in: a blues's tonic, major or mixolydian, where they play one
-    (composer.music.blues.blues_tonic_of, by the bar lines `bars` in ticks; None: 4/4 from tick
-    0), else Krumhansl-Schmuckler's estimate (estimate_key); then the scale of its tonic that
-    fits them best (fitted_scale). A boogie riff in C had been read as A phrygian, a riff on the
-    tonic as Eb major, the README's riff swung as G phrygian (QA qa35). None without notes.
-    blues: the notes' blues tonic where the caller has it (None: none), else found here."""
+def estimated_key(pitched: list[Note], blues: int | None) -> Key | None:
+    """The key the notes are in: the tonic `blues` (the notes' blues tonic, _blues_tonic; None:
+    none), major or mixolydian, else Krumhansl-Schmuckler's estimate (estimate_key); then the
+    scale of its tonic that fits them best (fitted_scale). A boogie riff in C had been read as A
+    phrygian, a riff on the tonic as Eb major, the README's riff swung as G phrygian (QA qa35).
+    None without notes."""
     if not pitched:
         return None
-    tonic = _blues_tonic(pitched, bars) if blues is _UNKNOWN else blues
-    return fitted_scale(Key(tonic, "major") if tonic is not None else estimate_key(pitched), pitched)
+    return fitted_scale(Key(blues, "major") if blues is not None else estimate_key(pitched), pitched)
 
 
 def estimated_or_written(written: Key | None, pitched: list[Note], bars: list[int] | None = None) -> Key | None:
@@ -238,13 +234,14 @@ def estimated_or_written(written: Key | None, pitched: list[Note], bars: list[in
     F# and C#) loses. Without notes, the written key (None when there is none): a bass added to a
     drum groove in a file marked E minor was held to no key (QA). Where neither the estimate nor
     the written key holds KEY_CLARITY of the notes' duration, None: the music changes key too
-    often for one lock. bars: the bar lines (ticks) for estimated_key."""
+    often for one lock. bars: the bar lines (ticks) by which a blues is told (_blues_tonic; None:
+    4/4 from tick 0)."""
     held = [0.0] * 12
     for note in pitched:
         held[note.pitch % 12] += note.duration
     share = lambda key: sum(held[c] for c in key.pitch_classes)  # noqa: E731
     blues = _blues_tonic(pitched, bars)
-    estimated = estimated_key(pitched, bars, blues)
+    estimated = estimated_key(pitched, blues)
     if estimated is not None and share(estimated) < KEY_CLARITY * sum(held):
         # (no one key: a jazz tune through C, Eb, D and Ab major was locked to G lydian, and a
         # left hand filled beside its Eb bars played G6 and A6, QA qa30; a written key the notes

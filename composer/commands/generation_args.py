@@ -523,7 +523,6 @@ def say_chords_outside_key(file: str, request) -> None:
               f"instead; {instead} to play the chords as written", file=sys.stderr)
 
 
-
 def say_chords_short(file: str, request, text: str, start: int) -> None:
     """A notice where --chords (laid from the bar holding tick `start`) ends before the bars written
     do: the bars after it follow the chords the piece's parts play, or the co-writer's own, and a

@@ -20,9 +20,9 @@ move with the chords). The tonic whose chords hold the most wins.
 Measured on 1,363 pieces of the training sources (456 Weimar Jazz Database solos, 412 of
 music21's folk tunes, chorales and polyphony, 495 OpenEWLD lead sheets), read as blues: see
 the README. Without the share of bars that sound the blue third, 14 of 495 lead sheets were read
-as blues (After the Ball, Aloha Oe, 'S Wonderful). QA qa35's riff tunes
-in five keys are all read as blues, but for those that sound no major third over any chord (a
-minor blues: its chords are read minor, as before).
+as blues (After the Ball, Aloha Oe, 'S Wonderful). QA qa35's riff tunes in five keys are all read
+as blues, but for those that sound no major third over any chord (a minor blues: its chords are
+read minor, as before).
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ BLUES_BARS = 0.4
 # the bars: a tonic riff that does not move, 94 % and every bar (its scale 94 % too).
 RIFF_HELD = 0.9
 RIFF_BARS = 0.8
+# (root, pitch class) 1 where the pitch class is in the root's BLUES_CELL
+_CELLS = np.array([[float((pc - root) % 12 in BLUES_CELL) for pc in range(12)] for root in range(12)])
 
 
 def blue_shares_hold(share: np.ndarray, tonic: int) -> bool:
@@ -72,11 +74,11 @@ def blues_tonic_of(onsets: Sequence[int], durations: Sequence[int], pitches: Seq
     onsets, durations: ticks; pitches: MIDI numbers, one per note (N,). bar_lines: the ticks of
     the bar lines, sorted (a note before the first counts in the first bar); None: 4/4 bars from
     tick 0. A tonic qualifies where the notes sound its blue notes (blue_shares_hold), the I
-    chord's bars are the longest or its first, and the blues chords of I, IV or V that hold most of each bar's
-    notes (BLUES_CELL) hold together BLUES_HELD of all the notes' time and BLUES_MARGIN more than
-    any seven-note scale of composer.music.scales, the chord's minor third (or its major third
-    and minor seventh together) sounding in BLUES_BARS of the bars, or RIFF_HELD and no less
-    than any scale, in RIFF_BARS of them. Among those that qualify, the one
+    chord's bars are the longest or its first, and the blues chords of I, IV or V that hold most
+    of each bar's notes (BLUES_CELL) hold together BLUES_HELD of all the notes' time and
+    BLUES_MARGIN more than any seven-note scale of composer.music.scales, the chord's minor third
+    (or its major third and minor seventh together) sounding in BLUES_BARS of the bars, or
+    RIFF_HELD and no less than any scale, in RIFF_BARS of them. Among those that qualify, the one
     whose chords hold the most; on a tie, the lower pitch class."""
     onsets = np.asarray(onsets, dtype=np.int64)
     durations = np.asarray(durations, dtype=np.float64)
@@ -94,10 +96,7 @@ def blues_tonic_of(onsets: Sequence[int], durations: Sequence[int], pitches: Seq
     bar = np.unique(bar, return_inverse=True)[1].reshape(-1)
     per_bar = np.zeros((int(bar.max()) + 1, 12))
     np.add.at(per_bar, (bar, classes), durations)
-    cell = np.zeros((12, 12))
-    for root in range(12):
-        cell[root, [(root + step) % 12 for step in BLUES_CELL]] = 1.0
-    held_by_root = per_bar @ cell.T  # (bars, roots)
+    held_by_root = per_bar @ _CELLS.T  # (bars, roots)
     bar_time = per_bar.sum(axis=1)
     sounding = np.count_nonzero(bar_time)
     # (a blues's notes are no mode's: a folk reel or a chromatic lead sheet on three chords is)
@@ -122,7 +121,8 @@ def blues_tonic_of(onsets: Sequence[int], durations: Sequence[int], pitches: Seq
         blue = np.count_nonzero(sounds(3) | (sounds(4) & sounds(10)))
         clear = together >= BLUES_HELD * total and together >= scale_held + BLUES_MARGIN * total \
             and blue >= BLUES_BARS * sounding
-        riff = together >= RIFF_HELD * total and together >= scale_held - 1e-9 * total and blue >= RIFF_BARS * sounding
+        riff = together >= RIFF_HELD * total and together >= scale_held - 1e-9 * total \
+            and blue >= RIFF_BARS * sounding
         if (clear or riff) and together > best_held + 1e-9 * total:
             best, best_held = tonic, together
     return best

@@ -51,22 +51,8 @@ def test_parts_added_under_a_blues_tune_alone_play_its_dominant_sevenths(tmp_pat
     spells: a bass had its roots on 22 of 48 downbeats (seeds 1-4; QA qa31), now 41; a harmony
     part voiced F7 as C minor or F minor and C7 as G minor, its chords now holding each seventh."""
     write_midi(blues_tune(), tmp_path / "blues.mid")
-    roots = sevenths = bars = 0
-    for seed in (1, 2, 3):
-        for part in ("bass", "harmony"):
-            out = tmp_path / f"{part}{seed}.mid"
-            assert main(["accompany", str(tmp_path / "blues.mid"), "--part", part, "--seed", str(seed),
-                         "-o", str(out)]) == 0
-            new = [n for n in read_score(out).notes if n.voice == 1]
-            for bar, chord in enumerate(BLUES):
-                mine = [n for n in new if bar * BAR <= n.onset < (bar + 1) * BAR]
-                first = [n.pitch for n in mine if n.onset == bar * BAR]
-                if part == "bass":
-                    bars += 1
-                    roots += bool(first) and min(first) % 12 == ROOTS[chord] % 12
-                else:  # the chord's seventh (Eb in F7) and its major third (A) where it strikes the bar
-                    tones = {p % 12 for p in first}
-                    sevenths += {(ROOTS[chord] + 10) % 12, (ROOTS[chord] + 4) % 12} <= tones
+    roots, sevenths, bars = _roots_and_sevenths(tmp_path / "blues.mid", [ROOTS[chord] % 12 for chord in BLUES],
+                                                (1, 2, 3))
     assert roots >= 0.7 * bars, (roots, bars)  # (seeds 1-3: 17 of 36 before, 29 now)
     assert sevenths >= 0.75 * bars, (sevenths, bars)  # (33 of 36)
 
@@ -80,20 +66,26 @@ def test_parts_added_under_a_boogie_riff_play_the_blues_chords_on_its_roots(tmp_
     from tests.music.test_blues_tonic import FORM, boogie
 
     write_midi(Score(notes=boogie(10, swing=True), voices=[Voice("Piano", 0)]), tmp_path / "boogie.mid")
-    roots = sevenths = bars = 0
-    for seed in (1, 2):
-        for part in ("bass", "harmony"):
-            out = tmp_path / f"{part}{seed}.mid"
-            assert main(["accompany", str(tmp_path / "boogie.mid"), "--part", part, "--seed", str(seed),
-                         "-o", str(out)]) == 0
-            new = [n for n in read_score(out).notes if n.voice == 1]
-            for bar, step in enumerate(FORM):
-                root = (10 + step) % 12
-                first = [n.pitch for n in new if n.onset == bar * BAR]
-                if part == "bass":
-                    bars += 1
-                    roots += bool(first) and min(first) % 12 == root
-                else:
-                    sevenths += {(root + 4) % 12, (root + 10) % 12} <= {p % 12 for p in first}
+    roots, sevenths, bars = _roots_and_sevenths(tmp_path / "boogie.mid", [(10 + step) % 12 for step in FORM], (1, 2))
     assert roots >= 0.8 * bars, (roots, bars)
     assert sevenths >= 0.8 * bars, (sevenths, bars)
+
+
+def _roots_and_sevenths(tune, roots: list[int], seeds) -> tuple[int, int, int]:
+    """A bass and a harmony part added under the MIDI file `tune` (no chords given), each seed:
+    the bars whose bass strikes the bar's root (pitch classes `roots`, one a bar) lowest on the
+    downbeat, those whose harmony strikes the root's major third and minor seventh there (Eb and A
+    in F7), and the bars counted per part."""
+    hit = {"bass": 0, "harmony": 0}
+    for seed in seeds:
+        for part in hit:
+            out = tune.parent / f"{part}{seed}.mid"
+            assert main(["accompany", str(tune), "--part", part, "--seed", str(seed), "-o", str(out)]) == 0
+            new = [n for n in read_score(out).notes if n.voice == 1]
+            for bar, root in enumerate(roots):
+                first = [n.pitch for n in new if n.onset == bar * BAR]
+                if part == "bass":
+                    hit[part] += bool(first) and min(first) % 12 == root
+                else:
+                    hit[part] += {(root + 4) % 12, (root + 10) % 12} <= {p % 12 for p in first}
+    return hit["bass"], hit["harmony"], len(roots) * len(seeds)
