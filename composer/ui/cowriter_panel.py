@@ -6,7 +6,6 @@ every note starting before the playhead."""
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from typing import Callable
 
 from PySide6.QtCore import QTimer, Signal
@@ -56,8 +55,9 @@ class CoWriterPanel(QWidget):
         self.voices: Callable[[], list[int]] = list
         self.last_error = ""
         self.request_notice = ""  # what the running request changes from what was asked, said with its result
-        # Redoes the last request from the score as it is now (Regenerate on out-of-date variations).
-        # Continue sets it; Fill and Add part set their own.
+        # Redoes the last request (Regenerate): its kind, seed, bars and voices, with the panel's
+        # settings as they are then, on the score as it is then. Continue sets it; Fill and Add
+        # part set their own.
         self.last_request: Callable[[], None] = self.continue_seed
         form = QFormLayout()
         self.style_box = QComboBox()
@@ -302,25 +302,35 @@ class CoWriterPanel(QWidget):
     def continue_seed(self) -> None:
         notes = sorted(self.seed_notes(), key=lambda n: (n.onset, n.pitch))
         self._update_detected()
-        self.last_request = self.continue_seed
+        self.last_request = lambda: self._continue_again(notes)
         self._start(self.document.score().copy(notes=notes), self.options(notes))
 
+    def _continue_again(self, seed: list[Note]) -> None:
+        """Continue the same seed again; once one of its notes was edited or deleted, the seed as
+        it is now (the selection, or the notes before the playhead)."""
+        if not seed or not set(seed) <= set(self.document.store.notes()):
+            self.continue_seed()
+            return
+        self._update_detected()
+        self._start(self.document.score().copy(notes=seed), self.options(seed))
+
     def regenerate(self) -> None:
-        """New variations: from the same seed and settings, or (when the score changed since)
-        by repeating the last request on the score as it is now."""
-        if self.variations_stale():
-            self.last_request()
-        elif self.cowriter.last_request is not None:  # continue, fill or add part: the same request
-            request = replace(self.cowriter.last_request, seed=random.randrange(2**31))
-            reason = self.cowriter.generate_request(request)
-            if reason:
-                self._error(reason)
+        """New variations: the last request again (Continue, Continue from this, Fill or Add part,
+        with its seed, bars and voices) with the panel's settings as they are now and a new random
+        seed, from the score as it is now. Replaying the old request kept a key lock the person had
+        since set back to Detect: a G-major waltz was regenerated in Eb major, unsaid (QA)."""
+        self.last_request()
 
     def continue_from(self, variation: Variation) -> None:
         if variation.is_stale(self.document.store.notes()):
             self.message.emit(STALE_TEXT)
             return
-        self._start(variation.score, self.options(variation.score.notes), base=variation.added)
+        # Regenerate continues the same variation again (its notes go into the score with Accept,
+        # as they do now); once it is out of date, the score as it is now.
+        self.last_request = lambda: (self._start(variation.score, self.options(variation.score.notes),
+                                                 base=variation.added)
+                                     if not variation.is_stale(self.document.store.notes()) else self.continue_seed())
+        self.last_request()
 
     def accept(self, variation: Variation | None = None) -> int:
         """Put the variation's new notes into the score (one undo step); every outcome is said."""

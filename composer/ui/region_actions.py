@@ -118,24 +118,29 @@ class RegionActions(QObject):
         if span is None:
             self.panel._error(NO_SELECTION)
             return
-        start, end, voices = span
+        self._fill(*span)
+
+    def _fill(self, start: int, end: int, voices: tuple[int, ...] | None) -> None:
+        """Fill ticks [start, end) in `voices`; Regenerate repeats it on the same bars and voices."""
         was_busy = self.panel.cowriter.busy
-        self._run(lambda: fill_request(self.document.score(), start, end, voices, **self._options()), self.fill)
+        self._run(lambda: fill_request(self.document.score(), start, end, voices, **self._options()),
+                  lambda: self._fill(start, end, voices))
         notice = past_the_end(self.document.score(), start, end)
         if notice and self.panel.cowriter.busy and not was_busy:  # started: said now, and with its variations
             notice = notice[0].upper() + notice[1:]
             self.panel.request_notice = notice
             self.panel.message.emit(notice)
 
-    def add_part(self, part: str, anyway: bool = False) -> None:
-        """Add part > `part`; a harmony, drum or bass part where the piece has one is asked about
-        first (ask_about_part), unless `anyway`."""
-        span = self.ruler.bar_selection or (None, None)
+    def add_part(self, part: str, anyway: bool = False, span: tuple | None = None) -> None:
+        """Add part > `part` over `span` (ticks; the bars selected on the ruler, else the whole
+        piece); a harmony, drum or bass part where the piece has one is asked about first
+        (ask_about_part), unless `anyway`. Regenerate repeats it over the same bars."""
+        span = span or self.ruler.bar_selection or (None, None)
         built = []
         was_busy = self.panel.cowriter.busy
         self._run(lambda: built.append(add_part(self.document.score(), part, *span, anyway=anyway,
                                                 **self._options())) or built[-1],
-                  lambda: self.add_part(part, anyway))
+                  lambda: self.add_part(part, anyway, span))
         # What the style makes of the part (the drums of Jazz standards play the Jazz groove's beat;
         # a groove style moves only the drums), as it starts and with its variations, as accompany says it
         notice = style_notice(built[-1], display_name) if built and self.panel.cowriter.busy and not was_busy \
@@ -187,7 +192,7 @@ class RegionActions(QObject):
         except ValueError as error:
             self.panel._error(str(error))
             return
-        self.panel.last_request = again  # Regenerate on out-of-date variations repeats it on the score now
+        self.panel.last_request = again  # Regenerate: the same bars and voices, the panel as it is then
         tabs = self.window.side_tabs  # show the co-writer tab, where the variations appear
         for index in range(tabs.count()):
             page = tabs.widget(index)

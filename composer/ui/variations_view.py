@@ -16,6 +16,10 @@ from composer.ui.cowriter import Variation
 PREVIEW = QSize(180, 54)
 ACCEPT_TIP = "Put the selected variation's new notes into the score (undoable)"
 CONTINUE_TIP = "Use the selected variation as the seed and continue it further"
+REGENERATE_TIP = ("Write new variations of the same seed or bars, with the co-writer settings as they are now "
+                  "(style, key lock, length, controls…)")
+REGENERATE_STALE_TIP = ("Write new variations from the score as it is now, with the co-writer settings as they "
+                        "are now")
 
 
 def preview_pixmap(seed: list[Note], new: list[Note], size: QSize = PREVIEW) -> QPixmap:
@@ -88,7 +92,7 @@ class VariationsView(QWidget):
         self.continue_button = QPushButton("⇢ Continue from this")
         self.audition_button.setToolTip("Play the selected variation from the bar before its new notes")
         self.accept_button.setToolTip(ACCEPT_TIP)
-        self.regenerate_button.setToolTip("Write new variations from the same seed and settings")
+        self.regenerate_button.setToolTip(REGENERATE_TIP)
         self.continue_button.setToolTip(CONTINUE_TIP)
         self.audition_button.clicked.connect(lambda: self._emit(self.audition_requested))
         self.accept_button.clicked.connect(lambda: self._emit(self.accept_requested))
@@ -130,8 +134,7 @@ class VariationsView(QWidget):
             self.stale_label.setVisible(stale)
             # (the label keeps its length: "Regenerate from the score now" widened the panel past
             # its dock; the warning line above says it, and the tooltip)
-            self.regenerate_button.setToolTip("Write new variations from the score as it is now" if stale
-                                              else "Write new variations from the same seed and settings")
+            self.regenerate_button.setToolTip(REGENERATE_STALE_TIP if stale else REGENERATE_TIP)
             self._update_buttons()
 
     def current(self) -> Variation | None:
