@@ -225,6 +225,20 @@ class CoWriterPanel(QWidget):
         if styles_listed(self.style_box):  # else _model_state selects it once the model's styles are known
             self._select_style(self._wanted_style)
 
+    def key_lock_for_piece(self, saved: dict) -> str:
+        """A piece was opened or started, with its saved panel settings (a project's; none for an
+        imported file or a new piece). A key lock chosen by hand belongs to the piece it was
+        chosen for: without one of the new piece's own it goes back to Detect (an Eb-major lock
+        continued the G-major waltz opened next in Eb, unsaid; QA). Returns what to tell the
+        person ('' when nothing changed)."""
+        mode = self.key_mode.currentData()
+        if self.key_mode.findData(saved.get("key_mode")) >= 0 or mode == KEY_DETECT:
+            return ""
+        was = (f"{PITCH_CLASS_NAMES[self.tonic.currentIndex()]} {self.scale.currentText()}"
+               if mode == KEY_CHOOSE else "Off")
+        self.key_mode.setCurrentIndex(self.key_mode.findData(KEY_DETECT))
+        return f"Key lock back to Detect for the new piece (it was {was})"
+
     def _select_style(self, wanted: str | None) -> None:
         notice = select_style(self.style_box, wanted)  # an unknown or old style falls back to neutral
         # A style of the user's whose file is damaged: the co-writer reports the file instead.

@@ -71,7 +71,9 @@ class FileActions(QObject):
     # --- new / open --------------------------------------------------------------------------
     def new(self) -> None:
         if self.confirm_discard():
-            self._set_project(Project(Score()), None, None)
+            notice = self._set_project(Project(Score()), None, None)
+            if notice:
+                self.window.show_status(notice)
 
     def open_dialog(self) -> None:
         if not self.confirm_discard():
@@ -101,12 +103,13 @@ class FileActions(QObject):
     def _read_ok(self, project: Project, path: str) -> None:
         self.settings.add_recent(path)
         self.settings.set_last_directory(path)
-        self._set_project(project, path if is_project_path(path) else None, path)
+        notice = self._set_project(project, path if is_project_path(path) else None, path)
+        notice = f". {notice}" if notice else ""
         problems = getattr(project.score, "problems", ())  # what the reader worked around (limits, damage)
         notices = getattr(project.score, "notices", ())  # what it interpreted (repeats written out, pedal)
         said = (*problems, *notices)
         changed = f" ({'; '.join(said[:3])}{'; …' if len(said) > 3 else ''})" if said else ""
-        self.window.show_status(f"Opened {Path(path).name}: {len(project.score.notes)} notes{changed}")
+        self.window.show_status(f"Opened {Path(path).name}: {len(project.score.notes)} notes{changed}{notice}")
         if problems:  # a notice that stays until read (non-blocking), naming the file and each problem
             listed = "\n".join(f"• {p}" for p in problems[:8]) + (f"\n… and {len(problems) - 8} more" if len(problems) > 8 else "")
             also = "".join(f"\n• {n}" for n in notices)
@@ -117,13 +120,17 @@ class FileActions(QObject):
     def _read_failed(self, message: str, path: str) -> None:
         self.window.show_error(f"Could not open {Path(path).name}. Your current work is unchanged.\n\n{message}")
 
-    def _set_project(self, project: Project, path: str | None, source: str | None) -> None:
+    def _set_project(self, project: Project, path: str | None, source: str | None) -> str:
+        """Put the project in the editor; returns what changed in the co-writer panel to say."""
         self.document.load(project.score)
+        panel = self.window.cowriter_panel
+        notice = panel.key_lock_for_piece(project.generation)
         if project.generation:
-            self.window.cowriter_panel.apply_settings(project.generation)
+            panel.apply_settings(project.generation)
         self.path, self.source = path, source
         self.path_changed.emit(path or "")
         self.window.after_load()
+        return notice
 
     def load_recovered(self, project: Project, source: str | None) -> None:
         """Put recovered work in the editor as unsaved changes (so closing asks to save)."""
