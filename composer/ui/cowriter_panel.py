@@ -55,6 +55,7 @@ class CoWriterPanel(QWidget):
         self.voices: Callable[[], list[int]] = list
         self.last_error = ""
         self.request_notice = ""  # what the running request changes from what was asked, said with its result
+        self.request_scope = ""  # the bars the running request covers ('bars 5–6'; '' for all), said with its result
         # Redoes the last request (Regenerate): its kind, seed, bars and voices, with the panel's
         # settings as they are then, on the score as it is then. Continue sets it; Fill and Add
         # part set their own.
@@ -309,6 +310,7 @@ class CoWriterPanel(QWidget):
                 **({"voices": tuple(self.voices())} if self.voices() else {})}
 
     def _start(self, seed: Score, options: dict, base: list[Note] | tuple = ()) -> None:
+        self.request_scope = ""
         reason = self.cowriter.generate(seed, options, base=base)
         if reason:
             self._error(reason)
@@ -418,6 +420,8 @@ class CoWriterPanel(QWidget):
         self.variations.set_stale(self.variations_stale())
         seconds = variations[0].options.get("seconds", 0) if variations else 0
         count = f"{len(variations)} variation{'s' * (len(variations) != 1)}"
+        scope, self.request_scope = self.request_scope, ""
+        count += f" of {scope}" if scope else ""
         same = same_variations_text(same_variations([v.score for v in variations]),
                                     variations[0].options.get("temperature") if variations else None)
         notice, self.request_notice = self.request_notice, ""

@@ -58,12 +58,14 @@ class EditorView(QWidget):
         layout.addLayout(grid)
 
     # --- actions -----------------------------------------------------------------------------
-    def _action(self, text: str, shortcut, slot, *, toolbar: bool = False) -> QAction:
+    def _action(self, text: str, shortcut, slot, *, toolbar: bool = False, window: bool = False) -> QAction:
+        """`window`: the shortcut works wherever focus is in the window (keys no text field uses);
+        otherwise only while the editor has focus, so Ctrl+C in a text field still copies text."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-            # Only while the editor has focus, so Ctrl+C in a text field still copies text.
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut if window
+                                      else Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(slot)
         self.addAction(action)
         if toolbar:
@@ -94,6 +96,9 @@ class EditorView(QWidget):
         self.quantise_action = self._action("Quantise", "Q", self.quantise_selection, toolbar=True)
         self.toolbar.addSeparator()
         self.select_all_action = self._action("Select All", QKeySequence.StandardKey.SelectAll, self.select_all)
+        self.select_none_action = self._action("Select &None", "Ctrl+Shift+A", self.select_none, window=True)
+        self.select_none_action.setToolTip("Deselect every note and the bars selected on the ruler "
+                                           "(Ctrl+Shift+A, or Escape)")
         self.duplicate_action = self._action("Duplicate", "Ctrl+D", self.duplicate_selection)
         self.copy_action = self._action("Copy", QKeySequence.StandardKey.Copy, self.copy_selection)
         self.cut_action = self._action("Cut", QKeySequence.StandardKey.Cut, self.cut_selection)
@@ -105,7 +110,7 @@ class EditorView(QWidget):
         self.shorter_action = self._action("Shorter Rows", "Ctrl+Shift+-", lambda: self.roll.zoom_vertical(-2))
         self.fit_action = self._action("Zoom to &Fit", "Ctrl+0", self.zoom_to_fit, toolbar=True)
         self.fit_action.setToolTip("Show the selected notes, or every note, as large as they fit (Ctrl+0)")
-        self.edit_actions = [self.select_all_action, self.duplicate_action, self.copy_action, self.cut_action,
+        self.edit_actions = [self.select_all_action, self.select_none_action, self.duplicate_action, self.copy_action, self.cut_action,
                              self.paste_action, self.delete_action, self.quantise_action]
         self.view_actions = [self.zoom_in_action, self.zoom_out_action, self.taller_action, self.shorter_action,
                              self.fit_action]
@@ -122,6 +127,20 @@ class EditorView(QWidget):
     # --- editing commands --------------------------------------------------------------------
     def select_all(self) -> None:
         self.document.set_selection(self.document.store.ids())
+
+    def select_none(self) -> None:
+        """Nothing selected: no notes and no bars. A selection seeds Continue and bounds Fill and
+        Add part, so one left behind (the note just drawn, bars picked for a fill) quietly made
+        the next Add part > Bass cover bars 5-6 alone (QA)."""
+        self.document.set_selection(set())
+        if self.ruler.bar_selection is not None:
+            self.ruler.select_bars(0, 0)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():  # the roll passes it on when not dragging
+            self.select_none()
+        else:
+            super().keyPressEvent(event)
 
     def duplicate_selection(self) -> None:
         notes = list(self.document.selected_notes().values())

@@ -342,6 +342,14 @@ class MainWindow(QMainWindow):
     def recover_from(self, path: Path) -> bool:
         return recover_into(self, path)
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        # Escape that no widget took (a button, a list, a box of the co-writer panel had focus;
+        # a text field or the chord lane's editor keeps its own): select nothing, as in the roll.
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.editor.select_none()
+        else:
+            super().keyPressEvent(event)
+
     def dragEnterEvent(self, event) -> None:  # noqa: N802
         urls = event.mimeData().urls()
         if urls and urls[0].isLocalFile() and can_open(urls[0].toLocalFile()):

@@ -572,12 +572,13 @@ class PianoRoll(QAbstractScrollArea):
             else:
                 ticks = self.snap.ticks if key == Qt.Key.Key_Right else -self.snap.ticks
             self.document.change_notes(edit_ops.moved(selected, ticks, 0), "Nudge")
+        elif key == Qt.Key.Key_Escape and self._drag is not None:  # the gesture is dropped
+            self._drag = None
+            self._stop_sound()
+            self.viewport().update()
         elif key == Qt.Key.Key_Escape:
-            if self._drag is not None:
-                self._drag = None
-                self._stop_sound()
-                self.viewport().update()
-            else:
-                self.document.set_selection(set())
+            # Deselect notes here; the editor (or the window) above clears the ruler's bars too.
+            self.document.set_selection(set())
+            event.ignore()
         else:
             super().keyPressEvent(event)

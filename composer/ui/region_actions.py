@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QHBoxLayout, QMenu, QMessageBox, QPushButton, QToo
 
 from composer.data.styles import display_name
 from composer.music.scales import Key
-from composer.request import (PART_WORDS, GenerationRequest, PartExists, add_part, bar_at, fill_request, finds_no_key,
-                              past_the_end, style_notice)
+from composer.request import (PART_WORDS, GenerationRequest, PartExists, add_part, bar_at, bar_number, fill_request,
+                              finds_no_key, past_the_end, style_notice)
 
 PART_LABELS = {"bass": "&Bass", "harmony": "&Harmony", "counter": "&Counter-melody", "drums": "&Drums"}
 NO_SELECTION = ("Select the bars to fill first: Ctrl-drag on the ruler (or double-click a bar), or select "
@@ -124,7 +124,7 @@ class RegionActions(QObject):
         """Fill ticks [start, end) in `voices`; Regenerate repeats it on the same bars and voices."""
         was_busy = self.panel.cowriter.busy
         self._run(lambda: fill_request(self.document.score(), start, end, voices, **self._options()),
-                  lambda: self._fill(start, end, voices))
+                  lambda: self._fill(start, end, voices), (start, end))
         notice = past_the_end(self.document.score(), start, end)
         if notice and self.panel.cowriter.busy and not was_busy:  # started: said now, and with its variations
             notice = notice[0].upper() + notice[1:]
@@ -140,7 +140,7 @@ class RegionActions(QObject):
         was_busy = self.panel.cowriter.busy
         self._run(lambda: built.append(add_part(self.document.score(), part, *span, anyway=anyway,
                                                 **self._options())) or built[-1],
-                  lambda: self.add_part(part, anyway, span))
+                  lambda: self.add_part(part, anyway, span), span if span[0] is not None else None)
         # What the style makes of the part (the drums of Jazz standards play the Jazz groove's beat;
         # a groove style moves only the drums), as it starts and with its variations, as accompany says it
         notice = style_notice(built[-1], display_name) if built and self.panel.cowriter.busy and not was_busy \
@@ -183,7 +183,15 @@ class RegionActions(QObject):
         self.part_question = box
         box.open()
 
-    def _run(self, build, again) -> None:
+    def bars_text(self, start: int, end: int) -> str:
+        """'bars 5–6' (or 'bar 5') for ticks [start, end), numbered as the ruler numbers them."""
+        score = self.document.score()
+        first, last = bar_number(score, start), bar_number(score, max(start, end - 1))
+        return f"bar {first}" if first == last else f"bars {first}–{last}"
+
+    def _run(self, build, again, span: tuple[int, int] | None = None) -> None:
+        """Build and start a request; `span`: the ticks it covers, named with its variations (a
+        part over bars 5-6 only, said as "3 variations written", was taken for the whole piece's; QA)."""
         try:
             request: GenerationRequest = build()
         except PartExists as exists:
@@ -201,7 +209,9 @@ class RegionActions(QObject):
         reason = self.panel.cowriter.generate_request(request)
         if reason:
             self.panel._error(reason)
-        elif finds_no_key(request):  # e.g. a bass added to drums alone (QA)
+            return
+        self.panel.request_scope = self.bars_text(*span) if span else ""
+        if finds_no_key(request):  # e.g. a bass added to drums alone (QA)
             self.panel.message.emit("There are no pitched notes, chords or key signature to take a key from, "
                                     "or the music changes key too often for one, so the new notes keep to no "
                                     "key: choose one under Key lock")

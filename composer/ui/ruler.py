@@ -120,6 +120,10 @@ class Ruler(QWidget):
         if loop_gesture:
             self._loop_from = self._snapped(x)
         elif event.button() == Qt.MouseButton.LeftButton:
+            # A plain click away from the selected bars lets go of them (they bound Fill and Add part)
+            tick = self.tick_at(x)
+            if self.bar_selection is not None and not self.bar_selection[0] <= tick < self.bar_selection[1]:
+                self.select_bars(0, 0)
             self.seek_requested.emit(self._snapped(x))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
