@@ -1,6 +1,7 @@
 """The editing area: tool bar (tool, snap), ruler, keyboard, piano roll and velocity lane laid out
 so they scroll and zoom together, plus the editing actions (select all, duplicate, clipboard,
-quantise, zoom) bound to the usual keys while the editor has focus."""
+quantise, zoom) bound to the usual keys: the editing keys while the editor has focus, the view
+keys and Select None wherever focus is in the window."""
 
 from __future__ import annotations
 
@@ -104,11 +105,16 @@ class EditorView(QWidget):
         self.cut_action = self._action("Cut", QKeySequence.StandardKey.Cut, self.cut_selection)
         self.paste_action = self._action("Paste at Playhead", QKeySequence.StandardKey.Paste, self.paste)
         self.delete_action = self._action("Delete", None, lambda: self.document.delete_notes(self.document.selection))
-        self.zoom_in_action = self._action("Zoom In", "Ctrl+=", lambda: self.roll.zoom_horizontal(1.25), toolbar=True)
-        self.zoom_out_action = self._action("Zoom Out", "Ctrl+-", lambda: self.roll.zoom_horizontal(0.8), toolbar=True)
-        self.taller_action = self._action("Taller Rows", "Ctrl+Shift+=", lambda: self.roll.zoom_vertical(2))
-        self.shorter_action = self._action("Shorter Rows", "Ctrl+Shift+-", lambda: self.roll.zoom_vertical(-2))
-        self.fit_action = self._action("Zoom to &Fit", "Ctrl+0", self.zoom_to_fit, toolbar=True)
+        # The view keys work wherever focus is in the window: after Accept (focus on its button)
+        # Ctrl+0 and Ctrl+= did nothing until the roll was clicked (QA); no text field uses them.
+        self.zoom_in_action = self._action("Zoom In", "Ctrl+=", lambda: self.roll.zoom_horizontal(1.25), toolbar=True,
+                                           window=True)
+        self.zoom_out_action = self._action("Zoom Out", "Ctrl+-", lambda: self.roll.zoom_horizontal(0.8), toolbar=True,
+                                            window=True)
+        self.taller_action = self._action("Taller Rows", "Ctrl+Shift+=", lambda: self.roll.zoom_vertical(2), window=True)
+        self.shorter_action = self._action("Shorter Rows", "Ctrl+Shift+-", lambda: self.roll.zoom_vertical(-2),
+                                           window=True)
+        self.fit_action = self._action("Zoom to &Fit", "Ctrl+0", self.zoom_to_fit, toolbar=True, window=True)
         self.fit_action.setToolTip("Show the selected notes, or every note, as large as they fit (Ctrl+0)")
         self.edit_actions = [self.select_all_action, self.select_none_action, self.duplicate_action, self.copy_action, self.cut_action,
                              self.paste_action, self.delete_action, self.quantise_action]
