@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
-from composer.io.project_file import Project, load_project, save_project
+from composer.io.project_file import Project, is_project_path, load_project, save_project
 from composer.io.safe_write import clean_stale_partials
 from composer.ui.document import ScoreDocument
 from composer.ui.settings import config_dir
@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from composer.ui.main_window import MainWindow
 
 SOURCE_KEY = "autosave_source"  # the file the work came from, kept in the generation dict
+# what that file was: "project" (Save writes it) or "import" (a MIDI, ABC or MusicXML file read in:
+# Save asks for a project name rather than overwriting it)
+SOURCE_KIND_KEY = "autosave_source_kind"
 UNREADABLE_PREFIX = "unreadable-"
 _SOURCE_PATTERN = re.compile(r'"autosave_source":("(?:[^"\\]|\\.)*")')
 
@@ -91,12 +94,16 @@ def autosave_source(path: Path) -> str | None:
     return source or None
 
 
-def recover(path: Path) -> tuple[Project, str | None]:
-    """Load an autosave; returns the project and the file it was autosaving (if any).
+def recover(path: Path) -> tuple[Project, str | None, bool]:
+    """Load an autosave; returns the project, the file it was autosaving (if any) and whether
+    that file is a project (an autosave written before the kind was kept: by its name).
     Raises ScoreFileError (naming the file) when it cannot be reloaded."""
     project = load_project(path)
     source = project.generation.pop(SOURCE_KEY, None)
-    return project, source if isinstance(source, str) and source else None
+    kind = project.generation.pop(SOURCE_KIND_KEY, None)
+    source = source if isinstance(source, str) and source else None
+    return project, source, kind == "project" if kind in ("project", "import") else bool(
+        source and is_project_path(source))
 
 
 def keep_unreadable(path: Path) -> Path:
@@ -147,15 +154,16 @@ def recover_into(window: "MainWindow", path: Path) -> bool:
     """Put an autosave's work in the window as unsaved changes, adopting the file as this
     session's autosave. An autosave that cannot be reloaded is kept (renamed) and named."""
     try:
-        project, source = recover(path)
+        project, source, is_project = recover(path)
     except Exception as error:  # ScoreFileError, or a bug: either way the file must survive
         kept = keep_unreadable(path)
         window.show_error(f"The autosave could not be recovered: {error}\n\n"
                           f"It was kept as {kept}, so nothing is deleted; Composer will not offer it again.")
         return False
-    window.files.load_recovered(project, source)
+    window.files.load_recovered(project, source, is_project)
     window.autosaver.adopt(path)
-    window.show_status("Recovered unsaved work; it is autosaved until you save it")
+    what = f" on {Path(source).name}" if source else ""
+    window.show_status(f"Recovered unsaved work{what}; it is autosaved until you save it")
     return True
 
 
@@ -166,12 +174,14 @@ class Autosaver(QObject):
     saved = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, document: ScoreDocument, generation_settings, source_path, interval_s: int = 60,
+    def __init__(self, document: ScoreDocument, generation_settings, source, interval_s: int = 60,
                  parent: QObject | None = None):
         super().__init__(parent)
         self.document = document
         self.generation_settings = generation_settings  # () -> dict
-        self.source_path = source_path  # () -> str | None
+        # () -> (the file the work came from or None, whether it is a project): an imported MIDI
+        # had been left out, and its work came back as an untitled piece (QA)
+        self.source = source
         self.path = autosave_dir() / f"autosave-{os.getpid()}.composer.json"
         clean_stale_partials(self.path.parent)  # a kill mid-autosave leaves a partial file
         self._changed = False
@@ -203,7 +213,9 @@ class Autosaver(QObject):
             self._changed = False
             return False
         generation = dict(self.generation_settings())
-        generation[SOURCE_KEY] = self.source_path() or ""
+        source, is_project = self.source()
+        generation[SOURCE_KEY] = source or ""
+        generation[SOURCE_KIND_KEY] = "project" if is_project else "import" if source else ""
         project = Project(self.document.snapshot(), generation)  # cheap: sorting is the worker's
         path = self.path
         self._changed = False

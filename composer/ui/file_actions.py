@@ -132,9 +132,17 @@ class FileActions(QObject):
         self.window.after_load()
         return notice
 
-    def load_recovered(self, project: Project, source: str | None) -> None:
-        """Put recovered work in the editor as unsaved changes (so closing asks to save)."""
-        self._set_project(project, source if source and is_project_path(source) else None, source)
+    def autosave_source(self) -> tuple[str | None, bool]:
+        """The file the open work came from, and whether it is a project (for the autosave)."""
+        return (self.path, True) if self.path else (self.source, False)
+
+    def load_recovered(self, project: Project, source: str | None, is_project: bool | None = None) -> None:
+        """Put recovered work in the editor as unsaved changes (so closing asks to save), knowing
+        the file it came from again: a project is saved back to; an imported file is not
+        overwritten (Save asks for a project name), as before the crash."""
+        if is_project is None:
+            is_project = bool(source and is_project_path(source))
+        self._set_project(project, source if source and is_project else None, source)
         self.document.undo_stack.resetClean()  # no state is clean: the recovered work is unsaved
 
     # --- save --------------------------------------------------------------------------------

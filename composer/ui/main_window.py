@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self.status = ComposerStatusBar(self)
         self.setStatusBar(self.status)
         self.files = FileActions(self)
-        self.autosaver = Autosaver(self.document, self.cowriter_panel.settings, lambda: self.files.path,
+        self.autosaver = Autosaver(self.document, self.cowriter_panel.settings, self.files.autosave_source,
                                    self.settings.autosave_seconds, self)
         self._score_sync = QTimer(self, singleShot=True, interval=30)  # batch playback updates
         self._score_sync.timeout.connect(self._sync_playback_score)

@@ -174,6 +174,43 @@ def test_an_untitled_pieces_autosave_offered_on_opening_a_file_says_which_is_whi
     assert "opens hymn.composer.json" in shown[0] and pitches(window) == [55]
 
 
+def test_an_imported_midi_files_work_comes_back_as_that_file(qtbot, windows, tmp_path, monkeypatch):
+    """QA: truncated.mid opened, three notes drawn, the process killed: the next start offered
+    "unsaved work on an untitled piece", the title was "Untitled*" and Quit asked to save "Untitled".
+    The autosave now keeps the file and its kind: the question names it, the title and the save
+    prompt name it, and Save still asks for a project name rather than overwriting the MIDI."""
+    import hashlib
+
+    import mido
+
+    tune = tmp_path / "truncated.mid"
+    mid = mido.MidiFile(ticks_per_beat=480)
+    mid.tracks.append(mido.MidiTrack([mido.Message("note_on", note=55, velocity=80, time=0),
+                                      mido.Message("note_off", note=55, velocity=0, time=480)]))
+    mid.save(tune)
+    written = hashlib.md5(tune.read_bytes()).hexdigest()
+    crashed = Child("yes", str(tune), "60,62,64")
+    state = crashed.autosaved()
+    crashed.kill()
+    assert state["path"] is None and state["pitches"] == [55, 60, 62, 64]  # imported: no project yet
+
+    shown = answer_recovery(qtbot)
+    window = open_window(None, load_model=False, start_audio=False)
+    windows.append(window)
+    qtbot.waitUntil(lambda: pitches(window) == [55, 60, 62, 64], timeout=20000)
+    assert "the changes to truncated.mid" in shown[0], shown
+    assert window.windowTitle().startswith("truncated.mid*")
+    assert window.files.display_name() == "truncated.mid"  # "Save the changes to truncated.mid first?"
+    assert window.files.path is None and window.files.source == str(tune)
+    assert not window.document.undo_stack.isClean()
+    asked: list[str] = []
+    monkeypatch.setattr("composer.ui.file_actions.QFileDialog.getSaveFileName",
+                        lambda _parent, _title, start, _filter: (asked.append(start) or "", ""))
+    assert not window.files.save()  # Save asks for a project name (cancelled here) ...
+    assert asked and asked[0].endswith("truncated")
+    assert hashlib.md5(tune.read_bytes()).hexdigest() == written  # ... and never overwrites the MIDI
+
+
 def dead_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
