@@ -115,6 +115,12 @@ class FileActions(QObject):
             also = "".join(f"\n• {n}" for n in notices)
             self.window.show_error(f"{Path(path).name} was opened, but not everything in it could be read "
                                    f"as written:\n\n{listed}" + (f"\n\nAlso, as read:{also}" if also else ""))
+            # The status line is a sentence of its own: the dialog's first line, which show_error
+            # puts there, ended in a colon with nothing after it (QA).
+            more = f" ({len(problems) - 1} more: see the dialog)" if len(problems) > 1 else ""
+            first = str(problems[0]).splitlines()[0] if str(problems[0]).strip() else "see the dialog"
+            self.window.show_status(f"{Path(path).name} was opened, but not everything in it could be read "
+                                    f"as written: {first}{more}{notice}")
         self.opened.emit(path)
 
     def _read_failed(self, message: str, path: str) -> None:

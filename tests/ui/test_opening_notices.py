@@ -105,3 +105,23 @@ def test_edits_undo_save_and_export_keep_the_pedal(qtbot, window, tmp_path):
     assert window.files.export_midi(tmp_path / "out.mid")
     again = read_score(tmp_path / "out.mid")
     assert again.pedals == held and sorted(n.duration for n in again.notes) == [240, 240]
+
+
+def test_a_partly_read_file_is_said_in_a_whole_sentence_on_the_status_line(qtbot, window, tmp_path):
+    """QA: the status line for truncated.mid (an exported file cut after 200 bytes) read "truncated.mid
+    was opened, but not everything in it could be read as written:" and stopped; the dialog listed
+    the problems. Now it gives the first problem and how many more the dialog lists."""
+    smf = mido.MidiFile(type=1, ticks_per_beat=480)
+    for name, pitch in (("Flute", 72), ("Cello", 48), ("Viola", 60)):
+        track = mido.MidiTrack([mido.MetaMessage("track_name", name=name, time=0)])
+        for i in range(40):
+            track += [mido.Message("note_on", note=pitch + i % 5, velocity=80, time=0),
+                      mido.Message("note_off", note=pitch + i % 5, velocity=0, time=240)]
+        smf.tracks.append(track)
+    smf.save(tmp_path / "whole.mid")
+    (tmp_path / "truncated.mid").write_bytes((tmp_path / "whole.mid").read_bytes()[:200])
+    status = _open(qtbot, window, tmp_path / "truncated.mid")
+    problems = [line[2:] for line in window.last_error.splitlines() if line.startswith("• ")]
+    assert len(problems) >= 2, window.last_error  # the dialog lists them all
+    assert status == (f"truncated.mid was opened, but not everything in it could be read as written: "
+                      f"{problems[0]} ({len(problems) - 1} more: see the dialog)"), status
