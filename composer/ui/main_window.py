@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
         self.editor.keyboard.key_released.connect(lambda pitch: pb.note_off(pitch, self.voicing_panel.current_voice))
         self.voicing_panel.current_voice_changed.connect(self._voice_picked)
         self.cowriter.model_state_changed.connect(self._model_state)
+        # ready means free: it showed a green "Co-writer ready" beside "note 324 of 1000" (QA)
+        self.cowriter.busy_changed.connect(lambda _busy: self._model_state(self.cowriter.state, self.cowriter.message))
         self.cowriter_panel.preview_changed.connect(roll.set_ghosts)
         self.cowriter_panel.replaced_changed.connect(roll.set_replaced)
         self.cowriter_panel.reveal_requested.connect(roll.fit_to)  # new notes are shown, never off-screen
@@ -231,6 +233,9 @@ class MainWindow(QMainWindow):
         text = {"ready": "Co-writer ready", "loading": "Loading model…",
                 "error": "No model (see tooltip)"}.get(state, "No model")
         hint = message
+        if state == "ready" and self.cowriter.busy:
+            colour, text = "busy", "Co-writer working…"
+            hint = f"Writing variations (Cancel in the co-writer panel stops it). {message}"
         if state == "error":
             hint += "\nChoose a checkpoint in Settings, or train one with `composer train`."
             # Said, not only in a tooltip: a checkpoint in Settings that cannot be used left Continue,
