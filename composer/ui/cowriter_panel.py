@@ -25,7 +25,7 @@ from composer.ui.document import ScoreDocument
 from composer.ui.generation_progress import ProgressShape, progress_text
 from composer.ui.generation_controls import GenerationControls
 from composer.ui.status_bar import duration_text
-from composer.ui.variations_view import VariationsView
+from composer.ui.variations_view import VariationsView, preview_notes
 
 KEY_OFF, KEY_DETECT, KEY_CHOOSE = "off", "detect", "choose"
 STALE_TEXT = ("The score changed after these variations were written, so accepting one could bring back "
@@ -40,7 +40,7 @@ CHORDS_TIP = ("How strongly the melody lands on chord tones on strong beats when
 class CoWriterPanel(QWidget):
     preview_changed = Signal(list)  # notes to show as ghosts in the roll
     replaced_changed = Signal(list)  # notes Accept would replace (a fill's old notes), dimmed in the roll
-    reveal_requested = Signal(list)  # new notes arrived: bring them into view
+    reveal_requested = Signal(list, list)  # new notes arrived (new, the music around them): bring them into view
     audition_requested = Signal(object, int)  # Score, start tick
     message = Signal(str)  # for the status bar / a message box
 
@@ -449,7 +449,8 @@ class CoWriterPanel(QWidget):
     def _variation_selected(self, variation: Variation | None) -> None:
         self._notes_changed()  # out of date or not: said for the variation now selected
         if variation is not None:
-            self.reveal_requested.emit(list(variation.added))
+            context, new = preview_notes(variation)  # what the mini preview shows it with
+            self.reveal_requested.emit(new, context)
 
     def _refresh_ghosts(self) -> None:
         variation = self.variations.current()

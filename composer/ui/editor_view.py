@@ -115,15 +115,17 @@ class EditorView(QWidget):
         self.shorter_action = self._action("Shorter Rows", "Ctrl+Shift+-", lambda: self.roll.zoom_vertical(-2),
                                            window=True)
         self.fit_action = self._action("Zoom to &Fit", "Ctrl+0", self.zoom_to_fit, toolbar=True, window=True)
-        self.fit_action.setToolTip("Show the selected notes, or every note, as large as they fit (Ctrl+0)")
+        self.fit_action.setToolTip("Show the selected notes, or every note (the previewed variation's too), "
+                                   "as large as they fit (Ctrl+0)")
         self.edit_actions = [self.select_all_action, self.select_none_action, self.duplicate_action, self.copy_action, self.cut_action,
                              self.paste_action, self.delete_action, self.quantise_action]
         self.view_actions = [self.zoom_in_action, self.zoom_out_action, self.taller_action, self.shorter_action,
                              self.fit_action]
 
     def zoom_to_fit(self) -> None:
-        """The selection (or, with nothing selected, every note) fills the roll."""
-        notes = list(self.document.selected_notes().values()) or self.document.store.notes()
+        """The selection (or, with nothing selected, every note and the previewed variation's:
+        a bass preview was left off-screen, QA) fills the roll."""
+        notes = list(self.document.selected_notes().values()) or self.document.store.notes() + self.roll.ghosts
         self.roll.fit_to(notes, zoom_in=True)
 
     def set_tool(self, name: str) -> None:

@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         self.cowriter.busy_changed.connect(lambda _busy: self._model_state(self.cowriter.state, self.cowriter.message))
         self.cowriter_panel.preview_changed.connect(roll.set_ghosts)
         self.cowriter_panel.replaced_changed.connect(roll.set_replaced)
-        self.cowriter_panel.reveal_requested.connect(roll.fit_to)  # new notes are shown, never off-screen
+        self.cowriter_panel.reveal_requested.connect(roll.reveal)  # new notes are shown, never off-screen
         self.cowriter_panel.message.connect(self._panel_message)
         self.editor.chord_lane.message.connect(self.show_status)  # a chord figure that could not be read
         self.cowriter_panel.audition_requested.connect(pb.audition)
@@ -306,9 +306,8 @@ class MainWindow(QMainWindow):
         self.playback.stop()  # the playhead back to 0
         self.roll.set_ghosts([])
         self.cowriter_panel.variations.set_variations([], [])
-        notes = self.document.store.notes()
-        if notes:  # every part in view (a bass or drum part off-screen looks missing), from bar 1
-            self.roll.fit_to(notes, zoom_in=True, horizontal=False)
+        # every part in view (a bass or drum part off-screen looks missing), from bar 1
+        self.roll.show_piece(self.document.store.notes())
         self.roll.horizontalScrollBar().setValue(0)
         self._update_title()
 

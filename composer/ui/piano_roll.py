@@ -31,6 +31,10 @@ SMOOTH_SCROLL_MS = 110  # a wheel notch glides instead of jumping
 EXTRA_BARS = 16  # room to write past the last note
 FIT_MARGIN_PX = 24  # room left around notes brought into view
 FIT_MAX_ROW = 20  # Zoom to Fit never makes rows taller than this (a 3-note selection is not a wall)
+# The furthest a view the window places zooms out to show a whole result or file: a 16th is 3 px,
+# a 4/4 bar 48 px (about 18 bars in the default window). Past that a long file keeps its zoom.
+AUTO_MIN_PX_PER_QUARTER = 12.0
+CONTEXT_BARS = 2  # the bars before new notes shown with them: the music they continue or sit under
 
 
 def bar_beat(tick: int, meters: MeterMap | TimeSignature) -> str:
@@ -100,6 +104,14 @@ class PianoRoll(QAbstractScrollArea):
             self._glides[bar] = glide
         self.horizontalScrollBar().valueChanged.connect(self._scrolled)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        # Whether the user scrolled or zoomed since the window last placed the view (a result,
+        # an opened file, Zoom to Fit): then a result is only brought into view, the zoom kept.
+        self.moved_by_hand = False
+        # The zoom last chosen by hand (or the default): the most a placed view zooms in, so a
+        # short result after a long one zooms back in, but never past what the user reads at.
+        self.preferred_zoom = (self.geometry_.px_per_quarter, self.geometry_.row_height)
+        for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
+            bar.actionTriggered.connect(self._hand_moved)  # dragged, clicked, paged: not setValue
         document.notes_changed.connect(self._notes_changed)
         self.view_changed.connect(self._view_moved)
         document.selection_changed.connect(self.viewport().update)
@@ -189,11 +201,21 @@ class PianoRoll(QAbstractScrollArea):
         g = self.geometry_
         self.verticalScrollBar().setValue(g.y(pitch) - self.viewport().height() // 2)
 
+    def _hand_moved(self, *_args) -> None:
+        self.moved_by_hand = True
+
+    def _hand_zoomed(self) -> None:
+        self.moved_by_hand = True
+        self.preferred_zoom = (self.geometry_.px_per_quarter, self.geometry_.row_height)
+
     def zoom_horizontal(self, factor: float, anchor_x: int | None = None) -> None:
-        """Zoom keeping the tick under anchor_x (viewport x; default the left edge) in place."""
+        """Zoom keeping the tick under anchor_x (viewport x; default the left edge) in place
+        (the zoom keys and Ctrl+wheel: a zoom chosen by hand)."""
         anchor_x = 0 if anchor_x is None else anchor_x
         tick = self.geometry_.tick_at(self.scroll_x() + anchor_x)
-        if self.geometry_.zoom_x(factor):
+        changed = self.geometry_.zoom_x(factor)
+        self._hand_zoomed()
+        if changed:
             self._update_ranges()
             self.horizontalScrollBar().setValue(int(self.geometry_.x(tick)) - anchor_x)
             self.viewport().update()
@@ -202,7 +224,9 @@ class PianoRoll(QAbstractScrollArea):
     def zoom_vertical(self, step: int, anchor_y: int | None = None) -> None:
         anchor_y = self.viewport().height() // 2 if anchor_y is None else anchor_y
         pitch = self.geometry_.pitch_at(self.scroll_y() + anchor_y)
-        if self.geometry_.zoom_y(step):
+        changed = self.geometry_.zoom_y(step)
+        self._hand_zoomed()
+        if changed:
             self._update_ranges()
             self.verticalScrollBar().setValue(self.geometry_.y(pitch) - anchor_y)
             self.viewport().update()
@@ -227,6 +251,7 @@ class PianoRoll(QAbstractScrollArea):
                 dy = -delta.y() * self.geometry_.row_height * 3 // 120
             if mods & Qt.KeyboardModifier.AltModifier:
                 dx, dy = dy, 0
+            self._hand_moved()
             glide = pixels.isNull()
             self.scroll_by(self.horizontalScrollBar(), dx, glide)
             self.scroll_by(self.verticalScrollBar(), dy, glide)
@@ -247,36 +272,87 @@ class PianoRoll(QAbstractScrollArea):
         animation.setEndValue(target)
         animation.start()
 
-    def fit_to(self, notes: list[Note], *, zoom_in: bool = False, horizontal: bool = True) -> None:
+    def fit_to(self, notes: list[Note], *, zoom_in: bool = False) -> None:
         """Bring `notes` into view: scroll to them, zooming out when they do not fit (and, with
         `zoom_in`, in, so they fill the view: View > Zoom to Fit). Notes already in view stay put
-        unless zooming in. `horizontal=False` fits only the pitch range (a long file's bars
-        stay readable) and shows its start."""
+        unless zooming in."""
         if not notes:
             return
+        if zoom_in:  # Zoom to Fit asks the window to place the view: the next result is placed too
+            self.moved_by_hand = False
         g, vp = self.geometry_, self.viewport()
         t0, t1 = min(n.onset for n in notes), max(n.end for n in notes)
         low, high = min(n.pitch for n in notes), max(n.pitch for n in notes)
         width = max(1, vp.width() - 2 * FIT_MARGIN_PX)
-        if horizontal:
-            wanted = width / max(1.0, (t1 - t0) / TICKS_PER_QUARTER)
-            if wanted < g.px_per_quarter or zoom_in:
-                g.zoom_x(wanted / g.px_per_quarter)  # clamped to the geometry's limits
+        wanted = width / max(1.0, (t1 - t0) / TICKS_PER_QUARTER)
+        if wanted < g.px_per_quarter or zoom_in:
+            g.zoom_x(wanted / g.px_per_quarter)  # clamped to the geometry's limits
         wanted_row = (vp.height() - 2 * FIT_MARGIN_PX) // (high - low + 1)
         if wanted_row < g.row_height or zoom_in:
             g.zoom_y(max(MIN_ROW, min(FIT_MAX_ROW if zoom_in else MAX_ROW, wanted_row)) - g.row_height)
         self._update_ranges()
         x0, x1 = g.x(t0), g.x(t1)
         left = self.scroll_x()
-        if not horizontal:
-            self.horizontalScrollBar().setValue(0)
-        elif zoom_in or x0 < left or x1 > left + vp.width():
+        if zoom_in or x0 < left or x1 > left + vp.width():
             # The new notes' end at the right, with as much of what comes before as fits.
             self.horizontalScrollBar().setValue(int(min(x0 - FIT_MARGIN_PX, x1 + FIT_MARGIN_PX - vp.width())))
         y0, y1 = g.y(high), g.y(low) + g.row_height
         top = self.scroll_y()
-        if zoom_in or not horizontal or y0 < top or y1 > top + vp.height():
+        if zoom_in or y0 < top or y1 > top + vp.height():
             self.verticalScrollBar().setValue(int((y0 + y1 - vp.height()) / 2))
+        self.viewport().update()
+        self.view_changed.emit()
+
+    def reveal(self, new: list[Note], context: list[Note] = ()) -> None:
+        """Show new notes (a result, a previewed variation) with the music around them: the
+        `context` notes (what they continue or sit under) from CONTEXT_BARS bars before them to
+        their end, pitch range included, zoomed to fit (out to AUTO_MIN_PX_PER_QUARTER, in up to
+        the preferred zoom). A long run had left the next 8-bar result squeezed into the first
+        8 of 70 bars, an added bass was shown without the melody it sits under, and a run's top
+        notes were above the top edge (QA). After a scroll or zoom by hand only `new` is brought
+        into view (fit_to), the user's zoom kept unless they do not fit."""
+        if not new:
+            return
+        if self.moved_by_hand:
+            self.moved_by_hand = False  # said per result: the next one is placed again
+            self.fit_to(new)
+            return
+        meters = self.document.meter_map()
+        first, last = min(n.onset for n in new), max(n.end for n in new)
+        earliest = first - CONTEXT_BARS * meters.at(first).bar_ticks
+        around = [n for n in context if n.end > earliest and n.onset < last + CONTEXT_BARS * meters.at(last).bar_ticks]
+        t0 = max(0, earliest, min(n.onset for n in new + around))
+        t1 = max(n.end for n in new + around)
+        self._place(t0, t1, new + around, new, squeeze=True)
+
+    def show_piece(self, notes: list[Note]) -> None:
+        """An opened score: every part in view from its start, and every bar where they fit at
+        AUTO_MIN_PX_PER_QUARTER or more (a 12-bar waltz was shown bars 1-10, QA); a longer piece
+        keeps its zoom, its bars readable."""
+        self.moved_by_hand = False
+        if notes:
+            self._place(0, max(n.end for n in notes), notes, notes, squeeze=False)
+
+    def _place(self, t0: int, t1: int, region: list[Note], focus: list[Note], squeeze: bool) -> None:
+        """Zoom so ticks t0-t1 and the pitches of `region` fit (between the limits above), then
+        scroll t0 to the left edge and the pitches to the middle; where the pitches cannot fit,
+        those of `focus`. `squeeze`: past the horizontal limit zoom out to it (else keep the zoom)."""
+        g, vp = self.geometry_, self.viewport()
+        most_x, most_row = self.preferred_zoom
+        wanted = (vp.width() - 2 * FIT_MARGIN_PX) / max(1.0, (t1 - t0) / TICKS_PER_QUARTER)
+        if wanted >= AUTO_MIN_PX_PER_QUARTER or squeeze:
+            g.zoom_x(min(most_x, max(AUTO_MIN_PX_PER_QUARTER, wanted)) / g.px_per_quarter)
+        else:
+            g.zoom_x(most_x / g.px_per_quarter)
+        low, high = min(n.pitch for n in region), max(n.pitch for n in region)
+        wanted_row = (vp.height() - 2 * FIT_MARGIN_PX) // (high - low + 1)
+        g.zoom_y(max(MIN_ROW, min(most_row, wanted_row)) - g.row_height)
+        self._update_ranges()  # (may bring the horizontal scroll bar, shrinking the viewport)
+        if wanted_row < MIN_ROW:
+            low, high = min(n.pitch for n in focus), max(n.pitch for n in focus)
+        self.horizontalScrollBar().setValue(int(g.x(t0)) - FIT_MARGIN_PX)
+        y0, y1 = g.y(high), g.y(low) + g.row_height
+        self.verticalScrollBar().setValue(int((y0 + y1 - vp.height()) / 2))
         self.viewport().update()
         self.view_changed.emit()
 
