@@ -124,6 +124,18 @@ class InstrumentBox(QComboBox):
             self.lineEdit().setText(self.itemText(self.currentIndex()))
 
 
+class _CentreLabel(QLabel):
+    """The Pan label: a double-click centres the pan (as its tooltip says)."""
+
+    def __init__(self, text: str, slider: QSlider):
+        super().__init__(text)
+        self.slider = slider
+        self.setToolTip("Pan (double-click to centre)")
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        self.slider.setValue(64)
+
+
 class VoicingPanel(QWidget):
     current_voice_changed = Signal(int)
     write_voices_changed = Signal(list)  # the voices ticked "Write" (for Continue and Fill)
@@ -163,10 +175,14 @@ class VoicingPanel(QWidget):
         while self._grid.count():
             item = self._grid.takeAt(0)
             if item.widget():
+                item.widget().hide()  # (drawn over the new rows until deleted, else)
                 item.widget().deleteLater()
         self.rows = []
         ticked = set(self.write_voices()) if self.rows else set()
-        for column, title in enumerate(("Draw", "Voice", "Instrument", "Volume", "Pan", "M", "S", "Write")):
+        # Two lines a voice: what it is (draw, name, instrument), then how it sounds and whether
+        # the co-writer writes it. In one row of eight columns Pan, M, S and Write lay behind a
+        # horizontal scroll bar at the dock's default width (QA), Write deciding what Continue writes.
+        for column, title in enumerate(("Draw", "Voice", "Instrument")):
             self._grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
         for index, voice in enumerate(self.document.voices):
             pick = QRadioButton()
@@ -177,18 +193,33 @@ class VoicingPanel(QWidget):
             program = InstrumentBox()
             program.fill(voice.is_drum, self.kits)
             volume = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=127)
+            volume.setToolTip("Volume")
             pan = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=127)
             pan.setToolTip("Pan: left ← centre → right (double-click the label to centre)")
-            mute, solo = QCheckBox(), QCheckBox()
-            write = QCheckBox()
+            mute, solo = QCheckBox("M"), QCheckBox("S")
+            mute.setToolTip("Mute this voice")
+            solo.setToolTip("Solo: hear only the soloed voices")
+            write = QCheckBox("Write")
             write.setChecked(index in ticked)
             write.setToolTip("Continue and Fill write in the ticked voices only (none ticked: each voice "
                              "sounding at the end, or with notes in the selected bars)")
             write.toggled.connect(lambda _on: self.write_voices_changed.emit(self.write_voices()))
             row = {"pick": pick, "name": name, "program": program, "volume": volume, "pan": pan,
                    "mute": mute, "solo": solo, "write": write}
-            for column, key in enumerate(row):
-                self._grid.addWidget(row[key], index + 1, column)
+            sound = QWidget()  # the second line, under the name and instrument
+            line = QHBoxLayout(sound)
+            line.setContentsMargins(0, 0, 0, 6)
+            line.setSpacing(4)
+            for label, slider in ((QLabel("Vol"), volume), (_CentreLabel("Pan", pan), pan)):
+                line.addWidget(label)
+                slider.setMinimumWidth(40)
+                line.addWidget(slider, 1)
+            for box in (mute, solo, write):
+                line.addWidget(box)
+            self._grid.addWidget(pick, 2 * index + 1, 0)
+            self._grid.addWidget(name, 2 * index + 1, 1)
+            self._grid.addWidget(program, 2 * index + 1, 2)
+            self._grid.addWidget(sound, 2 * index + 2, 1, 1, 2)
             program.currentIndexChanged.connect(lambda i, v=index, box=program: self._program_picked(v, box.itemData(i)))
             volume.valueChanged.connect(lambda value, v=index: self._edit(v, volume=value))
             pan.valueChanged.connect(lambda value, v=index: self._edit(v, pan=value))

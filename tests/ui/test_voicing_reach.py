@@ -1,12 +1,15 @@
 """QA: the Voicing tab as a musician finds it after opening a four-voice file in a 1400×860 window.
-Its table is wider than the dock and the side panels had no horizontal scroll bar, so the Volume,
-Pan, M, S and Write columns were cut off and unreachable (Fill's own hint says "tick voices under
-Voicing → Write"); and after a file was loaded no Draw button was checked (the old rows' buttons
-stayed in the button group and took the check). Real window, pytest-qt offscreen."""
+Its table was wider than the dock, so the Volume, Pan, M, S and Write columns were cut off, first
+unreachable, then behind a horizontal scroll bar (Fill's own hint says "tick voices under
+Voicing → Write"); each voice now takes two lines that fit the dock; and after a file was
+loaded no Draw button was checked (the old rows' buttons stayed in the button group and took the
+check). Real window, pytest-qt offscreen."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 
 from composer.music.score import Note, Score, Voice
 
@@ -27,18 +30,31 @@ def open_voicing(qtbot, window):
     return area
 
 
-def test_every_voicing_column_can_be_scrolled_into_view(qtbot, window):
+def test_every_voicing_control_is_in_view_at_the_default_size(qtbot, window):
+    """All of each voice's controls lie inside the tab's viewport, no scroll bar to find them
+    behind: at the dock's default width Pan, M, S and Write (what Continue writes) were behind a
+    horizontal scroll bar (QA 10)."""
     area = open_voicing(qtbot, window)
     panel, viewport = window.voicing_panel, area.viewport()
-    write = panel.rows[0]["write"]
-    assert write.mapTo(panel, QPoint(0, 0)).x() + write.width() > viewport.width()  # wider than the dock
-    bar = area.horizontalScrollBar()
-    qtbot.waitUntil(bar.isVisible, timeout=3000)  # a scroll bar to reach the columns past the dock's edge
-    bar.setValue(bar.maximum())  # what dragging the bar to the right shows
-    for key, widget in panel.rows[0].items():
-        if key in ("volume", "pan", "mute", "solo", "write"):
-            left = widget.mapTo(viewport, QPoint(0, 0)).x()
-            assert 0 <= left and left + widget.width() <= viewport.width(), f"{key} cannot be reached"
+    qtbot.wait(50)  # the dock lays out
+    assert not area.horizontalScrollBar().isVisible()
+    for index, row in enumerate(panel.rows):
+        for key, widget in row.items():
+            assert widget.isVisible(), f"voice {index + 1}: {key} hidden"
+            top_left = widget.mapTo(viewport, QPoint(0, 0))
+            assert 0 <= top_left.x() and top_left.x() + widget.width() <= viewport.width(), \
+                f"voice {index + 1}: {key} cut off at the dock's edge"
+            assert 0 <= top_left.y() and top_left.y() + widget.height() <= viewport.height(), \
+                f"voice {index + 1}: {key} below the dock's edge"
+
+
+def test_a_double_click_on_pan_centres_it(qtbot, window):
+    open_voicing(qtbot, window)
+    row = window.voicing_panel.rows[2]
+    row["pan"].setValue(10)
+    label = next(child for child in row["pan"].parentWidget().findChildren(QLabel) if child.text() == "Pan")
+    QTest.mouseDClick(label, Qt.MouseButton.LeftButton)
+    assert row["pan"].value() == 64 and window.document.voices[2].pan == 64
 
 
 def test_the_draw_voice_is_shown_checked_after_a_file_is_loaded(qtbot, window):
