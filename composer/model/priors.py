@@ -319,6 +319,30 @@ def _estimate_chords(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndar
     return np.array(rows, dtype=np.int64).reshape(-1, 4)
 
 
+# Whole bars of silence in the parts a chord is read from, over which the chord before is held: the
+# answer bars of a call and response, a tune's breath between phrases. With no chord there, a
+# harmony part added under a blues sung in bars 1-3, 5-7 and 9-11 played Dm7 Am in its answer
+# bars 4 and 8 (QA qa36), where a band holds the I chord of the bar before.
+HELD_REST_BARS = 2
+
+
+def held_over_rests(chords: np.ndarray, meters: np.ndarray | None, bars: int = HELD_REST_BARS) -> np.ndarray:
+    """estimate_chords' rows (K, 4) (onset tick, duration ticks, root, quality) with each chord
+    that a silence of at most `bars` whole bars follows held to the next chord: where nothing
+    sounds, nothing says the harmony moved. A longer silence (an interlude, a part resting for
+    a section) keeps no chord. A copy; rows in onset order."""
+    out = np.array(chords, dtype=np.int64).reshape(-1, 4)
+    for i in range(len(out) - 1):
+        end, after = int(out[i, 0] + out[i, 1]), int(out[i + 1, 0])
+        if end >= after:
+            continue
+        _, lengths = bar_positions(np.array([end]), meters)
+        # (the silence begins on a bar line: estimate_chords' rows are whole bars or halves)
+        if after - end <= bars * int(lengths[0]):
+            out[i, 1] = after - int(out[i, 0])
+    return out
+
+
 def _best_chord(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, start: int, length: int,
                 key_classes: frozenset[int] | None, bass_tone: bool, sevenths: bool,
                 blues: int | None = None) -> tuple[int, int] | None:
@@ -1238,6 +1262,9 @@ class Ostinato:
     pitches: tuple[int, ...]
     roots: tuple[int, ...] | None = None
     thirds: tuple[int, ...] | None = None  # the third (3 minor, 4 major, -1 none) of the chord under each note
+    # A riff that moves with its chords: its last statement over each chord root (pitch class ->
+    # pitches), played as it was where that root comes back (None: moved by the nearest interval)
+    by_root: dict[int, tuple[int, ...]] | None = None
 
     def next_note(self, after: int, root_at: Callable[[int], int] | None = None,
                   below: int | None = None, third_at: Callable[[int], int] | None = None) -> tuple[int, int]:
@@ -1260,6 +1287,10 @@ class Ostinato:
         onset, pitch = self.anchor + turn * self.period + self.offsets[k], self.pitches[k]
         if root_at is not None and self.roots is not None and self.roots[k] >= 0:
             root = root_at(onset)
+            if self.by_root is not None and root in self.by_root:
+                # (as it was played over that root: moved by the nearest interval each time, a boogie
+                # riff climbed a fourth at each change of I, IV and V)
+                return onset, self.by_root[root][k]
             if root >= 0:
                 third = self.thirds[k] if self.thirds is not None else -1
                 on_third = third > 0 and (self.pitches[k] - self.roots[k]) % 12 == third
@@ -1305,13 +1336,14 @@ def chord_roots(features: Callable[[np.ndarray], dict], onsets: np.ndarray) -> n
 def find_ostinato(onsets: np.ndarray, pitches: np.ndarray, end: int, bar: int,
                   statements: int = OSTINATO_STATEMENTS,
                   root_at: Callable[[np.ndarray], np.ndarray] | None = None,
-                  third_at: Callable[[np.ndarray], np.ndarray] | None = None) -> Ostinato | None:
+                  third_at: Callable[[np.ndarray], np.ndarray] | None = None, moved: bool = False) -> Ostinato | None:
     """The figure a line (grid onsets ascending, the notes of a chord top down; pitches) states at least
     `statements` times in a row, bar for bar, in the bars before the bar line `end` (grid ticks;
     bars of `bar` ticks), by onset and pitch; the shortest of OSTINATO_BARS; None if none. A
     figure needs two notes (one repeated note is a pedal, which the model keeps by itself).
     root_at: grid onsets -> the chord roots there (-1 none), for Ostinato.roots (None: unknown);
-    third_at likewise for Ostinato.thirds."""
+    third_at likewise for Ostinato.thirds. moved (with root_at): a figure moved with its chords,
+    statement by statement, is one too (_moved_riff)."""
     for bars in OSTINATO_BARS:
         period = bars * bar
         windows = []
@@ -1319,6 +1351,11 @@ def find_ostinato(onsets: np.ndarray, pitches: np.ndarray, end: int, bar: int,
             inside = (onsets >= end - k * period) & (onsets < end - (k - 1) * period)
             windows.append((tuple((onsets[inside] - (end - k * period)).tolist()), tuple(pitches[inside].tolist())))
         first = windows[0]
+        if moved and root_at is not None and len(first[0]) >= 2 and len(set(first[1])) >= 2:
+            moved = _moved_riff(windows, [end - k * period for k in range(1, statements + 1)], onsets, pitches,
+                                end, period, root_at)
+            if moved is not None:
+                return moved
         if len(first[0]) >= 2 and len(set(first[1])) >= 2 and all(w == first for w in windows[1:]):
             roots = None
             if root_at is not None:
@@ -1332,6 +1369,43 @@ def find_ostinato(onsets: np.ndarray, pitches: np.ndarray, end: int, bar: int,
                 thirds = tuple(int(t) for t in third_at(end - period + np.array(first[0], dtype=np.int64)))
             return Ostinato(anchor=end, period=period, offsets=first[0], pitches=first[1], roots=roots, thirds=thirds)
     return None
+
+
+RIFF_LOOKBACK = 12  # periods before a moved riff's statements searched for its statements over other roots
+
+
+def _moved_riff(windows: list[tuple[tuple, tuple]], starts: list[int], onsets: np.ndarray, pitches: np.ndarray,
+                end: int, period: int, root_at: Callable[[np.ndarray], np.ndarray]) -> Ostinato | None:
+    """A riff moved with its chords (find_ostinato's windows: the last statements, latest first,
+    each (offsets, pitches), beginning at grid ticks `starts`): each statement over one chord root,
+    the same figure (offsets, intervals, and its first note's interval over the root) over two
+    roots or more. Its Ostinato keeps its last statement over each root (by_root), also from the
+    RIFF_LOOKBACK periods before. A boogie riff's last bars over IV, I and V (b3 3 5 6 b7 6 5 3)
+    had been no ostinato, as not the same notes. None where the statements are not such a riff."""
+    def shape(window, start):
+        offsets, notes = window
+        roots = {int(r) for r in root_at(start + np.array(offsets, dtype=np.int64))}
+        if len(roots) != 1 or min(roots) < 0:
+            return None, -1
+        root = roots.pop()
+        return (offsets, tuple(p - notes[0] for p in notes), (notes[0] - root) % 12), root
+
+    shapes = [shape(w, s) for w, s in zip(windows, starts)]
+    figure = shapes[0][0]
+    if figure is None or any(f != figure for f, _ in shapes[1:]) or len({r for _, r in shapes}) < 2:
+        return None
+    by_root: dict[int, tuple[int, ...]] = {}
+    for k in range(1, RIFF_LOOKBACK + 1):  # latest first: each root's last statement
+        start = end - k * period
+        inside = (onsets >= start) & (onsets < start + period)
+        window = (tuple((onsets[inside] - start).tolist()), tuple(pitches[inside].tolist()))
+        found, root = shape(window, start) if len(window[0]) else (None, -1)
+        if found == figure and root not in by_root:
+            by_root[root] = window[1]
+    offsets, last = windows[0]
+    root = shapes[0][1]
+    return Ostinato(anchor=end, period=period, offsets=offsets, pitches=last, roots=(root,) * len(offsets),
+                    thirds=None, by_root=by_root)
 
 
 # A loop across a gap: a part that repeats a figure of FILL_LOOP_BARS bars on both sides of a fill (an

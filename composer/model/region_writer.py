@@ -31,13 +31,15 @@ from composer.model.priors import (BESIDE_WEIGHT, FIGURE_BARS, FIGURE_MIN_BARS, 
                                    RECALL_NOTES, RECALL_SHORTEST, ROOT_BASS_SHARE, GrooveProfile, LineRecall,
                                    Ostinato, Under, bar_figure_of, blues_tonic, chord_roots, chord_thirds, chord_tones,
                                    estimate_chords, find_loop, find_ostinato, grid_of, groove_profile,
-                                   harmonic_rhythm_of, line_habits, line_rhythm_of, metric_weight, on_beat_pull,
-                                   phrase_holds, played_grid, recency_weights, style_chord_strength, texture_of,
-                                   unplayed_subdivisions, written_grid)
+                                   harmonic_rhythm_of, held_over_rests, line_habits, line_rhythm_of, metric_weight,
+                                   on_beat_pull, phrase_holds, played_grid, recency_weights, style_chord_strength,
+                                   texture_of, unplayed_subdivisions, written_grid)
 from composer.model.sampling import (UNISON_PENALTY, RegionPlan, TargetVoice, branch_points, sample_region,
                                      tonic_triad)
 from composer.model.style_beats import kick_line, style_beat, swung
 from composer.model.voice_leading import parallel_guard_of
+from composer.music.blues import (BLUES_CELL, BLUES_STEPS, blues_bar_roots, blues_tonic_of, twelve_bar_phase,
+                                  twelve_bar_root)
 from composer.music.chords import CHORD_INTERVALS, QUALITIES, QUALITY_INDEX
 from composer.music.drum_phrasing import phrase_drums
 from composer.music.limits import BARS_REQUEST_NOTES, region_fill_cap, voice_fill_cap
@@ -755,6 +757,12 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     # Other parts' notes inside a bounded region are read beside the written voice.
     beside = end_g is not None and bool(np.any((array[:, 0] >= region.start) & (array[:, 0] < region.end)
                                                & ~np.isin(array[:, 4], list(region.voices))))
+    # A blues in the 12-bar form, no chords written: its own parts go on in the form, or fill its
+    # bars, over the form's chords (_blues_form), not only beside parts that play there; and a
+    # line that states a riff, a melody too, keeps it, moved with them.
+    blues, bar_lines = _piece_blues(score, pitched_notes, region)
+    form = _blues_form(blues, bar_lines, pitched_notes, region) if chord_rows is None and not beside else None
+    form_features = ScoreFeatures(meters, keys, form) if form is not None else None
     targets = []
     for v in region.voices:
         own = array[array[:, 4] == v]
@@ -790,8 +798,9 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         # chords (a piano's 4-bar loop under a long continuation had stuck on one G triad for 40
         # bars; QA).
         played = None if role == drums_role or len(own) < 8 else _played_grid(own, meters)
-        riff = _ostinato(earlier, start_g, features, chord_rows is not None) \
-            if (texture is not None or mono) and role in _ACCOMPANYING else None
+        riff = _ostinato(earlier, start_g, form_features or features, chord_rows is not None or form is not None,
+                         moved=form is not None) \
+            if (texture is not None or mono) and (role in _ACCOMPANYING or (form is not None and mono)) else None
         if riff is None and end_g is not None and (texture is not None or mono) and role in _ACCOMPANYING:
             riff = _loop_across(own, start_g, end_g, features, chord_rows is not None)  # (a fill)
         figure = _bar_figure(own, features, start_g, end_g) if texture is None and mono and role in _ACCOMPANYING \
@@ -916,6 +925,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                       slash_basses=slash_basses(score, chords),
                       chord_pitch_classes=_chord_pitch_classes(chord_rows, region, key) | _minor_degrees(key, pitched_notes)
                       if key_detected else frozenset(),
+                      blue_notes=_blue_notes(key, blues, pitched_notes) if key_detected else frozenset(),
                       chord_strength=0.0 if chord_rows is None else (
                           style_chord_strength(style) if controls.chord_strength is None else controls.chord_strength))
     # (almost) no notes of its own, or only those the request wrote before a key change: after the
@@ -954,6 +964,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         # played or exported ones do, ends on its bar line, and its last bar's chord counts)
         loop = progression_loop(pitched_notes[pitched_notes[:, 0] < region.start], meters, start_g * V.TICKS_PER_GRID,
                                 key.pitch_classes if key is not None else None, key)
+    if form is not None:
+        loop = form
     if loop is not None and plan.final_bar is not None and plan.final_chord is not None:
         plan = replace(plan, final_bar=_cadence_in_bar(loop, plan.final_bar, end_g, plan.final_chord))
         loop = _ending_on(loop, plan.final_bar * V.TICKS_PER_GRID, plan.final_chord)
@@ -1156,7 +1168,8 @@ def _others_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarray
     than the region's, in chords that hold a bass part's note at each bar line where there is one
     (a piano continued after a bass of G2 G2 D3 G2 under a tune's whole-note F took D minor, and
     agreed with the bass on 6-8 of 16 bars); None where there are none. And whether they were
-    read as a blues (priors.blues_tonic)."""
+    read as a blues (priors.blues_tonic). A chord is held over a short silence of those voices
+    (priors.held_over_rests)."""
     others = pitched_notes[~np.isin(pitched_notes[:, 4], list(region.voices))]
     if not len(others):
         return None, False
@@ -1167,8 +1180,8 @@ def _others_chords(pitched_notes: np.ndarray, region: Region, meters: np.ndarray
     # wherever they play, as a part added to the whole piece has no notes outside its region)
     reading = _reading(_outside_region(pitched_notes, region), meters, key)
     reading["blues"] = blues_tonic(others[:, 1], others[:, 2], key)
-    estimated = estimate_chords(others[:, 0], others[:, 1], others[:, 2], meters, key_classes, bass_tone=basses,
-                                **reading)
+    estimated = held_over_rests(estimate_chords(others[:, 0], others[:, 1], others[:, 2], meters, key_classes,
+                                                bass_tone=basses, **reading), meters)
     return (estimated if len(estimated) else None), reading["blues"] is not None
 
 
@@ -1181,6 +1194,41 @@ def _pitched(score: Score, region: Region, roles: list[str]) -> np.ndarray:
 LOOP_BARS = (4, 8, 2)  # progression lengths a continuation cycles, the likeliest first
 LOOP_AGREEMENT = 0.75  # share of bars a progression must repeat in the context to be a loop
 LOOP_AHEAD = 256  # bars of a cycled progression laid ahead of a continuation
+
+
+def _piece_blues(score: Score, pitched_notes: np.ndarray, region: Region) -> tuple[int | None, list[int]]:
+    """The tonic of the blues the pitched notes outside the region (note array rows, ticks) play
+    (composer.music.blues.blues_tonic_of, by the score's bars), or None; and the score's bar lines
+    (ticks) to the region's end (a continuation: LOOP_AHEAD bars on), [] without a meter map."""
+    meter_map = getattr(score, "meter_map", None)
+    if meter_map is None or not len(pitched_notes):
+        return None, []
+    meter_map = meter_map()
+    last = int((pitched_notes[:, 0] + pitched_notes[:, 1]).max())
+    ahead = region.end if region.end is not None else region.start + LOOP_AHEAD * meter_map.at(region.start).bar_ticks
+    lines = meter_map.bar_starts(max(last, ahead) + 1)
+    lines.append(lines[-1] + meter_map.at(lines[-1]).bar_ticks if lines else meter_map.at(0).bar_ticks)
+    return blues_tonic_of(pitched_notes[:, 0], pitched_notes[:, 1], pitched_notes[:, 2], lines), lines
+
+
+def _blues_form(tonic: int | None, lines: list[int], pitched_notes: np.ndarray, region: Region) -> np.ndarray | None:
+    """Chord rows (onset, duration, root, dominant seventh; ticks) from the first bar line in
+    `lines` (_piece_blues) to the region's end, bar by bar the I7, IV7 or V7 of the 12-bar form
+    (composer.music.blues.twelve_bar_phase), where the pitched notes outside the region (note
+    array rows, ticks) are a blues on `tonic` (None: none) whose bars keep to that form; None
+    otherwise. A boogie riff continued had copied its last bars' order (IV I V IV I V, bars
+    13-18), and a fill of its bars 5-6 played the riff on I or V, or runs in F major: the form
+    says the next chorus opens on I, and bars 5-6 are IV."""
+    if tonic is None or len(pitched_notes) < 16:
+        return None
+    onsets, durations, pitches = pitched_notes[:, 0], pitched_notes[:, 1], pitched_notes[:, 2]
+    phase = twelve_bar_phase(blues_bar_roots(onsets, durations, pitches, lines, tonic))
+    if phase is None:
+        return None
+    # (the context's bars too: a riff there is read over them, _ostinato)
+    rows = [(start, end - start, (tonic + twelve_bar_root(i, phase)) % 12, QUALITY_INDEX["dom7"])
+            for i, (start, end) in enumerate(zip(lines, lines[1:])) if region.end is None or start < region.end]
+    return np.array(rows, dtype=np.int64).reshape(-1, 4) if rows else None
 
 
 def progression_loop(notes: np.ndarray, meters: np.ndarray, start: int,
@@ -1507,11 +1555,11 @@ def _new_part_centre(controls: Controls, role: int) -> float | None:
     return (controls.lowest + controls.highest) / 2
 
 
-def _ostinato(earlier: np.ndarray, start: int, features, chords: bool) -> Ostinato | None:
+def _ostinato(earlier: np.ndarray, start: int, features, chords: bool, moved: bool = False) -> Ostinato | None:
     """The figure a line's notes before the region (rows onset, duration, pitch, ... in ticks)
     repeat bar for bar up to the bar line at or before `start` (grid ticks), if any
     (priors.find_ostinato); chords: the score has chords (written or given), which the figure's
-    notes then move with."""
+    notes then move with; moved: a figure moved with them bar by bar counts (a blues riff)."""
     if len(earlier) < 2 * OSTINATO_STATEMENTS:
         return None
     at = features(np.array([start]))
@@ -1519,7 +1567,8 @@ def _ostinato(earlier: np.ndarray, start: int, features, chords: bool) -> Ostina
     order = np.lexsort((-earlier[:, 2], earlier[:, 0] // V.TICKS_PER_GRID))  # a chord's notes top down
     riff = find_ostinato(earlier[order, 0] // V.TICKS_PER_GRID, earlier[order, 2], end, int(at["bar_len"][0]),
                          root_at=(lambda onsets: chord_roots(features, onsets)) if chords else None,
-                         third_at=(lambda onsets: chord_thirds(features, onsets)) if chords else None)
+                         third_at=(lambda onsets: chord_thirds(features, onsets)) if chords else None,
+                         moved=moved)
     if riff is not None and chords and riff.roots is not None and max(riff.roots) < 0 \
             and (chord_roots(features, start + np.arange(riff.period)) >= 0).any():
         # Chords given over the region, none known under the figure: nothing to move it by, and
@@ -1584,6 +1633,29 @@ def _minor_degrees(key: Key | None, notes: np.ndarray) -> frozenset[int]:
     counts = np.bincount(notes[:, 2] % 12, minlength=12)
     return frozenset(pc for pc in ((key.tonic + d) % 12 for d in MINOR_DEGREES)
                      if pc not in key.pitch_classes and counts[pc] >= MINOR_DEGREE_NOTES)
+
+
+# A blues's lock is its tonic's major or mixolydian (request.estimated_key), and a riff's blue
+# notes lie outside it: b3 over I (Eb in C), and over IV and V their own (Ab over F7). A boogie in
+# C continued locked to C mixolydian could not play its riff and ran up and down C major for the
+# next chorus (seeds 1-2: 0 of 96 notes a blue third; with --key off it kept the riff), and a fill
+# of its IV bars could not move the riff there. The blue thirds of I, IV and V, and the other
+# notes of their cells (composer.music.blues.BLUES_CELL) that the context plays at least
+# MINOR_DEGREE_NOTES times, are in its key.
+def _blue_notes(key: Key | None, blues: int | None, notes: np.ndarray) -> frozenset[int]:
+    """The pitch classes outside `key` of the blues chords on I, IV and V: their blue (minor)
+    thirds, and the other notes of their cells (BLUES_CELL) that the context's pitched notes (rows
+    onset, length, pitch, ...) play at least MINOR_DEGREE_NOTES times, where they are a blues
+    (_piece_blues: its tonic `blues`) on the key's tonic; none otherwise. (Not a major piece's
+    notes that only sound its tonic's blue notes: a G major song that goes to Eb major sounds Bb
+    and F, and a part added to its G major bars had played them.)"""
+    if key is None or blues is None or blues != key.tonic or not len(notes):
+        return frozenset()
+    counts = np.bincount(notes[:, 2] % 12, minlength=12)
+    cells = {(key.tonic + step + tone) % 12 for step in BLUES_STEPS for tone in BLUES_CELL}
+    thirds = {(key.tonic + step + 3) % 12 for step in BLUES_STEPS}
+    return frozenset(pc for pc in cells if pc not in key.pitch_classes
+                     and (pc in thirds or counts[pc] >= MINOR_DEGREE_NOTES))
 
 
 def _played_grid(own: np.ndarray, meters: np.ndarray) -> tuple[int, float, np.ndarray | None] | None:

@@ -205,10 +205,13 @@ class RegionPlan:
     # Pitch classes of the chords written or given over the region that the key lock lacks (E7's
     # G# in A minor, a secondary dominant's leading note): allowed too, so the chord can sound.
     chord_pitch_classes: frozenset[int] = frozenset()
+    # A blues's blue notes outside its key's scale (region_writer._blue_notes): in its key over every
+    # chord, not only where a chord holds them.
+    blue_notes: frozenset[int] = frozenset()
 
     def allowed_pitch_classes(self) -> frozenset[int] | None:
-        """The key lock's pitch classes and the written chords' (None: no lock)."""
-        return None if self.key is None else self.key.pitch_classes | self.chord_pitch_classes
+        """The key lock's pitch classes, the written chords' and a blues's blue notes (None: no lock)."""
+        return None if self.key is None else self.key.pitch_classes | self.chord_pitch_classes | self.blue_notes
 
 
 def _guard_loops(pitch_logits: torch.Tensor, rows: list, voice: torch.Tensor, slots: dict) -> None:
@@ -759,8 +762,9 @@ def _chord_prior(plan: RegionPlan, row: _Row, voice: TargetVoice, features) -> n
         chords = chords + _rooted_spans(row, voice, onsets, feats, features)
     if plan.chord_pitch_classes and plan.key is not None:  # a detected lock widened chord by chord (after
         # unrepeated: a repeated note gets no bonus, and no pass either)
-        chords = chords + widened_lock_prior(feats["chord_root"], feats["chord_quality"], plan.key.pitch_classes,
-                                             plan.chord_pitch_classes)
+        chords = chords + widened_lock_prior(feats["chord_root"], feats["chord_quality"],
+                                             plan.key.pitch_classes | plan.blue_notes,
+                                             plan.chord_pitch_classes - plan.blue_notes)
     return chords if texture is None else chords + texture
 
 
@@ -1030,8 +1034,10 @@ def _riff_next(row: _Row, voice: TargetVoice, plan: RegionPlan, features) -> tup
     mine = [n for n in row.notes if n[0] == voice.score_voice]
     root_at = third_at = None
     if voice.ostinato.roots is not None:
-        root_at = lambda onset: int(chord_roots(features, np.array([onset]))[0])  # noqa: E731
-        third_at = lambda onset: int(chord_thirds(features, np.array([onset]))[0])  # noqa: E731
+        # (chords as sure as written ones, as a blues form's, move it as written ones do)
+        chords = _prior_chords(plan, row, features) if plan.prior_chords_sure else features
+        root_at = lambda onset: int(chord_roots(chords, np.array([onset]))[0])  # noqa: E731
+        third_at = lambda onset: int(chord_thirds(chords, np.array([onset]))[0])  # noqa: E731
     if mine and voice.texture is not None:
         last = mine[-1][2]
         return last, root_at, min(n[1] for n in mine if n[2] == last), third_at
@@ -1186,7 +1192,7 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
     voice_mask = torch.zeros(V.N_VOICE, dtype=torch.bool)
     voice_mask[[v.slot for v in plan.voices]] = True
     pitched = allowed_pitches(plan.key, c.lowest if c.lowest is not None else LOWEST,
-                              c.highest if c.highest is not None else HIGHEST, plan.chord_pitch_classes)
+                              c.highest if c.highest is not None else HIGHEST, plan.chord_pitch_classes | plan.blue_notes)
     # The pitch range is a control of pitched voices: a drum voice keeps its kit (keys are drums, not pitches).
     drums = allowed_pitches(None, DRUM_LOWEST, DRUM_HIGHEST)
     if not pitched.any() and any(v.role != V.ROLES.index("drums") for v in plan.voices):

@@ -57,6 +57,22 @@ RIFF_BARS = 0.8
 _CELLS = np.array([[float((pc - root) % 12 in BLUES_CELL) for pc in range(12)] for root in range(12)])
 
 
+def _bar_table(onsets: np.ndarray, durations: np.ndarray, classes: np.ndarray,
+               bar_lines: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
+    """The bars that hold notes, as indices into `bar_lines` (None: 4/4 bars from tick 0; a note
+    before the first bar line counts in the first bar), ascending (B,), and the time each pitch
+    class sounds in each (B, 12) (only the bars that hold notes: a stray note 16 days on made
+    699,051 bars)."""
+    if bar_lines is None or not len(bar_lines):
+        bar = (onsets // (4 * TICKS_PER_QUARTER)).astype(np.int64)
+    else:
+        bar = np.maximum(np.searchsorted(np.asarray(bar_lines, dtype=np.int64), onsets, side="right") - 1, 0)
+    ids, bar = np.unique(bar, return_inverse=True)
+    per_bar = np.zeros((len(ids), 12))
+    np.add.at(per_bar, (bar.reshape(-1), classes), durations)
+    return ids, per_bar
+
+
 def blue_shares_hold(share: np.ndarray, tonic: int) -> bool:
     """Whether pitch-class shares (12,) of the notes' sounding time (summing to 1) sound the blue
     notes of `tonic` (pitch class): its minor third and minor seventh each BLUE_NOTE_SHARE or more,
@@ -87,15 +103,7 @@ def blues_tonic_of(onsets: Sequence[int], durations: Sequence[int], pitches: Seq
     if not len(onsets) or total <= 0:
         return None
     share = np.bincount(classes, weights=durations, minlength=12) / total
-    if bar_lines is None or not len(bar_lines):
-        bar = (onsets // (4 * TICKS_PER_QUARTER)).astype(np.int64)
-    else:
-        bar = np.maximum(np.searchsorted(np.asarray(bar_lines, dtype=np.int64), onsets, side="right") - 1, 0)
-    # (bars with notes, 12) time of each pitch class in each bar, and the time each root's cell
-    # holds there (only the bars that hold notes: a stray note 16 days on made 699,051 bars)
-    bar = np.unique(bar, return_inverse=True)[1].reshape(-1)
-    per_bar = np.zeros((int(bar.max()) + 1, 12))
-    np.add.at(per_bar, (bar, classes), durations)
+    _, per_bar = _bar_table(onsets, durations, classes, bar_lines)
     held_by_root = per_bar @ _CELLS.T  # (bars, roots)
     bar_time = per_bar.sum(axis=1)
     sounding = np.count_nonzero(bar_time)
@@ -126,3 +134,57 @@ def blues_tonic_of(onsets: Sequence[int], durations: Sequence[int], pitches: Seq
         if (clear or riff) and together > best_held + 1e-9 * total:
             best, best_held = tonic, together
     return best
+
+
+# The 12-bar blues: the roots of its bars over the tonic, I I I I | IV IV I I | V IV I V, and the
+# roots each bar is also played on (the quick change to IV in bar 2, V in bar 10, a last bar on I).
+TWELVE_BAR = (0, 0, 0, 0, 5, 5, 0, 0, 7, 5, 0, 7)
+_ALSO = {1: 5, 9: 7, 11: 0}
+# Least bars with notes, and the least share of them whose blues chord the form has there, for a
+# piece to be heard in the form: the README's riff and a boogie 12 of 12, a call and response
+# sung in 9 of its bars (its quick change in bar 2) 9 of 9.
+FORM_BARS = 8
+FORM_AGREEMENT = 0.85
+
+
+def blues_bar_roots(onsets: Sequence[int], durations: Sequence[int], pitches: Sequence[int],
+                    bar_lines: Sequence[int] | None, tonic: int) -> dict[int, int]:
+    """For each bar that holds notes (its index into `bar_lines`, as blues_tonic_of counts bars),
+    the root over `tonic` (0, 5 or 7 semitones: I, IV, V) of the blues chord whose cell
+    (BLUES_CELL) holds most of the bar's sounding time; a tie goes to I, then IV."""
+    onsets = np.asarray(onsets, dtype=np.int64)
+    if not len(onsets):
+        return {}
+    ids, per_bar = _bar_table(onsets, np.asarray(durations, dtype=np.float64),
+                              np.asarray(pitches, dtype=np.int64) % 12, bar_lines)
+    held = (per_bar @ _CELLS.T)[:, [(tonic + step) % 12 for step in BLUES_STEPS]]
+    return {int(bar): BLUES_STEPS[int(k)] for bar, k in zip(ids, held.argmax(axis=1))}
+
+
+def twelve_bar_phase(roots: dict[int, int]) -> int | None:
+    """Where the 12-bar form begins (a bar index modulo 12) for bars' blues chord roots
+    (blues_bar_roots: bar index -> 0, 5 or 7), or None: FORM_BARS bars or more, FORM_AGREEMENT of
+    them on a root the form has there (TWELVE_BAR, or a common variant of that bar), among them
+    a IV bar and a V bar of the form (a riff on I alone has no form). Of phases that agree
+    equally, the one that opens the form on the first bar that holds notes, else None."""
+    if len(roots) < FORM_BARS:
+        return None
+    first = min(roots)
+    best, best_count, tied = None, -1, []
+    for phase in range(12):
+        agree = [root for bar, root in roots.items()
+                 if root == TWELVE_BAR[(bar - phase) % 12] or root == _ALSO.get((bar - phase) % 12)]
+        if len(agree) < FORM_AGREEMENT * len(roots) or not {5, 7} <= set(agree):
+            continue
+        if len(agree) > best_count:
+            best, best_count, tied = phase, len(agree), [phase]
+        elif len(agree) == best_count:
+            tied.append(phase)
+    if len(tied) > 1:
+        return first % 12 if first % 12 in tied else None
+    return best
+
+
+def twelve_bar_root(bar: int, phase: int) -> int:
+    """The root over the tonic (semitones) of bar index `bar` in the 12-bar form begun at `phase`."""
+    return TWELVE_BAR[(bar - phase) % 12]

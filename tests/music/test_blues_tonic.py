@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from composer.music import Note
-from composer.music.blues import blues_tonic_of
+from composer.music.blues import blues_bar_roots, blues_tonic_of, twelve_bar_phase
 from composer.music.scales import Key, estimate_key
 from composer.request import estimated_or_written
 
@@ -148,3 +148,29 @@ def test_a_call_and_response_blues_with_rests_in_its_tonic_bars():
                   ((3, 0, 1), (4, 1, 1), (0, 2, 2))] if bar % 2 == 0 else \
             [Note(root + step, bar * BAR + at * Q, Q - 10) for at, step in enumerate((7, 10, 7, 12))]
     assert _tonic(notes) == 5
+
+
+def _form_phase(notes: list[Note], bars=None) -> int | None:
+    args = ([n.onset for n in notes], [n.duration for n in notes], [n.pitch for n in notes], bars)
+    return twelve_bar_phase(blues_bar_roots(*args, _tonic(notes) if bars is None else blues_tonic_of(*args)))
+
+
+def test_the_12_bar_form_is_heard_where_it_begins():
+    for tonic in (0, 7):
+        assert _form_phase(boogie(tonic)) == 0
+        assert _form_phase(readme_riff(tonic, swing=True)) == 0
+    # after a bar of a riff on I (an intro), and after a one-beat pickup (bar lines given)
+    intro = [n for n in boogie(0) if n.onset < BAR]
+    assert _form_phase(intro + [Note(n.pitch, n.onset + BAR, n.duration) for n in boogie(0)]) == 1
+    tune = [Note(67, 0, 470)] + [Note(n.pitch, n.onset + Q, n.duration) for n in boogie(0)]
+    assert _form_phase(tune, [0] + [Q + k * BAR for k in range(13)]) == 1  # (bar 0 is the pickup)
+
+
+def test_no_form_without_the_form_s_bars():
+    # the boogie's first 7 bars (too few); a riff on I alone (no IV, no V); its bars in another order
+    assert _form_phase([n for n in boogie(0) if n.onset < 7 * BAR]) is None
+    assert twelve_bar_phase({bar: 0 for bar in range(12)}) is None
+    loop = [0, 5, 7, 0] * 3  # a I IV V I song (its chords agree with the form in 6 of 12 bars)
+    assert twelve_bar_phase(dict(enumerate(loop))) is None
+    # the call and response's quick change to IV in bar 2, and V in bar 10: still the form
+    assert twelve_bar_phase(dict(enumerate([0, 5, 0, 0, 5, 5, 0, 0, 7, 7, 0, 7]))) == 0
