@@ -24,6 +24,7 @@ from composer.ui.cowriter import CoWriter, Variation
 from composer.ui.document import ScoreDocument
 from composer.ui.generation_progress import ProgressShape, progress_text
 from composer.ui.generation_controls import GenerationControls
+from composer.ui.key_names import key_text, scale_text
 from composer.ui.status_bar import duration_text
 from composer.ui.variations_view import VariationsView, preview_notes
 
@@ -88,8 +89,10 @@ class CoWriterPanel(QWidget):
         key_row = QHBoxLayout()
         self.tonic = QComboBox()
         self.tonic.addItems(list(PITCH_CLASS_NAMES))
-        self.scale = QComboBox()
-        self.scale.addItems([s for s in SCALES if s != "chromatic"])
+        self.scale = QComboBox()  # shown as a musician writes them, the identifier as the item's data
+        for scale in SCALES:
+            if scale != "chromatic":
+                self.scale.addItem(scale_text(scale), scale)
         key_row.addWidget(self.tonic)
         key_row.addWidget(self.scale)
         self.key_row = QWidget()
@@ -185,7 +188,7 @@ class CoWriterPanel(QWidget):
             "style": self.style_box.currentData() or "", "temperature": self.temperature.value(),
             "top_p": self.top_p.value(), "length": self.length.value(),
             "variations": self.variation_count.value(), "key_mode": self.key_mode.currentData(),
-            "key": str(Key(self.tonic.currentIndex(), self.scale.currentText())),
+            "key": str(self.chosen_key()),
             "seed_range": self.seed_range.currentData(),
             "chord_strength": CHORDS_AUTO if self.chords_auto.isChecked() else self.chord_strength.value(),
             **self.control_rows.settings(),
@@ -218,13 +221,23 @@ class CoWriterPanel(QWidget):
         self.control_rows.apply_settings(values)
         try:
             key = Key.parse(str(values.get("key", "")))
-            self.tonic.setCurrentIndex(key.tonic)
-            self.scale.setCurrentText(key.scale)
+            self.choose_key(key)
         except ValueError:
             pass
         self._wanted_style = values.get("style") or None
         if styles_listed(self.style_box):  # else _model_state selects it once the model's styles are known
             self._select_style(self._wanted_style)
+
+    def chosen_key(self) -> Key:
+        """The key set under Key lock ▸ Choose… (whether or not Choose… is the mode)."""
+        return Key(self.tonic.currentIndex(), self.scale.currentData())
+
+    def choose_key(self, key: Key) -> None:
+        """Set the tonic and scale shown under Choose… (the mode unchanged)."""
+        self.tonic.setCurrentIndex(key.tonic)
+        index = self.scale.findData(key.scale)
+        if index >= 0:
+            self.scale.setCurrentIndex(index)
 
     def key_lock_for_piece(self, saved: dict) -> str:
         """A piece was opened or started, with its saved panel settings (a project's; none for an
@@ -235,8 +248,7 @@ class CoWriterPanel(QWidget):
         mode = self.key_mode.currentData()
         if self.key_mode.findData(saved.get("key_mode")) >= 0 or mode == KEY_DETECT:
             return ""
-        was = (f"{PITCH_CLASS_NAMES[self.tonic.currentIndex()]} {self.scale.currentText()}"
-               if mode == KEY_CHOOSE else "Off")
+        was = key_text(self.chosen_key()) if mode == KEY_CHOOSE else "Off"
         self.key_mode.setCurrentIndex(self.key_mode.findData(KEY_DETECT))
         return f"Key lock back to Detect for the new piece (it was {was})"
 
@@ -262,7 +274,7 @@ class CoWriterPanel(QWidget):
                 request = self.cowriter.continue_request_for(self.document.score().copy(notes=seed), options)
                 if not isinstance(request, str) and request.key == "auto":
                     key = request.resolved_key()
-            self.detected_key.setText(f"Detected: {key}" if key else "Detected: (no seed notes)")
+            self.detected_key.setText(f"Detected: {key_text(key)}" if key else "Detected: (no seed notes)")
 
     # --- the seed and options ----------------------------------------------------------------
     def seed_notes(self) -> list[Note]:
@@ -299,7 +311,7 @@ class CoWriterPanel(QWidget):
         if mode == KEY_DETECT:
             key = self.seed_key(seed)
         elif mode == KEY_CHOOSE:
-            key = Key(self.tonic.currentIndex(), self.scale.currentText())
+            key = self.chosen_key()
         return {"length": self.length.value(), "variations": self.variation_count.value(),
                 "style": self.style_box.currentData(), "temperature": self.temperature.value(),
                 "top_p": self.top_p.value(), "key": key, "key_detected": mode == KEY_DETECT,

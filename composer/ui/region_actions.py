@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QMessageBox, QPushButton, QToolButton
 
 from composer.data.styles import display_name
-from composer.music.scales import Key
 from composer.request import (PART_WORDS, GenerationRequest, PartExists, add_part, bar_at, bar_number, fill_request,
                               finds_no_key, past_the_end, style_notice)
 
@@ -107,7 +106,7 @@ class RegionActions(QObject):
         mode = panel.key_mode.currentData()
         key = {"off": None, "detect": "auto"}.get(mode, "auto")
         if mode == "choose":
-            key = Key(panel.tonic.currentIndex(), panel.scale.currentText())
+            key = panel.chosen_key()
         return dict(style=panel.style_box.currentData(), key=key, temperature=panel.temperature.value(),
                     top_p=panel.top_p.value(), variations=panel.variation_count.value(),
                     seed=random.randrange(2**31), controls=panel.controls())

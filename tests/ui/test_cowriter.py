@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 
 from composer.music import estimate_key
 from composer.music.score import TICKS_PER_QUARTER as Q
+from composer.ui.key_names import key_text
 from composer.ui.main_window import MainWindow
 
 MODEL_TIMEOUT_MS = 60000
@@ -83,7 +84,7 @@ def test_continue_then_accept_a_variation_and_undo_it(qtbot, window):
     QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
     assert window.cowriter.busy and panel.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: len(panel.variations.variations) == 2, timeout=MODEL_TIMEOUT_MS)
-    assert panel.detected_key.text() == f"Detected: {estimate_key(window.document.score().notes)}"
+    assert panel.detected_key.text() == f"Detected: {key_text(estimate_key(window.document.score().notes))}"
     variation = panel.variations.current()
     new = variation.new_notes(window.document.store.notes())
     assert len(new) >= 16 and all(n.generated for n in new)
