@@ -39,7 +39,7 @@ def test_fill_past_the_end_says_so_and_inside_it_does_not(qtbot, window):
     notice = "Bars 11-12 are after the end of the piece (8 bars): continuing it instead; bars 9-10 stay empty"
     started, done = fill_bars(qtbot, window, 11, 12)
     assert started == notice
-    assert done.startswith("1 variation written in ") and done.endswith(f"audition, then accept one. {notice}")
+    assert done.startswith("1 variation of bars 11–12 written in ") and done.endswith(f"audition, then accept one. {notice}")
 
     started, done = fill_bars(qtbot, window, 3, 4)  # inside the piece: nothing to say, nothing left over
     assert "after the end" not in started and done.endswith("audition, then accept one")

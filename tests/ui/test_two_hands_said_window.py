@@ -37,7 +37,7 @@ def fill_bars(qtbot, window, first: int, last: int) -> str:
 
 def test_a_one_track_piano_filled_says_it_is_written_as_two_hands(qtbot, window):
     done = fill_bars(qtbot, window, 5, 6)
-    assert done.startswith("1 variation written in ") and SAID in done, done
+    assert done.startswith("1 variation of bars 5–6 written in ") and SAID in done, done
     variation = window.cowriter_panel.variations.variations[0]
     assert {n.voice for n in variation.score.notes} == {0}  # into the one track
     two = Score(notes=[*tune(), *(n.with_(voice=1) for n in alberti())], voices=[Voice("RH", 0), Voice("LH", 0)])
