@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from composer.music.region import Region
 from composer.music.score import Note, Score
-from composer.request import GenerationRequest, continuation_start, continue_request
+from composer.request import GenerationRequest, bar_at, continuation_start, continue_request
 from composer.ui.document import ScoreDocument
 from composer.ui.model_process import ModelProcess
 from composer.ui.status_bar import duration_text
@@ -270,7 +270,9 @@ class CoWriter(QObject):
         if end - start < MIN_GAP:
             return replace(request, score=score, region=Region(continuation_start(score), None, request.region.voices),
                            **key)
-        # (the asked number of notes still bounds it: a long gap is not filled to its end unasked)
+        # (the asked number of notes or bars still bounds it: a long gap is not filled to its end unasked)
+        if request.bars is not None:
+            end = min(end, bars_after(score, start, request.bars))
         return replace(request, score=score, region=Region(start, end, request.region.voices), bars=None, **key)
 
     def generate_request(self, request: GenerationRequest, *, base: Iterable[Note] = ()) -> str | None:
@@ -397,6 +399,15 @@ def _ids_of(document: ScoreDocument, notes: list[Note]) -> list[int]:
             wanted[note] -= 1
             ids.append(note_id)
     return ids
+
+
+def bars_after(score: Score, start: int, bars: int) -> int:
+    """The tick `bars` bar lines after `start`: the rest of its bar, then whole bars (as a
+    continuation's --bars are counted)."""
+    end = start if bar_at(score, start)[0] == start else bar_at(score, start)[1]
+    for _ in range(bars):
+        end = bar_at(score, end)[1]
+    return end
 
 
 MIN_GAP = 120  # ticks (a sixteenth): the least room after a mid-piece seed that a continuation fills

@@ -18,8 +18,9 @@ from composer.ui.style_box import fill_style_box, select_style, styles_listed
 from composer.music.region import Controls
 from composer.music.scales import PITCH_CLASS_NAMES, SCALES, Key
 from composer.music.score import Note, Score
-from composer.music.limits import MAX_NEW_NOTES
-from composer.request import bar_lines, key_of_section, same_variations, same_variations_text
+from composer.music.limits import MAX_CONTINUE_BARS, MAX_NEW_NOTES
+from composer.request import (DEFAULT_CONTINUE_BARS, bar_lines, key_of_section, same_variations,
+                              same_variations_text)
 from composer.ui.cowriter import CoWriter, Variation
 from composer.ui.document import ScoreDocument
 from composer.ui.generation_progress import ProgressShape, progress_text
@@ -33,6 +34,10 @@ STALE_TEXT = ("The score changed after these variations were written, so accepti
               "notes you edited. Regenerate writes new ones from the score as it is now.")
 SEED_SELECTION, SEED_BEFORE_PLAYHEAD = "selection", "before_playhead"
 CHORDS_AUTO = "auto"  # the saved "Follow chords" value meaning the style's own habit (Controls: None)
+LENGTH_BARS, LENGTH_NOTES = "bars", "notes"  # the Length units (saved as "length_unit")
+LENGTH_TIP = ("Bars: whole bars after the seed, every voice written to the bar line, as "
+              "composer continue --bars. Notes: the most new notes of the first voice written (it may stop "
+              "mid-bar); the other voices fill the bars it spans, as --length.")
 CHORDS_TIP = ("How strongly the melody lands on chord tones on strong beats when the score has chords "
               "(chord lane). Auto: as closely as people of the style follow chords; Off: only the "
               "model's own habit; up to 10: almost always a chord tone.")
@@ -72,11 +77,28 @@ class CoWriterPanel(QWidget):
         self.top_p = QDoubleSpinBox(decimals=2, minimum=0.5, maximum=1.0, singleStep=0.01, value=0.95)
         self.top_p.setToolTip("Nucleus sampling: only the most likely choices covering this share are used")
         form.addRow("Top-p", self.top_p)
-        # the most one request writes, as on the command line (256 here had cut a typed 2000 to 200; QA)
-        self.length = QSpinBox(minimum=4, maximum=MAX_NEW_NOTES, value=32, suffix=" notes")
-        # (as --length: the first voice's notes; "200 notes" wrote ~700 over 60 bars of four parts, unsaid; QA qa16)
-        self.length.setToolTip("The most new notes of the first voice written; the other voices fill the bars it spans")
-        form.addRow("Length", self.length)
+        # Length in bars (the default, as `composer continue`) or notes: counted in notes alone, a
+        # continuation stopped mid-phrase, on E5 on beat 1 of bar 10 (QA). Each unit keeps its own
+        # value, the most one request writes on the command line (256 had cut a typed 2000 to 200; QA).
+        self.length_bars = QSpinBox(minimum=1, maximum=MAX_CONTINUE_BARS, value=DEFAULT_CONTINUE_BARS)
+        # (notes as --length: the first voice's; "200 notes" wrote ~700 over 60 bars of four parts, unsaid; QA qa16)
+        self.length = QSpinBox(minimum=4, maximum=MAX_NEW_NOTES, value=32)
+        self.length_unit = QComboBox()
+        self.length_unit.addItem("bars", LENGTH_BARS)
+        self.length_unit.addItem("notes", LENGTH_NOTES)
+        self.length_value = QStackedWidget()  # the unit's own spin box
+        self.length_value.addWidget(self.length_bars)
+        self.length_value.addWidget(self.length)
+        length_row = QHBoxLayout()
+        length_row.setContentsMargins(0, 0, 0, 0)
+        for widget, stretch in ((self.length_value, 1), (self.length_unit, 0)):
+            widget.setToolTip(LENGTH_TIP)
+            length_row.addWidget(widget, stretch)
+        self.length_unit.currentIndexChanged.connect(
+            lambda: self.length_value.setCurrentWidget(self.length_bars if self.length_in_bars() else self.length))
+        length_widget = QWidget()
+        length_widget.setLayout(length_row)
+        form.addRow("Length", length_widget)
         self.variation_count = QSpinBox(minimum=1, maximum=8, value=3)
         form.addRow("Variations", self.variation_count)
         self.key_mode = QComboBox()
@@ -186,7 +208,8 @@ class CoWriterPanel(QWidget):
         """The panel's values, as saved in the project file and QSettings."""
         return {
             "style": self.style_box.currentData() or "", "temperature": self.temperature.value(),
-            "top_p": self.top_p.value(), "length": self.length.value(),
+            "top_p": self.top_p.value(), "length": self.length.value(),  # (notes, as before the unit)
+            "length_bars": self.length_bars.value(), "length_unit": self.length_unit.currentData(),
             "variations": self.variation_count.value(), "key_mode": self.key_mode.currentData(),
             "key": str(self.chosen_key()),
             "seed_range": self.seed_range.currentData(),
@@ -202,10 +225,15 @@ class CoWriterPanel(QWidget):
             except (KeyError, TypeError, ValueError):
                 return None
         for widget, name, kind in ((self.temperature, "temperature", float), (self.top_p, "top_p", float),
-                                   (self.length, "length", int), (self.variation_count, "variations", int)):
+                                   (self.length, "length", int), (self.length_bars, "length_bars", int),
+                                   (self.variation_count, "variations", int)):
             value = number(name, kind)
             if value is not None:
                 widget.setValue(value)
+        # Settings saved before Length had a unit hold a length in notes alone: it stays notes.
+        unit = values.get("length_unit") or (LENGTH_NOTES if number("length", int) is not None else None)
+        if self.length_unit.findData(unit) >= 0:
+            self.length_unit.setCurrentIndex(self.length_unit.findData(unit))
         for box, name in ((self.key_mode, "key_mode"), (self.seed_range, "seed_range")):
             index = box.findData(values.get(name))
             if index >= 0:
@@ -227,6 +255,21 @@ class CoWriterPanel(QWidget):
         self._wanted_style = values.get("style") or None
         if styles_listed(self.style_box):  # else _model_state selects it once the model's styles are known
             self._select_style(self._wanted_style)
+
+    def length_in_bars(self) -> bool:
+        return self.length_unit.currentData() == LENGTH_BARS
+
+    def set_length(self, value: int, unit: str) -> None:
+        """Length: `value` bars (LENGTH_BARS) or notes (LENGTH_NOTES), that unit chosen."""
+        (self.length_bars if unit == LENGTH_BARS else self.length).setValue(value)
+        self.length_unit.setCurrentIndex(self.length_unit.findData(unit))
+
+    def length_options(self) -> dict:
+        """Length as continue_request takes it: {"bars": n} (whole bars, to the bar line) or
+        {"length": n} (notes)."""
+        if self.length_in_bars():
+            return {"bars": self.length_bars.value(), "length": None}
+        return {"length": self.length.value(), "bars": None}
 
     def chosen_key(self) -> Key:
         """The key set under Key lock ▸ Choose… (whether or not Choose… is the mode)."""
@@ -312,7 +355,7 @@ class CoWriterPanel(QWidget):
             key = self.seed_key(seed)
         elif mode == KEY_CHOOSE:
             key = self.chosen_key()
-        return {"length": self.length.value(), "variations": self.variation_count.value(),
+        return {**self.length_options(), "variations": self.variation_count.value(),
                 "style": self.style_box.currentData(), "temperature": self.temperature.value(),
                 "top_p": self.top_p.value(), "key": key, "key_detected": mode == KEY_DETECT,
                 "seed": random.randrange(2**31), "controls": self.controls(), **self._voice_options()}

@@ -4,7 +4,8 @@ The generation reports progress(done, total) (composer.generate.CoWriter.generat
 counts depends on the request's shape:
 
 - one voice, one key section: the notes written so far by the variation furthest along, of the
-  notes asked for (composer.model.sampling.sample_region; the variations are written together);
+  notes asked for (composer.model.sampling.sample_region; the variations are written together),
+  or of a cap where bars are asked for (said as the notes so far: the bars' notes are not known);
 - several voices, one key section: voices written x variations, of voices x variations, reported
   as each voice is done (composer.model.region_writer: every variation of a voice in one pass);
 - a bounded region across S written key changes (composer.request.key_sections): thousandths of
@@ -34,6 +35,7 @@ class ProgressShape:
     variations: int
     sections: int = 1
     by_notes: bool = False
+    bars: int | None = None  # an open region written to this many bars (a Length in bars)
 
     @classmethod
     def of(cls, request: GenerationRequest) -> "ProgressShape":
@@ -41,7 +43,8 @@ class ProgressShape:
         there: one cheap pass over the key map, estimating a key per section it cuts)."""
         sections = len(key_sections(request, request.context()))
         return cls(voices=len(request.region.voices), variations=request.variations, sections=sections,
-                   by_notes=request.region.end is None and request.bars is None)
+                   by_notes=request.region.end is None and request.bars is None,
+                   bars=request.bars if request.region.end is None and request.length is None else None)
 
 
 def _plural(count: int, word: str) -> str:
@@ -71,5 +74,9 @@ def progress_text(shape: ProgressShape | None, done: int, total: int) -> str:
         if done >= total:
             return f"all {shape.voices} parts written{together}"
         return f"part {done // shape.variations + 1} of {shape.voices}{together}"
-    asked = "" if shape.by_notes else "at most "  # a fill or bars end where the span does
+    if shape.bars is not None:
+        # (the notes a span of bars takes are not known before it is written: the total is only a
+        # cap, and "note 20 of at most 192" for 4 bars read as a run stopped a tenth of the way)
+        return f"{_plural(shape.bars, 'bar')}: {_plural(done, 'note')} so far{together}"
+    asked = "" if shape.by_notes else "at most "  # a fill ends where its span does
     return f"note {min(done, total)} of {asked}{total}{together}"

@@ -315,7 +315,8 @@ class MidiControls(QObject):
         values = panel.options([])
         key = "auto" if panel.key_mode.currentData() == "detect" else values.get("key")
         return CallResponseSettings(tempo_mode=self.tempo_mode_action.isChecked(),
-                                    length=int(values.get("length", 24)), style=values.get("style") or None,
+                                    # (an answer is counted in notes, whatever unit Length shows)
+                                    length=panel.length.value(), style=values.get("style") or None,
                                     temperature=float(values.get("temperature", 1.0)),
                                     top_p=float(values.get("top_p", 0.95)), key=key,
                                     seed=random.randrange(2**31), controls=values.get("controls"))

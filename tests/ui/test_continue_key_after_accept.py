@@ -83,7 +83,7 @@ def test_continue_from_a_few_selected_notes_keeps_the_pieces_key(model_window, q
     window = model_window
     panel = open_and_select_bars_2_3(window, qtbot, tmp_path)
     panel.seed_range.setCurrentIndex(panel.seed_range.findData("selection"))
-    panel.length.setValue(24)
+    panel.set_length(24, "notes")
     panel.variation_count.setValue(2)
     QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(panel.variations.variations) == 2, timeout=MODEL_TIMEOUT_MS)

@@ -32,7 +32,7 @@ def _continue_bars_1_2(qtbot, window, notes: list[Note], length: int, variations
     window.document.set_selection({i for i, n in window.document.store.items() if n.onset < 8 * Q})
     panel = window.cowriter_panel
     panel.seed_range.setCurrentIndex(panel.seed_range.findData("selection"))
-    panel.length.setValue(length)
+    panel.set_length(length, "notes")
     panel.variation_count.setValue(variations)
     QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(panel.variations.variations) == variations, timeout=MODEL_TIMEOUT_MS)

@@ -78,7 +78,7 @@ def test_window_shows_first_and_the_model_loads_in_the_background(qtbot):
 def test_continue_then_accept_a_variation_and_undo_it(qtbot, window):
     seed(window)
     panel = window.cowriter_panel
-    panel.length.setValue(16)
+    panel.set_length(16, "notes")
     panel.variation_count.setValue(2)
     panel.key_mode.setCurrentIndex(panel.key_mode.findData("detect"))
     QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
@@ -108,7 +108,7 @@ def test_continue_then_accept_a_variation_and_undo_it(qtbot, window):
 def test_continue_from_a_continuation_and_regenerate(qtbot, window):
     seed(window, (67, 69, 71, 72))
     panel = window.cowriter_panel
-    panel.length.setValue(8)
+    panel.set_length(8, "notes")
     panel.variation_count.setValue(1)
     panel.continue_seed()
     qtbot.waitUntil(lambda: len(panel.variations.variations) == 1, timeout=MODEL_TIMEOUT_MS)
@@ -128,7 +128,7 @@ def test_continue_from_a_continuation_and_regenerate(qtbot, window):
 def test_cancel_stops_the_generation_and_keeps_the_score(qtbot, window):
     seed(window)
     panel = window.cowriter_panel
-    panel.length.setValue(256)
+    panel.set_length(256, "notes")
     panel.variation_count.setValue(8)
     process = window.cowriter._process
     reported, stopped = [], []
@@ -144,7 +144,7 @@ def test_cancel_stops_the_generation_and_keeps_the_score(qtbot, window):
     assert max(reported) < 256
     assert panel.variations.variations == [] and window.document.score().notes == before
     assert "cancelled" in window.statusBar().currentMessage().lower()
-    panel.length.setValue(8)  # and the co-writer is ready for the next request
+    panel.set_length(8, "notes")  # and the co-writer is ready for the next request
     panel.continue_seed()
     qtbot.waitUntil(lambda: len(panel.variations.variations) == 8, timeout=MODEL_TIMEOUT_MS)
 
@@ -159,7 +159,7 @@ def test_event_loop_keeps_turning_while_generating(qtbot, window):
     their objects is not counted as the window's."""
     seed(window)
     panel = window.cowriter_panel
-    panel.length.setValue(160)
+    panel.set_length(160, "notes")
     panel.variation_count.setValue(6)
     child = window.cowriter._process._process
     assert child.is_alive() and child.pid != os.getpid()  # not a thread sharing the window's GIL

@@ -53,7 +53,7 @@ def messages(window) -> list[str]:
 
 def continue_and_wait(qtbot, window, length=16, variations=1):
     panel = window.cowriter_panel
-    panel.length.setValue(length)
+    panel.set_length(length, "notes")
     panel.variation_count.setValue(variations)
     old = panel.variations.variations
     QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)

@@ -58,7 +58,7 @@ def test_the_request_carries_what_follow_chords_is_set_to(qtbot):
         panel = window.cowriter_panel
         qtbot.waitUntil(lambda: window.cowriter.state == "ready", timeout=MODEL_TIMEOUT_MS)
         panel.variation_count.setValue(1)
-        panel.length.setValue(4)
+        panel.set_length(4, "notes")
         cont = lambda: QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)  # noqa: E731
 
         assert panel.chords_auto.isChecked() and not panel.chord_strength.isEnabled()  # new panel: Auto

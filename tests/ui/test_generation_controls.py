@@ -198,7 +198,7 @@ def test_continue_keeps_every_new_note_inside_the_range(qtbot):
         panel = window.cowriter_panel
         qtbot.waitUntil(lambda: window.cowriter.state == "ready", timeout=MODEL_TIMEOUT_MS)
         panel.variation_count.setValue(2)
-        panel.length.setValue(24)
+        panel.set_length(24, "notes")
         set_range(panel.control_rows, "C4", "G4")
         click(panel.continue_button)
         qtbot.waitUntil(lambda: not window.cowriter.busy and bool(panel.variations.variations),

@@ -139,7 +139,7 @@ def test_add_part_bass_from_the_menu(qtbot, window):
 
 def test_continue_writes_each_voice_in_its_own_voice(qtbot, window):
     panel = window.cowriter_panel
-    panel.length.setValue(32)
+    panel.set_length(32, "notes")
     QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
     variation = wait_for_variations(qtbot, window)[0]
     assert {n.voice for n in variation.added} == {0, 1, 2, 3}, window.last_error
@@ -157,7 +157,7 @@ def test_continue_after_accepting_an_added_part_carries_every_voice(qtbot, windo
     assert window.cowriter_panel.accept() == len(variation.added)
     assert not window.document.selection
     panel = window.cowriter_panel
-    panel.length.setValue(24)
+    panel.set_length(24, "notes")
     QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
     continued = wait_for_variations(qtbot, window, previous=variation)[0]
     assert {n.voice for n in continued.added} == {0, 1, 2, 3, 4}, window.last_error

@@ -41,6 +41,17 @@ def test_one_voice_counts_notes_of_the_notes_asked_for():
     assert progress_text(fill, 3, 256) == "note 3 of at most 256 (2 variations together)"
 
 
+def test_a_continuation_in_bars_counts_notes_without_a_false_total():
+    # 4 bars: the model reports notes of a cap (192), not of what 4 bars take, so no "of" is said
+    shape = ProgressShape.of(continue_request(band(), (0,), bars=4, variations=2))
+    assert (shape.bars, shape.by_notes) == (4, False)
+    assert progress_text(shape, 20, 192) == "4 bars: 20 notes so far (2 variations together)"
+    assert progress_text(ProgressShape.of(continue_request(band(), (0,), bars=1)), 1, 48) == "1 bar: 1 note so far"
+    # two voices still count parts; a Length in notes, notes of the notes asked for
+    assert progress_text(ProgressShape.of(continue_request(band(), (0, 1), bars=4)), 1, 2) == "part 2 of 2"
+    assert ProgressShape.of(continue_request(band(), (0,), length=16)).bars is None
+
+
 def test_several_voices_count_parts():
     shape = ProgressShape.of(continue_request(band(), (0, 1), length=200, variations=8))
     assert (shape.voices, shape.variations, shape.sections) == (2, 8, 1)
@@ -72,7 +83,7 @@ def test_the_window_bar_says_parts_while_two_voices_are_written(qtbot, model_win
     w, panel = model_window, model_window.cowriter_panel
     shown: list[str] = []
     w.cowriter.progressed.connect(lambda _done, _total: shown.append(panel.progress.text()))  # after the panel's
-    panel.length.setValue(4)
+    panel.set_length(4, "notes")
     panel.variation_count.setValue(2)
     w.roll.set_playhead(w.document.store.end)  # the seed: everything before it, both voices
     QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)

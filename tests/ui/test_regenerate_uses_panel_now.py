@@ -46,7 +46,7 @@ def waltz_window(qtbot, tmp_path):
     write_waltz(tmp_path / "waltz.mid")
     assert window.files.open_path(tmp_path / "waltz.mid", confirmed=True)
     qtbot.waitUntil(lambda: len(window.document.store.notes()) == len(TUNE) + len(BASS), timeout=10000)
-    window.cowriter_panel.length.setValue(16)
+    window.cowriter_panel.set_length(16, "notes")
     window.cowriter_panel.variation_count.setValue(2)
     yield window
     close_window(window)

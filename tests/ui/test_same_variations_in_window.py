@@ -23,7 +23,7 @@ def test_the_window_lists_four_different_variations_of_a_repeated_tune(qtbot, tm
         assert window.files.open_path(tmp_path / "jig.abc", confirmed=True)
         qtbot.waitUntil(lambda: len(window.document.store.notes()) == 84, timeout=5000)
         panel = window.cowriter_panel
-        panel.length.setValue(24)
+        panel.set_length(24, "notes")
         panel.variation_count.setValue(4)
         QTest.mouseClick(panel.continue_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(panel.variations.variations) == 4, timeout=MODEL_TIMEOUT_MS)
