@@ -101,3 +101,35 @@ def test_estimate_key_of_a_bach_chorale():
 
     score = read_score(next(p for p in music21_corpus.getPaths() if "bach/bwv66.6.mxl" in str(p)))
     assert estimate_key(score.notes) == Key.parse("F# minor")  # as the score's key signature says
+
+
+# The QA's piece: Twinkle in C continued, then a bass added that dwelt on A (eighth-note units:
+# pitch, onset, duration). The profiles read A minor (r 0.871 against C major's 0.829).
+_TWINKLE = [(72, 0, 2), (72, 2, 2), (79, 4, 2), (79, 6, 2), (81, 8, 2), (81, 10, 2), (79, 12, 4), (77, 16, 2),
+            (77, 18, 2), (76, 20, 2), (76, 22, 2), (74, 24, 2), (74, 26, 2), (72, 28, 4), (76, 32, 2), (74, 34, 2),
+            (72, 36, 2), (69, 38, 2), (67, 40, 4), (74, 44, 2), (71, 46, 2), (72, 48, 2), (69, 50, 2), (67, 52, 2),
+            (72, 54, 2), (76, 56, 2), (81, 58, 2), (74, 60, 2), (77, 62, 2), (76, 64, 2), (79, 66, 2), (81, 68, 2),
+            (81, 70, 2), (79, 72, 4), (76, 76, 2), (74, 78, 2), (72, 80, 2), (69, 82, 2), (67, 84, 2), (72, 86, 2),
+            (76, 88, 2), (81, 90, 2), (74, 92, 2), (76, 94, 2), (74, 96, 2), (74, 98, 2)]
+_BASS = [(36, 0, 4), (36, 4, 4), (36, 8, 4), (48, 12, 4), (41, 16, 8), (45, 24, 4), (41, 28, 4), (40, 32, 4),
+         (43, 36, 4), (40, 40, 4), (38, 44, 4), (45, 48, 8), (45, 56, 4), (41, 60, 4), (40, 64, 4), (43, 68, 4),
+         (40, 72, 4), (45, 76, 4), (45, 80, 4), (38, 84, 4), (48, 88, 4), (45, 92, 4), (38, 96, 4), (36, 104, 4),
+         (41, 108, 4)]
+
+
+def _notes(rows, voice=0, shift=0):
+    return [Note(p + shift, at * 240, length * 240 - 10, 80, voice) for p, at, length in rows]
+
+
+def test_relative_keys_are_told_apart_by_the_notes_the_piece_opens_and_closes_on():
+    # (Krumhansl-Schmuckler alone: A minor, the lock's name and tonic for every request after)
+    assert estimate_key(_notes(_TWINKLE) + _notes(_BASS, 1)) == Key(0, "major")
+    assert estimate_key(_notes(_TWINKLE)) == Key(0, "major")
+    # A bass that opens and closes on A, two of its A's now C: the profiles read C major by 0.025,
+    # the outer notes A minor; one more C (0.08): C major, the profiles beyond RELATIVE_MARGIN.
+    bass = [(33, 0, 4)] + _BASS[1:5] + [(36, 24, 4)] + _BASS[6:11] + [(36, 48, 8)] + _BASS[12:-1] + [(45, 108, 4)]
+    assert estimate_key(_notes(_TWINKLE) + _notes(bass, 1)) == Key(9, "minor")
+    bass[12] = (36, 56, 4)
+    assert estimate_key(_notes(_TWINKLE) + _notes(bass, 1)) == Key(0, "major")
+    # Transposed, the same answer
+    assert estimate_key(_notes(_TWINKLE, shift=5) + _notes(_BASS, 1, shift=5)) == Key(5, "major")
