@@ -52,6 +52,21 @@ def model_window_on(qtbot, score, timeout_ms: int = 90000):
     return w
 
 
+def click_and_wait(qtbot, window, button, timeout_ms: int) -> list:
+    """Click a button that starts a co-writer request (a real mouse click); the variations it
+    writes, once the model has answered (timeout_ms: a generous wait, not a speed check)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    panel = window.cowriter_panel
+    old = panel.variations.variations
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.cowriter.busy, window.last_error
+    qtbot.waitUntil(lambda: not window.cowriter.busy and panel.variations.variations is not old, timeout=timeout_ms)
+    assert panel.variations.variations, window.last_error
+    return panel.variations.variations
+
+
 def box_button(box, text: str):
     """The button of a QMessageBox whose text (without its & shortcut mark) is `text`."""
     return next(b for b in box.buttons() if b.text().replace("&", "") == text)

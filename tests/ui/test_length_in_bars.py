@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from window_helpers import close_window, model_window_on, open_window
+from window_helpers import click_and_wait, close_window, model_window_on, open_window
 
 from composer.music.score import Note, Score
 from composer.ui.settings import AppSettings
@@ -37,17 +37,6 @@ def choose_unit(panel, unit: str) -> None:
     assert box.currentData() == unit
 
 
-def click_and_wait(qtbot, window, button) -> list:
-    panel = window.cowriter_panel
-    old = panel.variations.variations
-    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert window.cowriter.busy, window.last_error
-    qtbot.waitUntil(lambda: not window.cowriter.busy and panel.variations.variations is not old,
-                    timeout=MODEL_TIMEOUT_MS)
-    assert panel.variations.variations, window.last_error
-    return panel.variations.variations
-
-
 @pytest.fixture
 def tune_window(qtbot):
     w = model_window_on(qtbot, tune(), MODEL_TIMEOUT_MS)
@@ -65,7 +54,7 @@ def test_continue_with_4_bars_writes_to_the_4th_bar_line(qtbot, tune_window):
     shown: list[str] = []
     window.cowriter.progressed.connect(lambda _done, _total: shown.append(panel.progress.text()))
     window.roll.set_playhead(window.document.store.end)
-    variations = click_and_wait(qtbot, window, panel.continue_button)
+    variations = click_and_wait(qtbot, window, panel.continue_button, MODEL_TIMEOUT_MS)
     request = window.cowriter.last_request
     assert (request.bars, request.length) == (4, None)
     # the seed ends on beat 3 of bar 6: the rest of bar 6, then bars 7-10, to the bar line of bar 11
@@ -80,11 +69,11 @@ def test_continue_with_4_bars_writes_to_the_4th_bar_line(qtbot, tune_window):
     # Regenerate takes the unit as it is now: notes, then bars again
     choose_unit(panel, "notes")
     panel.length.setValue(8)
-    click_and_wait(qtbot, window, panel.variations.regenerate_button)
+    click_and_wait(qtbot, window, panel.variations.regenerate_button, MODEL_TIMEOUT_MS)
     assert (window.cowriter.last_request.bars, window.cowriter.last_request.length) == (None, 8)
     choose_unit(panel, "bars")
     panel.length_bars.setValue(2)
-    again = click_and_wait(qtbot, window, panel.variations.regenerate_button)
+    again = click_and_wait(qtbot, window, panel.variations.regenerate_button, MODEL_TIMEOUT_MS)
     assert (window.cowriter.last_request.bars, window.cowriter.last_request.length) == (2, None)
     assert max(n.end for v in again for n in v.new_notes(window.document.store.notes())) <= 8 * BAR
 

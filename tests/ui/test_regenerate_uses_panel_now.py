@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import mido
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from window_helpers import close_window, ready_model_window
+from window_helpers import click_and_wait, close_window, ready_model_window
 
 from composer.music.scales import Key
 
@@ -59,17 +57,6 @@ def set_key_lock(panel, mode: str, key: Key | None = None) -> None:
         panel.scale.setCurrentIndex(panel.scale.findData(key.scale))
 
 
-def click_and_wait(qtbot, window, button) -> list:
-    """Click a button that starts a request; the variations it writes."""
-    panel = window.cowriter_panel
-    old = panel.variations.variations
-    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert window.cowriter.busy, window.last_error
-    qtbot.waitUntil(lambda: not window.cowriter.busy and panel.variations.variations is not old,
-                    timeout=MODEL_TIMEOUT_MS)
-    return panel.variations.variations
-
-
 def new_pitch_classes(window, variations) -> set[int]:
     drums = {i for i, v in enumerate(window.document.voices) if v.is_drum}
     return {n.pitch % 12 for v in variations for n in v.new_notes(window.document.store.notes())
@@ -83,7 +70,7 @@ def seed_of(variation) -> list:
 def test_regenerate_follows_the_key_lock_as_it_is_now(qtbot, waltz_window):
     window, panel = waltz_window, waltz_window.cowriter_panel
     set_key_lock(panel, "choose", Key(3, "major"))
-    first = click_and_wait(qtbot, window, panel.continue_button)
+    first = click_and_wait(qtbot, window, panel.continue_button, MODEL_TIMEOUT_MS)
     assert window.cowriter.last_request.resolved_key().pitch_classes == EB_MAJOR
     assert new_pitch_classes(window, first) <= EB_MAJOR
     seed = seed_of(first[0])
@@ -91,7 +78,7 @@ def test_regenerate_follows_the_key_lock_as_it_is_now(qtbot, waltz_window):
     set_key_lock(panel, "detect")
     qtbot.waitUntil(lambda: panel.detected_key.text() == "Detected: G major", timeout=3000)
     assert "settings as they are now" in panel.variations.regenerate_button.toolTip()
-    again = click_and_wait(qtbot, window, panel.variations.regenerate_button)
+    again = click_and_wait(qtbot, window, panel.variations.regenerate_button, MODEL_TIMEOUT_MS)
     assert window.cowriter.last_request.resolved_key().pitch_classes == G_MAJOR
     pitch_classes = new_pitch_classes(window, again)
     assert pitch_classes and pitch_classes <= G_MAJOR, sorted(pitch_classes)
@@ -101,14 +88,14 @@ def test_regenerate_follows_the_key_lock_as_it_is_now(qtbot, waltz_window):
 def test_regenerate_of_a_fill_keeps_its_bars_and_takes_the_new_settings(qtbot, waltz_window):
     window, panel = waltz_window, waltz_window.cowriter_panel
     window.editor.ruler.select_bars(4 * BAR, 6 * BAR)  # bars 5-6
-    click_and_wait(qtbot, window, window.regions.fill_button)
+    click_and_wait(qtbot, window, window.regions.fill_button, MODEL_TIMEOUT_MS)
     region = window.cowriter.last_request.region
     assert (region.start, region.end) == (4 * BAR, 6 * BAR)
 
     window.editor.ruler.select_bars(0, 0)  # the bar selection gone: Regenerate still means bars 5-6
     panel.variation_count.setValue(1)
     panel.temperature.setValue(0.7)
-    again = click_and_wait(qtbot, window, panel.variations.regenerate_button)
+    again = click_and_wait(qtbot, window, panel.variations.regenerate_button, MODEL_TIMEOUT_MS)
     request = window.cowriter.last_request
     assert (request.region.start, request.region.end) == (4 * BAR, 6 * BAR)
     assert len(again) == 1 and request.temperature == pytest.approx(0.7)
@@ -123,7 +110,7 @@ def test_regenerate_of_an_added_part_keeps_its_bars(qtbot, waltz_window):
 
     window.editor.ruler.select_bars(0, 0)
     set_key_lock(panel, "choose", Key(3, "major"))
-    click_and_wait(qtbot, window, panel.variations.regenerate_button)
+    click_and_wait(qtbot, window, panel.variations.regenerate_button, MODEL_TIMEOUT_MS)
     request = window.cowriter.last_request
     assert (request.region.start, request.region.end) == (2 * BAR, 4 * BAR)
     assert request.resolved_key().pitch_classes == EB_MAJOR
