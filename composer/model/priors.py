@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Callable
 
@@ -1265,6 +1265,23 @@ class Ostinato:
     # A riff that moves with its chords: its last statement over each chord root (pitch class ->
     # pitches), played as it was where that root comes back (None: moved by the nearest interval)
     by_root: dict[int, tuple[int, ...]] | None = None
+    # Each note's length in its last statement (grid units; None: unknown): a swung riff whose
+    # lengths were the model's held its b7 over the next note's onset and lost its place (QA)
+    lengths: tuple[int, ...] | None = None
+
+    def _next(self, after: int, below: int | None) -> tuple[int, int]:
+        """(turn, index) of the figure's next note (next_note)."""
+        turn, offset = divmod(after - self.anchor, self.period)
+        if below is None:
+            k = next((i for i, o in enumerate(self.offsets) if o >= offset), None)
+        else:
+            k = next((i for i, (o, p) in enumerate(zip(self.offsets, self.pitches))
+                      if o > offset or (o == offset and p < below)), None)
+        return (turn + 1, 0) if k is None else (turn, k)
+
+    def next_length(self, after: int, below: int | None = None) -> int | None:
+        """The grid length of the figure's next note (next_note's), None where unknown."""
+        return None if self.lengths is None else self.lengths[self._next(after, below)[1]]
 
     def next_note(self, after: int, root_at: Callable[[int], int] | None = None,
                   below: int | None = None, third_at: Callable[[int], int] | None = None) -> tuple[int, int]:
@@ -1276,14 +1293,7 @@ class Ostinato:
         a fourth where the chord is IV; with third_at (grid onset -> 3 or 4 semitones, -1 none)
         a note on its chord's third takes the third of the chord there (a riff kept to A minor,
         moved under F major, had played its C as Ab: the minor third over a major chord; QA)."""
-        turn, offset = divmod(after - self.anchor, self.period)
-        if below is None:
-            k = next((i for i, o in enumerate(self.offsets) if o >= offset), None)
-        else:
-            k = next((i for i, (o, p) in enumerate(zip(self.offsets, self.pitches))
-                      if o > offset or (o == offset and p < below)), None)
-        if k is None:
-            turn, k = turn + 1, 0
+        turn, k = self._next(after, below)
         onset, pitch = self.anchor + turn * self.period + self.offsets[k], self.pitches[k]
         if root_at is not None and self.roots is not None and self.roots[k] >= 0:
             root = root_at(onset)
@@ -1336,14 +1346,16 @@ def chord_roots(features: Callable[[np.ndarray], dict], onsets: np.ndarray) -> n
 def find_ostinato(onsets: np.ndarray, pitches: np.ndarray, end: int, bar: int,
                   statements: int = OSTINATO_STATEMENTS,
                   root_at: Callable[[np.ndarray], np.ndarray] | None = None,
-                  third_at: Callable[[np.ndarray], np.ndarray] | None = None, moved: bool = False) -> Ostinato | None:
+                  third_at: Callable[[np.ndarray], np.ndarray] | None = None, moved: bool = False,
+                  lengths: np.ndarray | None = None) -> Ostinato | None:
     """The figure a line (grid onsets ascending, the notes of a chord top down; pitches) states at least
     `statements` times in a row, bar for bar, in the bars before the bar line `end` (grid ticks;
     bars of `bar` ticks), by onset and pitch; the shortest of OSTINATO_BARS; None if none. A
     figure needs two notes (one repeated note is a pedal, which the model keeps by itself).
     root_at: grid onsets -> the chord roots there (-1 none), for Ostinato.roots (None: unknown);
     third_at likewise for Ostinato.thirds. moved (with root_at): a figure moved with its chords,
-    statement by statement, is one too (_moved_riff)."""
+    statement by statement, is one too (_moved_riff). lengths: each note's length (grid units),
+    for Ostinato.lengths (its last statement's)."""
     for bars in OSTINATO_BARS:
         period = bars * bar
         windows = []
@@ -1351,11 +1363,13 @@ def find_ostinato(onsets: np.ndarray, pitches: np.ndarray, end: int, bar: int,
             inside = (onsets >= end - k * period) & (onsets < end - (k - 1) * period)
             windows.append((tuple((onsets[inside] - (end - k * period)).tolist()), tuple(pitches[inside].tolist())))
         first = windows[0]
+        last = (onsets >= end - period) & (onsets < end)
+        kept = None if lengths is None else tuple(int(x) for x in np.clip(np.asarray(lengths)[last], 1, V.N_DURATION))
         if moved and root_at is not None and len(first[0]) >= 2 and len(set(first[1])) >= 2:
-            moved = _moved_riff(windows, [end - k * period for k in range(1, statements + 1)], onsets, pitches,
-                                end, period, root_at)
-            if moved is not None:
-                return moved
+            riff = _moved_riff(windows, [end - k * period for k in range(1, statements + 1)], onsets, pitches,
+                               end, period, root_at)
+            if riff is not None:
+                return replace(riff, lengths=kept)
         if len(first[0]) >= 2 and len(set(first[1])) >= 2 and all(w == first for w in windows[1:]):
             roots = None
             if root_at is not None:
@@ -1367,7 +1381,8 @@ def find_ostinato(onsets: np.ndarray, pitches: np.ndarray, end: int, bar: int,
             thirds = None
             if roots is not None and third_at is not None:
                 thirds = tuple(int(t) for t in third_at(end - period + np.array(first[0], dtype=np.int64)))
-            return Ostinato(anchor=end, period=period, offsets=first[0], pitches=first[1], roots=roots, thirds=thirds)
+            return Ostinato(anchor=end, period=period, offsets=first[0], pitches=first[1], roots=roots, thirds=thirds,
+                            lengths=kept)
     return None
 
 

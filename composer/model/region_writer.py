@@ -760,8 +760,16 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     # A blues in the 12-bar form, no chords written: its own parts go on in the form, or fill its
     # bars, over the form's chords (_blues_form), not only beside parts that play there; and a
     # line that states a riff, a melody too, keeps it, moved with them.
-    blues, bar_lines = _piece_blues(score, pitched_notes, region)
-    form = _blues_form(blues, bar_lines, pitched_notes, region) if chord_rows is None and not beside else None
+    # (the piece as it was: not the notes this request wrote in its other voices, which the parts
+    # written after the first see; a boogie's left hand, continued after its right hand's new bars,
+    # had lost the form: IV I V IV I I ..., QA)
+    inside = (array[:, 0] >= region.start) & ((array[:, 0] < region.end) if region.end is not None else True)
+    written = array[~(inside & np.isin(array[:, 4], list(together)))]
+    written = written[np.array([role_index.get(int(v)) != drums_role for v in written[:, 4]], bool)] \
+        if len(written) else written
+    blues, bar_lines = _piece_blues(score, written, region)
+    form = _blues_form(blues, bar_lines, written, region) \
+        if chord_rows is None and not np.any(inside & ~np.isin(array[:, 4], list(together | set(region.voices)))) else None
     form_features = ScoreFeatures(meters, keys, form) if form is not None else None
     targets = []
     for v in region.voices:
@@ -945,14 +953,14 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     follows = {t.score_voice for t in targets if t.role in _ACCOMPANYING
                and (t.score_voice in sparse or (leads and t.ostinato is None))}
     chords_played = any(not n.generated and roles[n.voice] == "harmony" for n in beside_notes)
-    loop = None
+    loop = form  # (a blues in its form: the form's chords, for any part of it)
     # (a tune continued with its band too, written before it: the band goes on with the loop, and
     # the tune, told no chords, had landed on the loop's chord tones on 39 % of strong beats where
     # its own verse did on 95 %; QA qa19 H3)
     band = any(roles[v] in ("bass", "harmony") for v in np.unique(pitched_notes[:, 4]).tolist()) \
         if len(pitched_notes) else False
-    if chord_rows is None and any(t.role in _ACCOMPANYING or (band and t.role == V.ROLES.index("melody"))
-                                  for t in targets) and len(pitched_notes) \
+    if loop is None and chord_rows is None and len(pitched_notes) \
+            and any(t.role in _ACCOMPANYING or (band and t.role == V.ROLES.index("melody")) for t in targets) \
             and not any(n.onset >= region.start for n in score.notes if not n.generated):
         # A band's loop continued (bass or harmony parts going on after the piece's own notes, no
         # chord symbols): the chord-tone prior follows the context's progression cycled on, for the
@@ -964,8 +972,6 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         # played or exported ones do, ends on its bar line, and its last bar's chord counts)
         loop = progression_loop(pitched_notes[pitched_notes[:, 0] < region.start], meters, start_g * V.TICKS_PER_GRID,
                                 key.pitch_classes if key is not None else None, key)
-    if form is not None:
-        loop = form
     if loop is not None and plan.final_bar is not None and plan.final_chord is not None:
         plan = replace(plan, final_bar=_cadence_in_bar(loop, plan.final_bar, end_g, plan.final_chord))
         loop = _ending_on(loop, plan.final_bar * V.TICKS_PER_GRID, plan.final_chord)
@@ -1568,7 +1574,7 @@ def _ostinato(earlier: np.ndarray, start: int, features, chords: bool, moved: bo
     riff = find_ostinato(earlier[order, 0] // V.TICKS_PER_GRID, earlier[order, 2], end, int(at["bar_len"][0]),
                          root_at=(lambda onsets: chord_roots(features, onsets)) if chords else None,
                          third_at=(lambda onsets: chord_thirds(features, onsets)) if chords else None,
-                         moved=moved)
+                         moved=moved, lengths=np.rint(earlier[order, 1] / V.TICKS_PER_GRID).astype(np.int64))
     if riff is not None and chords and riff.roots is not None and max(riff.roots) < 0 \
             and (chord_roots(features, start + np.arange(riff.period)) >= 0).any():
         # Chords given over the region, none known under the figure: nothing to move it by, and

@@ -1044,13 +1044,14 @@ def _riff_next(row: _Row, voice: TargetVoice, plan: RegionPlan, features) -> tup
     return (mine[-1][2] + 1 if mine else plan.start), root_at, None, third_at  # (a line: after its last note)
 
 
-def _riff_note(row: _Row, voice: TargetVoice, plan: RegionPlan, features) -> tuple[int, int, None, float]:
-    """(grid onset, pitch, None, OSTINATO_WEIGHT): the figure's next note, mixed into the
+def _riff_note(row: _Row, voice: TargetVoice, plan: RegionPlan, features) -> tuple[int, int, int | None, float]:
+    """(grid onset, pitch, grid length or None, OSTINATO_WEIGHT): the figure's next note, mixed into the
     distributions as a recalled note is, over the log-odds bonus the joint prior gives it: where
     the model expects something else the bonus alone lost (a bass loop's downbeat took the
     previous bar's note in 35 of 56 bars; QA)."""
-    onset, pitch = voice.ostinato.next_note(*_riff_next(row, voice, plan, features))
-    return onset, pitch, None, OSTINATO_WEIGHT
+    after, root_at, below, third_at = _riff_next(row, voice, plan, features)
+    onset, pitch = voice.ostinato.next_note(after, root_at, below, third_at)
+    return onset, pitch, voice.ostinato.next_length(after, below), OSTINATO_WEIGHT
 
 
 def _mix_recalled(logits: torch.Tensor, index: int, weight: float) -> torch.Tensor:

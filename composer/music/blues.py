@@ -89,7 +89,8 @@ def blues_tonic_of(onsets: Sequence[int], durations: Sequence[int], pitches: Seq
 
     onsets, durations: ticks; pitches: MIDI numbers, one per note (N,). bar_lines: the ticks of
     the bar lines, sorted (a note before the first counts in the first bar); None: 4/4 bars from
-    tick 0. A tonic qualifies where the notes sound its blue notes (blue_shares_hold), the I
+    tick 0. A tonic qualifies where the notes sound its blue notes (blue_shares_hold), or its
+    major third and minor seventh in bars that keep to the 12-bar form (twelve_bar_phase), the I
     chord's bars are the longest or its first, and the blues chords of I, IV or V that hold most
     of each bar's notes (BLUES_CELL) hold together BLUES_HELD of all the notes' time and
     BLUES_MARGIN more than any seven-note scale of composer.music.scales, the chord's minor third
@@ -103,7 +104,7 @@ def blues_tonic_of(onsets: Sequence[int], durations: Sequence[int], pitches: Seq
     if not len(onsets) or total <= 0:
         return None
     share = np.bincount(classes, weights=durations, minlength=12) / total
-    _, per_bar = _bar_table(onsets, durations, classes, bar_lines)
+    ids, per_bar = _bar_table(onsets, durations, classes, bar_lines)
     held_by_root = per_bar @ _CELLS.T  # (bars, roots)
     bar_time = per_bar.sum(axis=1)
     sounding = np.count_nonzero(bar_time)
@@ -112,11 +113,17 @@ def blues_tonic_of(onsets: Sequence[int], durations: Sequence[int], pitches: Seq
                      for steps in SCALES.values() if len(steps) == 7 for tonic in range(12))
     best, best_held = None, 0.0
     for tonic in range(12):
-        if not blue_shares_hold(share, tonic):
+        # (its blue notes, or its bars in the 12-bar form with the tonic's third and seventh: a riff
+        # on 1 3 5 6 b7 of each chord sounds the tonic's b3 only as IV's seventh, 3 % of its time,
+        # and a fill of bars 5-6 left too little of it for the rest to be heard as a blues; QA)
+        shares = blue_shares_hold(share, tonic)
+        if not shares and min(share[(tonic + 4) % 12], share[(tonic + 10) % 12]) < BLUE_NOTE_SHARE:
             continue
         roots = [(tonic + step) % 12 for step in BLUES_STEPS]
         held = held_by_root[:, roots]
         chosen = held.argmax(axis=1)  # (a tie goes to I: argmax takes the first)
+        if not shares and twelve_bar_phase(dict(zip(ids.tolist(), (BLUES_STEPS[k] for k in chosen.tolist())))) is None:
+            continue
         time_on = [bar_time[chosen == k].sum() for k in range(len(roots))]
         if time_on[0] < max(time_on) and chosen[0] != 0:
             continue  # (the I chord holds the most, or opens the tune: a sung phrase and a rest

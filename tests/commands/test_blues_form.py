@@ -12,7 +12,7 @@ from __future__ import annotations
 from composer.cli import main
 from composer.io import read_score
 from composer.io.midi_writer import write_midi
-from composer.music import Score, Voice
+from composer.music import Note, Score, Voice
 from tests.music.test_blues_tonic import FORM, boogie
 
 BAR = 1920
@@ -45,3 +45,64 @@ def test_a_boogie_goes_on_in_the_12_bar_form_and_fills_its_bars_with_the_riff_on
         assert main(["fill", str(tmp_path / "boogie.mid"), "--bars", "5-6", "--seed", str(seed), "-o", str(out)]) == 0
         filled += _riff_bars(out, range(4, 6), roots)
     assert filled >= 5, filled
+
+
+STRAIGHT = (0, 4, 7, 9, 10, 9, 7, 4)  # 1 3 5 6 b7 6 5 3: the tonic's b3 only as IV's seventh
+
+
+def _riff(steps, low: int, swing: bool = False, voice: int = 0) -> list[Note]:
+    """Eighths of `steps` over each bar's root in the form (C blues), the root in [low, low + 12)."""
+    notes = []
+    for bar, step in enumerate(FORM):
+        root = low + (step - low) % 12
+        for i, interval in enumerate(steps):
+            onset = (i // 2) * 480 + ((320 if swing else 240) if i % 2 else 0)
+            notes.append(Note(root + interval, bar * BAR + onset, (150 if i % 2 else 310) if swing else 230, 80, voice))
+    return notes
+
+
+def _lick() -> list[Note]:
+    """A right hand over it: b3 3 5 on I, b7 6 on IV, 5 b7 on V, in the first half of each bar."""
+    notes = []
+    for bar, step in enumerate(FORM):
+        for at, pitch in enumerate({0: (75, 76, 79), 5: (82, 81), 7: (79, 82)}[step]):
+            notes.append(Note(pitch, bar * BAR + at * 480, 470, 90, 0))
+    return notes
+
+
+def _form_bars(path, voice: int, bars: range, steps) -> int:
+    """Bars (0 = the first) whose notes in `voice` are the riff `steps` over the form's root there."""
+    notes = sorted((n for n in read_score(path).notes if n.voice == voice), key=lambda n: n.onset)
+    hits = 0
+    for bar in bars:
+        got = [(n.pitch - FORM[bar % 12]) % 12 for n in notes if bar * BAR <= n.onset < (bar + 1) * BAR]
+        hits += len(got) == len(steps) and sum(a == b % 12 for a, b in zip(got, steps)) >= len(steps) - 1
+    return hits
+
+
+def test_both_hands_of_a_boogie_keep_the_form_and_a_riff_without_the_tonic_s_b3_is_a_blues(tmp_path, one_thread):
+    """A right-hand lick over a left hand's 1 3 5 6 b7 riff: the left hand, written after the right
+    hand's new notes, had read the piece with them as no blues and lost the form (IV I V IV I I
+    ..., QA); the riff alone, whose b3 sounds only as IV's seventh, was no blues once a fill took
+    bars 5-6 out (the riff stayed on I there, QA). And a swung riff held its notes over the next
+    one's onset, the model's lengths, and came apart (QA): its lengths are the riff's now."""
+    two = Score(notes=_lick() + _riff(STRAIGHT, 36, voice=1), voices=[Voice("RH", 0), Voice("LH", 0)])
+    write_midi(two, tmp_path / "two.mid")
+    out = tmp_path / "two-c.mid"
+    assert main(["continue", str(tmp_path / "two.mid"), "--bars", "12", "--seed", "1", "-o", str(out)]) == 0
+    assert _form_bars(out, 1, range(12, 24), STRAIGHT) >= 11
+    out = tmp_path / "two-f.mid"
+    assert main(["fill", str(tmp_path / "two.mid"), "--bars", "5-6", "--seed", "1", "-o", str(out)]) == 0
+    assert _form_bars(out, 1, range(4, 6), STRAIGHT) == 2
+    write_midi(Score(notes=_riff(STRAIGHT, 36), voices=[Voice("LH", 0)]), tmp_path / "lh.mid")
+    filled = 0
+    for seed in (1, 2):
+        out = tmp_path / f"lh-f{seed}.mid"
+        assert main(["fill", str(tmp_path / "lh.mid"), "--bars", "5-6", "--seed", str(seed), "-o", str(out)]) == 0
+        filled += _form_bars(out, 0, range(4, 6), STRAIGHT)
+    assert filled >= 3, filled
+    write_midi(Score(notes=_riff((0, 4, 7, 9, 10, 9, 7, 4), 41, swing=True), voices=[Voice("LH", 0)]),
+               tmp_path / "swing.mid")
+    out = tmp_path / "swing-c.mid"
+    assert main(["continue", str(tmp_path / "swing.mid"), "--bars", "12", "--seed", "1", "-o", str(out)]) == 0
+    assert _form_bars(out, 0, range(12, 24), STRAIGHT) >= 10
