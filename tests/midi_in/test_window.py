@@ -63,6 +63,29 @@ def test_without_a_midi_system_the_window_starts_and_the_menu_says_why(qtbot, mo
         window.document.undo_stack.setClean()  # qtbot closes the window: no save prompt
 
 
+def play_take(qtbot, window, keyboard) -> bool:
+    """Record C4 then E4 (after the count-in) and stop; whether the window saw each key lit while
+    held (C4 drawn as it is recorded) and every key let go."""
+    wait = qt_wait(qtbot)
+    window.midi.record_action.setChecked(True)
+    time.sleep(0.6)
+    keyboard.on(60, 70)
+    heard = wait(lambda: 60 in window.editor.keyboard.lit, 2.0)  # lit while held
+    heard = heard and wait(lambda: len(window.roll.ghosts) == 1, 2.0)  # drawn while recording
+    time.sleep(0.07)
+    keyboard.off(60)
+    keyboard.on(64, 110)
+    time.sleep(0.09)
+    keyboard.off(64)
+    heard = wait(lambda: not window.editor.keyboard.lit, 2.0) and heard
+    if not heard:  # (a lost note-off leaves a key held: let go of both again)
+        keyboard.off(60)
+        keyboard.off(64)
+        wait(lambda: not window.editor.keyboard.lit, 2.0)
+    window.midi.record_action.setChecked(False)
+    return heard
+
+
 def test_a_take_lands_in_the_score_as_one_undo_step(qtbot, monkeypatch, jack_server, keyboard):
     monkeypatch.setenv("COMPOSER_MIDI_API", "jack")
     window = make_window(qtbot)
@@ -79,18 +102,14 @@ def test_a_take_lands_in_the_score_as_one_undo_step(qtbot, monkeypatch, jack_ser
         steps = doc.undo_stack.count()
         for action in controls.quantise_group.actions():
             action.setChecked(action.data() == "1/16")
-        controls.record_action.setChecked(True)
-        time.sleep(0.6)
-        keyboard.on(60, 70)
-        qtbot.waitUntil(lambda: 60 in window.editor.keyboard.lit, timeout=2000)  # lit while held
-        qtbot.waitUntil(lambda: len(window.roll.ghosts) == 1, timeout=2000)  # drawn while recording
-        time.sleep(0.07)
-        keyboard.off(60)
-        keyboard.on(64, 110)
-        time.sleep(0.09)
-        keyboard.off(64)
-        qtbot.waitUntil(lambda: not window.editor.keyboard.lit, timeout=2000)
-        controls.record_action.setChecked(False)
+        # The dummy JACK server drops a message now and then (a key stayed lit, or never lit, in
+        # about 1 run of 5 on an idle machine, before and after this window's code changed): a take
+        # that lost one is undone and played again (at most three times), as in test_recording.
+        for _attempt in range(3):
+            if play_take(qtbot, window, keyboard):
+                break
+            while doc.undo_stack.index() > steps:
+                doc.undo_stack.undo()
         notes = sorted(doc.store.notes(), key=lambda n: n.onset)
         assert [(n.pitch, n.velocity) for n in notes] == [(60, 70), (64, 110)]
         assert all(n.onset % 120 == 0 for n in notes)  # quantised to 1/16
