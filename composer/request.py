@@ -17,7 +17,7 @@ from composer.music.hands import two_handed_voices
 from composer.music.region import ROLES, Controls, Region
 from composer.music.roles import infer_roles
 from composer.music.scales import Key, estimate_key, fitted_scale
-from composer.music.meter import TICKS_PER_QUARTER
+from composer.music.meter import TICKS_PER_QUARTER, MeterMap
 from composer.music.score import Note, Score, Voice
 
 # The parts "add a part" offers: name shown -> (role, GM program 0-based, voice name).
@@ -111,7 +111,7 @@ class GenerationRequest:
                 return fitted_scale(estimate_key(tones), tones)
         drums = {i for i, v in enumerate(context.voices) if v.is_drum}
         pitched = [n for n in context.notes if n.voice not in drums]
-        return key_of_section(getattr(context, "keys", None) or (), pitched, start, end, bar_lines(context, pitched))
+        return key_of_section(getattr(context, "keys", None) or (), pitched, start, end, meters_of(context))
 
     def describe(self) -> str:
         """A short line for status bars and the CLI, e.g. 'fill bars 5-6, voices 1, 3'."""
@@ -160,28 +160,26 @@ MIN_SECTION_NOTES = 8  # fewer pitched notes in the region's key section: its wr
 KEY_CLARITY = 0.7
 
 
-def bar_lines(score: Score, notes: list[Note]) -> list[int] | None:
-    """The score's bar lines (ticks) up to the last of `notes`, for telling a blues by its bars
-    (composer.music.blues); None where the score has no meter map (4/4 is assumed there)."""
+def meters_of(score: Score) -> MeterMap | None:
+    """The score's meter map, by whose bars a blues is told (composer.music.blues); None where
+    the score has none (4/4 is assumed there)."""
     meter_map = getattr(score, "meter_map", None)
-    if meter_map is None or not notes:
-        return None
-    return meter_map().bar_starts(max(n.onset for n in notes) + 1)
+    return meter_map() if meter_map is not None else None
 
 
 def key_of_section(keys, pitched: list[Note], start: int, end: int | None,
-                   bars: list[int] | None = None) -> Key | None:
+                   meters: MeterMap | None = None) -> Key | None:
     """The auto key lock where the score changes key (two or more entries in its key map): the
     key estimated from the notes of the written key section(s) the region [start, end) lies in,
     or that section's written key when it holds fewer than MIN_SECTION_NOTES notes. A piece in
     G major that modulates to Eb major was continued, and filled, locked to the key of the whole
     piece's notes (G major, or G minor for a mixture), so its Eb-major bars got B and F# naturals.
     With one key (or none) written: the whole piece's notes, as before. Either way the written
-    key stands where the notes fit it as well as the estimate (estimated_or_written). bars: the
-    bar lines (ticks, bar_lines) by which a blues is told (None: 4/4 from tick 0)."""
+    key stands where the notes fit it as well as the estimate (estimated_or_written). meters: the
+    meter map (meters_of) by whose bars a blues is told (None: 4/4 from tick 0)."""
     # (estimate_key says major or minor; the notes decide which minor or mode: fitted_scale)
     if len(keys) < 2:
-        return estimated_or_written(keys[0].key if keys else None, pitched, bars)
+        return estimated_or_written(keys[0].key if keys else None, pitched, meters)
     ticks = sorted(k.tick for k in keys)
     first = max((t for t in ticks if t <= start), default=ticks[0])
     last = start if end is None else max(start, end - 1)
@@ -190,7 +188,7 @@ def key_of_section(keys, pitched: list[Note], start: int, end: int | None,
     section = [n for n in pitched if n.onset >= first and (stop is None or n.onset < stop)]
     written = max((k for k in keys if k.tick <= start), key=lambda k: k.tick, default=keys[0])
     if len(section) >= MIN_SECTION_NOTES:
-        return estimated_or_written(written.key, section, bars)
+        return estimated_or_written(written.key, section, meters)
     return written.key
 
 
@@ -206,12 +204,12 @@ def finds_no_key(request: GenerationRequest) -> bool:
     return request.resolved_key() is None
 
 
-def _blues_tonic(pitched: list[Note], bars: list[int] | None) -> int | None:
-    """composer.music.blues.blues_tonic_of of the notes, by the bar lines `bars` (ticks; None: 4/4
-    from tick 0); None without notes."""
+def _blues_tonic(pitched: list[Note], meters: MeterMap | None) -> int | None:
+    """composer.music.blues.blues_tonic_of of the notes, by the bars of `meters` (None: 4/4 from
+    tick 0); None without notes."""
     if not pitched:
         return None
-    return blues_tonic_of([n.onset for n in pitched], [n.duration for n in pitched], [n.pitch for n in pitched], bars)
+    return blues_tonic_of([n.onset for n in pitched], [n.duration for n in pitched], [n.pitch for n in pitched], meters)
 
 
 def estimated_key(pitched: list[Note], blues: int | None) -> Key | None:
@@ -225,7 +223,7 @@ def estimated_key(pitched: list[Note], blues: int | None) -> Key | None:
     return fitted_scale(Key(blues, "major") if blues is not None else estimate_key(pitched), pitched)
 
 
-def estimated_or_written(written: Key | None, pitched: list[Note], bars: list[int] | None = None) -> Key | None:
+def estimated_or_written(written: Key | None, pitched: list[Note], meters: MeterMap | None = None) -> Key | None:
     """The key the notes are in (estimate_key, then fitted_scale), unless the written key
     signature's scale (fitted to the notes: C major with B flats is C mixolydian) allows other
     pitches and holds as much of their duration: eight notes of C major (C E G C B G E D) read as
@@ -234,13 +232,13 @@ def estimated_or_written(written: Key | None, pitched: list[Note], bars: list[in
     F# and C#) loses. Without notes, the written key (None when there is none): a bass added to a
     drum groove in a file marked E minor was held to no key (QA). Where neither the estimate nor
     the written key holds KEY_CLARITY of the notes' duration, None: the music changes key too
-    often for one lock. bars: the bar lines (ticks) by which a blues is told (_blues_tonic; None:
-    4/4 from tick 0)."""
+    often for one lock. meters: the meter map by whose bars a blues is told (_blues_tonic;
+    None: 4/4 from tick 0)."""
     held = [0.0] * 12
     for note in pitched:
         held[note.pitch % 12] += note.duration
     share = lambda key: sum(held[c] for c in key.pitch_classes)  # noqa: E731
-    blues = _blues_tonic(pitched, bars)
+    blues = _blues_tonic(pitched, meters)
     estimated = estimated_key(pitched, blues)
     if estimated is not None and share(estimated) < KEY_CLARITY * sum(held):
         # (no one key: a jazz tune through C, Eb, D and Ab major was locked to G lydian, and a

@@ -31,7 +31,7 @@ from typing import Sequence
 
 import numpy as np
 
-from composer.music.meter import TICKS_PER_QUARTER
+from composer.music.meter import TICKS_PER_QUARTER, MeterMap
 from composer.music.scales import SCALES
 
 BLUE_NOTE_SHARE = 0.03  # least share of the notes' sounding time on each blue note (b3, b7)
@@ -58,15 +58,15 @@ _CELLS = np.array([[float((pc - root) % 12 in BLUES_CELL) for pc in range(12)] f
 
 
 def _bar_table(onsets: np.ndarray, durations: np.ndarray, classes: np.ndarray,
-               bar_lines: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
-    """The bars that hold notes, as indices into `bar_lines` (None: 4/4 bars from tick 0; a note
+               meters: MeterMap | None) -> tuple[np.ndarray, np.ndarray]:
+    """The bars that hold notes, as bar numbers of `meters` (None: 4/4 bars from tick 0; a note
     before the first bar line counts in the first bar), ascending (B,), and the time each pitch
     class sounds in each (B, 12) (only the bars that hold notes: a stray note 16 days on made
     699,051 bars)."""
-    if bar_lines is None or not len(bar_lines):
+    if meters is None:
         bar = (onsets // (4 * TICKS_PER_QUARTER)).astype(np.int64)
     else:
-        bar = np.maximum(np.searchsorted(np.asarray(bar_lines, dtype=np.int64), onsets, side="right") - 1, 0)
+        bar = np.maximum(meters.bar_indices(onsets), 0)
     ids, bar = np.unique(bar, return_inverse=True)
     per_bar = np.zeros((len(ids), 12))
     np.add.at(per_bar, (bar.reshape(-1), classes), durations)
@@ -84,12 +84,11 @@ def blue_shares_hold(share: np.ndarray, tonic: int) -> bool:
 
 
 def blues_tonic_of(onsets: Sequence[int], durations: Sequence[int], pitches: Sequence[int],
-                   bar_lines: Sequence[int] | None = None) -> int | None:
+                   meters: MeterMap | None = None) -> int | None:
     """The tonic pitch class of a blues the notes play, or None.
 
-    onsets, durations: ticks; pitches: MIDI numbers, one per note (N,). bar_lines: the ticks of
-    the bar lines, sorted (a note before the first counts in the first bar); None: 4/4 bars from
-    tick 0. A tonic qualifies where the notes sound its blue notes (blue_shares_hold), or its
+    onsets, durations: ticks; pitches: MIDI numbers, one per note (N,). meters: the piece's bars
+    (a note before the first bar line counts in the first bar); None: 4/4 bars from tick 0. A tonic qualifies where the notes sound its blue notes (blue_shares_hold), or its
     major third and minor seventh in bars that keep to the 12-bar form (twelve_bar_phase), the I
     chord's bars are the longest or its first, and the blues chords of I, IV or V that hold most
     of each bar's notes (BLUES_CELL) hold together BLUES_HELD of all the notes' time and
@@ -104,7 +103,7 @@ def blues_tonic_of(onsets: Sequence[int], durations: Sequence[int], pitches: Seq
     if not len(onsets) or total <= 0:
         return None
     share = np.bincount(classes, weights=durations, minlength=12) / total
-    ids, per_bar = _bar_table(onsets, durations, classes, bar_lines)
+    ids, per_bar = _bar_table(onsets, durations, classes, meters)
     held_by_root = per_bar @ _CELLS.T  # (bars, roots)
     bar_time = per_bar.sum(axis=1)
     sounding = np.count_nonzero(bar_time)
@@ -155,15 +154,15 @@ FORM_AGREEMENT = 0.85
 
 
 def blues_bar_roots(onsets: Sequence[int], durations: Sequence[int], pitches: Sequence[int],
-                    bar_lines: Sequence[int] | None, tonic: int) -> dict[int, int]:
-    """For each bar that holds notes (its index into `bar_lines`, as blues_tonic_of counts bars),
+                    meters: MeterMap | None, tonic: int) -> dict[int, int]:
+    """For each bar that holds notes (its number in `meters`, as blues_tonic_of counts bars),
     the root over `tonic` (0, 5 or 7 semitones: I, IV, V) of the blues chord whose cell
     (BLUES_CELL) holds most of the bar's sounding time; a tie goes to I, then IV."""
     onsets = np.asarray(onsets, dtype=np.int64)
     if not len(onsets):
         return {}
     ids, per_bar = _bar_table(onsets, np.asarray(durations, dtype=np.float64),
-                              np.asarray(pitches, dtype=np.int64) % 12, bar_lines)
+                              np.asarray(pitches, dtype=np.int64) % 12, meters)
     held = (per_bar @ _CELLS.T)[:, [(tonic + step) % 12 for step in BLUES_STEPS]]
     return {int(bar): BLUES_STEPS[int(k)] for bar, k in zip(ids, held.argmax(axis=1))}
 

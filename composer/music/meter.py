@@ -137,8 +137,15 @@ class MeterMap:
 
     def bar_index(self, tick: int) -> int:
         """The number (from 0) of the bar that holds `tick`."""
-        segment = int(self._segment(np.array([tick]))[0])
-        return int(self._bars_before[segment] + (tick - int(self._ticks[segment])) // int(self._bar[segment]))
+        return int(self.bar_indices(np.array([tick]))[0])
+
+    def bar_indices(self, ticks: np.ndarray) -> np.ndarray:
+        """The number (from 0) of the bar that holds each tick (any int array (N,)), int64 (N,),
+        counted without listing the bar lines (a note 16 days on costs no more than one in bar
+        2); a tick before the first bar line gets a negative number."""
+        ticks = np.asarray(ticks, dtype=np.int64)
+        segment = self._segment(ticks)
+        return self._bars_before[segment] + (ticks - self._ticks[segment]) // self._bar[segment]
 
     def bar_starts(self, until_tick: int) -> list[int]:
         """Every bar line before until_tick, from the first bar's (negative for a pickup)."""

@@ -19,7 +19,7 @@ from composer.music.region import Controls
 from composer.music.scales import PITCH_CLASS_NAMES, SCALES, Key
 from composer.music.score import Note, Score
 from composer.music.limits import MAX_CONTINUE_BARS, MAX_NEW_NOTES
-from composer.request import (DEFAULT_CONTINUE_BARS, bar_lines, key_of_section, same_variations,
+from composer.request import (DEFAULT_CONTINUE_BARS, key_of_section, meters_of, same_variations,
                               same_variations_text)
 from composer.ui.cowriter import CoWriter, Variation
 from composer.ui.document import ScoreDocument
@@ -339,7 +339,7 @@ class CoWriterPanel(QWidget):
         pitched = [n for n in seed if n.voice not in drums]
         # the section of the seed's last note: a seed that ends on a key change was written in the old key
         return key_of_section(score.keys, pitched, max((n.onset for n in seed), default=0), None,
-                              bar_lines(score, pitched))
+                              meters_of(score))
 
     def controls(self) -> Controls:
         """The musical controls the panel sets (composer.music.region.Controls); Follow chords on

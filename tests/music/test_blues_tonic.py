@@ -9,6 +9,7 @@ import pytest
 
 from composer.music import Note
 from composer.music.blues import blues_bar_roots, blues_tonic_of, twelve_bar_phase
+from composer.music.meter import MeterChange, MeterMap
 from composer.music.scales import Key, estimate_key
 from composer.request import estimated_or_written
 
@@ -94,9 +95,10 @@ def test_tunes_that_are_no_blues_are_not_read_as_one():
 
 
 def test_bar_lines_decide_the_bars():
-    # The boogie in 4/4 after a one-beat pickup: bar lines at 480 + k * 1920.
+    # The boogie in 4/4 after a one-beat pickup: bar lines at 480 + k * 1920. Counted from tick
+    # 0 in 4/4 every bar would hold a beat of the next chord.
     tune = [Note(67, 0, 470)] + [Note(n.pitch, n.onset + Q, n.duration) for n in boogie(0)]
-    bars = [0] + [Q + k * BAR for k in range(13)]
+    bars = MeterMap([MeterChange(0, 1, 4), MeterChange(Q, 4, 4)])
     assert blues_tonic_of([n.onset for n in tune], [n.duration for n in tune], [n.pitch for n in tune], bars) == 0
 
 
@@ -163,7 +165,7 @@ def test_the_12_bar_form_is_heard_where_it_begins():
     intro = [n for n in boogie(0) if n.onset < BAR]
     assert _form_phase(intro + [Note(n.pitch, n.onset + BAR, n.duration) for n in boogie(0)]) == 1
     tune = [Note(67, 0, 470)] + [Note(n.pitch, n.onset + Q, n.duration) for n in boogie(0)]
-    assert _form_phase(tune, [0] + [Q + k * BAR for k in range(13)]) == 1  # (bar 0 is the pickup)
+    assert _form_phase(tune, MeterMap([MeterChange(0, 1, 4), MeterChange(Q, 4, 4)])) == 1  # (bar 0 is the pickup)
 
 
 def test_no_form_without_the_form_s_bars():
@@ -174,3 +176,36 @@ def test_no_form_without_the_form_s_bars():
     assert twelve_bar_phase(dict(enumerate(loop))) is None
     # the call and response's quick change to IV in bar 2, and V in bar 10: still the form
     assert twelve_bar_phase(dict(enumerate([0, 5, 0, 0, 5, 5, 0, 0, 7, 7, 0, 7]))) == 0
+
+
+def test_a_stray_note_far_off_lists_no_bar_lines_for_the_key_or_the_form():
+    # The window's key label and every request read the blues by the score's bars; the bar lines
+    # had been listed up to the last note: 1.1 million of them for shared case 06's stray note
+    # (~50 ms and 40 MB a read), and the 12-bar form's chords (region_writer._blues_form) got a
+    # row for each bar up to it. Now bars are counted (MeterMap.bar_indices) and the form has rows
+    # only for the bars with notes and the region's own.
+    import tracemalloc
+
+    import numpy as np
+
+    from composer.model.region_writer import _blues_form
+    from composer.music.region import Region
+    from composer.request import key_of_section
+
+    meters = MeterMap([MeterChange(0, 3, 4), MeterChange(3 * Q, 4, 4)])  # a bar of 3/4 first: bar k at 1440 + (k-1) * BAR
+    tune = [Note(60, 0, Q)] + [Note(n.pitch, n.onset + 3 * Q, n.duration) for n in boogie(0)]
+    stray = Note(72, 2**31, Q)
+    tracemalloc.start()
+    try:
+        assert key_of_section((), tune + [stray], 0, None, meters) == Key(0, "mixolydian")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000, peak
+    rows = np.array([(n.onset, n.duration, n.pitch, 0, 0) for n in tune + [stray]], dtype=np.int64)
+    after = stray.onset + 3 * Q  # a continuation a little after the stray note
+    form = _blues_form(0, meters, rows, Region(start=after, end=None, voices=(0,)))
+    assert form is not None and len(form) <= 14 + 257, len(form)
+    # the boogie's bars (1-12 after the 3/4 bar) have the form's chords, I7 in bar 1 and IV7 in 5
+    by_onset = {int(onset): int(root) for onset, _, root, _ in form}
+    assert [by_onset[3 * Q + k * BAR] for k in range(12)] == FORM
