@@ -420,11 +420,10 @@ def _profile(notes, start: int, end: int):
 
 def _key_of(notes):
     """The piece's key by Krumhansl-Schmuckler (composer.music.scales.estimate_key), for the prior."""
-    from types import SimpleNamespace
-
     from composer.music.scales import estimate_key
+    from composer.music.score import Note
 
-    return estimate_key(SimpleNamespace(pitch=int(p), duration=int(d)) for d, p in notes[:, 1:3].tolist())
+    return estimate_key(Note(int(p), int(o), int(d)) for o, d, p in notes[:, 0:3].tolist())
 
 
 def estimate_chords(score_or_notes, meters=None, *, voices=None) -> list[ChordSymbol]:

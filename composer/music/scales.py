@@ -157,8 +157,8 @@ def estimate_key(notes: Iterable) -> Key | None:
     """Krumhansl-Schmuckler: correlate the duration-weighted pitch-class histogram with the 24
     major/minor profiles (Krumhansl 1990, *Cognitive Foundations of Musical Pitch*, ch. 4); a major
     key and its relative minor within RELATIVE_MARGIN of each other are told apart by the lowest
-    notes at the first and last onsets (one vote each, a tie to the profiles). Returns None when
-    there are no notes."""
+    notes at the first and last onsets (one vote each, a tie to the profiles). notes: with pitch,
+    onset and duration (composer.music.Note; ticks). Returns None when there are no notes."""
     notes = list(notes)
     histogram = [0.0] * 12
     for note in notes:

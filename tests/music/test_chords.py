@@ -141,3 +141,17 @@ def test_continue_takes_chords_one_bar_each_after_the_score(monkeypatch, tmp_pat
                                                ChordSymbol(6720, 960, "G")]
     with pytest.raises(SystemExit):
         build_parser().parse_args(["continue", "in.mid", "-o", "out.mid", "--chords", "C | Xm"])
+
+
+def test_chords_are_estimated_for_a_tune_whose_key_is_a_near_tie(tmp_path):
+    # A D dorian tune (C major's notes) reads C major and A minor within scales.RELATIVE_MARGIN: the tie-break by
+    # the notes it opens and closes on read each note's onset, which the chord estimate's key
+    # did not pass, and the window's "Estimate Chords for Empty Bars" failed without a word (QA).
+    from composer.io import read_score
+
+    path = tmp_path / "dorian.abc"
+    path.write_text("X:1\nT:Dorian\nM:4/4\nL:1/8\nK:Ddor\nD2 F2 A2 AB|c2 A2 G2 E2|D2 F2 A2 d2|c2 A2 B2 c2|\n"
+                    "d2 c2 A2 G2|F2 E2 D2 C2|D2 E2 F2 G2|A2 G2 E2 C2|\n")
+    score = read_score(path)
+    chords = estimate_chords(score)
+    assert len(chords) >= 8 and all(c.figure for c in chords)
