@@ -13,15 +13,22 @@ def run_app(path: str | None = None, argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     from PySide6.QtWidgets import QApplication
 
+    from composer.ui.error_report import install as report_errors
     from composer.ui.main_window import open_window
 
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Composer")
     app.setOrganizationName("Composer")
     window = open_window(path)
+    # An exception in a slot printed a traceback and the action did nothing, unsaid (QA): say it
+    # in the window, which keeps running.
+    reporter = report_errors(window)
     if os.environ.get(PROBE_ENV):
         _probe(app, window, started)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        reporter.uninstall()  # errors while Python shuts down are only printed, as before
 
 
 def _probe(app, window, started: float) -> None:
