@@ -66,6 +66,7 @@ class CoWriterPanel(QWidget):
         # settings as they are then, on the score as it is then. Continue sets it; Fill and Add
         # part set their own.
         self.last_request: Callable[[], None] = self.continue_seed
+        self._accepted: Variation | None = None  # the variation last accepted from the list shown
         form = QFormLayout()
         self.style_box = QComboBox()
         self.style_box.addItem("(model loading…)", None)
@@ -412,11 +413,18 @@ class CoWriterPanel(QWidget):
         if variation.is_in(existing):
             self.message.emit(f"Variation {variation.number} is already in the score (Ctrl+Z takes it out)")
             return 0
+        taken = self.variations.accepted
+        if taken is not None:  # (Ctrl+Shift+Enter on a variation set aside: the button is off)
+            self.message.emit(f"Variation {taken.number} is in the score and variation {variation.number} was "
+                              f"written for the score before it (Ctrl+Z takes variation {taken.number} out)")
+            return 0
         if variation.is_stale(existing):
             self.message.emit(STALE_TEXT)
             return 0
         added = self.cowriter.accept(variation)
         if added:
+            self._accepted = variation
+            self._notes_changed()  # the list says it is in (the edit's notes_changed came before this was set)
             self.message.emit(f"Accepted variation {variation.number}: {added} new note{'s' * (added != 1)} "
                               "added (Ctrl+Z undoes it)")
         else:
@@ -430,9 +438,12 @@ class CoWriterPanel(QWidget):
         return bool(current) and current[0].is_stale(self.document.store.notes())
 
     def _notes_changed(self) -> None:
-        variation = self.variations.current()
-        accepted = variation is not None and variation.is_in(self.document.store.notes())
-        self.variations.set_stale(self.variations_stale() and not accepted)
+        # Accepted while it is in the score: Ctrl+Z puts the list back as it was, current again
+        # (the score it was written against), and Ctrl+Shift+Z marks it accepted again.
+        taken = self._accepted
+        shown = taken is not None and any(v is taken for v in self.variations.variations)
+        self.variations.set_accepted(taken if shown and taken.is_in(self.document.store.notes()) else None)
+        self.variations.set_stale(self.variations_stale())
         self._refresh_ghosts()
 
     # --- feedback ----------------------------------------------------------------------------
@@ -471,6 +482,7 @@ class CoWriterPanel(QWidget):
         self.progress.setFormat(progress_text(self._progress_shape, done, total))  # no %v/%m/%p in it
 
     def _variations_ready(self, variations: list) -> None:
+        self._accepted = None
         self.variations.set_variations(variations, self.document.store.notes())
         self.variations.set_stale(self.variations_stale())
         seconds = variations[0].options.get("seconds", 0) if variations else 0
@@ -508,7 +520,8 @@ class CoWriterPanel(QWidget):
             self.reveal_requested.emit(new, context)
 
     def _refresh_ghosts(self) -> None:
-        variation = self.variations.current()
+        # Once one is accepted none is previewed: the others drawn over it would read as pending.
+        variation = self.variations.current() if self.variations.accepted is None else None
         notes = self.document.store.notes()
         new = variation.new_notes(notes) if variation else []
         self.preview_changed.emit(new)

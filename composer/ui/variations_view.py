@@ -1,10 +1,11 @@
 """The list of continuations: a mini piano-roll preview per variation (seed grey, new notes in
-colour), and the actions on the selected one: audition, accept, regenerate, continue from it."""
+colour), and the actions on the selected one: audition, accept, regenerate, continue from it.
+Once one is accepted the list says so: that one ticked as in the score, the others set aside."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
@@ -20,6 +21,7 @@ REGENERATE_TIP = ("Write new variations of the same seed or bars, with the co-wr
                   "(style, key lock, length, controls…)")
 REGENERATE_STALE_TIP = ("Write new variations from the score as it is now, with the co-writer settings as they "
                         "are now")
+SET_ASIDE = QColor(140, 140, 140)  # the text of variations passed over for the accepted one
 
 
 def preview_pixmap(seed: list[Note], new: list[Note], size: QSize = PREVIEW) -> QPixmap:
@@ -75,11 +77,19 @@ class VariationsView(QWidget):
         super().__init__(parent)
         self.variations: list[Variation] = []
         self.stale = False
+        self.accepted: Variation | None = None  # the variation of this list that is in the score now
+        self._texts: list[str] = []  # each item's own text, put back when the accept is undone
         self.stale_label = QLabel("⚠ Out of date: the score changed after these were written. "
                                   "Regenerate to write new ones from the score as it is now.")
         self.stale_label.setWordWrap(True)
         self.stale_label.setStyleSheet("color: #c08a1a")
         self.stale_label.hide()
+        # In the stale line's place (the two are never shown together), as short, so the panel keeps
+        # fitting its dock (test_panel_fits_when_stale).
+        self.accepted_label = QLabel("")
+        self.accepted_label.setWordWrap(True)
+        self.accepted_label.setStyleSheet("color: #3a9a4a")
+        self.accepted_label.hide()
         self.list = _PreviewList()
         self.list.setIconSize(PREVIEW)
         self.list.setSpacing(2)
@@ -107,6 +117,7 @@ class VariationsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stale_label)
+        layout.addWidget(self.accepted_label)
         layout.addWidget(self.list)
         layout.addLayout(buttons)
         layout.addLayout(buttons2)
@@ -114,12 +125,14 @@ class VariationsView(QWidget):
 
     def set_variations(self, variations: list[Variation], existing: list[Note]) -> None:
         self.variations = list(variations)
+        self.accepted = None
+        self.accepted_label.hide()
         self.list.clear()
+        self._texts = []
         for v in variations:
             seed, new = preview_notes(v)
-            item = QListWidgetItem(QIcon(preview_pixmap(seed, new)),
-                                   f"Variation {v.number}\n{len(new)} new notes")
-            self.list.addItem(item)
+            self._texts.append(f"Variation {v.number}\n{len(new)} new notes")
+            self.list.addItem(QListWidgetItem(QIcon(preview_pixmap(seed, new)), self._texts[-1]))
         self.stale = False
         self.stale_label.hide()
         if variations:
@@ -131,11 +144,37 @@ class VariationsView(QWidget):
         stale = stale and bool(self.variations)
         if stale != self.stale:
             self.stale = stale
-            self.stale_label.setVisible(stale)
+            self.stale_label.setVisible(stale and self.accepted is None)
             # (the label keeps its length: "Regenerate from the score now" widened the panel past
             # its dock; the warning line above says it, and the tooltip)
             self.regenerate_button.setToolTip(REGENERATE_STALE_TIP if stale else REGENERATE_TIP)
             self._update_buttons()
+
+    def set_accepted(self, variation: Variation | None) -> None:
+        """`variation` (one of this list) is in the score; None: none is (Ctrl+Z took it out, or
+        it was edited away). After Accept the list had stayed as it was, as if the takes still
+        waited to be chosen (QA): now the accepted one is ticked and the others are set aside, a
+        line says so, and Accept and Continue from this are off (the others were written for the
+        score before it; Continue writes on from the score as it is now)."""
+        if variation is self.accepted:
+            return
+        self.accepted = variation
+        for row, (v, text) in enumerate(zip(self.variations, self._texts)):
+            item = self.list.item(row)
+            # (in place of the notes count: a longer line put a scroll bar under the list)
+            name = f"Variation {v.number}"
+            item.setText(text if variation is None else f"{name} ✔\nin the score" if v is variation else
+                         f"{name}\nset aside")
+            if variation is None or v is variation:
+                item.setData(Qt.ItemDataRole.ForegroundRole, None)  # the list's own colour
+            else:
+                item.setForeground(QBrush(SET_ASIDE))
+        if variation is not None:
+            self.accepted_label.setText(f"✔ Variation {variation.number} is in the score (Ctrl+Z takes it out); "
+                                        "the others are set aside. Continue writes new ones.")
+        self.accepted_label.setVisible(variation is not None)
+        self.stale_label.setVisible(self.stale and variation is None)
+        self._update_buttons()
 
     def current(self) -> Variation | None:
         row = self.list.currentRow()
@@ -153,7 +192,9 @@ class VariationsView(QWidget):
     def _update_buttons(self) -> None:
         has = self.current() is not None
         self.audition_button.setEnabled(has)
+        taken = (f"Variation {self.accepted.number} is in the score (Ctrl+Z takes it out); Continue writes "
+                 "on from the score as it is now" if self.accepted is not None else "")
         for b, tip in ((self.accept_button, ACCEPT_TIP), (self.continue_button, CONTINUE_TIP)):
-            b.setEnabled(has and not self.stale)
-            b.setToolTip("Out of date (the score changed): Regenerate first" if self.stale else tip)
+            b.setEnabled(has and not self.stale and not taken)
+            b.setToolTip(taken or ("Out of date (the score changed): Regenerate first" if self.stale else tip))
         self.regenerate_button.setEnabled(bool(self.variations))
