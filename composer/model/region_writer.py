@@ -38,8 +38,8 @@ from composer.model.sampling import (UNISON_PENALTY, RegionPlan, TargetVoice, br
                                      tonic_triad)
 from composer.model.style_beats import kick_line, style_beat, swung
 from composer.model.voice_leading import parallel_guard_of
-from composer.music.blues import (BLUES_CELL, BLUES_STEPS, blues_bar_roots, blues_tonic_of, twelve_bar_phase,
-                                  twelve_bar_root)
+from composer.music.blues import (BLUES_CELL, BLUES_STEPS, blues_bar_roots, blues_tonic_of, minor_blues_form,
+                                  twelve_bar_phase, twelve_bar_root)
 from composer.music.chords import CHORD_INTERVALS, QUALITIES, QUALITY_INDEX
 from composer.music.drum_phrasing import phrase_drums
 from composer.music.limits import BARS_REQUEST_NOTES, region_fill_cap, voice_fill_cap
@@ -1216,19 +1216,31 @@ def _piece_blues(score: Score, pitched_notes: np.ndarray) -> tuple[int | None, M
 
 def _blues_form(tonic: int | None, meters: MeterMap | None, pitched_notes: np.ndarray,
                 region: Region) -> np.ndarray | None:
-    """Chord rows (onset, duration, root, dominant seventh; ticks), bar by bar the I7, IV7 or V7
-    of the 12-bar form (composer.music.blues.twelve_bar_phase), for the bars of `meters` that
-    hold the pitched notes outside the region (note array rows, ticks) and every bar from the
-    region's start to its end (a continuation: LOOP_AHEAD bars on), where those notes are a
-    blues on `tonic` (None: none) whose bars keep to that form; None otherwise. A boogie riff
-    continued had copied its last bars' order (IV I V IV I V, bars 13-18), and a fill of its
-    bars 5-6 played the riff on I or V, or runs in F major: the form says the next chorus opens
-    on I, and bars 5-6 are IV. (Only bars with notes or in the region: a stray note 16 days on
-    had listed 699,308 bar lines, ~50 ms a voice.)"""
-    if tonic is None or meters is None or len(pitched_notes) < 16:
+    """Chord rows (onset, duration, root, quality; ticks), bar by bar the chord of the 12-bar
+    form (composer.music.blues.twelve_bar_phase), for the bars of `meters` that hold the pitched
+    notes outside the region (note array rows, ticks) and every bar from the region's start to
+    its end (a continuation: LOOP_AHEAD bars on), where those notes are a blues on `tonic`
+    (_piece_blues) whose bars keep to that form, its I7, IV7 and V7; or, `tonic` None, a minor
+    blues in it (composer.music.blues.minor_blues_form), its im7, ivm7 and V7 or vm7; None
+    otherwise. A boogie riff continued had copied its last bars' order (IV I V IV I V, bars
+    13-18), and a fill of its bars 5-6 played the riff on I or V, or runs in F major: the form
+    says the next chorus opens on I, and bars 5-6 are IV; a minor blues riff likewise (QA).
+    (Only bars with notes or in the region: a stray note 16 days on had listed 699,308 bar
+    lines, ~50 ms a voice.)"""
+    if meters is None or len(pitched_notes) < 16:
         return None
     onsets, durations, pitches = pitched_notes[:, 0], pitched_notes[:, 1], pitched_notes[:, 2]
-    phase = twelve_bar_phase(blues_bar_roots(onsets, durations, pitches, meters, tonic))
+    dominant = QUALITY_INDEX["dom7"]
+    if tonic is not None:
+        phase = twelve_bar_phase(blues_bar_roots(onsets, durations, pitches, meters, tonic))
+        qualities = {0: dominant, 5: dominant, 7: dominant}
+    else:
+        minor = minor_blues_form(onsets, durations, pitches, meters)
+        if minor is None:
+            return None
+        tonic, phase, dominant_five = minor
+        qualities = {0: QUALITY_INDEX["min7"], 5: QUALITY_INDEX["min7"],
+                     7: dominant if dominant_five else QUALITY_INDEX["min7"]}
     if phase is None:
         return None
     # (the context's bars too: a riff there is read over them, _ostinato)
@@ -1241,8 +1253,8 @@ def _blues_form(tonic: int | None, meters: MeterMap | None, pitched_notes: np.nd
     rows = []
     for start in sorted(starts):
         bar_start, bar_end = meters.bar_span(start)
-        root = (tonic + twelve_bar_root(max(meters.bar_index(bar_start), 0), phase)) % 12
-        rows.append((bar_start, bar_end - bar_start, root, QUALITY_INDEX["dom7"]))
+        step = twelve_bar_root(max(meters.bar_index(bar_start), 0), phase)
+        rows.append((bar_start, bar_end - bar_start, (tonic + step) % 12, qualities[step]))
     return np.array(rows, dtype=np.int64).reshape(-1, 4) if rows else None
 
 

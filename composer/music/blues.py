@@ -32,7 +32,8 @@ from typing import Sequence
 import numpy as np
 
 from composer.music.meter import TICKS_PER_QUARTER, MeterMap
-from composer.music.scales import SCALES
+from composer.music.scales import SCALES, estimate_key
+from composer.music.score import Note
 
 BLUE_NOTE_SHARE = 0.03  # least share of the notes' sounding time on each blue note (b3, b7)
 MAJOR_THIRD_SHARE = 0.01  # ... and on the major third (a grace note's worth: the blue third's resolution)
@@ -172,10 +173,16 @@ def twelve_bar_phase(roots: dict[int, int]) -> int | None:
     (blues_bar_roots: bar index -> 0, 5 or 7), or None: FORM_BARS bars or more, FORM_AGREEMENT of
     them on a root the form has there (TWELVE_BAR, or a common variant of that bar), among them
     a IV bar and a V bar of the form (a riff on I alone has no form). Of phases that agree
-    equally, the one that opens the form on the first bar that holds notes, else None."""
+    equally, the one that opens the form on the first bar that holds notes, else None. The form's
+    first eight bars alone, each on its chord (I I I I | IV IV I I, from the first bar), are heard
+    as its start too: V is yet to come (a riff stated so was continued on I, where a musician
+    plays bars 9-12, V IV I V; QA)."""
     if len(roots) < FORM_BARS:
         return None
     first = min(roots)
+    if max(roots) - first < FORM_BARS and 7 not in roots.values() and 5 in roots.values() and all(
+            root == TWELVE_BAR[bar - first] or root == _ALSO.get(bar - first) for bar, root in roots.items()):
+        return first % 12
     best, best_count, tied = None, -1, []
     for phase in range(12):
         agree = [root for bar, root in roots.items()
@@ -194,3 +201,64 @@ def twelve_bar_phase(roots: dict[int, int]) -> int | None:
 def twelve_bar_root(bar: int, phase: int) -> int:
     """The root over the tonic (semitones) of bar index `bar` in the 12-bar form begun at `phase`."""
     return TWELVE_BAR[(bar - phase) % 12]
+
+
+# A minor blues: the same twelve bars on i, iv and v (Mr. P.C., The Thrill Is Gone), a riff or
+# line on each chord's minor pentatonic (MINOR_CELL), V often a dominant seventh (its major third
+# the leading note). No blue notes tell it (blues_tonic_of asks for the tonic's major third):
+# its bars do. The tonic's minor third sounds at least BLUE_NOTE_SHARE of the time, its major
+# third under MAJOR_THIRD_SHARE, the cells of i, iv and v hold MINOR_HELD of the notes' time, the
+# notes read in the tonic's minor key (estimate_key; or in its relative major, the tune opening on
+# the tonic), and its bars with notes (FORM_BARS or more) span MINOR_FORM_BARS or more:
+# those cells hold every note of the natural minor scale, and O Little Town of Bethlehem (16 bars
+# in F major) had matched the form on D.
+MINOR_CELL = (0, 3, 5, 7, 10)
+MINOR_HELD = 0.9
+MINOR_FORM_BARS = 12
+# (root, pitch class) 1 where the pitch class is in the root's MINOR_CELL, or is its major third
+_MINOR_CELLS = np.array([[float((pc - root) % 12 in MINOR_CELL + (4,)) for pc in range(12)] for root in range(12)])
+
+
+def minor_blues_form(onsets: Sequence[int], durations: Sequence[int], pitches: Sequence[int],
+                     meters: MeterMap | None = None) -> tuple[int, int, bool] | None:
+    """(tonic pitch class, phase of the 12-bar form as twelve_bar_phase gives it, whether its V
+    is a dominant seventh) where the notes are a minor blues in that form, else None.
+
+    onsets, durations: ticks; pitches: MIDI numbers (N,); meters: the piece's bars (None: 4/4
+    from tick 0). Each bar's chord is the one of i, iv and v whose cell (MINOR_CELL, with its
+    major third) holds most of the bar's sounding time, and those bars must keep to the form
+    (twelve_bar_phase); a minor tune that is no blues seldom does (tests/music/test_blues_tonic).
+    V is a dominant seventh where its bars sound its major third longer than its minor third.
+    The tonic is that of the minor key the notes read in (estimate_key), or of the relative minor
+    of the major key they read in where the lowest note of the first onset is on it."""
+    onsets = np.asarray(onsets, dtype=np.int64)
+    durations = np.asarray(durations, dtype=np.float64)
+    classes = np.asarray(pitches, dtype=np.int64) % 12
+    total = durations.sum()
+    if len(onsets) < FORM_BARS or total <= 0:
+        return None
+    key = estimate_key(Note(int(p), int(o), int(d)) for p, o, d in zip(pitches, onsets, durations))
+    if key is None:
+        return None
+    tonic = key.tonic if key.scale == "minor" else (key.tonic + 9) % 12
+    # (a riff on the minor pentatonic reads as the relative major's (C minor's as Eb major): its
+    # tonic then is the lowest note of its first onset)
+    first = onsets == onsets.min()
+    if key.scale != "minor" and int(np.asarray(pitches, dtype=np.int64)[first].min()) % 12 != tonic:
+        return None
+    share = np.bincount(classes, weights=durations, minlength=12) / total
+    ids, per_bar = _bar_table(onsets, durations, classes, meters)
+    if len(ids) < FORM_BARS or ids[-1] - ids[0] + 1 < MINOR_FORM_BARS:  # (a fill's gap counts)
+        return None
+    if share[(tonic + 3) % 12] < BLUE_NOTE_SHARE or share[(tonic + 4) % 12] >= MAJOR_THIRD_SHARE:
+        return None
+    roots = [(tonic + step) % 12 for step in BLUES_STEPS]
+    held = (per_bar @ _MINOR_CELLS.T)[:, roots]  # (bars, i iv v)
+    if held.max(axis=1).sum() < MINOR_HELD * total:
+        return None
+    chosen = held.argmax(axis=1)
+    phase = twelve_bar_phase(dict(zip(ids.tolist(), (BLUES_STEPS[k] for k in chosen.tolist()))))
+    if phase is None:
+        return None
+    five, on_five = roots[2], per_bar[chosen == 2]
+    return tonic, phase, bool(on_five[:, (five + 4) % 12].sum() > on_five[:, (five + 3) % 12].sum())

@@ -106,3 +106,35 @@ def test_both_hands_of_a_boogie_keep_the_form_and_a_riff_without_the_tonic_s_b3_
     out = tmp_path / "swing-c.mid"
     assert main(["continue", str(tmp_path / "swing.mid"), "--bars", "12", "--seed", "1", "-o", str(out)]) == 0
     assert _form_bars(out, 0, range(12, 24), STRAIGHT) >= 10
+
+
+def test_a_minor_blues_riff_goes_on_in_its_form(tmp_path, one_thread):
+    """A riff on i, iv and v of a minor blues (1 b3 4 5 b7 5 4 b3, C minor): continued, it had
+    copied its last bars' order (IV I V IV I V, 3 of 12 bars on the form's chord), and a fill of
+    bars 5-6 played it on i (0 of 6 bars); no blue notes told it from a minor tune. Its bars do
+    now (composer.music.blues.minor_blues_form): seeds 1-2, 12 of 12; the fill 6 of 6."""
+    from tests.music.test_blues_tonic import minor_riff
+
+    write_midi(Score(notes=minor_riff(0), voices=[Voice("Piano", 0)]), tmp_path / "minor.mid")
+    steps = (0, 3, 5, 7, 10, 7, 5, 3)
+    for seed in (1, 2):
+        out = tmp_path / f"c{seed}.mid"
+        assert main(["continue", str(tmp_path / "minor.mid"), "--bars", "12", "--seed", str(seed), "-o", str(out)]) == 0
+        assert _form_bars(out, 0, range(12, 24), steps) >= 11
+    filled = 0
+    for seed in (1, 2, 3):
+        out = tmp_path / f"f{seed}.mid"
+        assert main(["fill", str(tmp_path / "minor.mid"), "--bars", "5-6", "--seed", str(seed), "-o", str(out)]) == 0
+        filled += _form_bars(out, 0, range(4, 6), steps)
+    assert filled >= 5, filled
+
+
+def test_the_first_eight_bars_of_a_blues_go_on_into_bars_9_12(tmp_path, one_thread):
+    """A riff stated over I I I I | IV IV I I, no more: its continuation had stayed on I (QA);
+    a musician plays the form's bars 9-12, V IV I V, the riff moved to each (seeds 1-2)."""
+    write_midi(Score(notes=[n for n in boogie(0) if n.onset < 8 * BAR], voices=[Voice("Piano", 0)]),
+               tmp_path / "eight.mid")
+    for seed in (1, 2):
+        out = tmp_path / f"c{seed}.mid"
+        assert main(["continue", str(tmp_path / "eight.mid"), "--bars", "4", "--seed", str(seed), "-o", str(out)]) == 0
+        assert _riff_bars(out, range(8, 12), FORM) >= 4

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from composer.music import Note
-from composer.music.blues import blues_bar_roots, blues_tonic_of, twelve_bar_phase
+from composer.music.blues import blues_bar_roots, blues_tonic_of, minor_blues_form, twelve_bar_phase
 from composer.music.meter import MeterChange, MeterMap
 from composer.music.scales import Key, estimate_key
 from composer.request import estimated_or_written
@@ -209,3 +209,58 @@ def test_a_stray_note_far_off_lists_no_bar_lines_for_the_key_or_the_form():
     # the boogie's bars (1-12 after the 3/4 bar) have the form's chords, I7 in bar 1 and IV7 in 5
     by_onset = {int(onset): int(root) for onset, _, root, _ in form}
     assert [by_onset[3 * Q + k * BAR] for k in range(12)] == FORM
+
+
+def minor_riff(tonic: int, five: int = 3) -> list[Note]:
+    """1 b3 4 5 b7 5 4 b3 in eighths on each chord's root of a minor blues (the V chord's third
+    `five` semitones over its root: 4 for a dominant seventh)."""
+    notes = []
+    for bar, step in enumerate(FORM):
+        root = _fit(tonic + step, 36)
+        for i, interval in enumerate((0, 3, 5, 7, 10, 7, 5, 3)):
+            interval = five if step == 7 and interval == 3 else interval
+            notes.append(Note(root + interval, bar * BAR + i * Q // 2, Q // 2 - 10))
+    return notes
+
+
+def _minor_form(notes: list[Note]):
+    return minor_blues_form([n.onset for n in notes], [n.duration for n in notes], [n.pitch for n in notes])
+
+
+@pytest.mark.parametrize("tonic", [0, 2, 7, 9])
+def test_a_minor_blues_is_heard_in_its_form(tonic):
+    # No blue notes tell a minor blues (it has no major third to be blue against): its bars on
+    # i, iv and v do. Continued, a riff on them had copied its last bars' order (QA).
+    assert _minor_form(minor_riff(tonic)) == (tonic, 0, False)
+    assert _minor_form(minor_riff(tonic, five=4)) == (tonic, 0, True)  # its V a dominant seventh
+    assert _tonic(minor_riff(tonic)) is None  # (no major blues)
+    # a line over the form, not a riff: the chords' tones in half notes, a bar of i's pentatonic
+    line = []
+    for bar, step in enumerate(FORM):
+        root = _fit(tonic + step, 60)
+        line += [Note(root + 7, bar * BAR, 2 * Q - 10), Note(root + 3, bar * BAR + 2 * Q, Q - 10),
+                 Note(root, bar * BAR + 3 * Q, Q - 10)]
+    assert _minor_form(line) == (tonic, 0, False)
+
+
+def test_minor_tunes_out_of_the_form_or_major_are_no_minor_blues():
+    riff = minor_riff(0)
+    # its bars in another order (a i iv v i loop), too few of them, or the major boogie
+    loop = [0, 5, 7, 0] * 3
+    shuffled = [Note(n.pitch - FORM[n.onset // BAR] + loop[n.onset // BAR], n.onset, n.duration) for n in riff]
+    assert _minor_form(shuffled) is None
+    assert _minor_form([n for n in riff if n.onset < 7 * BAR]) is None
+    assert _minor_form(boogie(0)) is None
+    # a minor folk tune (A minor, 8 bars on i, iv, v and i): no blues
+    assert _minor_form(_line([69, 72, 76, 72, 69, 71, 72, 74, 76, 74, 72, 71, 69, 67, 69, 71,
+                              72, 74, 76, 77, 76, 74, 72, 71, 69, 68, 69, 71, 72, 71, 69, 69])) is None
+
+
+def test_the_form_s_first_eight_bars_are_heard_as_its_start():
+    # I I I I | IV IV I I and no more: V is yet to come (QA: continued on I, where a musician
+    # plays V IV I V). Not where a bar leaves the form, or seven bars only.
+    eight = [n for n in boogie(0) if n.onset < 8 * BAR]
+    assert _form_phase(eight) == 0
+    assert _form_phase([n for n in eight if n.onset < 7 * BAR]) is None
+    wrong = [Note(n.pitch + 7 if 6 * BAR <= n.onset < 7 * BAR else n.pitch, n.onset, n.duration) for n in eight]
+    assert _form_phase(wrong) is None  # (bar 7 on V: no 12-bar form)
