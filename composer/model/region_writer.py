@@ -954,6 +954,11 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
     follows = {t.score_voice for t in targets if t.role in _ACCOMPANYING
                and (t.score_voice in sparse or (leads and t.ostinato is None))}
     chords_played = any(not n.generated and roles[n.voice] == "harmony" for n in beside_notes)
+    # ... and a melody filled over the score's own parts playing in the gap: their chords lead it
+    # as written ones would (a right hand refilled over its left hand's F | G7 broken chords had
+    # held E5 over F and struck B4 on its downbeat: chord tones on 5 of 24 strong beats, QA).
+    melody_over = leads and any(not n.generated for n in beside_notes) \
+        and any(t.role == V.ROLES.index("melody") and t.texture is None for t in targets)
     loop = form  # (a blues in its form: the form's chords, for any part of it)
     # (a tune continued with its band too, written before it: the band goes on with the loop, and
     # the tune, told no chords, had landed on the loop's chord tones on 39 % of strong beats where
@@ -1005,7 +1010,7 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
                        chord_pitch_classes=plan.chord_pitch_classes | widened if key_detected else frozenset(),
                        chord_strength=style_chord_strength(style) if controls.chord_strength is None
                        else controls.chord_strength)
-    elif loop is None and chord_rows is None and follows and len(pitched_notes):
+    elif loop is None and chord_rows is None and (follows or melody_over) and len(pitched_notes):
         # A bass or harmony part with (almost) no notes of its own where the score has no chord
         # symbols: the chord-tone prior follows triads estimated from the other parts (bar by bar),
         # for the sampler only (the model is not told them); added basses clashed with the tune on
@@ -1029,10 +1034,16 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # refilled, doubled the widened C# of an A7 in octaves, C#2 C#3)
             widened = _chord_pitch_classes(estimated, region, key) \
                 if key_detected and (blues or any(t.comping for t in plan.voices)) else frozenset()
+            # (a melody over them at MELODY_OVER_PARTS_STRENGTH at least: the model is not told these
+            # chords, as it is told written ones, and at the style's strength, tuned where it is,
+            # a refilled right hand kept to its left hand's chords on 13-17 of 24 strong beats, a
+            # waltz's tune over its oom-pah-pah on 19 of 30; at 3.0 18 of 24 and 26 of 33, as
+            # people's melodies over their chords, 74.5 %: README)
+            strength = style_chord_strength(style) if not melody_over else \
+                max(style_chord_strength(style), MELODY_OVER_PARTS_STRENGTH)
             plan = replace(plan, prior_features_at=ScoreFeatures(meters, keys, estimated), prior_chords_sure=sure,
                            prior_chords_led=sure, chord_pitch_classes=plan.chord_pitch_classes | widened,
-                           chord_strength=style_chord_strength(style) if controls.chord_strength is None
-                           else controls.chord_strength)
+                           chord_strength=strength if controls.chord_strength is None else controls.chord_strength)
             if sure:
                 plan = replace(plan, voices=[replace(t, recall=_recall_line(array[(array[:, 4] == t.score_voice)
                                                                                   & (array[:, 0] < region.start)],
@@ -1198,6 +1209,9 @@ def _pitched(score: Score, region: Region, roles: list[str]) -> np.ndarray:
     return notes_to_array([n for n in score.notes if not region.contains(n.onset, n.voice) and roles[n.voice] != "drums"])
 
 
+# The least chord-tone prior strength (priors.chord_tone_prior) of a melody filled over the score's
+# own parts playing in the gap, whose chords are estimated from them (region_writer: melody_over).
+MELODY_OVER_PARTS_STRENGTH = 3.0
 LOOP_BARS = (4, 8, 2)  # progression lengths a continuation cycles, the likeliest first
 LOOP_AGREEMENT = 0.75  # share of bars a progression must repeat in the context to be a loop
 LOOP_AHEAD = 256  # bars of a cycled progression laid ahead of a continuation
