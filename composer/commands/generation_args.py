@@ -535,8 +535,9 @@ def say_chords_short(file: str, request, text: str, start: int) -> None:
     if voices and all(request.score.voices[v].is_drum for v in voices):
         return  # (say_chords_unused says the drums play none)
     end = region.end
-    if end is None and request.bars:
-        end = bar_lines(meters, region.start, request.bars)[-1][1]
+    if end is None and request.bars:  # (the rest of the bar the region starts in, then whole bars)
+        line, after = meters.bar_span(region.start)
+        end = bar_lines(meters, region.start if line == region.start else after, request.bars)[-1][1]
     covered = chart_end(text, meters, start)
     if end is None or covered == end:
         return

@@ -119,9 +119,12 @@ def test_estimation_splits_a_bar_with_two_chords_and_merges_repeats():
     assert estimate_chords(Score()) == []
 
 
-def test_continue_takes_chords_one_bar_each_after_the_score(monkeypatch, tmp_path):
-    """--chords from the command line to the GenerationRequest. The runner that loads the model is
-    replaced (the model is not what this tests); the request is built by the real code."""
+def test_continue_takes_chords_one_bar_each_after_the_score(monkeypatch, tmp_path, capsys):
+    """--chords from the command line to the GenerationRequest, from the first new bar: the score
+    ends on beat 3 of bar 2, whose rest keeps its own harmony, as --bars counts whole bars after
+    it (the chart had started over bar 2, the tune's own, and the notice of bars left without
+    chords had counted bar 2 as the first of the four written; QA). The runner that loads the model
+    is replaced (the model is not what this tests); the request is built by the real code."""
     from composer.cli import build_parser
     import composer.commands.continue_ as continue_
 
@@ -136,9 +139,11 @@ def test_continue_takes_chords_one_bar_each_after_the_score(monkeypatch, tmp_pat
     args = build_parser().parse_args(["continue", "in.mid", "-o", "out.mid", "--chords", "Am7 | D7 G | %"])
     assert continue_.run(args) == 0
     request = built["request"]
-    assert request.chords == score.chords == [ChordSymbol(1920, 1920, "Am7"), ChordSymbol(3840, 960, "D7"),
-                                               ChordSymbol(4800, 960, "G"), ChordSymbol(5760, 960, "D7"),
-                                               ChordSymbol(6720, 960, "G")]
+    assert request.chords == score.chords == [ChordSymbol(3840, 1920, "Am7"), ChordSymbol(5760, 960, "D7"),
+                                               ChordSymbol(6720, 960, "G"), ChordSymbol(7680, 960, "D7"),
+                                               ChordSymbol(8640, 960, "G")]
+    # the default 4 bars: the rest of bar 2, then bars 3-6; the chart gives 3-5
+    assert "--chords gives bars 3-5; bar 6 is written without given chords" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         build_parser().parse_args(["continue", "in.mid", "-o", "out.mid", "--chords", "C | Xm"])
 
