@@ -389,6 +389,8 @@ def _best_chord(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, 
                 score += (BLUES_CHORD if weight[(root + 10) % 12] + blue_third > 0 else 0.1) * weight.sum()
             elif key_classes is not None and classes <= key_classes:
                 score += 0.1 * weight.sum()
+            elif key_classes is not None:  # (a tone outside the key that nothing plays is no evidence of it)
+                score -= ABSENT_OUTSIDE * weight.sum() * sum(c not in key_classes and weight[c] <= 0 for c in classes)
             if root == low:
                 score += BASS_ROOT * weight.sum()
             # (a tie goes to the chord whose root sounds longest, as in Pardo & Birmingham's
@@ -411,6 +413,7 @@ def span_chord(onsets: np.ndarray, durations: np.ndarray, pitches: np.ndarray, s
 # (a chord of the key gains 0.1): in a blues they are the chords, and a swung riff D F G F D over
 # G7 had read D minor, its first note taken for the root (QA qa35).
 BLUES_CHORD = 0.2
+ABSENT_OUTSIDE = 0.1  # ... that a chord loses for each of its tones outside the key that does not sound
 BASS_ROOT = 0.1  # share of a bar's weight that a triad rooted on its lowest note gains (estimate_chords)
 
 REPEAT_NEIGHBOURS = 4  # semitones either side of a melody's last pitch whose bonus its repeat gets on average
