@@ -1829,7 +1829,7 @@ def harmonic_rhythm_of(onsets: np.ndarray, pitches: np.ndarray, since: np.ndarra
             # three pitch classes, a seventh chord's shell too: a waltz's V7 bars as C3 then Bb3 E4,
             # 3 of 8, read as no chord, left its bars not standing on their roots, and its bass
             # continued on C3 under F, QA)
-            chords_of = {key: _span_chords(max(size, len(spans[key])), True) for key in full}
+            chords_of = {key: _span_chords(max(size, len(spans[key])), shells or len(spans[key]) == 3) for key in full}
             rooted = [bool(np.any(chords_of[key][0][chords_of[key][1] == lowest[key] % 12][:, sorted(spans[key])].all(1)))
                       for key in full]
             fitting = [bool(chords_of[key][0][:, sorted(spans[key])].all(1).any()) for key in full]
