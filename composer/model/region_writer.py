@@ -978,6 +978,10 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         # played or exported ones do, ends on its bar line, and its last bar's chord counts)
         loop = progression_loop(pitched_notes[pitched_notes[:, 0] < region.start], meters, start_g * V.TICKS_PER_GRID,
                                 key.pitch_classes if key is not None else None, key)
+    if loop is not None and plan.final_bar is not None and int(features(np.array([plan.final_bar]))["position"][0]):
+        # (a loop's own cadence ends it, not an arrival inside the last bar, _final_bar: a song's G7
+        # C, both hands filled under its tune arriving on beat 3, had stopped on G7 in 3 of 4)
+        plan = replace(plan, final_bar=None, final_chord=None)
     if loop is not None and plan.final_bar is not None and plan.final_chord is not None:
         plan = replace(plan, final_bar=_cadence_in_bar(loop, plan.final_bar, end_g, plan.final_chord))
         loop = _ending_on(loop, plan.final_bar * V.TICKS_PER_GRID, plan.final_chord)
@@ -1039,6 +1043,8 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
             # a refilled right hand kept to its left hand's chords on 13-17 of 24 strong beats, a
             # waltz's tune over its oom-pah-pah on 19 of 30; at 3.0 18 of 24 and 26 of 33, as
             # people's melodies over their chords, 74.5 %: README)
+            if plan.final_bar is not None and plan.final_chord is not None:  # (the piece's last chord at its end)
+                estimated = _ending_on(estimated, plan.final_bar * V.TICKS_PER_GRID, plan.final_chord)
             strength = style_chord_strength(style) if not melody_over else \
                 max(style_chord_strength(style), MELODY_OVER_PARTS_STRENGTH)
             plan = replace(plan, prior_features_at=ScoreFeatures(meters, keys, estimated), prior_chords_sure=sure,
@@ -1316,12 +1322,19 @@ def progression_loop(notes: np.ndarray, meters: np.ndarray, start: int,
     return np.array(rows, dtype=np.int64)
 
 
+ARRIVAL_ONSETS = 3  # most onsets of the other parts in a piece's last bar that still arrive on its last
+ARRIVAL_BEATS = 2  # ... whose last note is held this many beats (or to the piece's end)
+
+
 def _final_bar(score: Score, region: Region, end_g: int | None, features, roles: list[str],
                piece_end: int | None = None) -> int | None:
-    """The last bar's downbeat (grid tick) of a region that ends the piece: the piece sounds in
+    """The last bar's downbeat, or where the parts arrive in it (grid tick), of a region that ends
+    the piece: the piece sounds in
     that bar (its notes in `score`, or those the region rewrites: piece_end, ticks) and no note
     sounds past the region (a part added to a whole piece, the last bars filled), and the other
-    pitched parts end there (one onset in the bar at most), else None (sampling.RegionPlan.final_bar).
+    pitched parts end there (one onset in the bar at most), or arrive there on a held last note
+    (its onset then: up to ARRIVAL_ONSETS in the bar, the last held ARRIVAL_BEATS beats or to the
+    end), else None (sampling.RegionPlan.final_bar).
     A continuation past the piece is not its end: the music goes on; nor is a last bar the band
     plays through (a bass refilled to the end of a song whose piano and drums keep going had held
     one note, 15 of 15 variations; QA qa17 M2). roles: score_roles(score)."""
@@ -1332,9 +1345,20 @@ def _final_bar(score: Score, region: Region, end_g: int | None, features, roles:
     final = int(end_g - 1 - int(features(np.array([end_g - 1]))["position"][0]))
     if end <= final * V.TICKS_PER_GRID:
         return None
-    onsets = {n.onset for n in score.notes if n.onset >= final * V.TICKS_PER_GRID and roles[n.voice] != "drums"
-              and n.voice not in region.voices}
-    return final if len(onsets) <= 1 else None
+    others = [n for n in score.notes if n.onset >= final * V.TICKS_PER_GRID and roles[n.voice] != "drums"
+              and n.voice not in region.voices]
+    onsets = {n.onset for n in others}
+    if len(onsets) <= 1:
+        return final
+    # ... or where they arrive in it: a last note after a note or two, held ARRIVAL_BEATS or to the
+    # end (a tune's E5 on the downbeat, then D5 held: an added bass had walked through the bar, E2
+    # E2 B2 E2 under the final D5, QA), not a bar the band plays through
+    arrival = max(onsets)
+    held = max(n.onset + n.duration for n in others if n.onset == arrival)
+    beat = score.meter_map().at(arrival).beat_ticks
+    if len(onsets) <= ARRIVAL_ONSETS and (held - arrival >= ARRIVAL_BEATS * beat or held >= end):
+        return arrival // V.TICKS_PER_GRID
+    return None
 
 
 def _cadence_in_bar(rows: np.ndarray, final_bar: int, end_g: int | None, chord: tuple[int, frozenset[int]]) -> int:
@@ -1362,8 +1386,18 @@ def _ending_on(rows: np.ndarray, tick: int, chord: tuple[int, frozenset[int]]) -
     triad = _triad_of(chord)
     if triad is None:
         return rows
+    # (the chord sounding at `tick` cut there where it began before: a tune that arrives on beat 2
+    # of its last bar, _final_bar, keeps its first beat's chord)
     rows = rows.copy()
-    last = (rows[:, 0] + rows[:, 1] > tick)
+    across = (rows[:, 0] < tick) & (rows[:, 0] + rows[:, 1] > tick)
+    if across.any():
+        cut = rows[across].copy()
+        rows[across, 1] = tick - rows[across, 0]
+        cut[:, 1] -= tick - cut[:, 0]
+        cut[:, 0] = tick
+        rows = np.concatenate([rows, cut])
+        rows = rows[np.argsort(rows[:, 0], kind="stable")]
+    last = rows[:, 0] >= tick
     rows[last, 2], rows[last, 3] = triad
     return rows
 
@@ -1380,17 +1414,22 @@ def _final_chord(score: Score, region: Region, final_bar: int | None, roles: lis
     if final_bar is None:
         return None
     tick = final_bar * V.TICKS_PER_GRID
-    held = [n.pitch for n in score.notes if n.onset <= tick < n.onset + n.duration and n.voice not in region.voices
-            and roles[n.voice] != "drums" and not n.generated]  # (not the parts this request wrote before)
-    if held:
+    sounding = [n for n in score.notes if n.onset <= tick < n.onset + n.duration and n.voice not in region.voices
+                and roles[n.voice] != "drums" and not n.generated]  # (not the parts this request wrote before)
+    held = [n.pitch for n in sounding]
+    tonic = None
+    if key is not None:
+        tonic = tonic_triad(key)
+        if key.scale in ("major", "minor"):
+            relative = Key((key.tonic + (9 if key.scale == "major" else 3)) % 12, "minor" if key.scale == "major" else "major")
+            if final_bass == relative.tonic:
+                tonic = tonic_triad(relative)
+    # (a tune's last note alone is no chord: on a note of the tonic triad, that triad; a tune
+    # ending on D5 in D major had made D alone the chord, and an added bass took the estimate's E)
+    if held and not (tonic is not None and all(roles[n.voice] == "melody" for n in sounding)
+                     and {p % 12 for p in held} <= tonic[1]):
         return min(held) % 12, frozenset(p % 12 for p in held)
-    if key is None:
-        return None
-    if key.scale in ("major", "minor"):
-        relative = Key((key.tonic + (9 if key.scale == "major" else 3)) % 12, "minor" if key.scale == "major" else "major")
-        if final_bass == relative.tonic:
-            return tonic_triad(relative)
-    return tonic_triad(key)
+    return tonic
 
 
 _ACCOMPANYING = (V.ROLES.index("bass"), V.ROLES.index("harmony"))

@@ -1390,6 +1390,15 @@ def sample_region(model: Seq2Seq, memory: dict, plan: RegionPlan, variations: in
             if bound is not None:
                 room = np.maximum(bound - onsets, 1)
                 duration_ok &= np.arange(V.N_DURATION)[None] < room[:, None]
+        arrival = plan.final_bar if plan.final_bar is not None \
+            and int(features(np.array([plan.final_bar]))["position"][0]) != 0 else None
+        if arrival is not None:  # a part ends the piece where its tune arrives inside the last bar: a
+            # note before it is let go there, not held over it (a bass's E2 held from beat 1 over
+            # the tune's last note, D on beat 2, ended the part on it)
+            for b, v in enumerate(voices):
+                room = arrival - int(onsets[b])
+                if v in slots and slots[v].role != V.ROLES.index("drums") and room > 0 and duration_ok[b, :room].any():
+                    duration_ok[b, room:] = False
         # (before the kept lengths: a pad's held chord is held to the change, _held_to_room, not cut short)
         for b, v in enumerate(voices):  # an inner line holds no note into a chord it is not a tone of
             done = slots[v].completion if v in slots and not rows[b].done else None

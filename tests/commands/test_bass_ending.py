@@ -21,3 +21,20 @@ def test_an_added_bass_ends_on_the_last_downbeat_held_to_the_end(tmp_path, one_t
         assert len(last) == 1 and last[0].onset == 3 * BAR and last[0].duration == BAR, \
             [(n.pitch, n.onset - 3 * BAR, n.duration) for n in last]
         assert last[0].pitch % 12 in (7, 11, 2)  # a tone of the last chord, G major
+
+
+def test_an_added_bass_arrives_with_the_tune_on_its_last_note(tmp_path, one_thread):
+    """A tune in D whose last bar is E5 on the downbeat, then D5 held, with no chords written: the
+    piece arrives on that D5. The bar had not counted as the piece's end (two onsets in it), and
+    an added bass walked through it, E2 E2 B2 E2 under the final D5 (QA); and a tune's last note
+    alone made D-no-third the last chord, which ended no estimate's E. Now its last note is D on
+    beat 2, held (region_writer._final_bar's arrival, _final_chord's tonic triad)."""
+    tune = 'X:1\nT:Arrival\nM:4/4\nL:1/8\nK:D\nD2 F2 A2 F2|E2 D2 B,2 D2|A,2 B,2 D2 E2|E2 D4 z2|\n'
+    (tmp_path / "t.abc").write_text(tune)
+    assert main(["accompany", str(tmp_path / "t.abc"), "--part", "bass", "-o", str(tmp_path / "b.mid"),
+                 "--seed", "1", "--variations", "3"]) == 0
+    for k in range(1, 4):
+        bass = sorted((n for n in read_score(tmp_path / f"b-{k}.mid").notes if n.generated), key=lambda n: n.onset)
+        after = [n for n in bass if n.onset >= 3 * BAR + 480]
+        assert len(after) == 1 and after[0].onset == 3 * BAR + 480 and after[0].pitch % 12 == 2, \
+            [(n.pitch, n.onset - 3 * BAR, n.duration) for n in bass[-3:]]
