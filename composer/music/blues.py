@@ -237,6 +237,10 @@ def minor_blues_form(onsets: Sequence[int], durations: Sequence[int], pitches: S
     total = durations.sum()
     if len(onsets) < FORM_BARS or total <= 0:
         return None
+    ids, per_bar = _bar_table(onsets, durations, classes, meters)
+    if len(ids) < FORM_BARS or ids[-1] - ids[0] + 1 < MINOR_FORM_BARS:  # (a fill's gap counts)
+        return None
+    share = np.bincount(classes, weights=durations, minlength=12) / total
     key = estimate_key(Note(int(p), int(o), int(d)) for p, o, d in zip(pitches, onsets, durations))
     if key is None:
         return None
@@ -245,10 +249,6 @@ def minor_blues_form(onsets: Sequence[int], durations: Sequence[int], pitches: S
     # tonic then is the lowest note of its first onset)
     first = onsets == onsets.min()
     if key.scale != "minor" and int(np.asarray(pitches, dtype=np.int64)[first].min()) % 12 != tonic:
-        return None
-    share = np.bincount(classes, weights=durations, minlength=12) / total
-    ids, per_bar = _bar_table(onsets, durations, classes, meters)
-    if len(ids) < FORM_BARS or ids[-1] - ids[0] + 1 < MINOR_FORM_BARS:  # (a fill's gap counts)
         return None
     if share[(tonic + 3) % 12] < BLUE_NOTE_SHARE or share[(tonic + 4) % 12] >= MAJOR_THIRD_SHARE:
         return None
