@@ -978,9 +978,12 @@ def _plan_voice(checkpoint: Checkpoint, score: Score, region: Region, *, pull_re
         # played or exported ones do, ends on its bar line, and its last bar's chord counts)
         loop = progression_loop(pitched_notes[pitched_notes[:, 0] < region.start], meters, start_g * V.TICKS_PER_GRID,
                                 key.pitch_classes if key is not None else None, key)
-    if loop is not None and plan.final_bar is not None and int(features(np.array([plan.final_bar]))["position"][0]):
+    if plan.final_bar is not None and int(features(np.array([plan.final_bar]))["position"][0]) and (
+            loop is not None or any(t.texture is not None or t.comping for t in plan.voices)):
         # (a loop's own cadence ends it, not an arrival inside the last bar, _final_bar: a song's G7
-        # C, both hands filled under its tune arriving on beat 3, had stopped on G7 in 3 of 4)
+        # C, both hands filled under its tune arriving on beat 3, had stopped on G7 in 3 of 4; and a
+        # part of chords plays through that bar as before: arriving, an added harmony part stacked
+        # its last chord from A0 and let it go after a beat, under the tune's held D5, QA)
         plan = replace(plan, final_bar=None, final_chord=None)
     if loop is not None and plan.final_bar is not None and plan.final_chord is not None:
         plan = replace(plan, final_bar=_cadence_in_bar(loop, plan.final_bar, end_g, plan.final_chord))
