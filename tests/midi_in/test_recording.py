@@ -164,9 +164,15 @@ def test_a_pulled_cable_keeps_the_take_and_the_device_comes_back_by_name(midi, j
         assert wait_for(lambda: midi.status.state == "connected", 2.0), midi.status
         assert "reconnected" in midi.status.message
         wait_connected(board.name)
-        midi.start_take(score(), 0, count_in_bars=0)
-        board.play([(65, 55, 0.0, 0.05)])
-        time.sleep(0.03)
-        assert [(n.pitch, n.velocity) for n in midi.stop_take().raw] == [(65, 55)]
+        # (the dummy JACK server drops the MIDI of a cycle it misses: a note that never arrived, 1
+        # CI run in several; the device coming back is what is tested, so a lost note is played again)
+        for _attempt in range(3):
+            midi.start_take(score(), 0, count_in_bars=0)
+            board.play([(65, 55, 0.0, 0.05)])
+            time.sleep(0.03)
+            got = [(n.pitch, n.velocity) for n in midi.stop_take().raw]
+            if got:
+                break
+        assert got == [(65, 55)]
     finally:
         board.close()
