@@ -260,6 +260,8 @@ def estimated_or_written(written: Key | None, pitched: list[Note], meters: Meter
         # a D major signature as D mixolydian is G major; a piece under a G signature whose bass
         # held D read "B phrygian", QA: G major).
         plain = ("major", "minor")
+        if kept == written and written.scale not in plain:
+            return kept  # (a mode written as one, K:Ddor, is the musician's own name: it had shown C major, QA)
         return kept if kept.scale in plain and estimated.scale not in plain else estimated
     return kept if share(kept) >= share(estimated) else estimated
 
